@@ -1,0 +1,16 @@
+//! docbao-engine: everything docbao knows about articles and Vietnamese text.
+//!
+//! Pure Rust with no I/O and no web crates: `build.rs` and the command line feed it bytes,
+//! the wasm app feeds it queries. See ARCHITECTURE.md for the map.
+
+pub mod article;
+pub mod codec;
+pub mod index;
+pub mod ingest;
+pub mod search;
+pub mod text;
+
+pub use article::{Article, Caption, Teaser};
+pub use codec::{from_bytes, to_bytes, CodecError, FORMAT_VERSION, MAGIC};
+pub use index::Index;
+pub use search::{Hit, Marked, SearchResults};

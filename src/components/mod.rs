@@ -1,0 +1,9 @@
+//! Reusable pieces of the UI, one per file.
+
+mod article_list;
+mod marked_text;
+mod search_box;
+
+pub use article_list::{ArticleList, ArticleListProps};
+pub use marked_text::{MarkedText, MarkedTextProps};
+pub use search_box::{SearchBox, SearchBoxProps};

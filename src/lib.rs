@@ -1,0 +1,14 @@
+//! docbao's browser app (Yew, CSR). It renders what the engine returns and holds no text
+//! logic of its own: searching, snippets and highlights all come from `docbao-engine`.
+
+pub mod app;
+pub mod components;
+pub mod corpus;
+pub mod pages;
+pub mod route;
+pub mod timing;
+
+/// Mounts the app on `<body>`.
+pub fn start() {
+    yew::Renderer::<app::App>::new().render();
+}

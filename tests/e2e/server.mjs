@@ -1,0 +1,120 @@
+// A small static file server for the end-to-end tests: serves one folder on
+// 127.0.0.1 on an ephemeral port, with the MIME types a trunk dist/ needs
+// (.wasm must be application/wasm for streaming compilation) and a plain 404
+// for anything missing. Nothing but node's standard library.
+//
+//   import { startServer } from './server.mjs';
+//   const server = await startServer('dist');   // server.url, await server.close()
+//
+// Or by hand: node tests/e2e/server.mjs dist [port]
+
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const MIME_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.webmanifest': 'application/manifest+json',
+};
+
+export function mimeType(file) {
+  return MIME_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+// Maps a request path to a file inside root, or null if it would leave root.
+function resolveInside(root, urlPath) {
+  let decoded;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const file = path.resolve(root, '.' + path.posix.normalize('/' + decoded));
+  return file === root || file.startsWith(root + path.sep) ? file : null;
+}
+
+function sendText(res, status, text) {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+async function handle(root, req, res) {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('allow', 'GET, HEAD');
+    return sendText(res, 405, 'method not allowed\n');
+  }
+  const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1');
+  let file = resolveInside(root, pathname);
+  if (file === null) return sendText(res, 404, 'not found\n');
+
+  let info = await stat(file).catch(() => null);
+  if (info?.isDirectory()) {
+    file = path.join(file, 'index.html');
+    info = await stat(file).catch(() => null);
+  }
+  if (!info?.isFile()) return sendText(res, 404, 'not found\n');
+
+  res.writeHead(200, {
+    'content-type': mimeType(file),
+    'content-length': info.size,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  if (req.method === 'HEAD') return res.end();
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
+}
+
+/**
+ * Serves `folder` on 127.0.0.1. Resolves to { url, port, close } once listening.
+ * `port` 0 (the default) lets the OS pick a free one.
+ */
+export async function startServer(folder, port = 0) {
+  const root = path.resolve(folder);
+  const server = createServer((req, res) => {
+    handle(root, req, res).catch((err) => {
+      if (!res.headersSent) sendText(res, 500, `internal error: ${err.message}\n`);
+      else res.destroy();
+    });
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const actualPort = server.address().port;
+  return {
+    url: `http://127.0.0.1:${actualPort}`,
+    port: actualPort,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const folder = process.argv[2] ?? 'dist';
+  const server = await startServer(folder, Number(process.argv[3] ?? 0));
+  console.log(`serving ${path.resolve(folder)} at ${server.url}/`);
+}
