@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use docbao::app::App;
-use docbao::components::{ArticleList, ArticleListProps, MarkedText, MarkedTextProps};
+use docbao::components::{ArticleList, MarkedText, MarkedTextProps};
 use docbao_engine::{Hit, Marked};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlInputElement};

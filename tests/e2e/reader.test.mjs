@@ -6,7 +6,7 @@
 // or HTTP status >= 400. Screenshots go to target/e2e-artifacts/ (gitignored).
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,8 @@ test('the release build and Chromium are there to test', () => {
 });
 
 async function startAll() {
+  // Screenshots are from this run only.
+  rmSync(ARTIFACTS, { recursive: true, force: true });
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startServer(DIST_DIR);
   browser = await chromium.launch({
