@@ -25,3 +25,8 @@ export PATH
 # (Chromium binary and flags) are, whatever directory cargo runs it from.
 export CHROMEDRIVER=/usr/bin/chromedriver
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON="${DOCBAO_REPO}/webdriver.json"
+
+# A reproducible bundle: panic locations in the wasm name source files by path, so map
+# the checkout and cargo's registry to fixed names. The same input then gives the same
+# dist/ wherever it is built. (Target-specific, so host build scripts are unaffected.)
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=${DOCBAO_REPO}=/docbao --remap-path-prefix=${CARGO_HOME:-${HOME}/.cargo}=/cargo"
