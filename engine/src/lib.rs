@@ -5,6 +5,8 @@
 
 pub mod article;
 pub mod codec;
+pub mod display;
+pub mod facets;
 pub mod index;
 pub mod ingest;
 pub mod search;
