@@ -1,6 +1,8 @@
-//! Every state of the app lives in the URL hash: `#/search?q=…`, `#/a/<id>`.
+//! Every state of the app lives in the URL hash, so it can be bookmarked, shared and
+//! restored: `#/search?q=…&src=…&sort=new&p=2`, `#/a/<id>?q=…` (an article opened from
+//! a search keeps that search, for previous/next and highlights).
 
-use serde::{Deserialize, Serialize};
+use docbao_engine::facets::{Filters, Sort};
 use yew_router::prelude::*;
 
 #[derive(Debug, Clone, PartialEq, Eq, Routable)]
@@ -16,18 +18,231 @@ pub enum Route {
     NotFound,
 }
 
-/// The query part of `#/search?q=…`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SearchQuery {
-    #[serde(default)]
+/// Results per page.
+pub const PAGE_SIZE: usize = 20;
+
+/// What the reader asked for: query, filters, order and page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchState {
     pub q: String,
+    pub filters: Filters,
+    /// `None`: relevance when there is a query, newest first when browsing.
+    pub sort: Option<Sort>,
+    /// 0-based.
+    pub page: usize,
 }
 
-impl SearchQuery {
-    /// The query of the current location; a missing or malformed one is empty.
-    pub fn from_location(location: Option<&Location>) -> SearchQuery {
-        location
-            .and_then(|l| l.query::<SearchQuery>().ok())
-            .unwrap_or_default()
+/// A change the reader makes to the search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    SetQuery(String),
+    ToggleSource(String),
+    ToggleCategory(String),
+    ToggleAuthor(String),
+    SetYear(Option<u16>),
+    SetMonth(Option<u8>),
+    SetFrom(Option<String>),
+    SetTo(Option<String>),
+    SetSort(Sort),
+    SetPage(usize),
+    ClearFilters,
+}
+
+fn toggle(values: &mut Vec<String>, value: String) {
+    match values.iter().position(|v| *v == value) {
+        Some(i) => {
+            values.remove(i);
+        }
+        None => values.push(value),
+    }
+}
+
+fn valid_date(value: &str) -> bool {
+    value.len() == 10 && docbao_engine::facets::year_month(value).is_some()
+}
+
+impl SearchState {
+    /// The state after `action`. Anything that changes the result set goes back to page 1.
+    pub fn apply(mut self, action: Action) -> SearchState {
+        let keeps_page = matches!(action, Action::SetPage(_));
+        match action {
+            Action::SetQuery(q) => self.q = q,
+            Action::ToggleSource(v) => toggle(&mut self.filters.sources, v),
+            Action::ToggleCategory(v) => toggle(&mut self.filters.categories, v),
+            Action::ToggleAuthor(v) => toggle(&mut self.filters.authors, v),
+            Action::SetYear(y) => {
+                self.filters.year = y;
+                self.filters.month = None;
+            }
+            Action::SetMonth(m) => self.filters.month = m.filter(|_| self.filters.year.is_some()),
+            Action::SetFrom(d) => self.filters.from = d.filter(|d| valid_date(d)),
+            Action::SetTo(d) => self.filters.to = d.filter(|d| valid_date(d)),
+            Action::SetSort(s) => self.sort = Some(s),
+            Action::SetPage(p) => self.page = p,
+            Action::ClearFilters => self.filters = Filters::default(),
+        }
+        if !keeps_page {
+            self.page = 0;
+        }
+        self
+    }
+
+    pub fn is_searching(&self) -> bool {
+        !self.q.trim().is_empty()
+    }
+
+    /// The order results are shown in.
+    pub fn effective_sort(&self) -> Sort {
+        self.sort.unwrap_or(if self.is_searching() { Sort::Relevance } else { Sort::Newest })
+    }
+
+    /// True when the reader narrowed or searched anything (an article then shows
+    /// previous/next within these results).
+    pub fn is_default(&self) -> bool {
+        *self == SearchState::default()
+    }
+
+    /// The URL query pairs, in a fixed order; defaults are left out.
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let f = &self.filters;
+        let mut pairs = Vec::new();
+        if !self.q.is_empty() {
+            pairs.push(("q", self.q.clone()));
+        }
+        pairs.extend(f.sources.iter().map(|v| ("src", v.clone())));
+        pairs.extend(f.categories.iter().map(|v| ("cat", v.clone())));
+        pairs.extend(f.authors.iter().map(|v| ("by", v.clone())));
+        pairs.extend(f.year.map(|y| ("y", y.to_string())));
+        pairs.extend(f.month.map(|m| ("m", m.to_string())));
+        pairs.extend(f.from.clone().map(|d| ("from", d)));
+        pairs.extend(f.to.clone().map(|d| ("to", d)));
+        pairs.extend(self.sort.map(|s| ("sort", sort_name(s).to_string())));
+        if self.page > 0 {
+            pairs.push(("p", (self.page + 1).to_string()));
+        }
+        pairs
+    }
+
+    /// Reads a URL query. Unknown keys and malformed values are ignored, never fatal.
+    pub fn from_query(query: &str) -> SearchState {
+        let query = query.strip_prefix('?').unwrap_or(query);
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+        let mut state = SearchState::default();
+        for (key, value) in pairs {
+            let f = &mut state.filters;
+            match key.as_str() {
+                "q" => state.q = value,
+                "src" => f.sources.push(value),
+                "cat" => f.categories.push(value),
+                "by" => f.authors.push(value),
+                "y" => f.year = value.parse().ok(),
+                "m" => f.month = value.parse().ok().filter(|m| (1..=12).contains(m)),
+                "from" => f.from = Some(value).filter(|d| valid_date(d)),
+                "to" => f.to = Some(value).filter(|d| valid_date(d)),
+                "sort" => state.sort = sort_from_name(&value),
+                "p" => state.page = value.parse::<usize>().ok().and_then(|p| p.checked_sub(1)).unwrap_or(0),
+                _ => {}
+            }
+        }
+        if state.filters.year.is_none() {
+            state.filters.month = None;
+        }
+        state
+    }
+
+    pub fn from_location(location: Option<&Location>) -> SearchState {
+        location.map(|l| SearchState::from_query(l.query_str())).unwrap_or_default()
+    }
+}
+
+fn sort_name(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Relevance => "rel",
+        Sort::Newest => "new",
+        Sort::Oldest => "old",
+    }
+}
+
+fn sort_from_name(name: &str) -> Option<Sort> {
+    match name {
+        "rel" => Some(Sort::Relevance),
+        "new" => Some(Sort::Newest),
+        "old" => Some(Sort::Oldest),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(state: &SearchState) -> SearchState {
+        let qs = serde_urlencoded::to_string(state.to_pairs()).unwrap();
+        SearchState::from_query(&qs)
+    }
+
+    #[test]
+    fn every_field_survives_the_url() {
+        let state = SearchState {
+            q: "thanh trì & hà nội".into(),
+            filters: Filters {
+                sources: vec!["Dân trí".into(), "Lao động Thủ đô".into()],
+                categories: vec!["thời sự".into()],
+                authors: vec!["HÀ LINH".into()],
+                year: Some(2021),
+                month: Some(8),
+                from: Some("2021-08-01".into()),
+                to: Some("2021-08-31".into()),
+            },
+            sort: Some(Sort::Oldest),
+            page: 3,
+        };
+        assert_eq!(round_trip(&state), state);
+        assert_eq!(round_trip(&SearchState::default()), SearchState::default());
+    }
+
+    #[test]
+    fn malformed_urls_give_a_usable_state() {
+        for q in ["%", "p=0", "p=-1", "p=x", "y=abc&m=8", "m=13&y=2021", "from=2021-99-01", "sort=up", "&&=&"] {
+            let state = SearchState::from_query(q);
+            assert_eq!(state.page, 0, "{q}");
+            assert!(state.filters.month.is_none_or(|m| (1..=12).contains(&m)), "{q}");
+            assert!(state.filters.from.is_none(), "{q}");
+            assert!(state.sort.is_none(), "{q}");
+        }
+    }
+
+    #[test]
+    fn changes_to_the_result_set_return_to_the_first_page() {
+        let state = SearchState::default().apply(Action::SetPage(4));
+        assert_eq!(state.page, 4);
+        assert_eq!(state.clone().apply(Action::SetQuery("covid".into())).page, 0);
+        assert_eq!(state.clone().apply(Action::ToggleSource("A".into())).page, 0);
+        assert_eq!(state.apply(Action::SetSort(Sort::Oldest)).page, 0);
+    }
+
+    #[test]
+    fn facet_values_toggle_and_months_need_a_year() {
+        let state = SearchState::default()
+            .apply(Action::ToggleSource("A".into()))
+            .apply(Action::ToggleSource("B".into()))
+            .apply(Action::ToggleSource("A".into()));
+        assert_eq!(state.filters.sources, ["B"]);
+        let state = state.apply(Action::SetMonth(Some(8)));
+        assert_eq!(state.filters.month, None, "no year chosen");
+        let state = state.apply(Action::SetYear(Some(2021))).apply(Action::SetMonth(Some(8)));
+        assert_eq!((state.filters.year, state.filters.month), (Some(2021), Some(8)));
+        let state = state.apply(Action::SetYear(Some(2022)));
+        assert_eq!(state.filters.month, None, "a new year clears the month");
+        assert!(state.apply(Action::ClearFilters).filters.is_empty());
+    }
+
+    #[test]
+    fn browsing_defaults_to_newest_and_searching_to_relevance() {
+        let browse = SearchState::default();
+        assert_eq!(browse.effective_sort(), Sort::Newest);
+        let search = browse.apply(Action::SetQuery("covid".into()));
+        assert_eq!(search.effective_sort(), Sort::Relevance);
+        assert_eq!(search.apply(Action::SetSort(Sort::Oldest)).effective_sort(), Sort::Oldest);
     }
 }

@@ -23,6 +23,18 @@ pub struct Filters {
     pub to: Option<String>,
 }
 
+/// The order of results.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Newest date first; undated articles last.
+    Newest,
+    /// Oldest date first; undated articles last.
+    Oldest,
+}
+
 /// The facet fields, each of which can be left out when counting its own values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {

@@ -189,10 +189,14 @@ impl Index {
 
     /// The article with this id, if the corpus has it.
     pub fn article(&self, id: &str) -> Option<&Article> {
+        self.by_id_doc(id).map(|doc| &self.articles[doc as usize])
+    }
+
+    pub(crate) fn by_id_doc(&self, id: &str) -> Option<u32> {
         self.by_id
             .binary_search_by(|&doc| self.articles[doc as usize].id.as_str().cmp(id))
             .ok()
-            .map(|i| &self.articles[self.by_id[i] as usize])
+            .map(|i| self.by_id[i])
     }
 
     /// Number of distinct folded syllables, for figures and tests.

@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::article::Article;
+use crate::facets::{self, Facets, Filters, Sort};
 use crate::index::{adjacent_pairs, pair_key, Index, Posting, BODY, FIELD_COUNT, LEAD, TITLE};
 use crate::text::{self, Token};
 
@@ -18,6 +20,8 @@ const PAIR_WEIGHT: f32 = 1.0;
 const PREFIX_DISCOUNT: f32 = 0.8;
 /// Expansions of the word being typed that are scored, the most frequent first.
 const MAX_PREFIX_TERMS: usize = 64;
+/// Distinctive words of an article used to find others like it.
+const MORE_LIKE_THIS_TERMS: usize = 12;
 /// Characters a snippet aims for.
 const SNIPPET_CHARS: usize = 220;
 
@@ -60,6 +64,15 @@ pub struct Hit {
     pub score: f32,
     pub title: Marked,
     pub snippet: Marked,
+}
+
+/// One page of results, with the facet counts of the whole query.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Page {
+    /// Articles that match the query and the filters.
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -167,17 +180,13 @@ impl Index {
         scores
     }
 
-    /// Ranked articles for a query, best first, at most `limit` of them.
+    /// Every article matching the query, best first, with its score.
     ///
     /// Every word must match; when no article has them all, articles with the most of
     /// them come first. Words next to each other in the query score again when they are
     /// next to each other in the text. The last word, when the query does not end in a
     /// space, also matches as a prefix.
-    pub fn search(&self, query: &str, limit: usize) -> SearchResults {
-        let terms = parse(query);
-        if terms.is_empty() {
-            return SearchResults::default();
-        }
+    fn rank(&self, terms: &[QueryTerm]) -> Vec<(u32, f32)> {
         let per_term: Vec<HashMap<u32, f32>> = terms.iter().map(|t| self.term_scores(t)).collect();
 
         let mut scores: HashMap<u32, (f32, usize)> = HashMap::new();
@@ -206,23 +215,145 @@ impl Index {
             .map(|(doc, (s, _))| (doc, s))
             .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked
+    }
 
-        let total = ranked.len();
-        let hits = ranked
+    fn hit(&self, doc: u32, score: f32, terms: &[QueryTerm]) -> Hit {
+        let article = &self.articles[doc as usize];
+        Hit {
+            doc,
+            id: article.id.clone(),
+            score,
+            title: mark(&article.title, terms),
+            snippet: self.snippet(doc, terms),
+        }
+    }
+
+    /// Ranked articles for a query, best first, at most `limit` of them.
+    pub fn search(&self, query: &str, limit: usize) -> SearchResults {
+        let terms = parse(query);
+        if terms.is_empty() {
+            return SearchResults::default();
+        }
+        let ranked = self.rank(&terms);
+        SearchResults {
+            total: ranked.len(),
+            hits: ranked
+                .into_iter()
+                .take(limit)
+                .map(|(doc, score)| self.hit(doc, score, &terms))
+                .collect(),
+        }
+    }
+
+    /// Matching articles (all of them for an empty query), narrowed by `filters`, in
+    /// `sort` order, with the facet counts of the query.
+    fn ordered(&self, terms: &[QueryTerm], filters: &Filters, sort: Sort) -> (Vec<(u32, f32)>, Facets) {
+        let matched: Vec<(u32, f32)> = if terms.is_empty() {
+            (0..self.articles.len() as u32).map(|d| (d, 0.0)).collect()
+        } else {
+            self.rank(terms)
+        };
+        let docs: Vec<u32> = matched.iter().map(|&(d, _)| d).collect();
+        let facets = facets::facets(&self.articles, &docs, filters);
+        let mut kept: Vec<(u32, f32)> = matched
             .into_iter()
-            .take(limit)
-            .map(|(doc, score)| {
-                let article = &self.articles[doc as usize];
-                Hit {
-                    doc,
-                    id: article.id.clone(),
-                    score,
-                    title: mark(&article.title, &terms),
-                    snippet: self.snippet(doc, &terms),
-                }
+            .filter(|&(d, _)| filters.accepts(&self.articles[d as usize]))
+            .collect();
+        let date = |d: u32| self.articles[d as usize].date.as_deref();
+        match sort {
+            Sort::Relevance => {}
+            // Undated articles go last either way; ties keep their relevance order.
+            Sort::Newest => kept.sort_by(|a, b| match (date(a.0), date(b.0)) {
+                (Some(x), Some(y)) => y.cmp(x),
+                (x, y) => y.is_some().cmp(&x.is_some()),
+            }),
+            Sort::Oldest => kept.sort_by(|a, b| match (date(a.0), date(b.0)) {
+                (Some(x), Some(y)) => x.cmp(y),
+                (x, y) => y.is_some().cmp(&x.is_some()),
+            }),
+        }
+        (kept, facets)
+    }
+
+    /// One page of results for a reader's request: query, filters, order, window.
+    pub fn find(&self, query: &str, filters: &Filters, sort: Sort, offset: usize, limit: usize) -> Page {
+        let terms = parse(query);
+        let (kept, facets) = self.ordered(&terms, filters, sort);
+        Page {
+            total: kept.len(),
+            hits: kept
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .map(|&(doc, score)| self.hit(doc, score, &terms))
+                .collect(),
+            facets,
+        }
+    }
+
+    /// The articles before and after `id` in the results of a request, if any.
+    pub fn neighbours(&self, query: &str, filters: &Filters, sort: Sort, id: &str) -> (Option<&Article>, Option<&Article>) {
+        let (kept, _) = self.ordered(&parse(query), filters, sort);
+        let Some(at) = kept.iter().position(|&(d, _)| self.articles[d as usize].id == id) else {
+            return (None, None);
+        };
+        let article = |i: usize| kept.get(i).map(|&(d, _)| &self.articles[d as usize]);
+        (at.checked_sub(1).and_then(article), article(at + 1))
+    }
+
+    /// `text` with the words of `query` marked, for highlighting an opened article.
+    pub fn highlight(&self, text: &str, query: &str) -> Marked {
+        mark(text, &parse(query))
+    }
+
+    /// The corpus article whose title is the same as `title` (marks and case aside): a
+    /// teaser on a page that points into the corpus.
+    pub fn article_titled(&self, title: &str) -> Option<&Article> {
+        let wanted = text::fold(title.trim());
+        let exact_title = title.trim().to_string() + " ";
+        self.search(&exact_title, 3)
+            .hits
+            .into_iter()
+            .map(|h| &self.articles[h.doc as usize])
+            .find(|a| text::fold(a.title.trim()) == wanted)
+    }
+
+    /// Articles that share the most distinctive words of `id`'s article.
+    pub fn more_like_this(&self, id: &str, limit: usize) -> Vec<Hit> {
+        let Some(doc) = self.by_id_doc(id) else { return Vec::new() };
+        let article = &self.articles[doc as usize];
+        let mut tf: HashMap<String, usize> = HashMap::new();
+        for text in std::iter::once(&article.title).chain(article.lead.iter()).chain(&article.body) {
+            for tok in text::tokens(text) {
+                *tf.entry(tok.folded).or_default() += 1;
+            }
+        }
+        let mut weighted: Vec<(f32, String)> = tf
+            .into_iter()
+            .filter_map(|(term, n)| {
+                let df = self.folded.get(&term)?.len();
+                // A word in nearly every article says nothing about this one.
+                (df > 1 && df * 4 < self.articles.len().max(8)).then(|| (n as f32 * self.idf(df), term))
             })
             .collect();
-        SearchResults { total, hits }
+        weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let mut scores: HashMap<u32, f32> = HashMap::new();
+        for (_, term) in weighted.iter().take(MORE_LIKE_THIS_TERMS) {
+            if let Some(postings) = self.folded.get(term) {
+                let idf = self.idf(postings.len());
+                for p in postings.iter().filter(|p| p.doc != doc) {
+                    *scores.entry(p.doc).or_default() += idf * self.tf_score(p);
+                }
+            }
+        }
+        let mut ranked: Vec<(u32, f32)> = scores.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked
+            .into_iter()
+            .take(limit)
+            .map(|(d, score)| self.hit(d, score, &[]))
+            .collect()
     }
 
     /// Articles with no query, in corpus order: what a reader sees before typing.

@@ -1,0 +1,101 @@
+//! Requests as the reader makes them: query + filters + order + page, facets, neighbours.
+
+use docbao_engine::facets::{Filters, Sort};
+use docbao_engine::{Article, Index};
+
+fn article(id: &str, title: &str, source: &str, date: Option<&str>) -> Article {
+    Article {
+        id: id.into(),
+        title: title.into(),
+        source: Some(source.into()),
+        date: date.map(str::to_string),
+        body: vec![format!("{title} — nội dung bài viết về chuyện {id}.")],
+        ..Article::default()
+    }
+}
+
+fn corpus() -> Index {
+    Index::build(vec![
+        article("a", "Covid-19 ở Hà Nội", "Dân trí", Some("2021-08-24")),
+        article("b", "Covid-19 ở Đà Nẵng", "Đời sống", Some("2022-02-24")),
+        article("c", "Giá vàng hôm nay", "Dân trí", Some("2020-10-01")),
+        article("d", "Covid-19 và trường học", "Dân trí", None),
+    ])
+}
+
+fn ids(page: &docbao_engine::Page) -> Vec<&str> {
+    page.hits.iter().map(|h| h.id.as_str()).collect()
+}
+
+#[test]
+fn browsing_with_no_query_lists_everything_newest_first_undated_last() {
+    let index = corpus();
+    let page = index.find("", &Filters::default(), Sort::Newest, 0, 10);
+    assert_eq!(page.total, 4);
+    assert_eq!(ids(&page), ["b", "a", "c", "d"]);
+    let oldest = index.find("", &Filters::default(), Sort::Oldest, 0, 10);
+    assert_eq!(ids(&oldest), ["c", "a", "b", "d"]);
+}
+
+#[test]
+fn pages_are_windows_of_the_same_order() {
+    let index = corpus();
+    let all = index.find("", &Filters::default(), Sort::Newest, 0, 10);
+    let second = index.find("", &Filters::default(), Sort::Newest, 2, 2);
+    assert_eq!(second.total, 4);
+    assert_eq!(ids(&second), ids(&all)[2..4]);
+    assert!(index.find("", &Filters::default(), Sort::Newest, 99, 2).hits.is_empty());
+}
+
+#[test]
+fn filters_narrow_results_and_facets_count_the_query() {
+    let index = corpus();
+    let filters = Filters { sources: vec!["Dân trí".into()], ..Filters::default() };
+    let page = index.find("covid", &filters, Sort::Relevance, 0, 10);
+    let mut found = ids(&page);
+    found.sort();
+    assert_eq!(found, ["a", "d"]);
+    // Sources are counted over the query without the source filter.
+    let sources: Vec<(&str, usize)> = page.facets.sources.iter().map(|v| (v.value.as_str(), v.count)).collect();
+    assert_eq!(sources, [("Dân trí", 2), ("Đời sống", 1)]);
+    assert_eq!(page.facets.undated, 1);
+}
+
+#[test]
+fn neighbours_follow_the_result_order() {
+    let index = corpus();
+    let (prev, next) = index.neighbours("", &Filters::default(), Sort::Newest, "a");
+    assert_eq!(prev.map(|a| a.id.as_str()), Some("b"));
+    assert_eq!(next.map(|a| a.id.as_str()), Some("c"));
+    let (prev, _) = index.neighbours("", &Filters::default(), Sort::Newest, "b");
+    assert!(prev.is_none());
+    assert_eq!(index.neighbours("", &Filters::default(), Sort::Newest, "zzz"), (None, None));
+}
+
+#[test]
+fn teaser_titles_find_their_article_marks_and_case_aside() {
+    let index = corpus();
+    assert_eq!(index.article_titled("covid-19 o ha noi").map(|a| a.id.as_str()), Some("a"));
+    assert_eq!(index.article_titled("Covid-19 ở Hà Nội mới").map(|a| a.id.as_str()), None);
+}
+
+#[test]
+fn more_like_this_prefers_articles_sharing_distinctive_words() {
+    let mut articles: Vec<Article> = (0..10)
+        .map(|i| article(&format!("x{i}"), &format!("Tin số {i} về thời tiết"), "A", None))
+        .collect();
+    articles.push(article("vang1", "Giá vàng SJC tăng mạnh", "A", None));
+    articles.push(article("vang2", "Giá vàng SJC giảm nhẹ", "A", None));
+    let index = Index::build(articles);
+    let similar = index.more_like_this("vang1", 3);
+    assert_eq!(similar.first().map(|h| h.id.as_str()), Some("vang2"));
+    assert!(similar.iter().all(|h| h.id != "vang1"));
+}
+
+#[test]
+fn highlight_marks_query_words_in_any_text() {
+    let index = corpus();
+    let marked = index.highlight("Dịch Covid-19 tại Hà Nội", "ha noi");
+    let words: Vec<&str> = marked.segments().into_iter().filter(|s| s.1).map(|s| s.0).collect();
+    assert_eq!(words, ["Hà", "Nội"]);
+}
