@@ -1,12 +1,19 @@
-//! The app shell: loads the corpus once, provides it to every page, routes by hash.
+//! The app shell: loads the corpus once, holds the display preferences, routes by hash,
+//! and owns the keyboard shortcuts that work on every page.
 
 use std::rc::Rc;
 
+use docbao_engine::display::Lang;
 use docbao_engine::Index;
+use gloo_events::EventListener;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::components::PrefsBar;
+use crate::i18n::{self, Texts};
 use crate::pages::{ArticlePage, NotFoundPage, SearchPage};
+use crate::prefs::Prefs;
 use crate::route::Route;
 use crate::{corpus, timing};
 
@@ -20,6 +27,35 @@ impl PartialEq for Corpus {
     }
 }
 
+/// The reader's display preferences and the way to change them.
+#[derive(Clone, PartialEq)]
+pub struct Ui {
+    pub prefs: Prefs,
+    pub set_prefs: Callback<Prefs>,
+}
+
+impl Ui {
+    pub fn lang(&self) -> Lang {
+        self.prefs.lang
+    }
+
+    pub fn t(&self) -> &'static Texts {
+        i18n::texts(self.prefs.lang)
+    }
+}
+
+#[hook]
+pub fn use_corpus() -> Rc<Index> {
+    use_context::<Corpus>()
+        .expect("the app provides the corpus")
+        .0
+}
+
+#[hook]
+pub fn use_ui() -> Ui {
+    use_context::<Ui>().expect("the app provides the UI preferences")
+}
+
 fn switch(route: Route) -> Html {
     match route {
         Route::Home | Route::Search => html! { <SearchPage /> },
@@ -31,45 +67,102 @@ fn switch(route: Route) -> Html {
 #[function_component]
 pub fn App() -> Html {
     let loaded = use_memo((), |_| corpus::load().map(|index| Corpus(Rc::new(index))));
+    let prefs = use_state(Prefs::load);
+    use_effect_with(*prefs, |prefs| prefs.save_and_apply());
     use_effect_with((), |_| timing::mark(timing::READY_MARK));
 
+    let ui = Ui {
+        prefs: *prefs,
+        set_prefs: Callback::from(move |p: Prefs| prefs.set(p)),
+    };
     match &*loaded {
         Ok(corpus) => html! {
             <ContextProvider<Corpus> context={corpus.clone()}>
-                <HashRouter>
-                    <Shell articles={corpus.0.len()} />
-                </HashRouter>
+                <ContextProvider<Ui> context={ui}>
+                    <HashRouter>
+                        <Shell />
+                    </HashRouter>
+                </ContextProvider<Ui>>
             </ContextProvider<Corpus>>
         },
         Err(error) => html! {
             <main class="page">
-                <h1>{ "Không mở được kho báo" }</h1>
-                <p>{ format!("Kho báo đi kèm bản dựng này bị lỗi: {error}.") }</p>
+                <h1>{ ui.t().broken_corpus }</h1>
+                <p>{ error.to_string() }</p>
             </main>
         },
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct ShellProps {
-    articles: usize,
+/// True when a key press is meant for a text field, not for a shortcut.
+fn typing_in_a_field(event: &KeyboardEvent) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || el.has_attribute("contenteditable")
+        })
+}
+
+/// Focuses the search field, or goes to the search page, whose field takes focus.
+fn focus_search(navigator: &Navigator) {
+    let field = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("q"))
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+    match field {
+        Some(field) => {
+            let _ = field.focus();
+        }
+        None => navigator.push(&Route::Search),
+    }
 }
 
 #[function_component]
-fn Shell(props: &ShellProps) -> Html {
+fn Shell() -> Html {
+    let corpus = use_corpus();
+    let ui = use_ui();
+    let navigator = use_navigator();
+
+    use_effect_with((), move |_| {
+        let listener = web_sys::window()
+            .and_then(|w| w.document())
+            .map(|document| {
+                EventListener::new(&document, "keydown", move |event| {
+                    let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
+                        return;
+                    };
+                    if event.key() == "/"
+                        && !typing_in_a_field(event)
+                        && !event.ctrl_key()
+                        && !event.meta_key()
+                    {
+                        event.prevent_default();
+                        if let Some(nav) = &navigator {
+                            focus_search(nav);
+                        }
+                    }
+                })
+            });
+        move || drop(listener)
+    });
+
+    let t = ui.t();
     html! {
         <>
             <header class="masthead">
                 <Link<Route> to={Route::Home} classes="brand">
                     <span class="brand-name">{ "docbao" }</span>
-                    <span class="brand-tagline">{ "đọc báo, không cần mạng" }</span>
+                    <span class="brand-tagline">{ t.tagline }</span>
                 </Link<Route>>
+                <PrefsBar />
             </header>
-            <main class="page">
+            <main class="page" id="main">
                 <Switch<Route> render={switch} />
             </main>
             <footer class="colophon">
-                <p>{ format!("{} bài báo trong kho · chạy hoàn toàn trong trình duyệt", props.articles) }</p>
+                <p>{ format!("{} · {}", i18n::archive_count(ui.lang(), corpus.len()), t.colophon) }</p>
             </footer>
         </>
     }

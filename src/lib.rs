@@ -4,7 +4,9 @@
 pub mod app;
 pub mod components;
 pub mod corpus;
+pub mod i18n;
 pub mod pages;
+pub mod prefs;
 pub mod route;
 pub mod timing;
 

@@ -93,7 +93,11 @@ impl SearchState {
 
     /// The order results are shown in.
     pub fn effective_sort(&self) -> Sort {
-        self.sort.unwrap_or(if self.is_searching() { Sort::Relevance } else { Sort::Newest })
+        self.sort.unwrap_or(if self.is_searching() {
+            Sort::Relevance
+        } else {
+            Sort::Newest
+        })
     }
 
     /// True when the reader narrowed or searched anything (an article then shows
@@ -140,7 +144,13 @@ impl SearchState {
                 "from" => f.from = Some(value).filter(|d| valid_date(d)),
                 "to" => f.to = Some(value).filter(|d| valid_date(d)),
                 "sort" => state.sort = sort_from_name(&value),
-                "p" => state.page = value.parse::<usize>().ok().and_then(|p| p.checked_sub(1)).unwrap_or(0),
+                "p" => {
+                    state.page = value
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|p| p.checked_sub(1))
+                        .unwrap_or(0)
+                }
                 _ => {}
             }
         }
@@ -151,7 +161,9 @@ impl SearchState {
     }
 
     pub fn from_location(location: Option<&Location>) -> SearchState {
-        location.map(|l| SearchState::from_query(l.query_str())).unwrap_or_default()
+        location
+            .map(|l| SearchState::from_query(l.query_str()))
+            .unwrap_or_default()
     }
 }
 
@@ -203,10 +215,23 @@ mod tests {
 
     #[test]
     fn malformed_urls_give_a_usable_state() {
-        for q in ["%", "p=0", "p=-1", "p=x", "y=abc&m=8", "m=13&y=2021", "from=2021-99-01", "sort=up", "&&=&"] {
+        for q in [
+            "%",
+            "p=0",
+            "p=-1",
+            "p=x",
+            "y=abc&m=8",
+            "m=13&y=2021",
+            "from=2021-99-01",
+            "sort=up",
+            "&&=&",
+        ] {
             let state = SearchState::from_query(q);
             assert_eq!(state.page, 0, "{q}");
-            assert!(state.filters.month.is_none_or(|m| (1..=12).contains(&m)), "{q}");
+            assert!(
+                state.filters.month.is_none_or(|m| (1..=12).contains(&m)),
+                "{q}"
+            );
             assert!(state.filters.from.is_none(), "{q}");
             assert!(state.sort.is_none(), "{q}");
         }
@@ -216,8 +241,14 @@ mod tests {
     fn changes_to_the_result_set_return_to_the_first_page() {
         let state = SearchState::default().apply(Action::SetPage(4));
         assert_eq!(state.page, 4);
-        assert_eq!(state.clone().apply(Action::SetQuery("covid".into())).page, 0);
-        assert_eq!(state.clone().apply(Action::ToggleSource("A".into())).page, 0);
+        assert_eq!(
+            state.clone().apply(Action::SetQuery("covid".into())).page,
+            0
+        );
+        assert_eq!(
+            state.clone().apply(Action::ToggleSource("A".into())).page,
+            0
+        );
         assert_eq!(state.apply(Action::SetSort(Sort::Oldest)).page, 0);
     }
 
@@ -230,8 +261,13 @@ mod tests {
         assert_eq!(state.filters.sources, ["B"]);
         let state = state.apply(Action::SetMonth(Some(8)));
         assert_eq!(state.filters.month, None, "no year chosen");
-        let state = state.apply(Action::SetYear(Some(2021))).apply(Action::SetMonth(Some(8)));
-        assert_eq!((state.filters.year, state.filters.month), (Some(2021), Some(8)));
+        let state = state
+            .apply(Action::SetYear(Some(2021)))
+            .apply(Action::SetMonth(Some(8)));
+        assert_eq!(
+            (state.filters.year, state.filters.month),
+            (Some(2021), Some(8))
+        );
         let state = state.apply(Action::SetYear(Some(2022)));
         assert_eq!(state.filters.month, None, "a new year clears the month");
         assert!(state.apply(Action::ClearFilters).filters.is_empty());
@@ -243,6 +279,9 @@ mod tests {
         assert_eq!(browse.effective_sort(), Sort::Newest);
         let search = browse.apply(Action::SetQuery("covid".into()));
         assert_eq!(search.effective_sort(), Sort::Relevance);
-        assert_eq!(search.apply(Action::SetSort(Sort::Oldest)).effective_sort(), Sort::Oldest);
+        assert_eq!(
+            search.apply(Action::SetSort(Sort::Oldest)).effective_sort(),
+            Sort::Oldest
+        );
     }
 }

@@ -14,11 +14,37 @@ pub enum Lang {
 /// Syllables a reader gets through in a minute of news prose.
 const SYLLABLES_PER_MINUTE: usize = 220;
 
-const WEEKDAYS_VI: [&str; 7] = ["Chủ nhật", "thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy"];
-const WEEKDAYS_EN: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const WEEKDAYS_VI: [&str; 7] = [
+    "Chủ nhật",
+    "thứ Hai",
+    "thứ Ba",
+    "thứ Tư",
+    "thứ Năm",
+    "thứ Sáu",
+    "thứ Bảy",
+];
+const WEEKDAYS_EN: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
 const MONTHS_EN: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// 0 = Sunday. Sakamoto's method, valid for Gregorian dates.
@@ -51,7 +77,10 @@ pub fn format_date(date: &str, lang: Lang) -> Option<String> {
 pub fn format_month(year: u16, month: u8, lang: Lang) -> String {
     match lang {
         Lang::Vi => format!("tháng {month}/{year}"),
-        Lang::En => format!("{} {year}", MONTHS_EN.get(month as usize - 1).unwrap_or(&"?")),
+        Lang::En => format!(
+            "{} {year}",
+            MONTHS_EN.get(month as usize - 1).unwrap_or(&"?")
+        ),
     }
 }
 
@@ -72,17 +101,32 @@ mod tests {
 
     #[test]
     fn dates_read_with_their_weekday() {
-        assert_eq!(format_date("2021-08-24", Lang::Vi).as_deref(), Some("thứ Ba, 24/8/2021"));
-        assert_eq!(format_date("2022-02-24", Lang::Vi).as_deref(), Some("thứ Năm, 24/2/2022"));
-        assert_eq!(format_date("2024-09-22", Lang::Vi).as_deref(), Some("Chủ nhật, 22/9/2024"));
-        assert_eq!(format_date("2000-02-29", Lang::En).as_deref(), Some("Tuesday, 29 February 2000"));
+        assert_eq!(
+            format_date("2021-08-24", Lang::Vi).as_deref(),
+            Some("thứ Ba, 24/8/2021")
+        );
+        assert_eq!(
+            format_date("2022-02-24", Lang::Vi).as_deref(),
+            Some("thứ Năm, 24/2/2022")
+        );
+        assert_eq!(
+            format_date("2024-09-22", Lang::Vi).as_deref(),
+            Some("Chủ nhật, 22/9/2024")
+        );
+        assert_eq!(
+            format_date("2000-02-29", Lang::En).as_deref(),
+            Some("Tuesday, 29 February 2000")
+        );
         assert_eq!(format_date("24/8/2021", Lang::Vi), None);
         assert_eq!(format_date("2021-13-01", Lang::Vi), None);
     }
 
     #[test]
     fn reading_time_counts_lead_and_body() {
-        let mut a = Article { lead: Some("một hai ba".into()), ..Article::default() };
+        let mut a = Article {
+            lead: Some("một hai ba".into()),
+            ..Article::default()
+        };
         assert_eq!(reading_minutes(&a), 1);
         a.body = vec!["chữ ".repeat(450)];
         assert_eq!(reading_minutes(&a), 3);

@@ -51,7 +51,11 @@ fn any_of(wanted: &[String], value: &Option<String>) -> bool {
 /// `(year, month)` of a `YYYY-MM-DD` date.
 pub fn year_month(date: &str) -> Option<(u16, u8)> {
     let year = date.get(0..4)?.parse().ok()?;
-    let month = date.get(5..7)?.parse().ok().filter(|m| (1..=12).contains(m))?;
+    let month = date
+        .get(5..7)?
+        .parse()
+        .ok()
+        .filter(|m| (1..=12).contains(m))?;
     Some((year, month))
 }
 
@@ -67,7 +71,9 @@ impl Filters {
         }
         let Some(date) = date else { return false };
         if let Some(year) = self.year {
-            let Some((y, m)) = year_month(date) else { return false };
+            let Some((y, m)) = year_month(date) else {
+                return false;
+            };
             if y != year || self.month.is_some_and(|month| month != m) {
                 return false;
             }
@@ -125,9 +131,16 @@ fn count_values<'a>(values: impl Iterator<Item = &'a Option<String>>) -> Vec<Fac
     }
     let mut out: Vec<FacetValue> = counts
         .into_iter()
-        .map(|(value, count)| FacetValue { value: value.to_string(), count })
+        .map(|(value, count)| FacetValue {
+            value: value.to_string(),
+            count,
+        })
         .collect();
-    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| compare_vi(&a.value, &b.value)));
+    out.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| compare_vi(&a.value, &b.value))
+    });
     out
 }
 
@@ -208,7 +221,9 @@ fn collation_key(s: &str) -> (Vec<u32>, Vec<u8>, Vec<bool>) {
 
 /// Compares two strings in Vietnamese dictionary order (`Đ` after `D`, never after `Z`).
 pub fn compare_vi(a: &str, b: &str) -> Ordering {
-    collation_key(a).cmp(&collation_key(b)).then_with(|| a.cmp(b))
+    collation_key(a)
+        .cmp(&collation_key(b))
+        .then_with(|| a.cmp(b))
 }
 
 #[cfg(test)]
@@ -226,9 +241,34 @@ mod tests {
 
     #[test]
     fn vietnamese_order_puts_d_bar_after_d_and_tones_in_dictionary_order() {
-        let mut words = vec!["Zalo", "Đà Nẵng", "Dân trí", "Ánh", "Anh", "Ăn", "Âm", "Bắc", "ưu", "uy"];
+        let mut words = vec![
+            "Zalo",
+            "Đà Nẵng",
+            "Dân trí",
+            "Ánh",
+            "Anh",
+            "Ăn",
+            "Âm",
+            "Bắc",
+            "ưu",
+            "uy",
+        ];
         words.sort_by(|a, b| compare_vi(a, b));
-        assert_eq!(words, ["Anh", "Ánh", "Ăn", "Âm", "Bắc", "Dân trí", "Đà Nẵng", "uy", "ưu", "Zalo"]);
+        assert_eq!(
+            words,
+            [
+                "Anh",
+                "Ánh",
+                "Ăn",
+                "Âm",
+                "Bắc",
+                "Dân trí",
+                "Đà Nẵng",
+                "uy",
+                "ưu",
+                "Zalo"
+            ]
+        );
         let mut tones = vec!["mạ", "má", "mã", "mả", "mà", "ma"];
         tones.sort_by(|a, b| compare_vi(a, b));
         assert_eq!(tones, ["ma", "mà", "mả", "mã", "má", "mạ"]);
@@ -249,7 +289,11 @@ mod tests {
             article("Dân trí", "x", None),
         ];
         let f = facets(&articles, &[0, 1, 2, 3], &Filters::default());
-        let names: Vec<(&str, usize)> = f.sources.iter().map(|v| (v.value.as_str(), v.count)).collect();
+        let names: Vec<(&str, usize)> = f
+            .sources
+            .iter()
+            .map(|v| (v.value.as_str(), v.count))
+            .collect();
         assert_eq!(names, [("Dân trí", 2), ("Đời sống", 1), ("Zing", 1)]);
         assert_eq!(f.undated, 4);
     }
@@ -261,13 +305,19 @@ mod tests {
             article("B", "sport", Some("2021-09-01")),
             article("A", "news", Some("2022-02-24")),
         ];
-        let filters = Filters { sources: vec!["A".into()], ..Filters::default() };
+        let filters = Filters {
+            sources: vec!["A".into()],
+            ..Filters::default()
+        };
         let f = facets(&articles, &[0, 1, 2], &filters);
         // Sources are counted without the source filter: B stays visible.
         assert_eq!(f.sources.len(), 2);
         // Categories and years only count source A.
         assert_eq!(f.categories.iter().map(|v| v.count).sum::<usize>(), 2);
-        assert_eq!(f.years.iter().map(|y| y.year).collect::<Vec<_>>(), [2022, 2021]);
+        assert_eq!(
+            f.years.iter().map(|y| y.year).collect::<Vec<_>>(),
+            [2022, 2021]
+        );
         assert_eq!(f.years[1].months, [(8, 1)]);
     }
 

@@ -44,19 +44,30 @@ fn pages_are_windows_of_the_same_order() {
     let second = index.find("", &Filters::default(), Sort::Newest, 2, 2);
     assert_eq!(second.total, 4);
     assert_eq!(ids(&second), ids(&all)[2..4]);
-    assert!(index.find("", &Filters::default(), Sort::Newest, 99, 2).hits.is_empty());
+    assert!(index
+        .find("", &Filters::default(), Sort::Newest, 99, 2)
+        .hits
+        .is_empty());
 }
 
 #[test]
 fn filters_narrow_results_and_facets_count_the_query() {
     let index = corpus();
-    let filters = Filters { sources: vec!["Dân trí".into()], ..Filters::default() };
+    let filters = Filters {
+        sources: vec!["Dân trí".into()],
+        ..Filters::default()
+    };
     let page = index.find("covid", &filters, Sort::Relevance, 0, 10);
     let mut found = ids(&page);
     found.sort();
     assert_eq!(found, ["a", "d"]);
     // Sources are counted over the query without the source filter.
-    let sources: Vec<(&str, usize)> = page.facets.sources.iter().map(|v| (v.value.as_str(), v.count)).collect();
+    let sources: Vec<(&str, usize)> = page
+        .facets
+        .sources
+        .iter()
+        .map(|v| (v.value.as_str(), v.count))
+        .collect();
     assert_eq!(sources, [("Dân trí", 2), ("Đời sống", 1)]);
     assert_eq!(page.facets.undated, 1);
 }
@@ -69,20 +80,40 @@ fn neighbours_follow_the_result_order() {
     assert_eq!(next.map(|a| a.id.as_str()), Some("c"));
     let (prev, _) = index.neighbours("", &Filters::default(), Sort::Newest, "b");
     assert!(prev.is_none());
-    assert_eq!(index.neighbours("", &Filters::default(), Sort::Newest, "zzz"), (None, None));
+    assert_eq!(
+        index.neighbours("", &Filters::default(), Sort::Newest, "zzz"),
+        (None, None)
+    );
 }
 
 #[test]
 fn teaser_titles_find_their_article_marks_and_case_aside() {
     let index = corpus();
-    assert_eq!(index.article_titled("covid-19 o ha noi").map(|a| a.id.as_str()), Some("a"));
-    assert_eq!(index.article_titled("Covid-19 ở Hà Nội mới").map(|a| a.id.as_str()), None);
+    assert_eq!(
+        index
+            .article_titled("covid-19 o ha noi")
+            .map(|a| a.id.as_str()),
+        Some("a")
+    );
+    assert_eq!(
+        index
+            .article_titled("Covid-19 ở Hà Nội mới")
+            .map(|a| a.id.as_str()),
+        None
+    );
 }
 
 #[test]
 fn more_like_this_prefers_articles_sharing_distinctive_words() {
     let mut articles: Vec<Article> = (0..10)
-        .map(|i| article(&format!("x{i}"), &format!("Tin số {i} về thời tiết"), "A", None))
+        .map(|i| {
+            article(
+                &format!("x{i}"),
+                &format!("Tin số {i} về thời tiết"),
+                "A",
+                None,
+            )
+        })
         .collect();
     articles.push(article("vang1", "Giá vàng SJC tăng mạnh", "A", None));
     articles.push(article("vang2", "Giá vàng SJC giảm nhẹ", "A", None));
@@ -96,6 +127,16 @@ fn more_like_this_prefers_articles_sharing_distinctive_words() {
 fn highlight_marks_query_words_in_any_text() {
     let index = corpus();
     let marked = index.highlight("Dịch Covid-19 tại Hà Nội", "ha noi");
-    let words: Vec<&str> = marked.segments().into_iter().filter(|s| s.1).map(|s| s.0).collect();
+    let words: Vec<&str> = marked
+        .segments()
+        .into_iter()
+        .filter(|s| s.1)
+        .map(|s| s.0)
+        .collect();
     assert_eq!(words, ["Hà", "Nội"]);
+    let whole = index.highlight("Hà Nội nói", "ha no");
+    assert!(
+        whole.marks.len() == 1,
+        "the last word is whole in an article: {whole:?}"
+    );
 }

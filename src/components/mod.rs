@@ -1,9 +1,15 @@
 //! Reusable pieces of the UI, one per file.
 
 mod article_list;
+mod facet_panel;
 mod marked_text;
+mod pager;
+mod prefs_bar;
 mod search_box;
 
-pub use article_list::{ArticleList, ArticleListProps};
+pub use article_list::{result_links, ArticleList, ArticleListProps, Context};
+pub use facet_panel::{FacetPanel, FacetPanelProps};
 pub use marked_text::{MarkedText, MarkedTextProps};
+pub use pager::{Pager, PagerProps};
+pub use prefs_bar::PrefsBar;
 pub use search_box::{SearchBox, SearchBoxProps};

@@ -1,94 +1,244 @@
+use std::cell::Cell;
+
+use docbao_engine::display::{format_date, reading_minutes};
 use docbao_engine::Article;
+use gloo_events::EventListener;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::NotFoundPage;
-use crate::app::Corpus;
-use crate::route::Route;
+use crate::app::{use_corpus, use_ui};
+use crate::components::{ArticleList, Context, MarkedText};
+use crate::i18n;
+use crate::route::{Route, SearchState};
+
+/// Articles suggested under "more like this".
+const SIMILAR: usize = 5;
+
+thread_local! {
+    /// Routes shown since the app started: Back only stays inside the app when this
+    /// article was reached from another page of it.
+    static ROUTES_SEEN: Cell<usize> = const { Cell::new(0) };
+}
 
 #[derive(Properties, PartialEq)]
 pub struct ArticlePageProps {
     pub id: AttrValue,
 }
 
-/// `#/a/<id>`: one article, as text.
+/// `#/a/<id>`: one article, as text. Opened from a search (`?q=…`), it highlights the
+/// query and steps to the previous/next result.
 #[function_component]
 pub fn ArticlePage(props: &ArticlePageProps) -> Html {
-    let Corpus(index) = use_context::<Corpus>().expect("the app provides the corpus");
+    let index = use_corpus();
+    let ui = use_ui();
+    let location = use_location();
+    let navigator = use_navigator();
+    let state = SearchState::from_location(location.as_ref());
     let article = index.article(&props.id).cloned();
 
     {
         let title = article.as_ref().map(|a| a.title.clone());
+        let not_found = ui.t().not_found_title;
         use_effect_with(props.id.clone(), move |_| {
+            ROUTES_SEEN.with(|n| n.set(n.get() + 1));
             if let Some(window) = web_sys::window() {
                 window.scroll_to_with_x_and_y(0.0, 0.0);
                 if let Some(doc) = window.document() {
-                    doc.set_title(&match title {
-                        Some(t) => format!("{t} — docbao"),
-                        None => "Không tìm thấy — docbao".to_string(),
-                    });
+                    doc.set_title(&format!(
+                        "{} — docbao",
+                        title.as_deref().unwrap_or(not_found)
+                    ));
                 }
             }
         });
     }
 
+    // Esc goes back to where the reader came from (the results, usually).
+    {
+        let state = state.clone();
+        use_effect_with(state.clone(), move |_| {
+            let listener = web_sys::window()
+                .and_then(|w| w.document())
+                .map(|document| {
+                    EventListener::new(&document, "keydown", move |event| {
+                        let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
+                            return;
+                        };
+                        if event.key() != "Escape" {
+                            return;
+                        }
+                        let Some(nav) = &navigator else { return };
+                        if ROUTES_SEEN.with(Cell::get) > 1 || !state.is_default() {
+                            let came_from_app = web_sys::window()
+                                .and_then(|w| w.history().ok())
+                                .is_some_and(|h| h.length().unwrap_or(0) > 1);
+                            if came_from_app && ROUTES_SEEN.with(Cell::get) > 1 {
+                                nav.back();
+                                return;
+                            }
+                        }
+                        let _ = nav.push_with_query(&Route::Search, state.to_pairs());
+                    })
+                });
+            move || drop(listener)
+        });
+    }
+
     match article {
-        Some(article) => html! { <ArticleView {article} /> },
-        None => html! { <NotFoundPage /> },
+        Some(article) => html! { <ArticleView {article} {state} /> },
+        None => html! { <NotFoundPage article=true /> },
     }
 }
 
 #[derive(Properties, PartialEq)]
 struct ArticleViewProps {
     article: Article,
+    state: SearchState,
 }
 
 #[function_component]
 fn ArticleView(props: &ArticleViewProps) -> Html {
+    let index = use_corpus();
+    let ui = use_ui();
+    let t = ui.t();
     let a = &props.article;
-    let meta: Vec<String> = [&a.source, &a.date, &a.author]
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect();
+    let state = &props.state;
+    let context: Context = state.to_pairs();
+    let copied = use_state(|| None::<bool>);
+
+    let (prev, next) = if state.is_default() {
+        (None, None)
+    } else {
+        let (p, n) = index.neighbours(&state.q, &state.filters, state.effective_sort(), &a.id);
+        (p.map(|a| a.id.clone()), n.map(|a| a.id.clone()))
+    };
+    let similar = {
+        let index = index.clone();
+        use_memo(a.id.clone(), move |id| index.more_like_this(id, SIMILAR))
+    };
+    let related = {
+        let index = index.clone();
+        use_memo(a.id.clone(), move |_| {
+            props
+                .article
+                .related
+                .iter()
+                .map(|teaser| {
+                    (
+                        teaser.clone(),
+                        index.article_titled(&teaser.title).map(|a| a.id.clone()),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+
+    let text = |p: &str| -> Html {
+        if state.is_searching() {
+            html! { <MarkedText marked={index.highlight(p, &state.q)} /> }
+        } else {
+            html! { p.to_string() }
+        }
+    };
+    let on_copy = {
+        let copied = copied.clone();
+        Callback::from(move |_: MouseEvent| {
+            let copied = copied.clone();
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            let href = window.location().href().unwrap_or_default();
+            let promise = window.navigator().clipboard().write_text(&href);
+            wasm_bindgen_futures::spawn_local(async move {
+                let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+                copied.set(Some(ok));
+            });
+        })
+    };
+
+    let mut meta: Vec<String> = Vec::new();
+    meta.extend(a.source.clone());
+    meta.extend(
+        a.date
+            .as_deref()
+            .map(|d| format_date(d, ui.lang()).unwrap_or_else(|| d.to_string())),
+    );
+    meta.extend(a.author.clone());
+    meta.push(i18n::reading_time(ui.lang(), reading_minutes(a)));
+    let step = |id: Option<String>, rel: &'static str, label: &'static str| match id {
+        Some(id) => html! {
+            <Link<Route, Context> to={Route::Article { id }} query={Some(context.clone())} classes={classes!(rel)}>
+                { label }
+            </Link<Route, Context>>
+        },
+        None => html! {},
+    };
+
     html! {
         <>
-            <nav class="article-nav" aria-label="Điều hướng">
-                <Link<Route> to={Route::Search}>{ "← Tìm kiếm" }</Link<Route>>
+            <nav class="article-nav" aria-label={t.article_navigation}>
+                <Link<Route, Context> to={Route::Search} query={Some(context.clone())} classes="back">
+                    { if state.is_default() { t.back_to_search } else { t.back_to_results } }
+                </Link<Route, Context>>
+                { step(prev, "prev", t.previous_article) }
+                { step(next, "next", t.next_article) }
             </nav>
             <article class="article">
-                <h1>{ &a.title }</h1>
-                if !meta.is_empty() {
-                    <p class="article-meta">{ meta.join(" · ") }</p>
-                }
+                <h1>{ text(&a.title) }</h1>
+                <p class="article-meta">{ meta.join(" · ") }</p>
                 if let Some(lead) = &a.lead {
-                    <p class="lead">{ lead }</p>
+                    <p class="lead">{ text(lead) }</p>
                 }
-                { for a.body.iter().map(|p| html! { <p>{ p }</p> }) }
+                { for a.body.iter().map(|p| html! { <p>{ text(p) }</p> }) }
                 { for a.captions.iter().map(|c| html! {
                     <figure class="caption">
                         <figcaption>
-                            { &c.text }
+                            { text(&c.text) }
                             if let Some(credit) = &c.credit {
-                                <span class="credit">{ format!(" Ảnh: {credit}") }</span>
+                                <span class="credit">{ format!(" ({}: {credit})", t.photo) }</span>
                             }
                         </figcaption>
                     </figure>
                 }) }
             </article>
-            if !a.related.is_empty() {
+            <div class="article-actions">
+                <button type="button" id="copy-link" onclick={on_copy}>{ t.copy_link }</button>
+                <span class="copy-status" role="status" aria-live="polite">
+                    { match *copied {
+                        Some(true) => t.link_copied,
+                        Some(false) => t.link_not_copied,
+                        None => "",
+                    } }
+                </span>
+            </div>
+            if !related.is_empty() {
                 <aside class="related" aria-labelledby="related-heading">
-                    <h2 id="related-heading">{ "Tin khác trên trang gốc" }</h2>
+                    <h2 id="related-heading">{ t.related_on_page }</h2>
                     <ul>
-                        { for a.related.iter().map(|t| html! {
+                        { for related.iter().map(|(teaser, target)| html! {
                             <li>
-                                <p class="related-title">{ &t.title }</p>
-                                if let Some(s) = &t.summary {
+                                { match target {
+                                    Some(id) => html! {
+                                        <Link<Route> to={Route::Article { id: id.clone() }} classes="related-title">
+                                            { &teaser.title }
+                                        </Link<Route>>
+                                    },
+                                    None => html! { <p class="related-title">{ &teaser.title }</p> },
+                                } }
+                                if let Some(s) = &teaser.summary {
                                     <p class="related-summary">{ s }</p>
                                 }
                             </li>
                         }) }
                     </ul>
+                </aside>
+            }
+            if !similar.is_empty() {
+                <aside class="similar" aria-labelledby="similar-heading">
+                    <h2 id="similar-heading">{ t.more_like_this }</h2>
+                    <ArticleList hits={(*similar).clone()} />
                 </aside>
             }
         </>

@@ -1,17 +1,25 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::app::use_ui;
 use crate::route::Route;
 
-/// Shown for an unknown route or an article id the corpus does not have.
+#[derive(Properties, PartialEq)]
+pub struct NotFoundPageProps {
+    /// The route was an article the corpus does not have.
+    #[prop_or_default]
+    pub article: bool,
+}
+
+/// Shown for an unknown route or an article id the corpus does not have: never blank.
 #[function_component]
-pub fn NotFoundPage() -> Html {
+pub fn NotFoundPage(props: &NotFoundPageProps) -> Html {
+    let t = use_ui().t();
     html! {
         <section class="not-found">
-            <h1>{ "Không tìm thấy trang này" }</h1>
-            <p>{ "Đường dẫn có thể đã cũ hoặc gõ nhầm. " }
-                <Link<Route> to={Route::Search}>{ "Quay lại tìm kiếm" }</Link<Route>>
-            </p>
+            <h1>{ t.not_found_title }</h1>
+            <p>{ if props.article { t.article_not_found } else { t.not_found_text } }</p>
+            <p><Link<Route> to={Route::Search}>{ t.back_to_search }</Link<Route>></p>
         </section>
     }
 }

@@ -1,52 +1,106 @@
+use docbao_engine::facets::Sort;
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::app::Corpus;
-use crate::components::{ArticleList, SearchBox};
-use crate::route::{Route, SearchQuery};
+use crate::app::{use_corpus, use_ui};
+use crate::components::{result_links, ArticleList, FacetPanel, Pager, SearchBox};
+use crate::i18n;
+use crate::route::{Action, Route, SearchState, PAGE_SIZE};
 use crate::timing;
 
-/// Results shown for one query.
-const RESULT_LIMIT: usize = 50;
-
-/// `#/search?q=…`: the search box, the live count and the results.
+/// `#/search?…`: the search box, the live count, results by page, and the filters.
 #[function_component]
 pub fn SearchPage() -> Html {
-    let Corpus(index) = use_context::<Corpus>().expect("the app provides the corpus");
+    let index = use_corpus();
+    let ui = use_ui();
+    let t = ui.t();
     let location = use_location();
     let navigator = use_navigator();
-    let query = SearchQuery::from_location(location.as_ref()).q;
+    let state = SearchState::from_location(location.as_ref());
 
-    let results = {
+    let page = {
         let index = index.clone();
-        use_memo(query.clone(), move |q| {
-            timing::measure(timing::SEARCH_MEASURE, || index.search(q, RESULT_LIMIT))
+        use_memo(state.clone(), move |s| {
+            timing::measure(timing::SEARCH_MEASURE, || {
+                index.find(
+                    &s.q,
+                    &s.filters,
+                    s.effective_sort(),
+                    s.page * PAGE_SIZE,
+                    PAGE_SIZE,
+                )
+            })
         })
     };
 
-    // Typing replaces the history entry, so Back leaves the search, not each keystroke.
-    let on_query = Callback::from(move |q: String| {
-        if let Some(nav) = &navigator {
-            let _ = nav.replace_with_query(&Route::Search, &SearchQuery { q });
+    // Typing replaces the history entry, so Back leaves the search rather than undoing
+    // keystrokes; a filter, an order or a page is a step Back can undo.
+    let dispatch = {
+        let state = state.clone();
+        Callback::from(move |action: Action| {
+            let Some(nav) = &navigator else { return };
+            let typing = matches!(action, Action::SetQuery(_));
+            let next = state.clone().apply(action);
+            let _ = if typing {
+                nav.replace_with_query(&Route::Search, next.to_pairs())
+            } else {
+                nav.push_with_query(&Route::Search, next.to_pairs())
+            };
+        })
+    };
+    let on_query = dispatch.reform(Action::SetQuery);
+    let on_sort = dispatch.reform(|e: Event| {
+        let select: HtmlSelectElement = e.target_unchecked_into();
+        Action::SetSort(match select.value().as_str() {
+            "new" => Sort::Newest,
+            "old" => Sort::Oldest,
+            _ => Sort::Relevance,
+        })
+    });
+    let on_arrow_down = Callback::from(|()| {
+        if let Some(first) = result_links().first() {
+            let _ = first.focus();
         }
     });
 
-    let searching = !query.trim().is_empty();
-    let count = if searching {
-        format!("{} kết quả", results.total)
+    let count = if state.is_searching() || !state.filters.is_empty() {
+        i18n::result_count(ui.lang(), page.total)
     } else {
-        format!("{} bài báo trong kho", index.len())
+        i18n::archive_count(ui.lang(), page.total)
+    };
+    let sort = state.effective_sort();
+    let sort_option = |value: &'static str, option: Sort, label: &'static str| {
+        html! { <option {value} selected={sort == option}>{ label }</option> }
     };
 
     html! {
-        <section class="search" aria-label="Tìm kiếm">
-            <SearchBox value={query.clone()} {on_query} />
-            <p id="result-count" class="result-count" role="status" aria-live="polite">{ count }</p>
-            if searching {
-                <ArticleList hits={results.hits.clone()} />
-            } else {
-                <ArticleList hits={index.browse(RESULT_LIMIT)} />
-            }
-        </section>
+        <div class="search-page">
+            <h1 class="visually-hidden">{ t.search_label }</h1>
+            <SearchBox value={state.q.clone()} {on_query} {on_arrow_down} />
+            <div class="toolbar">
+                <p id="result-count" class="result-count" role="status" aria-live="polite">{ count }</p>
+                <label class="sort" for="sort">
+                    <span>{ t.sort_label }</span>
+                    <select id="sort" onchange={on_sort}>
+                        { sort_option("rel", Sort::Relevance, t.sort_relevance) }
+                        { sort_option("new", Sort::Newest, t.sort_newest) }
+                        { sort_option("old", Sort::Oldest, t.sort_oldest) }
+                    </select>
+                </label>
+            </div>
+            <div class="search-layout">
+                <section class="results-area" aria-labelledby="results-heading">
+                    <h2 id="results-heading" class="visually-hidden">{ t.results_heading }</h2>
+                    if page.hits.is_empty() {
+                        <p class="no-results">{ t.no_results }</p>
+                    } else {
+                        <ArticleList hits={page.hits.clone()} context={state.to_pairs()} />
+                    }
+                    <Pager total={page.total} page={state.page} on_action={dispatch.clone()} />
+                </section>
+                <FacetPanel facets={page.facets.clone()} filters={state.filters.clone()} on_action={dispatch} />
+            </div>
+        </div>
     }
 }

@@ -240,13 +240,14 @@ describe('docbao reader (release build)', { skip: setupProblem !== null, timeout
           'a performance measure named docbao:search exists',
         );
 
-        // Open the first result.
+        // Open the first result: the article route keeps the search it came from.
         await items.first().locator('a').first().click();
         await eventually(
-          `the URL hash #/a/${THANH_TRI_ID}`,
-          () => page.evaluate(() => location.hash),
-          (h) => h === `#/a/${THANH_TRI_ID}`,
+          `the URL hash #/a/${THANH_TRI_ID}?q=thanh tri`,
+          () => hashRoute(page),
+          (r) => r.route === `#/a/${THANH_TRI_ID}` && r.q === 'thanh tri',
         );
+        const articleHash = await page.evaluate(() => location.hash);
         const checkArticle = async () => {
           const h1 = page.locator('article h1');
           await eventually('an article h1 containing "Thanh Trì"', () => h1.innerText(), (s) => s.includes('Thanh Trì'));
@@ -260,7 +261,7 @@ describe('docbao reader (release build)', { skip: setupProblem !== null, timeout
         // A deep link survives a reload.
         await page.reload();
         await waitUntilReady(page);
-        assert.equal(await page.evaluate(() => location.hash), `#/a/${THANH_TRI_ID}`);
+        assert.equal(await page.evaluate(() => location.hash), articleHash);
         await checkArticle();
 
         // Back returns to the search, with the query and its results.

@@ -248,7 +248,12 @@ impl Index {
 
     /// Matching articles (all of them for an empty query), narrowed by `filters`, in
     /// `sort` order, with the facet counts of the query.
-    fn ordered(&self, terms: &[QueryTerm], filters: &Filters, sort: Sort) -> (Vec<(u32, f32)>, Facets) {
+    fn ordered(
+        &self,
+        terms: &[QueryTerm],
+        filters: &Filters,
+        sort: Sort,
+    ) -> (Vec<(u32, f32)>, Facets) {
         let matched: Vec<(u32, f32)> = if terms.is_empty() {
             (0..self.articles.len() as u32).map(|d| (d, 0.0)).collect()
         } else {
@@ -277,7 +282,14 @@ impl Index {
     }
 
     /// One page of results for a reader's request: query, filters, order, window.
-    pub fn find(&self, query: &str, filters: &Filters, sort: Sort, offset: usize, limit: usize) -> Page {
+    pub fn find(
+        &self,
+        query: &str,
+        filters: &Filters,
+        sort: Sort,
+        offset: usize,
+        limit: usize,
+    ) -> Page {
         let terms = parse(query);
         let (kept, facets) = self.ordered(&terms, filters, sort);
         Page {
@@ -293,18 +305,30 @@ impl Index {
     }
 
     /// The articles before and after `id` in the results of a request, if any.
-    pub fn neighbours(&self, query: &str, filters: &Filters, sort: Sort, id: &str) -> (Option<&Article>, Option<&Article>) {
+    pub fn neighbours(
+        &self,
+        query: &str,
+        filters: &Filters,
+        sort: Sort,
+        id: &str,
+    ) -> (Option<&Article>, Option<&Article>) {
         let (kept, _) = self.ordered(&parse(query), filters, sort);
-        let Some(at) = kept.iter().position(|&(d, _)| self.articles[d as usize].id == id) else {
+        let Some(at) = kept
+            .iter()
+            .position(|&(d, _)| self.articles[d as usize].id == id)
+        else {
             return (None, None);
         };
         let article = |i: usize| kept.get(i).map(|&(d, _)| &self.articles[d as usize]);
         (at.checked_sub(1).and_then(article), article(at + 1))
     }
 
-    /// `text` with the words of `query` marked, for highlighting an opened article.
+    /// `text` with the words of `query` marked, for highlighting an opened article. The
+    /// query is finished here: its last word is whole, not a prefix.
     pub fn highlight(&self, text: &str, query: &str) -> Marked {
-        mark(text, &parse(query))
+        let mut terms = parse(query);
+        terms.iter_mut().for_each(|t| t.prefix = false);
+        mark(text, &terms)
     }
 
     /// The corpus article whose title is the same as `title` (marks and case aside): a
@@ -321,10 +345,15 @@ impl Index {
 
     /// Articles that share the most distinctive words of `id`'s article.
     pub fn more_like_this(&self, id: &str, limit: usize) -> Vec<Hit> {
-        let Some(doc) = self.by_id_doc(id) else { return Vec::new() };
+        let Some(doc) = self.by_id_doc(id) else {
+            return Vec::new();
+        };
         let article = &self.articles[doc as usize];
         let mut tf: HashMap<String, usize> = HashMap::new();
-        for text in std::iter::once(&article.title).chain(article.lead.iter()).chain(&article.body) {
+        for text in std::iter::once(&article.title)
+            .chain(article.lead.iter())
+            .chain(&article.body)
+        {
             for tok in text::tokens(text) {
                 *tf.entry(tok.folded).or_default() += 1;
             }
@@ -334,7 +363,8 @@ impl Index {
             .filter_map(|(term, n)| {
                 let df = self.folded.get(&term)?.len();
                 // A word in nearly every article says nothing about this one.
-                (df > 1 && df * 4 < self.articles.len().max(8)).then(|| (n as f32 * self.idf(df), term))
+                (df > 1 && df * 4 < self.articles.len().max(8))
+                    .then(|| (n as f32 * self.idf(df), term))
             })
             .collect();
         weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));

@@ -1,0 +1,202 @@
+//! The words of the interface, in Vietnamese (the default) and English.
+
+use docbao_engine::display::Lang;
+
+/// Every fixed string the UI shows, for one language.
+#[derive(Debug, PartialEq)]
+pub struct Texts {
+    pub tagline: &'static str,
+    pub search_label: &'static str,
+    pub search_placeholder: &'static str,
+    pub results_heading: &'static str,
+    pub no_results: &'static str,
+    pub sort_label: &'static str,
+    pub sort_relevance: &'static str,
+    pub sort_newest: &'static str,
+    pub sort_oldest: &'static str,
+    pub filters_heading: &'static str,
+    pub facet_source: &'static str,
+    pub facet_category: &'static str,
+    pub facet_author: &'static str,
+    pub facet_date: &'static str,
+    pub date_from: &'static str,
+    pub date_to: &'static str,
+    pub all_years: &'static str,
+    pub clear_filters: &'static str,
+    pub show_more: &'static str,
+    pub show_less: &'static str,
+    pub undated: &'static str,
+    pub pagination: &'static str,
+    pub previous_page: &'static str,
+    pub next_page: &'static str,
+    pub back_to_results: &'static str,
+    pub back_to_search: &'static str,
+    pub previous_article: &'static str,
+    pub next_article: &'static str,
+    pub copy_link: &'static str,
+    pub link_copied: &'static str,
+    pub link_not_copied: &'static str,
+    pub photo: &'static str,
+    pub related_on_page: &'static str,
+    pub more_like_this: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub article_not_found: &'static str,
+    pub broken_corpus: &'static str,
+    pub settings: &'static str,
+    pub theme_label: &'static str,
+    pub theme_system: &'static str,
+    pub theme_light: &'static str,
+    pub theme_dark: &'static str,
+    pub font_label: &'static str,
+    pub font_smaller: &'static str,
+    pub font_larger: &'static str,
+    pub switch_language: &'static str,
+    pub colophon: &'static str,
+    pub article_navigation: &'static str,
+}
+
+pub const VI: Texts = Texts {
+    tagline: "đọc báo, không cần mạng",
+    search_label: "Tìm kiếm bài báo",
+    search_placeholder: "Gõ có dấu hay không dấu: thanh tri, Đinh Tiến Dũng…",
+    results_heading: "Kết quả",
+    no_results: "Không có bài nào khớp. Hãy bớt từ hoặc bỏ bớt bộ lọc.",
+    sort_label: "Sắp xếp",
+    sort_relevance: "Liên quan nhất",
+    sort_newest: "Mới nhất",
+    sort_oldest: "Cũ nhất",
+    filters_heading: "Lọc kết quả",
+    facet_source: "Nguồn",
+    facet_category: "Chuyên mục",
+    facet_author: "Tác giả",
+    facet_date: "Thời gian",
+    date_from: "Từ ngày",
+    date_to: "Đến ngày",
+    all_years: "Mọi năm",
+    clear_filters: "Bỏ mọi bộ lọc",
+    show_more: "Xem thêm",
+    show_less: "Thu gọn",
+    undated: "không rõ ngày",
+    pagination: "Phân trang",
+    previous_page: "← Trang trước",
+    next_page: "Trang sau →",
+    back_to_results: "← Về kết quả",
+    back_to_search: "← Tìm kiếm",
+    previous_article: "← Bài trước",
+    next_article: "Bài sau →",
+    copy_link: "Chép liên kết",
+    link_copied: "Đã chép liên kết vào bộ nhớ tạm.",
+    link_not_copied: "Không chép được; hãy chép địa chỉ trên thanh địa chỉ.",
+    photo: "Ảnh",
+    related_on_page: "Tin khác trên trang gốc",
+    more_like_this: "Bài tương tự trong kho",
+    not_found_title: "Không tìm thấy trang này",
+    not_found_text: "Đường dẫn có thể đã cũ hoặc gõ nhầm.",
+    article_not_found: "Không tìm thấy bài viết này trong kho.",
+    broken_corpus: "Không mở được kho báo",
+    settings: "Tùy chọn hiển thị",
+    theme_label: "Giao diện",
+    theme_system: "Theo hệ thống",
+    theme_light: "Sáng",
+    theme_dark: "Tối",
+    font_label: "Cỡ chữ",
+    font_smaller: "Chữ nhỏ hơn",
+    font_larger: "Chữ lớn hơn",
+    switch_language: "English",
+    colophon: "chạy hoàn toàn trong trình duyệt",
+    article_navigation: "Điều hướng bài viết",
+};
+
+pub const EN: Texts = Texts {
+    tagline: "news reading, no network needed",
+    search_label: "Search articles",
+    search_placeholder: "With or without marks: thanh tri, Đinh Tiến Dũng…",
+    results_heading: "Results",
+    no_results: "No article matches. Try fewer words or fewer filters.",
+    sort_label: "Sort",
+    sort_relevance: "Most relevant",
+    sort_newest: "Newest",
+    sort_oldest: "Oldest",
+    filters_heading: "Filter results",
+    facet_source: "Outlet",
+    facet_category: "Category",
+    facet_author: "Author",
+    facet_date: "Date",
+    date_from: "From",
+    date_to: "To",
+    all_years: "All years",
+    clear_filters: "Clear all filters",
+    show_more: "Show more",
+    show_less: "Show less",
+    undated: "undated",
+    pagination: "Pagination",
+    previous_page: "← Previous page",
+    next_page: "Next page →",
+    back_to_results: "← Back to results",
+    back_to_search: "← Search",
+    previous_article: "← Previous",
+    next_article: "Next →",
+    copy_link: "Copy link",
+    link_copied: "Link copied to the clipboard.",
+    link_not_copied: "Could not copy; copy the address from the address bar.",
+    photo: "Photo",
+    related_on_page: "Other stories on the original page",
+    more_like_this: "More like this in the archive",
+    not_found_title: "Page not found",
+    not_found_text: "The link may be old or mistyped.",
+    article_not_found: "This article is not in the archive.",
+    broken_corpus: "The archive could not be opened",
+    settings: "Display settings",
+    theme_label: "Theme",
+    theme_system: "System",
+    theme_light: "Light",
+    theme_dark: "Dark",
+    font_label: "Text size",
+    font_smaller: "Smaller text",
+    font_larger: "Larger text",
+    switch_language: "Tiếng Việt",
+    colophon: "runs entirely in your browser",
+    article_navigation: "Article navigation",
+};
+
+pub fn texts(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::Vi => &VI,
+        Lang::En => &EN,
+    }
+}
+
+/// `12 kết quả` / `12 results`.
+pub fn result_count(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Vi => format!("{n} kết quả"),
+        Lang::En if n == 1 => "1 result".to_string(),
+        Lang::En => format!("{n} results"),
+    }
+}
+
+/// `2 bài báo trong kho` / `2 articles in the archive`.
+pub fn archive_count(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Vi => format!("{n} bài báo trong kho"),
+        Lang::En if n == 1 => "1 article in the archive".to_string(),
+        Lang::En => format!("{n} articles in the archive"),
+    }
+}
+
+/// `Trang 2/7` / `Page 2 of 7`.
+pub fn page_of(lang: Lang, page: usize, pages: usize) -> String {
+    match lang {
+        Lang::Vi => format!("Trang {page}/{pages}"),
+        Lang::En => format!("Page {page} of {pages}"),
+    }
+}
+
+/// `4 phút đọc` / `4 min read`.
+pub fn reading_time(lang: Lang, minutes: usize) -> String {
+    match lang {
+        Lang::Vi => format!("{minutes} phút đọc"),
+        Lang::En => format!("{minutes} min read"),
+    }
+}
