@@ -1,187 +1,47 @@
-// End-to-end tests of the release build: dist/ (or $DIST_DIR) served by
-// server.mjs, driven in Debian's /usr/bin/chromium through playwright-core.
+// End-to-end tests of the release build of the seeds: dist/ (or $DIST_DIR) served on
+// 127.0.0.1, driven in Debian's /usr/bin/chromium through playwright-core.
 // Run: node --test tests/e2e/   (after `trunk build --release`)
-//
-// Every test fails on any console error, uncaught page error, failed request
-// or HTTP status >= 400. Screenshots go to target/e2e-artifacts/ (gitignored).
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer } from './server.mjs';
+import {
+  ARTIFACTS,
+  Harness,
+  REPO,
+  TEST_TIMEOUT_MS,
+  eventually,
+  hashRoute,
+  searchBox,
+  setupProblem,
+  typeQuery,
+  waitForResults,
+  waitUntilReady,
+} from './support.mjs';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST_DIR = path.resolve(process.env.DIST_DIR ?? path.join(REPO, 'dist'));
-const ARTIFACTS = path.join(REPO, 'target', 'e2e-artifacts');
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-
 // The seed article about Thanh Trì (seeds/000_2bd3c5a4fc348b9d.txt).
 const THANH_TRI_ID = '000_2bd3c5a4fc348b9d';
-const TEST_TIMEOUT_MS = 90_000;
-const WAIT_MS = 20_000;
-
-let browser;
-let server;
 
 // Checked up front, so a missing build is one clear failure, not six cancellations.
-const setupProblem = !existsSync(path.join(DIST_DIR, 'index.html'))
-  ? `${path.join(DIST_DIR, 'index.html')} is missing: run \`trunk build --release\` ` +
-    '(after `source scripts/env.sh`), or scripts/test, first; or point DIST_DIR at a built dist/.'
-  : !existsSync(CHROMIUM)
-    ? `${CHROMIUM} is missing: run scripts/setup (it installs Debian's chromium).`
-    : null;
+const problem = setupProblem(
+  DIST_DIR,
+  'run `trunk build --release` (after `source scripts/env.sh`), or scripts/test, first; or point DIST_DIR at a built dist/.',
+);
 
 test('the release build and Chromium are there to test', () => {
-  if (setupProblem) assert.fail(setupProblem);
+  if (problem) assert.fail(problem);
 });
 
-async function startAll() {
-  // Screenshots are from this run only.
-  rmSync(ARTIFACTS, { recursive: true, force: true });
-  mkdirSync(ARTIFACTS, { recursive: true });
-  server = await startServer(DIST_DIR);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // As root Chromium needs --no-sandbox; the background-networking flags keep it
-    // from calling out to a network that is closed here.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
-
-async function stopAll() {
-  await browser?.close();
-  await server?.close();
-}
-
-// --- helpers -------------------------------------------------------------------
-
-/** Polls `probe` until `accept(value)` holds; fails with `what` and the last value. */
-async function eventually(what, probe, accept = Boolean, timeout = WAIT_MS) {
-  const deadline = Date.now() + timeout;
-  let last;
-  let lastError;
-  for (;;) {
-    try {
-      last = await probe();
-      lastError = undefined;
-      if (accept(last)) return last;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      const seen = lastError ? `error: ${lastError.message}` : `last value: ${JSON.stringify(last)}`;
-      assert.fail(`timed out after ${timeout} ms waiting for ${what} (${seen})`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function slug(text) {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^a-zA-Z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .toLowerCase()
-    .slice(0, 80);
-}
-
-/**
- * Opens a fresh page, runs `body(page, problems)`, then fails the test if the page
- * logged a console error, threw, or had a request fail or answer >= 400.
- * On failure a screenshot is saved to target/e2e-artifacts/failure-<test>.png.
- */
-async function withPage(t, body) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT_MS);
-  const problems = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()} (${msg.location().url})`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.stack ?? err.message}`));
-  page.on('requestfailed', (req) =>
-    problems.push(`request failed: ${req.method()} ${req.url()} (${req.failure()?.errorText})`),
-  );
-  page.on('response', (res) => {
-    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
-  });
-  try {
-    await body(page);
-    assert.deepEqual(problems, [], `the page reported problems:\n${problems.join('\n')}`);
-  } catch (err) {
-    await page
-      .screenshot({ path: path.join(ARTIFACTS, `failure-${slug(t.name)}.png`), fullPage: true })
-      .catch(() => {});
-    if (problems.length > 0 && !String(err.message).includes('the page reported problems')) {
-      err.message += `\nthe page also reported:\n${problems.join('\n')}`;
-    }
-    throw err;
-  } finally {
-    await context.close();
-  }
-}
-
-/** Waits until the app has set its `docbao:ready` User Timing mark. */
-async function waitUntilReady(page) {
-  await page.waitForFunction(() => performance.getEntriesByName('docbao:ready', 'mark').length > 0, null, {
-    timeout: WAIT_MS,
-  });
-}
-
-async function openApp(page, hash = '') {
-  await page.goto(`${server.url}/${hash}`);
-  await waitUntilReady(page);
-}
-
-function searchBox(page) {
-  return page.getByRole('searchbox', { name: /tìm/i });
-}
-
-/** Types like a user, one key at a time, into the (cleared) search box. */
-async function typeQuery(page, query) {
-  const box = searchBox(page);
-  await box.fill('');
-  await box.pressSequentially(query, { delay: 40 });
-}
-
-/** The query in the URL hash, e.g. '#/search?q=thanh%20tri' -> 'thanh tri'. */
-async function hashRoute(page) {
-  const hash = await page.evaluate(() => location.hash);
-  const [route, query = ''] = hash.split('?');
-  return { hash, route, q: new URLSearchParams(query).get('q') };
-}
-
-async function resultTitles(page) {
-  return page.locator('ol.results > li .result-title').allInnerTexts();
-}
-
-/** Waits until results for `query` are listed and the first title satisfies `firstOk`. */
-async function waitForResults(page, query, firstOk = () => true) {
-  return eventually(
-    `results for "${query}"`,
-    () => resultTitles(page),
-    (titles) => titles.length > 0 && firstOk(titles[0]),
-  );
-}
+const harness = new Harness(DIST_DIR);
+const withPage = (t, body, options) => harness.withPage(t, body, options);
+const openApp = (page, hash) => harness.openApp(page, hash);
 
 // --- tests -----------------------------------------------------------------------
 
-describe('docbao reader (release build)', { skip: setupProblem !== null, timeout: TEST_TIMEOUT_MS * 8 }, () => {
-  before(startAll);
-  after(stopAll);
+describe('docbao reader (release build)', { skip: problem !== null, timeout: TEST_TIMEOUT_MS * 8 }, () => {
+  before(() => harness.start());
+  after(() => harness.stop());
 
   test(
     'a reader searches "thanh tri", opens the Thanh Trì article, reloads it and goes back to the results',
@@ -197,7 +57,11 @@ describe('docbao reader (release build)', { skip: setupProblem !== null, timeout
           `expected the search route at start, got hash ${JSON.stringify(start.hash)}`,
         );
         assert.equal(await page.locator('input[type="search"]').count(), 1, 'exactly one search input');
-        assert.equal(await searchBox(page).count(), 1, 'the search input has an accessible label matching /tìm/i');
+        assert.equal(
+          await page.getByRole('searchbox', { name: /tìm/i }).count(),
+          1,
+          'the search input has an accessible label matching /tìm/i',
+        );
         await searchBox(page).waitFor({ state: 'visible' });
 
         await typeQuery(page, 'thanh tri');

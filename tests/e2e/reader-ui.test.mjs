@@ -1,0 +1,282 @@
+// End-to-end tests of finding and reading, on a release build of the invented fixture
+// corpus tests/fixtures/reader-corpus.jsonl (45 articles with outlets, categories,
+// authors and dates): filters and counts, sort, paging, deep links, keyboard, input
+// methods, preferences, a phone-sized screen.
+// Build: DOCBAO_CORPUS=tests/fixtures/reader-corpus.jsonl trunk build --release --dist target/dist-fixture
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  ARTIFACTS,
+  Harness,
+  REPO,
+  TEST_TIMEOUT_MS,
+  eventually,
+  hashRoute,
+  resultTitles,
+  searchBox,
+  setupProblem,
+  typeQuery,
+  waitUntilReady,
+} from './support.mjs';
+
+const DIST_DIR = path.resolve(process.env.FIXTURE_DIST_DIR ?? path.join(REPO, 'target', 'dist-fixture'));
+const CORPUS = path.join(REPO, 'tests', 'fixtures', 'reader-corpus.jsonl');
+const PAGE_SIZE = 20;
+
+// The expected numbers are computed here from the fixture itself, not written down.
+const articles = readFileSync(CORPUS, 'utf8')
+  .split('\n')
+  .filter((line) => line.trim())
+  .map((line) => JSON.parse(line));
+const count = (pred) => articles.filter(pred).length;
+const newestFirst = [...articles].sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''));
+
+const problem = setupProblem(
+  DIST_DIR,
+  'build it with `DOCBAO_CORPUS=tests/fixtures/reader-corpus.jsonl trunk build --release --dist target/dist-fixture` (scripts/test does).',
+);
+
+test('the fixture build and Chromium are there to test', () => {
+  if (problem) assert.fail(problem);
+});
+
+const harness = new Harness(DIST_DIR);
+
+const countText = (page) => page.locator('#result-count').innerText();
+const expectCount = (page, n, what) =>
+  eventually(`${what}: "${n} kết quả"`, () => countText(page), (s) => s === `${n} kết quả`);
+const facetButton = (page, facet, name) =>
+  page.locator(`#${facet} button.facet-value`).filter({ has: page.locator('.facet-name', { hasText: name }) });
+
+describe('finding and reading (fixture corpus)', { skip: problem !== null, timeout: TEST_TIMEOUT_MS * 12 }, () => {
+  before(() => harness.start());
+  after(() => harness.stop());
+
+  test('facets count the query, sort by count then in Vietnamese order, and filters combine', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await harness.withPage(t, async (page) => {
+      await harness.openApp(page, '#/search');
+      await eventually('the archive count', () => countText(page), (s) => s === `${articles.length} bài báo trong kho`);
+
+      // Đ sorts after D and before L, never after Z.
+      const names = await page.locator('#facet-source .facet-name').allInnerTexts();
+      assert.deepEqual(names, ['Dân trí', 'Đời sống', 'Lao động Thủ đô', 'Zing']);
+      const counts = await page.locator('#facet-source .count').allInnerTexts();
+      assert.deepEqual(counts.map(Number), names.map((n) => count((a) => a.source === n)));
+
+      await facetButton(page, 'facet-source', 'Đời sống').click();
+      await expectCount(page, count((a) => a.source === 'Đời sống'), 'one outlet');
+      assert.equal(await facetButton(page, 'facet-source', 'Đời sống').getAttribute('aria-pressed'), 'true');
+      assert.deepEqual((await hashRoute(page)).params.getAll('src'), ['Đời sống']);
+
+      await facetButton(page, 'facet-category', 'Giáo dục').click();
+      const both = (a) => a.source === 'Đời sống' && a.category === 'Giáo dục';
+      await expectCount(page, count(both), 'outlet and category');
+
+      // Counts follow the query as it is typed.
+      await typeQuery(page, 'gia vang');
+      const gold = (a) => a.title.startsWith('Giá vàng');
+      await expectCount(page, count((a) => both(a) && gold(a)), 'query, outlet and category');
+      // The outlet facet counts the query and the category, not the outlet filter.
+      const expectedSources = new Map();
+      for (const a of articles.filter((a) => gold(a) && a.category === 'Giáo dục')) {
+        expectedSources.set(a.source, (expectedSources.get(a.source) ?? 0) + 1);
+      }
+      await eventually(
+        'outlet counts over the query',
+        async () => {
+          const n = await page.locator('#facet-source .facet-name').allInnerTexts();
+          const c = await page.locator('#facet-source .count').allInnerTexts();
+          return Object.fromEntries(n.map((name, i) => [name, Number(c[i])]));
+        },
+        (seen) => [...expectedSources].every(([name, n]) => seen[name] === n),
+      );
+
+      await page.getByRole('button', { name: 'Bỏ mọi bộ lọc' }).click();
+      await expectCount(page, count(gold), 'filters cleared, query kept');
+      await page.screenshot({ path: path.join(ARTIFACTS, 'search-facets.png'), fullPage: true });
+    });
+  });
+
+  test('the year/month histogram and the from–to range narrow by date', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await harness.withPage(t, async (page) => {
+      await harness.openApp(page, '#/search');
+      const years = await page.locator('#facet-date .histogram:not(.months) .facet-name').allInnerTexts();
+      assert.deepEqual(years, [...new Set(newestFirst.filter((a) => a.date).map((a) => a.date.slice(0, 4)))]);
+      await facetButton(page, 'facet-date', '2021').first().click();
+      await expectCount(page, count((a) => a.date?.startsWith('2021-')), 'year 2021');
+      const month = await page.locator('#facet-date .months .facet-name').first().innerText();
+      const m = Number(month.match(/tháng (\d+)\/2021/)[1]);
+      await page.locator('#facet-date .months button').first().click();
+      await expectCount(page, count((a) => a.date?.startsWith(`2021-${String(m).padStart(2, '0')}`)), 'one month');
+
+      await page.goto(`${harness.url}/#/search`);
+      await page.locator('#date-from').fill('2020-06-01');
+      await page.locator('#date-to').fill('2021-05-31');
+      await expectCount(page, count((a) => a.date && a.date >= '2020-06-01' && a.date <= '2021-05-31'), 'a date range');
+    });
+  });
+
+  test('results sort by newest or oldest, and browsing pages through a large archive', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await harness.withPage(t, async (page) => {
+      await harness.openApp(page, '#/search');
+      // Browsing starts newest first, one page at a time.
+      await eventually('newest first', () => resultTitles(page), (titles) => titles[0] === newestFirst[0].title);
+      assert.equal((await resultTitles(page)).length, PAGE_SIZE);
+      const pages = Math.ceil(articles.length / PAGE_SIZE);
+      assert.equal(await page.locator('.page-of').innerText(), `Trang 1/${pages}`);
+      const firstPage = await resultTitles(page);
+
+      await page.locator('#page-next').click();
+      await eventually('page 2', () => page.locator('.page-of').innerText(), (s) => s === `Trang 2/${pages}`);
+      assert.equal((await hashRoute(page)).params.get('p'), '2');
+      const secondPage = await resultTitles(page);
+      assert.equal(secondPage[0], newestFirst[PAGE_SIZE].title);
+      assert.ok(secondPage.every((title) => !firstPage.includes(title)), 'page 2 shows other articles');
+
+      // The page survives a reload; Back returns to page 1.
+      await page.reload();
+      await waitUntilReady(page);
+      assert.deepEqual(await resultTitles(page), secondPage);
+      await page.goBack();
+      await eventually('page 1 after Back', () => page.locator('.page-of').innerText(), (s) => s === `Trang 1/${pages}`);
+
+      await page.locator('#sort').selectOption('old');
+      const oldest = [...articles].filter((a) => a.date).sort((a, b) => a.date.localeCompare(b.date))[0];
+      await eventually('oldest first', () => resultTitles(page), (titles) => titles[0] === oldest.title);
+      assert.equal((await hashRoute(page)).params.get('sort'), 'old');
+    });
+  });
+
+  test('a deep link restores query, filters, order and page; a malformed one still shows a page', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await harness.withPage(t, async (page) => {
+      const hash = '#/search?q=ban+tin&src=Zing&cat=Kinh+t%E1%BA%BF&sort=old&p=1';
+      await harness.openApp(page, hash);
+      assert.equal(await searchBox(page).inputValue(), 'ban tin');
+      assert.equal(await page.locator('#sort').inputValue(), 'old');
+      assert.equal(await facetButton(page, 'facet-source', 'Zing').getAttribute('aria-pressed'), 'true');
+      await expectCount(page, count((a) => a.source === 'Zing' && a.category === 'Kinh tế'), 'restored filters');
+
+      await harness.openApp(page, '#/search?p=abc&y=zz&m=99&from=nope&sort=sideways');
+      await eventually('the archive count', () => countText(page), (s) => s === `${articles.length} bài báo trong kho`);
+      await harness.openApp(page, '#/no/such/route');
+      await eventually('a helpful not-found page', () => page.locator('main').innerText(), (s) =>
+        s.includes('Không tìm thấy trang này') && s.includes('Tìm kiếm'),
+      );
+    });
+  });
+
+  test('the keyboard alone: / to search, arrows through results, Enter to open, Esc to go back', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await harness.withPage(t, async (page) => {
+      await harness.openApp(page, '#/search');
+      await page.locator('body').click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('/');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'q');
+      await page.keyboard.type('gia vang', { delay: 30 });
+      await expectCount(page, count((a) => a.title.startsWith('Giá vàng')), 'typed query');
+      const focused = () => page.evaluate(() => document.activeElement?.closest('li')?.querySelector('.result-title')?.innerText);
+      const titles = await resultTitles(page);
+      await page.keyboard.press('ArrowDown');
+      assert.equal(await focused(), titles[0]);
+      await page.keyboard.press('ArrowDown');
+      assert.equal(await focused(), titles[1]);
+      await page.keyboard.press('ArrowUp');
+      assert.equal(await focused(), titles[0]);
+      // Focus is visible.
+      const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+      assert.notEqual(outline, 'none', 'the focused result shows a focus ring');
+      await page.keyboard.press('Enter');
+      await eventually('the article', () => page.locator('article h1').innerText(), (s) => s === titles[0]);
+      await page.keyboard.press('Escape');
+      await eventually('back at the results', () => hashRoute(page), (r) => r.route === '#/search' && r.q === 'gia vang');
+    });
+  });
+
+  test('while an input method composes, half-typed syllables are not searched', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await harness.withPage(t, async (page) => {
+      await harness.openApp(page, '#/search');
+      const before = await countText(page);
+      await searchBox(page).focus();
+      await page.evaluate(() => {
+        const box = document.getElementById('q');
+        box.dispatchEvent(new CompositionEvent('compositionstart', { data: '' }));
+        box.value = 'gia';
+        box.dispatchEvent(new InputEvent('input', { bubbles: true, isComposing: true, data: 'gia' }));
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal((await hashRoute(page)).q, null, 'no search while composing');
+      assert.equal(await countText(page), before);
+      await page.evaluate(() => {
+        const box = document.getElementById('q');
+        box.value = 'giá';
+        box.dispatchEvent(new CompositionEvent('compositionend', { data: 'giá' }));
+      });
+      await eventually('a search on compositionend', () => hashRoute(page), (r) => r.q === 'giá');
+      await expectCount(page, count((a) => a.title.startsWith('Giá vàng')), 'composed query');
+    });
+  });
+
+  test('language, theme and text size are remembered across reloads', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const context = await harness.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      await harness.withPage(
+        t,
+        async (page) => {
+          await harness.openApp(page, '#/search');
+          await page.locator('#lang-switch').click();
+          await eventually('English labels', () => page.locator('label[for="q"]').innerText(), (s) => s === 'Search articles');
+          await page.locator('#theme').selectOption('dark');
+          await page.locator('#font-larger').click();
+          const attrs = () =>
+            page.evaluate(() => {
+              const html = document.documentElement;
+              return [html.lang, html.dataset.theme, html.dataset.font, getComputedStyle(document.body).backgroundColor];
+            });
+          await eventually('applied preferences', attrs, ([lang, theme, font]) => lang === 'en' && theme === 'dark' && font === '1');
+          await page.reload();
+          await waitUntilReady(page);
+          const [lang, theme, font, background] = await attrs();
+          assert.deepEqual([lang, theme, font], ['en', 'dark', '1']);
+          assert.equal(background, 'rgb(22, 22, 26)', 'the dark paper colour');
+          assert.equal(await page.locator('label[for="q"]').innerText(), 'Search articles');
+          assert.match(await countText(page), /^\d+ articles in the archive$/);
+          await page.screenshot({ path: path.join(ARTIFACTS, 'dark-english.png') });
+        },
+        { context },
+      );
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('on a 360-pixel phone nothing scrolls sideways and tap targets are at least 44 px', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await harness.withPage(
+      t,
+      async (page) => {
+        await harness.openApp(page, '#/search');
+        await typeQuery(page, 'ban tin');
+        await eventually('results', () => resultTitles(page), (titles) => titles.length > 0);
+        const check = async (where) => {
+          const width = await page.evaluate(() => document.documentElement.scrollWidth);
+          assert.ok(width <= 360, `${where}: page is ${width}px wide`);
+          const small = await page.evaluate(() =>
+            [...document.querySelectorAll('button, select, input, ol.results a, .article-nav a')]
+              .filter((el) => el.offsetParent !== null)
+              .map((el) => [el.id || el.className || el.tagName, el.getBoundingClientRect().height])
+              .filter(([, h]) => h < 44),
+          );
+          assert.deepEqual(small, [], `${where}: tap targets under 44px`);
+        };
+        await check('search page');
+        await page.screenshot({ path: path.join(ARTIFACTS, 'phone-search.png'), fullPage: true });
+        await page.locator('ol.results > li a').first().click();
+        await eventually('an article', () => page.locator('article h1').count(), (n) => n === 1);
+        await check('article page');
+        await page.screenshot({ path: path.join(ARTIFACTS, 'phone-article.png'), fullPage: true });
+      },
+      { viewport: { width: 360, height: 740 } },
+    );
+  });
+});

@@ -1,0 +1,176 @@
+// Shared harness for the end-to-end tests: a static server for a built dist/, Debian's
+// Chromium through playwright-core, and helpers that act as a reader would.
+//
+// Every page opened through `withPage` fails its test on any console error, uncaught
+// page error, failed request or HTTP status >= 400. Screenshots go to
+// target/e2e-artifacts/ (gitignored).
+
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from './server.mjs';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ARTIFACTS = path.join(REPO, 'target', 'e2e-artifacts');
+export const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+export const TEST_TIMEOUT_MS = 90_000;
+export const WAIT_MS = 20_000;
+
+/** Why the tests of `distDir` cannot run (a missing build or browser), or null. */
+export function setupProblem(distDir, howToBuild) {
+  if (!existsSync(path.join(distDir, 'index.html'))) {
+    return `${path.join(distDir, 'index.html')} is missing: ${howToBuild}`;
+  }
+  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing: run scripts/setup (it installs Debian's chromium).`;
+  return null;
+}
+
+/** Polls `probe` until `accept(value)` holds; fails with `what` and the last value. */
+export async function eventually(what, probe, accept = Boolean, timeout = WAIT_MS) {
+  const deadline = Date.now() + timeout;
+  let last;
+  let lastError;
+  for (;;) {
+    try {
+      last = await probe();
+      lastError = undefined;
+      if (accept(last)) return last;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      const seen = lastError ? `error: ${lastError.message}` : `last value: ${JSON.stringify(last)}`;
+      assert.fail(`timed out after ${timeout} ms waiting for ${what} (${seen})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function slug(text) {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-zA-Z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase()
+    .slice(0, 80);
+}
+
+/** A dist/ served on 127.0.0.1 and a headless Chromium to read it with. */
+export class Harness {
+  constructor(distDir) {
+    this.distDir = distDir;
+  }
+
+  async start() {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    this.server = await startServer(this.distDir);
+    this.browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      // As root Chromium needs --no-sandbox; the background-networking flags keep it
+      // from calling out to a network that is closed here.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  }
+
+  async stop() {
+    await this.browser?.close();
+    await this.server?.close();
+  }
+
+  get url() {
+    return this.server.url;
+  }
+
+  /**
+   * Opens a fresh page (in a fresh context, so storage starts empty unless `context` is
+   * given), runs `body(page)`, then fails the test if the page reported a problem.
+   * On failure a screenshot is saved to target/e2e-artifacts/failure-<test>.png.
+   */
+  async withPage(t, body, { viewport = { width: 1280, height: 900 }, context: shared } = {}) {
+    const context = shared ?? (await this.browser.newContext({ viewport, locale: 'vi-VN' }));
+    const page = await context.newPage();
+    page.setDefaultTimeout(WAIT_MS);
+    const problems = [];
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`console error: ${msg.text()} (${msg.location().url})`);
+    });
+    page.on('pageerror', (err) => problems.push(`page error: ${err.stack ?? err.message}`));
+    page.on('requestfailed', (req) =>
+      problems.push(`request failed: ${req.method()} ${req.url()} (${req.failure()?.errorText})`),
+    );
+    page.on('response', (res) => {
+      if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
+    });
+    try {
+      await body(page);
+      assert.deepEqual(problems, [], `the page reported problems:\n${problems.join('\n')}`);
+    } catch (err) {
+      await page
+        .screenshot({ path: path.join(ARTIFACTS, `failure-${slug(t.name)}.png`), fullPage: true })
+        .catch(() => {});
+      if (problems.length > 0 && !String(err.message).includes('the page reported problems')) {
+        err.message += `\nthe page also reported:\n${problems.join('\n')}`;
+      }
+      throw err;
+    } finally {
+      if (shared) await page.close();
+      else await context.close();
+    }
+  }
+
+  async openApp(page, hash = '') {
+    await page.goto(`${this.url}/${hash}`);
+    await waitUntilReady(page);
+  }
+}
+
+/** Waits until the app has set its `docbao:ready` User Timing mark. */
+export async function waitUntilReady(page) {
+  await page.waitForFunction(() => performance.getEntriesByName('docbao:ready', 'mark').length > 0, null, {
+    timeout: WAIT_MS,
+  });
+}
+
+export function searchBox(page) {
+  return page.locator('input#q[type="search"]');
+}
+
+/** Types like a user, one key at a time, into the (cleared) search box. */
+export async function typeQuery(page, query) {
+  const box = searchBox(page);
+  await box.fill('');
+  await box.pressSequentially(query, { delay: 40 });
+}
+
+/** The route and query of the URL hash, e.g. '#/search?q=thanh%20tri'. */
+export async function hashRoute(page) {
+  const hash = await page.evaluate(() => location.hash);
+  const [route, query = ''] = hash.split('?');
+  const params = new URLSearchParams(query);
+  return { hash, route, q: params.get('q'), params };
+}
+
+export async function resultTitles(page) {
+  return page.locator('ol.results > li .result-title').allInnerTexts();
+}
+
+/** Waits until results for `query` are listed and the first title satisfies `firstOk`. */
+export async function waitForResults(page, query, firstOk = () => true) {
+  return eventually(
+    `results for "${query}"`,
+    () => resultTitles(page),
+    (titles) => titles.length > 0 && firstOk(titles[0]),
+  );
+}
