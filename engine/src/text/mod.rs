@@ -1,6 +1,8 @@
 //! Vietnamese text: repair, normalization and the one analyzer that serves both indexing
 //! and querying, so the two can never drift apart.
 
+pub mod legacy;
+
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -30,6 +32,16 @@ pub fn clean(text: &str) -> String {
             other => other,
         })
         .collect()
+}
+
+/// Everything ingest does to incoming text: converts TCVN3/VNI text to Unicode when
+/// [`legacy::detect`] finds it (before [`clean`], which would read TCVN3's `Ð` as `Đ`), then
+/// cleans. Returns the legacy encoding the text was converted from, if any.
+pub fn repair(text: &str) -> (String, Option<legacy::Legacy>) {
+    match legacy::repair(text) {
+        Some((converted, encoding)) => (clean(&converted), Some(encoding)),
+        None => (clean(text), None),
+    }
 }
 
 /// The exact key of a word: lowercase NFC, marks kept.
