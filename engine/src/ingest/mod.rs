@@ -173,6 +173,25 @@ impl IngestReport {
         )
     }
 
+    /// The report as JSON, counts first: what build.rs ships as `ingest-report.json`.
+    #[cfg(feature = "jsonl")]
+    pub fn to_json(&self) -> String {
+        #[derive(Serialize)]
+        struct ReportFile<'a> {
+            accepted_count: usize,
+            rejected_count: usize,
+            rejected: &'a [Rejection],
+            accepted: &'a [Accepted],
+        }
+        serde_json::to_string(&ReportFile {
+            accepted_count: self.accepted.len(),
+            rejected_count: self.rejected.len(),
+            rejected: &self.rejected,
+            accepted: &self.accepted,
+        })
+        .expect("the report holds only strings and numbers")
+    }
+
     /// The report for people: one line per rejection and per repair, then the summary.
     pub fn describe(&self) -> String {
         let mut out = String::new();
