@@ -68,10 +68,12 @@ const TEASER_HEADINGS: &[&str] = &[
 
 fn is_one_of(text: &str, list: &[&str]) -> bool {
     let text = text.trim_end_matches(':').trim_end();
-    list.iter().any(|item| {
-        item.len() == text.len() && item.to_lowercase() == text.to_lowercase()
-            || item.eq_ignore_ascii_case(text)
-    })
+    // Chrome lines are short: skip the lowercasing for paragraphs.
+    if text.len() > 40 {
+        return false;
+    }
+    let text = text.to_lowercase();
+    list.iter().any(|item| item.to_lowercase() == text)
 }
 
 fn is_chrome(text: &str) -> bool {
