@@ -134,36 +134,57 @@ fn is_unicode_vietnamese(c: char) -> bool {
     ) || ('\u{1ea0}'..='\u{1ef9}').contains(&c)
 }
 
-/// Counts VNI sequences that Unicode Vietnamese cannot contain: a vowel followed by a
-/// modifier that is not a Vietnamese letter (`aø`, `oä`); `ö` (ư) before a tone or `ô`
-/// (`öï`, `öôø`); `ñ` (đ) opening a word before a vowel (`ñoäc`), unlike Spanish `España`.
-fn vni_evidence(text: &str) -> usize {
-    let chars: Vec<char> = text.chars().collect();
-    let lower = |c: char| c.to_lowercase().next().unwrap_or(c);
-    let mut count = 0;
-    for (i, &c) in chars.iter().enumerate() {
-        let prev = if i > 0 { chars[i - 1] } else { ' ' };
-        let next = chars.get(i + 1).copied().map(lower).unwrap_or(' ');
-        let evidence = match lower(c) {
-            'ø' | 'û' | 'ï' | 'ä' | 'å' | 'ë' | 'ü' => {
-                vni_modifier(c).is_some_and(|(m, t)| vni_apply(prev, m, t).is_some())
-            }
-            'ö' => matches!(next, 'ï' | 'ù' | 'ø' | 'û' | 'õ' | 'ô'),
-            'ñ' => !prev.is_alphabetic() && "aeiouyoâô".contains(next),
-            _ => false,
-        };
-        count += usize::from(evidence);
+/// True for the characters legacy text is recognised by: Latin-1 letters and signs, and the
+/// two look-alikes PDF extractors substitute. Everything else is skipped cheaply.
+fn may_be_legacy(c: char) -> bool {
+    ('\u{a0}'..='\u{ff}').contains(&c) || c == '\u{2212}' || c == '\u{2219}'
+}
+
+fn ascii_lower(c: char) -> char {
+    if ('\u{c0}'..='\u{de}').contains(&c) && c != '×' {
+        // Latin-1 capitals sit 0x20 below their small letters.
+        char::from_u32(c as u32 + 0x20).unwrap_or(c)
+    } else {
+        c.to_ascii_lowercase()
     }
-    count
+}
+
+/// Whether the VNI character `c`, between `prev` and `next`, is a sequence Unicode
+/// Vietnamese cannot contain: a vowel followed by a modifier that is not a Vietnamese
+/// letter (`aø`, `oä`); `ö` (ư) before a tone or `ô` (`öï`, `öôø`); `ñ` (đ) opening a word
+/// before a vowel (`ñoäc`), unlike Spanish `España`.
+fn is_vni_evidence(prev: char, c: char, next: char) -> bool {
+    match ascii_lower(c) {
+        'ø' | 'û' | 'ï' | 'ä' | 'å' | 'ë' | 'ü' => {
+            vni_modifier(c).is_some_and(|(m, t)| vni_apply(prev, m, t).is_some())
+        }
+        'ö' => matches!(ascii_lower(next), 'ï' | 'ù' | 'ø' | 'û' | 'õ' | 'ô'),
+        'ñ' => !prev.is_alphabetic() && "aeiouyâô".contains(ascii_lower(next)),
+        _ => false,
+    }
 }
 
 /// Guesses whether `text` is TCVN3 or VNI read as Latin-1. Unicode Vietnamese letters in
 /// the text outvote legacy evidence ten to one, so a Unicode article that quotes a foreign
-/// name (`Müller`) is left alone.
+/// name (`Müller`) is left alone. One pass, no allocation: it runs on every field ingested.
 pub fn detect(text: &str) -> Option<Legacy> {
-    let unicode = text.chars().filter(|c| is_unicode_vietnamese(*c)).count();
-    let tcvn3 = text.chars().filter(|c| TCVN3_SIGNS.contains(*c)).count();
-    let vni = vni_evidence(text);
+    if text.is_ascii() {
+        return None;
+    }
+    let (mut unicode, mut tcvn3, mut vni) = (0usize, 0usize, 0usize);
+    let mut chars = text.chars();
+    let (mut prev, mut current) = (' ', chars.next());
+    while let Some(c) = current {
+        let next = chars.next();
+        if may_be_legacy(c) {
+            tcvn3 += usize::from(TCVN3_SIGNS.contains(c));
+            vni += usize::from(is_vni_evidence(prev, c, next.unwrap_or(' ')));
+        } else if is_unicode_vietnamese(c) {
+            unicode += 1;
+        }
+        prev = c;
+        current = next;
+    }
     let (encoding, evidence) = if tcvn3 >= vni {
         (Legacy::Tcvn3, tcvn3)
     } else {
