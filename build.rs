@@ -43,14 +43,16 @@ fn main() {
     let mut files = Vec::new();
     for root in &roots {
         println!("cargo:rerun-if-changed={}", root.display());
-        if let Err(e) = collect(root, &mut files) {
+        let mut found = Vec::new();
+        if let Err(e) = collect(root, &mut found) {
             fail(&format!("cannot read corpus {}: {e}", root.display()));
         }
+        files.extend(found.into_iter().map(|path| (root.clone(), path)));
     }
     // Files are read one at a time, so a large corpus is never all in memory as bytes.
     let mut ingester = Ingester::new();
-    for path in &files {
-        let shown = display(path, &manifest_dir);
+    for (root, path) in &files {
+        let shown = display(path, root, &manifest_dir);
         match read_bounded(path) {
             Ok(bytes) => ingester.add_file(&shown, &bytes),
             Err(reason) => ingester.reject_file(&shown, reason),
@@ -149,10 +151,15 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Paths inside the project are shown relative to it, so the bundle does not depend on
-/// where the checkout lives.
-fn display(path: &Path, manifest_dir: &Path) -> String {
-    path.strip_prefix(manifest_dir)
+/// How a file is named in the report, which ships with the app: relative to the project
+/// when inside it (`seeds/000_….txt`), else from the corpus folder's own name
+/// (`corpora/unc-dantri.jsonl.gz`), so no absolute path of the build machine leaks out.
+fn display(path: &Path, root: &Path, manifest_dir: &Path) -> String {
+    if let Ok(inside) = path.strip_prefix(manifest_dir) {
+        return inside.display().to_string();
+    }
+    let base = root.parent().unwrap_or(root);
+    path.strip_prefix(base)
         .unwrap_or(path)
         .display()
         .to_string()

@@ -164,7 +164,7 @@ fn json_arrays_report_records_by_index() {
     assert_eq!(report.rejected[0].reason, Reason::NoBody);
     assert_eq!(
         report.rejected[0].to_string(),
-        "kho/mang.json [record 1]: no body: neither a lead nor a paragraph"
+        "kho/mang.json [index 1]: no body: neither a lead nor a paragraph"
     );
 }
 
@@ -207,6 +207,17 @@ fn legacy_encoded_fields_are_converted_and_noted() {
             "field `body` converted from TCVN3"
         ]
     );
+}
+
+#[test]
+fn lines_in_tcvn3_bytes_are_converted_and_noted() {
+    // `{"title": "Hµ Néi", "body": "B¸o."}` saved in TCVN3's own bytes.
+    let line = b"{\"title\": \"H\xb5 N\xe9i\", \"body\": \"B\xb8o.\"}".to_vec();
+    let (articles, report) = ingest(&[file("kho/tcvn3.jsonl", line)]);
+    assert_eq!(report.rejected, []);
+    assert_eq!(articles[0].title, "Hà Nội");
+    assert_eq!(articles[0].body, ["Báo."]);
+    assert_eq!(report.accepted[0].notes, ["converted from TCVN3"]);
 }
 
 #[test]

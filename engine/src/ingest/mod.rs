@@ -137,7 +137,7 @@ impl fmt::Display for Rejection {
             write!(f, ":{line}")?;
         }
         if let Some(index) = self.index {
-            write!(f, " [record {index}]")?;
+            write!(f, " [index {index}]")?;
         }
         write!(f, ": {}", self.reason)
     }
@@ -242,8 +242,19 @@ fn kind_of(name: &str) -> Option<(Kind, bool)> {
     Some((kind, gzipped))
 }
 
-/// Text of a page: UTF-8, or failing that TCVN3/VNI bytes (read as Latin-1) when the legacy
-/// detector recognises them. Returns the text and a note about any conversion.
+/// Bytes that are not UTF-8 may be TCVN3/VNI text saved in its own 8-bit encoding: read
+/// them as Latin-1 and ask the legacy detector. The converted text and its encoding.
+pub(crate) fn decode_legacy_bytes(bytes: &[u8]) -> Option<(String, text::legacy::Legacy)> {
+    let latin1: String = bytes.iter().map(|&b| char::from(b)).collect();
+    text::legacy::repair(&latin1)
+}
+
+pub(crate) fn converted_note(encoding: text::legacy::Legacy) -> String {
+    format!("converted from {}", encoding.name())
+}
+
+/// Text of a page: UTF-8, or failing that TCVN3/VNI bytes the legacy detector recognises.
+/// Returns the text and a note about any conversion.
 fn decode_text(bytes: &[u8]) -> Result<(String, Option<String>), Reason> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Reason::Empty);
@@ -251,21 +262,19 @@ fn decode_text(bytes: &[u8]) -> Result<(String, Option<String>), Reason> {
     if bytes.contains(&0) {
         return Err(Reason::Binary);
     }
-    let note = |encoding: text::legacy::Legacy| format!("converted from {}", encoding.name());
     match std::str::from_utf8(bytes) {
         Ok(utf8) => {
             let (text, legacy) = text::repair(utf8);
-            Ok((text, legacy.map(note)))
+            Ok((text, legacy.map(converted_note)))
         }
-        Err(e) => {
-            let latin1: String = bytes.iter().map(|&b| char::from(b)).collect();
-            match text::legacy::repair(&latin1) {
-                Some((converted, encoding)) => Ok((text::clean(&converted), Some(note(encoding)))),
-                None => Err(Reason::NotUtf8 {
-                    byte_offset: e.valid_up_to(),
-                }),
+        Err(e) => match decode_legacy_bytes(bytes) {
+            Some((converted, encoding)) => {
+                Ok((text::clean(&converted), Some(converted_note(encoding))))
             }
-        }
+            None => Err(Reason::NotUtf8 {
+                byte_offset: e.valid_up_to(),
+            }),
+        },
     }
 }
 

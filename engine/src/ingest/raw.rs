@@ -253,12 +253,14 @@ pub fn parse(id: &str, text: &str) -> Result<Article, Reason> {
         let line = &main[i].text;
         i += 1;
         if is_chrome(line) {
-            // `undefined` is where a broken image was: its caption follows.
-            next_is_caption |= line == "undefined";
+            // `undefined` is where a broken image was: its caption follows on the next
+            // line (a paragraph after a blank line is text, not a caption).
+            next_is_caption = line == "undefined";
             continue;
         }
-        if next_is_caption || looks_like_caption(line) {
-            next_is_caption = false;
+        let follows_image = next_is_caption && !main[i - 1].after_blank;
+        next_is_caption = false;
+        if follows_image || looks_like_caption(line) {
             article.captions.push(caption(line));
             continue;
         }
@@ -385,6 +387,23 @@ mod tests {
         let c = caption("Quang cảnh hội nghị. (Ảnh: Lương Toàn)");
         assert_eq!(c.text, "Quang cảnh hội nghị.");
         assert_eq!(c.credit.as_deref(), Some("Lương Toàn"));
+    }
+
+    #[test]
+    fn only_the_line_right_under_a_broken_image_is_its_caption() {
+        let page = "Tiêu đề\n\nLời dẫn.\n\nundefined\n\nĐoạn sau ảnh, không phải chú thích.\n\nundefined\nChú thích ảnh\n\nĐoạn cuối.";
+        let a = parse("x", page).unwrap();
+        assert_eq!(
+            a.body,
+            ["Đoạn sau ảnh, không phải chú thích.", "Đoạn cuối."]
+        );
+        assert_eq!(
+            a.captions,
+            [Caption {
+                text: "Chú thích ảnh".into(),
+                credit: None
+            }]
+        );
     }
 
     #[test]

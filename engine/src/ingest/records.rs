@@ -185,6 +185,15 @@ pub fn parse_record(value: Value, fallback_id: &str) -> Result<(Article, Vec<Str
     Ok((article, notes))
 }
 
+fn parse_line(text: &str, fallback_id: &str) -> Outcome {
+    match serde_json::from_str::<Value>(text) {
+        Ok(value) => parse_record(value, fallback_id),
+        Err(e) => Err(Reason::UnreadableJson {
+            message: e.to_string(),
+        }),
+    }
+}
+
 /// Outcome of one record: the article and its notes, or why it was rejected.
 pub type Outcome = Result<(Article, Vec<String>), Reason>;
 
@@ -213,15 +222,21 @@ pub fn read_lines(
                 limit: MAX_ARTICLE_BYTES,
             })
         } else {
+            let fallback_id = format!("{stem}-{line_no}");
             match std::str::from_utf8(line) {
-                Err(e) => Err(Reason::NotUtf8 {
-                    byte_offset: e.valid_up_to(),
-                }),
-                Ok(text) => match serde_json::from_str::<Value>(text) {
-                    Err(e) => Err(Reason::UnreadableJson {
-                        message: e.to_string(),
+                Ok(text) => parse_line(text, &fallback_id),
+                // A line saved in TCVN3/VNI bytes: JSON's syntax is ASCII, so the whole line
+                // converts and then parses.
+                Err(e) => match super::decode_legacy_bytes(line) {
+                    Some((text, encoding)) => {
+                        parse_line(&text, &fallback_id).map(|(article, mut notes)| {
+                            notes.insert(0, super::converted_note(encoding));
+                            (article, notes)
+                        })
+                    }
+                    None => Err(Reason::NotUtf8 {
+                        byte_offset: e.valid_up_to(),
                     }),
-                    Ok(value) => parse_record(value, &format!("{stem}-{line_no}")),
                 },
             }
         };
