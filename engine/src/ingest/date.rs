@@ -4,9 +4,11 @@
 //! the year, which shows up elsewhere in the text (`ngày 6-9-2021`, `năm 2022`). The rule:
 //! 1. the day/month of the first time-of-day phrase (`Sáng`, `Trưa`, `Chiều`, `Tối`, `Đêm`,
 //!    `Ngày`, `Hôm nay` … `dd/mm`) in the lead or the first two paragraphs;
-//! 2. the year Y that puts dd/mm/Y closest to the dates the article mentions in full
-//!    (`d/m/yyyy`, `d-m-yyyy`, `d.m.yyyy`, `năm yyyy`), if within a year of one of them;
-//!    a tie goes to the year more mentions lie within a year of; a tie still is no answer.
+//! 2. the year Y for which dd/mm/Y is vouched for by the most of what the article mentions
+//!    with a year: full dates (`d/m/yyyy`, `d-m-yyyy`, `d.m.yyyy`) within half a year count
+//!    3, months (`tháng m/yyyy`) within half a year 2, years (`năm yyyy`, not birth years)
+//!    that contain it 1 (`cùng kỳ năm 2019`, the same period last year, counts for 2020).
+//!    Y needs at least 3 and must win alone.
 //!
 //! Otherwise no date: a wrong date is worse than none.
 
@@ -174,18 +176,57 @@ const TIME_WORDS: &[&str] = &[
     "rạng sáng",
 ];
 
-/// True when `before` (the text right before a day/month) ends with a time word.
+/// Clauses that say the next date is not the day of the news.
+const ANOTHER_DAY: &[&str] = &[
+    "trước đó",
+    "cũng trước đó",
+    "sau đó",
+    "trước đây",
+    "khi đó",
+    "lúc đó",
+    "hồi đó",
+];
+
+/// Words that may stand between a clause's start and its time word (`Vào sáng 24/8`).
+const LEAD_INS: &[&str] = &["vào", "trong", "cũng trong", "cũng vào"];
+
+/// True when `before` (the text right before a day/month) ends with a time word that opens
+/// a sentence or clause: `Sáng 24/8`, `…, chiều 24/2`, `Vào tối 3/11`, `Hôm nay (19/9)`.
+/// Not `từ ngày 27/4` or `đến ngày 6-9`: a date inside a clause is some other day.
 fn after_time_word(before: &str) -> bool {
     let before = before
         .trim_end()
         .trim_end_matches('(')
         .trim_end()
         .to_lowercase();
+    let opens_clause = |rest: &str| {
+        let rest = rest.trim_end();
+        let rest = LEAD_INS
+            .iter()
+            .find_map(|w| {
+                rest.strip_suffix(w)
+                    .filter(|r| r.chars().next_back().is_none_or(|c| !c.is_alphanumeric()))
+            })
+            .unwrap_or(rest)
+            .trim_end();
+        let Some(mark) = rest.chars().next_back() else {
+            return true;
+        };
+        // `(ngày 7/12/2020)` is an aside about another day; so is the clause after
+        // `Trước đó,` (before that) and its kin.
+        let previous_clause = rest[..rest.len() - mark.len_utf8()]
+            .rsplit(|c: char| ",.;:()–-\"“”".contains(c))
+            .next()
+            .unwrap_or("")
+            .trim();
+        ",.;:–-\"“”".contains(mark) && !ANOTHER_DAY.contains(&previous_clause)
+    };
     TIME_WORDS.iter().any(|w| {
         before.strip_suffix(w).is_some_and(|rest| {
             rest.chars()
                 .next_back()
                 .is_none_or(|c| !c.is_alphanumeric())
+                && opens_clause(rest)
         })
     })
 }
@@ -199,12 +240,53 @@ fn first_time_phrase<'a>(texts: impl IntoIterator<Item = &'a str>) -> Option<Day
     })
 }
 
-/// A date the text gives with its year: a whole day, or (for `năm yyyy`) a whole year.
+/// How precisely a mention pins a time down; a more precise mention counts for more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Precision {
+    Day,
+    Month,
+    Year,
+}
+
+/// A time the text gives with its year: a day (`6-9-2021`), a month (`tháng 3/2022`) or a
+/// year (`năm 2022`), as a range of days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Mention {
     first_day: i64,
     last_day: i64,
+    precision: Precision,
 }
+
+impl Mention {
+    fn weight(&self) -> usize {
+        match self.precision {
+            Precision::Day => 3,
+            Precision::Month => 2,
+            Precision::Year => 1,
+        }
+    }
+
+    /// Whether the news day `day` is close enough to this mention for it to vouch for the
+    /// year: within half a year of a day or month, inside a year.
+    fn supports(&self, day: i64) -> bool {
+        const HALF_A_YEAR: i64 = 183;
+        match self.precision {
+            Precision::Day | Precision::Month => distance(day, self) <= HALF_A_YEAR,
+            Precision::Year => distance(day, self) == 0,
+        }
+    }
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    (28..=31).rev().find(|&d| is_valid(y, m, d)).unwrap_or(28)
+}
+
+/// Words before `năm yyyy` that make it a year of some other thing than the news: a birth
+/// year (`sinh năm 1997`), a founding (`thành lập năm 1976`), a start (`từ năm 2016`).
+const NOT_NEWS_YEARS: &[&str] = &["sinh", "lập", "từ"];
+
+/// `cùng kỳ năm 2019` (the same period of 2019) compares with the year before the news.
+const SAME_PERIOD_OF: &str = "cùng kỳ";
 
 fn mentions(text: &str) -> Vec<Mention> {
     let mut out: Vec<Mention> = day_months(text)
@@ -215,21 +297,53 @@ fn mentions(text: &str) -> Vec<Mention> {
             Some(Mention {
                 first_day: day,
                 last_day: day,
+                precision: Precision::Day,
             })
         })
         .collect();
     let lower = text.to_lowercase();
-    for (at, _) in lower.match_indices("năm ") {
-        let rest = &lower[at + "năm ".len()..];
+    let four_digits = |rest: &str| -> Option<i64> {
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        if digits.len() == 4 && !lower[..at].ends_with(|c: char| c.is_alphanumeric()) {
-            let y: i64 = digits.parse().unwrap_or(0);
-            if (1900..=2100).contains(&y) {
-                out.push(Mention {
-                    first_day: days_from_civil(y, 1, 1),
-                    last_day: days_from_civil(y, 12, 31),
-                });
-            }
+        let y: i64 = digits.parse().ok()?;
+        (digits.len() == 4 && (1900..=2100).contains(&y)).then_some(y)
+    };
+    for (at, _) in lower.match_indices("năm ") {
+        let before = lower[..at].trim_end();
+        if lower[..at].ends_with(|c: char| c.is_alphanumeric())
+            || NOT_NEWS_YEARS.iter().any(|w| before.ends_with(w))
+        {
+            continue;
+        }
+        if let Some(y) = four_digits(&lower[at + "năm ".len()..]) {
+            let y = if before.ends_with(SAME_PERIOD_OF) {
+                y + 1
+            } else {
+                y
+            };
+            out.push(Mention {
+                first_day: days_from_civil(y, 1, 1),
+                last_day: days_from_civil(y, 12, 31),
+                precision: Precision::Year,
+            });
+        }
+    }
+    // `tháng 3/2022`, `tháng 03-2022`.
+    for (at, _) in lower.match_indices("tháng ") {
+        let rest = &lower[at + "tháng ".len()..];
+        let month_digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let Ok(m) = month_digits.parse::<u32>() else {
+            continue;
+        };
+        let after = &rest[month_digits.len()..];
+        let Some(year_part) = after.strip_prefix(['/', '-']) else {
+            continue;
+        };
+        if let Some(y) = four_digits(year_part).filter(|_| (1..=12).contains(&m)) {
+            out.push(Mention {
+                first_day: days_from_civil(y, m, 1),
+                last_day: days_from_civil(y, m, days_in_month(y, m)),
+                precision: Precision::Month,
+            });
         }
     }
     out
@@ -247,7 +361,9 @@ fn distance(day: i64, m: &Mention) -> i64 {
 
 /// Infers an article's date. `opening` is the lead then the first paragraphs (where the
 /// time-of-day phrase is looked for); `all_text` everything the article says (where years
-/// are looked for). Never guesses past what the text supports.
+/// are looked for). Never guesses past what the text supports: the winning year must be
+/// vouched for by a full date near it, a month and the year, or three mentions of the
+/// year, and must win alone.
 pub fn infer<'a>(
     opening: impl IntoIterator<Item = &'a str>,
     all_text: impl IntoIterator<Item = &'a str>,
@@ -268,32 +384,24 @@ pub fn infer<'a>(
         .collect();
     years.sort_unstable();
     years.dedup();
-    const A_YEAR: i64 = 366;
-    let scored: Vec<(i64, i64, usize)> = years
+    let scored: Vec<(i64, usize)> = years
         .into_iter()
         .map(|y| {
             let day = days_from_civil(y, phrase.month, phrase.day);
-            let nearest = mentions
+            let score = mentions
                 .iter()
-                .map(|m| distance(day, m))
-                .min()
-                .unwrap_or(i64::MAX);
-            let support = mentions
-                .iter()
-                .filter(|m| distance(day, m) <= A_YEAR)
-                .count();
-            (y, nearest, support)
+                .filter(|m| m.supports(day))
+                .map(Mention::weight)
+                .sum();
+            (y, score)
         })
-        .filter(|&(_, nearest, _)| nearest <= A_YEAR)
         .collect();
-    let best = scored
-        .iter()
-        .min_by_key(|&&(_, nearest, support)| (nearest, std::cmp::Reverse(support)))?;
-    let rivals = scored
-        .iter()
-        .filter(|s| (s.1, s.2) == (best.1, best.2))
-        .count();
-    (rivals == 1).then(|| format(best.0, phrase.month, phrase.day))
+    let best = scored.iter().map(|&(_, score)| score).max()?;
+    let mut winners = scored.iter().filter(|&&(_, score)| score == best);
+    let (year, _) = winners.next()?;
+    // A full date, or a month and the year, or the year three times.
+    const ENOUGH: usize = 3;
+    (best >= ENOUGH && winners.next().is_none()).then(|| format(*year, phrase.month, phrase.day))
 }
 
 /// The inverse of [`days_from_civil`].
@@ -387,12 +495,26 @@ mod tests {
             Some("2023-12-30")
         );
         assert_eq!(
-            infer1("Hôm nay (19/9), toàn thành phố", "trong năm 2024").as_deref(),
+            infer1("Hôm nay (19/9), toàn thành phố", "từ ngày 5/9/2024").as_deref(),
             Some("2024-09-19")
         );
         assert_eq!(
             infer1("Ngày 5/3/2019, Bộ", "").as_deref(),
             Some("2019-03-05")
+        );
+        // `cùng kỳ năm 2019` (the same period last year) speaks for 2020.
+        assert_eq!(
+            infer1(
+                "Sáng 1/10, Tổng cục",
+                "tăng 5% so với cùng kỳ năm 2019, giảm so với cùng kỳ năm 2019; dự toán năm 2020"
+            )
+            .as_deref(),
+            Some("2020-10-01")
+        );
+        // A month and its year together are enough.
+        assert_eq!(
+            infer1("Chiều 24/4, công ty", "kế hoạch năm 2021 từ tháng 3/2021").as_deref(),
+            Some("2021-04-24")
         );
     }
 
@@ -407,11 +529,27 @@ mod tests {
             infer1("Sáng 2/9, lễ kỷ niệm", "ngày 2/9/1945 và ngày 2/9/2025"),
             None
         );
-        // Two years equally supported: no answer rather than a coin toss.
+        // A year named once or twice is too little to go on…
         assert_eq!(infer1("Chiều 1/7, tổng kết", "năm 2020 và năm 2022"), None);
+        assert_eq!(infer1("Sáng 8/4, bị bắt", "vào tháng 5/2020"), None);
+        // …and birth years say nothing of the news.
+        assert_eq!(
+            infer1(
+                "Sáng 3/5, ông A",
+                "sinh năm 1980; sinh năm 1980; bà B sinh năm 1980"
+            ),
+            None
+        );
         // 29/2 only exists in leap years, and none is within a year of 2022.
         assert_eq!(infer1("Sáng 29/2, hội nghị", "năm 2022"), None);
         // A time word must stand right before the day/month.
         assert_eq!(infer1("Cách đây 3 ngày, 24/8 là hạn", "năm 2021"), None);
+        // …and open a clause: these are other days than the day of the news.
+        assert_eq!(infer1("Tính từ ngày 27/4 đến nay", "năm 2021"), None);
+        assert_eq!(infer1("Cuộc thi (ngày 7/12/2020) đã kết thúc", ""), None);
+        assert_eq!(
+            infer1("Trước đó, ngày 17/3/2021, Cục đã kiểm tra", ""),
+            None
+        );
     }
 }
