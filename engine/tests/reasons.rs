@@ -2,7 +2,7 @@
 //! path, line and reason, and the inputs around it still get through.
 
 use docbao_engine::ingest::{
-    ingest, Ingester, Reason, Rejection, SourceFile, MAX_ARTICLE_BYTES, MAX_FILE_BYTES,
+    ingest, Ingester, Reason, Rejection, Sameness, SourceFile, MAX_ARTICLE_BYTES, MAX_FILE_BYTES,
 };
 
 const GOOD_PAGE: &str = "Tiêu đề một bài báo\n\nLời dẫn của bài báo.\n\nĐoạn thân bài thứ nhất.\n";
@@ -74,7 +74,13 @@ fn duplicate_text_under_another_name() {
     let copy = format!("Chia sẻ\n{}\nXem thêm\n", GOOD_PAGE.replace(' ', "  "));
     let r = rejection_of(file("b/ban_sao.txt", copy));
     assert_eq!(r.path, "b/ban_sao.txt");
-    assert_eq!(r.reason, Reason::Duplicate { of: "truoc".into() });
+    assert_eq!(
+        r.reason,
+        Reason::Duplicate {
+            of: "truoc".into(),
+            same: Sameness::Text
+        }
+    );
 }
 
 #[test]
@@ -82,7 +88,13 @@ fn duplicate_ids() {
     // Another folder, same file stem: the id repeats.
     let other_text = GOOD_PAGE.replace("thứ nhất", "khác hẳn");
     let r = rejection_of(file("b/truoc.txt", other_text));
-    assert_eq!(r.reason, Reason::Duplicate { of: "truoc".into() });
+    assert_eq!(
+        r.reason,
+        Reason::Duplicate {
+            of: "truoc".into(),
+            same: Sameness::Id
+        }
+    );
 }
 
 #[test]

@@ -52,8 +52,11 @@ pub enum Reason {
     NoTitle,
     /// Neither a lead nor a body paragraph.
     NoBody,
+    /// Another article came first with the same id, or with the same text (title, lead
+    /// and body, spacing aside).
     Duplicate {
         of: String,
+        same: Sameness,
     },
     TooLarge {
         bytes: usize,
@@ -78,6 +81,14 @@ pub enum Reason {
     UnsupportedType,
 }
 
+/// What a duplicate shares with the article it repeats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sameness {
+    Id,
+    Text,
+}
+
 /// The file types this build of the engine reads, for messages.
 pub fn supported_types() -> &'static str {
     if cfg!(all(feature = "jsonl", feature = "gz")) {
@@ -100,7 +111,13 @@ impl fmt::Display for Reason {
             Reason::Binary => write!(f, "binary data, not text"),
             Reason::NoTitle => write!(f, "no title"),
             Reason::NoBody => write!(f, "no body: neither a lead nor a paragraph"),
-            Reason::Duplicate { of } => write!(f, "duplicate of article {of}"),
+            Reason::Duplicate { of, same } => {
+                let what = match same {
+                    Sameness::Id => "id",
+                    Sameness::Text => "text",
+                };
+                write!(f, "duplicate of article {of} (same {what})")
+            }
             Reason::TooLarge { bytes, limit } => {
                 write!(f, "too large: {bytes} bytes, the limit is {limit}")
             }
@@ -420,6 +437,7 @@ impl Ingester {
             if let Some(&earlier) = self.ids.get(&article.id) {
                 return Err(Reason::Duplicate {
                     of: self.articles[earlier].id.clone(),
+                    same: Sameness::Id,
                 });
             }
             let hash = text_hash(&article);
@@ -430,6 +448,7 @@ impl Ingester {
             {
                 return Err(Reason::Duplicate {
                     of: self.articles[earlier].id.clone(),
+                    same: Sameness::Text,
                 });
             }
             Ok((article, notes, hash))
