@@ -1,15 +1,36 @@
 //! Compiles the corpus into the app: reads the files named by `DOCBAO_CORPUS` (default:
 //! `seeds/`), runs them through the engine, and writes the serialized index to
 //! `$OUT_DIR/corpus.bin` for `include_bytes!`. All I/O of the pipeline lives here.
+//!
+//! Nothing is lost silently: every file and every JSON record is accepted or rejected with
+//! its reason in the ingest report, which is written as JSON next to the index and shipped
+//! in `dist/` (see [`REPORT_DIR`]). `DOCBAO_STRICT=1` makes any rejection fail the build.
 
 use std::path::{Path, PathBuf};
 use std::process::exit;
 
-use docbao_engine::ingest::{ingest, SourceFile};
+use docbao_engine::ingest::{IngestReport, Ingester, Reason, MAX_FILE_BYTES};
 use docbao_engine::{to_bytes, Index};
+
+/// Where the report is also written, under the project: `<REPORT_DIR>/<target>/<profile>/`.
+///
+/// Why a fixed path outside OUT_DIR: trunk must copy the report into `dist/`, and OUT_DIR's
+/// name carries a hash no config can know. Trunk's `copy-file` asset is no use either: it
+/// runs alongside the cargo build (and checks the file exists before it), so it would ship
+/// the previous build's report, or fail on a clean checkout. Instead, a `post_build` hook in
+/// Trunk.toml copies `target/docbao-report/wasm32-unknown-unknown/$TRUNK_PROFILE/…` into
+/// the staging dist once cargo is done. The target and profile in the path keep a native
+/// `cargo build` with another DOCBAO_CORPUS from overwriting the report of the wasm build.
+/// It stays under `target/`, which git ignores, whatever CARGO_TARGET_DIR says.
+const REPORT_DIR: &str = "target/docbao-report";
+const REPORT_FILE: &str = "ingest-report.json";
+
+/// Rejections listed one per line in the build output; the rest are in the report file.
+const LISTED_REJECTIONS: usize = 20;
 
 fn main() {
     println!("cargo:rerun-if-env-changed=DOCBAO_CORPUS");
+    println!("cargo:rerun-if-env-changed=DOCBAO_STRICT");
     let manifest_dir = PathBuf::from(
         std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
     );
@@ -17,38 +38,99 @@ fn main() {
         Some(list) if !list.is_empty() => std::env::split_paths(&list).collect(),
         _ => vec![manifest_dir.join("seeds")],
     };
+    let strict = std::env::var("DOCBAO_STRICT").is_ok_and(|v| v == "1");
 
     let mut files = Vec::new();
     for root in &roots {
         println!("cargo:rerun-if-changed={}", root.display());
-        if let Err(e) = collect(root, &mut files) {
+        let mut found = Vec::new();
+        if let Err(e) = collect(root, &mut found) {
             fail(&format!("cannot read corpus {}: {e}", root.display()));
         }
+        files.extend(found.into_iter().map(|path| (root.clone(), path)));
     }
-    let sources: Vec<SourceFile> = files
-        .iter()
-        .map(|path| match std::fs::read(path) {
-            Ok(bytes) => SourceFile {
-                path: display(path, &manifest_dir),
-                bytes,
-            },
-            Err(e) => fail(&format!("cannot read {}: {e}", path.display())),
-        })
-        .collect();
-
-    let (articles, report) = ingest(&sources);
-    println!("cargo:warning=docbao corpus: {}", report.summary());
-    for r in &report.rejected {
-        println!("cargo:warning=  rejected {}: {}", r.path, r.reason);
+    // Files are read one at a time, so a large corpus is never all in memory as bytes.
+    let mut ingester = Ingester::new();
+    for (root, path) in &files {
+        let shown = display(path, root, &manifest_dir);
+        match read_bounded(path) {
+            Ok(bytes) => ingester.add_file(&shown, &bytes),
+            Err(reason) => ingester.reject_file(&shown, reason),
+        }
     }
+    let (articles, report) = ingester.finish();
 
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let bytes = to_bytes(&Index::build(articles));
-    if let Err(e) = std::fs::write(out_dir.join("corpus.bin"), bytes) {
+    let report_json = report.to_json();
+    write(&out_dir.join(REPORT_FILE), report_json.as_bytes());
+    let shipped = shipped_report_path(&manifest_dir);
+    write(&shipped, report_json.as_bytes());
+
+    println!("cargo:warning=docbao corpus: {}", report.summary());
+    if strict && !report.rejected.is_empty() {
+        eprint!("{}", report.describe());
         fail(&format!(
-            "cannot write the index to {}: {e}",
-            out_dir.display()
+            "DOCBAO_STRICT=1 and {} input(s) were rejected (report: {})",
+            report.rejected.len(),
+            shipped.display()
         ));
+    }
+    list_rejections(&report, &shipped);
+
+    let bytes = to_bytes(&Index::build(articles));
+    write(&out_dir.join("corpus.bin"), &bytes);
+}
+
+fn shipped_report_path(manifest_dir: &Path) -> PathBuf {
+    let target = std::env::var("TARGET").unwrap_or_else(|_| "unknown-target".into());
+    let profile = std::env::var("PROFILE").unwrap_or_else(|_| "unknown-profile".into());
+    manifest_dir
+        .join(REPORT_DIR)
+        .join(target)
+        .join(profile)
+        .join(REPORT_FILE)
+}
+
+fn list_rejections(report: &IngestReport, shipped: &Path) {
+    for r in report.rejected.iter().take(LISTED_REJECTIONS) {
+        println!("cargo:warning=  rejected {r}");
+    }
+    if report.rejected.len() > LISTED_REJECTIONS {
+        println!(
+            "cargo:warning=  … and {} more: see {}",
+            report.rejected.len() - LISTED_REJECTIONS,
+            shipped.display()
+        );
+    }
+}
+
+/// Reads a file, refusing (without reading it) one larger than the engine accepts.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, Reason> {
+    let unreadable = |e: std::io::Error| Reason::Unreadable {
+        message: e.to_string(),
+    };
+    let len = std::fs::metadata(path).map_err(unreadable)?.len();
+    if len > MAX_FILE_BYTES as u64 {
+        return Err(Reason::TooLarge {
+            bytes: usize::try_from(len).unwrap_or(usize::MAX),
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    std::fs::read(path).map_err(unreadable)
+}
+
+/// Writes a whole file through a temporary name, so a reader never sees half of it.
+fn write(path: &Path, bytes: &[u8]) {
+    let result = path
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| {
+            let partial = path.with_extension("partial");
+            std::fs::write(&partial, bytes)?;
+            std::fs::rename(&partial, path)
+        });
+    if let Err(e) = result {
+        fail(&format!("cannot write {}: {e}", path.display()));
     }
 }
 
@@ -69,10 +151,15 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Paths inside the project are shown relative to it, so the bundle does not depend on
-/// where the checkout lives.
-fn display(path: &Path, manifest_dir: &Path) -> String {
-    path.strip_prefix(manifest_dir)
+/// How a file is named in the report, which ships with the app: relative to the project
+/// when inside it (`seeds/000_….txt`), else from the corpus folder's own name
+/// (`corpora/unc-dantri.jsonl.gz`), so no absolute path of the build machine leaks out.
+fn display(path: &Path, root: &Path, manifest_dir: &Path) -> String {
+    if let Ok(inside) = path.strip_prefix(manifest_dir) {
+        return inside.display().to_string();
+    }
+    let base = root.parent().unwrap_or(root);
+    path.strip_prefix(base)
         .unwrap_or(path)
         .display()
         .to_string()

@@ -6,7 +6,7 @@
 
 use crate::article::{Article, Caption, Teaser};
 
-use super::Reason;
+use super::{date, Reason};
 
 /// Outlet tags as they open a lead or a teaser, and the outlet's name. Add rows freely.
 pub const OUTLETS: &[(&str, &str)] = &[
@@ -21,44 +21,82 @@ pub const OUTLETS: &[(&str, &str)] = &[
     ("Dân Việt", "Dân Việt"),
 ];
 
-/// Lines that are page furniture, never article text.
+/// Lines that are page furniture, never article text (compared ignoring case).
 const CHROME: &[&str] = &[
     "Chia sẻ",
+    "Chia sẻ bài viết",
     "undefined",
     "Xem thêm",
     "Phiên bản di động",
     "Bình luận",
+    "Gửi bình luận",
     "In bài viết",
+    "In bài",
+    "Lưu",
     "Theo dõi",
     "Quay lại",
+    "Trở lại",
+    "Về đầu trang",
+    "Trang chủ",
+    "Facebook",
+    "Zalo",
+    "Copy link",
 ];
 
-/// Headings that open a block of teasers for other articles.
+/// Headings that open a block of teasers for other articles (compared ignoring case and a
+/// trailing colon).
 const TEASER_HEADINGS: &[&str] = &[
     "Tin cùng chuyên mục",
+    "Cùng chuyên mục",
     "Có thể bạn quan tâm",
     "Nên xem",
     "Tin khác",
+    "Các tin khác",
     "Tin liên quan",
+    "Bài liên quan",
+    "Bài viết liên quan",
+    "Tin bài liên quan",
     "Đọc thêm",
     "Tin mới",
     "Tin mới nhất",
-    "Cùng chuyên mục",
-    "Bài viết liên quan",
+    "Mới nhất",
+    "Đọc nhiều",
+    "Tin đọc nhiều",
+    "Xem nhiều",
+    "Tin nổi bật",
 ];
 
-#[derive(Debug, Clone, Copy)]
-struct Line<'a> {
-    text: &'a str,
+fn is_one_of(text: &str, list: &[&str]) -> bool {
+    let text = text.trim_end_matches(':').trim_end();
+    // Chrome lines are short: skip the lowercasing for paragraphs.
+    if text.len() > 40 {
+        return false;
+    }
+    let text = text.to_lowercase();
+    list.iter().any(|item| item.to_lowercase() == text)
+}
+
+fn is_chrome(text: &str) -> bool {
+    is_one_of(text, CHROME)
+}
+
+fn is_teaser_heading(text: &str) -> bool {
+    is_one_of(text, TEASER_HEADINGS)
+}
+
+#[derive(Debug, Clone)]
+struct Line {
+    /// The line, whitespace runs collapsed to one space.
+    text: String,
     /// A blank line stands between this line and the one before: a paragraph break.
     after_blank: bool,
 }
 
-fn lines(text: &str) -> Vec<Line<'_>> {
+fn lines(text: &str) -> Vec<Line> {
     let mut out = Vec::new();
     let mut after_blank = false;
     for raw in text.split('\n') {
-        let t = raw.trim();
+        let t = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         if t.is_empty() {
             after_blank = true;
         } else {
@@ -96,22 +134,22 @@ pub fn outlet_name(tag: &str) -> Option<&'static str> {
 /// A caption glued to itself by the page (`X.X` or `X X`): returns `X`.
 fn undouble(text: &str) -> Option<&str> {
     let n = text.len();
-    for mid in [n / 2, n.saturating_sub(1) / 2] {
+    for mid in [n / 2, n.saturating_sub(1) / 2, n.div_ceil(2)] {
         if !text.is_char_boundary(mid) {
             continue;
         }
         let (a, b) = text.split_at(mid);
-        let b = b.trim_start();
-        if !a.is_empty() && a == b {
+        let (a, b) = (a.trim_end(), b.trim_start());
+        if a.chars().count() >= 8 && a == b {
             return Some(a);
         }
     }
     None
 }
 
-/// `… hội nghị. (Ảnh: Lương Toàn)` → caption text and credit.
-fn caption(text: &str) -> Caption {
-    let text = undouble(text).unwrap_or(text);
+/// The credit at the end of a caption: `… hội nghị. (Ảnh: Lương Toàn)` or
+/// `… hội nghị. Ảnh: Lương Toàn`. Returns the text before it and the name.
+fn split_credit(text: &str) -> Option<(&str, Option<&str>)> {
     if let Some(open) = text.rfind("(Ảnh") {
         if text.ends_with(')') {
             let inner = &text[open + 1..text.len() - 1];
@@ -119,15 +157,34 @@ fn caption(text: &str) -> Caption {
                 .split_once(':')
                 .map(|(_, who)| who.trim())
                 .filter(|who| !who.is_empty());
-            return Caption {
-                text: text[..open].trim().to_string(),
-                credit: credit.map(str::to_string),
-            };
+            return Some((text[..open].trim(), credit));
         }
     }
-    Caption {
-        text: text.to_string(),
-        credit: None,
+    // `Ảnh: NAME` after the end of a sentence, NAME a few words with no sentence in it.
+    let at = text.rfind("Ảnh:")?;
+    let before = text[..at].trim_end();
+    let who = text[at + "Ảnh:".len()..].trim();
+    let short_name =
+        !who.is_empty() && who.split_whitespace().count() <= 6 && !who.ends_with(['.', '!', '?']);
+    let after_sentence = before.is_empty() || before.ends_with(['.', '!', '?', '-', '–', ')']);
+    (short_name && after_sentence).then(|| {
+        let before = before.trim_end_matches(['-', '–']).trim_end();
+        (before, Some(who))
+    })
+}
+
+/// A caption line into its text and credit, undoubled.
+fn caption(text: &str) -> Caption {
+    let text = undouble(text).unwrap_or(text);
+    match split_credit(text) {
+        Some((before, credit)) => Caption {
+            text: before.to_string(),
+            credit: credit.map(str::to_string),
+        },
+        None => Caption {
+            text: text.to_string(),
+            credit: None,
+        },
     }
 }
 
@@ -136,35 +193,56 @@ fn ends_sentence(text: &str) -> bool {
 }
 
 fn looks_like_caption(text: &str) -> bool {
-    undouble(text).is_some() || (text.ends_with(')') && text.contains("(Ảnh"))
+    undouble(text).is_some() || split_credit(text).is_some_and(|(_, credit)| credit.is_some())
 }
 
-/// `HÀ LINH`, `Hoàng Phúc`: a short name on its own line, every word capitalised.
-fn looks_like_byline(text: &str) -> bool {
-    let words: Vec<&str> = text.split_whitespace().collect();
+/// A name as bylines write it: capitalised words (`HÀ LINH`, `Hoàng Phúc`, `Nhóm PV`).
+fn looks_like_name(part: &str) -> bool {
+    let words: Vec<&str> = part.split_whitespace().collect();
     (1..=5).contains(&words.len())
-        && text.chars().count() <= 40
-        && !ends_sentence(text)
         && words.iter().all(|w| {
-            w.chars().next().is_some_and(char::is_uppercase) && w.chars().all(char::is_alphabetic)
+            w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars().all(|c| c.is_alphabetic() || c == '.')
         })
+}
+
+/// `HÀ LINH`, `Hoàng Phúc`, `Minh Anh - Quốc Huy`: short names on their own line.
+fn looks_like_byline(text: &str) -> bool {
+    text.chars().count() <= 60
+        && !ends_sentence(text)
+        && text
+            .split([',', '-', '–'])
+            .flat_map(|p| p.split(" và "))
+            .all(|p| looks_like_name(p.trim()))
 }
 
 /// Parses one scraped page. `id` becomes the article id.
 pub fn parse(id: &str, text: &str) -> Result<Article, Reason> {
-    let lines = lines(text);
+    let lines: Vec<Line> = lines(text)
+        .into_iter()
+        .skip_while(|l| is_chrome(&l.text))
+        .collect();
     let Some((title, rest)) = lines.split_first() else {
         return Err(Reason::Empty);
     };
+    // A page that opens with a tagged lead or a teaser heading has lost its title.
+    if split_outlet_tag(&title.text).is_some() || is_teaser_heading(&title.text) {
+        return Err(Reason::NoTitle);
+    }
     let mut article = Article {
         id: id.to_string(),
-        title: title.text.to_string(),
+        title: title.text.clone(),
         ..Article::default()
+    };
+    // Some scrapes repeat the title on the next line.
+    let rest = match rest.split_first() {
+        Some((again, tail)) if again.text == title.text => tail,
+        _ => rest,
     };
 
     let teaser_start = rest
         .iter()
-        .position(|l| TEASER_HEADINGS.contains(&l.text))
+        .position(|l| is_teaser_heading(&l.text))
         .unwrap_or(rest.len());
     let (main, teasers) = rest.split_at(teaser_start);
 
@@ -172,81 +250,110 @@ pub fn parse(id: &str, text: &str) -> Result<Article, Reason> {
     let mut next_is_caption = false;
     let mut i = 0;
     while i < main.len() {
-        let line = main[i];
+        let line = &main[i].text;
         i += 1;
-        if CHROME.contains(&line.text) {
-            next_is_caption |= line.text == "undefined";
+        if is_chrome(line) {
+            // `undefined` is where a broken image was: its caption follows on the next
+            // line (a paragraph after a blank line is text, not a caption).
+            next_is_caption = line == "undefined";
             continue;
         }
-        if next_is_caption || looks_like_caption(line.text) {
-            next_is_caption = false;
-            article.captions.push(caption(line.text));
+        let follows_image = next_is_caption && !main[i - 1].after_blank;
+        next_is_caption = false;
+        if follows_image || looks_like_caption(line) {
+            article.captions.push(caption(line));
             continue;
         }
         if article.lead.is_none() {
-            let lead = match split_outlet_tag(line.text) {
+            let lead = match split_outlet_tag(line) {
                 Some((tag, rest)) => {
                     tags.push(tag);
                     rest
                 }
-                None => line.text,
+                None => line,
             };
             article.lead = Some(lead.to_string());
             // Titles of linked articles glued into one line right under the lead.
             if let Some(next) = main.get(i) {
-                if !next.after_blank && !ends_sentence(next.text) {
+                if !next.after_blank && !ends_sentence(&next.text) {
                     i += 1;
                 }
             }
             continue;
         }
-        article.body.push(line.text.to_string());
+        article.body.push(line.clone());
     }
     if article.body.last().is_some_and(|l| looks_like_byline(l)) {
         article.author = article.body.pop();
     }
     dedupe_captions(&mut article.captions);
+    article.related = parse_teasers(teasers, &mut tags);
 
-    let mut j = 0;
-    while j < teasers.len() {
-        let line = teasers[j].text;
-        j += 1;
-        if TEASER_HEADINGS.contains(&line) || CHROME.contains(&line) {
-            continue;
-        }
-        if let Some((tag, _)) = split_outlet_tag(line) {
-            // A summary with no title before it: keep it with the last teaser.
-            tags.push(tag);
-            continue;
-        }
-        if teasers.get(j).is_some_and(|n| n.text == line) {
-            j += 1;
-        }
-        let summary = teasers
-            .get(j)
-            .and_then(|n| split_outlet_tag(n.text))
-            .map(|(tag, rest)| {
-                tags.push(tag);
-                j += 1;
-                rest.to_string()
-            });
-        article.related.push(Teaser {
-            title: line.to_string(),
-            summary,
-        });
-    }
-
-    // The lead's tag names the outlet; failing that, the first teaser's tag.
-    article.source = tags
-        .iter()
-        .filter_map(|t| outlet_name(t))
-        .next()
-        .map(str::to_string);
+    // The lead's tag names the outlet; failing that, the teasers' (same site).
+    article.source = tags.iter().find_map(|t| outlet_name(t)).map(str::to_string);
 
     if article.body.is_empty() && article.lead.is_none() {
         return Err(Reason::NoBody);
     }
+    let opening = article
+        .lead
+        .iter()
+        .chain(article.body.iter().take(2))
+        .map(String::as_str);
+    let everything = std::iter::once(article.title.as_str())
+        .chain(article.lead.iter().map(String::as_str))
+        .chain(article.body.iter().map(String::as_str))
+        .chain(article.captions.iter().map(|c| c.text.as_str()));
+    article.date = date::infer(opening, everything);
     Ok(article)
+}
+
+/// Teaser blocks: each teaser is a title, often the same title again, then a summary that
+/// usually opens with the outlet's tag. Teasers repeated across blocks are kept once.
+fn parse_teasers<'a>(lines: &'a [Line], tags: &mut Vec<&'a str>) -> Vec<Teaser> {
+    let mut related: Vec<Teaser> = Vec::new();
+    let mut j = 0;
+    while j < lines.len() {
+        let line = lines[j].text.as_str();
+        j += 1;
+        if is_teaser_heading(line) || is_chrome(line) {
+            continue;
+        }
+        if let Some((tag, _)) = split_outlet_tag(line) {
+            // A summary with no title before it: only its tag is of use.
+            tags.push(tag);
+            continue;
+        }
+        if lines.get(j).is_some_and(|n| n.text == line) {
+            j += 1;
+        }
+        let summary = match lines.get(j).map(|n| n.text.as_str()) {
+            Some(next) if is_teaser_heading(next) || is_chrome(next) => None,
+            Some(next) => match split_outlet_tag(next) {
+                Some((tag, rest)) => {
+                    tags.push(tag);
+                    j += 1;
+                    Some(rest.to_string())
+                }
+                // An untagged summary reads as a sentence; a title is not repeated after it.
+                None if ends_sentence(next)
+                    && lines.get(j + 1).is_none_or(|after| after.text != next) =>
+                {
+                    j += 1;
+                    Some(next.to_string())
+                }
+                None => None,
+            },
+            None => None,
+        };
+        if !related.iter().any(|t| t.title == line) {
+            related.push(Teaser {
+                title: line.to_string(),
+                summary,
+            });
+        }
+    }
+    related
 }
 
 fn dedupe_captions(captions: &mut Vec<Caption>) {
@@ -280,6 +387,23 @@ mod tests {
         let c = caption("Quang cảnh hội nghị. (Ảnh: Lương Toàn)");
         assert_eq!(c.text, "Quang cảnh hội nghị.");
         assert_eq!(c.credit.as_deref(), Some("Lương Toàn"));
+    }
+
+    #[test]
+    fn only_the_line_right_under_a_broken_image_is_its_caption() {
+        let page = "Tiêu đề\n\nLời dẫn.\n\nundefined\n\nĐoạn sau ảnh, không phải chú thích.\n\nundefined\nChú thích ảnh\n\nĐoạn cuối.";
+        let a = parse("x", page).unwrap();
+        assert_eq!(
+            a.body,
+            ["Đoạn sau ảnh, không phải chú thích.", "Đoạn cuối."]
+        );
+        assert_eq!(
+            a.captions,
+            [Caption {
+                text: "Chú thích ảnh".into(),
+                credit: None
+            }]
+        );
     }
 
     #[test]

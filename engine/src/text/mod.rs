@@ -1,13 +1,21 @@
 //! Vietnamese text: repair, normalization and the one analyzer that serves both indexing
 //! and querying, so the two can never drift apart.
 
+pub mod legacy;
+
 use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Repairs text as it enters the engine: drops a BOM and zero-width characters, turns
 /// CRLF/CR into LF and non-breaking spaces into spaces, composes to NFC, and reads the
 /// Icelandic eth (`Ð`, U+00D0), which Vietnamese pages often use by mistake, as `Đ`.
 pub fn clean(text: &str) -> String {
+    if !needs_repair(text.as_bytes()) {
+        return match is_nfc_quick(text.chars()) {
+            IsNormalized::Yes => text.to_string(),
+            _ => text.nfc().collect(),
+        };
+    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -20,16 +28,42 @@ pub fn clean(text: &str) -> String {
             }
             '\u{a0}' | '\u{2007}' | '\u{202f}' | '\u{2002}'..='\u{200a}' => out.push(' '),
             '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' => {}
+            // Neither eth has a decomposition, so replacing them before NFC is safe.
+            'Ð' => out.push('Đ'),
+            'ð' => out.push('đ'),
             _ => out.push(c),
         }
     }
-    out.nfc()
-        .map(|c| match c {
-            'Ð' => 'Đ',
-            'ð' => 'đ',
-            other => other,
+    // Most text arrives composed: the quick check spares it a full NFC pass.
+    match is_nfc_quick(out.chars()) {
+        IsNormalized::Yes => out,
+        _ => out.nfc().collect(),
+    }
+}
+
+/// Everything ingest does to incoming text: converts TCVN3/VNI text to Unicode when
+/// [`legacy::detect`] finds it (before [`clean`], which would read TCVN3's `Ð` as `Đ`), then
+/// cleans. Returns the legacy encoding the text was converted from, if any.
+pub fn repair(text: &str) -> (String, Option<legacy::Legacy>) {
+    match legacy::repair(text) {
+        Some((converted, encoding)) => (clean(&converted), Some(encoding)),
+        None => (clean(text), None),
+    }
+}
+
+/// Whether `bytes` hold anything [`clean`] replaces or drops, by their UTF-8 encodings: a
+/// byte scan that spares most text the character-by-character rewrite.
+fn needs_repair(bytes: &[u8]) -> bool {
+    bytes.contains(&b'\r')
+        || bytes
+            .windows(2)
+            .any(|w| matches!(w, [0xC2, 0xA0] | [0xC3, 0x90 | 0xB0]))
+        || bytes.windows(3).any(|w| {
+            matches!(
+                w,
+                [0xE2, 0x80, 0x82..=0x8D | 0xAF] | [0xE2, 0x81, 0xA0] | [0xEF, 0xBB, 0xBF]
+            )
         })
-        .collect()
 }
 
 /// The exact key of a word: lowercase NFC, marks kept.
@@ -126,6 +160,15 @@ mod tests {
 
     #[test]
     fn clean_repairs_eth_bom_crlf_and_spaces() {
+        for special in [
+            "\r", "\u{a0}", "Ð", "ð", "\u{2002}", "\u{200d}", "\u{202f}", "\u{2060}", "\u{feff}",
+        ] {
+            assert!(
+                needs_repair(format!("a{special}b").as_bytes()),
+                "{special:?}"
+            );
+        }
+        assert!(!needs_repair("Hà Nội – “Đà Nẵng”…".as_bytes()));
         assert_eq!(clean("\u{feff}ÐINH\r\nx\u{a0}y\u{200b}z"), "ĐINH\nx yz");
         let nfd: String = "Hà Nội".nfd().collect();
         assert_eq!(clean(&nfd), "Hà Nội");

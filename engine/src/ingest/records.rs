@@ -1,0 +1,357 @@
+//! JSON records (JSON Lines, JSON arrays) into articles.
+//!
+//! Corpora name their fields differently; each article field takes the first of its
+//! accepted names that the record has (see [`FIELDS`]). Only a title and some text (a lead
+//! or a body) are required: RSS items carry a summary and no body, and are articles too.
+
+use serde_json::{Map, Value};
+
+use super::{date, Reason, MAX_ARTICLE_BYTES, MAX_FILE_BYTES};
+use crate::article::Article;
+use crate::text;
+
+/// Article field ← the record field names accepted for it, in order of preference.
+pub const FIELDS: &[(&str, &[&str])] = &[
+    ("id", &["id"]),
+    ("title", &["title"]),
+    ("body", &["body", "content", "text"]),
+    ("lead", &["sapo", "lead", "summary", "description"]),
+    ("date", &["date", "published", "time"]),
+    ("source", &["source", "outlet", "site"]),
+    ("category", &["category", "section"]),
+    ("url", &["url", "link"]),
+    ("author", &["author", "byline"]),
+];
+
+fn names(field: &str) -> &'static [&'static str] {
+    FIELDS
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map(|(_, names)| *names)
+        .unwrap_or(&[])
+}
+
+/// The first present, non-null value among the record fields mapped to `field`.
+fn lookup<'a>(record: &'a Map<String, Value>, field: &str) -> Option<(&'static str, &'a Value)> {
+    names(field)
+        .iter()
+        .find_map(|name| match record.get(*name) {
+            None | Some(Value::Null) => None,
+            Some(value) => Some((*name, value)),
+        })
+}
+
+/// Cleans a string on its way in; notes a legacy-encoding conversion.
+fn repaired(value: &str, name: &str, notes: &mut Vec<String>) -> String {
+    let (text, legacy) = text::repair(value);
+    if let Some(encoding) = legacy {
+        notes.push(format!("field `{name}` converted from {}", encoding.name()));
+    }
+    text.trim().to_string()
+}
+
+fn text_field(
+    record: &Map<String, Value>,
+    field: &str,
+    notes: &mut Vec<String>,
+) -> Result<Option<String>, Reason> {
+    let Some((name, value)) = lookup(record, field) else {
+        return Ok(None);
+    };
+    match value {
+        Value::String(s) => {
+            let s = repaired(s, name, notes);
+            Ok((!s.is_empty()).then_some(s))
+        }
+        // Ids are often numbers; other fields given as numbers are still readable text.
+        Value::Number(n) => Ok(Some(n.to_string())),
+        other => Err(Reason::BadField {
+            field: name.to_string(),
+            message: format!("expected a string, found {}", type_name(other)),
+        }),
+    }
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A body given as one string: paragraphs are separated by blank lines where the text has
+/// any (single newlines inside a paragraph are then line wrapping), else by newlines.
+pub fn split_paragraphs(body: &str) -> Vec<String> {
+    let collapse = |p: &str| p.split_whitespace().collect::<Vec<_>>().join(" ");
+    let body = body.trim();
+    let has_blank_lines = body.split('\n').any(|l| l.trim().is_empty());
+    let pieces: Vec<String> = if has_blank_lines {
+        let mut out = Vec::new();
+        let mut current = String::new();
+        for line in body.split('\n') {
+            if line.trim().is_empty() {
+                out.push(std::mem::take(&mut current));
+            } else {
+                current.push(' ');
+                current.push_str(line);
+            }
+        }
+        out.push(current);
+        out
+    } else {
+        body.split('\n').map(str::to_string).collect()
+    };
+    pieces
+        .iter()
+        .map(|p| collapse(p))
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+fn body_field(record: &Map<String, Value>, notes: &mut Vec<String>) -> Result<Vec<String>, Reason> {
+    let Some((name, value)) = lookup(record, "body") else {
+        return Ok(Vec::new());
+    };
+    match value {
+        Value::String(s) => Ok(split_paragraphs(&repaired(s, name, notes))),
+        Value::Array(items) => {
+            let mut paragraphs = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                let Value::String(s) = item else {
+                    return Err(Reason::BadField {
+                        field: format!("{name}[{i}]"),
+                        message: format!("expected a string, found {}", type_name(item)),
+                    });
+                };
+                let p = repaired(s, name, notes);
+                if !p.is_empty() {
+                    paragraphs.push(p);
+                }
+            }
+            notes.dedup();
+            Ok(paragraphs)
+        }
+        other => Err(Reason::BadField {
+            field: name.to_string(),
+            message: format!(
+                "expected a string or an array of strings, found {}",
+                type_name(other)
+            ),
+        }),
+    }
+}
+
+/// One JSON value into an article. `fallback_id` is used when the record has no `id`.
+pub fn parse_record(value: Value, fallback_id: &str) -> Result<(Article, Vec<String>), Reason> {
+    let Value::Object(record) = value else {
+        return Err(Reason::UnreadableJson {
+            message: format!("expected a JSON object, found {}", type_name(&value)),
+        });
+    };
+    let mut notes = Vec::new();
+    let title = text_field(&record, "title", &mut notes)?.ok_or(Reason::NoTitle)?;
+    let body = body_field(&record, &mut notes)?;
+    let lead = text_field(&record, "lead", &mut notes)?;
+    if body.is_empty() && lead.is_none() {
+        return Err(Reason::NoBody);
+    }
+    let date = match text_field(&record, "date", &mut notes)? {
+        Some(given) => {
+            let parsed = date::parse_given(&given);
+            if parsed.is_none() {
+                notes.push(format!("date {given:?} not understood, left empty"));
+            }
+            parsed
+        }
+        None => None,
+    };
+    let article = Article {
+        id: text_field(&record, "id", &mut notes)?.unwrap_or_else(|| fallback_id.to_string()),
+        title: title.split_whitespace().collect::<Vec<_>>().join(" "),
+        source: text_field(&record, "source", &mut notes)?,
+        date,
+        author: text_field(&record, "author", &mut notes)?,
+        category: text_field(&record, "category", &mut notes)?,
+        url: text_field(&record, "url", &mut notes)?,
+        lead,
+        body,
+        captions: Vec::new(),
+        related: Vec::new(),
+    };
+    Ok((article, notes))
+}
+
+fn parse_line(text: &str, fallback_id: &str) -> Outcome {
+    match serde_json::from_str::<Value>(text) {
+        Ok(value) => parse_record(value, fallback_id),
+        Err(e) => Err(Reason::UnreadableJson {
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// Outcome of one record: the article and its notes, or why it was rejected.
+pub type Outcome = Result<(Article, Vec<String>), Reason>;
+
+/// Reads JSON Lines, calling `each` with the 1-based line and outcome of every non-blank
+/// line. A bad line is reported and reading goes on. Fails whole only on binary data.
+pub fn read_lines(
+    stem: &str,
+    bytes: &[u8],
+    each: &mut dyn FnMut(usize, Outcome),
+) -> Result<(), Reason> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Reason::Empty);
+    }
+    if bytes.contains(&0) {
+        return Err(Reason::Binary);
+    }
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let line_no = n + 1;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let outcome = if line.len() > MAX_ARTICLE_BYTES {
+            Err(Reason::TooLarge {
+                bytes: line.len(),
+                limit: MAX_ARTICLE_BYTES,
+            })
+        } else {
+            let fallback_id = format!("{stem}-{line_no}");
+            match std::str::from_utf8(line) {
+                Ok(text) => parse_line(text, &fallback_id),
+                // A line saved in TCVN3/VNI bytes: JSON's syntax is ASCII, so the whole line
+                // converts and then parses.
+                Err(e) => match super::decode_legacy_bytes(line) {
+                    Some((text, encoding)) => {
+                        parse_line(&text, &fallback_id).map(|(article, mut notes)| {
+                            notes.insert(0, super::converted_note(encoding));
+                            (article, notes)
+                        })
+                    }
+                    None => Err(Reason::NotUtf8 {
+                        byte_offset: e.valid_up_to(),
+                    }),
+                },
+            }
+        };
+        each(line_no, outcome);
+    }
+    Ok(())
+}
+
+/// Reads a JSON array of records (or one record), calling `each` with the 0-based index
+/// and outcome of every element. Fails whole when the file is not JSON at all.
+pub fn read_array(
+    stem: &str,
+    bytes: &[u8],
+    each: &mut dyn FnMut(usize, Outcome),
+) -> Result<(), Reason> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Reason::Empty);
+    }
+    if bytes.contains(&0) {
+        return Err(Reason::Binary);
+    }
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| Reason::UnreadableJson {
+        message: e.to_string(),
+    })?;
+    let items = match value {
+        Value::Array(items) => items,
+        object @ Value::Object(_) => vec![object],
+        other => {
+            return Err(Reason::UnreadableJson {
+                message: format!(
+                    "expected an array of objects or one object, found {}",
+                    type_name(&other)
+                ),
+            })
+        }
+    };
+    for (index, item) in items.into_iter().enumerate() {
+        let too_large = serde_json::to_string(&item).map_or(0, |s| s.len());
+        let outcome = if too_large > MAX_ARTICLE_BYTES {
+            Err(Reason::TooLarge {
+                bytes: too_large,
+                limit: MAX_ARTICLE_BYTES,
+            })
+        } else {
+            parse_record(item, &format!("{stem}-{}", index + 1))
+        };
+        each(index, outcome);
+    }
+    Ok(())
+}
+
+/// Decompresses a gzip file (all members), refusing to grow past [`MAX_FILE_BYTES`].
+#[cfg(feature = "gz")]
+pub fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, Reason> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(bytes)
+        .take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| Reason::UnreadableGzip {
+            message: e.to_string(),
+        })?;
+    if out.len() > MAX_FILE_BYTES {
+        return Err(Reason::TooLarge {
+            bytes: out.len(),
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn bodies_split_on_blank_lines_else_newlines() {
+        assert_eq!(split_paragraphs("Một.\nHai.\n\nBa."), ["Một. Hai.", "Ba."]);
+        assert_eq!(split_paragraphs("Một.\nHai.\n"), ["Một.", "Hai."]);
+        assert_eq!(split_paragraphs("  \n\n Một  câu. \n"), ["Một câu."]);
+    }
+
+    #[test]
+    fn alternative_field_names_map() {
+        let (a, notes) = parse_record(
+            json!({"title": "T", "content": ["A.", "", "B."], "description": "D",
+                   "published": "2025-08-07T22:00:00+07:00", "outlet": "O", "section": "S",
+                   "link": "L", "byline": "Ai", "id": 7}),
+            "f-1",
+        )
+        .unwrap();
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(a.id, "7");
+        assert_eq!(a.body, ["A.", "B."]);
+        assert_eq!(a.lead.as_deref(), Some("D"));
+        assert_eq!(a.date.as_deref(), Some("2025-08-07"));
+        assert_eq!(a.source.as_deref(), Some("O"));
+        assert_eq!(a.category.as_deref(), Some("S"));
+        assert_eq!(a.url.as_deref(), Some("L"));
+        assert_eq!(a.author.as_deref(), Some("Ai"));
+    }
+
+    #[test]
+    fn wrong_types_name_the_field() {
+        let err = parse_record(json!({"title": "T", "body": {"x": 1}}), "f").unwrap_err();
+        assert_eq!(
+            err,
+            Reason::BadField {
+                field: "body".into(),
+                message: "expected a string or an array of strings, found an object".into()
+            }
+        );
+        let err = parse_record(json!({"title": ["T"], "body": "x"}), "f").unwrap_err();
+        assert!(matches!(err, Reason::BadField { field, .. } if field == "title"));
+    }
+}

@@ -1,0 +1,53 @@
+//! The real corpora in `../shared/corpora` (next to the workspace; never copied into the
+//! repository): every UNC article must load. These tests read `../shared` and skip, saying
+//! so, when it is absent. The 153,825-item RSS corpus takes over 30 s unoptimised, so it is
+//! checked by the release-mode benchmark instead (`cargo bench -p docbao-engine
+//! --features cli --bench ingest`).
+#![cfg(all(feature = "jsonl", feature = "gz"))]
+
+use std::path::{Path, PathBuf};
+
+use docbao_engine::ingest::Ingester;
+
+fn corpus(name: &str) -> Option<(PathBuf, Vec<u8>)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/corpora")
+        .join(name);
+    match std::fs::read(&path) {
+        Ok(bytes) => Some((path, bytes)),
+        Err(e) => {
+            println!("SKIPPED: {} is absent ({e})", path.display());
+            None
+        }
+    }
+}
+
+#[test]
+fn every_unc_article_is_accepted() {
+    let Some((path, bytes)) = corpus("unc-dantri.jsonl.gz") else {
+        return;
+    };
+    let mut ingester = Ingester::new();
+    ingester.add_file(&path.display().to_string(), &bytes);
+    let (articles, report) = ingester.finish();
+    assert_eq!(report.rejected, [], "UNC records rejected");
+    assert_eq!(articles.len(), 2653);
+    assert!(
+        report.accepted.iter().all(|a| a.notes.is_empty()),
+        "no repair needed"
+    );
+    for a in &articles {
+        assert!(!a.title.is_empty() && !a.body.is_empty(), "{}", a.id);
+        let date = a
+            .date
+            .as_deref()
+            .unwrap_or_else(|| panic!("{} has no date", a.id));
+        assert_eq!(date.len(), 10, "{}: {date}", a.id);
+        assert_eq!(a.source.as_deref(), Some("Dân trí"));
+        assert!(a.category.is_some() && a.url.is_some(), "{}", a.id);
+    }
+    let first = &articles[0];
+    assert_eq!(first.id, "news_business_001");
+    assert_eq!(first.date.as_deref(), Some("2020-10-01"));
+    assert!(first.body.len() > 1, "the body is split into paragraphs");
+}
