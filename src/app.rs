@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use docbao_engine::display::Lang;
 use docbao_engine::Index;
-use gloo_events::EventListener;
+use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -129,7 +129,9 @@ fn Shell() -> Html {
         let listener = web_sys::window()
             .and_then(|w| w.document())
             .map(|document| {
-                EventListener::new(&document, "keydown", move |event| {
+                // Not passive: `/` must not also be typed into the field it focuses.
+                let options = EventListenerOptions::enable_prevent_default();
+                EventListener::new_with_options(&document, "keydown", options, move |event| {
                     let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
                         return;
                     };
