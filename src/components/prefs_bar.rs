@@ -53,12 +53,17 @@ pub fn PrefsBar() -> Html {
                 </select>
             </label>
             <span class="pref font-size" role="group" aria-label={t.font_label}>
-                <button type="button" id="font-smaller" aria-label={t.font_smaller}
+                // The visible "A−" stays part of the accessible name (WCAG 2.5.3).
+                <button type="button" id="font-smaller" title={t.font_smaller}
                     disabled={prefs.font_step <= *FONT_STEPS.start()}
-                    onclick={set(|p| p.with_font_step(p.font_step - 1))}>{ "A−" }</button>
-                <button type="button" id="font-larger" aria-label={t.font_larger}
+                    onclick={set(|p| p.with_font_step(p.font_step - 1))}>
+                    { "A−" }<span class="visually-hidden">{ format!(" {}", t.font_smaller) }</span>
+                </button>
+                <button type="button" id="font-larger" title={t.font_larger}
                     disabled={prefs.font_step >= *FONT_STEPS.end()}
-                    onclick={set(|p| p.with_font_step(p.font_step + 1))}>{ "A+" }</button>
+                    onclick={set(|p| p.with_font_step(p.font_step + 1))}>
+                    { "A+" }<span class="visually-hidden">{ format!(" {}", t.font_larger) }</span>
+                </button>
             </span>
             <button type="button" id="lang-switch" class="pref" lang={lang_code(other_lang)} onclick={on_lang}>
                 { t.switch_language }

@@ -34,6 +34,18 @@ const articles = readFileSync(CORPUS, 'utf8')
 const count = (pred) => articles.filter(pred).length;
 const newestFirst = [...articles].sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''));
 
+const AXE = path.join(REPO, 'node_modules', 'axe-core', 'axe.min.js');
+
+/** WCAG 2.1 A/AA violations axe-core finds on the page, as readable lines. */
+async function accessibilityViolations(page) {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
+    return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return violations;
+}
+
 const problem = setupProblem(
   DIST_DIR,
   'build it with `DOCBAO_CORPUS=tests/fixtures/reader-corpus.jsonl trunk build --release --dist target/dist-fixture` (scripts/test does).',
@@ -249,6 +261,21 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
     } finally {
       await context.close();
     }
+  });
+
+  test('search and article pages pass WCAG 2.1 AA checks (labels, landmarks, contrast) in light and dark', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await harness.withPage(t, async (page) => {
+      for (const theme of ['light', 'dark']) {
+        await harness.openApp(page, '#/search?q=gia+vang&src=D%C3%A2n+tr%C3%AD');
+        await page.locator('#theme').selectOption(theme);
+        await eventually(`the ${theme} theme`, () => page.evaluate(() => document.documentElement.dataset.theme), (v) => v === theme);
+        await eventually('results', () => resultTitles(page), (titles) => titles.length > 0);
+        assert.deepEqual(await accessibilityViolations(page), [], `search page, ${theme}`);
+        await page.locator('ol.results > li a').first().click();
+        await eventually('an article', () => page.locator('article h1').count(), (n) => n === 1);
+        assert.deepEqual(await accessibilityViolations(page), [], `article page, ${theme}`);
+      }
+    });
   });
 
   test('on a 360-pixel phone nothing scrolls sideways and tap targets are at least 44 px', { timeout: TEST_TIMEOUT_MS }, async (t) => {
