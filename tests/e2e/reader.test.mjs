@@ -173,4 +173,53 @@ describe('docbao reader (release build)', { skip: problem !== null, timeout: TES
       );
     });
   });
+
+  test('an article opened from a search reads well: date, outlet, author, reading time, lead, captions, highlights, next result, copy link', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const context = await harness.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: harness.url });
+    try {
+      await withPage(
+        t,
+        async (page) => {
+          await openApp(page, '#/search?q=covid');
+          await waitForResults(page, 'covid');
+          const titles = await page.locator('ol.results > li .result-title').allInnerTexts();
+          assert.equal(titles.length, 2, 'both seeds mention Covid-19');
+          await page.locator('ol.results > li a').first().click();
+          await eventually('the first article', () => page.locator('article h1').innerText(), (s) => s === titles[0]);
+
+          // Next steps through the results without going back to the list.
+          await page.locator('.article-nav a.next').click();
+          await eventually('the second result', () => page.locator('article h1').innerText(), (s) => s === titles[1]);
+          await page.locator('.article-nav a.prev').click();
+          await eventually('the first result again', () => page.locator('article h1').innerText(), (s) => s === titles[0]);
+
+          // The Đinh Tiến Dũng seed (LĐTĐ): every part of the page.
+          await openApp(page, '#/a/003_ee4229f4c9863cbc?q=covid');
+          const meta = await page.locator('.article-meta').innerText();
+          for (const part of ['Lao động Thủ đô', 'thứ Năm, 24/2/2022', 'Hoàng Phúc', 'phút đọc']) {
+            assert.ok(meta.includes(part), `the byline shows ${part}: ${meta}`);
+          }
+          assert.ok((await page.locator('article p.lead').innerText()).startsWith('Trước những diễn biến mới'));
+          const captions = await page.locator('article figure figcaption').allInnerTexts();
+          assert.deepEqual(captions, [
+            'Bí thư Thành ủy Hà Nội Đinh Tiến Dũng phát biểu kết luận hội nghị. (Ảnh: Lương Toàn)',
+            'Quang cảnh hội nghị. (Ảnh: Lương Toàn)',
+          ]);
+          const marks = await page.locator('article mark').allInnerTexts();
+          assert.ok(marks.length >= 3 && marks.every((m) => m.toLowerCase().startsWith('covid')), `highlights: ${marks}`);
+          // Teasers are never body text.
+          assert.ok(!(await page.locator('article').innerText()).includes('Tin khác'));
+          assert.ok((await page.locator('.related li').count()) > 5, 'teasers listed apart');
+
+          await page.locator('#copy-link').click();
+          await eventually('a copied confirmation', () => page.locator('.copy-status').innerText(), (s) => s.includes('Đã chép'));
+          assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await page.evaluate(() => location.href));
+        },
+        { context },
+      );
+    } finally {
+      await context.close();
+    }
+  });
 });
