@@ -4,8 +4,14 @@
 
 use std::time::Duration;
 
-use docbao::app::App;
-use docbao::components::{ArticleList, MarkedText, MarkedTextProps};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use docbao::app::{App, Ui};
+use docbao::components::{ArticleList, FacetPanel, MarkedText, MarkedTextProps, Pager, SearchBox};
+use docbao::prefs::Prefs;
+use docbao::route::Action;
+use docbao_engine::facets::{FacetValue, Facets, Filters, YearCount};
 use docbao_engine::{Hit, Marked};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlInputElement};
@@ -160,6 +166,241 @@ async fn the_app_searches_the_embedded_seeds_as_the_user_types() {
             .length()
             >= 1
     );
+}
+
+/// Records what a component emits, for the test to look at.
+#[derive(Clone, PartialEq)]
+struct Recorder<T: 'static>(Rc<RefCell<Vec<T>>>);
+
+impl<T: 'static> Default for Recorder<T> {
+    fn default() -> Self {
+        Recorder(Rc::default())
+    }
+}
+
+impl<T: 'static> Recorder<T> {
+    fn callback(&self) -> Callback<T> {
+        let seen = self.0.clone();
+        Callback::from(move |value| seen.borrow_mut().push(value))
+    }
+
+    fn take(&self) -> Vec<T> {
+        std::mem::take(&mut self.0.borrow_mut())
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct WithUiProps {
+    children: Html,
+}
+
+/// Vietnamese preferences, as the app provides them.
+#[function_component]
+fn WithUi(props: &WithUiProps) -> Html {
+    let ui = Ui {
+        prefs: Prefs::default(),
+        set_prefs: Callback::noop(),
+    };
+    html! { <ContextProvider<Ui> context={ui}>{ props.children.clone() }</ContextProvider<Ui>> }
+}
+
+#[derive(Properties, PartialEq)]
+struct FacetHarnessProps {
+    actions: Recorder<Action>,
+}
+
+#[function_component]
+fn FacetHarness(props: &FacetHarnessProps) -> Html {
+    let value = |v: &str, count| FacetValue {
+        value: v.into(),
+        count,
+    };
+    let facets = Facets {
+        sources: vec![value("Dân trí", 3), value("Đời sống", 1)],
+        categories: vec![value("Thời sự", 4)],
+        authors: vec![],
+        years: vec![YearCount {
+            year: 2021,
+            count: 4,
+            months: vec![(8, 3), (9, 1)],
+        }],
+        undated: 2,
+    };
+    let filters = Filters {
+        sources: vec!["Đời sống".into()],
+        year: Some(2021),
+        ..Filters::default()
+    };
+    html! {
+        <WithUi>
+            <FacetPanel {facets} {filters} on_action={props.actions.callback()} />
+        </WithUi>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn facet_panel_shows_counts_and_pressed_filters_and_emits_toggles() {
+    let root = fresh_root();
+    let actions = Recorder::default();
+    yew::Renderer::<FacetHarness>::with_root_and_props(
+        root.clone(),
+        FacetHarnessProps {
+            actions: actions.clone(),
+        },
+    )
+    .render();
+    settle().await;
+
+    let buttons = root
+        .query_selector_all("#facet-source button.facet-value")
+        .unwrap();
+    assert_eq!(buttons.length(), 2);
+    let second: Element = buttons.item(1).unwrap().dyn_into_element();
+    assert_eq!(
+        second.get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        second
+            .query_selector(".count")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .as_deref(),
+        Some("1")
+    );
+    // The chosen year opens its months.
+    let months = root
+        .query_selector_all("#facet-date .months .facet-name")
+        .unwrap();
+    assert_eq!(months.length(), 2);
+    assert_eq!(
+        months.item(0).unwrap().text_content().as_deref(),
+        Some("tháng 8/2021")
+    );
+    assert!(root.text_content().unwrap().contains("2 không rõ ngày"));
+
+    let first: web_sys::HtmlElement = buttons.item(0).unwrap().dyn_into_element();
+    first.click();
+    let month: web_sys::HtmlElement = root
+        .query_selector("#facet-date .months button")
+        .unwrap()
+        .unwrap()
+        .dyn_into_element();
+    month.click();
+    settle().await;
+    assert_eq!(
+        actions.take(),
+        [
+            Action::ToggleSource("Dân trí".into()),
+            Action::SetMonth(Some(8))
+        ]
+    );
+}
+
+#[derive(Properties, PartialEq)]
+struct BoxHarnessProps {
+    queries: Recorder<String>,
+}
+
+#[function_component]
+fn BoxHarness(props: &BoxHarnessProps) -> Html {
+    html! { <WithUi><SearchBox value="" on_query={props.queries.callback()} /></WithUi> }
+}
+
+#[wasm_bindgen_test]
+async fn search_box_waits_for_the_input_method_to_finish_composing() {
+    let root = fresh_root();
+    let queries = Recorder::default();
+    yew::Renderer::<BoxHarness>::with_root_and_props(
+        root.clone(),
+        BoxHarnessProps {
+            queries: queries.clone(),
+        },
+    )
+    .render();
+    settle().await;
+    let input: HtmlInputElement = root
+        .query_selector("#q")
+        .unwrap()
+        .unwrap()
+        .dyn_into_element();
+
+    let composing = web_sys::InputEventInit::new();
+    composing.set_bubbles(true);
+    composing.set_is_composing(true);
+    input.set_value("thanh tr");
+    input
+        .dispatch_event(
+            &web_sys::InputEvent::new_with_event_init_dict("input", &composing).unwrap(),
+        )
+        .unwrap();
+    settle().await;
+    assert!(queries.take().is_empty(), "no search while composing");
+
+    input.set_value("thanh trì");
+    input
+        .dispatch_event(&web_sys::CompositionEvent::new("compositionend").unwrap())
+        .unwrap();
+    settle().await;
+    assert_eq!(queries.take(), ["thanh trì"]);
+
+    let typed = web_sys::InputEventInit::new();
+    typed.set_bubbles(true);
+    input.set_value("thanh trì ");
+    input
+        .dispatch_event(&web_sys::InputEvent::new_with_event_init_dict("input", &typed).unwrap())
+        .unwrap();
+    settle().await;
+    assert_eq!(queries.take(), ["thanh trì "]);
+}
+
+#[derive(Properties, PartialEq)]
+struct PagerHarnessProps {
+    actions: Recorder<Action>,
+    page: usize,
+}
+
+#[function_component]
+fn PagerHarness(props: &PagerHarnessProps) -> Html {
+    html! { <WithUi><Pager total={45} page={props.page} on_action={props.actions.callback()} /></WithUi> }
+}
+
+#[wasm_bindgen_test]
+async fn pager_shows_the_page_and_steps_within_bounds() {
+    let root = fresh_root();
+    let actions = Recorder::default();
+    yew::Renderer::<PagerHarness>::with_root_and_props(
+        root.clone(),
+        PagerHarnessProps {
+            actions: actions.clone(),
+            page: 2,
+        },
+    )
+    .render();
+    settle().await;
+    assert_eq!(
+        root.query_selector(".page-of")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .as_deref(),
+        Some("Trang 3/3")
+    );
+    let next: web_sys::HtmlButtonElement = root
+        .query_selector("#page-next")
+        .unwrap()
+        .unwrap()
+        .dyn_into_element();
+    assert!(next.disabled(), "no page after the last");
+    let prev: web_sys::HtmlElement = root
+        .query_selector("#page-prev")
+        .unwrap()
+        .unwrap()
+        .dyn_into_element();
+    prev.click();
+    settle().await;
+    assert_eq!(actions.take(), [Action::SetPage(1)]);
 }
 
 trait DynIntoElement {
