@@ -36,6 +36,7 @@ pub fn App() -> Html {
     match &*loaded {
         Ok(corpus) => html! {
             <ContextProvider<Corpus> context={corpus.clone()}>
+                <crate::components::UpdateBanner />
                 <HashRouter>
                     <Shell articles={corpus.0.len()} />
                 </HashRouter>
@@ -43,6 +44,7 @@ pub fn App() -> Html {
         },
         Err(error) => html! {
             <main class="page">
+                <crate::components::UpdateBanner />
                 <h1>{ "Không mở được kho báo" }</h1>
                 <p>{ format!("Kho báo đi kèm bản dựng này bị lỗi: {error}.") }</p>
             </main>
