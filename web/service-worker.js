@@ -67,7 +67,9 @@ async function fromThisBuild(request) {
 /** Routes live in the URL hash, so the app's one page is the folder or its index.html. */
 function isAppPage(request) {
   if (request.mode !== 'navigate') return false;
+  // A navigation's URL keeps its #/route here; the query is ignored too.
   const url = new URL(request.url);
+  url.hash = '';
   url.search = '';
   return url.href === SCOPE || url.href === INDEX_URL;
 }
