@@ -20,7 +20,12 @@ const APPLY_UPDATE_EVENT = 'docbao:apply-update';
 
 // From file:// (and anywhere else without service workers) the app just runs online-only.
 if ('serviceWorker' in navigator && (location.protocol === 'https:' || location.protocol === 'http:')) {
-  watchForUpdates(await navigator.serviceWorker.register('./sw.js'));
+  try {
+    watchForUpdates(await navigator.serviceWorker.register('./sw.js'));
+  } catch (err) {
+    // Some browsers refuse workers (private windows, policies): the app runs anyway.
+    console.warn('docbao: no offline copy (service worker not registered):', err);
+  }
 }
 
 /**
