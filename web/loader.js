@@ -4,14 +4,15 @@
 // files of one build and the wasm's integrity) and writes the result to dist/ as
 // loader-<hash>.js, loaded by an external <script integrity=…>: no inline script, so
 // the page runs under `script-src 'self'`. Every URL is relative to this file, which
-// sits at the root of dist/ next to index.html, so any folder of any host works.
+// sits at the root of dist/ next to index.html, so any folder of any host works
+// (fetch() and register() would resolve against the page's URL, hence import.meta.url).
 import init from '%BINDINGS_URL%';
 
 // The fetch carries the wasm's integrity, so a file from another build (a stale cache,
 // a half-finished upload) is refused rather than run. wasm-bindgen's init compiles the
 // response as it streams and, if the host sends the wrong MIME type, falls back to
 // compiling the downloaded bytes (with a console warning).
-await init({ module_or_path: fetch('%WASM_URL%', { integrity: '%WASM_INTEGRITY%' }) });
+await init({ module_or_path: fetch(new URL('%WASM_URL%', import.meta.url), { integrity: '%WASM_INTEGRITY%' }) });
 
 // --- offline: the service worker -------------------------------------------------------
 // Events shared with src/components/update_banner.rs.
@@ -21,7 +22,7 @@ const APPLY_UPDATE_EVENT = 'docbao:apply-update';
 // From file:// (and anywhere else without service workers) the app just runs online-only.
 if ('serviceWorker' in navigator && (location.protocol === 'https:' || location.protocol === 'http:')) {
   try {
-    watchForUpdates(await navigator.serviceWorker.register('./sw.js'));
+    watchForUpdates(await navigator.serviceWorker.register(new URL('./sw.js', import.meta.url)));
   } catch (err) {
     // Some browsers refuse workers (private windows, policies): the app runs anyway.
     console.warn('docbao: no offline copy (service worker not registered):', err);

@@ -241,7 +241,7 @@ describe('docbao on any static host, offline, and as one file', { skip: setupPro
     }
     const loaderUrl = scripts[0][0].match(/src="([^"]+)"/)[1];
     const loader = readFileSync(path.join(DIST_DIR, loaderUrl), 'utf8');
-    const wasmUrl = loader.match(/fetch\("(\.\/[^"]+_bg\.wasm)", \{ integrity: "([^"]+)" \}\)/);
+    const wasmUrl = loader.match(/fetch\(new URL\("(\.\/[^"]+_bg\.wasm)", import\.meta\.url\), \{ integrity: "([^"]+)" \}\)/);
     assert.ok(wasmUrl, 'the loader fetches the wasm with its integrity');
     assert.equal(wasmUrl[2], integrityOf(readFileSync(path.join(DIST_DIR, wasmUrl[1]))));
   });
