@@ -21,16 +21,22 @@ self.addEventListener('install', (event) => {
 async function precache() {
   const cache = await caches.open(CACHE_NAME);
   // 'no-cache' revalidates with the host, and the integrity refuses a file of another
-  // build (an HTTP cache or CDN still holding the old one): the install then fails and
-  // the current build stays in charge, to try again on the next visit.
-  await Promise.all(
-    PRECACHE.map(async ({ url, integrity }) => {
-      const request = new Request(new URL(url, SCOPE).href, { cache: 'no-cache', integrity });
-      const response = await fetch(request);
-      if (!response.ok) throw new Error(`precache: ${response.status} for ${request.url}`);
-      await cache.put(request.url, response);
-    }),
-  );
+  // build (an HTTP cache or CDN still holding the old one): the install then fails, its
+  // half-filled cache goes, and the current build stays in charge, to try again on the
+  // next visit.
+  try {
+    await Promise.all(
+      PRECACHE.map(async ({ url, integrity }) => {
+        const request = new Request(new URL(url, SCOPE).href, { cache: 'no-cache', integrity });
+        const response = await fetch(request);
+        if (!response.ok) throw new Error(`precache: ${response.status} for ${request.url}`);
+        await cache.put(request.url, response);
+      }),
+    );
+  } catch (err) {
+    await caches.delete(CACHE_NAME);
+    throw err;
+  }
 }
 
 self.addEventListener('message', (event) => {

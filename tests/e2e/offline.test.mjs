@@ -167,11 +167,22 @@ async function searchAndOpenArticle(page) {
 
 /** Waits until a service worker controls the page (the first visit's worker claims it). */
 async function waitForServiceWorkerControl(page) {
-  await page.evaluate(() => navigator.serviceWorker.ready);
+  // Polled rather than awaiting navigator.serviceWorker.ready, which never settles if
+  // the install fails: this way a failure is a clear timeout with the worker's state.
   await eventually(
-    'a service worker controlling the page',
-    () => page.evaluate(() => navigator.serviceWorker.controller?.state ?? null),
-    (state) => state === 'activated',
+    'an activated service worker controlling the page',
+    () =>
+      page.evaluate(async () => {
+        const registration = await navigator.serviceWorker.getRegistration();
+        const worker = (w) => w?.state ?? 'none';
+        return {
+          controller: worker(navigator.serviceWorker.controller),
+          installing: worker(registration?.installing),
+          waiting: worker(registration?.waiting),
+          active: worker(registration?.active),
+        };
+      }),
+    (states) => states.controller === 'activated',
   );
 }
 
@@ -282,7 +293,7 @@ describe('docbao on any static host, offline, and as one file', { skip: setupPro
   });
 
   test(
-    `from a sub-path (${SUB_PATH}) under a strict CSP header, it searches and opens an article, with no CSP violation and no request outside its folder`,
+    `from a sub-path (${SUB_PATH}) under a strict CSP header, it searches, opens an article and is installable, with no CSP violation and no request outside its folder`,
     { timeout: TEST_TIMEOUT_MS },
     async (t) => {
       const server = await startServer(DIST_DIR, {
@@ -292,7 +303,7 @@ describe('docbao on any static host, offline, and as one file', { skip: setupPro
       try {
         await withPage(
           t,
-          async ({ page, seen }) => {
+          async ({ page, context, seen }) => {
             const home = `${server.url}${SUB_PATH}`;
             const response = await page.goto(home);
             assert.equal(response.headers()['content-security-policy'], STRICT_CSP, 'the policy is in force');
@@ -300,6 +311,19 @@ describe('docbao on any static host, offline, and as one file', { skip: setupPro
             await searchAndOpenArticle(page);
             // The service worker and its precache are part of the page's traffic too.
             await waitForServiceWorkerControl(page);
+
+            // Chromium's own verdict on installability. Test contexts are incognito,
+            // which alone forbids installing, so that one reason is expected.
+            const cdp = await context.newCDPSession(page);
+            const manifest = await cdp.send('Page.getAppManifest');
+            assert.equal(manifest.url, `${home}manifest.webmanifest`);
+            assert.deepEqual(manifest.errors, [], 'the manifest parses without errors');
+            const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+            assert.deepEqual(
+              installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito'),
+              [],
+              'Chromium finds the app installable',
+            );
             assert.deepEqual(await cspViolations(page), [], 'no CSP violation');
             const outside = seen.requests.filter((url) => !url.startsWith(home));
             assert.deepEqual(outside, [], 'every request stays inside the app folder');
@@ -394,12 +418,35 @@ describe('docbao on any static host, offline, and as one file', { skip: setupPro
         const indexFile = path.join(site, 'index.html');
         const firstIndex = readFileSync(indexFile, 'utf8');
         assert.ok(firstIndex.includes('</head>'));
-        writeFileSync(indexFile, firstIndex.replace('</head>', '<meta name="docbao-test-build" content="second"></head>'));
-        const { buildId: secondBuild } = await writeServiceWorker(site);
-        assert.notEqual(secondBuild, firstBuild);
+        const secondIndex = firstIndex.replace('</head>', '<meta name="docbao-test-build" content="second"></head>');
 
         // The browser checks for a new sw.js on navigations; ask now instead of waiting.
-        await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
+        // Resolves to the new worker's final state: 'installed' or 'redundant'.
+        const checkForUpdate = () =>
+          page.evaluate(async () => {
+            const registration = await navigator.serviceWorker.getRegistration();
+            await registration.update();
+            const worker = registration.installing ?? registration.waiting;
+            if (!worker) return 'no new worker';
+            while (worker.state === 'installing') {
+              await new Promise((resolve) => worker.addEventListener('statechange', resolve, { once: true }));
+            }
+            return worker.state;
+          });
+
+        // First a half-finished deployment: the new sw.js is up, but the host still serves
+        // a page that does not match it. The new worker must refuse it, and nothing changes.
+        writeFileSync(indexFile, secondIndex);
+        const { buildId: secondBuild } = await writeServiceWorker(site);
+        assert.notEqual(secondBuild, firstBuild);
+        writeFileSync(indexFile, firstIndex);
+        assert.equal(await checkForUpdate(), 'redundant', 'a worker whose files do not match is discarded');
+        assert.equal(await banner.count(), 0, 'no banner for a build that did not install');
+        assert.deepEqual(await cacheNames(), [`docbao-${firstBuild}`], 'no half-filled cache is left');
+
+        // Then the deployment completes.
+        writeFileSync(indexFile, secondIndex);
+        assert.equal(await checkForUpdate(), 'installed');
         await banner.waitFor({ state: 'visible' });
         const reload = banner.getByRole('button', { name: 'Tải lại' });
         // Installed, but waiting: this page still runs the first build, from its cache.
