@@ -8,4 +8,4 @@ mod update_banner;
 pub use article_list::{ArticleList, ArticleListProps};
 pub use marked_text::{MarkedText, MarkedTextProps};
 pub use search_box::{SearchBox, SearchBoxProps};
-pub use update_banner::UpdateBanner;
+pub use update_banner::{UpdateBanner, APPLY_UPDATE_EVENT, UPDATE_READY_EVENT};
