@@ -425,8 +425,13 @@ describe('docbao on any static host, offline, and as one file', { skip: setupPro
         const checkForUpdate = () =>
           page.evaluate(async () => {
             const registration = await navigator.serviceWorker.getRegistration();
+            // Caught as it appears: a failed worker leaves the registration at once.
+            const found = new Promise((resolve) =>
+              registration.addEventListener('updatefound', () => resolve(registration.installing), { once: true }),
+            );
             await registration.update();
-            const worker = registration.installing ?? registration.waiting;
+            const noWorker = new Promise((resolve) => setTimeout(() => resolve(null), 10_000));
+            const worker = await Promise.race([found, noWorker]);
             if (!worker) return 'no new worker';
             while (worker.state === 'installing') {
               await new Promise((resolve) => worker.addEventListener('statechange', resolve, { once: true }));
