@@ -79,6 +79,7 @@ pub fn App() -> Html {
         Ok(corpus) => html! {
             <ContextProvider<Corpus> context={corpus.clone()}>
                 <ContextProvider<Ui> context={ui}>
+                    <crate::components::UpdateBanner />
                     <HashRouter>
                         <Shell />
                     </HashRouter>
@@ -87,6 +88,7 @@ pub fn App() -> Html {
         },
         Err(error) => html! {
             <main class="page">
+                <crate::components::UpdateBanner />
                 <h1>{ ui.t().broken_corpus }</h1>
                 <p>{ error.to_string() }</p>
             </main>

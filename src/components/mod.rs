@@ -6,6 +6,7 @@ mod marked_text;
 mod pager;
 mod prefs_bar;
 mod search_box;
+mod update_banner;
 
 pub use article_list::{result_links, ArticleList, ArticleListProps, Context};
 pub use facet_panel::{FacetPanel, FacetPanelProps};
@@ -13,3 +14,4 @@ pub use marked_text::{MarkedText, MarkedTextProps};
 pub use pager::{Pager, PagerProps};
 pub use prefs_bar::PrefsBar;
 pub use search_box::{SearchBox, SearchBoxProps};
+pub use update_banner::{UpdateBanner, APPLY_UPDATE_EVENT, UPDATE_READY_EVENT};

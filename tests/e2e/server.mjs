@@ -6,6 +6,13 @@
 //   import { startServer } from './server.mjs';
 //   const server = await startServer('dist');   // server.url, await server.close()
 //
+// Options play the static hosts the app must work on:
+//   basePath     serve the folder under a sub-path, e.g. '/archive/docbao/'
+//                (anything outside it is a 404; the sub-path without its final
+//                slash redirects to it, as static hosts do)
+//   mimeTypes    override types by extension, e.g. { '.wasm': 'application/octet-stream' }
+//   headers      extra headers on every file, e.g. a Content-Security-Policy
+//
 // Or by hand: node tests/e2e/server.mjs dist [port]
 
 import { createReadStream } from 'node:fs';
@@ -35,8 +42,9 @@ export const MIME_TYPES = {
   '.webmanifest': 'application/manifest+json',
 };
 
-export function mimeType(file) {
-  return MIME_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+export function mimeType(file, overrides = {}) {
+  const extension = path.extname(file).toLowerCase();
+  return overrides[extension] ?? MIME_TYPES[extension] ?? 'application/octet-stream';
 }
 
 // Maps a request path to a file inside root, or null if it would leave root.
@@ -57,13 +65,19 @@ function sendText(res, status, text) {
   res.end(text);
 }
 
-async function handle(root, req, res) {
+async function handle(root, options, req, res) {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
     return sendText(res, 405, 'method not allowed\n');
   }
   const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1');
-  let file = resolveInside(root, pathname);
+  const { basePath } = options;
+  if (pathname === basePath.replace(/\/$/, '') && basePath !== '/') {
+    res.writeHead(301, { location: basePath, 'cache-control': 'no-store' });
+    return res.end();
+  }
+  if (!pathname.startsWith(basePath)) return sendText(res, 404, 'not found\n');
+  let file = resolveInside(root, pathname.slice(basePath.length - 1));
   if (file === null) return sendText(res, 404, 'not found\n');
 
   let info = await stat(file).catch(() => null);
@@ -74,7 +88,8 @@ async function handle(root, req, res) {
   if (!info?.isFile()) return sendText(res, 404, 'not found\n');
 
   res.writeHead(200, {
-    'content-type': mimeType(file),
+    ...options.headers,
+    'content-type': mimeType(file, options.mimeTypes),
     'content-length': info.size,
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
@@ -86,13 +101,16 @@ async function handle(root, req, res) {
 }
 
 /**
- * Serves `folder` on 127.0.0.1. Resolves to { url, port, close } once listening.
- * `port` 0 (the default) lets the OS pick a free one.
+ * Serves `folder` on 127.0.0.1. Resolves to { url, port, close } once listening;
+ * `url` has no final slash and does not include `basePath`.
+ * `port` 0 (the default) lets the OS pick a free one; the other options are above.
  */
-export async function startServer(folder, port = 0) {
+export async function startServer(folder, { port = 0, basePath = '/', mimeTypes = {}, headers = {} } = {}) {
+  if (!basePath.startsWith('/') || !basePath.endsWith('/')) throw new Error(`basePath must start and end with /: ${basePath}`);
   const root = path.resolve(folder);
+  const options = { basePath, mimeTypes, headers };
   const server = createServer((req, res) => {
-    handle(root, req, res).catch((err) => {
+    handle(root, options, req, res).catch((err) => {
       if (!res.headersSent) sendText(res, 500, `internal error: ${err.message}\n`);
       else res.destroy();
     });
@@ -115,6 +133,6 @@ export async function startServer(folder, port = 0) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const folder = process.argv[2] ?? 'dist';
-  const server = await startServer(folder, Number(process.argv[3] ?? 0));
+  const server = await startServer(folder, { port: Number(process.argv[3] ?? 0) });
   console.log(`serving ${path.resolve(folder)} at ${server.url}/`);
 }

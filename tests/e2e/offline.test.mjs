@@ -1,0 +1,495 @@
+// End-to-end tests of "open it in a browser, host it on any static host, use it offline":
+// the release dist/ (or $DIST_DIR) on hostile-ish static hosts (a sub-path, a wrong
+// MIME type for .wasm, a strict Content-Security-Policy), offline through the service
+// worker, a new build taking over, and the single file (dist-single/docbao.html, or
+// $SINGLE_FILE) opened from file://. Driven in /usr/bin/chromium by playwright-core.
+//
+// Run: node --test tests/e2e/   (after `trunk build --release` and `scripts/single-file --from-dist`)
+//
+// Every test fails on any console error, uncaught page error, failed request or HTTP
+// status >= 400, as in reader.test.mjs.
+
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { writeServiceWorker } from '../../scripts/post-build.mjs';
+import { startServer } from './server.mjs';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DIST_DIR = path.resolve(process.env.DIST_DIR ?? path.join(REPO, 'dist'));
+const SINGLE_FILE = path.resolve(process.env.SINGLE_FILE ?? path.join(REPO, 'dist-single', 'docbao.html'));
+const ARTIFACTS = path.join(REPO, 'target', 'e2e-artifacts');
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+
+// The seed article about Thanh Trì (seeds/000_2bd3c5a4fc348b9d.txt).
+const THANH_TRI_ID = '000_2bd3c5a4fc348b9d';
+const TEST_TIMEOUT_MS = 90_000;
+const WAIT_MS = 20_000;
+
+// The policy README.md gives for static hosts.
+const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+const SUB_PATH = '/archive/docbao/';
+
+const setupProblem = !existsSync(path.join(DIST_DIR, 'index.html'))
+  ? `${path.join(DIST_DIR, 'index.html')} is missing: run \`trunk build --release\` (after \`source scripts/env.sh\`), or scripts/test, first.`
+  : !existsSync(SINGLE_FILE)
+    ? `${SINGLE_FILE} is missing: run \`scripts/single-file --from-dist\` (or scripts/test) first.`
+    : !existsSync(CHROMIUM)
+      ? `${CHROMIUM} is missing: run scripts/setup (it installs Debian's chromium).`
+      : null;
+
+test('the release build, the single file and Chromium are there to test', () => {
+  if (setupProblem) assert.fail(setupProblem);
+});
+
+let browser;
+
+// --- helpers -------------------------------------------------------------------------
+
+/** Polls `probe` until `accept(value)` holds; fails with `what` and the last value. */
+async function eventually(what, probe, accept = Boolean, timeout = WAIT_MS) {
+  const deadline = Date.now() + timeout;
+  let last;
+  let lastError;
+  for (;;) {
+    try {
+      last = await probe();
+      lastError = undefined;
+      if (accept(last)) return last;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      const seen = lastError ? `error: ${lastError.message}` : `last value: ${JSON.stringify(last)}`;
+      assert.fail(`timed out after ${timeout} ms waiting for ${what} (${seen})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function slug(text) {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-zA-Z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase()
+    .slice(0, 80);
+}
+
+/**
+ * Runs `body({ page, context, seen })` in a fresh browser context (so a fresh service
+ * worker registry), then fails if the page logged a console error, threw, or had a
+ * request fail or answer >= 400. `seen` collects what the checks below look at: every
+ * URL requested by the page or its service worker, console warnings, and CSP
+ * violations (from `securitypolicyviolation` events). `expectedErrors` are console
+ * errors a test provokes on purpose; each must then occur.
+ */
+async function withPage(t, body, { expectedErrors = [] } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+  await context.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      window.__cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'}`),
+    );
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT_MS);
+  const problems = [];
+  const seen = { requests: [], warnings: [], errors: [] };
+  context.on('request', (req) => seen.requests.push(req.url()));
+  page.on('console', (msg) => {
+    if (msg.type() === 'warning') seen.warnings.push(msg.text());
+    if (msg.type() !== 'error') return;
+    seen.errors.push(msg.text());
+    if (!expectedErrors.some((pattern) => pattern.test(msg.text()))) {
+      problems.push(`console error: ${msg.text()} (${msg.location().url})`);
+    }
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.stack ?? err.message}`));
+  page.on('requestfailed', (req) =>
+    problems.push(`request failed: ${req.method()} ${req.url()} (${req.failure()?.errorText})`),
+  );
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
+  });
+  try {
+    await body({ page, context, seen });
+    for (const pattern of expectedErrors) {
+      assert.ok(seen.errors.some((text) => pattern.test(text)), `expected a console error matching ${pattern}`);
+    }
+    assert.deepEqual(problems, [], `the page reported problems:\n${problems.join('\n')}`);
+  } catch (err) {
+    await page
+      .screenshot({ path: path.join(ARTIFACTS, `failure-offline-${slug(t.name)}.png`), fullPage: true })
+      .catch(() => {});
+    if (problems.length > 0 && !String(err.message).includes('the page reported problems')) {
+      err.message += `\nthe page also reported:\n${problems.join('\n')}`;
+    }
+    throw err;
+  } finally {
+    await context.close();
+  }
+}
+
+async function waitUntilReady(page) {
+  await page.waitForFunction(() => performance.getEntriesByName('docbao:ready', 'mark').length > 0, null, {
+    timeout: WAIT_MS,
+  });
+}
+
+/** Searches "thanh tri" like a reader, opens the Thanh Trì article, checks it is there. */
+async function searchAndOpenArticle(page) {
+  const box = page.getByRole('searchbox', { name: /tìm/i });
+  await box.fill('');
+  await box.pressSequentially('thanh tri', { delay: 20 });
+  const titles = page.locator('ol.results > li .result-title');
+  await eventually(
+    'a first result about Thanh Trì',
+    () => titles.allInnerTexts(),
+    (all) => all.length > 0 && all[0].includes('Thanh Trì'),
+  );
+  await page.locator('ol.results > li a').first().click();
+  await eventually(`the URL hash #/a/${THANH_TRI_ID}`, () => page.evaluate(() => location.hash), (h) =>
+    h === `#/a/${THANH_TRI_ID}`,
+  );
+  await eventually('an article h1 containing "Thanh Trì"', () => page.locator('article h1').innerText(), (s) =>
+    s.includes('Thanh Trì'),
+  );
+  const paragraphs = await page.locator('article p').count();
+  assert.ok(paragraphs >= 5, `the article has at least 5 paragraphs, got ${paragraphs}`);
+}
+
+/** Waits until a service worker controls the page (the first visit's worker claims it). */
+async function waitForServiceWorkerControl(page) {
+  // Polled rather than awaiting navigator.serviceWorker.ready, which never settles if
+  // the install fails: this way a failure is a clear timeout with the worker's state.
+  await eventually(
+    'an activated service worker controlling the page',
+    () =>
+      page.evaluate(async () => {
+        const registration = await navigator.serviceWorker.getRegistration();
+        const worker = (w) => w?.state ?? 'none';
+        return {
+          controller: worker(navigator.serviceWorker.controller),
+          installing: worker(registration?.installing),
+          waiting: worker(registration?.waiting),
+          active: worker(registration?.active),
+        };
+      }),
+    (states) => states.controller === 'activated',
+  );
+}
+
+async function cspViolations(page) {
+  return page.evaluate(() => window.__cspViolations);
+}
+
+function integrityOf(bytes) {
+  return `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+}
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(bytes) {
+  assert.equal(bytes.subarray(1, 4).toString('latin1'), 'PNG', 'a PNG signature');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+function buildIdOf(dir) {
+  const id = readFileSync(path.join(dir, 'sw.js'), 'utf8').match(/^const BUILD_ID = "([0-9a-f]+)";$/m)?.[1];
+  assert.ok(id, `${dir}/sw.js names its build`);
+  return id;
+}
+
+// --- tests ---------------------------------------------------------------------------
+
+describe('docbao on any static host, offline, and as one file', { skip: setupProblem !== null }, () => {
+  before(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      // As in reader.test.mjs: root needs --no-sandbox; no calls to a closed network.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('dist/ has no inline script or style, relative URLs only, and integrity on every asset', () => {
+    const html = readFileSync(path.join(DIST_DIR, 'index.html'), 'utf8');
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    assert.equal(scripts.length, 1, 'one script element: the loader');
+    const [, loaderAttributes, loaderBody] = scripts[0];
+    assert.match(loaderAttributes, /type="module"/);
+    assert.equal(loaderBody.trim(), '', 'the loader script element has no inline code');
+    assert.doesNotMatch(html, /<style\b/i, 'no <style> element');
+    assert.doesNotMatch(html, /\sstyle=/i, 'no style attribute');
+
+    const references = [...html.matchAll(/<(script|link)\b[^>]*\s(?:src|href)="([^"]+)"[^>]*>/g)];
+    assert.ok(references.length >= 6, `the page references its files (found ${references.length})`);
+    for (const [tag, , url] of references) {
+      assert.doesNotMatch(url, /^(?:[a-z]+:|\/)/i, `a relative URL, not ${url}`);
+      const file = path.join(DIST_DIR, url);
+      assert.ok(existsSync(file), `${url} is in dist/`);
+      const integrity = tag.match(/\sintegrity="([^"]+)"/)?.[1];
+      // The manifest and its icons keep fixed names so installs find them; all else is hashed.
+      if (/rel="(?:manifest|apple-touch-icon)"/.test(tag)) continue;
+      assert.equal(integrity, integrityOf(readFileSync(file)), `the integrity of ${url} matches the file`);
+    }
+    const loaderUrl = scripts[0][0].match(/src="([^"]+)"/)[1];
+    const loader = readFileSync(path.join(DIST_DIR, loaderUrl), 'utf8');
+    const wasmUrl = loader.match(/fetch\(new URL\("(\.\/[^"]+_bg\.wasm)", import\.meta\.url\), \{ integrity: "([^"]+)" \}\)/);
+    assert.ok(wasmUrl, 'the loader fetches the wasm with its integrity');
+    assert.equal(wasmUrl[2], integrityOf(readFileSync(path.join(DIST_DIR, wasmUrl[1]))));
+  });
+
+  test('the web app manifest and its icons make the app installable', () => {
+    const manifest = JSON.parse(readFileSync(path.join(DIST_DIR, 'manifest.webmanifest'), 'utf8'));
+    assert.match(manifest.name, /đọc báo/);
+    assert.equal(manifest.short_name, 'Đọc báo');
+    assert.equal(manifest.lang, 'vi');
+    assert.equal(manifest.start_url, './');
+    assert.equal(manifest.display, 'standalone');
+    assert.match(manifest.theme_color, /^#[0-9a-f]{6}$/i);
+    assert.match(manifest.background_color, /^#[0-9a-f]{6}$/i);
+    for (const size of [192, 512]) {
+      const icon = manifest.icons.find((i) => i.sizes === `${size}x${size}`);
+      assert.ok(icon, `a ${size}x${size} icon`);
+      assert.equal(icon.type, 'image/png');
+      const bytes = readFileSync(path.join(DIST_DIR, icon.src));
+      assert.deepEqual(pngSize(bytes), { width: size, height: size }, `${icon.src} is ${size}x${size}`);
+      assert.ok(bytes.length < 32_000, `${icon.src} stays small (${bytes.length} bytes)`);
+    }
+    const svg = manifest.icons.find((i) => i.type === 'image/svg+xml');
+    assert.ok(svg && existsSync(path.join(DIST_DIR, svg.src)), 'an SVG icon');
+  });
+
+  test('the service worker precaches every file of the build, with its integrity', () => {
+    const worker = readFileSync(path.join(DIST_DIR, 'sw.js'), 'utf8');
+    const precache = JSON.parse(worker.match(/^const PRECACHE = (\[[\s\S]*?\n\]);$/m)[1]);
+    const files = readdirSync(DIST_DIR, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(DIST_DIR, path.join(e.parentPath ?? e.path, e.name)).split(path.sep).join('/'))
+      .filter((f) => f !== 'sw.js')
+      .sort();
+    assert.deepEqual(precache.map((p) => p.url), files);
+    for (const { url, integrity } of precache) {
+      assert.equal(integrity, integrityOf(readFileSync(path.join(DIST_DIR, url))), `integrity of ${url}`);
+    }
+  });
+
+  test(
+    `from a sub-path (${SUB_PATH}) under a strict CSP header, it searches, opens an article and is installable, with no CSP violation and no request outside its folder`,
+    { timeout: TEST_TIMEOUT_MS },
+    async (t) => {
+      const server = await startServer(DIST_DIR, {
+        basePath: SUB_PATH,
+        headers: { 'content-security-policy': STRICT_CSP },
+      });
+      try {
+        await withPage(
+          t,
+          async ({ page, context, seen }) => {
+            const home = `${server.url}${SUB_PATH}`;
+            const response = await page.goto(home);
+            assert.equal(response.headers()['content-security-policy'], STRICT_CSP, 'the policy is in force');
+            await waitUntilReady(page);
+            await searchAndOpenArticle(page);
+            // The service worker and its precache are part of the page's traffic too.
+            await waitForServiceWorkerControl(page);
+
+            // Chromium's own verdict on installability. Test contexts are incognito,
+            // which alone forbids installing, so that one reason is expected.
+            const cdp = await context.newCDPSession(page);
+            const manifest = await cdp.send('Page.getAppManifest');
+            assert.equal(manifest.url, `${home}manifest.webmanifest`);
+            assert.deepEqual(manifest.errors, [], 'the manifest parses without errors');
+            const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+            assert.deepEqual(
+              installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito'),
+              [],
+              'Chromium finds the app installable',
+            );
+            assert.deepEqual(await cspViolations(page), [], 'no CSP violation');
+            const outside = seen.requests.filter((url) => !url.startsWith(home));
+            assert.deepEqual(outside, [], 'every request stays inside the app folder');
+            assert.ok(seen.requests.some((url) => url.endsWith('_bg.wasm')), 'the wasm was requested (and seen)');
+
+            // Control: the policy is enforced, and a violation would have been seen.
+            await page.evaluate(() => {
+              const style = document.createElement('style');
+              style.textContent = 'body { outline: 1px solid red }';
+              document.head.append(style);
+            });
+            await eventually('the planted inline style to be reported', () => cspViolations(page), (v) =>
+              v.some((text) => text.startsWith('style-src')),
+            );
+          },
+          { expectedErrors: [/Content Security Policy directive 'style-src/] },
+        );
+      } finally {
+        await server.close();
+      }
+    },
+  );
+
+  test('with .wasm served as application/octet-stream, it falls back to compiling the bytes and runs', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const server = await startServer(DIST_DIR, { mimeTypes: { '.wasm': 'application/octet-stream' } });
+    try {
+      await withPage(t, async ({ page, seen }) => {
+        await page.goto(`${server.url}/`);
+        await waitUntilReady(page);
+        assert.ok(
+          seen.warnings.some((w) => w.includes('instantiateStreaming') && w.includes('MIME')),
+          `wasm-bindgen warned that it fell back from streaming compilation; warnings: ${JSON.stringify(seen.warnings)}`,
+        );
+        await searchAndOpenArticle(page);
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('offline: after a first visit, with the server gone, a reload opens the app, searches and opens an article', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const server = await startServer(DIST_DIR);
+    let serverOpen = true;
+    try {
+      await withPage(t, async ({ page, context }) => {
+        await page.goto(`${server.url}/`);
+        await waitUntilReady(page);
+        await waitForServiceWorkerControl(page);
+
+        // Really offline: the browser says so, and nothing answers on the port anyway.
+        await server.close();
+        serverOpen = false;
+        await context.setOffline(true);
+
+        const fromNetwork = [];
+        page.on('response', (res) => {
+          if (!res.fromServiceWorker()) fromNetwork.push(res.url());
+        });
+        await page.reload();
+        await waitUntilReady(page);
+        await searchAndOpenArticle(page);
+        await page.reload();
+        await waitUntilReady(page);
+        assert.equal(await page.evaluate(() => location.hash), `#/a/${THANH_TRI_ID}`, 'a deep link reloads offline');
+        assert.deepEqual(fromNetwork, [], 'every file came from the service worker');
+      });
+    } finally {
+      if (serverOpen) await server.close();
+    }
+  });
+
+  test('a new deployment: the app offers "Có phiên bản mới — Tải lại" and switches builds only on that reload', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // A copy of dist/ to deploy a second build over.
+    const site = mkdtempSync(path.join(tmpdir(), 'docbao-deploy-'));
+    cpSync(DIST_DIR, site, { recursive: true });
+    const server = await startServer(site);
+    try {
+      await withPage(t, async ({ page }) => {
+        const firstBuild = buildIdOf(site);
+        await page.goto(`${server.url}/`);
+        await waitUntilReady(page);
+        await waitForServiceWorkerControl(page);
+        const cacheNames = () => page.evaluate(() => caches.keys());
+        assert.deepEqual(await cacheNames(), [`docbao-${firstBuild}`]);
+        const banner = page.getByRole('status').filter({ hasText: 'Có phiên bản mới' });
+        assert.equal(await banner.count(), 0, 'no banner while the build is current');
+
+        // Deploy the next build: a changed page (a marker tells the builds apart), and so
+        // a new sw.js.
+        const buildMarker = () =>
+          page.evaluate(() => document.querySelector('meta[name="docbao-test-build"]')?.content ?? 'first');
+        const indexFile = path.join(site, 'index.html');
+        const firstIndex = readFileSync(indexFile, 'utf8');
+        assert.ok(firstIndex.includes('</head>'));
+        const secondIndex = firstIndex.replace('</head>', '<meta name="docbao-test-build" content="second"></head>');
+
+        // The browser checks for a new sw.js on navigations; ask now instead of waiting.
+        // Resolves to the new worker's final state: 'installed' or 'redundant'.
+        const checkForUpdate = () =>
+          page.evaluate(async () => {
+            const registration = await navigator.serviceWorker.getRegistration();
+            // Caught as it appears: a failed worker leaves the registration at once.
+            const found = new Promise((resolve) =>
+              registration.addEventListener('updatefound', () => resolve(registration.installing), { once: true }),
+            );
+            await registration.update();
+            const noWorker = new Promise((resolve) => setTimeout(() => resolve(null), 10_000));
+            const worker = await Promise.race([found, noWorker]);
+            if (!worker) return 'no new worker';
+            while (worker.state === 'installing') {
+              await new Promise((resolve) => worker.addEventListener('statechange', resolve, { once: true }));
+            }
+            return worker.state;
+          });
+
+        // First a half-finished deployment: the new sw.js is up, but the host still serves
+        // a page that does not match it. The new worker must refuse it, and nothing changes.
+        writeFileSync(indexFile, secondIndex);
+        const { buildId: secondBuild } = await writeServiceWorker(site);
+        assert.notEqual(secondBuild, firstBuild);
+        writeFileSync(indexFile, firstIndex);
+        assert.equal(await checkForUpdate(), 'redundant', 'a worker whose files do not match is discarded');
+        assert.equal(await banner.count(), 0, 'no banner for a build that did not install');
+        assert.deepEqual(await cacheNames(), [`docbao-${firstBuild}`], 'no half-filled cache is left');
+
+        // Then the deployment completes.
+        writeFileSync(indexFile, secondIndex);
+        assert.equal(await checkForUpdate(), 'installed');
+        await banner.waitFor({ state: 'visible' });
+        const reload = banner.getByRole('button', { name: 'Tải lại' });
+        // Installed, but waiting: this page still runs the first build, from its cache.
+        assert.deepEqual((await cacheNames()).sort(), [`docbao-${firstBuild}`, `docbao-${secondBuild}`].sort());
+        assert.equal(await buildMarker(), 'first');
+
+        // Reachable with the keyboard alone (Tab cycles through the page, whatever its size).
+        let focused = false;
+        for (let presses = 0; presses < 40 && !focused; presses++) {
+          await page.keyboard.press('Tab');
+          focused = await reload.evaluate((button) => document.activeElement === button);
+        }
+        assert.ok(focused, 'Tab reaches the "Tải lại" button');
+        await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
+
+        await waitUntilReady(page);
+        assert.equal(await buildMarker(), 'second', 'the reload runs the new build');
+        await eventually('only the new build cached', cacheNames, (names) =>
+          names.length === 1 && names[0] === `docbao-${secondBuild}`,
+        );
+        assert.equal(await banner.count(), 0, 'no banner once the new build runs');
+      });
+    } finally {
+      await server.close();
+      rmSync(site, { recursive: true, force: true });
+    }
+  });
+
+  test('the single file opens from file:// with no server: it searches and opens an article, requesting nothing else', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withPage(t, async ({ page, seen }) => {
+      const url = pathToFileURL(SINGLE_FILE).href;
+      await page.goto(url);
+      await waitUntilReady(page);
+      await searchAndOpenArticle(page);
+      assert.deepEqual(await cspViolations(page), [], 'no violation of the file\'s own CSP');
+      const elsewhere = seen.requests.filter((u) => !u.startsWith(url) && !u.startsWith('data:'));
+      assert.deepEqual(elsewhere, [], 'nothing requested but the file itself (and its data: favicon)');
+      assert.equal(await page.evaluate(() => navigator.serviceWorker?.controller ?? null), null, 'no service worker');
+    });
+  });
+});

@@ -1,0 +1,71 @@
+// docbao's loader: starts the app, then keeps it available offline.
+//
+// This is a template. scripts/post-build.mjs fills in the three %…% names (the hashed
+// files of one build and the wasm's integrity) and writes the result to dist/ as
+// loader-<hash>.js, loaded by an external <script integrity=…>: no inline script, so
+// the page runs under `script-src 'self'`. Every URL is relative to this file, which
+// sits at the root of dist/ next to index.html, so any folder of any host works
+// (fetch() and register() would resolve against the page's URL, hence import.meta.url).
+import init from '%BINDINGS_URL%';
+
+// The fetch carries the wasm's integrity, so a file from another build (a stale cache,
+// a half-finished upload) is refused rather than run. wasm-bindgen's init compiles the
+// response as it streams and, if the host sends the wrong MIME type, falls back to
+// compiling the downloaded bytes (with a console warning).
+await init({ module_or_path: fetch(new URL('%WASM_URL%', import.meta.url), { integrity: '%WASM_INTEGRITY%' }) });
+
+// --- offline: the service worker -------------------------------------------------------
+// Events shared with src/components/update_banner.rs.
+const UPDATE_READY_EVENT = 'docbao:update-ready';
+const APPLY_UPDATE_EVENT = 'docbao:apply-update';
+
+// From file:// (and anywhere else without service workers) the app just runs online-only.
+if ('serviceWorker' in navigator && (location.protocol === 'https:' || location.protocol === 'http:')) {
+  try {
+    watchForUpdates(await navigator.serviceWorker.register(new URL('./sw.js', import.meta.url)));
+  } catch (err) {
+    // Some browsers refuse workers (private windows, policies): the app runs anyway.
+    console.warn('docbao: no offline copy (service worker not registered):', err);
+  }
+}
+
+/**
+ * A new build installs its own worker and cache in the background, then waits: it
+ * takes over only when the reader asks for it (the banner's "Tải lại"), and every
+ * open page reloads when it does, so no page ever runs files of two builds.
+ */
+function watchForUpdates(registration) {
+  // The worker that served this page (null on a first visit: its files came straight
+  // from the network, and the first worker of this very build claims it once active).
+  let controller = navigator.serviceWorker.controller;
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    const previous = controller;
+    controller = navigator.serviceWorker.controller;
+    if (previous) location.reload();
+  });
+
+  const offerWhenInstalled = (worker) => {
+    if (!worker) return;
+    const offer = () => {
+      // Only a worker that replaces another is an update: the first one activates at once.
+      if (worker.state === 'installed' && navigator.serviceWorker.controller) offerUpdate(worker);
+    };
+    offer();
+    worker.addEventListener('statechange', offer);
+  };
+  offerWhenInstalled(registration.waiting);
+  registration.addEventListener('updatefound', () => offerWhenInstalled(registration.installing));
+}
+
+let offeredWorker = null;
+function offerUpdate(worker) {
+  if (offeredWorker === worker) return;
+  const firstOffer = offeredWorker === null;
+  offeredWorker = worker;
+  // The attribute is for a banner mounted after this point, the event for one already there.
+  document.documentElement.dataset.docbaoUpdate = 'ready';
+  dispatchEvent(new Event(UPDATE_READY_EVENT));
+  if (firstOffer) {
+    addEventListener(APPLY_UPDATE_EVENT, () => offeredWorker.postMessage({ type: 'activate-now' }));
+  }
+}
