@@ -15,21 +15,26 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { pathToFileURL } from 'node:url';
 import { writeServiceWorker } from '../../scripts/post-build.mjs';
 import { startServer } from './server.mjs';
+import {
+  CHROMIUM,
+  REPO,
+  TEST_TIMEOUT_MS,
+  cspViolations,
+  eventually,
+  hashRoute,
+  launchBrowser,
+  waitUntilReady,
+  withPage as pageIn,
+} from './support.mjs';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST_DIR = path.resolve(process.env.DIST_DIR ?? path.join(REPO, 'dist'));
 const SINGLE_FILE = path.resolve(process.env.SINGLE_FILE ?? path.join(REPO, 'dist-single', 'docbao.html'));
-const ARTIFACTS = path.join(REPO, 'target', 'e2e-artifacts');
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 
 // The seed article about Thanh Trì (seeds/000_2bd3c5a4fc348b9d.txt).
 const THANH_TRI_ID = '000_2bd3c5a4fc348b9d';
-const TEST_TIMEOUT_MS = 90_000;
-const WAIT_MS = 20_000;
 
 // The policy README.md gives for static hosts.
 const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
@@ -49,99 +54,11 @@ test('the release build, the single file and Chromium are there to test', () => 
 
 let browser;
 
+/** `withPage` of support.mjs, with the body taking `{ page, context, seen }`. */
+const withPage = (t, body, options) =>
+  pageIn(browser, t, (page, extras) => body({ page, ...extras }), options);
+
 // --- helpers -------------------------------------------------------------------------
-
-/** Polls `probe` until `accept(value)` holds; fails with `what` and the last value. */
-async function eventually(what, probe, accept = Boolean, timeout = WAIT_MS) {
-  const deadline = Date.now() + timeout;
-  let last;
-  let lastError;
-  for (;;) {
-    try {
-      last = await probe();
-      lastError = undefined;
-      if (accept(last)) return last;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      const seen = lastError ? `error: ${lastError.message}` : `last value: ${JSON.stringify(last)}`;
-      assert.fail(`timed out after ${timeout} ms waiting for ${what} (${seen})`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function slug(text) {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^a-zA-Z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .toLowerCase()
-    .slice(0, 80);
-}
-
-/**
- * Runs `body({ page, context, seen })` in a fresh browser context (so a fresh service
- * worker registry), then fails if the page logged a console error, threw, or had a
- * request fail or answer >= 400. `seen` collects what the checks below look at: every
- * URL requested by the page or its service worker, console warnings, and CSP
- * violations (from `securitypolicyviolation` events). `expectedErrors` are console
- * errors a test provokes on purpose; each must then occur.
- */
-async function withPage(t, body, { expectedErrors = [] } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
-  await context.addInitScript(() => {
-    window.__cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) =>
-      window.__cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'}`),
-    );
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT_MS);
-  const problems = [];
-  const seen = { requests: [], warnings: [], errors: [] };
-  context.on('request', (req) => seen.requests.push(req.url()));
-  page.on('console', (msg) => {
-    if (msg.type() === 'warning') seen.warnings.push(msg.text());
-    if (msg.type() !== 'error') return;
-    seen.errors.push(msg.text());
-    if (!expectedErrors.some((pattern) => pattern.test(msg.text()))) {
-      problems.push(`console error: ${msg.text()} (${msg.location().url})`);
-    }
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.stack ?? err.message}`));
-  page.on('requestfailed', (req) =>
-    problems.push(`request failed: ${req.method()} ${req.url()} (${req.failure()?.errorText})`),
-  );
-  page.on('response', (res) => {
-    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
-  });
-  try {
-    await body({ page, context, seen });
-    for (const pattern of expectedErrors) {
-      assert.ok(seen.errors.some((text) => pattern.test(text)), `expected a console error matching ${pattern}`);
-    }
-    assert.deepEqual(problems, [], `the page reported problems:\n${problems.join('\n')}`);
-  } catch (err) {
-    await page
-      .screenshot({ path: path.join(ARTIFACTS, `failure-offline-${slug(t.name)}.png`), fullPage: true })
-      .catch(() => {});
-    if (problems.length > 0 && !String(err.message).includes('the page reported problems')) {
-      err.message += `\nthe page also reported:\n${problems.join('\n')}`;
-    }
-    throw err;
-  } finally {
-    await context.close();
-  }
-}
-
-async function waitUntilReady(page) {
-  await page.waitForFunction(() => performance.getEntriesByName('docbao:ready', 'mark').length > 0, null, {
-    timeout: WAIT_MS,
-  });
-}
 
 /** Searches "thanh tri" like a reader, opens the Thanh Trì article, checks it is there. */
 async function searchAndOpenArticle(page) {
@@ -155,9 +72,7 @@ async function searchAndOpenArticle(page) {
     (all) => all.length > 0 && all[0].includes('Thanh Trì'),
   );
   await page.locator('ol.results > li a').first().click();
-  await eventually(`the URL hash #/a/${THANH_TRI_ID}`, () => page.evaluate(() => location.hash), (h) =>
-    h === `#/a/${THANH_TRI_ID}`,
-  );
+  await eventually(`the route #/a/${THANH_TRI_ID}`, () => hashRoute(page), (r) => r.route === `#/a/${THANH_TRI_ID}`);
   await eventually('an article h1 containing "Thanh Trì"', () => page.locator('article h1').innerText(), (s) =>
     s.includes('Thanh Trì'),
   );
@@ -186,10 +101,6 @@ async function waitForServiceWorkerControl(page) {
   );
 }
 
-async function cspViolations(page) {
-  return page.evaluate(() => window.__cspViolations);
-}
-
 function integrityOf(bytes) {
   return `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
 }
@@ -210,20 +121,7 @@ function buildIdOf(dir) {
 
 describe('docbao on any static host, offline, and as one file', { skip: setupProblem !== null }, () => {
   before(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      // As in reader.test.mjs: root needs --no-sandbox; no calls to a closed network.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();
@@ -387,7 +285,7 @@ describe('docbao on any static host, offline, and as one file', { skip: setupPro
         await searchAndOpenArticle(page);
         await page.reload();
         await waitUntilReady(page);
-        assert.equal(await page.evaluate(() => location.hash), `#/a/${THANH_TRI_ID}`, 'a deep link reloads offline');
+        assert.equal((await hashRoute(page)).route, `#/a/${THANH_TRI_ID}`, 'a deep link reloads offline');
         assert.deepEqual(fromNetwork, [], 'every file came from the service worker');
       });
     } finally {

@@ -58,6 +58,95 @@ function slug(text) {
     .slice(0, 80);
 }
 
+/** Debian's Chromium, headless, as root and on a closed network. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // As root Chromium needs --no-sandbox; the background-networking flags keep it
+    // from calling out to a network that is closed here.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * Opens a fresh page (in a fresh context, so storage and service workers start empty,
+ * unless `context` is given), runs `body(page, { context, seen })`, then fails the test
+ * if the page logged a console error, threw, or had a request fail or answer >= 400.
+ * `seen` collects every URL requested by the page or its service worker, console
+ * warnings and errors, for tests to look at; `cspViolations(page)` lists what the CSP
+ * blocked. `expectedErrors` are console errors a test provokes on purpose: each must then
+ * occur. On failure a screenshot is saved to target/e2e-artifacts/failure-<test>.png.
+ */
+export async function withPage(
+  browser,
+  t,
+  body,
+  { viewport = { width: 1280, height: 900 }, context: shared, expectedErrors = [] } = {},
+) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const context = shared ?? (await browser.newContext({ viewport, locale: 'vi-VN' }));
+  await context.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      window.__cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'}`),
+    );
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT_MS);
+  const problems = [];
+  const seen = { requests: [], warnings: [], errors: [] };
+  const onRequest = (req) => seen.requests.push(req.url());
+  context.on('request', onRequest);
+  page.on('console', (msg) => {
+    if (msg.type() === 'warning') seen.warnings.push(msg.text());
+    if (msg.type() !== 'error') return;
+    seen.errors.push(msg.text());
+    if (!expectedErrors.some((pattern) => pattern.test(msg.text()))) {
+      problems.push(`console error: ${msg.text()} (${msg.location().url})`);
+    }
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.stack ?? err.message}`));
+  page.on('requestfailed', (req) =>
+    problems.push(`request failed: ${req.method()} ${req.url()} (${req.failure()?.errorText})`),
+  );
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
+  });
+  try {
+    await body(page, { context, seen });
+    for (const pattern of expectedErrors) {
+      assert.ok(seen.errors.some((text) => pattern.test(text)), `expected a console error matching ${pattern}`);
+    }
+    assert.deepEqual(problems, [], `the page reported problems:\n${problems.join('\n')}`);
+  } catch (err) {
+    await page
+      .screenshot({ path: path.join(ARTIFACTS, `failure-${slug(t.name)}.png`), fullPage: true })
+      .catch(() => {});
+    if (problems.length > 0 && !String(err.message).includes('the page reported problems')) {
+      err.message += `\nthe page also reported:\n${problems.join('\n')}`;
+    }
+    throw err;
+  } finally {
+    context.off('request', onRequest);
+    if (shared) await page.close();
+    else await context.close();
+  }
+}
+
+/** What the page's Content-Security-Policy blocked so far. */
+export function cspViolations(page) {
+  return page.evaluate(() => window.__cspViolations ?? []);
+}
+
 /** A dist/ served on 127.0.0.1 and a headless Chromium to read it with. */
 export class Harness {
   constructor(distDir) {
@@ -65,23 +154,8 @@ export class Harness {
   }
 
   async start() {
-    mkdirSync(ARTIFACTS, { recursive: true });
     this.server = await startServer(this.distDir);
-    this.browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      // As root Chromium needs --no-sandbox; the background-networking flags keep it
-      // from calling out to a network that is closed here.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    this.browser = await launchBrowser();
   }
 
   async stop() {
@@ -93,41 +167,8 @@ export class Harness {
     return this.server.url;
   }
 
-  /**
-   * Opens a fresh page (in a fresh context, so storage starts empty unless `context` is
-   * given), runs `body(page)`, then fails the test if the page reported a problem.
-   * On failure a screenshot is saved to target/e2e-artifacts/failure-<test>.png.
-   */
-  async withPage(t, body, { viewport = { width: 1280, height: 900 }, context: shared } = {}) {
-    const context = shared ?? (await this.browser.newContext({ viewport, locale: 'vi-VN' }));
-    const page = await context.newPage();
-    page.setDefaultTimeout(WAIT_MS);
-    const problems = [];
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') problems.push(`console error: ${msg.text()} (${msg.location().url})`);
-    });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.stack ?? err.message}`));
-    page.on('requestfailed', (req) =>
-      problems.push(`request failed: ${req.method()} ${req.url()} (${req.failure()?.errorText})`),
-    );
-    page.on('response', (res) => {
-      if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
-    });
-    try {
-      await body(page);
-      assert.deepEqual(problems, [], `the page reported problems:\n${problems.join('\n')}`);
-    } catch (err) {
-      await page
-        .screenshot({ path: path.join(ARTIFACTS, `failure-${slug(t.name)}.png`), fullPage: true })
-        .catch(() => {});
-      if (problems.length > 0 && !String(err.message).includes('the page reported problems')) {
-        err.message += `\nthe page also reported:\n${problems.join('\n')}`;
-      }
-      throw err;
-    } finally {
-      if (shared) await page.close();
-      else await context.close();
-    }
+  withPage(t, body, options) {
+    return withPage(this.browser, t, body, options);
   }
 
   async openApp(page, hash = '') {
