@@ -289,6 +289,18 @@ pub fn read_array(
     Ok(())
 }
 
+/// Whether a `.json` file is really JSON Lines under another name: it opens with an
+/// object and holds more than one JSON value.
+pub fn holds_json_lines(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return false;
+    }
+    let mut values =
+        serde_json::Deserializer::from_slice(bytes).into_iter::<serde::de::IgnoredAny>();
+    matches!(values.next(), Some(Ok(_))) && values.next().is_some()
+}
+
 /// Decompresses a gzip file (all members), refusing to grow past [`MAX_FILE_BYTES`].
 #[cfg(feature = "gz")]
 pub fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, Reason> {
