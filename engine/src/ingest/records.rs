@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{date, Reason, MAX_ARTICLE_BYTES, MAX_FILE_BYTES};
+use super::{date, Reason, MAX_ARTICLE_BYTES};
 use crate::article::Article;
 use crate::text;
 
@@ -304,6 +304,7 @@ pub fn holds_json_lines(bytes: &[u8]) -> bool {
 /// Decompresses a gzip file (all members), refusing to grow past [`MAX_FILE_BYTES`].
 #[cfg(feature = "gz")]
 pub fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, Reason> {
+    use super::MAX_FILE_BYTES;
     use std::io::Read;
     let mut out = Vec::new();
     flate2::read::MultiGzDecoder::new(bytes)
