@@ -64,7 +64,13 @@ fn main() {
     let report_json = report.to_json();
     write(&out_dir.join(REPORT_FILE), report_json.as_bytes());
     let shipped = shipped_report_path(&manifest_dir);
-    write(&shipped, report_json.as_bytes());
+    // Only trunk's hook needs this copy: a read-only checkout still builds with cargo.
+    if let Err(e) = try_write(&shipped, report_json.as_bytes()) {
+        println!(
+            "cargo:warning=docbao corpus: cannot write {}: {e}",
+            shipped.display()
+        );
+    }
 
     println!("cargo:warning=docbao corpus: {}", report.summary());
     if strict && !report.rejected.is_empty() {
@@ -120,16 +126,17 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, Reason> {
 }
 
 /// Writes a whole file through a temporary name, so a reader never sees half of it.
+fn try_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let partial = path.with_extension("partial");
+    std::fs::write(&partial, bytes)?;
+    std::fs::rename(&partial, path)
+}
+
 fn write(path: &Path, bytes: &[u8]) {
-    let result = path
-        .parent()
-        .map_or(Ok(()), std::fs::create_dir_all)
-        .and_then(|()| {
-            let partial = path.with_extension("partial");
-            std::fs::write(&partial, bytes)?;
-            std::fs::rename(&partial, path)
-        });
-    if let Err(e) = result {
+    if let Err(e) = try_write(path, bytes) {
         fail(&format!("cannot write {}: {e}", path.display()));
     }
 }

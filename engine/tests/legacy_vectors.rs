@@ -56,3 +56,63 @@ fn real_document_vectors_detect_and_convert() {
     }
     assert_eq!(checked, 29, "every vector of the file was checked");
 }
+
+/// Real RSS titles and summaries published not in NFC (shared/vectors/nfc-real-world):
+/// ingest repair composes each to the expected NFC, and sees no legacy encoding in them.
+/// Reads `../shared`; skips, saying so, when it is absent.
+#[test]
+fn published_non_nfc_text_is_composed() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/vectors/nfc-real-world/rss_non_nfc_samples.jsonl");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        println!("SKIPPED: {} is absent", path.display());
+        return;
+    };
+    let mut checked = 0;
+    for (n, line) in text.lines().enumerate() {
+        let case: serde_json::Value = serde_json::from_str(line).unwrap();
+        let input = case["input"].as_str().unwrap();
+        let expected = case["expected_nfc"].as_str().unwrap();
+        assert_ne!(input, expected, "line {}: the input is not NFC", n + 1);
+        assert_eq!(
+            repair(input),
+            (expected.to_string(), None),
+            "line {}",
+            n + 1
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 100);
+}
+
+/// The `repairMojibake` cases of shared/vectors/vn-text-1.0.0.json (MIT, vn-toolkit): the
+/// Icelandic eth read as `Đ`, everything else left as it is. [`text::clean`] is the repair
+/// that runs on all ingested text. Reads `../shared`; skips, saying so, when it is absent.
+#[test]
+fn eth_is_read_as_d_bar_and_nothing_else_changes() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/vn-text-1.0.0.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        println!("SKIPPED: {} is absent", path.display());
+        return;
+    };
+    let suite: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut checked = 0;
+    for case in suite["cases"].as_array().unwrap() {
+        if case["fn"] != "repairMojibake" {
+            continue;
+        }
+        let (input, expected) = (
+            case["input"].as_str().unwrap(),
+            case["expected"].as_str().unwrap(),
+        );
+        assert_eq!(
+            docbao_engine::text::clean(input),
+            expected,
+            "case {}",
+            case["id"]
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 17);
+}

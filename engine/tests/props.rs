@@ -36,6 +36,7 @@ fn page() -> impl Strategy<Value = String> {
 }
 
 /// JSON Lines lines: good records, records with wrong types or missing fields, garbage.
+#[cfg(feature = "jsonl")]
 fn json_line() -> impl Strategy<Value = String> {
     let text = "[a-zA-Zàáạđ .\\n]{0,20}";
     prop_oneof![

@@ -165,6 +165,23 @@ fn json_arrays_report_records_by_index() {
 }
 
 #[test]
+fn json_lines_named_json_are_read_line_by_line() {
+    let text = "{\"id\": \"a\", \"title\": \"Một\", \"body\": \"B.\"}\n{\"id\": \"b\"}\n";
+    let (articles, report) = ingest(&[file("kho/dong.json", text)]);
+    assert_eq!(articles.len(), 1);
+    assert_eq!(report.rejected[0].line, Some(2));
+    assert_eq!(report.rejected[0].reason, Reason::NoTitle);
+    // A broken array stays one unreadable file, not a stream of lines.
+    let (_, report) = ingest(&[file("kho/mang_hong.json", "[{\"title\": \"x\"}] [")]);
+    assert_eq!(report.rejected.len(), 1);
+    assert_eq!(report.rejected[0].line, None);
+    assert!(matches!(
+        report.rejected[0].reason,
+        Reason::UnreadableJson { .. }
+    ));
+}
+
+#[test]
 fn unreadable_json_files_carry_serde_json_message() {
     let (articles, report) = ingest(&[file("kho/hong.json", "[{\"title\": \"x\",\n oops]")]);
     assert!(articles.is_empty());

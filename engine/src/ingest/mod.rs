@@ -4,7 +4,8 @@
 //! the path they came from. What it accepts:
 //! - `.txt`: one scraped page (the seeds' format), parsed by [`raw`];
 //! - `.jsonl` / `.ndjson`: one article per line, fields mapped by `records` (feature `jsonl`);
-//! - `.json`: an array of such objects (or a single object) (feature `jsonl`);
+//! - `.json`: an array of such objects, or a single object, or JSON Lines under that name
+//!   (feature `jsonl`);
 //! - any of those JSON forms gzipped, `.jsonl.gz` (feature `gz`).
 //!
 //! Invariant: every input is accounted for. Each file, and each JSON record inside a file,
@@ -394,6 +395,11 @@ impl Ingester {
             bytes
         };
         let stem = file_stem(path).to_string();
+        let kind = if kind == Kind::JsonArray && records::holds_json_lines(bytes) {
+            Kind::JsonLines
+        } else {
+            kind
+        };
         let mut outcomes = Vec::new();
         let whole = match kind {
             Kind::JsonArray => records::read_array(&stem, bytes, &mut |index, outcome| {

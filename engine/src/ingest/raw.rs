@@ -272,6 +272,10 @@ pub fn parse(id: &str, text: &str) -> Result<Article, Reason> {
                 }
                 None => line,
             };
+            if lead.is_empty() {
+                // The tag on a line of its own: the lead is the next line.
+                continue;
+            }
             article.lead = Some(lead.to_string());
             // Titles of linked articles glued into one line right under the lead.
             if let Some(next) = main.get(i) {
@@ -404,6 +408,14 @@ mod tests {
                 credit: None
             }]
         );
+    }
+
+    #[test]
+    fn a_tag_on_its_own_line_opens_the_lead_below_it() {
+        let a = parse("x", "Tiêu đề\n\n(PNTĐ)\nLời dẫn.\n\nĐoạn một.").unwrap();
+        assert_eq!(a.lead.as_deref(), Some("Lời dẫn."));
+        assert_eq!(a.source.as_deref(), Some("Phụ nữ Thủ đô"));
+        assert_eq!(a.body, ["Đoạn một."]);
     }
 
     #[test]

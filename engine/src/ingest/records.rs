@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{date, Reason, MAX_ARTICLE_BYTES, MAX_FILE_BYTES};
+use super::{date, Reason, MAX_ARTICLE_BYTES};
 use crate::article::Article;
 use crate::text;
 
@@ -289,9 +289,22 @@ pub fn read_array(
     Ok(())
 }
 
+/// Whether a `.json` file is really JSON Lines under another name: it opens with an
+/// object and holds more than one JSON value.
+pub fn holds_json_lines(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return false;
+    }
+    let mut values =
+        serde_json::Deserializer::from_slice(bytes).into_iter::<serde::de::IgnoredAny>();
+    matches!(values.next(), Some(Ok(_))) && values.next().is_some()
+}
+
 /// Decompresses a gzip file (all members), refusing to grow past [`MAX_FILE_BYTES`].
 #[cfg(feature = "gz")]
 pub fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, Reason> {
+    use super::MAX_FILE_BYTES;
     use std::io::Read;
     let mut out = Vec::new();
     flate2::read::MultiGzDecoder::new(bytes)
