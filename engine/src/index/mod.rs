@@ -1,16 +1,16 @@
 //! The inverted index: what is stored, and how it is built.
 //!
-//! Three term dictionaries share one posting shape: folded syllables (`tri`), exact
-//! syllables that carry marks (`trì`), and folded adjacent-syllable pairs (`thanh tri`).
-//! Everything is kept in sorted vectors so the serialized bytes are a pure function of
-//! the articles given (no hash-map order leaks into the output).
+//! Three term dictionaries share one posting shape: folded terms (syllables `tri`,
+//! compounds `covid-19`, synonym keys `#tphcm`), exact syllables that carry marks (`trì`,
+//! tone on its canonical vowel), and folded adjacent-syllable pairs (`thanh tri`).
+//! Everything is kept in sorted, flat vectors so the serialized bytes are a pure function
+//! of the articles given (no hash-map order leaks into the output) and loading allocates
+//! a handful of buffers, not one per term.
 
-use std::collections::{BTreeMap, HashMap};
-
-use serde::{Deserialize, Serialize};
+use rustc_hash::FxHashMap;
 
 use crate::article::Article;
-use crate::text::{self, Token};
+use crate::text::{self, Analyzed};
 
 /// Indexed fields, in posting order.
 pub const FIELD_COUNT: usize = 3;
@@ -18,31 +18,69 @@ pub const TITLE: usize = 0;
 pub const LEAD: usize = 1;
 pub const BODY: usize = 2;
 
+/// Field weights for BM25F: a word in the title counts more than one in the lead, which
+/// counts more than one in the body.
+pub const FIELD_WEIGHT: [f32; FIELD_COUNT] = [4.0, 2.0, 1.0];
+/// BM25 length normalization.
+pub const B: f32 = 0.75;
+
 /// How often a term occurs in one document, per field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Posting {
     pub doc: u32,
     pub tf: [u16; FIELD_COUNT],
 }
 
-/// Sorted terms with their postings (postings sorted by doc).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Sorted terms with their postings (postings sorted by doc), in flat buffers.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TermDict {
-    terms: Vec<String>,
-    postings: Vec<Vec<Posting>>,
+    /// Every term, concatenated in sorted order.
+    pub(crate) bytes: String,
+    /// `ends[i]`: end of term `i` in `bytes`.
+    pub(crate) ends: Vec<u32>,
+    /// `starts[i]..starts[i + 1]`: postings of term `i`.
+    pub(crate) starts: Vec<u32>,
+    pub(crate) postings: Vec<Posting>,
 }
 
 impl TermDict {
-    fn from_map(map: BTreeMap<String, Vec<Posting>>) -> Self {
-        let (terms, postings) = map.into_iter().unzip();
-        TermDict { terms, postings }
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn term(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.bytes[start..self.ends[i] as usize]
+    }
+
+    pub fn postings_of(&self, i: usize) -> &[Posting] {
+        &self.postings[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
+    fn lower_bound(&self, key: &str) -> usize {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.term(mid) < key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    pub fn find(&self, term: &str) -> Option<usize> {
+        let i = self.lower_bound(term);
+        (i < self.len() && self.term(i) == term).then_some(i)
     }
 
     pub fn get(&self, term: &str) -> Option<&[Posting]> {
-        self.terms
-            .binary_search_by(|t| t.as_str().cmp(term))
-            .ok()
-            .map(|i| self.postings[i].as_slice())
+        self.find(term).map(|i| self.postings_of(i))
     }
 
     /// Terms starting with `prefix`, in sorted order, with their postings.
@@ -50,34 +88,84 @@ impl TermDict {
         &'a self,
         prefix: &'a str,
     ) -> impl Iterator<Item = (&'a str, &'a [Posting])> + 'a {
-        let start = self.terms.partition_point(|t| t.as_str() < prefix);
-        self.terms[start..]
-            .iter()
-            .zip(&self.postings[start..])
+        (self.lower_bound(prefix)..self.len())
+            .map(move |i| (self.term(i), self.postings_of(i)))
             .take_while(move |(t, _)| t.starts_with(prefix))
-            .map(|(t, p)| (t.as_str(), p.as_slice()))
     }
 
-    pub fn len(&self) -> usize {
-        self.terms.len()
+    pub(crate) fn from_parts(terms: Vec<(String, Vec<Posting>)>) -> TermDict {
+        let mut d = TermDict::default();
+        d.starts.push(0);
+        for (term, postings) in terms {
+            d.bytes.push_str(&term);
+            d.ends.push(d.bytes.len() as u32);
+            d.postings.extend_from_slice(&postings);
+            d.starts.push(d.postings.len() as u32);
+        }
+        d
+    }
+}
+
+/// Collects one dictionary while documents are read in order.
+#[derive(Default)]
+struct DictBuilder {
+    ids: FxHashMap<Box<str>, u32>,
+    lists: Vec<Vec<Posting>>,
+    current: FxHashMap<u32, [u16; FIELD_COUNT]>,
+}
+
+impl DictBuilder {
+    fn add(&mut self, key: &str, field: usize) {
+        let id = match self.ids.get(key) {
+            Some(&id) => id,
+            None => {
+                let id = self.lists.len() as u32;
+                self.ids.insert(key.into(), id);
+                self.lists.push(Vec::new());
+                id
+            }
+        };
+        let tf = self.current.entry(id).or_insert([0; FIELD_COUNT]);
+        tf[field] = tf[field].saturating_add(1);
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.terms.is_empty()
+    fn end_doc(&mut self, doc: u32) {
+        for (id, tf) in self.current.drain() {
+            self.lists[id as usize].push(Posting { doc, tf });
+        }
+    }
+
+    fn finish(self) -> TermDict {
+        let mut lists: Vec<Option<Vec<Posting>>> = self.lists.into_iter().map(Some).collect();
+        let mut terms: Vec<(Box<str>, u32)> = self.ids.into_iter().collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        TermDict::from_parts(
+            terms
+                .into_iter()
+                .map(|(t, id)| {
+                    (
+                        t.into_string(),
+                        lists[id as usize].take().unwrap_or_default(),
+                    )
+                })
+                .collect(),
+        )
     }
 }
 
 /// The searchable corpus: stored articles plus their inverted index.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Index {
     pub(crate) articles: Vec<Article>,
     /// Doc numbers ordered by article id, for lookups by id.
-    by_id: Vec<u32>,
+    pub(crate) by_id: Vec<u32>,
     pub(crate) field_lens: Vec<[u32; FIELD_COUNT]>,
     pub(crate) avg_field_len: [f32; FIELD_COUNT],
     pub(crate) folded: TermDict,
     pub(crate) exact: TermDict,
     pub(crate) pairs: TermDict,
+    /// Derived, never stored: `FIELD_WEIGHT[f] / (1 - B + B * len / avg)` per doc and field.
+    pub(crate) norms: Vec<[f32; FIELD_COUNT]>,
 }
 
 /// The texts of an article, by field. Captions are read as body text.
@@ -91,65 +179,73 @@ pub(crate) fn field_texts(article: &Article) -> [Vec<&str>; FIELD_COUNT] {
     ]
 }
 
-/// Adjacent tokens form a pair only when nothing but spaces separates them: a comma or a
-/// full stop ends a phrase.
-pub(crate) fn adjacent_pairs<'t>(
-    text: &'t str,
-    tokens: &'t [Token],
-) -> impl Iterator<Item = (&'t Token, &'t Token)> + 't {
-    tokens
-        .windows(2)
-        .filter(move |w| text[w[0].end..w[1].start].trim().is_empty())
-        .map(|w| (&w[0], &w[1]))
-}
-
 pub(crate) fn pair_key(a: &str, b: &str) -> String {
-    format!("{a} {b}")
+    let mut k = String::with_capacity(a.len() + b.len() + 1);
+    k.push_str(a);
+    k.push(' ');
+    k.push_str(b);
+    k
 }
 
-type Counts = HashMap<String, [u16; FIELD_COUNT]>;
-
-fn bump(counts: &mut Counts, key: String, field: usize) {
-    let tf = counts.entry(key).or_insert([0; FIELD_COUNT]);
-    tf[field] = tf[field].saturating_add(1);
-}
-
-fn flush(counts: Counts, doc: u32, into: &mut BTreeMap<String, Vec<Posting>>) {
-    for (term, tf) in counts {
-        into.entry(term).or_default().push(Posting { doc, tf });
-    }
+pub(crate) fn norms(
+    field_lens: &[[u32; FIELD_COUNT]],
+    avg: &[f32; FIELD_COUNT],
+) -> Vec<[f32; FIELD_COUNT]> {
+    field_lens
+        .iter()
+        .map(|lens| {
+            let mut n = [0f32; FIELD_COUNT];
+            for f in 0..FIELD_COUNT {
+                n[f] = FIELD_WEIGHT[f] / (1.0 - B + B * lens[f] as f32 / avg[f].max(1.0));
+            }
+            n
+        })
+        .collect()
 }
 
 impl Index {
     /// Indexes the articles in the order given; that order is the doc numbering.
     pub fn build(articles: Vec<Article>) -> Index {
-        let mut folded = BTreeMap::new();
-        let mut exact = BTreeMap::new();
-        let mut pairs = BTreeMap::new();
+        let mut folded = DictBuilder::default();
+        let mut exact = DictBuilder::default();
+        let mut pairs = DictBuilder::default();
         let mut field_lens = Vec::with_capacity(articles.len());
+        let mut key = String::new();
 
         for (doc, article) in articles.iter().enumerate() {
-            let doc = doc as u32;
-            let (mut f, mut e, mut p) = (Counts::new(), Counts::new(), Counts::new());
             let mut lens = [0u32; FIELD_COUNT];
             for (field, texts) in field_texts(article).iter().enumerate() {
-                for text in texts {
-                    let toks = text::tokens(text);
-                    lens[field] += toks.len() as u32;
-                    for (a, b) in adjacent_pairs(text, &toks) {
-                        bump(&mut p, pair_key(&a.folded, &b.folded), field);
-                    }
-                    for tok in toks {
-                        if tok.exact != tok.folded {
-                            bump(&mut e, tok.exact, field);
+                for t in texts {
+                    let Analyzed {
+                        tokens,
+                        spans,
+                        pair,
+                    } = text::analyze(t);
+                    lens[field] += tokens.len() as u32;
+                    for (i, w) in tokens.windows(2).enumerate() {
+                        if pair[i] {
+                            key.clear();
+                            key.push_str(&w[0].folded);
+                            key.push(' ');
+                            key.push_str(&w[1].folded);
+                            pairs.add(&key, field);
                         }
-                        bump(&mut f, tok.folded, field);
+                    }
+                    for tok in &tokens {
+                        if tok.exact != tok.folded {
+                            exact.add(&tok.exact, field);
+                        }
+                        folded.add(&tok.folded, field);
+                    }
+                    for span in &spans {
+                        folded.add(&span.key, field);
                     }
                 }
             }
-            flush(f, doc, &mut folded);
-            flush(e, doc, &mut exact);
-            flush(p, doc, &mut pairs);
+            let doc = doc as u32;
+            folded.end_doc(doc);
+            exact.end_doc(doc);
+            pairs.end_doc(doc);
             field_lens.push(lens);
         }
 
@@ -165,13 +261,14 @@ impl Index {
         by_id.sort_by(|&a, &b| articles[a as usize].id.cmp(&articles[b as usize].id));
 
         Index {
+            norms: norms(&field_lens, &avg_field_len),
             articles,
             by_id,
             field_lens,
             avg_field_len,
-            folded: TermDict::from_map(folded),
-            exact: TermDict::from_map(exact),
-            pairs: TermDict::from_map(pairs),
+            folded: folded.finish(),
+            exact: exact.finish(),
+            pairs: pairs.finish(),
         }
     }
 
@@ -195,9 +292,14 @@ impl Index {
             .map(|i| &self.articles[self.by_id[i] as usize])
     }
 
-    /// Number of distinct folded syllables, for figures and tests.
+    /// Number of distinct folded terms, for figures and tests.
     pub fn vocabulary_len(&self) -> usize {
         self.folded.len()
+    }
+
+    /// Sizes of the three dictionaries: `(folded, exact, pairs)` terms.
+    pub fn dictionary_sizes(&self) -> (usize, usize, usize) {
+        (self.folded.len(), self.exact.len(), self.pairs.len())
     }
 }
 
@@ -233,6 +335,27 @@ mod tests {
         // "Trì, Thanh" is split by a comma: no pair.
         assert!(index.pairs.get("tri thanh").is_none());
         assert_eq!(index.pairs.get("thanh tri").unwrap()[0].tf, [1, 0, 1]);
+    }
+
+    #[test]
+    fn both_tone_placements_share_one_exact_term() {
+        let index = Index::build(vec![
+            article("a", "hoà bình", &[]),
+            article("b", "hòa bình", &[]),
+        ]);
+        assert_eq!(index.exact.get("hòa").unwrap().len(), 2);
+        assert!(index.exact.get("hoà").is_none());
+    }
+
+    #[test]
+    fn compounds_and_synonyms_are_indexed_beside_words() {
+        let index = Index::build(vec![
+            article("a", "Covid-19 tại TP.HCM", &[]),
+            article("b", "Thành phố Hồ Chí Minh", &[]),
+        ]);
+        assert_eq!(index.folded.get("covid-19").unwrap().len(), 1);
+        assert_eq!(index.folded.get("covid").unwrap().len(), 1);
+        assert_eq!(index.folded.get("#tphcm").unwrap().len(), 2);
     }
 
     #[test]

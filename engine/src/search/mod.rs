@@ -1,15 +1,26 @@
-//! Queries against an [`Index`]: parsing, BM25F scoring, and highlighted snippets.
+//! Queries against an [`Index`]: parsing, BM25F scoring, tolerance, and highlighted
+//! snippets.
+//!
+//! A query is analyzed by the same analyzer as the articles ([`text::analyze`]). Each
+//! word becomes a *clause* that every result must match (`a OR b` makes one clause of
+//! two words); `-word` excludes; `"quoted words"` must appear next to each other. A word
+//! matches through several keys: its folded form, its Telex reading when typed with the
+//! input method off (`dduwowngf` → `đường`), the canonical key of a press abbreviation
+//! (`TP HCM` → `#tphcm`), words one edit away in the dictionary (typos, scored lower), and
+//! while typing, the words it begins. Marks the user typed (or Telex implies) rank the
+//! exactly marked forms first.
+//!
+//! Scoring is BM25F over title, lead and body, plus a bonus for query words found next to
+//! each other. Matching is document-at-a-time over sorted postings: the rarest clause
+//! gives the candidates, every other clause is looked up for those candidates only
+//! (galloping when its postings are long), so common words cost little.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashSet;
 
-use crate::index::{adjacent_pairs, pair_key, Index, Posting, BODY, FIELD_COUNT, LEAD, TITLE};
-use crate::text::{self, Token};
+use crate::index::{field_texts, pair_key, Index, Posting, BODY, FIELD_COUNT, LEAD, TITLE};
+use crate::text::{self, telex, Analyzed};
 
-/// Field weights for BM25F: a word in the title counts more than one in the lead, which
-/// counts more than one in the body.
-const FIELD_WEIGHT: [f32; FIELD_COUNT] = [4.0, 2.0, 1.0];
 const K1: f32 = 1.2;
-const B: f32 = 0.75;
 /// Share of a term's score added again when the exact marked form the user typed matches.
 const EXACT_BONUS: f32 = 0.5;
 /// Weight of an adjacent pair of query words found next to each other in the text.
@@ -17,7 +28,13 @@ const PAIR_WEIGHT: f32 = 1.0;
 /// A prefix expansion of the word being typed counts a little less than a whole word.
 const PREFIX_DISCOUNT: f32 = 0.8;
 /// Expansions of the word being typed that are scored, the most frequent first.
-const MAX_PREFIX_TERMS: usize = 64;
+const MAX_PREFIX_TERMS: usize = 32;
+/// A word one edit away from the one typed counts much less than the word itself.
+const TYPO_WEIGHT: f32 = 0.4;
+/// Dictionary words one edit away that are tried, the most frequent first.
+const MAX_TYPO_TERMS: usize = 8;
+/// Only folded words this long or longer are corrected.
+const TYPO_MIN_LEN: usize = 4;
 /// Characters a snippet aims for.
 const SNIPPET_CHARS: usize = 220;
 
@@ -51,6 +68,24 @@ impl Marked {
         }
         out
     }
+
+    /// The marks as ranges of characters (Unicode scalar values) rather than bytes, for
+    /// consumers that index text by character. Bad byte ranges are skipped.
+    pub fn char_marks(&self) -> Vec<(usize, usize)> {
+        let mut out = Vec::with_capacity(self.marks.len());
+        let (mut byte, mut chars) = (0usize, 0usize);
+        for &(s, e) in &self.marks {
+            if s < byte || e < s || self.text.get(s..e).is_none() {
+                continue;
+            }
+            let start = chars + self.text[byte..s].chars().count();
+            let end = start + self.text[s..e].chars().count();
+            out.push((start, end));
+            byte = e;
+            chars = end;
+        }
+        out
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -69,43 +104,250 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
 }
 
-/// One word of a query.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct QueryTerm {
-    folded: String,
-    /// The marked form, when the user typed marks: it then ranks exact matches first.
-    exact: Option<String>,
-    /// The word still being typed: matched as a prefix.
-    prefix: bool,
+/// One word of a query with every form it may match.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Word {
+    /// Keys in the folded dictionary, each with its weight.
+    keys: Vec<(String, f32)>,
+    /// Exact marked forms (typed, or read from Telex): they rank first.
+    exact: Vec<String>,
+    /// Folded forms used to look up pairs with the neighbouring word.
+    pair_keys: Vec<String>,
+    /// Correct typos of this folded word against the dictionary.
+    typo_base: Option<String>,
+    /// The word still being typed: also matched as a prefix.
+    prefix: Option<String>,
 }
 
-impl QueryTerm {
-    fn matches(&self, tok: &Token) -> bool {
-        if self.prefix {
-            tok.folded.starts_with(&self.folded)
+impl Word {
+    fn from_token(raw: &str, exact: &str, folded: &str) -> Word {
+        let mut w = Word {
+            keys: vec![(folded.to_string(), 1.0)],
+            pair_keys: vec![folded.to_string()],
+            ..Word::default()
+        };
+        if exact != folded {
+            w.exact.push(exact.to_string());
+        }
+        if let Some(decoded) = telex::decode(raw) {
+            let (de, df) = text::keys(&decoded);
+            if df != folded {
+                w.keys.push((df.clone(), 1.0));
+                w.pair_keys.push(df);
+            }
+            w.exact.push(de);
+        }
+        if folded.len() >= TYPO_MIN_LEN && folded.bytes().all(|b| b.is_ascii_lowercase()) {
+            w.typo_base = Some(folded.to_string());
+        }
+        w
+    }
+
+    fn matches_token(&self, folded: &str) -> bool {
+        self.keys.iter().any(|(k, _)| k == folded)
+            || self
+                .prefix
+                .as_deref()
+                .is_some_and(|p| folded.starts_with(p))
+    }
+
+    fn matches_span(&self, key: &str) -> bool {
+        self.keys.iter().any(|(k, _)| k == key)
+    }
+}
+
+/// Words any one of which satisfies the clause (`a OR b`).
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Clause {
+    words: Vec<Word>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Query {
+    /// Every clause must match, in query order.
+    clauses: Vec<Clause>,
+    excluded: Vec<Word>,
+    /// Quoted phrases: per phrase, the clause numbers of its words, in order.
+    phrases: Vec<Vec<usize>>,
+}
+
+impl Query {
+    fn words(&self) -> impl Iterator<Item = &Word> {
+        self.clauses.iter().flat_map(|c| c.words.iter())
+    }
+}
+
+fn parse(query: &str) -> Query {
+    let q = text::clean(query);
+    let Analyzed { tokens, spans, .. } = text::analyze(&q);
+    let bytes = q.as_bytes();
+    // Which quoted phrase each token is in, if any.
+    let phrase_of = |start: usize| {
+        let quotes = bytes[..start].iter().filter(|&&b| b == b'"').count();
+        (quotes % 2 == 1).then_some(quotes / 2)
+    };
+    let negated = |start: usize| {
+        start > 0
+            && bytes[start - 1] == b'-'
+            && (start == 1 || bytes[start - 2].is_ascii_whitespace() || bytes[start - 2] == b'"')
+    };
+    let is_or = |i: usize| &q[tokens[i].start..tokens[i].end] == "OR";
+    let still_typing = tokens.last().is_some_and(|t| t.end == q.len());
+
+    let mut out = Query::default();
+    let mut pending_or = false;
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        if t.folded.is_empty() {
+            i += 1;
+            continue;
+        }
+        if let Some(p) = phrase_of(t.start) {
+            let mut members = Vec::new();
+            while i < tokens.len() && phrase_of(tokens[i].start) == Some(p) {
+                let t = &tokens[i];
+                let mut w = Word::from_token(&q[t.start..t.end], &t.exact, &t.folded);
+                w.typo_base = None;
+                members.push(out.clauses.len());
+                out.clauses.push(Clause { words: vec![w] });
+                i += 1;
+            }
+            out.phrases.push(members);
+            pending_or = false;
+            continue;
+        }
+        if is_or(i) && i > 0 && i + 1 < tokens.len() && !out.clauses.is_empty() {
+            pending_or = true;
+            i += 1;
+            continue;
+        }
+        let neg = negated(t.start);
+        // The longest compound or synonym phrase starting here (synonyms win ties).
+        let span = spans
+            .iter()
+            .filter(|s| s.first == i)
+            .filter(|s| {
+                (s.first + 1..s.last).all(|j| {
+                    phrase_of(tokens[j].start).is_none() && !negated(tokens[j].start) && !is_or(j)
+                })
+            })
+            .max_by_key(|s| (s.last, s.key.starts_with('#')));
+        let (word, next) = match span {
+            Some(s) => (
+                Word {
+                    keys: vec![(s.key.clone(), 1.0)],
+                    ..Word::default()
+                },
+                s.last,
+            ),
+            None => {
+                let mut w = Word::from_token(&q[t.start..t.end], &t.exact, &t.folded);
+                if still_typing && i + 1 == tokens.len() {
+                    w.prefix = Some(t.folded.clone());
+                }
+                (w, i + 1)
+            }
+        };
+        if neg {
+            out.excluded.push(word);
+        } else if pending_or {
+            out.clauses
+                .last_mut()
+                .expect("a clause before OR")
+                .words
+                .push(word);
         } else {
-            tok.folded == self.folded
+            out.clauses.push(Clause { words: vec![word] });
+        }
+        pending_or = false;
+        i = next;
+    }
+    out
+}
+
+/// Every ASCII string one edit (deletion, insertion, substitution, transposition) away.
+fn edits1(word: &str) -> Vec<String> {
+    let b = word.as_bytes();
+    let mut out: Vec<Vec<u8>> = Vec::with_capacity(54 * (b.len() + 1));
+    for i in 0..b.len() {
+        let mut v = b.to_vec();
+        v.remove(i);
+        out.push(v);
+        if i + 1 < b.len() && b[i] != b[i + 1] {
+            let mut v = b.to_vec();
+            v.swap(i, i + 1);
+            out.push(v);
+        }
+    }
+    for i in 0..=b.len() {
+        for c in b'a'..=b'z' {
+            if i < b.len() && b[i] != c {
+                let mut v = b.to_vec();
+                v[i] = c;
+                out.push(v);
+            }
+            let mut v = b.to_vec();
+            v.insert(i, c);
+            out.push(v);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out.into_iter()
+        .map(|v| String::from_utf8(v).expect("ASCII"))
+        .collect()
+}
+
+/// A postings list with what one matching posting is worth.
+struct Source<'a> {
+    postings: &'a [Posting],
+    /// Key weight times idf.
+    weight: f32,
+}
+
+/// For each candidate (sorted by doc) found in `postings`, calls `f(index, posting)`.
+/// Walks both lists, galloping through `postings` when it is much longer.
+fn for_each_in(cands: &[(u32, f32)], postings: &[Posting], mut f: impl FnMut(usize, &Posting)) {
+    if postings.len() > cands.len() * 8 {
+        let mut rest = postings;
+        for (j, &(doc, _)) in cands.iter().enumerate() {
+            let k = rest.partition_point(|p| p.doc < doc);
+            rest = &rest[k..];
+            match rest.first() {
+                Some(p) if p.doc == doc => f(j, p),
+                Some(_) => {}
+                None => break,
+            }
+        }
+    } else {
+        let (mut j, mut k) = (0, 0);
+        while j < cands.len() && k < postings.len() {
+            let (doc, p) = (cands[j].0, &postings[k]);
+            match doc.cmp(&p.doc) {
+                std::cmp::Ordering::Less => j += 1,
+                std::cmp::Ordering::Greater => k += 1,
+                std::cmp::Ordering::Equal => {
+                    f(j, p);
+                    j += 1;
+                    k += 1;
+                }
+            }
         }
     }
 }
 
-fn parse(query: &str) -> Vec<QueryTerm> {
-    let query = text::clean(query);
-    // A lone combining mark folds to nothing: it is no word.
-    let toks: Vec<Token> = text::tokens(&query)
-        .into_iter()
-        .filter(|t| !t.folded.is_empty())
-        .collect();
-    let still_typing = toks.last().is_some_and(|t| t.end == query.len());
-    let n = toks.len();
-    toks.into_iter()
-        .enumerate()
-        .map(|(i, t)| QueryTerm {
-            exact: (t.exact != t.folded).then_some(t.exact),
-            folded: t.folded,
-            prefix: still_typing && i + 1 == n,
-        })
-        .collect()
+/// The sources of one clause: alternatives (the best counts) and bonuses (added when an
+/// alternative matched).
+struct ClauseSources<'a> {
+    alts: Vec<Source<'a>>,
+    bonus: Vec<Source<'a>>,
+}
+
+impl ClauseSources<'_> {
+    fn size(&self) -> usize {
+        self.alts.iter().map(|s| s.postings.len()).sum()
+    }
 }
 
 impl Index {
@@ -116,109 +358,357 @@ impl Index {
     }
 
     /// BM25F saturation of one posting, before idf.
-    fn tf_score(&self, p: &Posting) -> f32 {
-        let lens = &self.field_lens[p.doc as usize];
+    #[inline]
+    fn sat(&self, p: &Posting) -> f32 {
+        let n = &self.norms[p.doc as usize];
         let mut tf = 0.0;
         for f in 0..FIELD_COUNT {
-            if p.tf[f] > 0 {
-                let norm = 1.0 - B + B * lens[f] as f32 / self.avg_field_len[f].max(1.0);
-                tf += FIELD_WEIGHT[f] * p.tf[f] as f32 / norm;
-            }
+            tf += p.tf[f] as f32 * n[f];
         }
         tf / (K1 + tf)
     }
 
-    fn score_postings(&self, postings: &[Posting], weight: f32, into: &mut HashMap<u32, f32>) {
-        let idf = self.idf(postings.len()) * weight;
-        for p in postings {
-            let s = idf * self.tf_score(p);
-            let best = into.entry(p.doc).or_insert(0.0);
-            *best = best.max(s);
+    /// Adds typo corrections and prefix expansions, which depend on the dictionary.
+    fn resolve(&self, query: &mut Query) {
+        for clause in &mut query.clauses {
+            for w in &mut clause.words {
+                self.expand(w);
+            }
+        }
+        for w in &mut query.excluded {
+            w.typo_base = None;
+            self.expand(w);
         }
     }
 
-    /// Per-doc score of one query word (the best of its expansions when still typed).
-    fn term_scores(&self, term: &QueryTerm) -> HashMap<u32, f32> {
-        let mut scores = HashMap::new();
-        if let Some(p) = self.folded.get(&term.folded) {
-            self.score_postings(p, 1.0, &mut scores);
-        }
-        if term.prefix {
-            let mut expansions: Vec<&[Posting]> = self
-                .folded
-                .with_prefix(&term.folded)
-                .filter(|(t, _)| *t != term.folded)
-                .map(|(_, p)| p)
+    fn expand(&self, w: &mut Word) {
+        let known: FxHashSet<String> = w.keys.iter().map(|(k, _)| k.clone()).collect();
+        if let Some(base) = w.typo_base.take() {
+            let mut found: Vec<(usize, String)> = edits1(&base)
+                .into_iter()
+                .filter(|v| !known.contains(v))
+                .filter_map(|v| {
+                    self.folded
+                        .find(&v)
+                        .map(|i| (self.folded.postings_of(i).len(), v))
+                })
                 .collect();
-            // The most frequent expansions are the likeliest words being typed.
-            expansions.sort_by_key(|p| std::cmp::Reverse(p.len()));
-            for p in expansions.into_iter().take(MAX_PREFIX_TERMS) {
-                self.score_postings(p, PREFIX_DISCOUNT, &mut scores);
+            found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            for (_, v) in found.into_iter().take(MAX_TYPO_TERMS) {
+                w.pair_keys.push(v.clone());
+                w.keys.push((v, TYPO_WEIGHT));
             }
         }
-        if let Some(p) = term.exact.as_deref().and_then(|e| self.exact.get(e)) {
-            let idf = self.idf(p.len()) * EXACT_BONUS;
-            for p in p {
-                if let Some(s) = scores.get_mut(&p.doc) {
-                    *s += idf * self.tf_score(p);
+        if let Some(prefix) = &w.prefix {
+            let limit = if prefix.chars().count() < 2 {
+                8
+            } else {
+                MAX_PREFIX_TERMS
+            };
+            let mut found: Vec<(usize, &str)> = self
+                .folded
+                .with_prefix(prefix)
+                .filter(|(t, _)| !known.contains(*t) && !t.starts_with('#'))
+                .map(|(t, p)| (p.len(), t))
+                .collect();
+            if found.len() > limit {
+                found.select_nth_unstable_by(limit, |a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+                found.truncate(limit);
+            }
+            found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+            for (_, t) in found {
+                w.keys.push((t.to_string(), PREFIX_DISCOUNT));
+            }
+        }
+    }
+
+    fn sources<'a>(&'a self, words: &[Word]) -> ClauseSources<'a> {
+        let mut alts = Vec::new();
+        let mut bonus = Vec::new();
+        for w in words {
+            // A correction or an expansion never outweighs the word as typed, when the
+            // dictionary has it: its idf is capped by the word's own.
+            let own = w.keys.first().and_then(|(k, _)| self.folded.get(k));
+            let cap = own.map_or(f32::INFINITY, |p| self.idf(p.len()));
+            for (k, weight) in &w.keys {
+                if let Some(p) = self.folded.get(k) {
+                    let idf = self.idf(p.len());
+                    alts.push(Source {
+                        postings: p,
+                        weight: weight * if *weight < 1.0 { idf.min(cap) } else { idf },
+                    });
+                }
+            }
+            for e in &w.exact {
+                if let Some(p) = self.exact.get(e) {
+                    bonus.push(Source {
+                        postings: p,
+                        weight: EXACT_BONUS * self.idf(p.len()),
+                    });
                 }
             }
         }
-        scores
+        ClauseSources { alts, bonus }
+    }
+
+    /// Every document a clause matches, sorted, with the clause's score.
+    fn materialize(&self, c: &ClauseSources) -> Vec<(u32, f32)> {
+        let n = self.articles.len();
+        let total = c.size();
+        let mut out: Vec<(u32, f32)>;
+        if total > n / 16 {
+            let mut best = vec![0f32; n];
+            for s in &c.alts {
+                for p in s.postings {
+                    let v = s.weight * self.sat(p);
+                    let b = &mut best[p.doc as usize];
+                    if v > *b {
+                        *b = v;
+                    }
+                }
+            }
+            out = best
+                .iter()
+                .enumerate()
+                .filter(|(_, &s)| s > 0.0)
+                .map(|(d, &s)| (d as u32, s))
+                .collect();
+        } else {
+            out = Vec::with_capacity(total);
+            for s in &c.alts {
+                out.extend(s.postings.iter().map(|p| (p.doc, s.weight * self.sat(p))));
+            }
+            out.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+            out.dedup_by_key(|x| x.0);
+        }
+        self.add_bonus(&mut out, &c.bonus);
+        out
+    }
+
+    fn add_bonus(&self, cands: &mut [(u32, f32)], bonus: &[Source]) {
+        for s in bonus {
+            let mut add = Vec::new();
+            for_each_in(cands, s.postings, |j, p| {
+                add.push((j, s.weight * self.sat(p)))
+            });
+            for (j, v) in add {
+                cands[j].1 += v;
+            }
+        }
+    }
+
+    /// Keeps the candidates the clause matches, adding its score.
+    fn narrow(&self, cands: Vec<(u32, f32)>, c: &ClauseSources) -> Vec<(u32, f32)> {
+        let mut best = vec![0f32; cands.len()];
+        for s in &c.alts {
+            for_each_in(&cands, s.postings, |j, p| {
+                let v = s.weight * self.sat(p);
+                if v > best[j] {
+                    best[j] = v;
+                }
+            });
+        }
+        let mut out: Vec<(u32, f32)> = cands
+            .into_iter()
+            .zip(&best)
+            .filter(|(_, &b)| b > 0.0)
+            .map(|((d, s), &b)| (d, s + b))
+            .collect();
+        self.add_bonus(&mut out, &c.bonus);
+        out
+    }
+
+    /// No document matches every clause: the documents that match the most of them.
+    fn most_clauses(&self, clauses: &[ClauseSources]) -> Vec<(u32, f32)> {
+        let n = self.articles.len();
+        let mut sum = vec![0f32; n];
+        let mut count = vec![0u16; n];
+        let mut best = vec![0f32; n];
+        let mut touched = Vec::new();
+        for c in clauses {
+            for s in &c.alts {
+                for p in s.postings {
+                    let d = p.doc as usize;
+                    if best[d] == 0.0 {
+                        touched.push(p.doc);
+                    }
+                    let v = s.weight * self.sat(p);
+                    if v > best[d] {
+                        best[d] = v;
+                    }
+                }
+            }
+            for s in &c.bonus {
+                for p in s.postings {
+                    if best[p.doc as usize] > 0.0 {
+                        best[p.doc as usize] += s.weight * self.sat(p);
+                    }
+                }
+            }
+            for d in touched.drain(..) {
+                let d = d as usize;
+                sum[d] += best[d];
+                count[d] += 1;
+                best[d] = 0.0;
+            }
+        }
+        let most = count.iter().copied().max().unwrap_or(0);
+        if most == 0 {
+            return Vec::new();
+        }
+        (0..n)
+            .filter(|&d| count[d] == most)
+            .map(|d| (d as u32, sum[d]))
+            .collect()
+    }
+
+    /// Candidates whose text has the phrase: pairs narrow, the analyzer confirms.
+    fn has_phrase(&self, cands: Vec<(u32, f32)>, words: &[&Word]) -> Vec<(u32, f32)> {
+        let mut cands = cands;
+        for w in words.windows(2) {
+            let mut keep = vec![false; cands.len()];
+            for a in &w[0].pair_keys {
+                for b in &w[1].pair_keys {
+                    if let Some(p) = self.pairs.get(&pair_key(a, b)) {
+                        for_each_in(&cands, p, |j, _| keep[j] = true);
+                    }
+                }
+            }
+            cands = cands
+                .into_iter()
+                .zip(keep)
+                .filter(|(_, k)| *k)
+                .map(|(c, _)| c)
+                .collect();
+        }
+        if words.len() < 3 {
+            return cands;
+        }
+        cands
+            .into_iter()
+            .filter(|&(doc, _)| {
+                field_texts(&self.articles[doc as usize])
+                    .iter()
+                    .flatten()
+                    .any(|t| {
+                        let a = text::analyze(t);
+                        (0..a.tokens.len().saturating_sub(words.len() - 1)).any(|i| {
+                            words.iter().enumerate().all(|(k, w)| {
+                                w.pair_keys.contains(&a.tokens[i + k].folded)
+                                    && (k == 0 || a.pair[i + k - 1])
+                            })
+                        })
+                    })
+            })
+            .collect()
     }
 
     /// Ranked articles for a query, best first, at most `limit` of them.
     ///
-    /// Every word must match; when no article has them all, articles with the most of
+    /// Every clause must match; when no article has them all, articles with the most of
     /// them come first. Words next to each other in the query score again when they are
     /// next to each other in the text. The last word, when the query does not end in a
     /// space, also matches as a prefix.
     pub fn search(&self, query: &str, limit: usize) -> SearchResults {
-        let terms = parse(query);
-        if terms.is_empty() {
+        let mut query = parse(query);
+        if query.clauses.is_empty() || self.is_empty() {
             return SearchResults::default();
         }
-        let per_term: Vec<HashMap<u32, f32>> = terms.iter().map(|t| self.term_scores(t)).collect();
+        self.resolve(&mut query);
+        let sources: Vec<ClauseSources> = query
+            .clauses
+            .iter()
+            .map(|c| self.sources(&c.words))
+            .collect();
 
-        let mut scores: HashMap<u32, (f32, usize)> = HashMap::new();
-        for term_scores in &per_term {
-            for (&doc, &s) in term_scores {
-                let e = scores.entry(doc).or_insert((0.0, 0));
-                e.0 += s;
-                e.1 += 1;
+        let mut order: Vec<usize> = (0..sources.len()).collect();
+        order.sort_by_key(|&i| sources[i].size());
+        let mut cands = if sources[order[0]].alts.is_empty() {
+            Vec::new()
+        } else {
+            self.materialize(&sources[order[0]])
+        };
+        for &i in &order[1..] {
+            if cands.is_empty() {
+                break;
             }
+            cands = self.narrow(cands, &sources[i]);
         }
-        for pair in terms.windows(2).filter(|w| !w[1].prefix) {
-            if let Some(p) = self.pairs.get(&pair_key(&pair[0].folded, &pair[1].folded)) {
-                let idf = self.idf(p.len()) * PAIR_WEIGHT;
-                for p in p {
-                    if let Some(e) = scores.get_mut(&p.doc) {
-                        e.0 += idf * self.tf_score(p);
-                    }
+        if cands.is_empty() {
+            cands = self.most_clauses(&sources);
+        }
+        for w in &query.excluded {
+            let ex = self.sources(std::slice::from_ref(w));
+            let mut drop = vec![false; cands.len()];
+            for s in &ex.alts {
+                for_each_in(&cands, s.postings, |j, _| drop[j] = true);
+            }
+            cands = cands
+                .into_iter()
+                .zip(drop)
+                .filter(|(_, d)| !*d)
+                .map(|(c, _)| c)
+                .collect();
+        }
+        for phrase in &query.phrases {
+            let words: Vec<&Word> = phrase.iter().map(|&i| &query.clauses[i].words[0]).collect();
+            cands = self.has_phrase(cands, &words);
+        }
+        // Query words next to each other score again where the text has them together.
+        for pair in query.clauses.windows(2) {
+            let ([a], [b]) = (pair[0].words.as_slice(), pair[1].words.as_slice()) else {
+                continue;
+            };
+            let mut keys = Vec::new();
+            for (i, ka) in a.pair_keys.iter().enumerate() {
+                for (j, kb) in b.pair_keys.iter().enumerate() {
+                    let weight = if i > 0 && a.keys.get(i).is_some_and(|k| k.1 < 1.0)
+                        || j > 0 && b.keys.get(j).is_some_and(|k| k.1 < 1.0)
+                    {
+                        TYPO_WEIGHT
+                    } else {
+                        1.0
+                    };
+                    keys.push((pair_key(ka, kb), weight));
                 }
             }
+            let mut add = vec![0f32; cands.len()];
+            for (k, weight) in keys {
+                if let Some(p) = self.pairs.get(&k) {
+                    let w = weight * PAIR_WEIGHT * self.idf(p.len());
+                    for_each_in(&cands, p, |j, p| {
+                        let v = w * self.sat(p);
+                        if v > add[j] {
+                            add[j] = v;
+                        }
+                    });
+                }
+            }
+            for (c, a) in cands.iter_mut().zip(add) {
+                c.1 += a;
+            }
         }
 
-        let most = scores.values().map(|&(_, n)| n).max().unwrap_or(0);
-        let mut ranked: Vec<(u32, f32)> = scores
-            .into_iter()
-            .filter(|&(_, (_, n))| n == most)
-            .map(|(doc, (s, _))| (doc, s))
-            .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let total = cands.len();
+        let by_score = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if cands.len() > limit && limit > 0 {
+            cands.select_nth_unstable_by(limit - 1, by_score);
+            cands.truncate(limit);
+        }
+        cands.sort_unstable_by(by_score);
+        cands.truncate(limit);
 
-        let total = ranked.len();
-        let hits = ranked
+        let words: Vec<&Word> = query.words().collect();
+        let hits = cands
             .into_iter()
-            .take(limit)
             .map(|(doc, score)| {
                 let article = &self.articles[doc as usize];
                 Hit {
                     doc,
                     id: article.id.clone(),
                     score,
-                    title: mark(&article.title, &terms),
-                    snippet: self.snippet(doc, &terms),
+                    title: mark(&article.title, &words),
+                    snippet: self.snippet(doc, &words),
                 }
             })
             .collect();
@@ -242,17 +732,20 @@ impl Index {
     }
 
     /// The passage of the article that best shows why it matched.
-    fn snippet(&self, doc: u32, terms: &[QueryTerm]) -> Marked {
-        let fields = crate::index::field_texts(&self.articles[doc as usize]);
+    fn snippet(&self, doc: u32, words: &[&Word]) -> Marked {
+        let fields = field_texts(&self.articles[doc as usize]);
         let mut best: Option<(usize, &str)> = None;
         for text in fields[LEAD].iter().chain(&fields[BODY]) {
-            let toks = text::tokens(text);
-            let distinct = terms
+            let a = text::analyze(text);
+            let hits = word_hits(&a, words);
+            let distinct = words
                 .iter()
-                .filter(|t| toks.iter().any(|tok| t.matches(tok)))
+                .enumerate()
+                .filter(|(i, _)| hits.iter().any(|h| h.2 == *i))
                 .count();
-            let together = adjacent_pairs(text, &toks)
-                .filter(|(a, b)| terms.windows(2).any(|w| w[0].matches(a) && w[1].matches(b)))
+            let together = hits
+                .windows(2)
+                .filter(|h| h[1].2 == h[0].2 + 1 && h[1].0 == h[0].1 + 1 || h[1].0 == h[0].1)
                 .count();
             let score = distinct * 4 + together.min(3);
             if best.is_none_or(|(s, _)| score > s) {
@@ -260,17 +753,39 @@ impl Index {
             }
         }
         let passage = best.map(|(_, t)| t).or(fields[TITLE].first().copied());
-        passage.map(|p| window(p, terms)).unwrap_or_default()
+        passage.map(|p| window(p, words)).unwrap_or_default()
     }
 }
 
+/// Matches of query words in analyzed text: `(first token, end token, word number)`,
+/// sorted by position.
+fn word_hits(a: &Analyzed, words: &[&Word]) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    for (i, tok) in a.tokens.iter().enumerate() {
+        if let Some(w) = words.iter().position(|w| w.matches_token(&tok.folded)) {
+            out.push((i, i + 1, w));
+        }
+    }
+    for s in &a.spans {
+        if let Some(w) = words.iter().position(|w| w.matches_span(&s.key)) {
+            out.push((s.first, s.last, w));
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
 /// Marks the words of `text` that match the query.
-fn mark(text: &str, terms: &[QueryTerm]) -> Marked {
-    let marks = text::tokens(text)
-        .iter()
-        .filter(|tok| terms.iter().any(|t| t.matches(tok)))
-        .map(|tok| (tok.start, tok.end))
-        .collect();
+fn mark(text: &str, words: &[&Word]) -> Marked {
+    let a = text::analyze(text);
+    let mut marks: Vec<(usize, usize)> = Vec::new();
+    for (first, last, _) in word_hits(&a, words) {
+        let (s, e) = (a.tokens[first].start, a.tokens[last - 1].end);
+        match marks.last_mut() {
+            Some(m) if s <= m.1 => m.1 = m.1.max(e),
+            _ => marks.push((s, e)),
+        }
+    }
     Marked {
         text: text.to_string(),
         marks,
@@ -279,8 +794,8 @@ fn mark(text: &str, terms: &[QueryTerm]) -> Marked {
 
 /// A window of about [`SNIPPET_CHARS`] around the first match, cut at spaces, with `…`
 /// where text was left out.
-fn window(text: &str, terms: &[QueryTerm]) -> Marked {
-    let full = mark(text, terms);
+fn window(text: &str, words: &[&Word]) -> Marked {
+    let full = mark(text, words);
     if text.chars().count() <= SNIPPET_CHARS {
         return full;
     }
