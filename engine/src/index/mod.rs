@@ -297,6 +297,11 @@ impl Index {
         self.folded.len()
     }
 
+    /// Number of articles that contain this folded term (`thanh`, `covid-19`, `#tphcm`).
+    pub fn document_frequency(&self, folded: &str) -> usize {
+        self.folded.get(folded).map_or(0, <[Posting]>::len)
+    }
+
     /// Sizes of the three dictionaries: `(folded, exact, pairs)` terms.
     pub fn dictionary_sizes(&self) -> (usize, usize, usize) {
         (self.folded.len(), self.exact.len(), self.pairs.len())

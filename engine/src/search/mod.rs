@@ -137,7 +137,8 @@ impl Word {
             }
             w.exact.push(de);
         }
-        if folded.len() >= TYPO_MIN_LEN && folded.bytes().all(|b| b.is_ascii_lowercase()) {
+        // A word of 4+ letters with one letter dropped has 3: it is corrected too.
+        if folded.len() + 1 >= TYPO_MIN_LEN && folded.bytes().all(|b| b.is_ascii_lowercase()) {
             w.typo_base = Some(folded.to_string());
         }
         w
@@ -386,7 +387,7 @@ impl Index {
         if let Some(base) = w.typo_base.take() {
             let mut found: Vec<(usize, String)> = edits1(&base)
                 .into_iter()
-                .filter(|v| !known.contains(v))
+                .filter(|v| !known.contains(v) && v.len().max(base.len()) >= TYPO_MIN_LEN)
                 .filter_map(|v| {
                     self.folded
                         .find(&v)

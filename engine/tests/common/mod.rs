@@ -7,6 +7,8 @@ use std::path::PathBuf;
 
 use docbao_engine::Article;
 
+pub mod queries;
+
 /// `shared/` beside the workspace, or `None` (with a message) when it is absent.
 pub fn shared(rel: &str) -> Option<PathBuf> {
     let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared")).join(rel);
