@@ -224,3 +224,47 @@ pub fn reciprocal_rank(index: &Index, query: &str, id: &str) -> f64 {
         .position(|h| h.id == id)
         .map_or(0.0, |r| 1.0 / (r as f64 + 1.0))
 }
+
+/// A realistic query mix from titles: 2–4 consecutive words of every `step`-th title,
+/// typed folded, as Telex, with one typo, and cut short while typing (prefix).
+pub fn title_queries(articles: &[Article], step: usize, seed: u64) -> Vec<(&'static str, String)> {
+    let mut rng = Rng::new(seed);
+    let mut out = Vec::new();
+    for a in articles.iter().step_by(step) {
+        let w = words_of(&a.title);
+        if w.len() < 2 {
+            continue;
+        }
+        let len = (2 + rng.below(3)).min(w.len());
+        let i = rng.below(w.len() - len + 1);
+        let words: Vec<&str> = (i..i + len).map(|k| &a.title[w[k].0..w[k].1]).collect();
+        let folded: Vec<String> = words.iter().map(|x| text::fold(x)).collect();
+        let form = ["folded", "telex", "typo", "prefix"][out.len() % 4];
+        let q = match form {
+            "folded" => folded.join(" "),
+            "telex" => words
+                .iter()
+                .map(|x| telex::encode(x))
+                .collect::<Vec<_>>()
+                .join(" "),
+            "typo" => {
+                let mut f = folded.clone();
+                if let Some(k) = (0..len).find(|&k| f[k].len() >= 4) {
+                    f[k] = typo(&f[k], &mut rng);
+                }
+                f.join(" ")
+            }
+            _ => {
+                let mut q = folded.join(" ");
+                let last = folded.last().map_or(0, |l| l.chars().count());
+                let cut = 1 + rng.below(last.max(1));
+                for _ in 0..last.saturating_sub(cut) {
+                    q.pop();
+                }
+                q
+            }
+        };
+        out.push((form, q));
+    }
+    out
+}
