@@ -64,11 +64,17 @@ fn figures(c: &mut Criterion, name: &str, articles: Vec<Article>, step: usize) {
         search_part as f64 / raw as f64,
         mb(stored)
     );
-    let detail: Vec<String> = sizes.iter().map(|(t, s)| format!("{t} {:.2} MB", mb(*s))).collect();
+    let detail: Vec<String> = sizes
+        .iter()
+        .map(|(t, s)| format!("{t} {:.2} MB", mb(*s)))
+        .collect();
     println!("[{name}] sections: {}", detail.join(", "));
     let t = Instant::now();
     let loaded = from_bytes(&bytes).unwrap();
-    println!("[{name}] loaded from bytes in {:.3} s", t.elapsed().as_secs_f64());
+    println!(
+        "[{name}] loaded from bytes in {:.3} s",
+        t.elapsed().as_secs_f64()
+    );
     assert_eq!(loaded.len(), n);
     drop(loaded);
 
@@ -117,7 +123,9 @@ fn figures(c: &mut Criterion, name: &str, articles: Vec<Article>, step: usize) {
         })
     });
     if n < 10_000 {
-        group.bench_function("build", |b| b.iter(|| Index::build(black_box(articles.clone()))));
+        group.bench_function("build", |b| {
+            b.iter(|| Index::build(black_box(articles.clone())))
+        });
     }
     group.finish();
 }

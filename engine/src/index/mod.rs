@@ -10,7 +10,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::article::Article;
-use crate::text::{self, Analyzed};
+use crate::text;
 
 /// Indexed fields, in posting order.
 pub const FIELD_COUNT: usize = 3;
@@ -106,51 +106,126 @@ impl TermDict {
     }
 }
 
-/// Collects one dictionary while documents are read in order.
+/// Per-document term frequencies, dense by term id, with the ids touched.
 #[derive(Default)]
-struct DictBuilder {
-    ids: FxHashMap<Box<str>, u32>,
-    lists: Vec<Vec<Posting>>,
-    current: FxHashMap<u32, [u16; FIELD_COUNT]>,
+struct DocCounts {
+    tf: Vec<[u16; FIELD_COUNT]>,
+    touched: Vec<u32>,
 }
 
-impl DictBuilder {
-    fn add(&mut self, key: &str, field: usize) {
-        let id = match self.ids.get(key) {
-            Some(&id) => id,
-            None => {
-                let id = self.lists.len() as u32;
-                self.ids.insert(key.into(), id);
-                self.lists.push(Vec::new());
-                id
-            }
-        };
-        let tf = self.current.entry(id).or_insert([0; FIELD_COUNT]);
+impl DocCounts {
+    fn bump(&mut self, id: u32, field: usize) {
+        let i = id as usize;
+        if i >= self.tf.len() {
+            self.tf.resize(i + 1, [0; FIELD_COUNT]);
+        }
+        let tf = &mut self.tf[i];
+        if *tf == [0; FIELD_COUNT] {
+            self.touched.push(id);
+        }
         tf[field] = tf[field].saturating_add(1);
     }
 
-    fn end_doc(&mut self, doc: u32) {
-        for (id, tf) in self.current.drain() {
-            self.lists[id as usize].push(Posting { doc, tf });
+    fn flush(&mut self, doc: u32, lists: &mut [Vec<Posting>]) {
+        for id in self.touched.drain(..) {
+            let tf = std::mem::take(&mut self.tf[id as usize]);
+            lists[id as usize].push(Posting { doc, tf });
         }
+    }
+}
+
+/// Collects one dictionary of string terms while documents are read in order.
+#[derive(Default)]
+struct DictBuilder {
+    ids: FxHashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+    lists: Vec<Vec<Posting>>,
+    doc: DocCounts,
+}
+
+impl DictBuilder {
+    fn id(&mut self, key: &str) -> u32 {
+        if let Some(&id) = self.ids.get(key) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.ids.insert(key.into(), id);
+        self.names.push(key.into());
+        self.lists.push(Vec::new());
+        id
+    }
+
+    fn add(&mut self, key: &str, field: usize) {
+        let id = self.id(key);
+        self.doc.bump(id, field);
+    }
+
+    fn end_doc(&mut self, doc: u32) {
+        self.doc.flush(doc, &mut self.lists);
     }
 
     fn finish(self) -> TermDict {
-        let mut lists: Vec<Option<Vec<Posting>>> = self.lists.into_iter().map(Some).collect();
-        let mut terms: Vec<(Box<str>, u32)> = self.ids.into_iter().collect();
-        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| self.names[a as usize].cmp(&self.names[b as usize]));
+        let mut lists = self.lists;
         TermDict::from_parts(
-            terms
+            order
                 .into_iter()
-                .map(|(t, id)| {
-                    (
-                        t.into_string(),
-                        lists[id as usize].take().unwrap_or_default(),
-                    )
+                .map(|id| {
+                    let postings = std::mem::take(&mut lists[id as usize]);
+                    (self.names[id as usize].to_string(), postings)
                 })
                 .collect(),
         )
     }
+}
+
+/// Collects the pairs dictionary, keyed by the two words' folded ids.
+#[derive(Default)]
+struct PairBuilder {
+    ids: FxHashMap<u64, u32>,
+    keys: Vec<u64>,
+    lists: Vec<Vec<Posting>>,
+    doc: DocCounts,
+}
+
+impl PairBuilder {
+    fn add(&mut self, a: u32, b: u32, field: usize) {
+        let key = (a as u64) << 32 | b as u64;
+        let next = self.keys.len() as u32;
+        let id = *self.ids.entry(key).or_insert(next);
+        if id == next {
+            self.keys.push(key);
+            self.lists.push(Vec::new());
+        }
+        self.doc.bump(id, field);
+    }
+
+    fn end_doc(&mut self, doc: u32) {
+        self.doc.flush(doc, &mut self.lists);
+    }
+
+    fn finish(self, names: &[Box<str>]) -> TermDict {
+        let mut terms: Vec<(String, Vec<Posting>)> = self
+            .keys
+            .iter()
+            .zip(self.lists)
+            .map(|(&k, postings)| {
+                let (a, b) = ((k >> 32) as usize, (k & 0xffff_ffff) as usize);
+                (pair_key(&names[a], &names[b]), postings)
+            })
+            .collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        TermDict::from_parts(terms)
+    }
+}
+
+/// What the builder knows of a surface word: its folded id, and its exact id when the
+/// word carries marks.
+#[derive(Clone, Copy)]
+struct WordIds {
+    folded: u32,
+    exact: Option<u32>,
 }
 
 /// The searchable corpus: stored articles plus their inverted index.
@@ -208,34 +283,48 @@ impl Index {
     pub fn build(articles: Vec<Article>) -> Index {
         let mut folded = DictBuilder::default();
         let mut exact = DictBuilder::default();
-        let mut pairs = DictBuilder::default();
+        let mut pairs = PairBuilder::default();
         let mut field_lens = Vec::with_capacity(articles.len());
-        let mut key = String::new();
+        // Surface word → ids: each distinct spelling is analyzed once.
+        let mut words: FxHashMap<Box<str>, WordIds> = FxHashMap::default();
+        let mut ids: Vec<WordIds> = Vec::new();
 
         for (doc, article) in articles.iter().enumerate() {
             let mut lens = [0u32; FIELD_COUNT];
             for (field, texts) in field_texts(article).iter().enumerate() {
                 for t in texts {
-                    let Analyzed {
-                        tokens,
-                        spans,
-                        pair,
-                    } = text::analyze(t);
-                    lens[field] += tokens.len() as u32;
-                    for (i, w) in tokens.windows(2).enumerate() {
-                        if pair[i] {
-                            key.clear();
-                            key.push_str(&w[0].folded);
-                            key.push(' ');
-                            key.push_str(&w[1].folded);
-                            pairs.add(&key, field);
+                    let ranges = text::word_ranges(t);
+                    lens[field] += ranges.len() as u32;
+                    ids.clear();
+                    for &(s, e) in &ranges {
+                        let w = &t[s..e];
+                        let wi = match words.get(w) {
+                            Some(&wi) => wi,
+                            None => {
+                                let (ex, fo) = text::keys(w);
+                                let wi = WordIds {
+                                    folded: folded.id(&fo),
+                                    exact: (ex != fo).then(|| exact.id(&ex)),
+                                };
+                                words.insert(w.into(), wi);
+                                wi
+                            }
+                        };
+                        folded.doc.bump(wi.folded, field);
+                        if let Some(e) = wi.exact {
+                            exact.doc.bump(e, field);
                         }
+                        ids.push(wi);
                     }
-                    for tok in &tokens {
-                        if tok.exact != tok.folded {
-                            exact.add(&tok.exact, field);
+                    let names: Vec<&str> = ids
+                        .iter()
+                        .map(|w| &*folded.names[w.folded as usize])
+                        .collect();
+                    let (spans, pair) = text::spans(t, &ranges, &names);
+                    for (k, joined) in pair.iter().enumerate() {
+                        if *joined {
+                            pairs.add(ids[k].folded, ids[k + 1].folded, field);
                         }
-                        folded.add(&tok.folded, field);
                     }
                     for span in &spans {
                         folded.add(&span.key, field);
@@ -260,6 +349,7 @@ impl Index {
         let mut by_id: Vec<u32> = (0..articles.len() as u32).collect();
         by_id.sort_by(|&a, &b| articles[a as usize].id.cmp(&articles[b as usize].id));
 
+        let pairs = pairs.finish(&folded.names);
         Index {
             norms: norms(&field_lens, &avg_field_len),
             articles,
@@ -268,7 +358,7 @@ impl Index {
             avg_field_len,
             folded: folded.finish(),
             exact: exact.finish(),
-            pairs: pairs.finish(),
+            pairs,
         }
     }
 

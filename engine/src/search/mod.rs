@@ -736,9 +736,19 @@ impl Index {
     fn snippet(&self, doc: u32, words: &[&Word]) -> Marked {
         let fields = field_texts(&self.articles[doc as usize]);
         let mut best: Option<(usize, &str)> = None;
+        // Compounds and synonyms need the whole analyzer; plain words a quick fold.
+        let spans = words.iter().any(|w| {
+            w.keys
+                .iter()
+                .any(|(k, _)| !k.chars().all(char::is_alphanumeric))
+        });
+        let mut buf = String::new();
         for text in fields[LEAD].iter().chain(&fields[BODY]) {
-            let a = text::analyze(text);
-            let hits = word_hits(&a, words);
+            let hits = if spans {
+                word_hits(&text::analyze(text), words)
+            } else {
+                quick_hits(text, words, &mut buf)
+            };
             let distinct = words
                 .iter()
                 .enumerate()
@@ -756,6 +766,46 @@ impl Index {
         let passage = best.map(|(_, t)| t).or(fields[TITLE].first().copied());
         passage.map(|p| window(p, words)).unwrap_or_default()
     }
+}
+
+/// Folds one character as [`text::fold`] folds a word: lowercase, marks dropped, `đ`
+/// and `ð` read as `d`.
+fn push_folded(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    match c {
+        'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
+        _ => unicode_normalization::char::decompose_canonical(c, |d| {
+            if !unicode_normalization::char::is_combining_mark(d) {
+                out.extend(d.to_lowercase());
+            }
+        }),
+    }
+}
+
+/// [`word_hits`] for plain words without running the analyzer: each word of the text is
+/// folded on the fly into `buf` and compared with the query's keys.
+fn quick_hits(text: &str, words: &[&Word], buf: &mut String) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    let mut n = 0;
+    buf.clear();
+    let mut in_word = false;
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) {
+            push_folded(c, buf);
+            in_word = true;
+        } else if in_word {
+            if let Some(w) = words.iter().position(|w| w.matches_token(buf)) {
+                out.push((n, n + 1, w));
+            }
+            n += 1;
+            buf.clear();
+            in_word = false;
+        }
+    }
+    out
 }
 
 /// Matches of query words in analyzed text: `(first token, end token, word number)`,

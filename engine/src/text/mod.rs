@@ -11,6 +11,9 @@ pub mod syllable;
 pub mod synonyms;
 pub mod telex;
 
+use std::cell::RefCell;
+
+use rustc_hash::FxHashMap;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -68,12 +71,37 @@ pub fn canonical_text(text: &str) -> String {
     out
 }
 
+thread_local! {
+    /// Keys of the non-ASCII words seen lately: a corpus has a few tens of thousands of
+    /// distinct surface forms, and working out canonical tone and folding is the costly
+    /// part of analysis. Cleared when it grows past [`KEY_CACHE_LIMIT`].
+    static KEY_CACHE: RefCell<FxHashMap<Box<str>, (Box<str>, Box<str>)>> =
+        RefCell::new(FxHashMap::default());
+}
+
+const KEY_CACHE_LIMIT: usize = 1 << 18;
+
 /// Both keys of one word: `(exact, folded)`.
 pub fn keys(word: &str) -> (String, String) {
     if word.is_ascii() {
         let k = word.to_ascii_lowercase();
         return (k.clone(), k);
     }
+    KEY_CACHE.with(|cache| {
+        if let Some((e, f)) = cache.borrow().get(word) {
+            return (e.to_string(), f.to_string());
+        }
+        let (e, f) = compute_keys(word);
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= KEY_CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(word.into(), (e.as_str().into(), f.as_str().into()));
+        (e, f)
+    })
+}
+
+fn compute_keys(word: &str) -> (String, String) {
     let lower: String = word
         .chars()
         .flat_map(char::to_lowercase)
@@ -178,35 +206,54 @@ pub struct Analyzed {
 }
 
 /// The separator between two words, when it joins them into a compound.
-fn joiner(text: &str, a: &Token, b: &Token) -> Option<char> {
-    let gap = &text[a.end..b.start];
+fn joiner(gap: &str, a: &str, b: &str) -> Option<char> {
     let mut chars = gap.chars();
     let c = chars.next()?;
     if chars.next().is_some() {
         return None;
     }
-    let digits = a.folded.bytes().all(|x| x.is_ascii_digit())
-        && b.folded.bytes().all(|x| x.is_ascii_digit());
+    let digits = |w: &str| w.bytes().all(|x| x.is_ascii_digit());
     match c {
         '-' | '.' | '/' => Some(c),
-        ',' if digits => Some(c),
+        ',' if digits(a) && digits(b) => Some(c),
         _ => None,
     }
 }
 
-/// The analyzer: words, compounds, synonym phrases and adjacency, for indexing and
-/// querying alike.
-pub fn analyze(text: &str) -> Analyzed {
-    let tokens = tokens(text);
-    let n = tokens.len();
+/// Byte ranges of the words of a text (maximal runs of letters, digits and marks).
+pub fn word_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (start, is_word_char(c)) {
+            (None, true) => start = Some(i),
+            (Some(s), false) => {
+                out.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Compounds, synonym phrases and adjacency over words already found: `ranges` are the
+/// words' byte ranges in `text`, `folded` their folded keys. Returns `(spans, pair)` as
+/// in [`Analyzed`].
+pub fn spans(text: &str, ranges: &[(usize, usize)], folded: &[&str]) -> (Vec<Span>, Vec<bool>) {
+    let n = ranges.len();
     let mut pair = Vec::with_capacity(n.saturating_sub(1));
     let mut syn_joined = Vec::with_capacity(n.saturating_sub(1));
     let mut joins = Vec::with_capacity(n.saturating_sub(1));
-    for w in tokens.windows(2) {
-        let gap = text[w[0].end..w[1].start].trim();
+    for k in 1..n {
+        let raw = &text[ranges[k - 1].1..ranges[k].0];
+        let gap = raw.trim();
         pair.push(gap.is_empty());
         syn_joined.push(matches!(gap, "" | "." | "-"));
-        joins.push(joiner(text, &w[0], &w[1]));
+        joins.push(joiner(raw, folded[k - 1], folded[k]));
     }
     let mut spans = Vec::new();
     let mut i = 0;
@@ -216,10 +263,10 @@ pub fn analyze(text: &str) -> Analyzed {
             j += 1;
         }
         if j > i {
-            let mut key = tokens[i].folded.clone();
+            let mut key = folded[i].to_string();
             for k in i..j {
                 key.push(joins[k].unwrap_or('-'));
-                key.push_str(&tokens[k + 1].folded);
+                key.push_str(folded[k + 1]);
             }
             spans.push(Span {
                 first: i,
@@ -229,14 +276,23 @@ pub fn analyze(text: &str) -> Analyzed {
         }
         i = j + 1;
     }
-    let words: Vec<&str> = tokens.iter().map(|t| t.folded.as_str()).collect();
-    for m in synonyms::find(&words, &syn_joined) {
+    for m in synonyms::find(folded, &syn_joined) {
         spans.push(Span {
             first: m.start,
             last: m.end,
             key: m.key.to_string(),
         });
     }
+    (spans, pair)
+}
+
+/// The analyzer: words, compounds, synonym phrases and adjacency, for indexing and
+/// querying alike.
+pub fn analyze(text: &str) -> Analyzed {
+    let tokens = tokens(text);
+    let ranges: Vec<(usize, usize)> = tokens.iter().map(|t| (t.start, t.end)).collect();
+    let folded: Vec<&str> = tokens.iter().map(|t| t.folded.as_str()).collect();
+    let (spans, pair) = spans(text, &ranges, &folded);
     Analyzed {
         tokens,
         spans,
