@@ -84,6 +84,7 @@ fn figures(c: &mut Criterion, name: &str, articles: Vec<Article>, step: usize) {
         black_box(index.search(q, 10));
     }
     let mut all = Vec::new();
+    let mut slowest: Vec<(Duration, &str)> = Vec::new();
     for form in ["folded", "telex", "typo", "prefix"] {
         let mut times: Vec<Duration> = queries
             .iter()
@@ -91,7 +92,9 @@ fn figures(c: &mut Criterion, name: &str, articles: Vec<Article>, step: usize) {
             .map(|(_, q)| {
                 let t = Instant::now();
                 black_box(index.search(q, 10));
-                t.elapsed()
+                let d = t.elapsed();
+                slowest.push((d, q));
+                d
             })
             .collect();
         times.sort();
@@ -113,6 +116,29 @@ fn figures(c: &mut Criterion, name: &str, articles: Vec<Article>, step: usize) {
         percentile(&all, 0.99).as_secs_f64() * 1e3
     );
 
+    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    let slow: Vec<String> = slowest
+        .iter()
+        .take(5)
+        .map(|(d, q)| format!("{q:?} {:.2} ms", d.as_secs_f64() * 1e3))
+        .collect();
+    println!("[{name}] slowest: {}", slow.join(", "));
+    // Ranking alone (no snippets), for comparison.
+    let mut rank: Vec<Duration> = queries
+        .iter()
+        .map(|(_, q)| {
+            let t = Instant::now();
+            black_box(index.search(q, 0));
+            t.elapsed()
+        })
+        .collect();
+    rank.sort();
+    println!(
+        "[{name}] ranking only (limit 0, no snippets): p50 {:.3} ms, p95 {:.3} ms",
+        percentile(&rank, 0.5).as_secs_f64() * 1e3,
+        percentile(&rank, 0.95).as_secs_f64() * 1e3
+    );
+
     let mut group = c.benchmark_group(name);
     group.sample_size(10);
     let mut i = 0;
@@ -132,13 +158,19 @@ fn figures(c: &mut Criterion, name: &str, articles: Vec<Article>, step: usize) {
 
 fn main() {
     let mut c = Criterion::default().configure_from_args();
-    match common::unc() {
-        Some(a) => figures(&mut c, "unc", a, 3),
-        None => println!("UNC corpus absent: skipped"),
+    // DOCBAO_BENCH=unc or =rss runs one corpus only.
+    let only = std::env::var("DOCBAO_BENCH").unwrap_or_default();
+    if only.is_empty() || only == "unc" {
+        match common::unc() {
+            Some(a) => figures(&mut c, "unc", a, 3),
+            None => println!("UNC corpus absent: skipped"),
+        }
     }
-    match common::rss() {
-        Some(a) => figures(&mut c, "rss", a, 150),
-        None => println!("RSS corpus absent: skipped"),
+    if only.is_empty() || only == "rss" {
+        match common::rss() {
+            Some(a) => figures(&mut c, "rss", a, 150),
+            None => println!("RSS corpus absent: skipped"),
+        }
     }
     c.final_summary();
 }

@@ -15,7 +15,7 @@
 //! gives the candidates, every other clause is looked up for those candidates only
 //! (galloping when its postings are long), so common words cost little.
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::index::{field_texts, pair_key, Index, Posting, BODY, FIELD_COUNT, LEAD, TITLE};
 use crate::text::{self, telex, Analyzed};
@@ -143,18 +143,6 @@ impl Word {
         }
         w
     }
-
-    fn matches_token(&self, folded: &str) -> bool {
-        self.keys.iter().any(|(k, _)| k == folded)
-            || self
-                .prefix
-                .as_deref()
-                .is_some_and(|p| folded.starts_with(p))
-    }
-
-    fn matches_span(&self, key: &str) -> bool {
-        self.keys.iter().any(|(k, _)| k == key)
-    }
 }
 
 /// Words any one of which satisfies the clause (`a OR b`).
@@ -175,6 +163,49 @@ struct Query {
 impl Query {
     fn words(&self) -> impl Iterator<Item = &Word> {
         self.clauses.iter().flat_map(|c| c.words.iter())
+    }
+}
+
+/// Tells which query word, if any, a word or span of text matches: every key of every
+/// word in one hash map, prefixes apart.
+#[derive(Default)]
+struct Matcher<'a> {
+    keys: FxHashMap<&'a str, usize>,
+    prefixes: Vec<(&'a str, usize)>,
+    words: usize,
+    /// Some key is a compound or synonym key, which only the full analyzer sees.
+    spans: bool,
+}
+
+impl<'a> Matcher<'a> {
+    fn new(words: &[&'a Word]) -> Matcher<'a> {
+        let mut m = Matcher {
+            words: words.len(),
+            ..Matcher::default()
+        };
+        for (i, w) in words.iter().enumerate() {
+            for (k, _) in &w.keys {
+                m.keys.entry(k.as_str()).or_insert(i);
+                m.spans |= !k.chars().all(char::is_alphanumeric);
+            }
+            if let Some(p) = &w.prefix {
+                m.prefixes.push((p.as_str(), i));
+            }
+        }
+        m
+    }
+
+    fn token(&self, folded: &str) -> Option<usize> {
+        self.keys.get(folded).copied().or_else(|| {
+            self.prefixes
+                .iter()
+                .find(|(p, _)| folded.starts_with(p))
+                .map(|&(_, i)| i)
+        })
+    }
+
+    fn span(&self, key: &str) -> Option<usize> {
+        self.keys.get(key).copied()
     }
 }
 
@@ -267,37 +298,40 @@ fn parse(query: &str) -> Query {
     out
 }
 
-/// Every ASCII string one edit (deletion, insertion, substitution, transposition) away.
-fn edits1(word: &str) -> Vec<String> {
+/// Calls `f` with every lowercase ASCII string one edit (deletion, insertion,
+/// substitution, transposition) away from `word`, some more than once, building each in
+/// one reused buffer.
+fn for_each_edit(word: &str, mut f: impl FnMut(&str)) {
     let b = word.as_bytes();
-    let mut out: Vec<Vec<u8>> = Vec::with_capacity(54 * (b.len() + 1));
+    let mut v: Vec<u8> = Vec::with_capacity(b.len() + 1);
+    let mut emit = |v: &[u8]| f(std::str::from_utf8(v).expect("ASCII"));
     for i in 0..b.len() {
-        let mut v = b.to_vec();
-        v.remove(i);
-        out.push(v);
+        v.clear();
+        v.extend_from_slice(&b[..i]);
+        v.extend_from_slice(&b[i + 1..]);
+        emit(&v);
         if i + 1 < b.len() && b[i] != b[i + 1] {
-            let mut v = b.to_vec();
+            v.clear();
+            v.extend_from_slice(b);
             v.swap(i, i + 1);
-            out.push(v);
+            emit(&v);
         }
     }
     for i in 0..=b.len() {
         for c in b'a'..=b'z' {
             if i < b.len() && b[i] != c {
-                let mut v = b.to_vec();
+                v.clear();
+                v.extend_from_slice(b);
                 v[i] = c;
-                out.push(v);
+                emit(&v);
             }
-            let mut v = b.to_vec();
-            v.insert(i, c);
-            out.push(v);
+            v.clear();
+            v.extend_from_slice(&b[..i]);
+            v.push(c);
+            v.extend_from_slice(&b[i..]);
+            emit(&v);
         }
     }
-    out.sort_unstable();
-    out.dedup();
-    out.into_iter()
-        .map(|v| String::from_utf8(v).expect("ASCII"))
-        .collect()
 }
 
 /// A postings list with what one matching posting is worth.
@@ -385,15 +419,16 @@ impl Index {
     fn expand(&self, w: &mut Word) {
         let known: FxHashSet<String> = w.keys.iter().map(|(k, _)| k.clone()).collect();
         if let Some(base) = w.typo_base.take() {
-            let mut found: Vec<(usize, String)> = edits1(&base)
-                .into_iter()
-                .filter(|v| !known.contains(v) && v.len().max(base.len()) >= TYPO_MIN_LEN)
-                .filter_map(|v| {
-                    self.folded
-                        .find(&v)
-                        .map(|i| (self.folded.postings_of(i).len(), v))
-                })
-                .collect();
+            let mut found: Vec<(usize, String)> = Vec::new();
+            for_each_edit(&base, |v| {
+                if v.len().max(base.len()) >= TYPO_MIN_LEN && !known.contains(v) {
+                    if let Some(i) = self.folded.find(v) {
+                        if !found.iter().any(|(_, f)| f == v) {
+                            found.push((self.folded.postings_of(i).len(), v.to_string()));
+                        }
+                    }
+                }
+            });
             found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             for (_, v) in found.into_iter().take(MAX_TYPO_TERMS) {
                 w.pair_keys.push(v.clone());
@@ -409,7 +444,8 @@ impl Index {
             let mut found: Vec<(usize, &str)> = self
                 .folded
                 .with_prefix(prefix)
-                .filter(|(t, _)| !known.contains(*t) && !t.starts_with('#'))
+                // Syllables only: compounds and synonym keys are not words being typed.
+                .filter(|(t, _)| !known.contains(*t) && t.chars().all(char::is_alphanumeric))
                 .map(|(t, p)| (p.len(), t))
                 .collect();
             if found.len() > limit {
@@ -700,6 +736,7 @@ impl Index {
         cands.truncate(limit);
 
         let words: Vec<&Word> = query.words().collect();
+        let matcher = Matcher::new(&words);
         let hits = cands
             .into_iter()
             .map(|(doc, score)| {
@@ -708,8 +745,8 @@ impl Index {
                     doc,
                     id: article.id.clone(),
                     score,
-                    title: mark(&article.title, &words),
-                    snippet: self.snippet(doc, &words),
+                    title: mark(&article.title, &matcher),
+                    snippet: self.snippet(doc, &matcher),
                 }
             })
             .collect();
@@ -726,37 +763,33 @@ impl Index {
                 doc: doc as u32,
                 id: article.id.clone(),
                 score: 0.0,
-                title: mark(&article.title, &[]),
-                snippet: self.snippet(doc as u32, &[]),
+                title: mark(&article.title, &Matcher::default()),
+                snippet: self.snippet(doc as u32, &Matcher::default()),
             })
             .collect()
     }
 
     /// The passage of the article that best shows why it matched.
-    fn snippet(&self, doc: u32, words: &[&Word]) -> Marked {
+    fn snippet(&self, doc: u32, m: &Matcher) -> Marked {
         let fields = field_texts(&self.articles[doc as usize]);
         let mut best: Option<(usize, &str)> = None;
-        // Compounds and synonyms need the whole analyzer; plain words a quick fold.
-        let spans = words.iter().any(|w| {
-            w.keys
-                .iter()
-                .any(|(k, _)| !k.chars().all(char::is_alphanumeric))
-        });
         let mut buf = String::new();
+        let mut seen = vec![false; m.words];
         for text in fields[LEAD].iter().chain(&fields[BODY]) {
-            let hits = if spans {
-                word_hits(&text::analyze(text), words)
+            // Compounds and synonyms need the whole analyzer; plain words a quick fold.
+            let hits = if m.spans {
+                word_hits(&text::analyze(text), m)
             } else {
-                quick_hits(text, words, &mut buf)
+                quick_hits(text, m, &mut buf)
             };
-            let distinct = words
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| hits.iter().any(|h| h.2 == *i))
-                .count();
+            seen.iter_mut().for_each(|s| *s = false);
+            for h in &hits {
+                seen[h.2] = true;
+            }
+            let distinct = seen.iter().filter(|s| **s).count();
             let together = hits
                 .windows(2)
-                .filter(|h| h[1].2 == h[0].2 + 1 && h[1].0 == h[0].1 + 1 || h[1].0 == h[0].1)
+                .filter(|h| h[1].2 == h[0].2 + 1 && h[1].0 == h[0].1)
                 .count();
             let score = distinct * 4 + together.min(3);
             if best.is_none_or(|(s, _)| score > s) {
@@ -764,40 +797,23 @@ impl Index {
             }
         }
         let passage = best.map(|(_, t)| t).or(fields[TITLE].first().copied());
-        passage.map(|p| window(p, words)).unwrap_or_default()
-    }
-}
-
-/// Folds one character as [`text::fold`] folds a word: lowercase, marks dropped, `đ`
-/// and `ð` read as `d`.
-fn push_folded(c: char, out: &mut String) {
-    if c.is_ascii() {
-        out.push(c.to_ascii_lowercase());
-        return;
-    }
-    match c {
-        'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
-        _ => unicode_normalization::char::decompose_canonical(c, |d| {
-            if !unicode_normalization::char::is_combining_mark(d) {
-                out.extend(d.to_lowercase());
-            }
-        }),
+        passage.map(|p| window(p, m)).unwrap_or_default()
     }
 }
 
 /// [`word_hits`] for plain words without running the analyzer: each word of the text is
 /// folded on the fly into `buf` and compared with the query's keys.
-fn quick_hits(text: &str, words: &[&Word], buf: &mut String) -> Vec<(usize, usize, usize)> {
+fn quick_hits(text: &str, m: &Matcher, buf: &mut String) -> Vec<(usize, usize, usize)> {
     let mut out = Vec::new();
     let mut n = 0;
     buf.clear();
     let mut in_word = false;
     for c in text.chars().chain(std::iter::once(' ')) {
-        if c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) {
-            push_folded(c, buf);
+        if text::is_word_char(c) {
+            text::push_folded(c, buf);
             in_word = true;
         } else if in_word {
-            if let Some(w) = words.iter().position(|w| w.matches_token(buf)) {
+            if let Some(w) = m.token(buf) {
                 out.push((n, n + 1, w));
             }
             n += 1;
@@ -810,15 +826,15 @@ fn quick_hits(text: &str, words: &[&Word], buf: &mut String) -> Vec<(usize, usiz
 
 /// Matches of query words in analyzed text: `(first token, end token, word number)`,
 /// sorted by position.
-fn word_hits(a: &Analyzed, words: &[&Word]) -> Vec<(usize, usize, usize)> {
+fn word_hits(a: &Analyzed, m: &Matcher) -> Vec<(usize, usize, usize)> {
     let mut out = Vec::new();
     for (i, tok) in a.tokens.iter().enumerate() {
-        if let Some(w) = words.iter().position(|w| w.matches_token(&tok.folded)) {
+        if let Some(w) = m.token(&tok.folded) {
             out.push((i, i + 1, w));
         }
     }
     for s in &a.spans {
-        if let Some(w) = words.iter().position(|w| w.matches_span(&s.key)) {
+        if let Some(w) = m.span(&s.key) {
             out.push((s.first, s.last, w));
         }
     }
@@ -827,10 +843,10 @@ fn word_hits(a: &Analyzed, words: &[&Word]) -> Vec<(usize, usize, usize)> {
 }
 
 /// Marks the words of `text` that match the query.
-fn mark(text: &str, words: &[&Word]) -> Marked {
+fn mark(text: &str, m: &Matcher) -> Marked {
     let a = text::analyze(text);
     let mut marks: Vec<(usize, usize)> = Vec::new();
-    for (first, last, _) in word_hits(&a, words) {
+    for (first, last, _) in word_hits(&a, m) {
         let (s, e) = (a.tokens[first].start, a.tokens[last - 1].end);
         match marks.last_mut() {
             Some(m) if s <= m.1 => m.1 = m.1.max(e),
@@ -845,8 +861,8 @@ fn mark(text: &str, words: &[&Word]) -> Marked {
 
 /// A window of about [`SNIPPET_CHARS`] around the first match, cut at spaces, with `…`
 /// where text was left out.
-fn window(text: &str, words: &[&Word]) -> Marked {
-    let full = mark(text, words);
+fn window(text: &str, m: &Matcher) -> Marked {
+    let full = mark(text, m);
     if text.chars().count() <= SNIPPET_CHARS {
         return full;
     }

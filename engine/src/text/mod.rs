@@ -156,8 +156,70 @@ pub struct Token {
     pub folded: String,
 }
 
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c)
+/// True for the characters words are made of: letters, digits and combining marks.
+/// Latin letters (all Vietnamese ones included) are answered without a table lookup.
+#[inline]
+pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    match c as u32 {
+        0xC0..=0x24F => c != '×' && c != '÷',
+        0x300..=0x36F | 0x1E00..=0x1EFF => true,
+        _ => c.is_alphanumeric() || is_combining_mark(c),
+    }
+}
+
+/// The folded form of one character, pushed onto `out`: lowercase, marks dropped, `đ`
+/// and `ð` read as `d` (a combining mark pushes nothing). Folding a word's characters
+/// one by one gives [`fold`] of the word.
+#[inline]
+pub fn push_folded(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    if (c as u32) < 0x1F00 {
+        let b = latin_fold_table()[c as usize];
+        if b != 0 {
+            out.push(b as char);
+            return;
+        }
+    }
+    match c {
+        'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
+        _ => unicode_normalization::char::decompose_canonical(c, |d| {
+            if !is_combining_mark(d) {
+                out.extend(d.to_lowercase());
+            }
+        }),
+    }
+}
+
+/// For every character below U+1F00 that folds to one ASCII letter, that letter.
+fn latin_fold_table() -> &'static [u8; 0x1F00] {
+    static TABLE: std::sync::OnceLock<Box<[u8; 0x1F00]>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = Box::new([0u8; 0x1F00]);
+        for (i, slot) in t.iter_mut().enumerate() {
+            let Some(c) = char::from_u32(i as u32) else {
+                continue;
+            };
+            let mut s = String::new();
+            match c {
+                'đ' | 'Đ' | 'ð' | 'Ð' => s.push('d'),
+                _ => unicode_normalization::char::decompose_canonical(c, |d| {
+                    if !is_combining_mark(d) {
+                        s.extend(d.to_lowercase());
+                    }
+                }),
+            }
+            if s.len() == 1 && s.as_bytes()[0].is_ascii_alphanumeric() {
+                *slot = s.as_bytes()[0];
+            }
+        }
+        t
+    })
 }
 
 /// Splits text into words (maximal runs of letters, digits and marks) and gives each its
@@ -368,6 +430,26 @@ mod tests {
         assert_eq!(keys, ["#tphcm", "#ubnd"]);
         // A comma breaks a phrase.
         assert!(analyze("Ủy ban, nhân dân").spans.is_empty());
+    }
+
+    #[test]
+    fn folding_by_character_agrees_with_fold() {
+        for w in [
+            "Đường",
+            "NGUYỄN",
+            "thuở",
+            "Ðông",
+            "café",
+            "ЀЖ",
+            "Covid19",
+            "ﬁ",
+        ] {
+            let mut s = String::new();
+            for c in w.chars() {
+                push_folded(c, &mut s);
+            }
+            assert_eq!(s, fold(w), "{w}");
+        }
     }
 
     #[test]
