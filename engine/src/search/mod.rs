@@ -802,26 +802,39 @@ impl Index {
 }
 
 /// [`word_hits`] for plain words without running the analyzer: each word of the text is
-/// folded on the fly into `buf` and compared with the query's keys.
-fn quick_hits(text: &str, m: &Matcher, buf: &mut String) -> Vec<(usize, usize, usize)> {
+/// folded on the fly into `buf` and looked up. Also gives each hit's byte range.
+fn quick_hits_at(
+    text: &str,
+    m: &Matcher,
+    buf: &mut String,
+) -> Vec<((usize, usize, usize), (usize, usize))> {
     let mut out = Vec::new();
     let mut n = 0;
     buf.clear();
-    let mut in_word = false;
-    for c in text.chars().chain(std::iter::once(' ')) {
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
         if text::is_word_char(c) {
             text::push_folded(c, buf);
-            in_word = true;
-        } else if in_word {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
             if let Some(w) = m.token(buf) {
-                out.push((n, n + 1, w));
+                out.push(((n, n + 1, w), (s, i)));
             }
             n += 1;
             buf.clear();
-            in_word = false;
         }
     }
     out
+}
+
+fn quick_hits(text: &str, m: &Matcher, buf: &mut String) -> Vec<(usize, usize, usize)> {
+    quick_hits_at(text, m, buf)
+        .into_iter()
+        .map(|(h, _)| h)
+        .collect()
 }
 
 /// Matches of query words in analyzed text: `(first token, end token, word number)`,
@@ -844,6 +857,16 @@ fn word_hits(a: &Analyzed, m: &Matcher) -> Vec<(usize, usize, usize)> {
 
 /// Marks the words of `text` that match the query.
 fn mark(text: &str, m: &Matcher) -> Marked {
+    if !m.spans {
+        let mut buf = String::new();
+        return Marked {
+            text: text.to_string(),
+            marks: quick_hits_at(text, m, &mut buf)
+                .into_iter()
+                .map(|(_, r)| r)
+                .collect(),
+        };
+    }
     let a = text::analyze(text);
     let mut marks: Vec<(usize, usize)> = Vec::new();
     for (first, last, _) in word_hits(&a, m) {
