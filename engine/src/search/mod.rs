@@ -1058,4 +1058,126 @@ mod tests {
             assert_eq!(idx.search(q, 10).total, 0, "{q:?}");
         }
     }
+
+    fn marked(m: &Marked) -> Vec<&str> {
+        m.segments()
+            .into_iter()
+            .filter(|s| s.1)
+            .map(|s| s.0)
+            .collect()
+    }
+
+    #[test]
+    fn either_tone_placement_finds_both_and_ranks_typed_marks() {
+        let idx = index(&[
+            ("old", "Khánh Hòa", "tin"),
+            ("new", "Khánh Hoà", "tin"),
+            ("other", "Khánh Hóa", "tin"),
+        ]);
+        let r = ids(&idx, "hoà ");
+        assert_eq!(r.len(), 3, "every form of hoa matches");
+        let mut top: Vec<String> = r[..2].to_vec();
+        top.sort();
+        assert_eq!(top, ["new", "old"]);
+    }
+
+    #[test]
+    fn telex_typed_with_the_ime_off_is_read() {
+        let idx = index(&[
+            ("a", "Huyện Thanh Trì", "con đường mới"),
+            ("b", "Hà Nội", "tin khác"),
+        ]);
+        assert_eq!(ids(&idx, "thanh tris ")[0], "a");
+        assert_eq!(ids(&idx, "haf nooij ")[0], "b");
+        let hit = &idx.search("dduwowngf ", 1).hits[0];
+        assert_eq!(hit.id, "a");
+        assert_eq!(marked(&hit.snippet), ["đường"]);
+    }
+
+    #[test]
+    fn one_letter_typos_are_forgiven_but_rank_below_exact() {
+        let idx = index(&[
+            ("a", "Phong trào thi đua", "nội dung"),
+            ("b", "Phong trào", "thi đau"),
+        ]);
+        // `truong` is not in the corpus; `trao` is two edits away, so no match...
+        assert!(ids(&idx, "phong truong ").len() <= 2);
+        // ...but a dropped, swapped or wrong letter is one edit.
+        for q in ["phong tao ", "phong traoo ", "phong taro ", "phogn trao "] {
+            let r = ids(&idx, q);
+            assert!(!r.is_empty(), "{q}");
+        }
+        let hit = &idx.search("phogn trao", 1).hits[0];
+        assert_eq!(marked(&hit.title), ["Phong", "trào"]);
+        // The exact word outranks the corrected one.
+        assert_eq!(ids(&idx, "thi dau ")[0], "b");
+    }
+
+    #[test]
+    fn press_abbreviations_match_their_phrases() {
+        let idx = index(&[
+            ("a", "Tin TP.HCM", "x"),
+            ("b", "Thành phố Hồ Chí Minh mưa", "x"),
+            ("c", "TPHCM nắng", "x"),
+            ("d", "Chủ tịch Hồ Chí Minh", "x"),
+            ("e", "UBND huyện", "Ủy ban nhân dân"),
+        ]);
+        for q in [
+            "tphcm ",
+            "TP HCM ",
+            "thanh pho ho chi minh ",
+            "HCMC ",
+            "TP. Hồ Chí Minh ",
+        ] {
+            let mut r = ids(&idx, q);
+            r.sort();
+            assert_eq!(r, ["a", "b", "c"], "{q}");
+        }
+        let hit = &idx.search("tphcm ", 10).hits;
+        let b = hit.iter().find(|h| h.id == "b").unwrap();
+        assert_eq!(marked(&b.title), ["Thành phố Hồ Chí Minh"]);
+        assert_eq!(ids(&idx, "uy ban nhan dan "), ["e"]);
+    }
+
+    #[test]
+    fn compounds_survive_and_their_parts_still_match() {
+        let idx = index(&[
+            ("a", "Covid-19 ngày 24/8", "giá 1.416 đồng"),
+            ("b", "ngày 24 tháng 8", "x"),
+        ]);
+        assert_eq!(ids(&idx, "24/8 "), ["a"]);
+        assert_eq!(ids(&idx, "1.416 "), ["a"]);
+        assert_eq!(ids(&idx, "covid "), ["a"]);
+        assert_eq!(ids(&idx, "Covid-19 "), ["a"]);
+    }
+
+    #[test]
+    fn quoted_phrases_exclusions_and_or() {
+        let idx = index(&[
+            ("a", "Tin", "phát động phong trào thi đua"),
+            ("b", "Tin", "phong trào phát động thi đua"),
+            ("c", "Tin", "phong trào bóng đá"),
+        ]);
+        assert_eq!(ids(&idx, "\"phat dong phong trao\""), ["a"]);
+        let mut r = ids(&idx, "phong trao -bong ");
+        r.sort();
+        assert_eq!(r, ["a", "b"]);
+        let mut r = ids(&idx, "bong OR dua ");
+        r.sort();
+        assert_eq!(r, ["a", "b", "c"]);
+        // `bong` is one edit from `dong`: a and b match too, but below the exact word.
+        assert_eq!(ids(&idx, "phong trao bong ")[0], "c");
+    }
+
+    #[test]
+    fn char_marks_count_characters_not_bytes() {
+        let m = Marked {
+            text: "Huyện Thanh Trì".into(),
+            marks: vec![(0, 7), (14, 18)],
+        };
+        assert_eq!(m.char_marks(), [(0, 5), (12, 15)]);
+        let idx = index(&[("a", "Đường Trì", "x")]);
+        let hit = &idx.search("tri ", 1).hits[0];
+        assert_eq!(hit.title.char_marks(), [(6, 9)]);
+    }
 }
