@@ -35,6 +35,11 @@ const TYPO_WEIGHT: f32 = 0.4;
 const MAX_TYPO_TERMS: usize = 8;
 /// Only folded words this long or longer are corrected.
 const TYPO_MIN_LEN: usize = 4;
+/// A word found in more than this share of the articles is taken as meant, not corrected.
+const TYPO_MAX_DF_SHARE: f32 = 0.002;
+/// Prefix expansions stop once their postings add up to this share of the articles (at
+/// least one expansion is always tried): a short prefix of a big corpus must stay cheap.
+const PREFIX_POSTINGS_SHARE: f32 = 0.5;
 /// Characters a snippet aims for.
 const SNIPPET_CHARS: usize = 220;
 
@@ -344,7 +349,18 @@ struct Source<'a> {
 /// For each candidate (sorted by doc) found in `postings`, calls `f(index, posting)`.
 /// Walks both lists, galloping through `postings` when it is much longer.
 fn for_each_in(cands: &[(u32, f32)], postings: &[Posting], mut f: impl FnMut(usize, &Posting)) {
-    if postings.len() > cands.len() * 8 {
+    if postings.len() * 8 < cands.len() {
+        // Few postings, many candidates: gallop through the candidates instead.
+        let mut from = 0;
+        for p in postings {
+            from += cands[from..].partition_point(|c| c.0 < p.doc);
+            match cands.get(from) {
+                Some(c) if c.0 == p.doc => f(from, p),
+                Some(_) => {}
+                None => break,
+            }
+        }
+    } else if postings.len() > cands.len() * 8 {
         let mut rest = postings;
         for (j, &(doc, _)) in cands.iter().enumerate() {
             let k = rest.partition_point(|p| p.doc < doc);
@@ -418,7 +434,12 @@ impl Index {
 
     fn expand(&self, w: &mut Word) {
         let known: FxHashSet<String> = w.keys.iter().map(|(k, _)| k.clone()).collect();
-        if let Some(base) = w.typo_base.take() {
+        let common = (self.len() as f32 * TYPO_MAX_DF_SHARE).max(3.0) as usize;
+        let df = w
+            .keys
+            .first()
+            .map_or(0, |(k, _)| self.document_frequency(k));
+        if let Some(base) = w.typo_base.take().filter(|_| df <= common) {
             let mut found: Vec<(usize, String)> = Vec::new();
             for_each_edit(&base, |v| {
                 if v.len().max(base.len()) >= TYPO_MIN_LEN && !known.contains(v) {
@@ -453,7 +474,13 @@ impl Index {
                 found.truncate(limit);
             }
             found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-            for (_, t) in found {
+            let budget = (self.len() as f32 * PREFIX_POSTINGS_SHARE) as usize;
+            let mut spent = 0;
+            for (df, t) in found {
+                if spent > 0 && spent + df > budget {
+                    break;
+                }
+                spent += df;
                 w.keys.push((t.to_string(), PREFIX_DISCOUNT));
             }
         }
@@ -699,13 +726,13 @@ impl Index {
             let mut keys = Vec::new();
             for (i, ka) in a.pair_keys.iter().enumerate() {
                 for (j, kb) in b.pair_keys.iter().enumerate() {
-                    let weight = if i > 0 && a.keys.get(i).is_some_and(|k| k.1 < 1.0)
-                        || j > 0 && b.keys.get(j).is_some_and(|k| k.1 < 1.0)
-                    {
-                        TYPO_WEIGHT
-                    } else {
-                        1.0
-                    };
+                    // Corrections pair with the other word as typed, not with its own.
+                    let typo_a = a.keys.get(i).is_some_and(|k| k.1 < 1.0);
+                    let typo_b = b.keys.get(j).is_some_and(|k| k.1 < 1.0);
+                    if typo_a && typo_b {
+                        continue;
+                    }
+                    let weight = if typo_a || typo_b { TYPO_WEIGHT } else { 1.0 };
                     keys.push((pair_key(ka, kb), weight));
                 }
             }
