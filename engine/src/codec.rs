@@ -218,7 +218,7 @@ fn get_dict(r: &mut Reader, docs: u32) -> Result<TermDict, CodecError> {
                 let p = packed as u16;
                 [p & 3, (p >> 2) & 3, (p >> 4) & 7]
             };
-            d.postings.push(Posting { doc, tf });
+            d.postings.push(Posting::new(doc, tf));
         }
         d.starts.push(d.postings.len() as u32);
     }
@@ -365,7 +365,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Index, CodecError> {
     if articles.len() != docs as usize {
         return Err(corrupt("article count differs from the index"));
     }
-    Ok(Index {
+    let mut index = Index {
         norms: norms(&field_lens, &avg_field_len),
         articles,
         by_id,
@@ -374,7 +374,9 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Index, CodecError> {
         folded,
         exact,
         pairs,
-    })
+    };
+    index.set_impacts();
+    Ok(index)
 }
 
 #[cfg(test)]

@@ -25,10 +25,26 @@ pub const FIELD_WEIGHT: [f32; FIELD_COUNT] = [4.0, 2.0, 1.0];
 pub const B: f32 = 0.75;
 
 /// How often a term occurs in one document, per field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Posting {
     pub doc: u32,
     pub tf: [u16; FIELD_COUNT],
+    /// Derived, never stored: the BM25F saturation `t / (K1 + t)` of these frequencies in
+    /// this document, worked out once after building or loading so queries only add.
+    pub impact: f32,
+}
+
+/// BM25 term-frequency saturation.
+pub const K1: f32 = 1.2;
+
+impl Posting {
+    pub fn new(doc: u32, tf: [u16; FIELD_COUNT]) -> Posting {
+        Posting {
+            doc,
+            tf,
+            impact: 0.0,
+        }
+    }
 }
 
 /// Sorted terms with their postings (postings sorted by doc), in flat buffers.
@@ -129,7 +145,7 @@ impl DocCounts {
     fn flush(&mut self, doc: u32, lists: &mut [Vec<Posting>]) {
         for id in self.touched.drain(..) {
             let tf = std::mem::take(&mut self.tf[id as usize]);
-            lists[id as usize].push(Posting { doc, tf });
+            lists[id as usize].push(Posting::new(doc, tf));
         }
     }
 }
@@ -278,7 +294,27 @@ pub(crate) fn norms(
         .collect()
 }
 
+impl TermDict {
+    fn set_impacts(&mut self, norms: &[[f32; FIELD_COUNT]]) {
+        for p in &mut self.postings {
+            let n = &norms[p.doc as usize];
+            let mut t = 0.0;
+            for f in 0..FIELD_COUNT {
+                t += p.tf[f] as f32 * n[f];
+            }
+            p.impact = t / (K1 + t);
+        }
+    }
+}
+
 impl Index {
+    /// Works out every posting's impact from the field lengths (after build or load).
+    pub(crate) fn set_impacts(&mut self) {
+        for d in [&mut self.folded, &mut self.exact, &mut self.pairs] {
+            d.set_impacts(&self.norms);
+        }
+    }
+
     /// Indexes the articles in the order given; that order is the doc numbering.
     pub fn build(articles: Vec<Article>) -> Index {
         let mut folded = DictBuilder::default();
@@ -350,7 +386,7 @@ impl Index {
         by_id.sort_by(|&a, &b| articles[a as usize].id.cmp(&articles[b as usize].id));
 
         let pairs = pairs.finish(&folded.names);
-        Index {
+        let mut index = Index {
             norms: norms(&field_lens, &avg_field_len),
             articles,
             by_id,
@@ -359,7 +395,9 @@ impl Index {
             folded: folded.finish(),
             exact: exact.finish(),
             pairs,
-        }
+        };
+        index.set_impacts();
+        index
     }
 
     pub fn len(&self) -> usize {
@@ -415,13 +453,9 @@ mod tests {
     fn postings_count_terms_per_field() {
         let index = Index::build(vec![article("a", "Thanh Trì", &["Thanh Trì, Thanh Oai"])]);
         let p = index.folded.get("thanh").unwrap();
-        assert_eq!(
-            p,
-            &[Posting {
-                doc: 0,
-                tf: [1, 0, 2]
-            }]
-        );
+        assert_eq!(p.len(), 1);
+        assert_eq!((p[0].doc, p[0].tf), (0, [1, 0, 2]));
+        assert!(p[0].impact > 0.0 && p[0].impact < 1.0);
         assert_eq!(index.exact.get("trì").unwrap()[0].tf, [1, 0, 1]);
         assert!(
             index.exact.get("thanh").is_none(),

@@ -17,10 +17,9 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::index::{field_texts, pair_key, Index, Posting, BODY, FIELD_COUNT, LEAD, TITLE};
+use crate::index::{field_texts, pair_key, Index, Posting, BODY, LEAD, TITLE};
 use crate::text::{self, telex, Analyzed};
 
-const K1: f32 = 1.2;
 /// Share of a term's score added again when the exact marked form the user typed matches.
 const EXACT_BONUS: f32 = 0.5;
 /// Weight of an adjacent pair of query words found next to each other in the text.
@@ -408,15 +407,11 @@ impl Index {
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
 
-    /// BM25F saturation of one posting, before idf.
+    /// BM25F saturation of one posting, before idf (worked out when the index was built
+    /// or loaded).
     #[inline]
     fn sat(&self, p: &Posting) -> f32 {
-        let n = &self.norms[p.doc as usize];
-        let mut tf = 0.0;
-        for f in 0..FIELD_COUNT {
-            tf += p.tf[f] as f32 * n[f];
-        }
-        tf / (K1 + tf)
+        p.impact
     }
 
     /// Adds typo corrections and prefix expansions, which depend on the dictionary.
