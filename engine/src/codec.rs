@@ -1,6 +1,6 @@
 //! The serialized index.
 //!
-//! Layout (version 2): `MAGIC`, a little-endian `u32` format version, a section count
+//! Layout (version 3): `MAGIC`, a little-endian `u32` format version, a section count
 //! (`u32`), then a table of sections, each a 4-byte tag and a `u64` offset and length
 //! (from the start of the bytes), then the sections:
 //!
@@ -11,7 +11,9 @@
 //!   its per-field term frequencies packed into one byte when small (title ≤ 3, lead ≤ 3,
 //!   body ≤ 7) or escaped to three varints.
 //! - `BYID`: doc numbers in article-id order (varints).
-//! - `ARTS`: the stored articles (postcard), apart from everything search needs.
+//! - `ARTS`: the stored articles, apart from everything search needs, in chunks of
+//!   [`ARTICLES_PER_CHUNK`] articles: the chunk count, then per chunk its article count,
+//!   its compressed length and the postcard-encoded articles compressed with DEFLATE.
 //!
 //! **Sharding later.** Search touches only META and the dictionaries; the stored text is
 //! read only for the ten hits on screen. So the bundle can later be split: META plus a
@@ -29,7 +31,7 @@ use crate::index::{norms, Index, Posting, TermDict, FIELD_COUNT};
 /// Every docbao index starts with these bytes.
 pub const MAGIC: [u8; 8] = *b"DOCBAOIX";
 /// Bumped whenever the layout of the serialized index changes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodecError {
@@ -62,6 +64,10 @@ impl fmt::Display for CodecError {
 impl std::error::Error for CodecError {}
 
 const HEADER_LEN: usize = MAGIC.len() + 4;
+/// Stored articles are compressed in chunks of this many, in doc order.
+pub const ARTICLES_PER_CHUNK: usize = 64;
+/// No chunk of stored articles inflates beyond this (a guard against corrupt bytes).
+const MAX_CHUNK_BYTES: usize = 256 * 1024 * 1024;
 const SECTIONS: [&[u8; 4]; 6] = [b"META", b"FOLD", b"EXCT", b"PAIR", b"BYID", b"ARTS"];
 
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {
@@ -249,8 +255,18 @@ pub fn to_bytes(index: &Index) -> Vec<u8> {
         put_varint(&mut by_id, doc as u64);
     }
     sections.push(by_id);
-    // Serializing plain vectors, strings and options into a Vec cannot fail.
-    sections.push(postcard::to_allocvec(&index.articles).expect("articles serialize"));
+    let mut arts = Vec::new();
+    let chunks: Vec<&[Article]> = index.articles.chunks(ARTICLES_PER_CHUNK).collect();
+    put_varint(&mut arts, chunks.len() as u64);
+    for chunk in chunks {
+        // Serializing plain vectors, strings and options into a Vec cannot fail.
+        let raw = postcard::to_allocvec(chunk).expect("articles serialize");
+        let packed = miniz_oxide::deflate::compress_to_vec(&raw, 6);
+        put_varint(&mut arts, chunk.len() as u64);
+        put_varint(&mut arts, packed.len() as u64);
+        arts.extend_from_slice(&packed);
+    }
+    sections.push(arts);
 
     let table_len = 4 + SECTIONS.len() * 20;
     let mut out =
@@ -359,9 +375,22 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Index, CodecError> {
         }
         by_id.push(doc);
     }
-    let arts = find(b"ARTS")?;
-    let articles: Vec<Article> =
-        postcard::from_bytes(arts.bytes).map_err(|e| CodecError::Corrupt(e.to_string()))?;
+    let mut arts = find(b"ARTS")?;
+    let chunks = arts.u32()?;
+    let mut articles: Vec<Article> = Vec::with_capacity(docs as usize);
+    for _ in 0..chunks {
+        let count = arts.u32()? as usize;
+        let len = arts.varint()? as usize;
+        let packed = arts.take(len)?;
+        let raw = miniz_oxide::inflate::decompress_to_vec_with_limit(packed, MAX_CHUNK_BYTES)
+            .map_err(|e| corrupt(&format!("stored articles do not inflate: {e:?}")))?;
+        let chunk: Vec<Article> =
+            postcard::from_bytes(&raw).map_err(|e| CodecError::Corrupt(e.to_string()))?;
+        if chunk.len() != count {
+            return Err(corrupt("article chunk holds another count than it says"));
+        }
+        articles.extend(chunk);
+    }
     if articles.len() != docs as usize {
         return Err(corrupt("article count differs from the index"));
     }
@@ -410,6 +439,22 @@ mod tests {
     #[test]
     fn same_input_gives_the_same_bytes() {
         assert_eq!(to_bytes(&sample()), to_bytes(&sample()));
+    }
+
+    #[test]
+    fn many_articles_round_trip_through_chunks() {
+        let articles: Vec<Article> = (0..ARTICLES_PER_CHUNK * 2 + 5)
+            .map(|i| Article {
+                id: format!("{i:04}"),
+                title: format!("Tin số {i} về Hà Nội"),
+                body: vec!["Đoạn một.".into(), format!("Đoạn {i}.")],
+                ..Article::default()
+            })
+            .collect();
+        let index = Index::build(articles);
+        let back = from_bytes(&to_bytes(&index)).unwrap();
+        assert_eq!(back, index);
+        assert_eq!(back.article("0130").unwrap().title, "Tin số 130 về Hà Nội");
     }
 
     #[test]
