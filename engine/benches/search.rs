@@ -52,7 +52,9 @@ fn figures(c: &mut Criterion, name: &str, articles: Vec<Article>, step: usize) {
     let (f, e, p) = index.dictionary_sizes();
     println!("[{name}] dictionaries: {f} folded terms, {e} exact, {p} pairs");
 
+    let t = Instant::now();
     let bytes = to_bytes(&index);
+    println!("[{name}] serialized in {:.3} s", t.elapsed().as_secs_f64());
     let sizes = codec::section_sizes(&bytes).unwrap();
     let stored: usize = sizes.iter().filter(|(t, _)| t == "ARTS").map(|s| s.1).sum();
     let search_part = bytes.len() - stored;
@@ -85,6 +87,7 @@ fn figures(c: &mut Criterion, name: &str, articles: Vec<Article>, step: usize) {
     }
     let mut all = Vec::new();
     let mut slowest: Vec<(Duration, &str)> = Vec::new();
+    let mut best_all: Vec<Duration> = Vec::new();
     for form in ["folded", "telex", "typo", "prefix"] {
         let mut times: Vec<Duration> = queries
             .iter()
@@ -97,6 +100,24 @@ fn figures(c: &mut Criterion, name: &str, articles: Vec<Article>, step: usize) {
                 d
             })
             .collect();
+        // The same queries again, each the best of three runs: on a busy machine this
+        // takes out time the scheduler gave to other processes.
+        let mut best: Vec<Duration> = queries
+            .iter()
+            .filter(|(f, _)| *f == form)
+            .map(|(_, q)| {
+                (0..3)
+                    .map(|_| {
+                        let t = Instant::now();
+                        black_box(index.search(q, 10));
+                        t.elapsed()
+                    })
+                    .min()
+                    .unwrap()
+            })
+            .collect();
+        best.sort();
+        best_all.extend(best.iter().copied());
         times.sort();
         println!(
             "[{name}] {form:>6}: {} queries, p50 {:.3} ms, p95 {:.3} ms, max {:.3} ms",
@@ -109,13 +130,20 @@ fn figures(c: &mut Criterion, name: &str, articles: Vec<Article>, step: usize) {
     }
     all.sort();
     println!(
-        "[{name}] QUERY MIX: {} queries, p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms",
+        "[{name}] QUERY MIX, one run per query: {} queries, p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms",
         all.len(),
         percentile(&all, 0.5).as_secs_f64() * 1e3,
         percentile(&all, 0.95).as_secs_f64() * 1e3,
         percentile(&all, 0.99).as_secs_f64() * 1e3
     );
 
+    best_all.sort();
+    println!(
+        "[{name}] QUERY MIX, best of 3 runs per query: p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms",
+        percentile(&best_all, 0.5).as_secs_f64() * 1e3,
+        percentile(&best_all, 0.95).as_secs_f64() * 1e3,
+        percentile(&best_all, 0.99).as_secs_f64() * 1e3
+    );
     slowest.sort_by(|a, b| b.0.cmp(&a.0));
     let slow: Vec<String> = slowest
         .iter()

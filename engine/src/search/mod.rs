@@ -800,7 +800,7 @@ impl Index {
         for text in fields[LEAD].iter().chain(&fields[BODY]) {
             // Compounds and synonyms need the whole analyzer; plain words a quick fold.
             let hits = if m.spans {
-                word_hits(&text::analyze(text), m)
+                word_hits(&light(text), m)
             } else {
                 quick_hits(text, m, &mut buf)
             };
@@ -861,10 +861,10 @@ fn quick_hits(text: &str, m: &Matcher, buf: &mut String) -> Vec<(usize, usize, u
 
 /// Matches of query words in analyzed text: `(first token, end token, word number)`,
 /// sorted by position.
-fn word_hits(a: &Analyzed, m: &Matcher) -> Vec<(usize, usize, usize)> {
+fn word_hits(a: &Light, m: &Matcher) -> Vec<(usize, usize, usize)> {
     let mut out = Vec::new();
-    for (i, tok) in a.tokens.iter().enumerate() {
-        if let Some(w) = m.token(&tok.folded) {
+    for (i, f) in a.folded.iter().enumerate() {
+        if let Some(w) = m.token(f) {
             out.push((i, i + 1, w));
         }
     }
@@ -875,6 +875,35 @@ fn word_hits(a: &Analyzed, m: &Matcher) -> Vec<(usize, usize, usize)> {
     }
     out.sort_unstable();
     out
+}
+
+/// The analyzer's words and spans without the exact keys, which highlighting never needs:
+/// each word is folded character by character.
+struct Light {
+    ranges: Vec<(usize, usize)>,
+    folded: Vec<String>,
+    spans: Vec<text::Span>,
+}
+
+fn light(t: &str) -> Light {
+    let ranges = text::word_ranges(t);
+    let folded: Vec<String> = ranges
+        .iter()
+        .map(|&(s, e)| {
+            let mut f = String::with_capacity(e - s);
+            for c in t[s..e].chars() {
+                text::push_folded(c, &mut f);
+            }
+            f
+        })
+        .collect();
+    let names: Vec<&str> = folded.iter().map(String::as_str).collect();
+    let (spans, _) = text::spans(t, &ranges, &names);
+    Light {
+        ranges,
+        folded,
+        spans,
+    }
 }
 
 /// Marks the words of `text` that match the query.
@@ -889,10 +918,10 @@ fn mark(text: &str, m: &Matcher) -> Marked {
                 .collect(),
         };
     }
-    let a = text::analyze(text);
+    let a = light(text);
     let mut marks: Vec<(usize, usize)> = Vec::new();
     for (first, last, _) in word_hits(&a, m) {
-        let (s, e) = (a.tokens[first].start, a.tokens[last - 1].end);
+        let (s, e) = (a.ranges[first].0, a.ranges[last - 1].1);
         match marks.last_mut() {
             Some(m) if s <= m.1 => m.1 = m.1.max(e),
             _ => marks.push((s, e)),
