@@ -32,9 +32,12 @@ const MAX_PREFIX_TERMS: usize = 32;
 const TYPO_WEIGHT: f32 = 0.4;
 /// Dictionary words one edit away that are tried, the most frequent first.
 const MAX_TYPO_TERMS: usize = 8;
+/// Corrections tried for a word that is common as typed.
+const MAX_TYPO_TERMS_COMMON: usize = 3;
 /// Only folded words this long or longer are corrected.
 const TYPO_MIN_LEN: usize = 4;
-/// A word found in more than this share of the articles is taken as meant, not corrected.
+/// A word found in more than this share of the articles is likely meant as typed: it is
+/// still corrected (typos often spell another real word), but with fewer candidates.
 const TYPO_MAX_DF_SHARE: f32 = 0.002;
 /// Prefix expansions stop once their postings add up to this share of the articles (at
 /// least one expansion is always tried): a short prefix of a big corpus must stay cheap.
@@ -434,7 +437,12 @@ impl Index {
             .keys
             .first()
             .map_or(0, |(k, _)| self.document_frequency(k));
-        if let Some(base) = w.typo_base.take().filter(|_| df <= common) {
+        let max_typos = if df <= common {
+            MAX_TYPO_TERMS
+        } else {
+            MAX_TYPO_TERMS_COMMON
+        };
+        if let Some(base) = w.typo_base.take() {
             let mut found: Vec<(usize, String)> = Vec::new();
             for_each_edit(&base, |v| {
                 if v.len().max(base.len()) >= TYPO_MIN_LEN && !known.contains(v) {
@@ -446,7 +454,7 @@ impl Index {
                 }
             });
             found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            for (_, v) in found.into_iter().take(MAX_TYPO_TERMS) {
+            for (_, v) in found.into_iter().take(max_typos) {
                 w.pair_keys.push(v.clone());
                 w.keys.push((v, TYPO_WEIGHT));
             }
