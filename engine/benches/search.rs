@@ -144,7 +144,7 @@ fn figures(c: &mut Criterion, name: &str, articles: Vec<Article>, step: usize) {
         percentile(&best_all, 0.95).as_secs_f64() * 1e3,
         percentile(&best_all, 0.99).as_secs_f64() * 1e3
     );
-    slowest.sort_by(|a, b| b.0.cmp(&a.0));
+    slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
     let slow: Vec<String> = slowest
         .iter()
         .take(5)

@@ -295,7 +295,10 @@ pub fn section_sizes(bytes: &[u8]) -> Result<Vec<(String, usize)>, CodecError> {
         .collect())
 }
 
-fn sections(bytes: &[u8]) -> Result<Vec<([u8; 4], &[u8])>, CodecError> {
+/// A section of the serialized index: its tag and its bytes.
+type Section<'a> = ([u8; 4], &'a [u8]);
+
+fn sections(bytes: &[u8]) -> Result<Vec<Section<'_>>, CodecError> {
     if bytes.len() < HEADER_LEN {
         return Err(CodecError::Truncated { len: bytes.len() });
     }

@@ -298,10 +298,7 @@ impl TermDict {
     fn set_impacts(&mut self, norms: &[[f32; FIELD_COUNT]]) {
         for p in &mut self.postings {
             let n = &norms[p.doc as usize];
-            let mut t = 0.0;
-            for f in 0..FIELD_COUNT {
-                t += p.tf[f] as f32 * n[f];
-            }
+            let t: f32 = p.tf.iter().zip(n).map(|(&tf, &w)| tf as f32 * w).sum();
             p.impact = t / (K1 + t);
         }
     }

@@ -831,13 +831,12 @@ impl Index {
     }
 }
 
+/// A match of a query word in a text: `(first word, end word, query word number)`.
+type Hit3 = (usize, usize, usize);
+
 /// [`word_hits`] for plain words without running the analyzer: each word of the text is
 /// folded on the fly into `buf` and looked up. Also gives each hit's byte range.
-fn quick_hits_at(
-    text: &str,
-    m: &Matcher,
-    buf: &mut String,
-) -> Vec<((usize, usize, usize), (usize, usize))> {
+fn quick_hits_at(text: &str, m: &Matcher, buf: &mut String) -> Vec<(Hit3, (usize, usize))> {
     let mut out = Vec::new();
     let mut n = 0;
     buf.clear();

@@ -71,12 +71,14 @@ pub fn canonical_text(text: &str) -> String {
     out
 }
 
+/// Surface word → `(exact, folded)`.
+type KeyCache = FxHashMap<Box<str>, (Box<str>, Box<str>)>;
+
 thread_local! {
     /// Keys of the non-ASCII words seen lately: a corpus has a few tens of thousands of
     /// distinct surface forms, and working out canonical tone and folding is the costly
     /// part of analysis. Cleared when it grows past [`KEY_CACHE_LIMIT`].
-    static KEY_CACHE: RefCell<FxHashMap<Box<str>, (Box<str>, Box<str>)>> =
-        RefCell::new(FxHashMap::default());
+    static KEY_CACHE: RefCell<KeyCache> = RefCell::new(FxHashMap::default());
 }
 
 const KEY_CACHE_LIMIT: usize = 1 << 18;

@@ -125,9 +125,9 @@ pub fn split(word: &str) -> Option<Split> {
 fn parse(lower: &[char]) -> Option<(usize, usize)> {
     let mut v0 = lower.iter().position(|&c| is_vowel(c))?;
     let onset_is = |s: &str| lower[..v0].iter().copied().eq(s.chars());
-    if onset_is("q") && lower[v0] == 'u' && lower.len() > v0 + 1 && is_vowel(lower[v0 + 1]) {
-        v0 += 1;
-    } else if onset_is("g") && lower[v0] == 'i' && lower.len() > v0 + 1 && is_vowel(lower[v0 + 1]) {
+    // `qu` and `gi` before another vowel are onsets: `quý` is `qu·y`, `giữ` is `gi·ư`.
+    let glide = (onset_is("q") && lower[v0] == 'u') || (onset_is("g") && lower[v0] == 'i');
+    if glide && lower.len() > v0 + 1 && is_vowel(lower[v0 + 1]) {
         v0 += 1;
     }
     let v1 = v0 + lower[v0..].iter().take_while(|&&c| is_vowel(c)).count();
