@@ -658,10 +658,10 @@ impl Index {
                     .iter()
                     .flatten()
                     .any(|t| {
-                        let a = text::analyze(t);
-                        (0..a.tokens.len().saturating_sub(words.len() - 1)).any(|i| {
+                        let a = light(t);
+                        (0..a.folded.len().saturating_sub(words.len() - 1)).any(|i| {
                             words.iter().enumerate().all(|(k, w)| {
-                                w.pair_keys.contains(&a.tokens[i + k].folded)
+                                w.pair_keys.contains(&a.folded[i + k])
                                     && (k == 0 || a.pair[i + k - 1])
                             })
                         })
@@ -890,6 +890,8 @@ struct Light {
     ranges: Vec<(usize, usize)>,
     folded: Vec<String>,
     spans: Vec<text::Span>,
+    /// `pair[i]`: words `i` and `i + 1` have only spaces between them.
+    pair: Vec<bool>,
 }
 
 fn light(t: &str) -> Light {
@@ -905,11 +907,12 @@ fn light(t: &str) -> Light {
         })
         .collect();
     let names: Vec<&str> = folded.iter().map(String::as_str).collect();
-    let (spans, _) = text::spans(t, &ranges, &names);
+    let (spans, pair) = text::spans(t, &ranges, &names);
     Light {
         ranges,
         folded,
         spans,
+        pair,
     }
 }
 
@@ -1217,6 +1220,10 @@ mod tests {
             ("c", "Tin", "phong trào bóng đá"),
         ]);
         assert_eq!(ids(&idx, "\"phat dong phong trao\""), ["a"]);
+        // Every pair of the phrase, but never all in a row: not the phrase.
+        let scattered = index(&[("s", "Tin", "phát động xong thì động phong rồi phong trào")]);
+        assert!(ids(&scattered, "\"phat dong phong trao\"").is_empty());
+        assert_eq!(ids(&scattered, "\"dong phong\""), ["s"]);
         let mut r = ids(&idx, "phong trao -bong ");
         r.sort();
         assert_eq!(r, ["a", "b"]);
