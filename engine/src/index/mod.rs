@@ -1,16 +1,16 @@
 //! The inverted index: what is stored, and how it is built.
 //!
-//! Three term dictionaries share one posting shape: folded syllables (`tri`), exact
-//! syllables that carry marks (`trì`), and folded adjacent-syllable pairs (`thanh tri`).
-//! Everything is kept in sorted vectors so the serialized bytes are a pure function of
-//! the articles given (no hash-map order leaks into the output).
+//! Three term dictionaries share one posting shape: folded terms (syllables `tri`,
+//! compounds `covid-19`, synonym keys `#tphcm`), exact syllables that carry marks (`trì`,
+//! tone on its canonical vowel), and folded adjacent-syllable pairs (`thanh tri`).
+//! Everything is kept in sorted, flat vectors so the serialized bytes are a pure function
+//! of the articles given (no hash-map order leaks into the output) and loading allocates
+//! a handful of buffers, not one per term.
 
-use std::collections::{BTreeMap, HashMap};
-
-use serde::{Deserialize, Serialize};
+use rustc_hash::FxHashMap;
 
 use crate::article::Article;
-use crate::text::{self, Token};
+use crate::text;
 
 /// Indexed fields, in posting order.
 pub const FIELD_COUNT: usize = 3;
@@ -18,31 +18,85 @@ pub const TITLE: usize = 0;
 pub const LEAD: usize = 1;
 pub const BODY: usize = 2;
 
+/// Field weights for BM25F: a word in the title counts more than one in the lead, which
+/// counts more than one in the body.
+pub const FIELD_WEIGHT: [f32; FIELD_COUNT] = [4.0, 2.0, 1.0];
+/// BM25 length normalization.
+pub const B: f32 = 0.75;
+
 /// How often a term occurs in one document, per field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Posting {
     pub doc: u32,
     pub tf: [u16; FIELD_COUNT],
+    /// Derived, never stored: the BM25F saturation `t / (K1 + t)` of these frequencies in
+    /// this document, worked out once after building or loading so queries only add.
+    pub impact: f32,
 }
 
-/// Sorted terms with their postings (postings sorted by doc).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// BM25 term-frequency saturation.
+pub const K1: f32 = 1.2;
+
+impl Posting {
+    pub fn new(doc: u32, tf: [u16; FIELD_COUNT]) -> Posting {
+        Posting {
+            doc,
+            tf,
+            impact: 0.0,
+        }
+    }
+}
+
+/// Sorted terms with their postings (postings sorted by doc), in flat buffers.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TermDict {
-    terms: Vec<String>,
-    postings: Vec<Vec<Posting>>,
+    /// Every term, concatenated in sorted order.
+    pub(crate) bytes: String,
+    /// `ends[i]`: end of term `i` in `bytes`.
+    pub(crate) ends: Vec<u32>,
+    /// `starts[i]..starts[i + 1]`: postings of term `i`.
+    pub(crate) starts: Vec<u32>,
+    pub(crate) postings: Vec<Posting>,
 }
 
 impl TermDict {
-    fn from_map(map: BTreeMap<String, Vec<Posting>>) -> Self {
-        let (terms, postings) = map.into_iter().unzip();
-        TermDict { terms, postings }
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn term(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.bytes[start..self.ends[i] as usize]
+    }
+
+    pub fn postings_of(&self, i: usize) -> &[Posting] {
+        &self.postings[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
+    fn lower_bound(&self, key: &str) -> usize {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.term(mid) < key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    pub fn find(&self, term: &str) -> Option<usize> {
+        let i = self.lower_bound(term);
+        (i < self.len() && self.term(i) == term).then_some(i)
     }
 
     pub fn get(&self, term: &str) -> Option<&[Posting]> {
-        self.terms
-            .binary_search_by(|t| t.as_str().cmp(term))
-            .ok()
-            .map(|i| self.postings[i].as_slice())
+        self.find(term).map(|i| self.postings_of(i))
     }
 
     /// Terms starting with `prefix`, in sorted order, with their postings.
@@ -50,34 +104,159 @@ impl TermDict {
         &'a self,
         prefix: &'a str,
     ) -> impl Iterator<Item = (&'a str, &'a [Posting])> + 'a {
-        let start = self.terms.partition_point(|t| t.as_str() < prefix);
-        self.terms[start..]
-            .iter()
-            .zip(&self.postings[start..])
+        (self.lower_bound(prefix)..self.len())
+            .map(move |i| (self.term(i), self.postings_of(i)))
             .take_while(move |(t, _)| t.starts_with(prefix))
-            .map(|(t, p)| (t.as_str(), p.as_slice()))
     }
 
-    pub fn len(&self) -> usize {
-        self.terms.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.terms.is_empty()
+    pub(crate) fn from_parts(terms: Vec<(String, Vec<Posting>)>) -> TermDict {
+        let mut d = TermDict::default();
+        d.starts.push(0);
+        for (term, postings) in terms {
+            d.bytes.push_str(&term);
+            d.ends.push(d.bytes.len() as u32);
+            d.postings.extend_from_slice(&postings);
+            d.starts.push(d.postings.len() as u32);
+        }
+        d
     }
 }
 
+/// Per-document term frequencies, dense by term id, with the ids touched.
+#[derive(Default)]
+struct DocCounts {
+    tf: Vec<[u16; FIELD_COUNT]>,
+    touched: Vec<u32>,
+}
+
+impl DocCounts {
+    fn bump(&mut self, id: u32, field: usize) {
+        let i = id as usize;
+        if i >= self.tf.len() {
+            self.tf.resize(i + 1, [0; FIELD_COUNT]);
+        }
+        let tf = &mut self.tf[i];
+        if *tf == [0; FIELD_COUNT] {
+            self.touched.push(id);
+        }
+        tf[field] = tf[field].saturating_add(1);
+    }
+
+    fn flush(&mut self, doc: u32, lists: &mut [Vec<Posting>]) {
+        for id in self.touched.drain(..) {
+            let tf = std::mem::take(&mut self.tf[id as usize]);
+            lists[id as usize].push(Posting::new(doc, tf));
+        }
+    }
+}
+
+/// Collects one dictionary of string terms while documents are read in order.
+#[derive(Default)]
+struct DictBuilder {
+    ids: FxHashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+    lists: Vec<Vec<Posting>>,
+    doc: DocCounts,
+}
+
+impl DictBuilder {
+    fn id(&mut self, key: &str) -> u32 {
+        if let Some(&id) = self.ids.get(key) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.ids.insert(key.into(), id);
+        self.names.push(key.into());
+        self.lists.push(Vec::new());
+        id
+    }
+
+    fn add(&mut self, key: &str, field: usize) {
+        let id = self.id(key);
+        self.doc.bump(id, field);
+    }
+
+    fn end_doc(&mut self, doc: u32) {
+        self.doc.flush(doc, &mut self.lists);
+    }
+
+    fn finish(self) -> TermDict {
+        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| self.names[a as usize].cmp(&self.names[b as usize]));
+        let mut lists = self.lists;
+        TermDict::from_parts(
+            order
+                .into_iter()
+                .map(|id| {
+                    let postings = std::mem::take(&mut lists[id as usize]);
+                    (self.names[id as usize].to_string(), postings)
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Collects the pairs dictionary, keyed by the two words' folded ids.
+#[derive(Default)]
+struct PairBuilder {
+    ids: FxHashMap<u64, u32>,
+    keys: Vec<u64>,
+    lists: Vec<Vec<Posting>>,
+    doc: DocCounts,
+}
+
+impl PairBuilder {
+    fn add(&mut self, a: u32, b: u32, field: usize) {
+        let key = (a as u64) << 32 | b as u64;
+        let next = self.keys.len() as u32;
+        let id = *self.ids.entry(key).or_insert(next);
+        if id == next {
+            self.keys.push(key);
+            self.lists.push(Vec::new());
+        }
+        self.doc.bump(id, field);
+    }
+
+    fn end_doc(&mut self, doc: u32) {
+        self.doc.flush(doc, &mut self.lists);
+    }
+
+    fn finish(self, names: &[Box<str>]) -> TermDict {
+        let mut terms: Vec<(String, Vec<Posting>)> = self
+            .keys
+            .iter()
+            .zip(self.lists)
+            .map(|(&k, postings)| {
+                let (a, b) = ((k >> 32) as usize, (k & 0xffff_ffff) as usize);
+                (pair_key(&names[a], &names[b]), postings)
+            })
+            .collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        TermDict::from_parts(terms)
+    }
+}
+
+/// What the builder knows of a surface word: its folded id, and its exact id when the
+/// word carries marks.
+#[derive(Clone, Copy)]
+struct WordIds {
+    folded: u32,
+    exact: Option<u32>,
+}
+
 /// The searchable corpus: stored articles plus their inverted index.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Index {
     pub(crate) articles: Vec<Article>,
     /// Doc numbers ordered by article id, for lookups by id.
-    by_id: Vec<u32>,
+    pub(crate) by_id: Vec<u32>,
     pub(crate) field_lens: Vec<[u32; FIELD_COUNT]>,
     pub(crate) avg_field_len: [f32; FIELD_COUNT],
     pub(crate) folded: TermDict,
     pub(crate) exact: TermDict,
     pub(crate) pairs: TermDict,
+    /// Derived, never stored: `FIELD_WEIGHT[f] / (1 - B + B * len / avg)` per doc and field.
+    pub(crate) norms: Vec<[f32; FIELD_COUNT]>,
 }
 
 /// The texts of an article, by field. Captions are read as body text.
@@ -91,65 +270,104 @@ pub(crate) fn field_texts(article: &Article) -> [Vec<&str>; FIELD_COUNT] {
     ]
 }
 
-/// Adjacent tokens form a pair only when nothing but spaces separates them: a comma or a
-/// full stop ends a phrase.
-pub(crate) fn adjacent_pairs<'t>(
-    text: &'t str,
-    tokens: &'t [Token],
-) -> impl Iterator<Item = (&'t Token, &'t Token)> + 't {
-    tokens
-        .windows(2)
-        .filter(move |w| text[w[0].end..w[1].start].trim().is_empty())
-        .map(|w| (&w[0], &w[1]))
-}
-
 pub(crate) fn pair_key(a: &str, b: &str) -> String {
-    format!("{a} {b}")
+    let mut k = String::with_capacity(a.len() + b.len() + 1);
+    k.push_str(a);
+    k.push(' ');
+    k.push_str(b);
+    k
 }
 
-type Counts = HashMap<String, [u16; FIELD_COUNT]>;
-
-fn bump(counts: &mut Counts, key: String, field: usize) {
-    let tf = counts.entry(key).or_insert([0; FIELD_COUNT]);
-    tf[field] = tf[field].saturating_add(1);
+pub(crate) fn norms(
+    field_lens: &[[u32; FIELD_COUNT]],
+    avg: &[f32; FIELD_COUNT],
+) -> Vec<[f32; FIELD_COUNT]> {
+    field_lens
+        .iter()
+        .map(|lens| {
+            let mut n = [0f32; FIELD_COUNT];
+            for f in 0..FIELD_COUNT {
+                n[f] = FIELD_WEIGHT[f] / (1.0 - B + B * lens[f] as f32 / avg[f].max(1.0));
+            }
+            n
+        })
+        .collect()
 }
 
-fn flush(counts: Counts, doc: u32, into: &mut BTreeMap<String, Vec<Posting>>) {
-    for (term, tf) in counts {
-        into.entry(term).or_default().push(Posting { doc, tf });
+impl TermDict {
+    fn set_impacts(&mut self, norms: &[[f32; FIELD_COUNT]]) {
+        for p in &mut self.postings {
+            let n = &norms[p.doc as usize];
+            let t: f32 = p.tf.iter().zip(n).map(|(&tf, &w)| tf as f32 * w).sum();
+            p.impact = t / (K1 + t);
+        }
     }
 }
 
 impl Index {
+    /// Works out every posting's impact from the field lengths (after build or load).
+    pub(crate) fn set_impacts(&mut self) {
+        for d in [&mut self.folded, &mut self.exact, &mut self.pairs] {
+            d.set_impacts(&self.norms);
+        }
+    }
+
     /// Indexes the articles in the order given; that order is the doc numbering.
     pub fn build(articles: Vec<Article>) -> Index {
-        let mut folded = BTreeMap::new();
-        let mut exact = BTreeMap::new();
-        let mut pairs = BTreeMap::new();
+        let mut folded = DictBuilder::default();
+        let mut exact = DictBuilder::default();
+        let mut pairs = PairBuilder::default();
         let mut field_lens = Vec::with_capacity(articles.len());
+        // Surface word → ids: each distinct spelling is analyzed once.
+        let mut words: FxHashMap<Box<str>, WordIds> = FxHashMap::default();
+        let mut ids: Vec<WordIds> = Vec::new();
 
         for (doc, article) in articles.iter().enumerate() {
-            let doc = doc as u32;
-            let (mut f, mut e, mut p) = (Counts::new(), Counts::new(), Counts::new());
             let mut lens = [0u32; FIELD_COUNT];
             for (field, texts) in field_texts(article).iter().enumerate() {
-                for text in texts {
-                    let toks = text::tokens(text);
-                    lens[field] += toks.len() as u32;
-                    for (a, b) in adjacent_pairs(text, &toks) {
-                        bump(&mut p, pair_key(&a.folded, &b.folded), field);
-                    }
-                    for tok in toks {
-                        if tok.exact != tok.folded {
-                            bump(&mut e, tok.exact, field);
+                for t in texts {
+                    let ranges = text::word_ranges(t);
+                    lens[field] += ranges.len() as u32;
+                    ids.clear();
+                    for &(s, e) in &ranges {
+                        let w = &t[s..e];
+                        let wi = match words.get(w) {
+                            Some(&wi) => wi,
+                            None => {
+                                let (ex, fo) = text::keys(w);
+                                let wi = WordIds {
+                                    folded: folded.id(&fo),
+                                    exact: (ex != fo).then(|| exact.id(&ex)),
+                                };
+                                words.insert(w.into(), wi);
+                                wi
+                            }
+                        };
+                        folded.doc.bump(wi.folded, field);
+                        if let Some(e) = wi.exact {
+                            exact.doc.bump(e, field);
                         }
-                        bump(&mut f, tok.folded, field);
+                        ids.push(wi);
+                    }
+                    let names: Vec<&str> = ids
+                        .iter()
+                        .map(|w| &*folded.names[w.folded as usize])
+                        .collect();
+                    let (spans, pair) = text::spans(t, &ranges, &names);
+                    for (k, joined) in pair.iter().enumerate() {
+                        if *joined {
+                            pairs.add(ids[k].folded, ids[k + 1].folded, field);
+                        }
+                    }
+                    for span in &spans {
+                        folded.add(&span.key, field);
                     }
                 }
             }
-            flush(f, doc, &mut folded);
-            flush(e, doc, &mut exact);
-            flush(p, doc, &mut pairs);
+            let doc = doc as u32;
+            folded.end_doc(doc);
+            exact.end_doc(doc);
+            pairs.end_doc(doc);
             field_lens.push(lens);
         }
 
@@ -164,15 +382,19 @@ impl Index {
         let mut by_id: Vec<u32> = (0..articles.len() as u32).collect();
         by_id.sort_by(|&a, &b| articles[a as usize].id.cmp(&articles[b as usize].id));
 
-        Index {
+        let pairs = pairs.finish(&folded.names);
+        let mut index = Index {
+            norms: norms(&field_lens, &avg_field_len),
             articles,
             by_id,
             field_lens,
             avg_field_len,
-            folded: TermDict::from_map(folded),
-            exact: TermDict::from_map(exact),
-            pairs: TermDict::from_map(pairs),
-        }
+            folded: folded.finish(),
+            exact: exact.finish(),
+            pairs,
+        };
+        index.set_impacts();
+        index
     }
 
     pub fn len(&self) -> usize {
@@ -199,9 +421,19 @@ impl Index {
             .map(|i| self.by_id[i])
     }
 
-    /// Number of distinct folded syllables, for figures and tests.
+    /// Number of distinct folded terms, for figures and tests.
     pub fn vocabulary_len(&self) -> usize {
         self.folded.len()
+    }
+
+    /// Number of articles that contain this folded term (`thanh`, `covid-19`, `#tphcm`).
+    pub fn document_frequency(&self, folded: &str) -> usize {
+        self.folded.get(folded).map_or(0, <[Posting]>::len)
+    }
+
+    /// Sizes of the three dictionaries: `(folded, exact, pairs)` terms.
+    pub fn dictionary_sizes(&self) -> (usize, usize, usize) {
+        (self.folded.len(), self.exact.len(), self.pairs.len())
     }
 }
 
@@ -222,13 +454,9 @@ mod tests {
     fn postings_count_terms_per_field() {
         let index = Index::build(vec![article("a", "Thanh Trì", &["Thanh Trì, Thanh Oai"])]);
         let p = index.folded.get("thanh").unwrap();
-        assert_eq!(
-            p,
-            &[Posting {
-                doc: 0,
-                tf: [1, 0, 2]
-            }]
-        );
+        assert_eq!(p.len(), 1);
+        assert_eq!((p[0].doc, p[0].tf), (0, [1, 0, 2]));
+        assert!(p[0].impact > 0.0 && p[0].impact < 1.0);
         assert_eq!(index.exact.get("trì").unwrap()[0].tf, [1, 0, 1]);
         assert!(
             index.exact.get("thanh").is_none(),
@@ -237,6 +465,27 @@ mod tests {
         // "Trì, Thanh" is split by a comma: no pair.
         assert!(index.pairs.get("tri thanh").is_none());
         assert_eq!(index.pairs.get("thanh tri").unwrap()[0].tf, [1, 0, 1]);
+    }
+
+    #[test]
+    fn both_tone_placements_share_one_exact_term() {
+        let index = Index::build(vec![
+            article("a", "hoà bình", &[]),
+            article("b", "hòa bình", &[]),
+        ]);
+        assert_eq!(index.exact.get("hòa").unwrap().len(), 2);
+        assert!(index.exact.get("hoà").is_none());
+    }
+
+    #[test]
+    fn compounds_and_synonyms_are_indexed_beside_words() {
+        let index = Index::build(vec![
+            article("a", "Covid-19 tại TP.HCM", &[]),
+            article("b", "Thành phố Hồ Chí Minh", &[]),
+        ]);
+        assert_eq!(index.folded.get("covid-19").unwrap().len(), 1);
+        assert_eq!(index.folded.get("covid").unwrap().len(), 1);
+        assert_eq!(index.folded.get("#tphcm").unwrap().len(), 2);
     }
 
     #[test]

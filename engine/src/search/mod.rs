@@ -1,17 +1,27 @@
-//! Queries against an [`Index`]: parsing, BM25F scoring, and highlighted snippets.
+//! Queries against an [`Index`]: parsing, BM25F scoring, tolerance, and highlighted
+//! snippets.
+//!
+//! A query is analyzed by the same analyzer as the articles ([`text::analyze`]). Each
+//! word becomes a *clause* that every result must match (`a OR b` makes one clause of
+//! two words); `-word` excludes; `"quoted words"` must appear next to each other. A word
+//! matches through several keys: its folded form, its Telex reading when typed with the
+//! input method off (`dduwowngf` → `đường`), the canonical key of a press abbreviation
+//! (`TP HCM` → `#tphcm`), words one edit away in the dictionary (typos, scored lower), and
+//! while typing, the words it begins. Marks the user typed (or Telex implies) rank the
+//! exactly marked forms first.
+//!
+//! Scoring is BM25F over title, lead and body, plus a bonus for query words found next to
+//! each other. Matching is document-at-a-time over sorted postings: the rarest clause
+//! gives the candidates, every other clause is looked up for those candidates only
+//! (galloping when its postings are long), so common words cost little.
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::article::Article;
 use crate::facets::{self, Facets, Filters, Sort};
-use crate::index::{adjacent_pairs, pair_key, Index, Posting, BODY, FIELD_COUNT, LEAD, TITLE};
-use crate::text::{self, Token};
+use crate::index::{field_texts, pair_key, Index, Posting, BODY, LEAD, TITLE};
+use crate::text::{self, telex, Analyzed};
 
-/// Field weights for BM25F: a word in the title counts more than one in the lead, which
-/// counts more than one in the body.
-const FIELD_WEIGHT: [f32; FIELD_COUNT] = [4.0, 2.0, 1.0];
-const K1: f32 = 1.2;
-const B: f32 = 0.75;
 /// Share of a term's score added again when the exact marked form the user typed matches.
 const EXACT_BONUS: f32 = 0.5;
 /// Weight of an adjacent pair of query words found next to each other in the text.
@@ -19,9 +29,23 @@ const PAIR_WEIGHT: f32 = 1.0;
 /// A prefix expansion of the word being typed counts a little less than a whole word.
 const PREFIX_DISCOUNT: f32 = 0.8;
 /// Expansions of the word being typed that are scored, the most frequent first.
-const MAX_PREFIX_TERMS: usize = 64;
+const MAX_PREFIX_TERMS: usize = 32;
 /// Distinctive words of an article used to find others like it.
 const MORE_LIKE_THIS_TERMS: usize = 12;
+/// A word one edit away from the one typed counts much less than the word itself.
+const TYPO_WEIGHT: f32 = 0.4;
+/// Dictionary words one edit away that are tried, the most frequent first.
+const MAX_TYPO_TERMS: usize = 8;
+/// Corrections tried for a word that is common as typed.
+const MAX_TYPO_TERMS_COMMON: usize = 3;
+/// Only folded words this long or longer are corrected.
+const TYPO_MIN_LEN: usize = 4;
+/// A word found in more than this share of the articles is likely meant as typed: it is
+/// still corrected (typos often spell another real word), but with fewer candidates.
+const TYPO_MAX_DF_SHARE: f32 = 0.002;
+/// Prefix expansions stop once their postings add up to this share of the articles (at
+/// least one expansion is always tried): a short prefix of a big corpus must stay cheap.
+const PREFIX_POSTINGS_SHARE: f32 = 0.5;
 /// Characters a snippet aims for.
 const SNIPPET_CHARS: usize = 220;
 
@@ -55,6 +79,24 @@ impl Marked {
         }
         out
     }
+
+    /// The marks as ranges of characters (Unicode scalar values) rather than bytes, for
+    /// consumers that index text by character. Bad byte ranges are skipped.
+    pub fn char_marks(&self) -> Vec<(usize, usize)> {
+        let mut out = Vec::with_capacity(self.marks.len());
+        let (mut byte, mut chars) = (0usize, 0usize);
+        for &(s, e) in &self.marks {
+            if s < byte || e < s || self.text.get(s..e).is_none() {
+                continue;
+            }
+            let start = chars + self.text[byte..s].chars().count();
+            let end = start + self.text[s..e].chars().count();
+            out.push((start, end));
+            byte = e;
+            chars = end;
+        }
+        out
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -82,43 +124,296 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
 }
 
-/// One word of a query.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct QueryTerm {
-    folded: String,
-    /// The marked form, when the user typed marks: it then ranks exact matches first.
-    exact: Option<String>,
-    /// The word still being typed: matched as a prefix.
-    prefix: bool,
+/// One word of a query with every form it may match.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Word {
+    /// Keys in the folded dictionary, each with its weight.
+    keys: Vec<(String, f32)>,
+    /// Exact marked forms (typed, or read from Telex): they rank first.
+    exact: Vec<String>,
+    /// Folded forms used to look up pairs with the neighbouring word.
+    pair_keys: Vec<String>,
+    /// Correct typos of this folded word against the dictionary.
+    typo_base: Option<String>,
+    /// The word still being typed: also matched as a prefix.
+    prefix: Option<String>,
 }
 
-impl QueryTerm {
-    fn matches(&self, tok: &Token) -> bool {
-        if self.prefix {
-            tok.folded.starts_with(&self.folded)
+impl Word {
+    fn from_token(raw: &str, exact: &str, folded: &str) -> Word {
+        let mut w = Word {
+            keys: vec![(folded.to_string(), 1.0)],
+            pair_keys: vec![folded.to_string()],
+            ..Word::default()
+        };
+        if exact != folded {
+            w.exact.push(exact.to_string());
+        }
+        if let Some(decoded) = telex::decode(raw) {
+            let (de, df) = text::keys(&decoded);
+            if df != folded {
+                w.keys.push((df.clone(), 1.0));
+                w.pair_keys.push(df);
+            }
+            w.exact.push(de);
+        }
+        // A word of 4+ letters with one letter dropped has 3: it is corrected too.
+        if folded.len() + 1 >= TYPO_MIN_LEN && folded.bytes().all(|b| b.is_ascii_lowercase()) {
+            w.typo_base = Some(folded.to_string());
+        }
+        w
+    }
+}
+
+/// Words any one of which satisfies the clause (`a OR b`).
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Clause {
+    words: Vec<Word>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Query {
+    /// Every clause must match, in query order.
+    clauses: Vec<Clause>,
+    excluded: Vec<Word>,
+    /// Quoted phrases: per phrase, the clause numbers of its words, in order.
+    phrases: Vec<Vec<usize>>,
+}
+
+impl Query {
+    fn words(&self) -> impl Iterator<Item = &Word> {
+        self.clauses.iter().flat_map(|c| c.words.iter())
+    }
+}
+
+/// Tells which query word, if any, a word or span of text matches: every key of every
+/// word in one hash map, prefixes apart.
+#[derive(Default)]
+struct Matcher<'a> {
+    keys: FxHashMap<&'a str, usize>,
+    prefixes: Vec<(&'a str, usize)>,
+    words: usize,
+    /// Some key is a compound or synonym key, which only the full analyzer sees.
+    spans: bool,
+}
+
+impl<'a> Matcher<'a> {
+    fn new(words: &[&'a Word]) -> Matcher<'a> {
+        let mut m = Matcher {
+            words: words.len(),
+            ..Matcher::default()
+        };
+        for (i, w) in words.iter().enumerate() {
+            for (k, _) in &w.keys {
+                m.keys.entry(k.as_str()).or_insert(i);
+                m.spans |= !k.chars().all(char::is_alphanumeric);
+            }
+            if let Some(p) = &w.prefix {
+                m.prefixes.push((p.as_str(), i));
+            }
+        }
+        m
+    }
+
+    fn token(&self, folded: &str) -> Option<usize> {
+        self.keys.get(folded).copied().or_else(|| {
+            self.prefixes
+                .iter()
+                .find(|(p, _)| folded.starts_with(p))
+                .map(|&(_, i)| i)
+        })
+    }
+
+    fn span(&self, key: &str) -> Option<usize> {
+        self.keys.get(key).copied()
+    }
+}
+
+fn parse(query: &str) -> Query {
+    let q = text::clean(query);
+    let Analyzed { tokens, spans, .. } = text::analyze(&q);
+    let bytes = q.as_bytes();
+    // Which quoted phrase each token is in, if any.
+    let phrase_of = |start: usize| {
+        let quotes = bytes[..start].iter().filter(|&&b| b == b'"').count();
+        (quotes % 2 == 1).then_some(quotes / 2)
+    };
+    let negated = |start: usize| {
+        start > 0
+            && bytes[start - 1] == b'-'
+            && (start == 1 || bytes[start - 2].is_ascii_whitespace() || bytes[start - 2] == b'"')
+    };
+    let is_or = |i: usize| &q[tokens[i].start..tokens[i].end] == "OR";
+    let still_typing = tokens.last().is_some_and(|t| t.end == q.len());
+
+    let mut out = Query::default();
+    let mut pending_or = false;
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        if t.folded.is_empty() {
+            i += 1;
+            continue;
+        }
+        if let Some(p) = phrase_of(t.start) {
+            let mut members = Vec::new();
+            while i < tokens.len() && phrase_of(tokens[i].start) == Some(p) {
+                let t = &tokens[i];
+                let mut w = Word::from_token(&q[t.start..t.end], &t.exact, &t.folded);
+                w.typo_base = None;
+                members.push(out.clauses.len());
+                out.clauses.push(Clause { words: vec![w] });
+                i += 1;
+            }
+            out.phrases.push(members);
+            pending_or = false;
+            continue;
+        }
+        if is_or(i) && i > 0 && i + 1 < tokens.len() && !out.clauses.is_empty() {
+            pending_or = true;
+            i += 1;
+            continue;
+        }
+        let neg = negated(t.start);
+        // The longest compound or synonym phrase starting here (synonyms win ties).
+        let span = spans
+            .iter()
+            .filter(|s| s.first == i)
+            .filter(|s| {
+                (s.first + 1..s.last).all(|j| {
+                    phrase_of(tokens[j].start).is_none() && !negated(tokens[j].start) && !is_or(j)
+                })
+            })
+            .max_by_key(|s| (s.last, s.key.starts_with('#')));
+        let (word, next) = match span {
+            Some(s) => (
+                Word {
+                    keys: vec![(s.key.clone(), 1.0)],
+                    ..Word::default()
+                },
+                s.last,
+            ),
+            None => {
+                let mut w = Word::from_token(&q[t.start..t.end], &t.exact, &t.folded);
+                if still_typing && i + 1 == tokens.len() {
+                    w.prefix = Some(t.folded.clone());
+                }
+                (w, i + 1)
+            }
+        };
+        if neg {
+            out.excluded.push(word);
+        } else if pending_or {
+            out.clauses
+                .last_mut()
+                .expect("a clause before OR")
+                .words
+                .push(word);
         } else {
-            tok.folded == self.folded
+            out.clauses.push(Clause { words: vec![word] });
+        }
+        pending_or = false;
+        i = next;
+    }
+    out
+}
+
+/// Calls `f` with every lowercase ASCII string one edit (deletion, insertion,
+/// substitution, transposition) away from `word`, some more than once, building each in
+/// one reused buffer.
+fn for_each_edit(word: &str, mut f: impl FnMut(&str)) {
+    let b = word.as_bytes();
+    let mut v: Vec<u8> = Vec::with_capacity(b.len() + 1);
+    let mut emit = |v: &[u8]| f(std::str::from_utf8(v).expect("ASCII"));
+    for i in 0..b.len() {
+        v.clear();
+        v.extend_from_slice(&b[..i]);
+        v.extend_from_slice(&b[i + 1..]);
+        emit(&v);
+        if i + 1 < b.len() && b[i] != b[i + 1] {
+            v.clear();
+            v.extend_from_slice(b);
+            v.swap(i, i + 1);
+            emit(&v);
+        }
+    }
+    for i in 0..=b.len() {
+        for c in b'a'..=b'z' {
+            if i < b.len() && b[i] != c {
+                v.clear();
+                v.extend_from_slice(b);
+                v[i] = c;
+                emit(&v);
+            }
+            v.clear();
+            v.extend_from_slice(&b[..i]);
+            v.push(c);
+            v.extend_from_slice(&b[i..]);
+            emit(&v);
         }
     }
 }
 
-fn parse(query: &str) -> Vec<QueryTerm> {
-    let query = text::clean(query);
-    // A lone combining mark folds to nothing: it is no word.
-    let toks: Vec<Token> = text::tokens(&query)
-        .into_iter()
-        .filter(|t| !t.folded.is_empty())
-        .collect();
-    let still_typing = toks.last().is_some_and(|t| t.end == query.len());
-    let n = toks.len();
-    toks.into_iter()
-        .enumerate()
-        .map(|(i, t)| QueryTerm {
-            exact: (t.exact != t.folded).then_some(t.exact),
-            folded: t.folded,
-            prefix: still_typing && i + 1 == n,
-        })
-        .collect()
+/// A postings list with what one matching posting is worth.
+struct Source<'a> {
+    postings: &'a [Posting],
+    /// Key weight times idf.
+    weight: f32,
+}
+
+/// For each candidate (sorted by doc) found in `postings`, calls `f(index, posting)`.
+/// Walks both lists, galloping through `postings` when it is much longer.
+fn for_each_in(cands: &[(u32, f32)], postings: &[Posting], mut f: impl FnMut(usize, &Posting)) {
+    if postings.len() * 8 < cands.len() {
+        // Few postings, many candidates: gallop through the candidates instead.
+        let mut from = 0;
+        for p in postings {
+            from += cands[from..].partition_point(|c| c.0 < p.doc);
+            match cands.get(from) {
+                Some(c) if c.0 == p.doc => f(from, p),
+                Some(_) => {}
+                None => break,
+            }
+        }
+    } else if postings.len() > cands.len() * 8 {
+        let mut rest = postings;
+        for (j, &(doc, _)) in cands.iter().enumerate() {
+            let k = rest.partition_point(|p| p.doc < doc);
+            rest = &rest[k..];
+            match rest.first() {
+                Some(p) if p.doc == doc => f(j, p),
+                Some(_) => {}
+                None => break,
+            }
+        }
+    } else {
+        let (mut j, mut k) = (0, 0);
+        while j < cands.len() && k < postings.len() {
+            let (doc, p) = (cands[j].0, &postings[k]);
+            match doc.cmp(&p.doc) {
+                std::cmp::Ordering::Less => j += 1,
+                std::cmp::Ordering::Greater => k += 1,
+                std::cmp::Ordering::Equal => {
+                    f(j, p);
+                    j += 1;
+                    k += 1;
+                }
+            }
+        }
+    }
+}
+
+/// The sources of one clause: alternatives (the best counts) and bonuses (added when an
+/// alternative matched).
+struct ClauseSources<'a> {
+    alts: Vec<Source<'a>>,
+    bonus: Vec<Source<'a>>,
+}
+
+impl ClauseSources<'_> {
+    fn size(&self) -> usize {
+        self.alts.iter().map(|s| s.postings.len()).sum()
+    }
 }
 
 impl Index {
@@ -128,136 +423,399 @@ impl Index {
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
 
-    /// BM25F saturation of one posting, before idf.
-    fn tf_score(&self, p: &Posting) -> f32 {
-        let lens = &self.field_lens[p.doc as usize];
-        let mut tf = 0.0;
-        for f in 0..FIELD_COUNT {
-            if p.tf[f] > 0 {
-                let norm = 1.0 - B + B * lens[f] as f32 / self.avg_field_len[f].max(1.0);
-                tf += FIELD_WEIGHT[f] * p.tf[f] as f32 / norm;
+    /// BM25F saturation of one posting, before idf (worked out when the index was built
+    /// or loaded).
+    #[inline]
+    fn sat(&self, p: &Posting) -> f32 {
+        p.impact
+    }
+
+    /// Adds typo corrections and prefix expansions, which depend on the dictionary.
+    fn resolve(&self, query: &mut Query) {
+        for clause in &mut query.clauses {
+            for w in &mut clause.words {
+                self.expand(w);
             }
         }
-        tf / (K1 + tf)
-    }
-
-    fn score_postings(&self, postings: &[Posting], weight: f32, into: &mut HashMap<u32, f32>) {
-        let idf = self.idf(postings.len()) * weight;
-        for p in postings {
-            let s = idf * self.tf_score(p);
-            let best = into.entry(p.doc).or_insert(0.0);
-            *best = best.max(s);
+        for w in &mut query.excluded {
+            w.typo_base = None;
+            self.expand(w);
         }
     }
 
-    /// Per-doc score of one query word (the best of its expansions when still typed).
-    fn term_scores(&self, term: &QueryTerm) -> HashMap<u32, f32> {
-        let mut scores = HashMap::new();
-        if let Some(p) = self.folded.get(&term.folded) {
-            self.score_postings(p, 1.0, &mut scores);
+    fn expand(&self, w: &mut Word) {
+        let known: FxHashSet<String> = w.keys.iter().map(|(k, _)| k.clone()).collect();
+        let common = (self.len() as f32 * TYPO_MAX_DF_SHARE).max(3.0) as usize;
+        let df = w
+            .keys
+            .first()
+            .map_or(0, |(k, _)| self.document_frequency(k));
+        let max_typos = if df <= common {
+            MAX_TYPO_TERMS
+        } else {
+            MAX_TYPO_TERMS_COMMON
+        };
+        if let Some(base) = w.typo_base.take() {
+            let mut found: Vec<(usize, String)> = Vec::new();
+            for_each_edit(&base, |v| {
+                if v.len().max(base.len()) >= TYPO_MIN_LEN && !known.contains(v) {
+                    if let Some(i) = self.folded.find(v) {
+                        if !found.iter().any(|(_, f)| f == v) {
+                            found.push((self.folded.postings_of(i).len(), v.to_string()));
+                        }
+                    }
+                }
+            });
+            found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            for (_, v) in found.into_iter().take(max_typos) {
+                w.pair_keys.push(v.clone());
+                w.keys.push((v, TYPO_WEIGHT));
+            }
         }
-        if term.prefix {
-            let mut expansions: Vec<&[Posting]> = self
+        if let Some(prefix) = &w.prefix {
+            let limit = if prefix.chars().count() < 2 {
+                8
+            } else {
+                MAX_PREFIX_TERMS
+            };
+            let mut found: Vec<(usize, &str)> = self
                 .folded
-                .with_prefix(&term.folded)
-                .filter(|(t, _)| *t != term.folded)
-                .map(|(_, p)| p)
+                .with_prefix(prefix)
+                // Syllables only: compounds and synonym keys are not words being typed.
+                .filter(|(t, _)| !known.contains(*t) && t.chars().all(char::is_alphanumeric))
+                .map(|(t, p)| (p.len(), t))
                 .collect();
-            // The most frequent expansions are the likeliest words being typed.
-            expansions.sort_by_key(|p| std::cmp::Reverse(p.len()));
-            for p in expansions.into_iter().take(MAX_PREFIX_TERMS) {
-                self.score_postings(p, PREFIX_DISCOUNT, &mut scores);
+            if found.len() > limit {
+                found.select_nth_unstable_by(limit, |a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+                found.truncate(limit);
+            }
+            found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+            let budget = (self.len() as f32 * PREFIX_POSTINGS_SHARE) as usize;
+            let mut spent = 0;
+            for (df, t) in found {
+                if spent > 0 && spent + df > budget {
+                    break;
+                }
+                spent += df;
+                w.keys.push((t.to_string(), PREFIX_DISCOUNT));
             }
         }
-        if let Some(p) = term.exact.as_deref().and_then(|e| self.exact.get(e)) {
-            let idf = self.idf(p.len()) * EXACT_BONUS;
-            for p in p {
-                if let Some(s) = scores.get_mut(&p.doc) {
-                    *s += idf * self.tf_score(p);
+    }
+
+    fn sources<'a>(&'a self, words: &[Word]) -> ClauseSources<'a> {
+        let mut alts = Vec::new();
+        let mut bonus = Vec::new();
+        for w in words {
+            // A correction or an expansion never outweighs the word as typed, when the
+            // dictionary has it: its idf is capped by the word's own.
+            let own = w.keys.first().and_then(|(k, _)| self.folded.get(k));
+            let cap = own.map_or(f32::INFINITY, |p| self.idf(p.len()));
+            for (k, weight) in &w.keys {
+                if let Some(p) = self.folded.get(k) {
+                    let idf = self.idf(p.len());
+                    alts.push(Source {
+                        postings: p,
+                        weight: weight * if *weight < 1.0 { idf.min(cap) } else { idf },
+                    });
+                }
+            }
+            for e in &w.exact {
+                if let Some(p) = self.exact.get(e) {
+                    bonus.push(Source {
+                        postings: p,
+                        weight: EXACT_BONUS * self.idf(p.len()),
+                    });
                 }
             }
         }
-        scores
+        ClauseSources { alts, bonus }
     }
 
-    /// Every article matching the query, best first, with its score.
-    ///
-    /// Every word must match; when no article has them all, articles with the most of
-    /// them come first. Words next to each other in the query score again when they are
-    /// next to each other in the text. The last word, when the query does not end in a
-    /// space, also matches as a prefix.
-    fn rank(&self, terms: &[QueryTerm]) -> Vec<(u32, f32)> {
-        let per_term: Vec<HashMap<u32, f32>> = terms.iter().map(|t| self.term_scores(t)).collect();
-
-        let mut scores: HashMap<u32, (f32, usize)> = HashMap::new();
-        for term_scores in &per_term {
-            for (&doc, &s) in term_scores {
-                let e = scores.entry(doc).or_insert((0.0, 0));
-                e.0 += s;
-                e.1 += 1;
-            }
-        }
-        for pair in terms.windows(2).filter(|w| !w[1].prefix) {
-            if let Some(p) = self.pairs.get(&pair_key(&pair[0].folded, &pair[1].folded)) {
-                let idf = self.idf(p.len()) * PAIR_WEIGHT;
-                for p in p {
-                    if let Some(e) = scores.get_mut(&p.doc) {
-                        e.0 += idf * self.tf_score(p);
+    /// Every document a clause matches, sorted, with the clause's score.
+    fn materialize(&self, c: &ClauseSources) -> Vec<(u32, f32)> {
+        let n = self.articles.len();
+        let total = c.size();
+        let mut out: Vec<(u32, f32)>;
+        if total > n / 16 {
+            let mut best = vec![0f32; n];
+            for s in &c.alts {
+                for p in s.postings {
+                    let v = s.weight * self.sat(p);
+                    let b = &mut best[p.doc as usize];
+                    if v > *b {
+                        *b = v;
                     }
                 }
             }
+            out = best
+                .iter()
+                .enumerate()
+                .filter(|(_, &s)| s > 0.0)
+                .map(|(d, &s)| (d as u32, s))
+                .collect();
+        } else {
+            out = Vec::with_capacity(total);
+            for s in &c.alts {
+                out.extend(s.postings.iter().map(|p| (p.doc, s.weight * self.sat(p))));
+            }
+            out.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+            out.dedup_by_key(|x| x.0);
         }
-
-        let most = scores.values().map(|&(_, n)| n).max().unwrap_or(0);
-        let mut ranked: Vec<(u32, f32)> = scores
-            .into_iter()
-            .filter(|&(_, (_, n))| n == most)
-            .map(|(doc, (s, _))| (doc, s))
-            .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked
+        self.add_bonus(&mut out, &c.bonus);
+        out
     }
 
-    fn hit(&self, doc: u32, score: f32, terms: &[QueryTerm]) -> Hit {
+    fn add_bonus(&self, cands: &mut [(u32, f32)], bonus: &[Source]) {
+        for s in bonus {
+            let mut add = Vec::new();
+            for_each_in(cands, s.postings, |j, p| {
+                add.push((j, s.weight * self.sat(p)))
+            });
+            for (j, v) in add {
+                cands[j].1 += v;
+            }
+        }
+    }
+
+    /// Keeps the candidates the clause matches, adding its score.
+    fn narrow(&self, cands: Vec<(u32, f32)>, c: &ClauseSources) -> Vec<(u32, f32)> {
+        let mut best = vec![0f32; cands.len()];
+        for s in &c.alts {
+            for_each_in(&cands, s.postings, |j, p| {
+                let v = s.weight * self.sat(p);
+                if v > best[j] {
+                    best[j] = v;
+                }
+            });
+        }
+        let mut out: Vec<(u32, f32)> = cands
+            .into_iter()
+            .zip(&best)
+            .filter(|(_, &b)| b > 0.0)
+            .map(|((d, s), &b)| (d, s + b))
+            .collect();
+        self.add_bonus(&mut out, &c.bonus);
+        out
+    }
+
+    /// No document matches every clause: the documents that match the most of them.
+    fn most_clauses(&self, clauses: &[ClauseSources]) -> Vec<(u32, f32)> {
+        let n = self.articles.len();
+        let mut sum = vec![0f32; n];
+        let mut count = vec![0u16; n];
+        let mut best = vec![0f32; n];
+        let mut touched = Vec::new();
+        for c in clauses {
+            for s in &c.alts {
+                for p in s.postings {
+                    let d = p.doc as usize;
+                    if best[d] == 0.0 {
+                        touched.push(p.doc);
+                    }
+                    let v = s.weight * self.sat(p);
+                    if v > best[d] {
+                        best[d] = v;
+                    }
+                }
+            }
+            for s in &c.bonus {
+                for p in s.postings {
+                    if best[p.doc as usize] > 0.0 {
+                        best[p.doc as usize] += s.weight * self.sat(p);
+                    }
+                }
+            }
+            for d in touched.drain(..) {
+                let d = d as usize;
+                sum[d] += best[d];
+                count[d] += 1;
+                best[d] = 0.0;
+            }
+        }
+        let most = count.iter().copied().max().unwrap_or(0);
+        if most == 0 {
+            return Vec::new();
+        }
+        (0..n)
+            .filter(|&d| count[d] == most)
+            .map(|d| (d as u32, sum[d]))
+            .collect()
+    }
+
+    /// Candidates whose text has the phrase: pairs narrow, the analyzer confirms.
+    fn has_phrase(&self, cands: Vec<(u32, f32)>, words: &[&Word]) -> Vec<(u32, f32)> {
+        let mut cands = cands;
+        for w in words.windows(2) {
+            let mut keep = vec![false; cands.len()];
+            for a in &w[0].pair_keys {
+                for b in &w[1].pair_keys {
+                    if let Some(p) = self.pairs.get(&pair_key(a, b)) {
+                        for_each_in(&cands, p, |j, _| keep[j] = true);
+                    }
+                }
+            }
+            cands = cands
+                .into_iter()
+                .zip(keep)
+                .filter(|(_, k)| *k)
+                .map(|(c, _)| c)
+                .collect();
+        }
+        if words.len() < 3 {
+            return cands;
+        }
+        cands
+            .into_iter()
+            .filter(|&(doc, _)| {
+                field_texts(&self.articles[doc as usize])
+                    .iter()
+                    .flatten()
+                    .any(|t| {
+                        let a = light(t);
+                        (0..a.folded.len().saturating_sub(words.len() - 1)).any(|i| {
+                            words.iter().enumerate().all(|(k, w)| {
+                                w.pair_keys.contains(&a.folded[i + k])
+                                    && (k == 0 || a.pair[i + k - 1])
+                            })
+                        })
+                    })
+            })
+            .collect()
+    }
+
+    /// Ranked articles for a query, best first, at most `limit` of them.
+    ///
+    /// Every clause must match; when no article has them all, articles with the most of
+    /// them come first. Words next to each other in the query score again when they are
+    /// next to each other in the text. The last word, when the query does not end in a
+    /// space, also matches as a prefix.
+    pub fn search(&self, query: &str, limit: usize) -> SearchResults {
+        let query = self.prepare(query);
+        let mut cands = self.matches(&query);
+        let total = cands.len();
+        let by_score = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if cands.len() > limit && limit > 0 {
+            cands.select_nth_unstable_by(limit - 1, by_score);
+            cands.truncate(limit);
+        }
+        cands.sort_unstable_by(by_score);
+        cands.truncate(limit);
+
+        let words: Vec<&Word> = query.words().collect();
+        let matcher = Matcher::new(&words);
+        let hits = cands
+            .into_iter()
+            .map(|(doc, score)| self.hit(doc, score, &matcher))
+            .collect();
+        SearchResults { total, hits }
+    }
+
+    /// A parsed query with its typo corrections and prefix expansions.
+    fn prepare(&self, query: &str) -> Query {
+        let mut query = parse(query);
+        self.resolve(&mut query);
+        query
+    }
+
+    /// Every article the query matches, with its score, in no particular order.
+    fn matches(&self, query: &Query) -> Vec<(u32, f32)> {
+        if query.clauses.is_empty() || self.is_empty() {
+            return Vec::new();
+        }
+        let sources: Vec<ClauseSources> = query
+            .clauses
+            .iter()
+            .map(|c| self.sources(&c.words))
+            .collect();
+
+        let mut order: Vec<usize> = (0..sources.len()).collect();
+        order.sort_by_key(|&i| sources[i].size());
+        let mut cands = if sources[order[0]].alts.is_empty() {
+            Vec::new()
+        } else {
+            self.materialize(&sources[order[0]])
+        };
+        for &i in &order[1..] {
+            if cands.is_empty() {
+                break;
+            }
+            cands = self.narrow(cands, &sources[i]);
+        }
+        if cands.is_empty() {
+            cands = self.most_clauses(&sources);
+        }
+        for w in &query.excluded {
+            let ex = self.sources(std::slice::from_ref(w));
+            let mut drop = vec![false; cands.len()];
+            for s in &ex.alts {
+                for_each_in(&cands, s.postings, |j, _| drop[j] = true);
+            }
+            cands = cands
+                .into_iter()
+                .zip(drop)
+                .filter(|(_, d)| !*d)
+                .map(|(c, _)| c)
+                .collect();
+        }
+        for phrase in &query.phrases {
+            let words: Vec<&Word> = phrase.iter().map(|&i| &query.clauses[i].words[0]).collect();
+            cands = self.has_phrase(cands, &words);
+        }
+        // Query words next to each other score again where the text has them together.
+        for pair in query.clauses.windows(2) {
+            let ([a], [b]) = (pair[0].words.as_slice(), pair[1].words.as_slice()) else {
+                continue;
+            };
+            let mut keys = Vec::new();
+            for (i, ka) in a.pair_keys.iter().enumerate() {
+                for (j, kb) in b.pair_keys.iter().enumerate() {
+                    // Corrections pair with the other word as typed, not with its own.
+                    let typo_a = a.keys.get(i).is_some_and(|k| k.1 < 1.0);
+                    let typo_b = b.keys.get(j).is_some_and(|k| k.1 < 1.0);
+                    if typo_a && typo_b {
+                        continue;
+                    }
+                    let weight = if typo_a || typo_b { TYPO_WEIGHT } else { 1.0 };
+                    keys.push((pair_key(ka, kb), weight));
+                }
+            }
+            let mut add = vec![0f32; cands.len()];
+            for (k, weight) in keys {
+                if let Some(p) = self.pairs.get(&k) {
+                    let w = weight * PAIR_WEIGHT * self.idf(p.len());
+                    for_each_in(&cands, p, |j, p| {
+                        let v = w * self.sat(p);
+                        if v > add[j] {
+                            add[j] = v;
+                        }
+                    });
+                }
+            }
+            for (c, a) in cands.iter_mut().zip(add) {
+                c.1 += a;
+            }
+        }
+        cands
+    }
+
+    fn hit(&self, doc: u32, score: f32, matcher: &Matcher) -> Hit {
         let article = &self.articles[doc as usize];
         Hit {
             doc,
             id: article.id.clone(),
             score,
-            title: mark(&article.title, terms),
-            snippet: self.snippet(doc, terms),
-        }
-    }
-
-    /// Ranked articles for a query, best first, at most `limit` of them.
-    pub fn search(&self, query: &str, limit: usize) -> SearchResults {
-        let terms = parse(query);
-        if terms.is_empty() {
-            return SearchResults::default();
-        }
-        let ranked = self.rank(&terms);
-        SearchResults {
-            total: ranked.len(),
-            hits: ranked
-                .into_iter()
-                .take(limit)
-                .map(|(doc, score)| self.hit(doc, score, &terms))
-                .collect(),
+            title: mark(&article.title, matcher),
+            snippet: self.snippet(doc, matcher),
         }
     }
 
     /// Matching articles (all of them for an empty query), narrowed by `filters`, in
     /// `sort` order, with the facet counts of the query.
-    fn ordered(
-        &self,
-        terms: &[QueryTerm],
-        filters: &Filters,
-        sort: Sort,
-    ) -> (Vec<(u32, f32)>, Facets) {
-        let matched: Vec<(u32, f32)> = if terms.is_empty() {
+    fn ordered(&self, query: &Query, filters: &Filters, sort: Sort) -> (Vec<(u32, f32)>, Facets) {
+        let matched: Vec<(u32, f32)> = if query.clauses.is_empty() {
             (0..self.articles.len() as u32).map(|d| (d, 0.0)).collect()
         } else {
-            self.rank(terms)
+            self.matches(query)
         };
         let docs: Vec<u32> = matched.iter().map(|&(d, _)| d).collect();
         let facets = facets::facets(&self.articles, &docs, filters);
@@ -265,6 +823,7 @@ impl Index {
             .into_iter()
             .filter(|&(d, _)| filters.accepts(&self.articles[d as usize]))
             .collect();
+        kept.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let date = |d: u32| self.articles[d as usize].date.as_deref();
         match sort {
             Sort::Relevance => {}
@@ -290,15 +849,17 @@ impl Index {
         offset: usize,
         limit: usize,
     ) -> Page {
-        let terms = parse(query);
-        let (kept, facets) = self.ordered(&terms, filters, sort);
+        let query = self.prepare(query);
+        let (kept, facets) = self.ordered(&query, filters, sort);
+        let words: Vec<&Word> = query.words().collect();
+        let matcher = Matcher::new(&words);
         Page {
             total: kept.len(),
             hits: kept
                 .iter()
                 .skip(offset)
                 .take(limit)
-                .map(|&(doc, score)| self.hit(doc, score, &terms))
+                .map(|&(doc, score)| self.hit(doc, score, &matcher))
                 .collect(),
             facets,
         }
@@ -312,7 +873,7 @@ impl Index {
         sort: Sort,
         id: &str,
     ) -> (Option<&Article>, Option<&Article>) {
-        let (kept, _) = self.ordered(&parse(query), filters, sort);
+        let (kept, _) = self.ordered(&self.prepare(query), filters, sort);
         let Some(at) = kept
             .iter()
             .position(|&(d, _)| self.articles[d as usize].id == id)
@@ -326,20 +887,28 @@ impl Index {
     /// `text` with the words of `query` marked, for highlighting an opened article. The
     /// query is finished here: its last word is whole, not a prefix.
     pub fn highlight(&self, text: &str, query: &str) -> Marked {
-        let mut terms = parse(query);
-        terms.iter_mut().for_each(|t| t.prefix = false);
-        mark(text, &terms)
+        let mut query = parse(query);
+        for clause in &mut query.clauses {
+            for word in &mut clause.words {
+                word.prefix = None;
+            }
+        }
+        self.resolve(&mut query);
+        let words: Vec<&Word> = query.words().collect();
+        mark(text, &Matcher::new(&words))
     }
 
     /// The corpus article whose title is the same as `title` (marks and case aside): a
     /// teaser on a page that points into the corpus.
     pub fn article_titled(&self, title: &str) -> Option<&Article> {
         let wanted = text::fold(title.trim());
-        let exact_title = title.trim().to_string() + " ";
-        self.search(&exact_title, 3)
-            .hits
+        let query = self.prepare(&format!("{} ", title.trim()));
+        let mut cands = self.matches(&query);
+        cands.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        cands
             .into_iter()
-            .map(|h| &self.articles[h.doc as usize])
+            .take(3)
+            .map(|(d, _)| &self.articles[d as usize])
             .find(|a| text::fold(a.title.trim()) == wanted)
     }
 
@@ -349,12 +918,12 @@ impl Index {
             return Vec::new();
         };
         let article = &self.articles[doc as usize];
-        let mut tf: HashMap<String, usize> = HashMap::new();
-        for text in std::iter::once(&article.title)
+        let mut tf: FxHashMap<String, usize> = FxHashMap::default();
+        for passage in std::iter::once(&article.title)
             .chain(article.lead.iter())
             .chain(&article.body)
         {
-            for tok in text::tokens(text) {
+            for tok in text::tokens(passage) {
                 *tf.entry(tok.folded).or_default() += 1;
             }
         }
@@ -368,21 +937,22 @@ impl Index {
             })
             .collect();
         weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        let mut scores: HashMap<u32, f32> = HashMap::new();
+        let mut scores: FxHashMap<u32, f32> = FxHashMap::default();
         for (_, term) in weighted.iter().take(MORE_LIKE_THIS_TERMS) {
             if let Some(postings) = self.folded.get(term) {
                 let idf = self.idf(postings.len());
                 for p in postings.iter().filter(|p| p.doc != doc) {
-                    *scores.entry(p.doc).or_default() += idf * self.tf_score(p);
+                    *scores.entry(p.doc).or_default() += idf * self.sat(p);
                 }
             }
         }
         let mut ranked: Vec<(u32, f32)> = scores.into_iter().collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let matcher = Matcher::default();
         ranked
             .into_iter()
             .take(limit)
-            .map(|(d, score)| self.hit(d, score, &[]))
+            .map(|(d, score)| self.hit(d, score, &matcher))
             .collect()
     }
 
@@ -396,24 +966,33 @@ impl Index {
                 doc: doc as u32,
                 id: article.id.clone(),
                 score: 0.0,
-                title: mark(&article.title, &[]),
-                snippet: self.snippet(doc as u32, &[]),
+                title: mark(&article.title, &Matcher::default()),
+                snippet: self.snippet(doc as u32, &Matcher::default()),
             })
             .collect()
     }
 
     /// The passage of the article that best shows why it matched.
-    fn snippet(&self, doc: u32, terms: &[QueryTerm]) -> Marked {
-        let fields = crate::index::field_texts(&self.articles[doc as usize]);
+    fn snippet(&self, doc: u32, m: &Matcher) -> Marked {
+        let fields = field_texts(&self.articles[doc as usize]);
         let mut best: Option<(usize, &str)> = None;
+        let mut buf = String::new();
+        let mut seen = vec![false; m.words];
         for text in fields[LEAD].iter().chain(&fields[BODY]) {
-            let toks = text::tokens(text);
-            let distinct = terms
-                .iter()
-                .filter(|t| toks.iter().any(|tok| t.matches(tok)))
-                .count();
-            let together = adjacent_pairs(text, &toks)
-                .filter(|(a, b)| terms.windows(2).any(|w| w[0].matches(a) && w[1].matches(b)))
+            // Compounds and synonyms need the whole analyzer; plain words a quick fold.
+            let hits = if m.spans {
+                word_hits(&light(text), m)
+            } else {
+                quick_hits(text, m, &mut buf)
+            };
+            seen.iter_mut().for_each(|s| *s = false);
+            for h in &hits {
+                seen[h.2] = true;
+            }
+            let distinct = seen.iter().filter(|s| **s).count();
+            let together = hits
+                .windows(2)
+                .filter(|h| h[1].2 == h[0].2 + 1 && h[1].0 == h[0].1)
                 .count();
             let score = distinct * 4 + together.min(3);
             if best.is_none_or(|(s, _)| score > s) {
@@ -421,17 +1000,116 @@ impl Index {
             }
         }
         let passage = best.map(|(_, t)| t).or(fields[TITLE].first().copied());
-        passage.map(|p| window(p, terms)).unwrap_or_default()
+        passage.map(|p| window(p, m)).unwrap_or_default()
+    }
+}
+
+/// A match of a query word in a text: `(first word, end word, query word number)`.
+type Hit3 = (usize, usize, usize);
+
+/// [`word_hits`] for plain words without running the analyzer: each word of the text is
+/// folded on the fly into `buf` and looked up. Also gives each hit's byte range.
+fn quick_hits_at(text: &str, m: &Matcher, buf: &mut String) -> Vec<(Hit3, (usize, usize))> {
+    let mut out = Vec::new();
+    let mut n = 0;
+    buf.clear();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        if text::is_word_char(c) {
+            text::push_folded(c, buf);
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            if let Some(w) = m.token(buf) {
+                out.push(((n, n + 1, w), (s, i)));
+            }
+            n += 1;
+            buf.clear();
+        }
+    }
+    out
+}
+
+fn quick_hits(text: &str, m: &Matcher, buf: &mut String) -> Vec<(usize, usize, usize)> {
+    quick_hits_at(text, m, buf)
+        .into_iter()
+        .map(|(h, _)| h)
+        .collect()
+}
+
+/// Matches of query words in analyzed text: `(first token, end token, word number)`,
+/// sorted by position.
+fn word_hits(a: &Light, m: &Matcher) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    for (i, f) in a.folded.iter().enumerate() {
+        if let Some(w) = m.token(f) {
+            out.push((i, i + 1, w));
+        }
+    }
+    for s in &a.spans {
+        if let Some(w) = m.span(&s.key) {
+            out.push((s.first, s.last, w));
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+/// The analyzer's words and spans without the exact keys, which highlighting never needs:
+/// each word is folded character by character.
+struct Light {
+    ranges: Vec<(usize, usize)>,
+    folded: Vec<String>,
+    spans: Vec<text::Span>,
+    /// `pair[i]`: words `i` and `i + 1` have only spaces between them.
+    pair: Vec<bool>,
+}
+
+fn light(t: &str) -> Light {
+    let ranges = text::word_ranges(t);
+    let folded: Vec<String> = ranges
+        .iter()
+        .map(|&(s, e)| {
+            let mut f = String::with_capacity(e - s);
+            for c in t[s..e].chars() {
+                text::push_folded(c, &mut f);
+            }
+            f
+        })
+        .collect();
+    let names: Vec<&str> = folded.iter().map(String::as_str).collect();
+    let (spans, pair) = text::spans(t, &ranges, &names);
+    Light {
+        ranges,
+        folded,
+        spans,
+        pair,
     }
 }
 
 /// Marks the words of `text` that match the query.
-fn mark(text: &str, terms: &[QueryTerm]) -> Marked {
-    let marks = text::tokens(text)
-        .iter()
-        .filter(|tok| terms.iter().any(|t| t.matches(tok)))
-        .map(|tok| (tok.start, tok.end))
-        .collect();
+fn mark(text: &str, m: &Matcher) -> Marked {
+    if !m.spans {
+        let mut buf = String::new();
+        return Marked {
+            text: text.to_string(),
+            marks: quick_hits_at(text, m, &mut buf)
+                .into_iter()
+                .map(|(_, r)| r)
+                .collect(),
+        };
+    }
+    let a = light(text);
+    let mut marks: Vec<(usize, usize)> = Vec::new();
+    for (first, last, _) in word_hits(&a, m) {
+        let (s, e) = (a.ranges[first].0, a.ranges[last - 1].1);
+        match marks.last_mut() {
+            Some(m) if s <= m.1 => m.1 = m.1.max(e),
+            _ => marks.push((s, e)),
+        }
+    }
     Marked {
         text: text.to_string(),
         marks,
@@ -440,8 +1118,8 @@ fn mark(text: &str, terms: &[QueryTerm]) -> Marked {
 
 /// A window of about [`SNIPPET_CHARS`] around the first match, cut at spaces, with `…`
 /// where text was left out.
-fn window(text: &str, terms: &[QueryTerm]) -> Marked {
-    let full = mark(text, terms);
+fn window(text: &str, m: &Matcher) -> Marked {
+    let full = mark(text, m);
     if text.chars().count() <= SNIPPET_CHARS {
         return full;
     }
@@ -613,5 +1291,131 @@ mod tests {
         for q in ["", "   ", "!!!", "\u{301}", "\"", "-"] {
             assert_eq!(idx.search(q, 10).total, 0, "{q:?}");
         }
+    }
+
+    fn marked(m: &Marked) -> Vec<&str> {
+        m.segments()
+            .into_iter()
+            .filter(|s| s.1)
+            .map(|s| s.0)
+            .collect()
+    }
+
+    #[test]
+    fn either_tone_placement_finds_both_and_ranks_typed_marks() {
+        let idx = index(&[
+            ("old", "Khánh Hòa", "tin"),
+            ("new", "Khánh Hoà", "tin"),
+            ("other", "Khánh Hóa", "tin"),
+        ]);
+        let r = ids(&idx, "hoà ");
+        assert_eq!(r.len(), 3, "every form of hoa matches");
+        let mut top: Vec<String> = r[..2].to_vec();
+        top.sort();
+        assert_eq!(top, ["new", "old"]);
+    }
+
+    #[test]
+    fn telex_typed_with_the_ime_off_is_read() {
+        let idx = index(&[
+            ("a", "Huyện Thanh Trì", "con đường mới"),
+            ("b", "Hà Nội", "tin khác"),
+        ]);
+        assert_eq!(ids(&idx, "thanh tris ")[0], "a");
+        assert_eq!(ids(&idx, "haf nooij ")[0], "b");
+        let hit = &idx.search("dduwowngf ", 1).hits[0];
+        assert_eq!(hit.id, "a");
+        assert_eq!(marked(&hit.snippet), ["đường"]);
+    }
+
+    #[test]
+    fn one_letter_typos_are_forgiven_but_rank_below_exact() {
+        let idx = index(&[
+            ("a", "Phong trào thi đua", "nội dung"),
+            ("b", "Phong trào", "thi đau"),
+        ]);
+        // `truong` is not in the corpus; `trao` is two edits away, so no match...
+        assert!(ids(&idx, "phong truong ").len() <= 2);
+        // ...but a dropped, swapped or wrong letter is one edit.
+        for q in ["phong tao ", "phong traoo ", "phong taro ", "phogn trao "] {
+            let r = ids(&idx, q);
+            assert!(!r.is_empty(), "{q}");
+        }
+        let hit = &idx.search("phogn trao", 1).hits[0];
+        assert_eq!(marked(&hit.title), ["Phong", "trào"]);
+        // The exact word outranks the corrected one.
+        assert_eq!(ids(&idx, "thi dau ")[0], "b");
+    }
+
+    #[test]
+    fn press_abbreviations_match_their_phrases() {
+        let idx = index(&[
+            ("a", "Tin TP.HCM", "x"),
+            ("b", "Thành phố Hồ Chí Minh mưa", "x"),
+            ("c", "TPHCM nắng", "x"),
+            ("d", "Chủ tịch Hồ Chí Minh", "x"),
+            ("e", "UBND huyện", "Ủy ban nhân dân"),
+        ]);
+        for q in [
+            "tphcm ",
+            "TP HCM ",
+            "thanh pho ho chi minh ",
+            "HCMC ",
+            "TP. Hồ Chí Minh ",
+        ] {
+            let mut r = ids(&idx, q);
+            r.sort();
+            assert_eq!(r, ["a", "b", "c"], "{q}");
+        }
+        let hit = &idx.search("tphcm ", 10).hits;
+        let b = hit.iter().find(|h| h.id == "b").unwrap();
+        assert_eq!(marked(&b.title), ["Thành phố Hồ Chí Minh"]);
+        assert_eq!(ids(&idx, "uy ban nhan dan "), ["e"]);
+    }
+
+    #[test]
+    fn compounds_survive_and_their_parts_still_match() {
+        let idx = index(&[
+            ("a", "Covid-19 ngày 24/8", "giá 1.416 đồng"),
+            ("b", "ngày 24 tháng 8", "x"),
+        ]);
+        assert_eq!(ids(&idx, "24/8 "), ["a"]);
+        assert_eq!(ids(&idx, "1.416 "), ["a"]);
+        assert_eq!(ids(&idx, "covid "), ["a"]);
+        assert_eq!(ids(&idx, "Covid-19 "), ["a"]);
+    }
+
+    #[test]
+    fn quoted_phrases_exclusions_and_or() {
+        let idx = index(&[
+            ("a", "Tin", "phát động phong trào thi đua"),
+            ("b", "Tin", "phong trào phát động thi đua"),
+            ("c", "Tin", "phong trào bóng đá"),
+        ]);
+        assert_eq!(ids(&idx, "\"phat dong phong trao\""), ["a"]);
+        // Every pair of the phrase, but never all in a row: not the phrase.
+        let scattered = index(&[("s", "Tin", "phát động xong thì động phong rồi phong trào")]);
+        assert!(ids(&scattered, "\"phat dong phong trao\"").is_empty());
+        assert_eq!(ids(&scattered, "\"dong phong\""), ["s"]);
+        let mut r = ids(&idx, "phong trao -bong ");
+        r.sort();
+        assert_eq!(r, ["a", "b"]);
+        let mut r = ids(&idx, "bong OR dua ");
+        r.sort();
+        assert_eq!(r, ["a", "b", "c"]);
+        // `bong` is one edit from `dong`: a and b match too, but below the exact word.
+        assert_eq!(ids(&idx, "phong trao bong ")[0], "c");
+    }
+
+    #[test]
+    fn char_marks_count_characters_not_bytes() {
+        let m = Marked {
+            text: "Huyện Thanh Trì".into(),
+            marks: vec![(0, 7), (14, 18)],
+        };
+        assert_eq!(m.char_marks(), [(0, 5), (12, 15)]);
+        let idx = index(&[("a", "Đường Trì", "x")]);
+        let hit = &idx.search("tri ", 1).hits[0];
+        assert_eq!(hit.title.char_marks(), [(6, 9)]);
     }
 }

@@ -1,10 +1,25 @@
 //! Vietnamese text: repair, normalization and the one analyzer that serves both indexing
 //! and querying, so the two can never drift apart.
+//!
+//! Every word gets two keys: the *exact* key (lowercase NFC, marks kept, `Ð` read as `đ`,
+//! the tone on its canonical vowel, see [`syllable`]) and the *folded* key (every mark
+//! removed, `đ` read as `d`). [`analyze`] adds, over the words of a text, the compounds
+//! that punctuation joins (`covid-19`, `tp.hcm`, `24/8`, `1.416`) and the canonical keys
+//! of press abbreviations (see [`synonyms`]).
 
 pub mod legacy;
 
+pub mod syllable;
+pub mod synonyms;
+pub mod telex;
+
+use std::cell::RefCell;
+
+use rustc_hash::FxHashMap;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+pub use syllable::{canonical_tone, is_syllable};
 
 /// Repairs text as it enters the engine: drops a BOM and zero-width characters, turns
 /// CRLF/CR into LF and non-breaking spaces into spaces, composes to NFC, and reads the
@@ -66,26 +81,103 @@ fn needs_repair(bytes: &[u8]) -> bool {
         })
 }
 
-/// The exact key of a word: lowercase NFC, marks kept.
-pub fn exact_key(word: &str) -> String {
-    word.nfc().flat_map(char::to_lowercase).collect()
+/// Text with every combining mark removed (tones, vowel marks, and any other accent),
+/// case kept. Letters that are not a base plus marks stay: `đ`, `Ð`, `ﬁ`.
+pub fn deaccent(text: &str) -> String {
+    text.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .nfc()
+        .collect()
 }
 
-/// The folded key of a word: lowercase, every mark removed, `đ` read as `d`.
-pub fn fold(word: &str) -> String {
-    word.nfd()
-        .filter(|c| !is_combining_mark(*c))
+/// Canonical display form of a text: [`clean`], tabs read as spaces, and the tone of
+/// every word on its canonical vowel (case kept): `Ðảm baỏ` → `Đảm bảo`.
+pub fn canonical_text(text: &str) -> String {
+    let text = clean(text).replace('\t', " ");
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for t in tokens(&text) {
+        out.push_str(&text[at..t.start]);
+        out.push_str(&canonical_tone(&text[t.start..t.end]));
+        at = t.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// Surface word → `(exact, folded)`.
+type KeyCache = FxHashMap<Box<str>, (Box<str>, Box<str>)>;
+
+thread_local! {
+    /// Keys of the non-ASCII words seen lately: a corpus has a few tens of thousands of
+    /// distinct surface forms, and working out canonical tone and folding is the costly
+    /// part of analysis. Cleared when it grows past [`KEY_CACHE_LIMIT`].
+    static KEY_CACHE: RefCell<KeyCache> = RefCell::new(FxHashMap::default());
+}
+
+const KEY_CACHE_LIMIT: usize = 1 << 18;
+
+/// Both keys of one word: `(exact, folded)`.
+pub fn keys(word: &str) -> (String, String) {
+    if word.is_ascii() {
+        let k = word.to_ascii_lowercase();
+        return (k.clone(), k);
+    }
+    KEY_CACHE.with(|cache| {
+        if let Some((e, f)) = cache.borrow().get(word) {
+            return (e.to_string(), f.to_string());
+        }
+        let (e, f) = compute_keys(word);
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= KEY_CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(word.into(), (e.as_str().into(), f.as_str().into()));
+        (e, f)
+    })
+}
+
+fn compute_keys(word: &str) -> (String, String) {
+    let lower: String = word
+        .chars()
         .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'đ' | 'ð' => 'd',
-            other => other,
-        })
-        .collect()
+        .map(|c| if c == 'ð' { 'đ' } else { c })
+        .collect();
+    let exact = canonical_tone(&lower);
+    let folded = exact
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| if c == 'đ' { 'd' } else { c })
+        .collect();
+    (exact, folded)
+}
+
+/// The exact key of a word: lowercase NFC, marks kept, tone on its canonical vowel.
+pub fn exact_key(word: &str) -> String {
+    keys(word).0
+}
+
+/// The folded key of a word: lowercase, every mark removed, `đ` (and `Ð`) read as `d`.
+pub fn fold(word: &str) -> String {
+    keys(word).1
+}
+
+/// A text reduced to its folded words, one space apart: `TP. Hồ Chí Minh` → `tp ho chi minh`.
+pub fn fold_text(text: &str) -> String {
+    let words: Vec<String> = tokens(text).into_iter().map(|t| t.folded).collect();
+    words.join(" ")
+}
+
+/// A text reduced to its exact keys, one space apart: `NGUYỄN THỊ HOÀ` → `nguyễn thị hòa`.
+pub fn normalize_text(text: &str) -> String {
+    let words: Vec<String> = tokens(&clean(text)).into_iter().map(|t| t.exact).collect();
+    words.join(" ")
 }
 
 /// True when the word carries any Vietnamese mark (tone, vowel mark or `đ`).
 pub fn has_marks(word: &str) -> bool {
-    fold(word) != exact_key(word)
+    let (exact, folded) = keys(word);
+    exact != folded
 }
 
 /// One word of analyzed text.
@@ -94,14 +186,76 @@ pub struct Token {
     /// Byte range of the word in the analyzed text.
     pub start: usize,
     pub end: usize,
-    /// Lowercase NFC, marks kept.
+    /// Lowercase NFC, marks kept, canonical tone placement.
     pub exact: String,
     /// Lowercase, marks removed.
     pub folded: String,
 }
 
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c)
+/// True for the characters words are made of: letters, digits and combining marks.
+/// Latin letters (all Vietnamese ones included) are answered without a table lookup.
+#[inline]
+pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    match c as u32 {
+        0xC0..=0x24F => c != '×' && c != '÷',
+        0x300..=0x36F | 0x1E00..=0x1EFF => true,
+        _ => c.is_alphanumeric() || is_combining_mark(c),
+    }
+}
+
+/// The folded form of one character, pushed onto `out`: lowercase, marks dropped, `đ`
+/// and `ð` read as `d` (a combining mark pushes nothing). Folding a word's characters
+/// one by one gives [`fold`] of the word.
+#[inline]
+pub fn push_folded(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    if (c as u32) < 0x1F00 {
+        let b = latin_fold_table()[c as usize];
+        if b != 0 {
+            out.push(b as char);
+            return;
+        }
+    }
+    match c {
+        'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
+        _ => unicode_normalization::char::decompose_canonical(c, |d| {
+            if !is_combining_mark(d) {
+                out.extend(d.to_lowercase());
+            }
+        }),
+    }
+}
+
+/// For every character below U+1F00 that folds to one ASCII letter, that letter.
+fn latin_fold_table() -> &'static [u8; 0x1F00] {
+    static TABLE: std::sync::OnceLock<Box<[u8; 0x1F00]>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = Box::new([0u8; 0x1F00]);
+        for (i, slot) in t.iter_mut().enumerate() {
+            let Some(c) = char::from_u32(i as u32) else {
+                continue;
+            };
+            let mut s = String::new();
+            match c {
+                'đ' | 'Đ' | 'ð' | 'Ð' => s.push('d'),
+                _ => unicode_normalization::char::decompose_canonical(c, |d| {
+                    if !is_combining_mark(d) {
+                        s.extend(d.to_lowercase());
+                    }
+                }),
+            }
+            if s.len() == 1 && s.as_bytes()[0].is_ascii_alphanumeric() {
+                *slot = s.as_bytes()[0];
+            }
+        }
+        t
+    })
 }
 
 /// Splits text into words (maximal runs of letters, digits and marks) and gives each its
@@ -116,12 +270,12 @@ pub fn tokens(text: &str) -> Vec<Token> {
         match (start, is_word_char(c)) {
             (None, true) => start = Some(i),
             (Some(s), false) => {
-                let word = &text[s..i];
+                let (exact, folded) = keys(&text[s..i]);
                 out.push(Token {
                     start: s,
                     end: i,
-                    exact: exact_key(word),
-                    folded: fold(word),
+                    exact,
+                    folded,
                 });
                 start = None;
             }
@@ -129,6 +283,119 @@ pub fn tokens(text: &str) -> Vec<Token> {
         }
     }
     out
+}
+
+/// A term that spans words `first..last` (exclusive) of an analyzed text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub first: usize,
+    pub last: usize,
+    /// A compound (`covid-19`, `24/8`) or a synonym key (`#tphcm`).
+    pub key: String,
+}
+
+/// A text's words plus the compounds and synonym phrases over them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Analyzed {
+    pub tokens: Vec<Token>,
+    pub spans: Vec<Span>,
+    /// `pair[i]`: words `i` and `i + 1` are next to each other (only spaces between).
+    pub pair: Vec<bool>,
+}
+
+/// The separator between two words, when it joins them into a compound.
+fn joiner(gap: &str, a: &str, b: &str) -> Option<char> {
+    let mut chars = gap.chars();
+    let c = chars.next()?;
+    if chars.next().is_some() {
+        return None;
+    }
+    let digits = |w: &str| w.bytes().all(|x| x.is_ascii_digit());
+    match c {
+        '-' | '.' | '/' => Some(c),
+        ',' if digits(a) && digits(b) => Some(c),
+        _ => None,
+    }
+}
+
+/// Byte ranges of the words of a text (maximal runs of letters, digits and marks).
+pub fn word_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (start, is_word_char(c)) {
+            (None, true) => start = Some(i),
+            (Some(s), false) => {
+                out.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Compounds, synonym phrases and adjacency over words already found: `ranges` are the
+/// words' byte ranges in `text`, `folded` their folded keys. Returns `(spans, pair)` as
+/// in [`Analyzed`].
+pub fn spans(text: &str, ranges: &[(usize, usize)], folded: &[&str]) -> (Vec<Span>, Vec<bool>) {
+    let n = ranges.len();
+    let mut pair = Vec::with_capacity(n.saturating_sub(1));
+    let mut syn_joined = Vec::with_capacity(n.saturating_sub(1));
+    let mut joins = Vec::with_capacity(n.saturating_sub(1));
+    for k in 1..n {
+        let raw = &text[ranges[k - 1].1..ranges[k].0];
+        let gap = raw.trim();
+        pair.push(gap.is_empty());
+        syn_joined.push(matches!(gap, "" | "." | "-"));
+        joins.push(joiner(raw, folded[k - 1], folded[k]));
+    }
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let mut j = i;
+        while j + 1 < n && joins[j].is_some() {
+            j += 1;
+        }
+        if j > i {
+            let mut key = folded[i].to_string();
+            for k in i..j {
+                key.push(joins[k].unwrap_or('-'));
+                key.push_str(folded[k + 1]);
+            }
+            spans.push(Span {
+                first: i,
+                last: j + 1,
+                key,
+            });
+        }
+        i = j + 1;
+    }
+    for m in synonyms::find(folded, &syn_joined) {
+        spans.push(Span {
+            first: m.start,
+            last: m.end,
+            key: m.key.to_string(),
+        });
+    }
+    (spans, pair)
+}
+
+/// The analyzer: words, compounds, synonym phrases and adjacency, for indexing and
+/// querying alike.
+pub fn analyze(text: &str) -> Analyzed {
+    let tokens = tokens(text);
+    let ranges: Vec<(usize, usize)> = tokens.iter().map(|t| (t.start, t.end)).collect();
+    let folded: Vec<&str> = tokens.iter().map(|t| t.folded.as_str()).collect();
+    let (spans, pair) = spans(text, &ranges, &folded);
+    Analyzed {
+        tokens,
+        spans,
+        pair,
+    }
 }
 
 #[cfg(test)]
@@ -141,12 +408,21 @@ mod tests {
 
     #[test]
     fn fold_removes_every_mark_and_reads_d_bar_as_d() {
-        check_fold("Thanh Trì", "thanh tri");
+        check_fold("Thanh Trì", "thanh trì".replace('ì', "i").as_str());
         check_fold("đường", "duong");
-        check_fold("ĐINH TIẾN DŨNG", "dinh tien dung");
+        check_fold("ĐINH", "dinh");
         check_fold("hoà", "hoa");
         check_fold("hòa", "hoa");
-        check_fold("Covid-19", "covid-19");
+        check_fold("Ðông", "dong");
+        assert_eq!(fold_text("Covid-19"), "covid 19");
+    }
+
+    #[test]
+    fn tone_placement_is_one_exact_key() {
+        assert_eq!(exact_key("hoà"), exact_key("hòa"));
+        assert_eq!(exact_key("Thuỷ"), "thủy");
+        assert_eq!(exact_key("KHOẺ"), "khỏe");
+        assert_ne!(exact_key("hòa"), exact_key("hóa"));
     }
 
     #[test]
@@ -154,8 +430,8 @@ mod tests {
         let nfc = "Thanh Trì phát động";
         let nfd: String = nfc.nfd().collect();
         assert_ne!(nfc, nfd);
-        assert_eq!(fold(nfc), fold(&nfd));
-        assert_eq!(exact_key(nfc), exact_key(&nfd));
+        assert_eq!(fold_text(nfc), fold_text(&nfd));
+        assert_eq!(normalize_text(nfc), normalize_text(&nfd));
     }
 
     #[test]
@@ -185,9 +461,54 @@ mod tests {
     }
 
     #[test]
+    fn compounds_and_synonyms_are_spans_over_words() {
+        let a = analyze("Covid-19 ở TP.HCM ngày 24/8, giá 1.416 đồng; UBND TP. Hồ Chí Minh");
+        let keys: Vec<&str> = a.spans.iter().map(|s| s.key.as_str()).collect();
+        for k in [
+            "covid-19", "tp.hcm", "24/8", "1.416", "#covid", "#tphcm", "#ubnd",
+        ] {
+            assert!(keys.contains(&k), "{k} in {keys:?}");
+        }
+        assert_eq!(keys.iter().filter(|k| **k == "#tphcm").count(), 2);
+        let b = analyze("Thành phố Hồ Chí Minh và Ủy ban nhân dân");
+        let keys: Vec<&str> = b.spans.iter().map(|s| s.key.as_str()).collect();
+        assert_eq!(keys, ["#tphcm", "#ubnd"]);
+        // A comma breaks a phrase.
+        assert!(analyze("Ủy ban, nhân dân").spans.is_empty());
+    }
+
+    #[test]
+    fn folding_by_character_agrees_with_fold() {
+        for w in [
+            "Đường",
+            "NGUYỄN",
+            "thuở",
+            "Ðông",
+            "café",
+            "ЀЖ",
+            "Covid19",
+            "ﬁ",
+        ] {
+            let mut s = String::new();
+            for c in w.chars() {
+                push_folded(c, &mut s);
+            }
+            assert_eq!(s, fold(w), "{w}");
+        }
+    }
+
+    #[test]
     fn has_marks_tells_typed_marks() {
         assert!(has_marks("đường"));
         assert!(has_marks("Trì"));
         assert!(!has_marks("thanh"));
+    }
+
+    #[test]
+    fn canonical_text_repairs_tone_placement_and_eth() {
+        assert_eq!(
+            canonical_text("Ðảm baỏ chất lựơng phòng thí nghịêm hoá học"),
+            "Đảm bảo chất lượng phòng thí nghiệm hóa học"
+        );
     }
 }

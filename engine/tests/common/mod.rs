@@ -1,0 +1,84 @@
+//! Test-only helpers: where ../shared lives, and a small reader for its corpora.
+//! (The ingest module will later offer a library reader; this one stays local to tests.)
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+
+use docbao_engine::Article;
+
+pub mod queries;
+
+/// `shared/` beside the workspace, or `None` (with a message) when it is absent.
+pub fn shared(rel: &str) -> Option<PathBuf> {
+    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared")).join(rel);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!(
+            "SKIPPED: {} is absent (the shared test material lives beside the workspace)",
+            p.display()
+        );
+        None
+    }
+}
+
+fn records(path: &PathBuf) -> impl Iterator<Item = serde_json::Value> {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    BufReader::new(flate2::read::GzDecoder::new(file))
+        .lines()
+        .map(|l| l.expect("corpus line"))
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(&l).expect("corpus JSON"))
+}
+
+fn text(v: &serde_json::Value, key: &str) -> Option<String> {
+    v.get(key)
+        .and_then(|x| x.as_str())
+        .map(str::to_string)
+        .filter(|s| !s.is_empty())
+}
+
+/// The UNC corpus (Dân trí full articles): body paragraphs split on `\n`.
+pub fn unc() -> Option<Vec<Article>> {
+    let path = shared("corpora/unc-dantri.jsonl.gz")?;
+    Some(
+        records(&path)
+            .map(|v| Article {
+                id: text(&v, "id").expect("id"),
+                title: text(&v, "title").unwrap_or_default(),
+                source: text(&v, "source"),
+                date: text(&v, "date"),
+                category: text(&v, "category"),
+                url: text(&v, "url"),
+                body: text(&v, "body")
+                    .unwrap_or_default()
+                    .split('\n')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                ..Article::default()
+            })
+            .collect(),
+    )
+}
+
+/// The RSS corpus: title plus summary (read as the lead).
+pub fn rss() -> Option<Vec<Article>> {
+    let path = shared("corpora/rss-vn-news.jsonl.gz")?;
+    Some(
+        records(&path)
+            .map(|v| Article {
+                id: text(&v, "id").expect("id"),
+                title: text(&v, "title").unwrap_or_default(),
+                source: text(&v, "source"),
+                date: text(&v, "published").map(|d| d.chars().take(10).collect()),
+                category: text(&v, "category"),
+                url: text(&v, "url"),
+                lead: text(&v, "summary"),
+                ..Article::default()
+            })
+            .collect(),
+    )
+}
