@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use common::queries::title_queries;
 use criterion::{black_box, Criterion};
+use docbao_engine::facets::{Filters, Sort};
 use docbao_engine::{codec, from_bytes, to_bytes, Article, Index};
 
 fn raw_text_bytes(articles: &[Article]) -> usize {
@@ -166,6 +167,55 @@ fn figures(c: &mut Criterion, name: &str, articles: Vec<Article>, step: usize) {
         percentile(&rank, 0.5).as_secs_f64() * 1e3,
         percentile(&rank, 0.95).as_secs_f64() * 1e3
     );
+
+    // What the reader's page asks for: a page of 20 with every facet counted.
+    let source = index.articles().iter().find_map(|a| a.source.clone());
+    let one_source = Filters {
+        sources: source.into_iter().collect(),
+        ..Filters::default()
+    };
+    let requests: [(&str, &str, &Filters, Sort); 4] = [
+        (
+            "browse, newest first",
+            "",
+            &Filters::default(),
+            Sort::Newest,
+        ),
+        (
+            "browse one outlet, oldest first",
+            "",
+            &one_source,
+            Sort::Oldest,
+        ),
+        (
+            "common word, relevance",
+            "việt nam",
+            &Filters::default(),
+            Sort::Relevance,
+        ),
+        (
+            "common word, newest first",
+            "việt nam",
+            &Filters::default(),
+            Sort::Newest,
+        ),
+    ];
+    for (what, query, filters, sort) in requests {
+        let mut times: Vec<Duration> = (0..15)
+            .map(|_| {
+                let t = Instant::now();
+                black_box(index.find(query, filters, sort, 0, 20));
+                t.elapsed()
+            })
+            .collect();
+        times.sort();
+        let total = index.find(query, filters, sort, 0, 20).total;
+        println!(
+            "[{name}] page with facets, {what}: {total} matches, p50 {:.2} ms, p95 {:.2} ms",
+            percentile(&times, 0.5).as_secs_f64() * 1e3,
+            percentile(&times, 0.95).as_secs_f64() * 1e3
+        );
+    }
 
     let mut group = c.benchmark_group(name);
     group.sample_size(10);
