@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::exit;
 
-use docbao_engine::ingest::{IngestReport, Ingester, Reason, MAX_FILE_BYTES};
+use docbao_engine::ingest::{IngestReport, Ingester};
 use docbao_engine::{to_bytes, Index};
 
 /// Where the report is also written, under the project: `<REPORT_DIR>/<target>/<profile>/`.
@@ -27,6 +27,11 @@ const REPORT_FILE: &str = "ingest-report.json";
 
 /// Rejections listed one per line in the build output; the rest are in the report file.
 const LISTED_REJECTIONS: usize = 20;
+
+#[path = "engine/src/bin/docbao/corpus_files.rs"]
+mod corpus_files;
+
+use corpus_files::{collect, read_bounded};
 
 fn main() {
     println!("cargo:rerun-if-env-changed=DOCBAO_CORPUS");
@@ -110,21 +115,6 @@ fn list_rejections(report: &IngestReport, shipped: &Path) {
     }
 }
 
-/// Reads a file, refusing (without reading it) one larger than the engine accepts.
-fn read_bounded(path: &Path) -> Result<Vec<u8>, Reason> {
-    let unreadable = |e: std::io::Error| Reason::Unreadable {
-        message: e.to_string(),
-    };
-    let len = std::fs::metadata(path).map_err(unreadable)?.len();
-    if len > MAX_FILE_BYTES as u64 {
-        return Err(Reason::TooLarge {
-            bytes: usize::try_from(len).unwrap_or(usize::MAX),
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    std::fs::read(path).map_err(unreadable)
-}
-
 /// Writes a whole file through a temporary name, so a reader never sees half of it.
 fn try_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
@@ -139,23 +129,6 @@ fn write(path: &Path, bytes: &[u8]) {
     if let Err(e) = try_write(path, bytes) {
         fail(&format!("cannot write {}: {e}", path.display()));
     }
-}
-
-/// Every file under `path`, folders walked recursively in sorted order.
-fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    if !path.is_dir() {
-        std::fs::metadata(path)?;
-        out.push(path.to_path_buf());
-        return Ok(());
-    }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
-    entries.sort();
-    for entry in entries {
-        collect(&entry, out)?;
-    }
-    Ok(())
 }
 
 /// How a file is named in the report, which ships with the app: relative to the project

@@ -10,11 +10,15 @@
 //! A PATH is a file or a folder (walked recursively, in sorted order); give several freely.
 
 use std::io::{BufRead, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
-use docbao_engine::ingest::{IngestReport, Ingester, Reason, MAX_FILE_BYTES};
+use docbao_engine::ingest::{IngestReport, Ingester};
 use docbao_engine::{Article, Index};
+
+mod corpus_files;
+
+use corpus_files::{collect, read_bounded};
 
 const USAGE: &str = "usage:
   docbao check PATH...
@@ -149,36 +153,4 @@ fn load(paths: &[String]) -> Result<(Vec<Article>, IngestReport), String> {
         }
     }
     Ok(ingester.finish())
-}
-
-/// Reads a file, refusing (without reading it) one larger than the engine accepts.
-fn read_bounded(path: &Path) -> Result<Vec<u8>, Reason> {
-    let unreadable = |e: std::io::Error| Reason::Unreadable {
-        message: e.to_string(),
-    };
-    let len = std::fs::metadata(path).map_err(unreadable)?.len();
-    if len > MAX_FILE_BYTES as u64 {
-        return Err(Reason::TooLarge {
-            bytes: usize::try_from(len).unwrap_or(usize::MAX),
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    std::fs::read(path).map_err(unreadable)
-}
-
-/// Every file under `path`, folders walked recursively in sorted order.
-fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    if !path.is_dir() {
-        std::fs::metadata(path)?;
-        out.push(path.to_path_buf());
-        return Ok(());
-    }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
-    entries.sort();
-    for entry in entries {
-        collect(&entry, out)?;
-    }
-    Ok(())
 }
