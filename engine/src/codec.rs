@@ -406,8 +406,9 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Index, CodecError> {
         folded,
         exact,
         pairs,
+        catalog: Default::default(),
     };
-    index.set_impacts();
+    index.derive();
     Ok(index)
 }
 

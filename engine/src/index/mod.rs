@@ -10,6 +10,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::article::Article;
+use crate::facets::Catalog;
 use crate::text;
 
 /// Indexed fields, in posting order.
@@ -257,6 +258,8 @@ pub struct Index {
     pub(crate) pairs: TermDict,
     /// Derived, never stored: `FIELD_WEIGHT[f] / (1 - B + B * len / avg)` per doc and field.
     pub(crate) norms: Vec<[f32; FIELD_COUNT]>,
+    /// Derived, never stored: facet values and dates as integers.
+    pub(crate) catalog: Catalog,
 }
 
 /// The texts of an article, by field. Captions are read as body text.
@@ -305,11 +308,13 @@ impl TermDict {
 }
 
 impl Index {
-    /// Works out every posting's impact from the field lengths (after build or load).
-    pub(crate) fn set_impacts(&mut self) {
+    /// Works out what is derived, never stored, after build or load: every posting's
+    /// impact from the field lengths, and the facet catalog.
+    pub(crate) fn derive(&mut self) {
         for d in [&mut self.folded, &mut self.exact, &mut self.pairs] {
             d.set_impacts(&self.norms);
         }
+        self.catalog = Catalog::new(&self.articles);
     }
 
     /// Indexes the articles in the order given; that order is the doc numbering.
@@ -392,8 +397,9 @@ impl Index {
             folded: folded.finish(),
             exact: exact.finish(),
             pairs,
+            catalog: Catalog::default(),
         };
-        index.set_impacts();
+        index.derive();
         index
     }
 

@@ -18,7 +18,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::article::Article;
-use crate::facets::{self, Facets, Filters, Sort};
+use crate::facets::{Facets, Filters, Sort};
 use crate::index::{field_texts, pair_key, Index, Posting, BODY, LEAD, TITLE};
 use crate::text::{self, telex, Analyzed};
 
@@ -815,27 +815,15 @@ impl Index {
         let matched: Vec<(u32, f32)> = if query.clauses.is_empty() {
             (0..self.articles.len() as u32).map(|d| (d, 0.0)).collect()
         } else {
-            self.matches(query)
+            let mut m = self.matches(query);
+            m.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            m
         };
-        let docs: Vec<u32> = matched.iter().map(|&(d, _)| d).collect();
-        let facets = facets::facets(&self.articles, &docs, filters);
-        let mut kept: Vec<(u32, f32)> = matched
-            .into_iter()
-            .filter(|&(d, _)| filters.accepts(&self.articles[d as usize]))
-            .collect();
-        kept.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let date = |d: u32| self.articles[d as usize].date.as_deref();
+        let (mut kept, facets) = self.catalog.narrow(&matched, filters);
         match sort {
             Sort::Relevance => {}
-            // Undated articles go last either way; ties keep their relevance order.
-            Sort::Newest => kept.sort_by(|a, b| match (date(a.0), date(b.0)) {
-                (Some(x), Some(y)) => y.cmp(x),
-                (x, y) => y.is_some().cmp(&x.is_some()),
-            }),
-            Sort::Oldest => kept.sort_by(|a, b| match (date(a.0), date(b.0)) {
-                (Some(x), Some(y)) => x.cmp(y),
-                (x, y) => y.is_some().cmp(&x.is_some()),
-            }),
+            Sort::Newest => self.catalog.sort_by_date(&mut kept, true),
+            Sort::Oldest => self.catalog.sort_by_date(&mut kept, false),
         }
         (kept, facets)
     }
