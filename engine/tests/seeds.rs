@@ -80,3 +80,27 @@ fn the_index_survives_the_codec_byte_for_byte() {
     let back = from_bytes(&bytes).unwrap();
     assert_eq!(first(&back, "thanh tri"), THANH_TRI);
 }
+
+/// `seeds/` must hold the shared seed files byte for byte (skipped where ../shared is absent).
+#[test]
+fn seeds_are_the_shared_seed_files_byte_for_byte() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/seeds");
+    if !shared.exists() {
+        println!("SKIPPED: {} is absent", shared.display());
+        return;
+    }
+    for name in [THANH_TRI, DINH_TIEN_DUNG] {
+        let file = format!("{name}.txt");
+        let ours = std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../seeds")
+                .join(&file),
+        )
+        .unwrap();
+        let theirs = std::fs::read(shared.join(&file)).unwrap();
+        assert!(
+            ours == theirs,
+            "seeds/{file} differs from ../shared/seeds/{file}"
+        );
+    }
+}
