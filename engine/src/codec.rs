@@ -1,6 +1,6 @@
 //! The serialized index.
 //!
-//! Layout (version 3): `MAGIC`, a little-endian `u32` format version, a section count
+//! Layout (version 4; 4 changed the folded keys, not the layout): `MAGIC`, a little-endian `u32` format version, a section count
 //! (`u32`), then a table of sections, each a 4-byte tag and a `u64` offset and length
 //! (from the start of the bytes), then the sections:
 //!
@@ -31,7 +31,7 @@ use crate::index::{norms, Index, Posting, TermDict, FIELD_COUNT};
 /// Every docbao index starts with these bytes.
 pub const MAGIC: [u8; 8] = *b"DOCBAOIX";
 /// Bumped whenever the layout of the serialized index changes.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodecError {

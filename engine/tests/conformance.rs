@@ -226,3 +226,27 @@ fn bogo_engine_cases() {
     println!("bogo engine cases: {decoded} decoded, {left} left alone");
     assert!(decoded >= 40);
 }
+
+/// coccoc's i/y spelling pairs (`kì`/`kỳ`, `quí`/`quý`): one folded key, so either spelling
+/// finds the other. Pairs coccoc marks as not always interchangeable (`ti`/`ty`) are
+/// unified too: for search, recall wins.
+#[test]
+fn i_and_y_spellings_fold_alike() {
+    let Some(path) = common::shared("vectors/spelling-variants/coccoc_i_and_y.tsv") else {
+        return;
+    };
+    let body = std::fs::read_to_string(path).unwrap();
+    let mut n = 0;
+    for line in body.lines().filter(|l| !l.trim().is_empty()) {
+        let (i_form, y_form) = line.split_once('\t').expect("two columns");
+        let y_form = y_form.trim_end_matches(" *");
+        assert_eq!(
+            text::fold(i_form),
+            text::fold(y_form),
+            "{i_form} / {y_form}"
+        );
+        n += 1;
+    }
+    println!("i/y: {n} pairs fold alike");
+    assert!(n >= 35);
+}

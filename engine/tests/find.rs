@@ -140,3 +140,24 @@ fn highlight_marks_query_words_in_any_text() {
         "the last word is whole in an article: {whole:?}"
     );
 }
+
+#[test]
+fn i_and_y_spellings_find_each_other_and_are_highlighted() {
+    let index = Index::build(vec![
+        article("ky", "Kỷ niệm ngày thành lập", "A", None),
+        article("qui", "Qui định mới về thuế", "A", None),
+    ]);
+    let first = |q: &str| index.search(q, 1).hits.first().map(|h| h.id.clone());
+    assert_eq!(first("kỉ niệm ").as_deref(), Some("ky"));
+    assert_eq!(first("ki niem ").as_deref(), Some("ky"));
+    assert_eq!(first("quy định ").as_deref(), Some("qui"));
+    let hit = &index.search("ki niem ", 1).hits[0];
+    let marked: Vec<&str> = hit
+        .title
+        .segments()
+        .into_iter()
+        .filter(|s| s.1)
+        .map(|s| s.0)
+        .collect();
+    assert_eq!(marked, ["Kỷ", "niệm"]);
+}

@@ -1010,6 +1010,7 @@ fn quick_hits_at(text: &str, m: &Matcher, buf: &mut String) -> Vec<(Hit3, (usize
             text::push_folded(c, buf);
             start.get_or_insert(i);
         } else if let Some(s) = start.take() {
+            text::unify_i_y(buf);
             if let Some(w) = m.token(buf) {
                 out.push(((n, n + 1, w), (s, i)));
             }
@@ -1064,6 +1065,7 @@ fn light(t: &str) -> Light {
             for c in t[s..e].chars() {
                 text::push_folded(c, &mut f);
             }
+            text::unify_i_y(&mut f);
             f
         })
         .collect();

@@ -117,11 +117,43 @@ thread_local! {
 
 const KEY_CACHE_LIMIT: usize = 1 << 18;
 
+/// Onsets before which a lone final `y` and `i` spell the same syllable.
+const I_Y_ONSETS: [&str; 25] = [
+    "b", "c", "ch", "d", "đ", "g", "gh", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh", "p",
+    "ph", "qu", "r", "s", "t", "th", "tr", "v",
+];
+
+/// `kỳ`/`kì`, `lý`/`lí`, `mỹ`/`mĩ`, `quy`/`qui`: where a lone `y` after an onset spells
+/// the same syllable as `i`, the folded key takes the `i`, so both spellings find each
+/// other (the exact key keeps the spelling, for normalizing text). Works on a lowercase
+/// key; `y` alone (`y tế`) and `uy`, `ay`… are untouched.
+pub fn unify_i_y(key: &mut String) {
+    let Some(last) = key.chars().last() else {
+        return;
+    };
+    let i_form = match last {
+        'y' => 'i',
+        'ý' => 'í',
+        'ỳ' => 'ì',
+        'ỷ' => 'ỉ',
+        'ỹ' => 'ĩ',
+        'ỵ' => 'ị',
+        _ => return,
+    };
+    let onset = &key[..key.len() - last.len_utf8()];
+    if I_Y_ONSETS.contains(&onset) || onset == "x" {
+        key.truncate(onset.len());
+        key.push(i_form);
+    }
+}
+
 /// Both keys of one word: `(exact, folded)`.
 pub fn keys(word: &str) -> (String, String) {
     if word.is_ascii() {
-        let k = word.to_ascii_lowercase();
-        return (k.clone(), k);
+        let exact = word.to_ascii_lowercase();
+        let mut folded = exact.clone();
+        unify_i_y(&mut folded);
+        return (exact, folded);
     }
     KEY_CACHE.with(|cache| {
         if let Some((e, f)) = cache.borrow().get(word) {
@@ -144,11 +176,12 @@ fn compute_keys(word: &str) -> (String, String) {
         .map(|c| if c == 'ð' { 'đ' } else { c })
         .collect();
     let exact = canonical_tone(&lower);
-    let folded = exact
+    let mut folded = exact
         .nfd()
         .filter(|c| !is_combining_mark(*c))
         .map(|c| if c == 'đ' { 'd' } else { c })
         .collect();
+    unify_i_y(&mut folded);
     (exact, folded)
 }
 
@@ -495,6 +528,40 @@ mod tests {
             }
             assert_eq!(s, fold(w), "{w}");
         }
+    }
+
+    #[test]
+    fn lone_final_y_and_i_after_an_onset_are_one_key() {
+        for (a, b) in [
+            ("kỳ", "kì"),
+            ("Lý", "lí"),
+            ("mỹ", "mĩ"),
+            ("tỷ", "tỉ"),
+            ("sỹ", "sĩ"),
+            ("quy", "qui"),
+            ("hy", "hi"),
+        ] {
+            assert_eq!(fold(a), fold(b), "{a} / {b}");
+            assert_eq!(
+                exact_key(a),
+                a.to_lowercase(),
+                "the exact key keeps the spelling"
+            );
+        }
+        for (word, folded) in [
+            ("y", "y"),
+            ("thủy", "thuy"),
+            ("hay", "hay"),
+            ("yêu", "yeu"),
+            ("khuya", "khuya"),
+        ] {
+            assert_eq!(fold(word), folded, "{word} keeps its y");
+        }
+        // Folding by character, then unifying, agrees with the key.
+        let mut s = String::new();
+        "Kỳ".chars().for_each(|c| push_folded(c, &mut s));
+        unify_i_y(&mut s);
+        assert_eq!(s, fold("Kỳ"));
     }
 
     #[test]
