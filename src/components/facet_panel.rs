@@ -140,9 +140,27 @@ pub fn FacetPanel(props: &FacetPanelProps) -> Html {
         .and_then(|y| y.months.iter().map(|m| m.1).max())
         .unwrap_or(1);
 
+    // Open beside the results on a wide screen; folded above them on a phone, so the
+    // results come first and the filters are one tap away.
+    let wide = use_memo((), |_| {
+        web_sys::window()
+            .and_then(|w| w.match_media("(min-width: 48rem)").ok().flatten())
+            .is_none_or(|m| m.matches())
+    });
+    let chosen = f.sources.len()
+        + f.categories.len()
+        + f.authors.len()
+        + usize::from(f.year.is_some())
+        + usize::from(f.from.is_some() || f.to.is_some());
     html! {
         <aside class="filters" aria-labelledby="filters-heading">
-            <h2 id="filters-heading">{ t.filters_heading }</h2>
+          <details class="filters-fold" open={*wide}>
+            <summary>
+                <h2 id="filters-heading">{ t.filters_heading }</h2>
+                if chosen > 0 {
+                    <span class="count">{ format!(" ({chosen})") }</span>
+                }
+            </summary>
             if !f.is_empty() {
                 <button type="button" class="link-button clear-filters" onclick={emit(Action::ClearFilters)}>
                     { t.clear_filters }
@@ -201,6 +219,7 @@ pub fn FacetPanel(props: &FacetPanelProps) -> Html {
                     { date_input("date-to", t.date_to, f.to.clone(), Action::SetTo, props.on_action.clone()) }
                 </div>
             </section>
+          </details>
         </aside>
     }
 }

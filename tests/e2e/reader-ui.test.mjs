@@ -297,6 +297,12 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
           assert.deepEqual(small, [], `${where}: tap targets under 44px`);
         };
         await check('search page');
+        // The filters are folded above the results; a tap opens them.
+        assert.equal(await page.locator('.filters-fold').getAttribute('open'), null, 'filters folded on a phone');
+        assert.equal(await page.locator('#facet-source').isVisible(), false);
+        await page.locator('.filters-fold > summary').click();
+        await eventually('the filters open', () => page.locator('#facet-source').isVisible());
+        await check('search page with the filters open');
         await page.screenshot({ path: path.join(ARTIFACTS, 'phone-search.png'), fullPage: true });
         await page.locator('ol.results > li a').first().click();
         await eventually('an article', () => page.locator('article h1').count(), (n) => n === 1);
