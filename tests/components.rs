@@ -144,10 +144,20 @@ async fn the_app_searches_the_embedded_seeds_as_the_user_types() {
         .expect("a search field")
         .dyn_into_element();
     input.set_value("thanh tri");
+    let typed = web_sys::InputEventInit::new();
+    typed.set_bubbles(true);
     input
-        .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .dispatch_event(&web_sys::InputEvent::new_with_event_init_dict("input", &typed).unwrap())
         .unwrap();
-    settle().await;
+    // The route changes, then the page renders the results: wait for the count to say so.
+    let count_says = |text: &str| count.text_content().is_some_and(|c| c.contains(text));
+    for _ in 0..100 {
+        if count_says("kết quả") {
+            break;
+        }
+        settle().await;
+    }
+    assert!(count_says("kết quả"), "the count reports results");
 
     let title = root
         .query_selector("ol.results li .result-title")
