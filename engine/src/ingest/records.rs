@@ -197,6 +197,17 @@ fn parse_line(text: &str, fallback_id: &str) -> Outcome {
 /// Outcome of one record: the article and its notes, or why it was rejected.
 pub type Outcome = Result<(Article, Vec<String>), Reason>;
 
+/// The bytes of a JSON file without a BOM, or why it is no JSON file at all.
+fn json_bytes(bytes: &[u8]) -> Result<&[u8], Reason> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Reason::Empty);
+    }
+    if bytes.contains(&0) {
+        return Err(Reason::Binary);
+    }
+    Ok(bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes))
+}
+
 /// Reads JSON Lines, calling `each` with the 1-based line and outcome of every non-blank
 /// line. A bad line is reported and reading goes on. Fails whole only on binary data.
 pub fn read_lines(
@@ -204,13 +215,7 @@ pub fn read_lines(
     bytes: &[u8],
     each: &mut dyn FnMut(usize, Outcome),
 ) -> Result<(), Reason> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Reason::Empty);
-    }
-    if bytes.contains(&0) {
-        return Err(Reason::Binary);
-    }
-    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let bytes = json_bytes(bytes)?;
     for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
         let line_no = n + 1;
         if line.iter().all(u8::is_ascii_whitespace) {
@@ -252,13 +257,7 @@ pub fn read_array(
     bytes: &[u8],
     each: &mut dyn FnMut(usize, Outcome),
 ) -> Result<(), Reason> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Reason::Empty);
-    }
-    if bytes.contains(&0) {
-        return Err(Reason::Binary);
-    }
-    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let bytes = json_bytes(bytes)?;
     let value: Value = serde_json::from_slice(bytes).map_err(|e| Reason::UnreadableJson {
         message: e.to_string(),
     })?;

@@ -294,28 +294,18 @@ fn latin_fold_table() -> &'static [u8; 0x1F00] {
 /// Splits text into words (maximal runs of letters, digits and marks) and gives each its
 /// exact and folded keys. Byte ranges point into `text` as given.
 pub fn tokens(text: &str) -> Vec<Token> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        match (start, is_word_char(c)) {
-            (None, true) => start = Some(i),
-            (Some(s), false) => {
-                let (exact, folded) = keys(&text[s..i]);
-                out.push(Token {
-                    start: s,
-                    end: i,
-                    exact,
-                    folded,
-                });
-                start = None;
+    word_ranges(text)
+        .into_iter()
+        .map(|(start, end)| {
+            let (exact, folded) = keys(&text[start..end]);
+            Token {
+                start,
+                end,
+                exact,
+                folded,
             }
-            _ => {}
-        }
-    }
-    out
+        })
+        .collect()
 }
 
 /// A term that spans words `first..last` (exclusive) of an analyzed text.
