@@ -5,30 +5,19 @@
 //! `cargo bench -p docbao-engine --features cli --bench ingest`. Reads `../shared/corpora`
 //! next to the workspace and skips, saying so, when it is absent.
 
-use std::path::{Path, PathBuf};
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::time::Instant;
 
 use criterion::{criterion_group, Criterion, Throughput};
 use docbao_engine::ingest::{records, Ingester, Reason};
 
-fn corpus(name: &str) -> Option<(PathBuf, Vec<u8>)> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/corpora")
-        .join(name);
-    match std::fs::read(&path) {
-        Ok(bytes) => Some((path, bytes)),
-        Err(e) => {
-            println!("SKIPPED: {} is absent ({e})", path.display());
-            None
-        }
-    }
-}
-
 const RSS_ITEMS: usize = 153_825;
 
 /// Loads the whole RSS corpus once and checks that nothing was lost.
 fn check_rss() {
-    let Some((path, gz)) = corpus("rss-vn-news.jsonl.gz") else {
+    let Some((path, gz)) = common::corpus_bytes("rss-vn-news.jsonl.gz") else {
         return;
     };
     let started = Instant::now();
@@ -64,7 +53,7 @@ fn check_rss() {
 }
 
 fn unc_throughput(c: &mut Criterion) {
-    let Some((_, gz)) = corpus("unc-dantri.jsonl.gz") else {
+    let Some((_, gz)) = common::corpus_bytes("unc-dantri.jsonl.gz") else {
         return;
     };
     // Measured on the decompressed text, so MB/s is of JSON Lines read, not of gzip.

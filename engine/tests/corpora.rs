@@ -5,26 +5,13 @@
 //! --features cli --bench ingest`).
 #![cfg(all(feature = "jsonl", feature = "gz"))]
 
-use std::path::{Path, PathBuf};
+mod common;
 
 use docbao_engine::ingest::Ingester;
 
-fn corpus(name: &str) -> Option<(PathBuf, Vec<u8>)> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/corpora")
-        .join(name);
-    match std::fs::read(&path) {
-        Ok(bytes) => Some((path, bytes)),
-        Err(e) => {
-            println!("SKIPPED: {} is absent ({e})", path.display());
-            None
-        }
-    }
-}
-
 #[test]
 fn every_unc_article_is_accepted() {
-    let Some((path, bytes)) = corpus("unc-dantri.jsonl.gz") else {
+    let Some((path, bytes)) = common::corpus_bytes("unc-dantri.jsonl.gz") else {
         return;
     };
     let mut ingester = Ingester::new();

@@ -23,6 +23,13 @@ pub fn shared(rel: &str) -> Option<PathBuf> {
     }
 }
 
+/// The bytes of a file of `shared/corpora`, with its path, or `None` (with a message).
+pub fn corpus_bytes(name: &str) -> Option<(PathBuf, Vec<u8>)> {
+    let path = shared(&format!("corpora/{name}"))?;
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Some((path, bytes))
+}
+
 fn records(path: &PathBuf) -> impl Iterator<Item = serde_json::Value> {
     let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     BufReader::new(flate2::read::GzDecoder::new(file))
