@@ -944,22 +944,6 @@ impl Index {
             .collect()
     }
 
-    /// Articles with no query, in corpus order: what a reader sees before typing.
-    pub fn browse(&self, limit: usize) -> Vec<Hit> {
-        self.articles
-            .iter()
-            .enumerate()
-            .take(limit)
-            .map(|(doc, article)| Hit {
-                doc: doc as u32,
-                id: article.id.clone(),
-                score: 0.0,
-                title: mark(&article.title, &Matcher::default()),
-                snippet: self.snippet(doc as u32, &Matcher::default()),
-            })
-            .collect()
-    }
-
     /// The passage of the article that best shows why it matched.
     fn snippet(&self, doc: u32, m: &Matcher) -> Marked {
         let fields = field_texts(&self.articles[doc as usize]);
@@ -1263,16 +1247,6 @@ mod tests {
             marks: vec![(3, 4), (0, 4), (2, 1), (5, 99)],
         };
         assert_eq!(m.segments(), [("Trì", true), (" ơi", false)]);
-    }
-
-    #[test]
-    fn browsing_lists_articles_with_their_opening_passage() {
-        let idx = index(&[("a", "Một", "đoạn đầu"), ("b", "Hai", "đoạn hai")]);
-        let hits = idx.browse(1);
-        assert_eq!(hits.len(), 1);
-        assert_eq!(hits[0].id, "a");
-        assert_eq!(hits[0].snippet.text, "đoạn đầu");
-        assert!(hits[0].snippet.marks.is_empty());
     }
 
     #[test]
