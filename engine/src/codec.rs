@@ -26,7 +26,7 @@
 use std::fmt;
 
 use crate::article::Article;
-use crate::index::{norms, Index, Posting, TermDict, FIELD_COUNT};
+use crate::index::{Index, Posting, TermDict, FIELD_COUNT};
 
 /// Every docbao index starts with these bytes.
 pub const MAGIC: [u8; 8] = *b"DOCBAOIX";
@@ -397,19 +397,13 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Index, CodecError> {
     if articles.len() != docs as usize {
         return Err(corrupt("article count differs from the index"));
     }
-    let mut index = Index {
-        norms: norms(&field_lens, &avg_field_len),
+    Ok(Index::assemble(
         articles,
         by_id,
         field_lens,
         avg_field_len,
-        folded,
-        exact,
-        pairs,
-        catalog: Default::default(),
-    };
-    index.derive();
-    Ok(index)
+        [folded, exact, pairs],
+    ))
 }
 
 #[cfg(test)]

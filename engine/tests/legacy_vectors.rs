@@ -3,19 +3,17 @@
 //! Unicode. This test reads `../shared` next to the workspace and skips, saying so, when
 //! it is absent.
 
-use std::path::Path;
+mod common;
 
 use docbao_engine::text::legacy::{convert, detect, Legacy};
 use docbao_engine::text::repair;
 
 #[test]
 fn real_document_vectors_detect_and_convert() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/vectors/legacy-encodings/viparse_real_documents.jsonl");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        println!("SKIPPED: {} is absent", path.display());
+    let Some(path) = common::shared("vectors/legacy-encodings/viparse_real_documents.jsonl") else {
         return;
     };
+    let text = std::fs::read_to_string(&path).unwrap();
     let mut checked = 0;
     for (n, line) in text.lines().enumerate() {
         let case: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -62,12 +60,10 @@ fn real_document_vectors_detect_and_convert() {
 /// Reads `../shared`; skips, saying so, when it is absent.
 #[test]
 fn published_non_nfc_text_is_composed() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/vectors/nfc-real-world/rss_non_nfc_samples.jsonl");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        println!("SKIPPED: {} is absent", path.display());
+    let Some(path) = common::shared("vectors/nfc-real-world/rss_non_nfc_samples.jsonl") else {
         return;
     };
+    let text = std::fs::read_to_string(&path).unwrap();
     let mut checked = 0;
     for (n, line) in text.lines().enumerate() {
         let case: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -90,12 +86,10 @@ fn published_non_nfc_text_is_composed() {
 /// that runs on all ingested text. Reads `../shared`; skips, saying so, when it is absent.
 #[test]
 fn eth_is_read_as_d_bar_and_nothing_else_changes() {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/vn-text-1.0.0.json");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        println!("SKIPPED: {} is absent", path.display());
+    let Some(path) = common::shared("vectors/vn-text-1.0.0.json") else {
         return;
     };
+    let text = std::fs::read_to_string(&path).unwrap();
     let suite: serde_json::Value = serde_json::from_str(&text).unwrap();
     let mut checked = 0;
     for case in suite["cases"].as_array().unwrap() {

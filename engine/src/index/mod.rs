@@ -281,10 +281,7 @@ pub(crate) fn pair_key(a: &str, b: &str) -> String {
     k
 }
 
-pub(crate) fn norms(
-    field_lens: &[[u32; FIELD_COUNT]],
-    avg: &[f32; FIELD_COUNT],
-) -> Vec<[f32; FIELD_COUNT]> {
+fn norms(field_lens: &[[u32; FIELD_COUNT]], avg: &[f32; FIELD_COUNT]) -> Vec<[f32; FIELD_COUNT]> {
     field_lens
         .iter()
         .map(|lens| {
@@ -310,7 +307,7 @@ impl TermDict {
 impl Index {
     /// Works out what is derived, never stored, after build or load: every posting's
     /// impact from the field lengths, and the facet catalog.
-    pub(crate) fn derive(&mut self) {
+    fn derive(&mut self) {
         for d in [&mut self.folded, &mut self.exact, &mut self.pairs] {
             d.set_impacts(&self.norms);
         }
@@ -388,14 +385,32 @@ impl Index {
         by_id.sort_by(|&a, &b| articles[a as usize].id.cmp(&articles[b as usize].id));
 
         let pairs = pairs.finish(&folded.names);
+        Index::assemble(
+            articles,
+            by_id,
+            field_lens,
+            avg_field_len,
+            [folded.finish(), exact.finish(), pairs],
+        )
+    }
+
+    /// An index from its stored parts (after build or load), with everything derived from
+    /// them worked out: field norms, posting impacts, the facet catalog.
+    pub(crate) fn assemble(
+        articles: Vec<Article>,
+        by_id: Vec<u32>,
+        field_lens: Vec<[u32; FIELD_COUNT]>,
+        avg_field_len: [f32; FIELD_COUNT],
+        [folded, exact, pairs]: [TermDict; 3],
+    ) -> Index {
         let mut index = Index {
             norms: norms(&field_lens, &avg_field_len),
             articles,
             by_id,
             field_lens,
             avg_field_len,
-            folded: folded.finish(),
-            exact: exact.finish(),
+            folded,
+            exact,
             pairs,
             catalog: Catalog::default(),
         };
