@@ -38,3 +38,21 @@ fn every_unc_article_is_accepted() {
     assert_eq!(first.date.as_deref(), Some("2020-10-01"));
     assert!(first.body.len() > 1, "the body is split into paragraphs");
 }
+
+/// The skip rule of `common::shared`: an absent `../shared` skips on a user's clone and
+/// fails under CI, so CI can never pass on skipped corpus tests.
+#[test]
+fn an_absent_shared_folder_skips_locally_and_fails_under_ci() {
+    let nowhere = std::env::temp_dir().join("docbao-no-such-shared-folder");
+    assert_eq!(
+        common::shared_at(&nowhere, "corpora/x.jsonl.gz", false),
+        None
+    );
+    let under_ci = std::panic::catch_unwind(|| common::shared_at(&nowhere, "corpora", true));
+    assert!(under_ci.is_err(), "an absent ../shared must fail under CI");
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    assert_eq!(
+        common::shared_at(here, "Cargo.toml", true),
+        Some(here.join("Cargo.toml"))
+    );
+}

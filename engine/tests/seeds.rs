@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+mod common;
+
 use docbao_engine::ingest::{ingest, SourceFile};
 use docbao_engine::{from_bytes, to_bytes, Index};
 
@@ -84,11 +86,9 @@ fn the_index_survives_the_codec_byte_for_byte() {
 /// `seeds/` must hold the shared seed files byte for byte (skipped where ../shared is absent).
 #[test]
 fn seeds_are_the_shared_seed_files_byte_for_byte() {
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/seeds");
-    if !shared.exists() {
-        println!("SKIPPED: {} is absent", shared.display());
+    let Some(shared) = common::shared("seeds") else {
         return;
-    }
+    };
     for name in [THANH_TRI, DINH_TIEN_DUNG] {
         let file = format!("{name}.txt");
         let ours = std::fs::read(
