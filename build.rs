@@ -31,7 +31,7 @@ const LISTED_REJECTIONS: usize = 20;
 #[path = "engine/src/bin/docbao/corpus_files.rs"]
 mod corpus_files;
 
-use corpus_files::{collect, read_bounded};
+use corpus_files::{read_bounded, Walker};
 
 fn main() {
     println!("cargo:rerun-if-env-changed=DOCBAO_CORPUS");
@@ -45,17 +45,23 @@ fn main() {
     };
     let strict = std::env::var("DOCBAO_STRICT").is_ok_and(|v| v == "1");
 
+    let mut walker = Walker::new();
     let mut files = Vec::new();
+    // Entries the walk could not use (symlink loops, FIFOs…): rejections, not failures.
+    let mut unusable = Vec::new();
     for root in &roots {
         println!("cargo:rerun-if-changed={}", root.display());
-        let mut found = Vec::new();
-        if let Err(e) = collect(root, &mut found) {
-            fail(&format!("cannot read corpus {}: {e}", root.display()));
-        }
-        files.extend(found.into_iter().map(|path| (root.clone(), path)));
+        let found = walker
+            .collect(root)
+            .unwrap_or_else(|e| fail(&format!("cannot read corpus: {e}")));
+        files.extend(found.files.into_iter().map(|path| (root.clone(), path)));
+        unusable.extend(found.unusable.into_iter().map(|u| (root.clone(), u)));
     }
     // Files are read one at a time, so a large corpus is never all in memory as bytes.
     let mut ingester = Ingester::new();
+    for (root, entry) in unusable {
+        ingester.reject_file(&display(&entry.path, &root, &manifest_dir), entry.reason);
+    }
     for (root, path) in &files {
         let shown = display(path, root, &manifest_dir);
         match read_bounded(path) {
