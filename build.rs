@@ -21,7 +21,8 @@ use docbao_engine::{to_bytes, Index};
 /// Trunk.toml copies `target/docbao-report/wasm32-unknown-unknown/$TRUNK_PROFILE/…` into
 /// the staging dist once cargo is done. The target and profile in the path keep a native
 /// `cargo build` with another DOCBAO_CORPUS from overwriting the report of the wasm build.
-/// It stays under `target/`, which git ignores, whatever CARGO_TARGET_DIR says.
+/// It stays under `target/`, which git ignores, whatever CARGO_TARGET_DIR says; if it goes
+/// missing, cargo runs this script again (see [`write_shipped_report`]).
 const REPORT_DIR: &str = "target/docbao-report";
 const REPORT_FILE: &str = "ingest-report.json";
 
@@ -31,7 +32,7 @@ const LISTED_REJECTIONS: usize = 20;
 #[path = "engine/src/bin/docbao/corpus_files.rs"]
 mod corpus_files;
 
-use corpus_files::{collect, read_bounded};
+use corpus_files::{read_bounded, Walker};
 
 fn main() {
     println!("cargo:rerun-if-env-changed=DOCBAO_CORPUS");
@@ -45,17 +46,23 @@ fn main() {
     };
     let strict = std::env::var("DOCBAO_STRICT").is_ok_and(|v| v == "1");
 
+    let mut walker = Walker::new();
     let mut files = Vec::new();
+    // Entries the walk could not use (symlink loops, FIFOs…): rejections, not failures.
+    let mut unusable = Vec::new();
     for root in &roots {
         println!("cargo:rerun-if-changed={}", root.display());
-        let mut found = Vec::new();
-        if let Err(e) = collect(root, &mut found) {
-            fail(&format!("cannot read corpus {}: {e}", root.display()));
-        }
-        files.extend(found.into_iter().map(|path| (root.clone(), path)));
+        let found = walker
+            .collect(root)
+            .unwrap_or_else(|e| fail(&format!("cannot read corpus: {e}")));
+        files.extend(found.files.into_iter().map(|path| (root.clone(), path)));
+        unusable.extend(found.unusable.into_iter().map(|u| (root.clone(), u)));
     }
     // Files are read one at a time, so a large corpus is never all in memory as bytes.
     let mut ingester = Ingester::new();
+    for (root, entry) in unusable {
+        ingester.reject_file(&display(&entry.path, &root, &manifest_dir), entry.reason);
+    }
     for (root, path) in &files {
         let shown = display(path, root, &manifest_dir);
         match read_bounded(path) {
@@ -70,7 +77,7 @@ fn main() {
     write(&out_dir.join(REPORT_FILE), report_json.as_bytes());
     let shipped = shipped_report_path(&manifest_dir);
     // Only trunk's hook needs this copy: a read-only checkout still builds with cargo.
-    if let Err(e) = try_write(&shipped, report_json.as_bytes()) {
+    if let Err(e) = write_shipped_report(&shipped, report_json.as_bytes()) {
         println!(
             "cargo:warning=docbao corpus: cannot write {}: {e}",
             shipped.display()
@@ -123,6 +130,25 @@ fn try_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let partial = path.with_extension("partial");
     std::fs::write(&partial, bytes)?;
     std::fs::rename(&partial, path)
+}
+
+/// Writes the report trunk's hook ships, then asks cargo to run this script again if that
+/// file goes missing. A fresh checkout that reuses a target directory (a shared
+/// CARGO_TARGET_DIR, a target cached by CI) has no report, yet cargo finds the script's
+/// output fresh: without this, the hook fails. A `rerun-if-changed` path that does not exist
+/// counts as changed; but so does one modified after the script started, as this one just
+/// was, which would rerun the script on every build. So the file is dated back to when the
+/// script itself was built, before this run: missing or edited means rerun, else not.
+/// (Not done when the file cannot be written, or a read-only checkout would always rerun.)
+fn write_shipped_report(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    try_write(path, bytes)?;
+    let script_built = std::fs::metadata(std::env::current_exe()?)?.modified()?;
+    std::fs::File::options()
+        .write(true)
+        .open(path)?
+        .set_modified(script_built)?;
+    println!("cargo:rerun-if-changed={}", path.display());
+    Ok(())
 }
 
 fn write(path: &Path, bytes: &[u8]) {

@@ -4,6 +4,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 fn docbao(args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_docbao"))
@@ -145,4 +147,234 @@ fn search_needs_a_corpus_and_one_query_form() {
     assert_eq!(docbao(&["search", "x"], "").status.code(), Some(2));
     let both = docbao(&["search", "--corpus", &seeds(), "--batch", "x"], "");
     assert_eq!(both.status.code(), Some(2));
+}
+
+/// Runs `command` to its end, or fails the test if it has not ended after a minute: a walk
+/// that opens a FIFO would block for ever, and one that reads /dev/zero would never stop.
+fn finishes(mut command: Command) -> Output {
+    let child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the command runs");
+    let pid = child.id();
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || sender.send(child.wait_with_output()));
+    match receiver.recv_timeout(Duration::from_secs(60)) {
+        Ok(output) => output.unwrap(),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            panic!("{command:?} had not finished after a minute (killed)");
+        }
+    }
+}
+
+fn check_command(path: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_docbao"));
+    command.arg("check").arg(path);
+    command
+}
+
+/// A page whose title and lead carry `word`, so each such page is a distinct article.
+fn page(word: &str) -> String {
+    format!("Tiêu đề {word}\n\nLời dẫn {word}.\n")
+}
+
+#[cfg(unix)]
+#[test]
+fn bad_folder_entries_are_one_line_each_of_the_report_and_the_walk_goes_on() {
+    use std::os::unix::fs::symlink;
+    let dir = scratch("bad-entries");
+    std::fs::write(dir.join("a.txt"), page("một")).unwrap();
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("sub/b.txt"), page("hai")).unwrap();
+    symlink(dir.join("nowhere.txt"), dir.join("dangling.txt")).unwrap();
+    symlink("loop_b", dir.join("loop_a")).unwrap();
+    symlink("loop_a", dir.join("loop_b")).unwrap();
+    symlink("..", dir.join("sub/up")).unwrap();
+    symlink("/dev/zero", dir.join("zero.txt")).unwrap();
+    let fifo = dir.join("fifo.jsonl");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo {}", fifo.display());
+
+    let out = finishes(check_command(&dir));
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let shown = |name: &str| dir.join(name).display().to_string();
+    let mut expected = vec![
+        format!(
+            "rejected {}: dangling symlink: its target does not exist",
+            shown("dangling.txt")
+        ),
+        format!(
+            "rejected {}: not a regular file (FIFO)",
+            shown("fifo.jsonl")
+        ),
+        format!("rejected {}: symlink loop", shown("loop_a")),
+        format!("rejected {}: symlink loop", shown("loop_b")),
+        format!("rejected {}: symlink loop", shown("sub/up")),
+        format!(
+            "rejected {}: not a regular file (character device)",
+            shown("zero.txt")
+        ),
+        "2 accepted, 6 rejected".to_string(),
+    ];
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines.sort();
+    expected.sort();
+    assert_eq!(lines, expected);
+    // `export` walks the same way: the good articles out, the report on stderr, exit 0.
+    let mut export = Command::new(env!("CARGO_BIN_EXE_docbao"));
+    export.arg("export").arg(&dir);
+    let out = finishes(export);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out).lines().count(), 2);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn devices_and_fifos_are_reported_without_being_opened() {
+    let dir = scratch("special");
+    // Opening the FIFO would block for ever (no writer); reading /dev/zero would never end.
+    let made = Command::new("mkfifo").arg(dir.join("a.jsonl")).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    std::os::unix::fs::symlink("/dev/zero", dir.join("b.txt")).unwrap();
+    std::fs::write(dir.join("c.txt"), page("một")).unwrap();
+    let out = finishes(check_command(&dir));
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "rejected {0}/a.jsonl: not a regular file (FIFO)\n\
+             rejected {0}/b.txt: not a regular file (character device)\n\
+             1 accepted, 2 rejected\n",
+            dir.display()
+        )
+    );
+    assert_eq!(out.status.code(), Some(1));
+    // `search` walks the same way: it answers from the good file.
+    let mut search = Command::new(env!("CARGO_BIN_EXE_docbao"));
+    search
+        .arg("search")
+        .arg("--corpus")
+        .arg(&dir)
+        .arg("tieu de");
+    let out = finishes(search);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).starts_with("c\t"), "{}", stdout(&out));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_to_a_sibling_folder_does_not_read_its_files_twice() {
+    let dir = scratch("sibling");
+    std::fs::create_dir(dir.join("z_real")).unwrap();
+    std::fs::write(dir.join("z_real/a.txt"), page("một")).unwrap();
+    std::fs::write(dir.join("z_real/b.txt"), page("hai")).unwrap();
+    // Sorted before its target, so the walk meets the link first.
+    std::os::unix::fs::symlink("z_real", dir.join("a_link")).unwrap();
+    // A second name for a file already read through the link.
+    std::os::unix::fs::symlink("z_real/a.txt", dir.join("m.txt")).unwrap();
+    let out = finishes(check_command(&dir));
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "2 accepted, 0 rejected\n");
+    let export = docbao(&["export", dir.to_str().unwrap()], "");
+    let ids: Vec<String> = stdout(&export)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].to_string())
+        .collect();
+    assert_eq!(ids, ["\"a\"", "\"b\""]);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_folder_is_reported_and_the_walk_goes_on() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("unreadable");
+    std::fs::write(dir.join("a.txt"), page("một")).unwrap();
+    std::fs::create_dir(dir.join("locked")).unwrap();
+    std::fs::write(dir.join("locked/b.txt"), page("hai")).unwrap();
+    std::fs::write(dir.join("z.txt"), page("ba")).unwrap();
+    let locked = dir.join("locked");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let mut command = check_command(&dir);
+    if std::fs::read_dir(&locked).is_ok() {
+        // Root reads any folder whatever its mode: run docbao without that capability.
+        let dropped = Command::new("setpriv")
+            .args(["--bounding-set", "-dac_override,-dac_read_search", "true"])
+            .status();
+        if !dropped.is_ok_and(|s| s.success()) {
+            eprintln!("SKIPPED: this user reads a folder of mode 000 and cannot drop the right");
+            std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+            return;
+        }
+        command = Command::new("setpriv");
+        command
+            .args(["--bounding-set", "-dac_override,-dac_read_search"])
+            .arg(env!("CARGO_BIN_EXE_docbao"))
+            .arg("check")
+            .arg(&dir);
+    }
+    let out = finishes(command);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert_eq!(
+        text,
+        format!(
+            "rejected {}: cannot read folder: Permission denied (os error 13)\n\
+             2 accepted, 1 rejected\n",
+            locked.display()
+        )
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_path_that_is_not_utf8_is_read_and_shown_lossily() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = scratch("not-utf8-path");
+    let name = std::ffi::OsStr::from_bytes(b"a\xff.txt");
+    let file = dir.join(name);
+    std::fs::write(&file, page("một")).unwrap();
+    let out = finishes(check_command(&file));
+    assert_eq!(out.status.code(), Some(0), "{:?}", out);
+    assert_eq!(stdout(&out), "1 accepted, 0 rejected\n");
+    // In a folder, and rejected: the report names it, with U+FFFD for the bad byte.
+    std::fs::write(&file, "").unwrap();
+    let out = finishes(check_command(&dir));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "rejected {}/a\u{FFFD}.txt: empty\n0 accepted, 1 rejected\n",
+            dir.display()
+        )
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_query_that_is_not_utf8_is_refused_with_a_clear_message() {
+    use std::os::unix::ffi::OsStrExt;
+    let latin1 = std::ffi::OsStr::from_bytes(b"caf\xe9");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_docbao"));
+    command
+        .arg("search")
+        .arg("--corpus")
+        .arg(seeds())
+        .arg(latin1);
+    let out = finishes(command);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("query \"caf\\xE9\" is not UTF-8 (byte 0xE9 at offset 3)"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
 }

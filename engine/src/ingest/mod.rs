@@ -79,6 +79,19 @@ pub enum Reason {
     Unreadable {
         message: String,
     },
+    // What a walk of the corpus folders could not use (the caller's `corpus_files`):
+    /// A symlink that leads back to itself, or to a folder it is inside.
+    SymlinkLoop,
+    /// A symlink whose target does not exist.
+    DanglingSymlink,
+    /// A folder whose entries cannot be listed (permissions, a vanished folder).
+    UnreadableFolder {
+        message: String,
+    },
+    /// A device, FIFO or socket: never opened, as reading one may never end.
+    NotRegularFile {
+        kind: String,
+    },
     UnsupportedType,
 }
 
@@ -126,6 +139,10 @@ impl fmt::Display for Reason {
             Reason::UnreadableGzip { message } => write!(f, "unreadable gzip: {message}"),
             Reason::BadField { field, message } => write!(f, "field `{field}`: {message}"),
             Reason::Unreadable { message } => write!(f, "cannot be read: {message}"),
+            Reason::SymlinkLoop => write!(f, "symlink loop"),
+            Reason::DanglingSymlink => write!(f, "dangling symlink: its target does not exist"),
+            Reason::UnreadableFolder { message } => write!(f, "cannot read folder: {message}"),
+            Reason::NotRegularFile { kind } => write!(f, "not a regular file ({kind})"),
             Reason::UnsupportedType => write!(
                 f,
                 "not a supported file type (supported: {})",

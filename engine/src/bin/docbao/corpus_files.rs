@@ -1,39 +1,217 @@
 //! Finding and reading corpus files: shared by the `docbao` command line and the app's
 //! `build.rs` (which includes this file by path), so both see a corpus the same way.
 //! This is I/O, so it lives beside the binary, never in the engine's library.
+//!
+//! The walk never aborts on a bad entry: a symlink loop, a dangling symlink, a folder that
+//! cannot be listed or a device, FIFO or socket becomes one [`Unusable`] entry (a rejection
+//! in the report) and the walk goes on. Symlinks are followed, but each real file and
+//! folder is visited once, so a link to a sibling folder does not read its files twice.
 
+use std::collections::HashSet;
+use std::fs::{self, File, Metadata};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use docbao_engine::ingest::{Reason, MAX_FILE_BYTES};
 
-/// Reads a file, refusing (without reading it) one larger than the engine accepts.
+/// Reads a regular file, refusing (without opening it) a device, FIFO or socket, and
+/// (without reading it) one larger than the engine accepts.
 pub fn read_bounded(path: &Path) -> Result<Vec<u8>, Reason> {
-    let unreadable = |e: std::io::Error| Reason::Unreadable {
+    let unreadable = |e: io::Error| Reason::Unreadable {
         message: e.to_string(),
     };
-    let len = std::fs::metadata(path).map_err(unreadable)?.len();
-    if len > MAX_FILE_BYTES as u64 {
+    let meta = fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    if meta.len() > MAX_FILE_BYTES as u64 {
         return Err(Reason::TooLarge {
-            bytes: usize::try_from(len).unwrap_or(usize::MAX),
+            bytes: usize::try_from(meta.len()).unwrap_or(usize::MAX),
             limit: MAX_FILE_BYTES,
         });
     }
-    std::fs::read(path).map_err(unreadable)
+    let file = File::open(path).map_err(unreadable)?;
+    read_at_most(file, MAX_FILE_BYTES, meta.len() as usize)
 }
 
-/// Every file under `path`, folders walked recursively in sorted order.
-pub fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    if !path.is_dir() {
-        std::fs::metadata(path)?;
-        out.push(path.to_path_buf());
-        return Ok(());
+/// All of `source` if it holds at most `limit` bytes. The size the caller saw may be stale
+/// (a file that grows while it is read), so this never reads more than one byte past the
+/// limit: "too large" then reports `limit + 1` bytes, a lower bound.
+fn read_at_most(source: impl Read, limit: usize, expected: usize) -> Result<Vec<u8>, Reason> {
+    let mut bytes = Vec::with_capacity(expected.min(limit));
+    source
+        .take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Reason::Unreadable {
+            message: e.to_string(),
+        })?;
+    if bytes.len() > limit {
+        return Err(Reason::TooLarge {
+            bytes: bytes.len(),
+            limit,
+        });
     }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
-    entries.sort();
-    for entry in entries {
-        collect(&entry, out)?;
+    Ok(bytes)
+}
+
+/// An entry the walk could not use, with the reason the report gives.
+#[derive(Debug)]
+pub struct Unusable {
+    pub path: PathBuf,
+    pub reason: Reason,
+}
+
+/// What walking one corpus path found.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Regular files to read, in sorted order (folders walked depth-first, entries sorted).
+    pub files: Vec<PathBuf>,
+    pub unusable: Vec<Unusable>,
+}
+
+impl Found {
+    fn skip(&mut self, path: &Path, reason: Reason) {
+        self.unusable.push(Unusable {
+            path: path.to_path_buf(),
+            reason,
+        });
     }
-    Ok(())
+}
+
+/// Walks corpus paths, remembering what it has seen across calls, so a file named twice
+/// (two overlapping paths, or a symlink to another part of the corpus) is read once.
+#[derive(Debug, Default)]
+pub struct Walker {
+    /// Canonical paths of the files and folders already visited.
+    seen: HashSet<PathBuf>,
+    /// Canonical paths of the folders being walked: a link to one of them is a loop.
+    ancestors: Vec<PathBuf>,
+}
+
+impl Walker {
+    pub fn new() -> Walker {
+        Walker::default()
+    }
+
+    /// Every file under `path` (a file, or a folder walked recursively in sorted order),
+    /// plus the entries that could not be used. Fails only when `path` does not exist at
+    /// all (not even as a dangling symlink): a mistake on the command line, not in the
+    /// corpus. The error names the path.
+    pub fn collect(&mut self, path: &Path) -> io::Result<Found> {
+        if let Err(e) = fs::symlink_metadata(path) {
+            return Err(io::Error::new(e.kind(), format!("{}: {e}", path.display())));
+        }
+        let mut found = Found::default();
+        self.visit(path, &mut found);
+        Ok(found)
+    }
+
+    fn visit(&mut self, path: &Path, found: &mut Found) {
+        // Follows symlinks: the kind that matters is that of what the link points to.
+        let meta = match fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) => return found.skip(path, unfollowable(path, &e)),
+        };
+        if !meta.is_dir() && !meta.is_file() {
+            return found.skip(path, not_regular(&meta));
+        }
+        let real = match fs::canonicalize(path) {
+            Ok(real) => real,
+            Err(e) => return found.skip(path, unfollowable(path, &e)),
+        };
+        if meta.is_file() {
+            if self.seen.insert(real) {
+                found.files.push(path.to_path_buf());
+            }
+            return;
+        }
+        if self.ancestors.contains(&real) {
+            return found.skip(path, Reason::SymlinkLoop);
+        }
+        if !self.seen.insert(real.clone()) {
+            return; // a folder already walked, reached again through a symlink
+        }
+        let mut entries = Vec::new();
+        let listing = fs::read_dir(path).and_then(|dir| {
+            for entry in dir {
+                entries.push(entry?.path());
+            }
+            Ok(())
+        });
+        if let Err(e) = listing {
+            // What was listed before the error is still walked below.
+            found.skip(
+                path,
+                Reason::UnreadableFolder {
+                    message: e.to_string(),
+                },
+            );
+        }
+        entries.sort();
+        self.ancestors.push(real);
+        for entry in entries {
+            self.visit(&entry, found);
+        }
+        self.ancestors.pop();
+    }
+}
+
+/// Why `path`, which exists as a directory entry, cannot be followed to a file or folder.
+fn unfollowable(path: &Path, error: &io::Error) -> Reason {
+    let is_symlink = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_symlink && error.kind() == io::ErrorKind::NotFound {
+        return Reason::DanglingSymlink;
+    }
+    // ELOOP ("too many levels of symbolic links"). `io::ErrorKind::FilesystemLoop` is not
+    // stable yet, but std already sorts ELOOP (and Windows' equivalent) into that kind.
+    if format!("{:?}", error.kind()) == "FilesystemLoop" {
+        return Reason::SymlinkLoop;
+    }
+    Reason::Unreadable {
+        message: error.to_string(),
+    }
+}
+
+/// The rejection of something that is neither a file nor a folder.
+fn not_regular(meta: &Metadata) -> Reason {
+    let kind = special_kind(meta).unwrap_or("special file");
+    Reason::NotRegularFile { kind: kind.into() }
+}
+
+#[cfg(unix)]
+fn special_kind(meta: &Metadata) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    [
+        (t.is_char_device(), "character device"),
+        (t.is_block_device(), "block device"),
+        (t.is_fifo(), "FIFO"),
+        (t.is_socket(), "socket"),
+    ]
+    .into_iter()
+    .find_map(|(is, kind)| is.then_some(kind))
+}
+
+#[cfg(not(unix))]
+fn special_kind(_meta: &Metadata) -> Option<&'static str> {
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_source_longer_than_its_size_said_is_read_only_one_byte_past_the_limit() {
+        // io::repeat never ends, like a file that keeps growing after its size was taken.
+        let endless = io::repeat(b'a');
+        assert_eq!(
+            read_at_most(endless, 1000, 10),
+            Err(Reason::TooLarge {
+                bytes: 1001,
+                limit: 1000
+            })
+        );
+        assert_eq!(read_at_most(&b"abc"[..], 3, 0), Ok(b"abc".to_vec()));
+    }
 }

@@ -9,6 +9,7 @@
 //! ```
 //! A PATH is a file or a folder (walked recursively, in sorted order); give several freely.
 
+use std::ffi::{OsStr, OsString};
 use std::io::{BufRead, BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -18,7 +19,7 @@ use docbao_engine::{Article, Index};
 
 mod corpus_files;
 
-use corpus_files::{collect, read_bounded};
+use corpus_files::{read_bounded, Walker};
 
 const USAGE: &str = "usage:
   docbao check PATH...
@@ -32,8 +33,11 @@ PATH: a file (.txt page, .jsonl, .jsonl.gz, .json) or a folder, walked recursive
 const TOP: usize = 10;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
+    // Paths need not be UTF-8 (`args()` would panic on one that is not): they stay
+    // OsStrings, shown lossily in messages and the report.
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    let command = args.first().map(|a| a.to_string_lossy());
+    let result = match command.as_deref() {
         Some("check") => check(&args[1..]),
         Some("export") => export(&args[1..]),
         Some("search") => search(&args[1..]),
@@ -50,7 +54,7 @@ fn main() -> ExitCode {
     })
 }
 
-fn check(paths: &[String]) -> Result<ExitCode, String> {
+fn check(paths: &[OsString]) -> Result<ExitCode, String> {
     let (_, report) = load(paths)?;
     print!("{}", report.describe());
     Ok(if report.rejected.is_empty() {
@@ -60,7 +64,7 @@ fn check(paths: &[String]) -> Result<ExitCode, String> {
     })
 }
 
-fn export(paths: &[String]) -> Result<ExitCode, String> {
+fn export(paths: &[OsString]) -> Result<ExitCode, String> {
     let (articles, report) = load(paths)?;
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -75,17 +79,20 @@ fn export(paths: &[String]) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn search(args: &[String]) -> Result<ExitCode, String> {
+fn search(args: &[OsString]) -> Result<ExitCode, String> {
     let mut corpus = Vec::new();
     let mut batch = false;
     let mut query = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--corpus" => corpus.push(args.next().ok_or("--corpus needs a PATH")?.clone()),
-            "--batch" => batch = true,
-            _ if query.is_none() && !arg.starts_with("--") => query = Some(arg.clone()),
-            _ => return Err(format!("unexpected argument {arg:?}\n{USAGE}")),
+        if arg == "--corpus" {
+            corpus.push(args.next().ok_or("--corpus needs a PATH")?.clone());
+        } else if arg == "--batch" {
+            batch = true;
+        } else if query.is_none() && !arg.as_encoded_bytes().starts_with(b"--") {
+            query = Some(utf8_query(arg)?);
+        } else {
+            return Err(format!("unexpected argument {arg:?}\n{USAGE}"));
         }
     }
     if corpus.is_empty() {
@@ -134,17 +141,38 @@ fn search(args: &[String]) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Ingests every file under `paths`. A file that cannot be read is reported, not fatal; a
-/// path that does not exist at all is an error of the command line.
-fn load(paths: &[String]) -> Result<(Vec<Article>, IngestReport), String> {
+/// The query as text. A query that is not UTF-8 (typed in a Latin-1 or TCVN3 terminal) is
+/// refused with a clear message rather than searched as replacement characters.
+fn utf8_query(arg: &OsStr) -> Result<String, String> {
+    arg.to_str().map(str::to_string).ok_or_else(|| {
+        let bytes = arg.as_encoded_bytes();
+        let offset = std::str::from_utf8(bytes)
+            .err()
+            .map_or(0, |e| e.valid_up_to());
+        format!(
+            "the query {arg:?} is not UTF-8 (byte 0x{:02X} at offset {offset}): \
+             type it in a UTF-8 terminal",
+            bytes.get(offset).copied().unwrap_or_default()
+        )
+    })
+}
+
+/// Ingests every file under `paths`. A file or folder entry that cannot be used is reported,
+/// not fatal; a path that does not exist at all is an error of the command line.
+fn load(paths: &[OsString]) -> Result<(Vec<Article>, IngestReport), String> {
     if paths.is_empty() {
         return Err(format!("no PATH given\n{USAGE}"));
     }
+    let mut walker = Walker::new();
     let mut files = Vec::new();
-    for path in paths {
-        collect(Path::new(path), &mut files).map_err(|e| format!("{path}: {e}"))?;
-    }
     let mut ingester = Ingester::new();
+    for path in paths {
+        let found = walker.collect(Path::new(path)).map_err(|e| e.to_string())?;
+        files.extend(found.files);
+        for entry in found.unusable {
+            ingester.reject_file(&entry.path.display().to_string(), entry.reason);
+        }
+    }
     for file in &files {
         let shown = file.display().to_string();
         match read_bounded(file) {
