@@ -54,7 +54,8 @@ fn main() {
         }
         files.extend(found.into_iter().map(|path| (root.clone(), path)));
     }
-    // Files are read one at a time, so a large corpus is never all in memory as bytes.
+    // Files are read one at a time, and each record is handed on as it is read, so neither
+    // a large corpus's bytes nor a file's parsed records are ever all in memory at once.
     let mut ingester = Ingester::new();
     for (root, path) in &files {
         let shown = display(path, root, &manifest_dir);
@@ -82,7 +83,7 @@ fn main() {
         eprint!("{}", report.describe());
         fail(&format!(
             "DOCBAO_STRICT=1 and {} input(s) were rejected (report: {})",
-            report.rejected.len(),
+            report.rejected_count(),
             shipped.display()
         ));
     }
