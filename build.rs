@@ -58,7 +58,8 @@ fn main() {
         files.extend(found.files.into_iter().map(|path| (root.clone(), path)));
         unusable.extend(found.unusable.into_iter().map(|u| (root.clone(), u)));
     }
-    // Files are read one at a time, so a large corpus is never all in memory as bytes.
+    // Files are read one at a time, and each record is handed on as it is read, so neither
+    // a large corpus's bytes nor a file's parsed records are ever all in memory at once.
     let mut ingester = Ingester::new();
     for (root, entry) in unusable {
         ingester.reject_file(&display(&entry.path, &root, &manifest_dir), entry.reason);
@@ -89,7 +90,7 @@ fn main() {
         eprint!("{}", report.describe());
         fail(&format!(
             "DOCBAO_STRICT=1 and {} input(s) were rejected (report: {})",
-            report.rejected.len(),
+            report.rejected_count(),
             shipped.display()
         ));
     }

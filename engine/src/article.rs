@@ -23,6 +23,38 @@ pub struct Article {
     pub related: Vec<Teaser>,
 }
 
+impl Article {
+    /// Bytes this article holds on the heap (string and vector capacities), an estimate of
+    /// its memory beside `size_of::<Article>()`, for `docbao check --stats`.
+    pub fn heap_bytes(&self) -> usize {
+        fn owned(s: &String) -> usize {
+            s.capacity()
+        }
+        fn optional(s: &Option<String>) -> usize {
+            s.as_ref().map_or(0, owned)
+        }
+        fn list<T>(items: &Vec<T>, each: impl Fn(&T) -> usize) -> usize {
+            items.capacity() * std::mem::size_of::<T>() + items.iter().map(each).sum::<usize>()
+        }
+        owned(&self.id)
+            + owned(&self.title)
+            + [
+                &self.source,
+                &self.date,
+                &self.author,
+                &self.category,
+                &self.url,
+                &self.lead,
+            ]
+            .into_iter()
+            .map(optional)
+            .sum::<usize>()
+            + list(&self.body, owned)
+            + list(&self.captions, |c| owned(&c.text) + optional(&c.credit))
+            + list(&self.related, |t| owned(&t.title) + optional(&t.summary))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Caption {
     pub text: String,

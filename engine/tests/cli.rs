@@ -8,6 +8,10 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 fn docbao(args: &[&str], stdin: &str) -> Output {
+    docbao_bytes(args, stdin.as_bytes())
+}
+
+fn docbao_bytes(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_docbao"))
         .args(args)
         .stdin(Stdio::piped())
@@ -15,12 +19,7 @@ fn docbao(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the docbao binary runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -377,4 +376,116 @@ fn a_query_that_is_not_utf8_is_refused_with_a_clear_message() {
         "{stderr}"
     );
     assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn batch_search_answers_every_line_with_an_error_for_bad_ones() {
+    let mut queries = Vec::new();
+    queries.extend_from_slice(b"{\"qid\": 1, \"query\": \"thanh tri\"}\n");
+    queries.extend_from_slice(b"{\"qid\": 2, \"query\": \"H\xe0 N\xf4i\"}\n"); // Latin-1, not UTF-8
+    queries.extend_from_slice(b"{\"qid\": 3, \"query\": \n"); // not JSON
+    queries.extend_from_slice(b"{\"qid\": 4, \"q\": \"thanh tri\"}\n");
+    queries.extend_from_slice(b"{\"qid\": 5, \"query\": 42}\n");
+    queries.extend_from_slice(b"[\"thanh tri\"]\n");
+    queries.extend_from_slice(b"{\"qid\": 7, \"query\": \"dinh tien dung\"}");
+    let out = docbao_bytes(&["search", "--corpus", &seeds(), "--batch"], &queries);
+    assert_eq!(out.status.code(), Some(0));
+    let answers: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answers.len(), 7, "{answers:?}");
+    assert_eq!(answers[0]["ids"][0], "000_2bd3c5a4fc348b9d");
+    let errors: Vec<(serde_json::Value, serde_json::Value, &str)> = answers[1..6]
+        .iter()
+        .map(|a| {
+            (
+                a["qid"].clone(),
+                a["line"].clone(),
+                a["error"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors[0],
+        (
+            serde_json::Value::Null,
+            2.into(),
+            "not UTF-8 (invalid byte at offset 22)"
+        )
+    );
+    assert_eq!(
+        (errors[1].0.clone(), errors[1].1.clone()),
+        (serde_json::Value::Null, 3.into())
+    );
+    assert!(
+        errors[1].2.starts_with("not JSON: EOF while parsing"),
+        "{}",
+        errors[1].2
+    );
+    assert_eq!(errors[2], (4.into(), 4.into(), "field `query` is missing"));
+    assert_eq!(
+        errors[3],
+        (5.into(), 5.into(), "field `query` must be a string")
+    );
+    assert_eq!(
+        errors[4],
+        (serde_json::Value::Null, 6.into(), "expected a JSON object")
+    );
+    assert_eq!(answers[6]["qid"], 7);
+    assert_eq!(answers[6]["ids"][0], "003_ee4229f4c9863cbc");
+}
+
+#[test]
+fn check_stats_prints_counts_memory_and_peak_rss() {
+    let out = docbao(&["check", "--stats", &seeds()], "");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "2 accepted, 0 rejected\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("2 file(s)") && err.contains("2 accepted, 0 rejected (0 report entries)"),
+        "{err}"
+    );
+    let memory = err
+        .lines()
+        .find(|l| l.contains("accepted articles ≈"))
+        .unwrap_or_else(|| panic!("{err}"));
+    let bytes: u64 = memory
+        .split(" bytes of structs")
+        .next()
+        .and_then(|before| before.rsplit('(').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{memory}"));
+    assert!(bytes > 10_000, "two articles of the seeds: {memory}");
+    assert!(memory.contains(", 2 articles)"), "{memory}");
+    let peak = memory
+        .split("peak RSS ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{memory}"));
+    assert!(
+        peak.ends_with(" MB") || peak.starts_with("unknown"),
+        "{memory}"
+    );
+}
+
+#[test]
+fn check_keeps_the_records_of_a_gzip_with_trailing_garbage() {
+    use flate2::{write::GzEncoder, Compression};
+    let dir = scratch("trailing");
+    let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
+    gz.write_all(b"{\"id\": \"g\", \"title\": \"T\", \"body\": \"B\"}\n")
+        .unwrap();
+    let mut bytes = gz.finish().unwrap();
+    let offset = bytes.len();
+    bytes.extend_from_slice(b"garbage");
+    std::fs::write(dir.join("a.jsonl.gz"), &bytes).unwrap();
+    let out = docbao(&["check", dir.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!("from byte offset {offset}")),
+        "{text}"
+    );
+    assert!(text.ends_with("1 accepted, 1 rejected\n"), "{text}");
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -115,7 +115,7 @@ proptest! {
             // A file of blank lines is one empty file.
             prop_assert_eq!(report.rejected.len(), 1);
         } else {
-            prop_assert_eq!(report.accepted.len() + report.rejected.len(), records);
+            prop_assert_eq!(report.accepted.len() + report.rejected_count(), records);
         }
         prop_assert_eq!(articles.len(), report.accepted.len());
         for r in &report.rejected {

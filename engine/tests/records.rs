@@ -157,10 +157,15 @@ fn json_arrays_report_records_by_index() {
     assert_eq!(ids, ["a", "mang-3"]);
     assert_eq!(report.rejected.len(), 1);
     assert_eq!(report.rejected[0].index, Some(1));
+    assert_eq!(
+        report.rejected[0].line,
+        Some(3),
+        "the line the element starts on"
+    );
     assert_eq!(report.rejected[0].reason, Reason::NoBody);
     assert_eq!(
         report.rejected[0].to_string(),
-        "kho/mang.json [index 1]: no body: neither a lead nor a paragraph"
+        "kho/mang.json:3 [index 1]: no body: neither a lead nor a paragraph"
     );
 }
 
@@ -171,14 +176,27 @@ fn json_lines_named_json_are_read_line_by_line() {
     assert_eq!(articles.len(), 1);
     assert_eq!(report.rejected[0].line, Some(2));
     assert_eq!(report.rejected[0].reason, Reason::NoTitle);
-    // A broken array stays one unreadable file, not a stream of lines.
+    // An array followed by junk is read as an array, not as a stream of lines: its element,
+    // then the junk, each rejected where it is.
     let (_, report) = ingest(&[file("kho/mang_hong.json", "[{\"title\": \"x\"}] [")]);
-    assert_eq!(report.rejected.len(), 1);
-    assert_eq!(report.rejected[0].line, None);
-    assert!(matches!(
-        report.rejected[0].reason,
-        Reason::UnreadableJson { .. }
-    ));
+    let got: Vec<(Option<usize>, String)> = report
+        .rejected
+        .iter()
+        .map(|r| (r.index, r.reason.to_string()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                Some(0),
+                "no body: neither a lead nor a paragraph".to_string()
+            ),
+            (
+                None,
+                "unreadable JSON: trailing characters at line 1 column 18; ignored".to_string()
+            )
+        ]
+    );
 }
 
 #[test]

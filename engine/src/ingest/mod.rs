@@ -8,20 +8,31 @@
 //!   (feature `jsonl`);
 //! - any of those JSON forms gzipped, `.jsonl.gz` (feature `gz`).
 //!
+//! Memory stays bounded by one record, not one file: JSON is read as a stream (`stream`),
+//! each record is handed to the [`ArticleSink`] as soon as it is accepted, and duplicates are
+//! found from ids and a 128-bit hash of the text, so a caller that drops the articles
+//! (`docbao check`) keeps only the report.
+//!
 //! Invariant: every input is accounted for. Each file, and each JSON record inside a file,
 //! ends up either in `accepted` or in `rejected` with its path, line (JSON Lines) or array
-//! index (JSON) and the reason; a bad record never takes the records around it down.
+//! index (JSON) and the reason; a bad record never takes the records around it down, and a
+//! fault that stops a file keeps the records before it.
 
 pub mod date;
 pub mod raw;
 #[cfg(feature = "jsonl")]
 pub mod records;
+#[cfg(feature = "jsonl")]
+mod stream;
 
-use std::collections::HashMap;
+use std::borrow::Borrow;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
+use std::ops::Deref;
+use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::article::Article;
 use crate::text;
@@ -33,12 +44,90 @@ pub const MAX_FILE_BYTES: usize = 512 * 1024 * 1024;
 /// articles are tens of kilobytes; anything this large is a scrape gone wrong.
 pub const MAX_ARTICLE_BYTES: usize = 4 * 1024 * 1024;
 
+/// Record rejections listed one by one, by default, before the rest of each file's are
+/// counted in one [`Reason::NotListed`] entry, so the report stays bounded (about 140 bytes
+/// an entry) even for a file of millions of differing rejections.
+pub const MAX_LISTED_REJECTIONS: usize = 200_000;
+
 /// One input file as read from disk.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     /// The path as the user named it (used in the report, and its stem as the id).
     pub path: String,
     pub bytes: Vec<u8>,
+}
+
+/// A string many report entries share (a file's path, an article id): a clone is a
+/// reference count, so a million rejections of one file hold its path once. Reads, compares
+/// and serializes as a plain string.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SharedStr(Arc<str>);
+
+impl SharedStr {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for SharedStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for SharedStr {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(s: &str) -> SharedStr {
+        SharedStr(s.into())
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(s: String) -> SharedStr {
+        SharedStr(s.into())
+    }
+}
+
+impl PartialEq<str> for SharedStr {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for SharedStr {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl fmt::Debug for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for SharedStr {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for SharedStr {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<SharedStr, D::Error> {
+        String::deserialize(deserializer).map(SharedStr::from)
+    }
 }
 
 /// Why an input was not accepted.
@@ -56,11 +145,16 @@ pub enum Reason {
     /// Another article came first with the same id, or with the same text (title, lead
     /// and body, spacing aside).
     Duplicate {
-        of: String,
+        of: SharedStr,
         same: Sameness,
     },
     TooLarge {
         bytes: usize,
+        limit: usize,
+    },
+    /// A gzipped file inflated past [`MAX_FILE_BYTES`]: the records before were read, the
+    /// rest of the file was not.
+    InflatesTooLarge {
         limit: usize,
     },
     /// serde_json's message, which names the line and column.
@@ -69,6 +163,11 @@ pub enum Reason {
     },
     UnreadableGzip {
         message: String,
+    },
+    /// Bytes after the last complete gzip member, from this offset of the compressed file;
+    /// the members before them were read.
+    GzipTrailingData {
+        byte_offset: usize,
     },
     /// A JSON field of the wrong type (`title` given as a number, `body` as an object).
     BadField {
@@ -93,6 +192,11 @@ pub enum Reason {
         kind: String,
     },
     UnsupportedType,
+    /// Records rejected after the report had listed `listed` rejections one by one: counted
+    /// (with the range of lines or indexes they fall in), their reasons not kept.
+    NotListed {
+        listed: usize,
+    },
 }
 
 /// What a duplicate shares with the article it repeats.
@@ -135,8 +239,18 @@ impl fmt::Display for Reason {
             Reason::TooLarge { bytes, limit } => {
                 write!(f, "too large: {bytes} bytes, the limit is {limit}")
             }
+            Reason::InflatesTooLarge { limit } => write!(
+                f,
+                "inflates past the limit of {limit} bytes: reading stopped here, the rest \
+                 of the file was not read"
+            ),
             Reason::UnreadableJson { message } => write!(f, "unreadable JSON: {message}"),
             Reason::UnreadableGzip { message } => write!(f, "unreadable gzip: {message}"),
+            Reason::GzipTrailingData { byte_offset } => write!(
+                f,
+                "data that is not gzip after the last gzip member, from byte offset \
+                 {byte_offset}: ignored (the records before it were read)"
+            ),
             Reason::BadField { field, message } => write!(f, "field `{field}`: {message}"),
             Reason::Unreadable { message } => write!(f, "cannot be read: {message}"),
             Reason::SymlinkLoop => write!(f, "symlink loop"),
@@ -148,21 +262,55 @@ impl fmt::Display for Reason {
                 "not a supported file type (supported: {})",
                 supported_types()
             ),
+            Reason::NotListed { listed } => write!(
+                f,
+                "rejected too, reasons not listed: the report lists {listed} rejections one \
+                 by one, then counts the rest"
+            ),
         }
     }
 }
 
+fn is_one(n: &usize) -> bool {
+    *n == 1
+}
+
+fn one() -> usize {
+    1
+}
+
+/// A rejected file or record, or a run of consecutive records of one file rejected for the
+/// same reason (`records` > 1: from `line` to `last_line`, or `index` to `last_index`), so a
+/// file of a million copies of one record is one entry, not a million.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rejection {
-    pub path: String,
-    /// 1-based line of a JSON Lines record.
+    pub path: SharedStr,
+    /// 1-based line of a JSON Lines record, or where a JSON array element starts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
     /// 0-based position of a record in a JSON array.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<usize>,
+    /// The last line of a run of records rejected alike (absent for one record).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_line: Option<usize>,
+    /// The last array index of a run of records rejected alike (absent for one record).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_index: Option<usize>,
+    /// How many records this entry stands for: 1, or the length of a run.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub records: usize,
     #[serde(flatten)]
     pub reason: Reason,
+}
+
+impl Rejection {
+    /// Makes this entry a run that ends at `spot`, one record longer.
+    fn extend_to(&mut self, spot: Spot) {
+        self.last_line = spot.line;
+        self.last_index = spot.index;
+        self.records += 1;
+    }
 }
 
 impl fmt::Display for Rejection {
@@ -170,9 +318,22 @@ impl fmt::Display for Rejection {
         write!(f, "{}", self.path)?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
+            if let Some(last) = self.last_line.filter(|&last| last != line) {
+                write!(f, "–{last}")?;
+            }
         }
         if let Some(index) = self.index {
-            write!(f, " [index {index}]")?;
+            write!(f, " [index {index}")?;
+            if let Some(last) = self.last_index.filter(|&last| last != index) {
+                write!(f, "–{last}")?;
+            }
+            write!(f, "]")?;
+        }
+        match self.reason {
+            // Accepted records may lie between these: the range only bounds them.
+            Reason::NotListed { .. } => write!(f, " ({} records in this range)", self.records)?,
+            _ if self.records > 1 => write!(f, " ({} records, each)", self.records)?,
+            _ => {}
         }
         write!(f, ": {}", self.reason)
     }
@@ -180,12 +341,12 @@ impl fmt::Display for Rejection {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Accepted {
-    pub path: String,
+    pub path: SharedStr,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<usize>,
-    pub id: String,
+    pub id: SharedStr,
     /// Repairs made on the way in (`converted from TCVN3`, a date that was not understood).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -195,20 +356,28 @@ pub struct Accepted {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IngestReport {
     pub accepted: Vec<Accepted>,
+    /// One entry per rejected file or record, or per run of records rejected alike.
     pub rejected: Vec<Rejection>,
 }
 
 impl IngestReport {
+    /// How many files and records were rejected (a run counts each of its records).
+    pub fn rejected_count(&self) -> usize {
+        self.rejected.iter().map(|r| r.records).sum()
+    }
+
     /// `2 accepted, 0 rejected`
     pub fn summary(&self) -> String {
         format!(
             "{} accepted, {} rejected",
             self.accepted.len(),
-            self.rejected.len()
+            self.rejected_count()
         )
     }
 
     /// The report as JSON, counts first: what build.rs ships as `ingest-report.json`.
+    /// `rejected_count` counts records; an entry of `rejected` with `records` > 1 stands for
+    /// that many consecutive records, `line`–`last_line` (or `index`–`last_index`).
     #[cfg(feature = "jsonl")]
     pub fn to_json(&self) -> String {
         #[derive(Serialize)]
@@ -220,28 +389,32 @@ impl IngestReport {
         }
         serde_json::to_string(&ReportFile {
             accepted_count: self.accepted.len(),
-            rejected_count: self.rejected.len(),
+            rejected_count: self.rejected_count(),
             rejected: &self.rejected,
             accepted: &self.accepted,
         })
         .expect("the report holds only strings and numbers")
     }
 
-    /// The report for people: one line per rejection and per repair, then the summary.
+    /// The report for people: one line per rejection (or run of records rejected alike, its
+    /// lines as a range with the number of records) and per repair, then the summary.
     pub fn describe(&self) -> String {
-        let mut out = String::new();
-        for r in &self.rejected {
-            out.push_str(&format!("rejected {r}\n"));
-        }
-        for a in &self.accepted {
-            for note in &a.notes {
-                let line = a.line.map(|l| format!(":{l}")).unwrap_or_default();
-                out.push_str(&format!("note {}{line} ({}): {note}\n", a.path, a.id));
-            }
-        }
-        out.push_str(&self.summary());
-        out.push('\n');
-        out
+        self.description().map(|line| line + "\n").collect()
+    }
+
+    /// [`IngestReport::describe`] line by line (without newlines), for a caller that writes
+    /// a large report out without building it whole.
+    pub fn description(&self) -> impl Iterator<Item = String> + '_ {
+        let rejections = self.rejected.iter().map(|r| format!("rejected {r}"));
+        let notes = self.accepted.iter().flat_map(|a| {
+            let line = a.line.map(|l| format!(":{l}")).unwrap_or_default();
+            a.notes
+                .iter()
+                .map(move |note| format!("note {}{line} ({}): {note}", a.path, a.id))
+        });
+        rejections
+            .chain(notes)
+            .chain(std::iter::once(self.summary()))
     }
 }
 
@@ -325,55 +498,134 @@ fn read_page(path: &str, bytes: &[u8]) -> Result<(Article, Vec<String>), Reason>
     Ok((article, note.into_iter().collect()))
 }
 
-/// The text that makes two articles the same: title, lead and body, whitespace collapsed.
-fn same_text(a: &Article, b: &Article) -> bool {
-    fn words(a: &Article) -> impl Iterator<Item = &str> {
-        let lead = a.lead.as_deref().unwrap_or("");
-        std::iter::once(a.title.as_str())
-            .chain(std::iter::once("\u{1}"))
-            .chain(std::iter::once(lead))
-            .chain(std::iter::once("\u{1}"))
-            .chain(a.body.iter().map(String::as_str))
-            .flat_map(str::split_whitespace)
-    }
-    words(a).eq(words(b))
-}
-
-fn text_hash(a: &Article) -> u64 {
-    // DefaultHasher::new() uses fixed keys: the same text hashes alike in every build.
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+/// A strong hash of the text that makes two articles the same: title, lead and body, words
+/// only (spacing aside). 128 bits from two fixed-key SipHash runs with different prefixes,
+/// so two different texts meet by chance with odds of about 2^-128, and no article text
+/// needs to be kept to find a duplicate.
+fn text_hash(a: &Article) -> u128 {
+    // DefaultHasher::new() uses fixed keys: the same text hashes alike in every run.
+    let mut low = std::collections::hash_map::DefaultHasher::new();
+    let mut high = std::collections::hash_map::DefaultHasher::new();
+    high.write_u8(0x5a);
     let lead = a.lead.as_deref().unwrap_or("");
     for part in [a.title.as_str(), "\u{1}", lead, "\u{1}"]
         .into_iter()
         .chain(a.body.iter().map(String::as_str))
     {
         for word in part.split_whitespace() {
-            word.hash(&mut h);
+            for h in [&mut low, &mut high] {
+                h.write(word.as_bytes());
+                h.write_u8(0xff);
+            }
         }
     }
-    h.finish()
+    (u128::from(high.finish()) << 64) | u128::from(low.finish())
 }
 
-/// Turns files into articles one at a time, so a caller can stream a large corpus and
-/// report files it could not even read. Files should be given in a stable (sorted) order:
-/// of two duplicates, the later one is rejected.
-#[derive(Debug, Default)]
-pub struct Ingester {
-    articles: Vec<Article>,
+/// Where accepted articles go as they are read: the ingester keeps none of them itself.
+pub trait ArticleSink {
+    fn take(&mut self, article: Article);
+}
+
+/// Collects the articles, in order (what build.rs and `docbao search` index).
+impl ArticleSink for Vec<Article> {
+    fn take(&mut self, article: Article) {
+        self.push(article);
+    }
+}
+
+/// Drops the articles: for a caller that only wants the report (`docbao check`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Discard;
+
+impl ArticleSink for Discard {
+    fn take(&mut self, _article: Article) {}
+}
+
+/// Where a record sits in its file: a JSON Lines line, an array element's index and the
+/// line it starts on, or neither for the file as a whole.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Spot {
+    pub line: Option<usize>,
+    pub index: Option<usize>,
+}
+
+impl Spot {
+    pub const FILE: Spot = Spot {
+        line: None,
+        index: None,
+    };
+}
+
+/// Turns files into articles one at a time, handing each accepted article to its sink as
+/// soon as it is read, so a caller can stream a large corpus and report files it could not
+/// even read. Files should be given in a stable (sorted) order: of two duplicates, the later
+/// one is rejected.
+#[derive(Debug)]
+pub struct Ingester<S = Vec<Article>> {
+    sink: S,
     report: IngestReport,
-    /// Article id → position in `articles`.
-    ids: HashMap<String, usize>,
-    /// Hash of the text → positions in `articles`, confirmed with [`same_text`].
-    texts: HashMap<u64, Vec<usize>>,
+    /// Ids of the accepted articles.
+    ids: HashSet<SharedStr>,
+    /// [`text_hash`] of each accepted article → its id.
+    texts: HashMap<u128, SharedStr>,
+    /// The path of the file being read, shared by its report entries.
+    path: SharedStr,
+    /// Whether the last report entry is a record rejection that the next record of the same
+    /// file may extend (no record was accepted since).
+    run_open: bool,
+    /// Record rejections listed one by one before the rest are only counted.
+    max_listed: usize,
+    /// Record rejections listed so far.
+    listed: usize,
+    /// This file's [`Reason::NotListed`] entry, by position in `report.rejected`.
+    not_listed: Option<usize>,
+    /// Bytes of input read, after decompression.
+    bytes_read: u64,
 }
 
 impl Ingester {
+    /// An ingester that collects the accepted articles: [`Ingester::finish`] returns them.
     pub fn new() -> Ingester {
-        Ingester::default()
+        Ingester::with_sink(Vec::new())
+    }
+}
+
+impl Default for Ingester {
+    fn default() -> Ingester {
+        Ingester::new()
+    }
+}
+
+impl<S: ArticleSink> Ingester<S> {
+    /// An ingester that hands every accepted article to `sink` as it is read.
+    pub fn with_sink(sink: S) -> Ingester<S> {
+        Ingester {
+            sink,
+            report: IngestReport::default(),
+            ids: HashSet::new(),
+            texts: HashMap::new(),
+            path: SharedStr::from(""),
+            run_open: false,
+            max_listed: MAX_LISTED_REJECTIONS,
+            listed: 0,
+            not_listed: None,
+            bytes_read: 0,
+        }
+    }
+
+    /// Lists at most `entries` record rejections one by one (default
+    /// [`MAX_LISTED_REJECTIONS`]); later ones are counted per file in one entry.
+    pub fn list_at_most(mut self, entries: usize) -> Ingester<S> {
+        self.max_listed = entries;
+        self
     }
 
     /// Reads one file's bytes; the path decides the format and names the report entries.
     pub fn add_file(&mut self, path: &str, bytes: &[u8]) {
+        self.path = SharedStr::from(path);
+        self.run_open = false;
+        self.not_listed = None;
         if bytes.len() > MAX_FILE_BYTES {
             return self.reject_file(
                 path,
@@ -386,91 +638,62 @@ impl Ingester {
         match kind_of(path) {
             None => self.reject_file(path, Reason::UnsupportedType),
             Some((Kind::Page, _)) => {
+                self.bytes_read += bytes.len() as u64;
                 let outcome = read_page(path, bytes);
-                self.offer(path, None, None, outcome);
+                self.offer(Spot::FILE, outcome);
             }
-            Some((kind, gzipped)) => self.add_json(path, bytes, kind, gzipped),
+            Some((kind, gzipped)) => self.add_json(bytes, kind, gzipped),
         }
     }
 
     #[cfg(feature = "jsonl")]
-    fn add_json(&mut self, path: &str, bytes: &[u8], kind: Kind, gzipped: bool) {
-        #[cfg(feature = "gz")]
-        let inflated;
-        let bytes = if gzipped {
-            #[cfg(feature = "gz")]
-            match records::gunzip(bytes) {
-                Ok(b) => {
-                    inflated = b;
-                    &inflated[..]
-                }
-                Err(reason) => return self.reject_file(path, reason),
-            }
-            #[cfg(not(feature = "gz"))]
-            return self.reject_file(path, Reason::UnsupportedType);
-        } else {
-            bytes
+    fn add_json(&mut self, bytes: &[u8], kind: Kind, gzipped: bool) {
+        let stem = file_stem(&self.path).to_string();
+        let input = stream::Input {
+            bytes,
+            gzipped,
+            json_lines: kind == Kind::JsonLines,
+            limit: MAX_FILE_BYTES,
         };
-        let stem = file_stem(path).to_string();
-        let kind = if kind == Kind::JsonArray && records::holds_json_lines(bytes) {
-            Kind::JsonLines
-        } else {
-            kind
-        };
-        let mut outcomes = Vec::new();
-        let whole = match kind {
-            Kind::JsonArray => records::read_array(&stem, bytes, &mut |index, outcome| {
-                outcomes.push((None, Some(index), outcome))
-            }),
-            _ => records::read_lines(&stem, bytes, &mut |line, outcome| {
-                outcomes.push((Some(line), None, outcome))
-            }),
-        };
-        if let Err(reason) = whole {
-            return self.reject_file(path, reason);
-        }
-        for (line, index, outcome) in outcomes {
-            self.offer(path, line, index, outcome);
-        }
+        let read = stream::read(&input, &stem, &mut |spot, outcome| {
+            self.offer(spot, outcome)
+        });
+        self.bytes_read += read;
     }
 
     #[cfg(not(feature = "jsonl"))]
-    fn add_json(&mut self, path: &str, _bytes: &[u8], _kind: Kind, _gzipped: bool) {
-        self.reject_file(path, Reason::UnsupportedType);
+    fn add_json(&mut self, _bytes: &[u8], _kind: Kind, _gzipped: bool) {
+        self.offer(Spot::FILE, Err(Reason::UnsupportedType));
     }
 
     /// Records a file the caller could not hand over (unreadable, or too large to read).
     pub fn reject_file(&mut self, path: &str, reason: Reason) {
+        self.run_open = false;
         self.report.rejected.push(Rejection {
-            path: path.to_string(),
+            path: SharedStr::from(path),
             line: None,
             index: None,
+            last_line: None,
+            last_index: None,
+            records: 1,
             reason,
         });
     }
 
-    fn offer(
-        &mut self,
-        path: &str,
-        line: Option<usize>,
-        index: Option<usize>,
-        outcome: Result<(Article, Vec<String>), Reason>,
-    ) {
+    /// Checks a record read from the current file against the articles accepted so far,
+    /// and records it as accepted (handing the article to the sink) or rejected.
+    fn offer(&mut self, spot: Spot, outcome: Result<(Article, Vec<String>), Reason>) {
         let outcome = outcome.and_then(|(article, notes)| {
-            if let Some(&earlier) = self.ids.get(&article.id) {
+            if let Some(earlier) = self.ids.get(article.id.as_str()) {
                 return Err(Reason::Duplicate {
-                    of: self.articles[earlier].id.clone(),
+                    of: earlier.clone(),
                     same: Sameness::Id,
                 });
             }
             let hash = text_hash(&article);
-            let twins = self.texts.get(&hash).map(Vec::as_slice).unwrap_or(&[]);
-            if let Some(&earlier) = twins
-                .iter()
-                .find(|&&i| same_text(&self.articles[i], &article))
-            {
+            if let Some(earlier) = self.texts.get(&hash) {
                 return Err(Reason::Duplicate {
-                    of: self.articles[earlier].id.clone(),
+                    of: earlier.clone(),
                     same: Sameness::Text,
                 });
             }
@@ -478,34 +701,87 @@ impl Ingester {
         });
         match outcome {
             Ok((article, notes, hash)) => {
-                let position = self.articles.len();
-                self.ids.insert(article.id.clone(), position);
-                self.texts.entry(hash).or_default().push(position);
+                let id = SharedStr::from(article.id.as_str());
+                self.ids.insert(id.clone());
+                self.texts.insert(hash, id.clone());
                 self.report.accepted.push(Accepted {
-                    path: path.to_string(),
-                    line,
-                    index,
-                    id: article.id.clone(),
+                    path: self.path.clone(),
+                    line: spot.line,
+                    index: spot.index,
+                    id,
                     notes,
                 });
-                self.articles.push(article);
+                self.run_open = false;
+                self.sink.take(article);
             }
-            Err(reason) => self.report.rejected.push(Rejection {
-                path: path.to_string(),
-                line,
-                index,
-                reason,
-            }),
+            Err(reason) => self.reject(spot, reason),
         }
+    }
+
+    /// Records a rejection, extending the last entry instead when it is the same reason for
+    /// the record just before this one in the same file; past the listing limit, extends
+    /// the file's [`Reason::NotListed`] entry.
+    fn reject(&mut self, spot: Spot, reason: Reason) {
+        let is_record = spot != Spot::FILE;
+        if let Some(last) = self.report.rejected.last_mut().filter(|_| self.run_open) {
+            let same_kind_of_spot = last.line.is_some() == spot.line.is_some()
+                && last.index.is_some() == spot.index.is_some();
+            if is_record && same_kind_of_spot && last.reason == reason {
+                last.extend_to(spot);
+                return;
+            }
+        }
+        if is_record && self.listed >= self.max_listed {
+            match self.not_listed {
+                Some(at) => self.report.rejected[at].extend_to(spot),
+                None => {
+                    self.not_listed = Some(self.report.rejected.len());
+                    self.run_open = false;
+                    self.report.rejected.push(Rejection {
+                        path: self.path.clone(),
+                        line: spot.line,
+                        index: spot.index,
+                        last_line: None,
+                        last_index: None,
+                        records: 1,
+                        reason: Reason::NotListed {
+                            listed: self.max_listed,
+                        },
+                    });
+                }
+            }
+            return;
+        }
+        self.listed += usize::from(is_record);
+        self.report.rejected.push(Rejection {
+            path: self.path.clone(),
+            line: spot.line,
+            index: spot.index,
+            last_line: None,
+            last_index: None,
+            records: 1,
+            reason,
+        });
+        self.run_open = is_record;
     }
 
     /// How many articles have been accepted so far.
     pub fn accepted(&self) -> usize {
-        self.articles.len()
+        self.report.accepted.len()
     }
 
-    pub fn finish(self) -> (Vec<Article>, IngestReport) {
-        (self.articles, self.report)
+    /// Bytes of input read so far, counting gzipped files as decompressed.
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read
+    }
+
+    pub fn sink(&self) -> &S {
+        &self.sink
+    }
+
+    /// The sink and the report.
+    pub fn finish(self) -> (S, IngestReport) {
+        (self.sink, self.report)
     }
 }
 

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{date, Reason, MAX_ARTICLE_BYTES};
+use super::{date, Reason};
 use crate::article::Article;
 use crate::text;
 
@@ -69,17 +69,6 @@ fn text_field(
             field: name.to_string(),
             message: format!("expected a string, found {}", type_name(other)),
         }),
-    }
-}
-
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
@@ -185,140 +174,74 @@ pub fn parse_record(value: Value, fallback_id: &str) -> Result<(Article, Vec<Str
     Ok((article, notes))
 }
 
-fn parse_line(text: &str, fallback_id: &str) -> Outcome {
+/// Outcome of one record: the article and its notes, or why it was rejected.
+pub type Outcome = Result<(Article, Vec<String>), Reason>;
+
+/// Where a record's text starts in its file (1-based line and column), so that serde_json's
+/// positions, counted from the record, can name the file's own line and column.
+pub(crate) type Origin = (usize, usize);
+
+/// One record's bytes into an article: UTF-8 JSON, or failing that TCVN3/VNI bytes (JSON's
+/// syntax is ASCII, so the whole record converts and then parses). With an `origin`, a JSON
+/// error names the line and column in the file; without, in the record.
+pub(crate) fn record_from_bytes(
+    bytes: &[u8],
+    fallback_id: &str,
+    origin: Option<Origin>,
+) -> Outcome {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse_text(text, fallback_id, origin),
+        Err(e) => match super::decode_legacy_bytes(bytes) {
+            Some((text, encoding)) => {
+                parse_text(&text, fallback_id, origin).map(|(article, mut notes)| {
+                    notes.insert(0, super::converted_note(encoding));
+                    (article, notes)
+                })
+            }
+            None => Err(Reason::NotUtf8 {
+                byte_offset: e.valid_up_to(),
+            }),
+        },
+    }
+}
+
+fn parse_text(text: &str, fallback_id: &str, origin: Option<Origin>) -> Outcome {
     match serde_json::from_str::<Value>(text) {
         Ok(value) => parse_record(value, fallback_id),
         Err(e) => Err(Reason::UnreadableJson {
-            message: e.to_string(),
+            message: located(&e, origin),
         }),
     }
 }
 
-/// Outcome of one record: the article and its notes, or why it was rejected.
-pub type Outcome = Result<(Article, Vec<String>), Reason>;
-
-/// The bytes of a JSON file without a BOM, or why it is no JSON file at all.
-fn json_bytes(bytes: &[u8]) -> Result<&[u8], Reason> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Reason::Empty);
-    }
-    if bytes.contains(&0) {
-        return Err(Reason::Binary);
-    }
-    Ok(bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes))
-}
-
-/// Reads JSON Lines, calling `each` with the 1-based line and outcome of every non-blank
-/// line. A bad line is reported and reading goes on. Fails whole only on binary data.
-pub fn read_lines(
-    stem: &str,
-    bytes: &[u8],
-    each: &mut dyn FnMut(usize, Outcome),
-) -> Result<(), Reason> {
-    let bytes = json_bytes(bytes)?;
-    for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        let line_no = n + 1;
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let outcome = if line.len() > MAX_ARTICLE_BYTES {
-            Err(Reason::TooLarge {
-                bytes: line.len(),
-                limit: MAX_ARTICLE_BYTES,
-            })
-        } else {
-            let fallback_id = format!("{stem}-{line_no}");
-            match std::str::from_utf8(line) {
-                Ok(text) => parse_line(text, &fallback_id),
-                // A line saved in TCVN3/VNI bytes: JSON's syntax is ASCII, so the whole line
-                // converts and then parses.
-                Err(e) => match super::decode_legacy_bytes(line) {
-                    Some((text, encoding)) => {
-                        parse_line(&text, &fallback_id).map(|(article, mut notes)| {
-                            notes.insert(0, super::converted_note(encoding));
-                            (article, notes)
-                        })
-                    }
-                    None => Err(Reason::NotUtf8 {
-                        byte_offset: e.valid_up_to(),
-                    }),
-                },
-            }
-        };
-        each(line_no, outcome);
-    }
-    Ok(())
-}
-
-/// Reads a JSON array of records (or one record), calling `each` with the 0-based index
-/// and outcome of every element. Fails whole when the file is not JSON at all.
-pub fn read_array(
-    stem: &str,
-    bytes: &[u8],
-    each: &mut dyn FnMut(usize, Outcome),
-) -> Result<(), Reason> {
-    let bytes = json_bytes(bytes)?;
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| Reason::UnreadableJson {
-        message: e.to_string(),
-    })?;
-    let items = match value {
-        Value::Array(items) => items,
-        object @ Value::Object(_) => vec![object],
-        other => {
-            return Err(Reason::UnreadableJson {
-                message: format!(
-                    "expected an array of objects or one object, found {}",
-                    type_name(&other)
-                ),
-            })
-        }
+/// serde_json's message, its position moved from the record's own to the file's.
+pub(crate) fn located(e: &serde_json::Error, origin: Option<Origin>) -> String {
+    let message = e.to_string();
+    let Some((first_line, first_column)) = origin.filter(|_| e.line() > 0) else {
+        return message;
     };
-    for (index, item) in items.into_iter().enumerate() {
-        let too_large = serde_json::to_string(&item).map_or(0, |s| s.len());
-        let outcome = if too_large > MAX_ARTICLE_BYTES {
-            Err(Reason::TooLarge {
-                bytes: too_large,
-                limit: MAX_ARTICLE_BYTES,
-            })
-        } else {
-            parse_record(item, &format!("{stem}-{}", index + 1))
-        };
-        each(index, outcome);
-    }
-    Ok(())
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let Some(bare) = message.strip_suffix(&suffix) else {
+        return message;
+    };
+    let (line, column) = if e.line() == 1 {
+        (first_line, first_column + e.column().saturating_sub(1))
+    } else {
+        (first_line + e.line() - 1, e.column())
+    };
+    format!("{bare} at line {line} column {column}")
 }
 
-/// Whether a `.json` file is really JSON Lines under another name: it opens with an
-/// object and holds more than one JSON value.
-pub fn holds_json_lines(bytes: &[u8]) -> bool {
-    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return false;
+/// The JSON type of a value, for messages: `a number`, `an array`.
+pub(crate) fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
-    let mut values =
-        serde_json::Deserializer::from_slice(bytes).into_iter::<serde::de::IgnoredAny>();
-    matches!(values.next(), Some(Ok(_))) && values.next().is_some()
-}
-
-/// Decompresses a gzip file (all members), refusing to grow past [`MAX_FILE_BYTES`].
-#[cfg(feature = "gz")]
-pub fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, Reason> {
-    use super::MAX_FILE_BYTES;
-    use std::io::Read;
-    let mut out = Vec::new();
-    flate2::read::MultiGzDecoder::new(bytes)
-        .take(MAX_FILE_BYTES as u64 + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| Reason::UnreadableGzip {
-            message: e.to_string(),
-        })?;
-    if out.len() > MAX_FILE_BYTES {
-        return Err(Reason::TooLarge {
-            bytes: out.len(),
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

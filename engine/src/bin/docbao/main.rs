@@ -8,13 +8,16 @@
 //! docbao search --corpus PATH --batch       {"qid", "query"} lines in, {"qid", "ids"} lines out
 //! ```
 //! A PATH is a file or a folder (walked recursively, in sorted order); give several freely.
+//! `--stats` (any command) prints counts, timing, the accepted articles' memory and the
+//! peak RSS on stderr. In `--batch`, a bad request line gets `{"qid", "line", "error"}`.
 
 use std::ffi::{OsStr, OsString};
 use std::io::{BufRead, BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
+use std::time::Instant;
 
-use docbao_engine::ingest::{IngestReport, Ingester};
+use docbao_engine::ingest::{ArticleSink, Discard, IngestReport, Ingester};
 use docbao_engine::{Article, Index};
 
 mod corpus_files;
@@ -22,10 +25,10 @@ mod corpus_files;
 use corpus_files::{read_bounded, Walker};
 
 const USAGE: &str = "usage:
-  docbao check PATH...
-  docbao export PATH...
-  docbao search --corpus PATH [--corpus PATH...] \"QUERY\"
-  docbao search --corpus PATH [--corpus PATH...] --batch   < queries.jsonl
+  docbao check [--stats] PATH...
+  docbao export [--stats] PATH...
+  docbao search [--stats] --corpus PATH [--corpus PATH...] \"QUERY\"
+  docbao search [--stats] --corpus PATH [--corpus PATH...] --batch   < queries.jsonl
 
 PATH: a file (.txt page, .jsonl, .jsonl.gz, .json) or a folder, walked recursively.";
 
@@ -54,34 +57,76 @@ fn main() -> ExitCode {
     })
 }
 
-fn check(paths: &[OsString]) -> Result<ExitCode, String> {
-    let (_, report) = load(paths)?;
-    print!("{}", report.describe());
-    Ok(if report.rejected.is_empty() {
+fn check(args: &[OsString]) -> Result<ExitCode, String> {
+    let (paths, stats) = split_stats_flag(args);
+    // The report is all `check` needs: the articles are dropped as they are read.
+    let loaded = load(&paths, Discard)?;
+    write_description(&loaded.report, std::io::stdout().lock())
+        .map_err(|e| format!("cannot write to stdout: {e}"))?;
+    if stats {
+        loaded.print_stats();
+    }
+    Ok(if loaded.report.rejected.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
 }
 
-fn export(paths: &[OsString]) -> Result<ExitCode, String> {
-    let (articles, report) = load(paths)?;
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    for article in &articles {
+fn export(args: &[OsString]) -> Result<ExitCode, String> {
+    let (paths, stats) = split_stats_flag(args);
+    // Articles are written out as they are read, never all held.
+    let out = JsonLinesOut {
+        out: BufWriter::new(std::io::stdout().lock()),
+        failed: None,
+    };
+    let mut loaded = load(&paths, out)?;
+    let out = &mut loaded.sink.inner;
+    if let Some(e) = out.failed.take().or_else(|| out.out.flush().err()) {
+        return Err(format!("cannot write to stdout: {e}"));
+    }
+    write_description(&loaded.report, std::io::stderr().lock())
+        .map_err(|e| format!("cannot write to stderr: {e}"))?;
+    if stats {
+        loaded.print_stats();
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the report for people line by line: a report of millions of rejections is never
+/// one string.
+fn write_description(report: &IngestReport, out: impl Write) -> std::io::Result<()> {
+    let mut out = BufWriter::new(out);
+    for line in report.description() {
+        writeln!(out, "{line}")?;
+    }
+    out.flush()
+}
+
+/// Writes each article it is handed as one JSON line; keeps the first write error.
+struct JsonLinesOut {
+    out: BufWriter<std::io::StdoutLock<'static>>,
+    failed: Option<std::io::Error>,
+}
+
+impl ArticleSink for JsonLinesOut {
+    fn take(&mut self, article: Article) {
+        if self.failed.is_some() {
+            return;
+        }
         // Article serializes as the export format: id, title, source, date, author,
         // category, url, lead, body[], captions[{text, credit}], related[{title, summary}].
-        serde_json::to_writer(&mut out, article).map_err(|e| e.to_string())?;
-        writeln!(out).map_err(|e| e.to_string())?;
+        let written = serde_json::to_writer(&mut self.out, &article)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(self.out));
+        self.failed = written.err();
     }
-    out.flush().map_err(|e| e.to_string())?;
-    eprint!("{}", report.describe());
-    Ok(ExitCode::SUCCESS)
 }
 
 fn search(args: &[OsString]) -> Result<ExitCode, String> {
     let mut corpus = Vec::new();
     let mut batch = false;
+    let mut stats = false;
     let mut query = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -89,6 +134,8 @@ fn search(args: &[OsString]) -> Result<ExitCode, String> {
             corpus.push(args.next().ok_or("--corpus needs a PATH")?.clone());
         } else if arg == "--batch" {
             batch = true;
+        } else if arg == "--stats" {
+            stats = true;
         } else if query.is_none() && !arg.as_encoded_bytes().starts_with(b"--") {
             query = Some(utf8_query(arg)?);
         } else {
@@ -101,9 +148,12 @@ fn search(args: &[OsString]) -> Result<ExitCode, String> {
     if batch == query.is_some() {
         return Err(format!("search takes either \"QUERY\" or --batch\n{USAGE}"));
     }
-    let (articles, report) = load(&corpus)?;
-    eprintln!("docbao: corpus {}", report.summary());
-    let index = Index::build(articles);
+    let loaded = load(&corpus, Vec::new())?;
+    eprintln!("docbao: corpus {}", loaded.report.summary());
+    if stats {
+        loaded.print_stats();
+    }
+    let index = Index::build(loaded.sink.inner);
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let io = |e: std::io::Error| e.to_string();
@@ -112,28 +162,32 @@ fn search(args: &[OsString]) -> Result<ExitCode, String> {
             writeln!(out, "{}\t{:.4}\t{}", hit.id, hit.score, hit.title.text).map_err(io)?;
         }
     } else {
-        for (n, line) in std::io::stdin().lock().lines().enumerate() {
-            let line = line.map_err(io)?;
-            if line.trim().is_empty() {
+        let mut stdin = std::io::stdin().lock();
+        let mut line = Vec::new();
+        let mut line_no = 0;
+        loop {
+            line.clear();
+            if stdin.read_until(b'\n', &mut line).map_err(io)? == 0 {
+                break;
+            }
+            line_no += 1;
+            if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let request: serde_json::Value =
-                serde_json::from_str(&line).map_err(|e| format!("stdin line {}: {e}", n + 1))?;
-            let qid = request
-                .get("qid")
-                .cloned()
-                .unwrap_or(serde_json::Value::Null);
-            let text = request
-                .get("query")
-                .and_then(serde_json::Value::as_str)
-                .ok_or_else(|| format!("stdin line {}: field `query` must be a string", n + 1))?;
-            let ids: Vec<String> = index
-                .search(text, TOP)
-                .hits
-                .into_iter()
-                .map(|h| h.id)
-                .collect();
-            let answer = serde_json::json!({ "qid": qid, "ids": ids });
+            let answer = match batch_request(&line) {
+                Ok((qid, text)) => {
+                    let ids: Vec<String> = index
+                        .search(&text, TOP)
+                        .hits
+                        .into_iter()
+                        .map(|h| h.id)
+                        .collect();
+                    serde_json::json!({ "qid": qid, "ids": ids })
+                }
+                Err((qid, error)) => {
+                    serde_json::json!({ "qid": qid, "line": line_no, "error": error })
+                }
+            };
             writeln!(out, "{answer}").map_err(io)?;
         }
     }
@@ -157,15 +211,120 @@ fn utf8_query(arg: &OsStr) -> Result<String, String> {
     })
 }
 
-/// Ingests every file under `paths`. A file or folder entry that cannot be used is reported,
-/// not fatal; a path that does not exist at all is an error of the command line.
-fn load(paths: &[OsString]) -> Result<(Vec<Article>, IngestReport), String> {
+/// One `--batch` request line: its `qid` (any JSON, null when absent) and `query`, or the
+/// qid as far as it could be read and what is wrong with the line.
+fn batch_request(line: &[u8]) -> Result<(serde_json::Value, String), (serde_json::Value, String)> {
+    use serde_json::Value;
+    let text = std::str::from_utf8(line).map_err(|e| {
+        (
+            Value::Null,
+            format!("not UTF-8 (invalid byte at offset {})", e.valid_up_to()),
+        )
+    })?;
+    let request: Value =
+        serde_json::from_str(text).map_err(|e| (Value::Null, format!("not JSON: {e}")))?;
+    let Value::Object(mut fields) = request else {
+        return Err((Value::Null, "expected a JSON object".to_string()));
+    };
+    let qid = fields.remove("qid").unwrap_or(Value::Null);
+    match fields.remove("query") {
+        Some(Value::String(query)) => Ok((qid, query)),
+        Some(_) => Err((qid, "field `query` must be a string".to_string())),
+        None => Err((qid, "field `query` is missing".to_string())),
+    }
+}
+
+/// The paths of `check` or `export`, and whether `--stats` was among them.
+fn split_stats_flag(args: &[OsString]) -> (Vec<OsString>, bool) {
+    let stats = args.iter().any(|a| a == "--stats");
+    let paths = args.iter().filter(|a| *a != "--stats").cloned().collect();
+    (paths, stats)
+}
+
+/// A sink that also adds up the memory of the articles it passes on, for `--stats`.
+struct Measured<S> {
+    inner: S,
+    articles: usize,
+    heap_bytes: usize,
+}
+
+impl<S: ArticleSink> ArticleSink for Measured<S> {
+    fn take(&mut self, article: Article) {
+        self.articles += 1;
+        self.heap_bytes += std::mem::size_of::<Article>() + article.heap_bytes();
+        self.inner.take(article);
+    }
+}
+
+/// What [`load`] read: the sink the articles went to, the report, and figures for `--stats`.
+struct Loaded<S> {
+    sink: Measured<S>,
+    report: IngestReport,
+    files: usize,
+    bytes_on_disk: u64,
+    bytes_read: u64,
+    seconds: f64,
+}
+
+impl<S> Loaded<S> {
+    /// Counts, timing and memory, on stderr.
+    fn print_stats(&self) {
+        const MB: f64 = 1e6;
+        let entries = self.report.rejected.len();
+        eprintln!(
+            "docbao: stats: {} file(s), {:.2} MB on disk, {:.2} MB read after decompression, \
+             {} accepted, {} rejected ({entries} report entries), in {:.2} s ({:.1} MB/s)",
+            self.files,
+            self.bytes_on_disk as f64 / MB,
+            self.bytes_read as f64 / MB,
+            self.report.accepted.len(),
+            self.report.rejected_count(),
+            self.seconds,
+            self.bytes_read as f64 / MB / self.seconds.max(1e-9),
+        );
+        let peak = match peak_rss_bytes() {
+            Some(bytes) => format!("{:.1} MB", bytes as f64 / MB),
+            None => "unknown (no VmHWM in /proc/self/status)".to_string(),
+        };
+        eprintln!(
+            "docbao: stats: accepted articles ≈ {:.2} MB in memory ({} bytes of structs and \
+             heap, {} articles); peak RSS {peak}",
+            self.sink.heap_bytes as f64 / MB,
+            self.sink.heap_bytes,
+            self.sink.articles,
+        );
+    }
+}
+
+/// The process's peak resident set size (`VmHWM`), where `/proc` tells it.
+fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kilobytes: u64 = line
+        .trim_start_matches("VmHWM:")
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kilobytes * 1024)
+}
+
+/// Ingests every file under `paths`, handing accepted articles to `sink` as they are read.
+/// A file that cannot be read is reported, not fatal; a path that does not exist at all is
+/// an error of the command line.
+fn load<S: ArticleSink>(paths: &[OsString], sink: S) -> Result<Loaded<S>, String> {
     if paths.is_empty() {
         return Err(format!("no PATH given\n{USAGE}"));
     }
+    let started = Instant::now();
+    let mut ingester = Ingester::with_sink(Measured {
+        inner: sink,
+        articles: 0,
+        heap_bytes: 0,
+    });
     let mut walker = Walker::new();
     let mut files = Vec::new();
-    let mut ingester = Ingester::new();
     for path in paths {
         let found = walker.collect(Path::new(path)).map_err(|e| e.to_string())?;
         files.extend(found.files);
@@ -173,12 +332,25 @@ fn load(paths: &[OsString]) -> Result<(Vec<Article>, IngestReport), String> {
             ingester.reject_file(&entry.path.display().to_string(), entry.reason);
         }
     }
+    let mut bytes_on_disk = 0;
     for file in &files {
         let shown = file.display().to_string();
         match read_bounded(file) {
-            Ok(bytes) => ingester.add_file(&shown, &bytes),
+            Ok(bytes) => {
+                bytes_on_disk += bytes.len() as u64;
+                ingester.add_file(&shown, &bytes);
+            }
             Err(reason) => ingester.reject_file(&shown, reason),
         }
     }
-    Ok(ingester.finish())
+    let bytes_read = ingester.bytes_read();
+    let (sink, report) = ingester.finish();
+    Ok(Loaded {
+        sink,
+        report,
+        files: files.len(),
+        bytes_on_disk,
+        bytes_read,
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }
