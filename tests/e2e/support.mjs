@@ -144,9 +144,19 @@ export async function withPage(
     }
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.stack ?? err.message}`));
-  page.on('requestfailed', (req) =>
-    problems.push(`request failed: ${req.method()} ${req.url()} (${req.failure()?.errorText})`),
-  );
+  // A navigation (a reload, say) cancels what the page was still loading, such as its
+  // icon on a slow machine: the test's doing, not a failure. Any other failure counts.
+  let navigations = 0;
+  const navigationsAtStart = new WeakMap();
+  page.on('request', (req) => {
+    if (req.isNavigationRequest() && req.frame() === page.mainFrame()) navigations += 1;
+    else navigationsAtStart.set(req, navigations);
+  });
+  page.on('requestfailed', (req) => {
+    const error = req.failure()?.errorText;
+    const cancelledByNavigation = error === 'net::ERR_ABORTED' && navigationsAtStart.get(req) < navigations;
+    if (!cancelledByNavigation) problems.push(`request failed: ${req.method()} ${req.url()} (${error})`);
+  });
   page.on('response', (res) => {
     if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
   });
