@@ -2,17 +2,21 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use std::time::Duration;
-
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::time::Duration;
 
-use docbao::app::{App, Ui};
-use docbao::components::{ArticleList, FacetPanel, MarkedText, MarkedTextProps, Pager, SearchBox};
+use docbao::app::{App, Corpus, Ui};
+use docbao::components::{article_list, marked_text, Context, FacetPanel, Pager, SearchBox};
+use docbao::i18n;
+use docbao::pages::SearchPage;
 use docbao::prefs::Prefs;
-use docbao::route::Action;
+use docbao::route::{Action, SearchState, PAGE_SIZE};
+use docbao_engine::display::Lang;
 use docbao_engine::facets::{FacetValue, Facets, Filters, YearCount};
 use docbao_engine::{Hit, Marked};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
@@ -31,9 +35,60 @@ fn gloo_document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
-/// Lets Yew's scheduler render.
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(20)).await;
+/// Returns once Yew has run every render and effect it has pending: what a freshly
+/// mounted component shows, with its event listeners attached. (Yew renders in queued
+/// tasks; this is its own signal that the queue is empty, not a guess at how long.)
+async fn mounted() {
+    yew::scheduler::flush().await;
+}
+
+/// How long a condition may take to come true on a loaded 2-core machine.
+const WAIT_MS: f64 = 30_000.0;
+
+/// Polls `condition` until it holds, giving the browser a turn between tries; false if
+/// it never does within `WAIT_MS`. Used after changes that the app renders in later
+/// tasks (a route change), so a test waits for exactly what it then asserts.
+async fn eventually(mut condition: impl FnMut() -> bool) -> bool {
+    let performance = web_sys::window().unwrap().performance().unwrap();
+    let deadline = performance.now() + WAIT_MS;
+    while !condition() {
+        if performance.now() > deadline {
+            return false;
+        }
+        yew::platform::time::sleep(Duration::from_millis(10)).await;
+    }
+    true
+}
+
+fn text_of(root: &Element, selector: &str) -> Option<String> {
+    root.query_selector(selector).unwrap()?.text_content()
+}
+
+fn texts_of(root: &Element, selector: &str) -> Vec<String> {
+    let nodes = root.query_selector_all(selector).unwrap();
+    (0..nodes.length())
+        .filter_map(|i| nodes.item(i)?.text_content())
+        .collect()
+}
+
+/// Types `text` into a search field as one input event.
+fn type_into(input: &HtmlInputElement, text: &str) {
+    input.set_value(text);
+    let typed = web_sys::InputEventInit::new();
+    typed.set_bubbles(true);
+    input
+        .dispatch_event(&web_sys::InputEvent::new_with_event_init_dict("input", &typed).unwrap())
+        .unwrap();
+}
+
+#[derive(Properties, PartialEq)]
+struct MarkedHarnessProps {
+    marked: Marked,
+}
+
+#[function_component]
+fn MarkedHarness(props: &MarkedHarnessProps) -> Html {
+    marked_text(&props.marked)
 }
 
 #[wasm_bindgen_test]
@@ -45,9 +100,9 @@ async fn marked_text_puts_matches_in_mark_and_never_parses_html() {
         (start, start + word.len())
     };
     let marks = vec![range("Thanh"), range("Trì")];
-    yew::Renderer::<MarkedText>::with_root_and_props(
+    yew::Renderer::<MarkedHarness>::with_root_and_props(
         root.clone(),
-        MarkedTextProps {
+        MarkedHarnessProps {
             marked: Marked {
                 text: text.clone(),
                 marks,
@@ -55,7 +110,7 @@ async fn marked_text_puts_matches_in_mark_and_never_parses_html() {
         },
     )
     .render();
-    settle().await;
+    mounted().await;
 
     assert_eq!(root.text_content().unwrap(), text);
     let marks = root.query_selector_all("mark").unwrap();
@@ -74,8 +129,14 @@ struct RoutedListProps {
 }
 
 #[function_component]
+fn ListWithNavigator(props: &RoutedListProps) -> Html {
+    let navigator = use_navigator();
+    article_list(&props.hits, &Context::new(), navigator.as_ref())
+}
+
+#[function_component]
 fn RoutedList(props: &RoutedListProps) -> Html {
-    html! { <HashRouter><ArticleList hits={props.hits.clone()} /></HashRouter> }
+    html! { <HashRouter><ListWithNavigator hits={props.hits.clone()} /></HashRouter> }
 }
 
 #[wasm_bindgen_test]
@@ -97,7 +158,7 @@ async fn article_list_links_every_hit_to_its_article_route() {
     let hits = vec![hit("a1", "Bài một"), hit("b2", "Bài hai")];
     yew::Renderer::<RoutedList>::with_root_and_props(root.clone(), RoutedListProps { hits })
         .render();
-    settle().await;
+    mounted().await;
 
     let links = root.query_selector_all("ol.results li a").unwrap();
     assert_eq!(links.length(), 2);
@@ -126,10 +187,10 @@ async fn article_list_links_every_hit_to_its_article_route() {
 #[wasm_bindgen_test]
 async fn the_app_searches_the_embedded_seeds_as_the_user_types() {
     let window = web_sys::window().unwrap();
-    window.location().set_hash("#/search").unwrap();
+    start_at("#/search");
     let root = fresh_root();
     yew::Renderer::<App>::with_root(root.clone()).render();
-    settle().await;
+    mounted().await;
 
     let count = root
         .query_selector("#result-count")
@@ -143,27 +204,20 @@ async fn the_app_searches_the_embedded_seeds_as_the_user_types() {
         .unwrap()
         .expect("a search field")
         .dyn_into_element();
-    input.set_value("thanh tri");
-    let typed = web_sys::InputEventInit::new();
-    typed.set_bubbles(true);
-    input
-        .dispatch_event(&web_sys::InputEvent::new_with_event_init_dict("input", &typed).unwrap())
-        .unwrap();
-    // The route changes, then the page renders the results: wait for the count to say so.
-    let count_says = |text: &str| count.text_content().is_some_and(|c| c.contains(text));
-    for _ in 0..100 {
-        if count_says("kết quả") {
-            break;
-        }
-        settle().await;
-    }
-    assert!(count_says("kết quả"), "the count reports results");
-
-    let title = root
-        .query_selector("ol.results li .result-title")
-        .unwrap()
-        .expect("a result");
-    assert!(title.text_content().unwrap().contains("Thanh Trì"));
+    type_into(&input, "thanh tri");
+    // The route changes at once; the page renders the results in later tasks. Wait for
+    // what is asserted: the count reporting results, and the best one listed first.
+    let count_text = || count.text_content().unwrap_or_default();
+    let first_title = || text_of(&root, "ol.results li .result-title").unwrap_or_default();
+    let shown =
+        eventually(|| count_text().contains("kết quả") && first_title().contains("Thanh Trì"))
+            .await;
+    assert!(
+        shown,
+        "the count reports results and the Thanh Trì article comes first; count {:?}, first title {:?}",
+        count_text(),
+        first_title()
+    );
     assert!(window.location().hash().unwrap().contains("q=thanh"));
     let perf = window.performance().unwrap();
     assert!(
@@ -175,6 +229,180 @@ async fn the_app_searches_the_embedded_seeds_as_the_user_types() {
         perf.get_entries_by_name_with_entry_type("docbao:search", "measure")
             .length()
             >= 1
+    );
+}
+
+/// With `slow`, re-renders on every route change and takes longer than Yew's 16 ms time
+/// slice doing it, as any render can on a loaded machine. Yew then lets the browser run
+/// (paint, fire events) after the next render that leaves only its children's updates
+/// pending.
+#[derive(Properties, PartialEq)]
+struct SlowProps {
+    slow: bool,
+    children: Html,
+}
+
+#[function_component]
+fn SlowOnEveryRoute(props: &SlowProps) -> Html {
+    let _location = use_location();
+    if props.slow {
+        let performance = web_sys::window().unwrap().performance().unwrap();
+        let until = performance.now() + 25.0;
+        while performance.now() < until {}
+    }
+    props.children.clone()
+}
+
+#[derive(Properties, PartialEq)]
+struct SearchPageHarnessProps {
+    slow: bool,
+}
+
+/// The search page as the app provides it, inside a parent that may be slow.
+#[function_component]
+fn SearchPageHarness(props: &SearchPageHarnessProps) -> Html {
+    let corpus = use_memo((), |_| Corpus(Rc::new(docbao::corpus::load().unwrap())));
+    let ui = Ui {
+        prefs: Prefs::default(),
+        set_prefs: Callback::noop(),
+    };
+    html! {
+        <ContextProvider<Corpus> context={(*corpus).clone()}>
+            <ContextProvider<Ui> context={ui}>
+                <HashRouter>
+                    <SlowOnEveryRoute slow={props.slow}><SearchPage /></SlowOnEveryRoute>
+                </HashRouter>
+            </ContextProvider<Ui>>
+        </ContextProvider<Corpus>>
+    }
+}
+
+/// Puts the app on `hash` without the hashchange event that would arrive later.
+fn start_at(hash: &str) {
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash))
+        .unwrap();
+}
+
+/// The search the URL holds now.
+fn search_in_url() -> SearchState {
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    SearchState::from_query(hash.split_once('?').map_or("", |(_, query)| query))
+}
+
+/// What the search page shows for `query`: its count and its listed titles.
+fn rendered_state(query: &str) -> (String, Vec<String>) {
+    let index = docbao::corpus::load().unwrap();
+    let state = SearchState::from_query(query);
+    let page = index.find(
+        &state.q,
+        &state.filters,
+        state.effective_sort(),
+        0,
+        PAGE_SIZE,
+    );
+    let count = if state.is_searching() {
+        i18n::result_count(Lang::Vi, page.total)
+    } else {
+        i18n::archive_count(Lang::Vi, page.total)
+    };
+    (
+        count,
+        page.hits.iter().map(|hit| hit.title.text.clone()).collect(),
+    )
+}
+
+#[wasm_bindgen_test]
+async fn the_count_and_the_list_change_together_even_when_a_render_outlasts_the_time_slice() {
+    start_at("#/search");
+    let root = fresh_root();
+    yew::Renderer::<SearchPageHarness>::with_root_and_props(
+        root.clone(),
+        SearchPageHarnessProps { slow: true },
+    )
+    .render();
+    mounted().await;
+
+    // Every state of the page a reader could see: the DOM after each task that changed
+    // it (mutation observers report once a task's work is done, before any paint).
+    let snapshot = {
+        let root = root.clone();
+        move || {
+            (
+                text_of(&root, "#result-count").unwrap_or_default(),
+                texts_of(&root, "ol.results li .result-title"),
+            )
+        }
+    };
+    let seen = Rc::new(RefCell::new(vec![snapshot()]));
+    let record = {
+        let seen = seen.clone();
+        let snapshot = snapshot.clone();
+        Closure::<dyn FnMut()>::new(move || seen.borrow_mut().push(snapshot()))
+    };
+    let observer = web_sys::MutationObserver::new(record.as_ref().unchecked_ref()).unwrap();
+    let options = web_sys::MutationObserverInit::new();
+    options.set_subtree(true);
+    options.set_child_list(true);
+    options.set_character_data(true);
+    observer.observe_with_options(&root, &options).unwrap();
+
+    let browsing = rendered_state("");
+    let searching = rendered_state("q=thanh+tri");
+    assert_ne!(browsing, searching, "the search changes what is shown");
+    let input: HtmlInputElement = root
+        .query_selector("input[type=search]")
+        .unwrap()
+        .expect("a search field")
+        .dyn_into_element();
+    type_into(&input, "thanh tri");
+    let done = eventually(|| snapshot() == searching).await;
+    observer.disconnect();
+    let seen = seen.borrow().clone();
+    assert!(done, "the results are shown; states seen: {seen:?}");
+    for state in &seen {
+        assert!(
+            *state == browsing || *state == searching,
+            "a count and a list from two different searches: {state:?}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_filter_clicked_before_the_page_caught_up_keeps_the_query_just_typed() {
+    start_at("#/search");
+    let root = fresh_root();
+    yew::Renderer::<SearchPageHarness>::with_root_and_props(
+        root.clone(),
+        SearchPageHarnessProps { slow: false },
+    )
+    .render();
+    mounted().await;
+    let input: HtmlInputElement = root
+        .query_selector("input[type=search]")
+        .unwrap()
+        .expect("a search field")
+        .dyn_into_element();
+    let outlet: web_sys::HtmlElement = root
+        .query_selector("#facet-source button.facet-value")
+        .unwrap()
+        .expect("an outlet to filter by")
+        .dyn_into_element();
+    let outlet_name = text_of(&outlet, ".facet-name").unwrap();
+
+    // Both in one task, so the outlet's button still has the handler rendered for
+    // browsing: as when a reader clicks while Yew lets the browser run between renders.
+    type_into(&input, "thanh tri");
+    outlet.click();
+    let state = search_in_url();
+    assert_eq!(state.q, "thanh tri", "the query typed is kept");
+    assert_eq!(
+        state.filters.sources,
+        [outlet_name],
+        "and the outlet chosen"
     );
 }
 
@@ -259,7 +487,7 @@ async fn facet_panel_shows_counts_and_pressed_filters_and_emits_toggles() {
         },
     )
     .render();
-    settle().await;
+    mounted().await;
 
     let buttons = root
         .query_selector_all("#facet-source button.facet-value")
@@ -298,7 +526,7 @@ async fn facet_panel_shows_counts_and_pressed_filters_and_emits_toggles() {
         .unwrap()
         .dyn_into_element();
     month.click();
-    settle().await;
+    // The buttons call back as they are clicked: nothing to wait for.
     assert_eq!(
         actions.take(),
         [
@@ -329,7 +557,8 @@ async fn search_box_waits_for_the_input_method_to_finish_composing() {
         },
     )
     .render();
-    settle().await;
+    // Mounted with its effects run: the compositionend listener is attached.
+    mounted().await;
     let input: HtmlInputElement = root
         .query_selector("#q")
         .unwrap()
@@ -345,23 +574,16 @@ async fn search_box_waits_for_the_input_method_to_finish_composing() {
             &web_sys::InputEvent::new_with_event_init_dict("input", &composing).unwrap(),
         )
         .unwrap();
-    settle().await;
+    // The field calls back from within the event, if at all: the answer is known now.
     assert!(queries.take().is_empty(), "no search while composing");
 
     input.set_value("thanh trì");
     input
         .dispatch_event(&web_sys::CompositionEvent::new("compositionend").unwrap())
         .unwrap();
-    settle().await;
     assert_eq!(queries.take(), ["thanh trì"]);
 
-    let typed = web_sys::InputEventInit::new();
-    typed.set_bubbles(true);
-    input.set_value("thanh trì ");
-    input
-        .dispatch_event(&web_sys::InputEvent::new_with_event_init_dict("input", &typed).unwrap())
-        .unwrap();
-    settle().await;
+    type_into(&input, "thanh trì ");
     assert_eq!(queries.take(), ["thanh trì "]);
 }
 
@@ -388,7 +610,7 @@ async fn pager_shows_the_page_and_steps_within_bounds() {
         },
     )
     .render();
-    settle().await;
+    mounted().await;
     assert_eq!(
         root.query_selector(".page-of")
             .unwrap()
@@ -409,7 +631,6 @@ async fn pager_shows_the_page_and_steps_within_bounds() {
         .unwrap()
         .dyn_into_element();
     prev.click();
-    settle().await;
     assert_eq!(actions.take(), [Action::SetPage(1)]);
 }
 

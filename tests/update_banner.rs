@@ -22,9 +22,24 @@ fn fresh_root() -> Element {
     root
 }
 
-/// Lets Yew's scheduler render.
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(20)).await;
+/// Returns once Yew has run every render and effect it has pending: the banner as
+/// mounted, with its listener for the loader's event attached.
+async fn mounted() {
+    yew::scheduler::flush().await;
+}
+
+/// Polls `condition` until it holds (false after 30 s, generous for a loaded machine),
+/// giving the browser a turn between tries.
+async fn eventually(mut condition: impl FnMut() -> bool) -> bool {
+    let performance = web_sys::window().unwrap().performance().unwrap();
+    let deadline = performance.now() + 30_000.0;
+    while !condition() {
+        if performance.now() > deadline {
+            return false;
+        }
+        yew::platform::time::sleep(Duration::from_millis(10)).await;
+    }
+    true
 }
 
 fn reload_button(root: &Element) -> Option<HtmlElement> {
@@ -38,7 +53,7 @@ async fn shows_when_a_new_build_is_ready_and_its_button_asks_the_loader_to_reloa
     let window = web_sys::window().unwrap();
     let root = fresh_root();
     yew::Renderer::<UpdateBanner>::with_root(root.clone()).render();
-    settle().await;
+    mounted().await;
     assert!(
         reload_button(&root).is_none(),
         "no banner while the build is current"
@@ -48,8 +63,11 @@ async fn shows_when_a_new_build_is_ready_and_its_button_asks_the_loader_to_reloa
     window
         .dispatch_event(&web_sys::Event::new(UPDATE_READY_EVENT).unwrap())
         .unwrap();
-    settle().await;
-    let button = reload_button(&root).expect("a reload button once a new build is ready");
+    assert!(
+        eventually(|| reload_button(&root).is_some()).await,
+        "a reload button once a new build is ready"
+    );
+    let button = reload_button(&root).unwrap();
     assert_eq!(button.text_content().unwrap(), "Tải lại");
     assert!(root.text_content().unwrap().contains("Có phiên bản mới"));
     let banner = root.first_element_child().unwrap();
@@ -62,6 +80,7 @@ async fn shows_when_a_new_build_is_ready_and_its_button_asks_the_loader_to_reloa
             reload_requests.set(reload_requests.get() + 1)
         })
     };
+    // The button fires the event from its click handler: counted by now.
     button.click();
     assert_eq!(
         reload_requests.get(),
@@ -81,7 +100,8 @@ async fn shows_at_once_when_mounted_after_the_loader_announced_the_update() {
     html.set_attribute("data-docbao-update", "ready").unwrap();
     let root = fresh_root();
     yew::Renderer::<UpdateBanner>::with_root(root.clone()).render();
-    settle().await;
+    // "At once": in the first render, with nothing else to wait for.
+    mounted().await;
     let shown = reload_button(&root).is_some();
     html.remove_attribute("data-docbao-update").unwrap();
     assert!(

@@ -5,14 +5,35 @@
 // (every file of the build, with its integrity), followed by this file. A new build
 // therefore gives a different sw.js, which the browser notices on the next visit.
 //
-// One cache per build, named after it. A new worker fills its own cache and then waits;
-// it activates only when a page posts 'activate-now' (the reader chose to reload), and
-// only then are older builds' caches deleted: a page never mixes files of two builds.
+// One cache per archive and build. A new worker fills its own cache and then waits; it
+// activates only when a page posts 'activate-now' (the reader chose to reload), and only
+// then are its archive's older caches deleted: a page never mixes files of two builds.
+// Caches belong to an origin, which may host several archives in several folders, each
+// with its own worker: a cache is named after its worker's scope too, and a worker
+// deletes only its own scope's, never another archive's offline copy.
 
-const CACHE_NAME = `docbao-${BUILD_ID}`;
-// The worker's folder, whatever sub-path the host serves dist/ from.
+// The worker's folder, whatever sub-path the host serves dist/ from. It is also the
+// registration's scope (web/loader.js registers with the default one): one scope, one
+// registration, one archive.
 const SCOPE = new URL('./', self.location.href).href;
 const INDEX_URL = new URL('index.html', SCOPE).href;
+const CACHE_NAME = cacheName(SCOPE, BUILD_ID);
+
+/** `docbao-<build id> <scope URL>`: a URL has no space, so the name reads back. */
+function cacheName(scope, buildId) {
+  return `docbao-${buildId} ${scope}`;
+}
+
+/** True for a cache of an earlier build of this very archive. */
+async function isOlderCacheOfThisScope(name) {
+  if (name === CACHE_NAME) return false;
+  const named = name.match(/^docbao-[0-9a-f]+ (.+)$/);
+  if (named) return named[1] === SCOPE;
+  // Before caches were named after their scope they were `docbao-<build id>`: such a
+  // cache is this archive's if it holds this archive's page.
+  if (/^docbao-[0-9a-f]+$/.test(name)) return (await caches.match(INDEX_URL, { cacheName: name })) !== undefined;
+  return false;
+}
 
 self.addEventListener('install', (event) => {
   event.waitUntil(precache());
@@ -47,9 +68,8 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
       const names = await caches.keys();
-      await Promise.all(
-        names.filter((name) => name.startsWith('docbao-') && name !== CACHE_NAME).map((name) => caches.delete(name)),
-      );
+      const older = await Promise.all(names.map(isOlderCacheOfThisScope));
+      await Promise.all(names.filter((_, i) => older[i]).map((name) => caches.delete(name)));
       // A first visit's page came from the network, from this very build: take it
       // over now, so it works offline without a reload.
       await self.clients.claim();

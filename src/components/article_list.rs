@@ -3,19 +3,11 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::MarkedText;
+use super::marked_text;
 use crate::route::Route;
 
 /// The URL query an opened article keeps, so it knows the search it came from.
 pub type Context = Vec<(&'static str, String)>;
-
-#[derive(Properties, PartialEq)]
-pub struct ArticleListProps {
-    pub hits: Vec<Hit>,
-    /// The search the list shows, carried into each article link.
-    #[prop_or_default]
-    pub context: Context,
-}
 
 /// The focusable result links, in order.
 pub fn result_links() -> Vec<web_sys::HtmlElement> {
@@ -60,18 +52,59 @@ fn on_list_keydown(e: KeyboardEvent) {
     }
 }
 
-/// Search results (or browsed articles) as a list of links: title and snippet.
-#[function_component]
-pub fn ArticleList(props: &ArticleListProps) -> Html {
+/// The `href` yew-router's `Link` writes for an article under the app's `HashRouter`.
+fn article_href(route: &Route, context: &Context) -> String {
+    match serde_urlencoded::to_string(context) {
+        Ok(query) if !query.is_empty() => format!("#{}?{query}", route.to_path()),
+        _ => format!("#{}", route.to_path()),
+    }
+}
+
+/// A link to `route` that navigates inside the app as `Link` does (a modified click is
+/// left to the browser: a new tab, a new window).
+fn article_link(
+    route: Route,
+    context: &Context,
+    navigator: Option<&Navigator>,
+    body: Html,
+) -> Html {
+    let href = article_href(&route, context);
+    let onclick = navigator.map(|navigator| {
+        let navigator = navigator.clone();
+        let context = context.clone();
+        Callback::from(move |e: MouseEvent| {
+            if e.meta_key() || e.ctrl_key() || e.shift_key() || e.alt_key() {
+                return;
+            }
+            e.prevent_default();
+            let _ = navigator.push_with_query(&route, &context);
+        })
+    });
+    html! { <a class="result" {href} {onclick}>{ body }</a> }
+}
+
+/// Search results (or browsed articles) as a list of links: title and snippet; each link
+/// carries `context`, the search the list shows.
+///
+/// A function, not a component, so the list is rendered in the same pass as the count
+/// above it: Yew can let the browser paint between a component's render and its
+/// children's, which would show the count of a new search over the previous list.
+pub fn article_list(hits: &[Hit], context: &Context, navigator: Option<&Navigator>) -> Html {
     html! {
         <ol class="results" onkeydown={Callback::from(on_list_keydown)}>
-            { for props.hits.iter().map(|hit| html! {
+            { for hits.iter().map(|hit| html! {
                 <li key={hit.id.clone()}>
-                    <Link<Route, Context> to={Route::Article { id: hit.id.clone() }}
-                        query={Some(props.context.clone())} classes="result">
-                        <h3 class="result-title"><MarkedText marked={hit.title.clone()} /></h3>
-                        <p class="snippet"><MarkedText marked={hit.snippet.clone()} /></p>
-                    </Link<Route, Context>>
+                    { article_link(
+                        Route::Article { id: hit.id.clone() },
+                        context,
+                        navigator,
+                        html! {
+                            <>
+                                <h3 class="result-title">{ marked_text(&hit.title) }</h3>
+                                <p class="snippet">{ marked_text(&hit.snippet) }</p>
+                            </>
+                        },
+                    ) }
                 </li>
             }) }
         </ol>

@@ -8,9 +8,9 @@ mod prefs_bar;
 mod search_box;
 mod update_banner;
 
-pub use article_list::{result_links, ArticleList, ArticleListProps, Context};
+pub use article_list::{article_list, result_links, Context};
 pub use facet_panel::{FacetPanel, FacetPanelProps};
-pub use marked_text::{MarkedText, MarkedTextProps};
+pub use marked_text::marked_text;
 pub use pager::{Pager, PagerProps};
 pub use prefs_bar::PrefsBar;
 pub use search_box::{SearchBox, SearchBoxProps};

@@ -9,7 +9,7 @@ use yew_router::prelude::*;
 
 use super::NotFoundPage;
 use crate::app::{use_corpus, use_ui};
-use crate::components::{ArticleList, Context, MarkedText};
+use crate::components::{article_list, marked_text, Context};
 use crate::i18n;
 use crate::route::{Route, SearchState};
 
@@ -101,6 +101,7 @@ struct ArticleViewProps {
 #[function_component]
 fn ArticleView(props: &ArticleViewProps) -> Html {
     let index = use_corpus();
+    let navigator = use_navigator();
     let ui = use_ui();
     let t = ui.t();
     let a = &props.article;
@@ -137,7 +138,7 @@ fn ArticleView(props: &ArticleViewProps) -> Html {
 
     let text = |p: &str| -> Html {
         if state.is_searching() {
-            html! { <MarkedText marked={index.highlight(p, &state.q)} /> }
+            marked_text(&index.highlight(p, &state.q))
         } else {
             html! { p.to_string() }
         }
@@ -238,7 +239,7 @@ fn ArticleView(props: &ArticleViewProps) -> Html {
             if !similar.is_empty() {
                 <aside class="similar" aria-labelledby="similar-heading">
                     <h2 id="similar-heading">{ t.more_like_this }</h2>
-                    <ArticleList hits={(*similar).clone()} />
+                    { article_list(&similar, &Context::new(), navigator.as_ref()) }
                 </aside>
             }
         </>

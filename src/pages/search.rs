@@ -4,10 +4,20 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::{use_corpus, use_ui};
-use crate::components::{result_links, ArticleList, FacetPanel, Pager, SearchBox};
+use crate::components::{article_list, result_links, FacetPanel, Pager, SearchBox};
 use crate::i18n;
 use crate::route::{Action, Route, SearchState, PAGE_SIZE};
 use crate::timing;
+
+/// The search in the URL at this moment. A handler can run before the latest change has
+/// been rendered into its part of the page (Yew lets the browser run between a page's
+/// render and its parts'), so an action applies to this, not to the state the handler was
+/// rendered with: a filter clicked right after a keystroke keeps that keystroke.
+fn search_in_url() -> Option<SearchState> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let query = hash.split_once('?').map_or("", |(_, query)| query);
+    Some(SearchState::from_query(query))
+}
 
 /// `#/search?…`: the search box, the live count, results by page, and the filters.
 #[function_component]
@@ -38,10 +48,13 @@ pub fn SearchPage() -> Html {
     // keystrokes; a filter, an order or a page is a step Back can undo.
     let dispatch = {
         let state = state.clone();
+        let navigator = navigator.clone();
         Callback::from(move |action: Action| {
             let Some(nav) = &navigator else { return };
             let typing = matches!(action, Action::SetQuery(_));
-            let next = state.clone().apply(action);
+            let next = search_in_url()
+                .unwrap_or_else(|| state.clone())
+                .apply(action);
             let _ = if typing {
                 nav.replace_with_query(&Route::Search, next.to_pairs())
             } else {
@@ -95,7 +108,7 @@ pub fn SearchPage() -> Html {
                     if page.hits.is_empty() {
                         <p class="no-results">{ t.no_results }</p>
                     } else {
-                        <ArticleList hits={page.hits.clone()} context={state.to_pairs()} />
+                        { article_list(&page.hits, &state.to_pairs(), navigator.as_ref()) }
                     }
                     <Pager total={page.total} page={state.page} on_action={dispatch.clone()} />
                 </section>

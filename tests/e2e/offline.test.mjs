@@ -24,8 +24,10 @@ import {
   TEST_TIMEOUT_MS,
   cspViolations,
   eventually,
+  eventuallyEqual,
   hashRoute,
   launchBrowser,
+  waitForResults,
   waitUntilReady,
   withPage as pageIn,
 } from './support.mjs';
@@ -65,19 +67,18 @@ async function searchAndOpenArticle(page) {
   const box = page.getByRole('searchbox', { name: /tìm/i });
   await box.fill('');
   await box.pressSequentially('thanh tri', { delay: 20 });
-  const titles = page.locator('ol.results > li .result-title');
-  await eventually(
-    'a first result about Thanh Trì',
-    () => titles.allInnerTexts(),
-    (all) => all.length > 0 && all[0].includes('Thanh Trì'),
-  );
+  await waitForResults(page, 'thanh tri', (first) => first.includes('Thanh Trì'));
   await page.locator('ol.results > li a').first().click();
   await eventually(`the route #/a/${THANH_TRI_ID}`, () => hashRoute(page), (r) => r.route === `#/a/${THANH_TRI_ID}`);
-  await eventually('an article h1 containing "Thanh Trì"', () => page.locator('article h1').innerText(), (s) =>
-    s.includes('Thanh Trì'),
+  await eventually(
+    'the Thanh Trì article: an h1 containing "Thanh Trì" and at least 5 paragraphs',
+    () =>
+      page.evaluate(() => ({
+        h1: document.querySelector('article h1')?.innerText ?? '',
+        paragraphs: document.querySelectorAll('article p').length,
+      })),
+    ({ h1, paragraphs }) => h1.includes('Thanh Trì') && paragraphs >= 5,
   );
-  const paragraphs = await page.locator('article p').count();
-  assert.ok(paragraphs >= 5, `the article has at least 5 paragraphs, got ${paragraphs}`);
 }
 
 /** Waits until a service worker controls the page (the first visit's worker claims it). */
@@ -115,6 +116,30 @@ function buildIdOf(dir) {
   const id = readFileSync(path.join(dir, 'sw.js'), 'utf8').match(/^const BUILD_ID = "([0-9a-f]+)";$/m)?.[1];
   assert.ok(id, `${dir}/sw.js names its build`);
   return id;
+}
+
+/** The cache the service worker of `scope` (the archive's folder URL) fills for `buildId`. */
+function cacheName(buildId, scope) {
+  return `docbao-${buildId} ${scope}`;
+}
+
+/** Deploys `dir` as another build: a changed page (a marker tells builds apart), a new sw.js. */
+async function makeAnotherBuild(dir, marker) {
+  const indexFile = path.join(dir, 'index.html');
+  const html = readFileSync(indexFile, 'utf8');
+  assert.ok(html.includes('</head>'));
+  writeFileSync(indexFile, html.replace('</head>', `<meta name="docbao-test-build" content="${marker}"></head>`));
+  return (await writeServiceWorker(dir)).buildId;
+}
+
+/** The build marker of the page shown ('first' for an unmarked build). */
+function buildMarker(page) {
+  return page.evaluate(() => document.querySelector('meta[name="docbao-test-build"]')?.content ?? 'first');
+}
+
+/** The origin's cache names, sorted. */
+function cacheNames(page) {
+  return page.evaluate(() => caches.keys()).then((names) => names.sort());
 }
 
 // --- tests ---------------------------------------------------------------------------
@@ -251,9 +276,11 @@ describe('docbao on any static host, offline, and as one file', { skip: setupPro
       await withPage(t, async ({ page, seen }) => {
         await page.goto(`${server.url}/`);
         await waitUntilReady(page);
-        assert.ok(
-          seen.warnings.some((w) => w.includes('instantiateStreaming') && w.includes('MIME')),
-          `wasm-bindgen warned that it fell back from streaming compilation; warnings: ${JSON.stringify(seen.warnings)}`,
+        // Console messages reach the test as events of their own: wait for this one.
+        await eventually(
+          'wasm-bindgen\'s warning that it fell back from streaming compilation',
+          () => seen.warnings,
+          (warnings) => warnings.some((w) => w.includes('instantiateStreaming') && w.includes('MIME')),
         );
         await searchAndOpenArticle(page);
       });
@@ -301,18 +328,17 @@ describe('docbao on any static host, offline, and as one file', { skip: setupPro
     try {
       await withPage(t, async ({ page }) => {
         const firstBuild = buildIdOf(site);
-        await page.goto(`${server.url}/`);
+        const scope = `${server.url}/`;
+        await page.goto(scope);
         await waitUntilReady(page);
         await waitForServiceWorkerControl(page);
-        const cacheNames = () => page.evaluate(() => caches.keys());
-        assert.deepEqual(await cacheNames(), [`docbao-${firstBuild}`]);
+        // Filled while installing, before the worker took control.
+        assert.deepEqual(await cacheNames(page), [cacheName(firstBuild, scope)]);
         const banner = page.getByRole('status').filter({ hasText: 'Có phiên bản mới' });
         assert.equal(await banner.count(), 0, 'no banner while the build is current');
 
         // Deploy the next build: a changed page (a marker tells the builds apart), and so
         // a new sw.js.
-        const buildMarker = () =>
-          page.evaluate(() => document.querySelector('meta[name="docbao-test-build"]')?.content ?? 'first');
         const indexFile = path.join(site, 'index.html');
         const firstIndex = readFileSync(indexFile, 'utf8');
         assert.ok(firstIndex.includes('</head>'));
@@ -328,7 +354,9 @@ describe('docbao on any static host, offline, and as one file', { skip: setupPro
               registration.addEventListener('updatefound', () => resolve(registration.installing), { once: true }),
             );
             await registration.update();
-            const noWorker = new Promise((resolve) => setTimeout(() => resolve(null), 10_000));
+            // Not a wait for the worker, which resolves `found` at once: a bound on
+            // waiting for one that never comes.
+            const noWorker = new Promise((resolve) => setTimeout(() => resolve(null), 30_000));
             const worker = await Promise.race([found, noWorker]);
             if (!worker) return 'no new worker';
             while (worker.state === 'installing') {
@@ -345,7 +373,8 @@ describe('docbao on any static host, offline, and as one file', { skip: setupPro
         writeFileSync(indexFile, firstIndex);
         assert.equal(await checkForUpdate(), 'redundant', 'a worker whose files do not match is discarded');
         assert.equal(await banner.count(), 0, 'no banner for a build that did not install');
-        assert.deepEqual(await cacheNames(), [`docbao-${firstBuild}`], 'no half-filled cache is left');
+        // The worker deletes its cache before it fails: nothing to wait for.
+        assert.deepEqual(await cacheNames(page), [cacheName(firstBuild, scope)], 'no half-filled cache is left');
 
         // Then the deployment completes.
         writeFileSync(indexFile, secondIndex);
@@ -353,8 +382,8 @@ describe('docbao on any static host, offline, and as one file', { skip: setupPro
         await banner.waitFor({ state: 'visible' });
         const reload = banner.getByRole('button', { name: 'Tải lại' });
         // Installed, but waiting: this page still runs the first build, from its cache.
-        assert.deepEqual((await cacheNames()).sort(), [`docbao-${firstBuild}`, `docbao-${secondBuild}`].sort());
-        assert.equal(await buildMarker(), 'first');
+        assert.deepEqual(await cacheNames(page), [cacheName(firstBuild, scope), cacheName(secondBuild, scope)].sort());
+        assert.equal(await buildMarker(page), 'first');
 
         // Reachable with the keyboard alone (Tab cycles through the page, whatever its size).
         let focused = false;
@@ -366,14 +395,95 @@ describe('docbao on any static host, offline, and as one file', { skip: setupPro
         await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
 
         await waitUntilReady(page);
-        assert.equal(await buildMarker(), 'second', 'the reload runs the new build');
-        await eventually('only the new build cached', cacheNames, (names) =>
-          names.length === 1 && names[0] === `docbao-${secondBuild}`,
-        );
+        assert.equal(await buildMarker(page), 'second', 'the reload runs the new build');
+        await eventuallyEqual('only the new build cached', () => cacheNames(page), [cacheName(secondBuild, scope)]);
         assert.equal(await banner.count(), 0, 'no banner once the new build runs');
       });
     } finally {
       await server.close();
+      rmSync(site, { recursive: true, force: true });
+    }
+  });
+
+  test('two archives in two folders of one site keep their own offline copies', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // One site, two archives of two builds: dist/ in /a/, a changed copy in /b/, and a
+    // plain page at the root to look at the origin's caches from outside both.
+    const site = mkdtempSync(path.join(tmpdir(), 'docbao-two-archives-'));
+    const folders = ['a', 'b'];
+    for (const folder of folders) cpSync(DIST_DIR, path.join(site, folder), { recursive: true });
+    const builds = { a: buildIdOf(path.join(site, 'a')), b: await makeAnotherBuild(path.join(site, 'b'), 'b') };
+    assert.notEqual(builds.a, builds.b);
+    writeFileSync(path.join(site, 'index.html'), '<!doctype html><title>site</title><link rel="icon" href="data:,">');
+    const server = await startServer(site);
+    let serverOpen = true;
+    const scope = (folder) => `${server.url}/${folder}/`;
+    const cacheOf = (folder) => cacheName(builds[folder], scope(folder));
+    // Left by an earlier docbao, whose caches were named after the build alone: one
+    // each, told apart by the archive page they hold.
+    const legacy = { a: `docbao-${'a'.repeat(16)}`, b: `docbao-${'b'.repeat(16)}` };
+    const context = await browser.newContext({ locale: 'vi-VN' });
+    try {
+      await withPage(
+        t,
+        async ({ page }) => {
+          await page.goto(`${server.url}/`);
+          await page.evaluate(async (entries) => {
+            for (const [name, url] of entries) await (await caches.open(name)).put(url, new Response('an older build'));
+          }, folders.map((folder) => [legacy[folder], `${scope(folder)}index.html`]));
+          assert.deepEqual(await cacheNames(page), [legacy.a, legacy.b]);
+        },
+        { context },
+      );
+
+      // Each archive opened and installed in turn. A worker deletes its caches of older
+      // builds when it activates, which it has done once it controls the page.
+      await withPage(
+        t,
+        async ({ page }) => {
+          await page.goto(scope('a'));
+          await waitUntilReady(page);
+          await waitForServiceWorkerControl(page);
+          assert.deepEqual(await cacheNames(page), [cacheOf('a'), legacy.b].sort(), "a's older cache replaced, b's kept");
+        },
+        { context },
+      );
+      await withPage(
+        t,
+        async ({ page }) => {
+          await page.goto(scope('b'));
+          await waitUntilReady(page);
+          await waitForServiceWorkerControl(page);
+          const names = await cacheNames(page);
+          assert.ok(names.includes(cacheOf('a')), `b's worker keeps a's offline copy; caches: ${names.join(', ')}`);
+          assert.deepEqual(names, [cacheOf('a'), cacheOf('b')].sort(), 'one cache per archive');
+        },
+        { context },
+      );
+
+      // Both work with the network gone, each from its own build.
+      await server.close();
+      serverOpen = false;
+      await context.setOffline(true);
+      for (const folder of folders) {
+        await withPage(
+          t,
+          async ({ page }) => {
+            const fromNetwork = [];
+            page.on('response', (res) => {
+              if (!res.fromServiceWorker()) fromNetwork.push(res.url());
+            });
+            await page.goto(scope(folder));
+            await waitUntilReady(page);
+            assert.equal(await buildMarker(page), folder === 'a' ? 'first' : 'b', `/${folder}/ runs its own build`);
+            await searchAndOpenArticle(page);
+            assert.deepEqual(fromNetwork, [], `every file of /${folder}/ came from its service worker`);
+          },
+          { context },
+        );
+      }
+    } finally {
+      await context.close();
+      if (serverOpen) await server.close();
       rmSync(site, { recursive: true, force: true });
     }
   });

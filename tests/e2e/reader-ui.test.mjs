@@ -14,11 +14,13 @@ import {
   REPO,
   TEST_TIMEOUT_MS,
   eventually,
+  eventuallyEqual,
   hashRoute,
   resultTitles,
   searchBox,
   setupProblem,
   typeQuery,
+  waitForResults,
   waitUntilReady,
 } from './support.mjs';
 
@@ -60,8 +62,21 @@ const harness = new Harness(DIST_DIR);
 const countText = (page) => page.locator('#result-count').innerText();
 const expectCount = (page, n, what) =>
   eventually(`${what}: "${n} kết quả"`, () => countText(page), (s) => s === `${n} kết quả`);
+const expectArchiveCount = (page) =>
+  eventually('the archive count', () => countText(page), (s) => s === `${articles.length} bài báo trong kho`);
 const facetButton = (page, facet, name) =>
   page.locator(`#${facet} button.facet-value`).filter({ has: page.locator('.facet-name', { hasText: name }) });
+/** A facet's values and counts as shown, read at one instant. */
+const facetValues = (page, facet) =>
+  page.evaluate(
+    (facet) =>
+      [...document.querySelectorAll(`#${facet} button.facet-value`)].map((b) => ({
+        name: b.querySelector('.facet-name')?.innerText,
+        count: Number(b.querySelector('.count')?.innerText),
+        pressed: b.getAttribute('aria-pressed') === 'true',
+      })),
+    facet,
+  );
 
 describe('finding and reading (fixture corpus)', { skip: problem !== null, timeout: TEST_TIMEOUT_MS * 12 }, () => {
   before(() => harness.start());
@@ -70,17 +85,20 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
   test('facets count the query, sort by count then in Vietnamese order, and filters combine', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await harness.withPage(t, async (page) => {
       await harness.openApp(page, '#/search');
-      await eventually('the archive count', () => countText(page), (s) => s === `${articles.length} bài báo trong kho`);
+      await expectArchiveCount(page);
 
       // Đ sorts after D and before L, never after Z.
-      const names = await page.locator('#facet-source .facet-name').allInnerTexts();
-      assert.deepEqual(names, ['Dân trí', 'Đời sống', 'Lao động Thủ đô', 'Zing']);
-      const counts = await page.locator('#facet-source .count').allInnerTexts();
-      assert.deepEqual(counts.map(Number), names.map((n) => count((a) => a.source === n)));
+      const outlets = ['Dân trí', 'Đời sống', 'Lao động Thủ đô', 'Zing'];
+      await eventuallyEqual(
+        'the outlets in Vietnamese order, with their counts',
+        () => facetValues(page, 'facet-source'),
+        outlets.map((name) => ({ name, count: count((a) => a.source === name), pressed: false })),
+      );
 
       await facetButton(page, 'facet-source', 'Đời sống').click();
       await expectCount(page, count((a) => a.source === 'Đời sống'), 'one outlet');
-      assert.equal(await facetButton(page, 'facet-source', 'Đời sống').getAttribute('aria-pressed'), 'true');
+      // The facet panel renders after the count: wait for it too.
+      await eventually('"Đời sống" pressed', () => facetButton(page, 'facet-source', 'Đời sống').getAttribute('aria-pressed'), (v) => v === 'true');
       assert.deepEqual((await hashRoute(page)).params.getAll('src'), ['Đời sống']);
 
       await facetButton(page, 'facet-category', 'Giáo dục').click();
@@ -115,12 +133,20 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
   test('the year/month histogram and the from–to range narrow by date', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await harness.withPage(t, async (page) => {
       await harness.openApp(page, '#/search');
-      const years = await page.locator('#facet-date .histogram:not(.months) .facet-name').allInnerTexts();
-      assert.deepEqual(years, [...new Set(newestFirst.filter((a) => a.date).map((a) => a.date.slice(0, 4)))]);
+      await eventuallyEqual(
+        'the years, newest first',
+        () => page.locator('#facet-date .histogram:not(.months) .facet-name').allInnerTexts(),
+        [...new Set(newestFirst.filter((a) => a.date).map((a) => a.date.slice(0, 4)))],
+      );
       await facetButton(page, 'facet-date', '2021').first().click();
       await expectCount(page, count((a) => a.date?.startsWith('2021-')), 'year 2021');
-      const month = await page.locator('#facet-date .months .facet-name').first().innerText();
-      const m = Number(month.match(/tháng (\d+)\/2021/)[1]);
+      // The chosen year opens its months (in the facet panel, rendered after the count).
+      const month = await eventually(
+        'the months of 2021',
+        () => page.locator('#facet-date .months .facet-name').allInnerTexts(),
+        (months) => months.length > 0 && months.every((name) => /tháng \d+\/2021/.test(name)),
+      );
+      const m = Number(month[0].match(/tháng (\d+)\/2021/)[1]);
       await page.locator('#facet-date .months button').first().click();
       await expectCount(page, count((a) => a.date?.startsWith(`2021-${String(m).padStart(2, '0')}`)), 'one month');
 
@@ -135,23 +161,29 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
     await harness.withPage(t, async (page) => {
       await harness.openApp(page, '#/search');
       // Browsing starts newest first, one page at a time.
-      await eventually('newest first', () => resultTitles(page), (titles) => titles[0] === newestFirst[0].title);
-      assert.equal((await resultTitles(page)).length, PAGE_SIZE);
       const pages = Math.ceil(articles.length / PAGE_SIZE);
-      assert.equal(await page.locator('.page-of').innerText(), `Trang 1/${pages}`);
-      const firstPage = await resultTitles(page);
+      // The list and the pager, read at one instant.
+      const shown = () =>
+        page.evaluate(() => ({
+          titles: [...document.querySelectorAll('ol.results > li .result-title')].map((t) => t.innerText),
+          pageOf: document.querySelector('.page-of')?.innerText ?? null,
+        }));
+      const firstPage = newestFirst.slice(0, PAGE_SIZE).map((a) => a.title);
+      await eventuallyEqual('page 1, newest first', shown, { titles: firstPage, pageOf: `Trang 1/${pages}` });
 
       await page.locator('#page-next').click();
-      await eventually('page 2', () => page.locator('.page-of').innerText(), (s) => s === `Trang 2/${pages}`);
+      const secondPage = await eventually(
+        'page 2: the next articles, newest first',
+        shown,
+        (s) => s.pageOf === `Trang 2/${pages}` && s.titles[0] === newestFirst[PAGE_SIZE].title,
+      );
       assert.equal((await hashRoute(page)).params.get('p'), '2');
-      const secondPage = await resultTitles(page);
-      assert.equal(secondPage[0], newestFirst[PAGE_SIZE].title);
-      assert.ok(secondPage.every((title) => !firstPage.includes(title)), 'page 2 shows other articles');
+      assert.ok(secondPage.titles.every((title) => !firstPage.includes(title)), 'page 2 shows other articles');
 
       // The page survives a reload; Back returns to page 1.
       await page.reload();
       await waitUntilReady(page);
-      assert.deepEqual(await resultTitles(page), secondPage);
+      await eventuallyEqual('page 2 after a reload', shown, secondPage);
       await page.goBack();
       await eventually('page 1 after Back', () => page.locator('.page-of').innerText(), (s) => s === `Trang 1/${pages}`);
 
@@ -166,13 +198,21 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
     await harness.withPage(t, async (page) => {
       const hash = '#/search?q=ban+tin&src=Zing&cat=Kinh+t%E1%BA%BF&sort=old&p=1';
       await harness.openApp(page, hash);
-      assert.equal(await searchBox(page).inputValue(), 'ban tin');
-      assert.equal(await page.locator('#sort').inputValue(), 'old');
-      assert.equal(await facetButton(page, 'facet-source', 'Zing').getAttribute('aria-pressed'), 'true');
+      const restored = () =>
+        page.evaluate(() => ({
+          query: document.getElementById('q')?.value,
+          sort: document.getElementById('sort')?.value,
+          pressed: [...document.querySelectorAll('button.facet-value[aria-pressed="true"] .facet-name')].map((n) => n.innerText),
+        }));
+      await eventuallyEqual('the query, order and filters restored', restored, {
+        query: 'ban tin',
+        sort: 'old',
+        pressed: ['Zing', 'Kinh tế'],
+      });
       await expectCount(page, count((a) => a.source === 'Zing' && a.category === 'Kinh tế'), 'restored filters');
 
       await harness.openApp(page, '#/search?p=abc&y=zz&m=99&from=nope&sort=sideways');
-      await eventually('the archive count', () => countText(page), (s) => s === `${articles.length} bài báo trong kho`);
+      await expectArchiveCount(page);
       await harness.openApp(page, '#/no/such/route');
       await eventually('a helpful not-found page', () => page.locator('main').innerText(), (s) =>
         s.includes('Không tìm thấy trang này') && s.includes('Tìm kiếm'),
@@ -189,7 +229,8 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
       await page.keyboard.type('gia vang', { delay: 30 });
       await expectCount(page, count((a) => a.title.startsWith('Giá vàng')), 'typed query');
       const focused = () => page.evaluate(() => document.activeElement?.closest('li')?.querySelector('.result-title')?.innerText);
-      const titles = await resultTitles(page);
+      // The list of the whole query, not of a keystroke before it.
+      const titles = (await waitForResults(page, 'gia vang')).map((item) => item.title);
       await page.keyboard.press('ArrowDown');
       assert.equal(await focused(), titles[0]);
       await page.keyboard.press('ArrowDown');
@@ -209,23 +250,25 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
   test('while an input method composes, half-typed syllables are not searched', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await harness.withPage(t, async (page) => {
       await harness.openApp(page, '#/search');
-      const before = await countText(page);
+      await expectArchiveCount(page);
       await searchBox(page).focus();
-      await page.evaluate(() => {
+      // The search box searches from within the input event, by putting the query in the
+      // URL: whether it did is known as soon as the event returns, no waiting needed.
+      const hashAfterComposing = await page.evaluate(() => {
         const box = document.getElementById('q');
         box.dispatchEvent(new CompositionEvent('compositionstart', { data: '' }));
         box.value = 'gia';
         box.dispatchEvent(new InputEvent('input', { bubbles: true, isComposing: true, data: 'gia' }));
+        return location.hash;
       });
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      assert.equal((await hashRoute(page)).q, null, 'no search while composing');
-      assert.equal(await countText(page), before);
+      assert.equal(hashAfterComposing, '#/search', 'no search while composing');
       await page.evaluate(() => {
         const box = document.getElementById('q');
         box.value = 'giá';
         box.dispatchEvent(new CompositionEvent('compositionend', { data: 'giá' }));
       });
       await eventually('a search on compositionend', () => hashRoute(page), (r) => r.q === 'giá');
+      // The same synchronous path as above: the hash changed within compositionend.
       await expectCount(page, count((a) => a.title.startsWith('Giá vàng')), 'composed query');
     });
   });
@@ -249,11 +292,10 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
           await eventually('applied preferences', attrs, ([lang, theme, font]) => lang === 'en' && theme === 'dark' && font === '1');
           await page.reload();
           await waitUntilReady(page);
-          const [lang, theme, font, background] = await attrs();
-          assert.deepEqual([lang, theme, font], ['en', 'dark', '1']);
-          assert.equal(background, 'rgb(22, 22, 26)', 'the dark paper colour');
-          assert.equal(await page.locator('label[for="q"]').innerText(), 'Search articles');
-          assert.match(await countText(page), /^\d+ articles in the archive$/);
+          // 'rgb(22, 22, 26)': the dark paper colour.
+          await eventuallyEqual('the preferences, remembered', attrs, ['en', 'dark', '1', 'rgb(22, 22, 26)']);
+          await eventuallyEqual('English labels, remembered', () => page.locator('label[for="q"]').innerText(), 'Search articles');
+          await eventually('the count in English', () => countText(page), (s) => /^\d+ articles in the archive$/.test(s));
           await page.screenshot({ path: path.join(ARTIFACTS, 'dark-english.png') });
         },
         { context },
@@ -268,8 +310,11 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
       for (const theme of ['light', 'dark']) {
         await harness.openApp(page, '#/search?q=gia+vang&src=D%C3%A2n+tr%C3%AD');
         await page.locator('#theme').selectOption(theme);
+        // The page checked is the whole search page in this theme: the results of the
+        // query, and the facet panel showing the outlet chosen.
         await eventually(`the ${theme} theme`, () => page.evaluate(() => document.documentElement.dataset.theme), (v) => v === theme);
-        await eventually('results', () => resultTitles(page), (titles) => titles.length > 0);
+        await waitForResults(page, 'gia vang');
+        await eventually('the outlet filter pressed', () => facetButton(page, 'facet-source', 'Dân trí').getAttribute('aria-pressed'), (v) => v === 'true');
         assert.deepEqual(await accessibilityViolations(page), [], `search page, ${theme}`);
         await page.locator('ol.results > li a').first().click();
         await eventually('an article', () => page.locator('article h1').count(), (n) => n === 1);
@@ -284,7 +329,7 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
       async (page) => {
         await harness.openApp(page, '#/search');
         await typeQuery(page, 'ban tin');
-        await eventually('results', () => resultTitles(page), (titles) => titles.length > 0);
+        await waitForResults(page, 'ban tin');
         const check = async (where) => {
           const width = await page.evaluate(() => document.documentElement.scrollWidth);
           assert.ok(width <= 360, `${where}: page is ${width}px wide`);

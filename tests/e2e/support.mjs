@@ -4,19 +4,28 @@
 // Every page opened through `withPage` fails its test on any console error, uncaught
 // page error, failed request or HTTP status >= 400. Screenshots go to
 // target/e2e-artifacts/ (gitignored).
+//
+// Waiting: the app renders in tasks after the event that caused them, and may let the
+// browser run between a page's render and its parts' (the facet panel, the pager). So a
+// test never sleeps and never waits for one thing to assert another: it polls the very
+// state it asserts (`eventually`, `eventuallyEqual`), read in one `page.evaluate` when
+// several parts of the page must agree.
 
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import { chromium } from 'playwright-core';
 import { startServer } from './server.mjs';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ARTIFACTS = path.join(REPO, 'target', 'e2e-artifacts');
 export const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-export const TEST_TIMEOUT_MS = 90_000;
-export const WAIT_MS = 20_000;
+// Generous, for a loaded 2-core machine: a passing test takes a few seconds, and only a
+// failing one waits this long.
+export const TEST_TIMEOUT_MS = 180_000;
+export const WAIT_MS = 30_000;
 
 /** Why the tests of `distDir` cannot run (a missing build or browser), or null. */
 export function setupProblem(distDir, howToBuild) {
@@ -27,7 +36,10 @@ export function setupProblem(distDir, howToBuild) {
   return null;
 }
 
-/** Polls `probe` until `accept(value)` holds; fails with `what` and the last value. */
+/**
+ * Polls `probe` until `accept(value)` holds and returns that value; fails with `what`
+ * and the last value after `timeout` ms.
+ */
 export async function eventually(what, probe, accept = Boolean, timeout = WAIT_MS) {
   const deadline = Date.now() + timeout;
   let last;
@@ -45,6 +57,23 @@ export async function eventually(what, probe, accept = Boolean, timeout = WAIT_M
       assert.fail(`timed out after ${timeout} ms waiting for ${what} (${seen})`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Polls `probe` until its value deep-equals `expected`; fails with `what` and a diff. */
+export async function eventuallyEqual(what, probe, expected, timeout = WAIT_MS) {
+  let last;
+  try {
+    return await eventually(
+      what,
+      async () => (last = await probe()),
+      (value) => isDeepStrictEqual(value, expected),
+      timeout,
+    );
+  } catch (err) {
+    if (last === undefined) throw err;
+    assert.deepEqual(last, expected, err.message);
+    throw err;
   }
 }
 
@@ -115,9 +144,19 @@ export async function withPage(
     }
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.stack ?? err.message}`));
-  page.on('requestfailed', (req) =>
-    problems.push(`request failed: ${req.method()} ${req.url()} (${req.failure()?.errorText})`),
-  );
+  // A navigation (a reload, say) cancels what the page was still loading, such as its
+  // icon on a slow machine: the test's doing, not a failure. Any other failure counts.
+  let navigations = 0;
+  const navigationsAtStart = new WeakMap();
+  page.on('request', (req) => {
+    if (req.isNavigationRequest() && req.frame() === page.mainFrame()) navigations += 1;
+    else navigationsAtStart.set(req, navigations);
+  });
+  page.on('requestfailed', (req) => {
+    const error = req.failure()?.errorText;
+    const cancelledByNavigation = error === 'net::ERR_ABORTED' && navigationsAtStart.get(req) < navigations;
+    if (!cancelledByNavigation) problems.push(`request failed: ${req.method()} ${req.url()} (${error})`);
+  });
   page.on('response', (res) => {
     if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
   });
@@ -207,11 +246,33 @@ export async function resultTitles(page) {
   return page.locator('ol.results > li .result-title').allInnerTexts();
 }
 
-/** Waits until results for `query` are listed and the first title satisfies `firstOk`. */
-export async function waitForResults(page, query, firstOk = () => true) {
+/**
+ * The result list as shown, read at one instant: each item's title, snippet, link, and
+ * the query its link carries (the search the list was rendered for).
+ */
+export function resultList(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('ol.results > li')].map((li) => {
+      const href = li.querySelector('a')?.getAttribute('href') ?? null;
+      return {
+        title: li.querySelector('.result-title')?.innerText ?? null,
+        snippet: li.querySelector('.snippet')?.innerText ?? null,
+        href,
+        q: new URLSearchParams(href?.split('?')[1] ?? '').get('q'),
+      };
+    }),
+  );
+}
+
+/**
+ * Waits until the list shows the results of `query` itself (every link carries it: a
+ * list still showing an earlier keystroke's search does not count) and its first title
+ * satisfies `firstOk`; returns that list (see `resultList`).
+ */
+export function waitForResults(page, query, firstOk = () => true) {
   return eventually(
     `results for "${query}"`,
-    () => resultTitles(page),
-    (titles) => titles.length > 0 && firstOk(titles[0]),
+    () => resultList(page),
+    (list) => list.length > 0 && list.every((item) => item.q === query) && firstOk(list[0].title),
   );
 }
