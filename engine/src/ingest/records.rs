@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{date, Reason, MAX_ARTICLE_BYTES};
+use super::{date, Reason, Remarks, MAX_ARTICLE_BYTES};
 use crate::article::Article;
 use crate::text;
 
@@ -41,26 +41,25 @@ fn lookup<'a>(record: &'a Map<String, Value>, field: &str) -> Option<(&'static s
         })
 }
 
-/// Cleans a string on its way in; notes a legacy-encoding conversion.
-fn repaired(value: &str, name: &str, notes: &mut Vec<String>) -> String {
-    let (text, legacy) = text::repair(value);
-    if let Some(encoding) = legacy {
-        notes.push(format!("field `{name}` converted from {}", encoding.name()));
-    }
-    text.trim().to_string()
+/// Cleans a string on its way in; notes a legacy-encoding conversion, counts removed
+/// characters.
+fn repaired(value: &str, name: &str, remarks: &mut Remarks) -> String {
+    let repaired = text::repair_and_count(value);
+    remarks.repaired(&repaired, Some(name));
+    repaired.text.trim().to_string()
 }
 
 fn text_field(
     record: &Map<String, Value>,
     field: &str,
-    notes: &mut Vec<String>,
+    remarks: &mut Remarks,
 ) -> Result<Option<String>, Reason> {
     let Some((name, value)) = lookup(record, field) else {
         return Ok(None);
     };
     match value {
         Value::String(s) => {
-            let s = repaired(s, name, notes);
+            let s = repaired(s, name, remarks);
             Ok((!s.is_empty()).then_some(s))
         }
         // Ids are often numbers; other fields given as numbers are still readable text.
@@ -112,12 +111,12 @@ pub fn split_paragraphs(body: &str) -> Vec<String> {
         .collect()
 }
 
-fn body_field(record: &Map<String, Value>, notes: &mut Vec<String>) -> Result<Vec<String>, Reason> {
+fn body_field(record: &Map<String, Value>, remarks: &mut Remarks) -> Result<Vec<String>, Reason> {
     let Some((name, value)) = lookup(record, "body") else {
         return Ok(Vec::new());
     };
     match value {
-        Value::String(s) => Ok(split_paragraphs(&repaired(s, name, notes))),
+        Value::String(s) => Ok(split_paragraphs(&repaired(s, name, remarks))),
         Value::Array(items) => {
             let mut paragraphs = Vec::new();
             for (i, item) in items.iter().enumerate() {
@@ -127,12 +126,12 @@ fn body_field(record: &Map<String, Value>, notes: &mut Vec<String>) -> Result<Ve
                         message: format!("expected a string, found {}", type_name(item)),
                     });
                 };
-                let p = repaired(s, name, notes);
+                let p = repaired(s, name, remarks);
                 if !p.is_empty() {
                     paragraphs.push(p);
                 }
             }
-            notes.dedup();
+            remarks.notes.dedup();
             Ok(paragraphs)
         }
         other => Err(Reason::BadField {
@@ -146,43 +145,43 @@ fn body_field(record: &Map<String, Value>, notes: &mut Vec<String>) -> Result<Ve
 }
 
 /// One JSON value into an article. `fallback_id` is used when the record has no `id`.
-pub fn parse_record(value: Value, fallback_id: &str) -> Result<(Article, Vec<String>), Reason> {
+pub fn parse_record(value: Value, fallback_id: &str) -> Outcome {
     let Value::Object(record) = value else {
         return Err(Reason::UnreadableJson {
             message: format!("expected a JSON object, found {}", type_name(&value)),
         });
     };
-    let mut notes = Vec::new();
-    let title = text_field(&record, "title", &mut notes)?.ok_or(Reason::NoTitle)?;
-    let body = body_field(&record, &mut notes)?;
-    let lead = text_field(&record, "lead", &mut notes)?;
+    let mut remarks = Remarks::default();
+    let title = text_field(&record, "title", &mut remarks)?.ok_or(Reason::NoTitle)?;
+    let body = body_field(&record, &mut remarks)?;
+    let lead = text_field(&record, "lead", &mut remarks)?;
     if body.is_empty() && lead.is_none() {
         return Err(Reason::NoBody);
     }
-    let date = match text_field(&record, "date", &mut notes)? {
+    let date = match text_field(&record, "date", &mut remarks)? {
         Some(given) => {
             let parsed = date::parse_given(&given);
             if parsed.is_none() {
-                notes.push(format!("date {given:?} not understood, left empty"));
+                remarks.note(format!("date {given:?} not understood, left empty"));
             }
             parsed
         }
         None => None,
     };
     let article = Article {
-        id: text_field(&record, "id", &mut notes)?.unwrap_or_else(|| fallback_id.to_string()),
+        id: text_field(&record, "id", &mut remarks)?.unwrap_or_else(|| fallback_id.to_string()),
         title: title.split_whitespace().collect::<Vec<_>>().join(" "),
-        source: text_field(&record, "source", &mut notes)?,
+        source: text_field(&record, "source", &mut remarks)?,
         date,
-        author: text_field(&record, "author", &mut notes)?,
-        category: text_field(&record, "category", &mut notes)?,
-        url: text_field(&record, "url", &mut notes)?,
+        author: text_field(&record, "author", &mut remarks)?,
+        category: text_field(&record, "category", &mut remarks)?,
+        url: text_field(&record, "url", &mut remarks)?,
         lead,
         body,
         captions: Vec::new(),
         related: Vec::new(),
     };
-    Ok((article, notes))
+    Ok((article, remarks))
 }
 
 fn parse_line(text: &str, fallback_id: &str) -> Outcome {
@@ -194,15 +193,15 @@ fn parse_line(text: &str, fallback_id: &str) -> Outcome {
     }
 }
 
-/// Outcome of one record: the article and its notes, or why it was rejected.
-pub type Outcome = Result<(Article, Vec<String>), Reason>;
+/// Outcome of one record: the article and what was done to it, or why it was rejected.
+pub use super::Outcome;
 
 /// The bytes of a JSON file without a BOM, or why it is no JSON file at all.
 fn json_bytes(bytes: &[u8]) -> Result<&[u8], Reason> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Reason::Empty);
     }
-    if bytes.contains(&0) {
+    if super::looks_binary(bytes) {
         return Err(Reason::Binary);
     }
     Ok(bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes))
@@ -228,22 +227,13 @@ pub fn read_lines(
             })
         } else {
             let fallback_id = format!("{stem}-{line_no}");
-            match std::str::from_utf8(line) {
-                Ok(text) => parse_line(text, &fallback_id),
-                // A line saved in TCVN3/VNI bytes: JSON's syntax is ASCII, so the whole line
-                // converts and then parses.
-                Err(e) => match super::decode_legacy_bytes(line) {
-                    Some((text, encoding)) => {
-                        parse_line(&text, &fallback_id).map(|(article, mut notes)| {
-                            notes.insert(0, super::converted_note(encoding));
-                            (article, notes)
-                        })
-                    }
-                    None => Err(Reason::NotUtf8 {
-                        byte_offset: e.valid_up_to(),
-                    }),
-                },
-            }
+            // A line saved in TCVN3/VNI bytes converts whole, then parses (JSON's syntax is
+            // ASCII); damaged UTF-8 is read with U+FFFD for its bad bytes (offsets in the line).
+            let mut decoding = Remarks::default();
+            super::decode_bytes(line, &mut decoding).and_then(|text| {
+                parse_line(&text, &fallback_id)
+                    .map(|(article, remarks)| (article, decoding.followed_by(remarks)))
+            })
         };
         each(line_no, outcome);
     }
