@@ -4,7 +4,7 @@
 //!
 //! Nothing is lost silently: every file and every JSON record is accepted or rejected with
 //! its reason in the ingest report, which is written as JSON next to the index and shipped
-//! in `dist/` (see [`REPORT_DIR`]). `DOCBAO_STRICT=1` makes any rejection fail the build.
+//! in `dist/` (see [`REPORT_DIR`]). `DOCBAO_STRICT=1` makes any rejection or warning fail the build.
 
 use std::path::{Path, PathBuf};
 use std::process::exit;
@@ -86,11 +86,12 @@ fn main() {
     }
 
     println!("cargo:warning=docbao corpus: {}", report.summary());
-    if strict && !report.rejected.is_empty() {
+    if strict && report.has_problems() {
         eprint!("{}", report.describe());
         fail(&format!(
-            "DOCBAO_STRICT=1 and {} input(s) were rejected (report: {})",
+            "DOCBAO_STRICT=1 and {} input(s) were rejected, {} warning(s) (report: {})",
             report.rejected_count(),
+            report.warnings(),
             shipped.display()
         ));
     }

@@ -193,6 +193,49 @@ mod tests {
         SearchState::from_query(&qs)
     }
 
+    /// What the browser's URL parser resolves away (WHATWG URL: `.`, `..` and their
+    /// `%2e` spellings, any case), which the hash history applies to `#/a/<id>`.
+    fn is_dot_segment(segment: &str) -> bool {
+        matches!(
+            segment.to_ascii_lowercase().replace("%2e", ".").as_str(),
+            "." | ".."
+        )
+    }
+
+    #[test]
+    fn article_ids_round_trip_through_the_hash() {
+        for id in [
+            "000_2bd3c5a4fc348b9d",
+            "tin/2021/08",
+            "a?q=b&c",
+            "a#b",
+            "100%",
+            "%2e%2e",
+            "hai từ",
+            "Tiêu đề Việt Nam",
+            "..a",
+            "a/../b",
+            "+",
+        ] {
+            assert!(docbao_engine::ingest::is_usable_id(id), "{id:?}");
+            let route = Route::Article { id: id.into() };
+            let path = route.to_path();
+            let segment = path.strip_prefix("/a/").expect("an article path");
+            // One path segment, which neither the hash's query nor URL parsing can cut.
+            assert!(
+                !segment.contains(['/', '?', '#', ' ']) && segment.is_ascii(),
+                "{id:?} → {path}"
+            );
+            assert!(!is_dot_segment(segment), "{id:?} → {path}");
+            assert_eq!(Route::recognize(&path), Some(route), "{id:?} → {path}");
+        }
+        // Ingest replaces the ids that would be dot segments.
+        for id in [".", ".."] {
+            assert!(is_dot_segment(id));
+            assert!(!docbao_engine::ingest::is_usable_id(id));
+        }
+    }
+
     #[test]
     fn every_field_survives_the_url() {
         let state = SearchState {

@@ -73,6 +73,35 @@ fn check_fails_and_names_what_it_rejected() {
 }
 
 #[test]
+fn check_fails_on_a_warning_and_says_so_in_its_usage() {
+    let dir = scratch("warning");
+    let mut page = "Tiêu đề\n\nLời dẫn có một byte hỏng: ".as_bytes().to_vec();
+    page.extend_from_slice(b"\xff.\n");
+    std::fs::write(dir.join("a.txt"), page).unwrap();
+    let out = docbao(&["check", dir.to_str().unwrap()], "");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "accepted with a warning fails check"
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("a.txt (a): not valid UTF-8: 1 invalid byte"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("1 accepted, 0 rejected, 1 warning\n"),
+        "{text}"
+    );
+    let usage = stdout(&docbao(&["help"], ""));
+    assert!(
+        usage.contains("rejected or accepted with a warning"),
+        "{usage}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn a_path_that_does_not_exist_is_a_usage_error() {
     let out = docbao(&["check", "/no/such/docbao/path"], "");
     assert_eq!(out.status.code(), Some(2));

@@ -49,6 +49,10 @@ pub const MAX_ARTICLE_BYTES: usize = 4 * 1024 * 1024;
 /// an entry) even for a file of millions of differing rejections.
 pub const MAX_LISTED_REJECTIONS: usize = 200_000;
 
+/// Outcome of one input (a page, a record): the article and what was done to it, or why
+/// it was rejected.
+pub type Outcome = Result<(Article, Remarks), Reason>;
+
 /// One input file as read from disk.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -347,9 +351,68 @@ pub struct Accepted {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<usize>,
     pub id: SharedStr,
-    /// Repairs made on the way in (`converted from TCVN3`, a date that was not understood).
+    /// Repairs made on the way in that lost nothing (`converted from TCVN3`), and a date
+    /// that was not understood.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Where data was lost or guessed: bytes that were not UTF-8 replaced, control
+    /// characters removed, an id replaced. `DOCBAO_STRICT=1` and `docbao check` fail on these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// What was done to one input on its way in: notes on repairs that lost nothing, warnings
+/// where data was lost or guessed (see [`Accepted`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Remarks {
+    pub notes: Vec<String>,
+    pub warnings: Vec<String>,
+    /// Characters removed from any of the input's texts, one warning for them all.
+    removed: text::Removed,
+}
+
+impl Remarks {
+    pub fn is_empty(&self) -> bool {
+        self.notes.is_empty() && self.warnings.is_empty() && self.removed.is_empty()
+    }
+
+    pub(crate) fn note(&mut self, note: String) {
+        self.notes.push(note);
+    }
+
+    pub(crate) fn warn(&mut self, warning: String) {
+        self.warnings.push(warning);
+    }
+
+    /// Notes a legacy conversion and counts removed characters, as [`text::repair_and_count`]
+    /// reports them; `field` names the JSON field the text came from.
+    pub(crate) fn repaired(&mut self, repaired: &text::Repaired, field: Option<&str>) {
+        if let Some(encoding) = repaired.converted_from {
+            let note = converted_note(encoding);
+            self.note(match field {
+                Some(name) => format!("field `{name}` {note}"),
+                None => note,
+            });
+        }
+        self.removed.add(&repaired.removed);
+    }
+
+    /// These remarks, then `later`'s.
+    #[cfg(feature = "jsonl")]
+    pub(crate) fn followed_by(mut self, later: Remarks) -> Remarks {
+        self.notes.extend(later.notes);
+        self.warnings.extend(later.warnings);
+        self.removed.add(&later.removed);
+        self
+    }
+
+    /// The notes and warnings, removed characters as one warning at the end.
+    pub fn into_lists(mut self) -> (Vec<String>, Vec<String>) {
+        if !self.removed.is_empty() {
+            self.warnings.push(self.removed.to_string());
+        }
+        (self.notes, self.warnings)
+    }
 }
 
 /// Every input, accepted or rejected with its reason.
@@ -366,13 +429,29 @@ impl IngestReport {
         self.rejected.iter().map(|r| r.records).sum()
     }
 
-    /// `2 accepted, 0 rejected`
+    /// `2 accepted, 0 rejected`, and `, 1 warning` when there are any.
     pub fn summary(&self) -> String {
+        let warnings = match self.warnings() {
+            0 => String::new(),
+            1 => ", 1 warning".to_string(),
+            n => format!(", {n} warnings"),
+        };
         format!(
-            "{} accepted, {} rejected",
+            "{} accepted, {} rejected{warnings}",
             self.accepted.len(),
             self.rejected_count()
         )
+    }
+
+    /// How many warnings the accepted inputs carry.
+    pub fn warnings(&self) -> usize {
+        self.accepted.iter().map(|a| a.warnings.len()).sum()
+    }
+
+    /// True when anything was rejected or accepted with a warning: what `DOCBAO_STRICT=1`
+    /// and `docbao check` fail on.
+    pub fn has_problems(&self) -> bool {
+        !self.rejected.is_empty() || self.warnings() > 0
     }
 
     /// The report as JSON, counts first: what build.rs ships as `ingest-report.json`.
@@ -384,12 +463,14 @@ impl IngestReport {
         struct ReportFile<'a> {
             accepted_count: usize,
             rejected_count: usize,
+            warning_count: usize,
             rejected: &'a [Rejection],
             accepted: &'a [Accepted],
         }
         serde_json::to_string(&ReportFile {
             accepted_count: self.accepted.len(),
             rejected_count: self.rejected_count(),
+            warning_count: self.warnings(),
             rejected: &self.rejected,
             accepted: &self.accepted,
         })
@@ -397,7 +478,8 @@ impl IngestReport {
     }
 
     /// The report for people: one line per rejection (or run of records rejected alike, its
-    /// lines as a range with the number of records) and per repair, then the summary.
+    /// lines as a range with the number of records), per warning and per note, then the
+    /// summary.
     pub fn describe(&self) -> String {
         self.description().map(|line| line + "\n").collect()
     }
@@ -406,14 +488,18 @@ impl IngestReport {
     /// a large report out without building it whole.
     pub fn description(&self) -> impl Iterator<Item = String> + '_ {
         let rejections = self.rejected.iter().map(|r| format!("rejected {r}"));
-        let notes = self.accepted.iter().flat_map(|a| {
-            let line = a.line.map(|l| format!(":{l}")).unwrap_or_default();
-            a.notes
-                .iter()
-                .map(move |note| format!("note {}{line} ({}): {note}", a.path, a.id))
-        });
+        let remarks = |kind: &'static str, of: fn(&Accepted) -> &Vec<String>| {
+            self.accepted.iter().flat_map(move |a| {
+                let line = a.line.map(|l| format!(":{l}")).unwrap_or_default();
+                let index = a.index.map(|i| format!(" [index {i}]")).unwrap_or_default();
+                of(a)
+                    .iter()
+                    .map(move |text| format!("{kind} {}{line}{index} ({}): {text}", a.path, a.id))
+            })
+        };
         rejections
-            .chain(notes)
+            .chain(remarks("warning", |a| &a.warnings))
+            .chain(remarks("note", |a| &a.notes))
             .chain(std::iter::once(self.summary()))
     }
 }
@@ -451,7 +537,8 @@ fn kind_of(name: &str) -> Option<(Kind, bool)> {
 }
 
 /// Bytes that are not UTF-8 may be TCVN3/VNI text saved in its own 8-bit encoding: read
-/// them as Latin-1 and ask the legacy detector. The converted text and its encoding.
+/// them as Latin-1 and ask the legacy detector, which keeps a conversion only when it reads
+/// as Vietnamese. The converted text and its encoding.
 pub(crate) fn decode_legacy_bytes(bytes: &[u8]) -> Option<(String, text::legacy::Legacy)> {
     let latin1: String = bytes.iter().map(|&b| char::from(b)).collect();
     text::legacy::repair(&latin1)
@@ -461,41 +548,135 @@ pub(crate) fn converted_note(encoding: text::legacy::Legacy) -> String {
     format!("converted from {}", encoding.name())
 }
 
-/// Text of a page: UTF-8, or failing that TCVN3/VNI bytes the legacy detector recognises.
-/// Returns the text and a note about any conversion.
-fn decode_text(bytes: &[u8]) -> Result<(String, Option<String>), Reason> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Reason::Empty);
-    }
-    if bytes.contains(&0) {
-        return Err(Reason::Binary);
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(utf8) => {
-            let (text, legacy) = text::repair(utf8);
-            Ok((text, legacy.map(converted_note)))
+/// Offsets of invalid UTF-8 named in a warning; the rest are counted.
+const LISTED_BAD_BYTES: usize = 5;
+
+/// Byte offsets of the invalid sequences in `bytes`, when they are few next to the valid
+/// non-ASCII characters around them: UTF-8 with a few damaged bytes, not some other
+/// encoding. At most one in four non-ASCII sequences may be bad (random bytes have about
+/// ten bad for one valid); text with no valid non-ASCII character at all (Latin-1 `café`,
+/// ASCII with one stray byte) gives no such evidence.
+fn damaged_utf8(bytes: &[u8]) -> Option<Vec<usize>> {
+    let (mut valid_non_ascii, mut bad) = (0usize, Vec::new());
+    for chunk in bytes.utf8_chunks() {
+        valid_non_ascii += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        if !chunk.invalid().is_empty() {
+            let offset = chunk.invalid().as_ptr() as usize - bytes.as_ptr() as usize;
+            bad.push(offset);
         }
-        Err(e) => match decode_legacy_bytes(bytes) {
-            Some((converted, encoding)) => {
-                Ok((text::clean(&converted), Some(converted_note(encoding))))
-            }
-            None => Err(Reason::NotUtf8 {
-                byte_offset: e.valid_up_to(),
-            }),
-        },
+    }
+    (valid_non_ascii > 0 && bad.len() * 3 <= valid_non_ascii).then_some(bad)
+}
+
+fn replaced_bytes_warning(offsets: &[usize]) -> String {
+    let listed: Vec<String> = offsets
+        .iter()
+        .take(LISTED_BAD_BYTES)
+        .map(ToString::to_string)
+        .collect();
+    let more = if offsets.len() > LISTED_BAD_BYTES {
+        ", …"
+    } else {
+        ""
+    };
+    let (n, s) = match offsets.len() {
+        1 => (1, ""),
+        n => (n, "s"),
+    };
+    format!(
+        "not valid UTF-8: {n} invalid byte sequence{s} replaced with U+FFFD, at byte offset{s} {}{more}",
+        listed.join(", ")
+    )
+}
+
+/// Bytes into text, for a page or one JSON line: UTF-8; else UTF-8 with a few damaged bytes,
+/// replaced by U+FFFD with a warning; else TCVN3/VNI bytes that convert into Vietnamese,
+/// noted; else not text at all. Not yet cleaned.
+pub(crate) fn decode_bytes(bytes: &[u8], remarks: &mut Remarks) -> Result<String, Reason> {
+    let error = match std::str::from_utf8(bytes) {
+        Ok(utf8) => return Ok(utf8.to_string()),
+        Err(e) => e,
+    };
+    if let Some(offsets) = damaged_utf8(bytes) {
+        remarks.warn(replaced_bytes_warning(&offsets));
+        return Ok(String::from_utf8_lossy(bytes).into_owned());
+    }
+    match decode_legacy_bytes(bytes) {
+        Some((converted, encoding)) => {
+            remarks.note(converted_note(encoding));
+            Ok(converted)
+        }
+        None => Err(Reason::NotUtf8 {
+            byte_offset: error.valid_up_to(),
+        }),
     }
 }
 
-fn read_page(path: &str, bytes: &[u8]) -> Result<(Article, Vec<String>), Reason> {
+/// Controls that text files never hold (NUL, escape, the rest of C0 but tab, line breaks and
+/// form feeds, and DEL): more than one byte in fifty of them is binary data. A few stray
+/// ones in text are removed by [`text::clean`], with a warning.
+pub(crate) fn looks_binary(bytes: &[u8]) -> bool {
+    let controls = bytes
+        .iter()
+        .filter(|&&b| matches!(b, 0x00..=0x08 | 0x0e..=0x1f | 0x7f))
+        .count();
+    controls * 50 > bytes.len()
+}
+
+/// Text of a page: decoded (see [`decode_bytes`]), legacy text converted and cleaned.
+fn decode_text(bytes: &[u8], remarks: &mut Remarks) -> Result<String, Reason> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Reason::Empty);
+    }
+    if looks_binary(bytes) {
+        return Err(Reason::Binary);
+    }
+    let decoded = decode_bytes(bytes, remarks)?;
+    let repaired = text::repair_and_count(&decoded);
+    remarks.repaired(&repaired, None);
+    Ok(repaired.text)
+}
+
+fn read_page(path: &str, bytes: &[u8]) -> Result<(Article, Remarks), Reason> {
     if bytes.len() > MAX_ARTICLE_BYTES {
         return Err(Reason::TooLarge {
             bytes: bytes.len(),
             limit: MAX_ARTICLE_BYTES,
         });
     }
-    let (text, note) = decode_text(bytes)?;
+    let mut remarks = Remarks::default();
+    let text = decode_text(bytes, &mut remarks)?;
     let article = raw::parse(file_stem(path), &text)?;
-    Ok((article, note.into_iter().collect()))
+    Ok((article, remarks))
+}
+
+/// Whether `id` can name an article's page in the reader (`#/a/<id>`): not empty or blank,
+/// not `.` or `..` (which URL parsing resolves away as path segments), no control or
+/// bidirectional formatting characters.
+pub fn is_usable_id(id: &str) -> bool {
+    !id.trim().is_empty()
+        && id != "."
+        && id != ".."
+        && !id
+            .chars()
+            .any(|c| c.is_control() || text::is_control_or_bidi(c))
+}
+
+/// The id an input gets when its own cannot be used: `stem-line` for a JSON Lines record,
+/// `stem-N` for the Nth record of an array (as when a record has no id), the file name for
+/// a page (its stem was the id).
+fn fallback_id(path: &str, line: Option<usize>, index: Option<usize>) -> String {
+    let stem = Some(file_stem(path))
+        .filter(|s| is_usable_id(s))
+        .unwrap_or("article");
+    match (line, index) {
+        (Some(line), _) => format!("{stem}-{line}"),
+        (None, Some(index)) => format!("{stem}-{}", index + 1),
+        (None, None) => {
+            let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+            if is_usable_id(name) { name } else { stem }.to_string()
+        }
+    }
 }
 
 /// A strong hash of the text that makes two articles the same: title, lead and body, words
@@ -681,9 +862,18 @@ impl<S: ArticleSink> Ingester<S> {
     }
 
     /// Checks a record read from the current file against the articles accepted so far,
-    /// and records it as accepted (handing the article to the sink) or rejected.
-    fn offer(&mut self, spot: Spot, outcome: Result<(Article, Vec<String>), Reason>) {
-        let outcome = outcome.and_then(|(article, notes)| {
+    /// and records it as accepted (handing the article to the sink) or rejected. An id the
+    /// reader could not open (`.`, `..`, blank) is replaced first, with a warning.
+    fn offer(&mut self, spot: Spot, outcome: Outcome) {
+        let outcome = outcome.and_then(|(mut article, mut remarks)| {
+            if !is_usable_id(&article.id) {
+                let replacement = self.unused_id(fallback_id(&self.path, spot.line, spot.index));
+                remarks.warn(format!(
+                    "id {:?} cannot name a page in the reader: replaced by {replacement:?}",
+                    article.id
+                ));
+                article.id = replacement;
+            }
             if let Some(earlier) = self.ids.get(article.id.as_str()) {
                 return Err(Reason::Duplicate {
                     of: earlier.clone(),
@@ -697,10 +887,11 @@ impl<S: ArticleSink> Ingester<S> {
                     same: Sameness::Text,
                 });
             }
-            Ok((article, notes, hash))
+            Ok((article, remarks, hash))
         });
         match outcome {
-            Ok((article, notes, hash)) => {
+            Ok((article, remarks, hash)) => {
+                let (notes, warnings) = remarks.into_lists();
                 let id = SharedStr::from(article.id.as_str());
                 self.ids.insert(id.clone());
                 self.texts.insert(hash, id.clone());
@@ -710,6 +901,7 @@ impl<S: ArticleSink> Ingester<S> {
                     index: spot.index,
                     id,
                     notes,
+                    warnings,
                 });
                 self.run_open = false;
                 self.sink.take(article);
@@ -765,6 +957,17 @@ impl<S: ArticleSink> Ingester<S> {
         self.run_open = is_record;
     }
 
+    /// `base`, or `base-2`, `base-3`… if an earlier article has it.
+    fn unused_id(&self, base: String) -> String {
+        if !self.ids.contains(base.as_str()) {
+            return base;
+        }
+        (2..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|id| !self.ids.contains(id.as_str()))
+            .expect("some suffix is free")
+    }
+
     /// How many articles have been accepted so far.
     pub fn accepted(&self) -> usize {
         self.report.accepted.len()
@@ -814,11 +1017,15 @@ mod tests {
     fn tcvn3_bytes_that_are_not_utf8_are_converted() {
         // "Hµ Néi" in TCVN3 bytes: µ is 0xB5 and é 0xE9, invalid as UTF-8.
         let bytes = b"H\xb5 N\xe9i\n\nB\xb5i vi\xd5t.\n";
-        let (text, note) = decode_text(bytes).unwrap();
+        let mut remarks = Remarks::default();
+        let text = decode_text(bytes, &mut remarks).unwrap();
         assert_eq!(text, "Hà Nội\n\nBài viết.\n");
-        assert_eq!(note.as_deref(), Some("converted from TCVN3"));
+        assert_eq!(
+            remarks.into_lists(),
+            (vec!["converted from TCVN3".into()], vec![])
+        );
         assert!(matches!(
-            decode_text(b"caf\xe9 au lait"),
+            decode_text(b"caf\xe9 au lait", &mut Remarks::default()),
             Err(Reason::NotUtf8 { byte_offset: 3 })
         ));
     }

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{date, Reason};
+use super::{date, Reason, Remarks};
 use crate::article::Article;
 use crate::text;
 
@@ -41,26 +41,25 @@ fn lookup<'a>(record: &'a Map<String, Value>, field: &str) -> Option<(&'static s
         })
 }
 
-/// Cleans a string on its way in; notes a legacy-encoding conversion.
-fn repaired(value: &str, name: &str, notes: &mut Vec<String>) -> String {
-    let (text, legacy) = text::repair(value);
-    if let Some(encoding) = legacy {
-        notes.push(format!("field `{name}` converted from {}", encoding.name()));
-    }
-    text.trim().to_string()
+/// Cleans a string on its way in; notes a legacy-encoding conversion, counts removed
+/// characters.
+fn repaired(value: &str, name: &str, remarks: &mut Remarks) -> String {
+    let repaired = text::repair_and_count(value);
+    remarks.repaired(&repaired, Some(name));
+    repaired.text.trim().to_string()
 }
 
 fn text_field(
     record: &Map<String, Value>,
     field: &str,
-    notes: &mut Vec<String>,
+    remarks: &mut Remarks,
 ) -> Result<Option<String>, Reason> {
     let Some((name, value)) = lookup(record, field) else {
         return Ok(None);
     };
     match value {
         Value::String(s) => {
-            let s = repaired(s, name, notes);
+            let s = repaired(s, name, remarks);
             Ok((!s.is_empty()).then_some(s))
         }
         // Ids are often numbers; other fields given as numbers are still readable text.
@@ -101,12 +100,12 @@ pub fn split_paragraphs(body: &str) -> Vec<String> {
         .collect()
 }
 
-fn body_field(record: &Map<String, Value>, notes: &mut Vec<String>) -> Result<Vec<String>, Reason> {
+fn body_field(record: &Map<String, Value>, remarks: &mut Remarks) -> Result<Vec<String>, Reason> {
     let Some((name, value)) = lookup(record, "body") else {
         return Ok(Vec::new());
     };
     match value {
-        Value::String(s) => Ok(split_paragraphs(&repaired(s, name, notes))),
+        Value::String(s) => Ok(split_paragraphs(&repaired(s, name, remarks))),
         Value::Array(items) => {
             let mut paragraphs = Vec::new();
             for (i, item) in items.iter().enumerate() {
@@ -116,12 +115,12 @@ fn body_field(record: &Map<String, Value>, notes: &mut Vec<String>) -> Result<Ve
                         message: format!("expected a string, found {}", type_name(item)),
                     });
                 };
-                let p = repaired(s, name, notes);
+                let p = repaired(s, name, remarks);
                 if !p.is_empty() {
                     paragraphs.push(p);
                 }
             }
-            notes.dedup();
+            remarks.notes.dedup();
             Ok(paragraphs)
         }
         other => Err(Reason::BadField {
@@ -135,74 +134,65 @@ fn body_field(record: &Map<String, Value>, notes: &mut Vec<String>) -> Result<Ve
 }
 
 /// One JSON value into an article. `fallback_id` is used when the record has no `id`.
-pub fn parse_record(value: Value, fallback_id: &str) -> Result<(Article, Vec<String>), Reason> {
+pub fn parse_record(value: Value, fallback_id: &str) -> Outcome {
     let Value::Object(record) = value else {
         return Err(Reason::UnreadableJson {
             message: format!("expected a JSON object, found {}", type_name(&value)),
         });
     };
-    let mut notes = Vec::new();
-    let title = text_field(&record, "title", &mut notes)?.ok_or(Reason::NoTitle)?;
-    let body = body_field(&record, &mut notes)?;
-    let lead = text_field(&record, "lead", &mut notes)?;
+    let mut remarks = Remarks::default();
+    let title = text_field(&record, "title", &mut remarks)?.ok_or(Reason::NoTitle)?;
+    let body = body_field(&record, &mut remarks)?;
+    let lead = text_field(&record, "lead", &mut remarks)?;
     if body.is_empty() && lead.is_none() {
         return Err(Reason::NoBody);
     }
-    let date = match text_field(&record, "date", &mut notes)? {
+    let date = match text_field(&record, "date", &mut remarks)? {
         Some(given) => {
             let parsed = date::parse_given(&given);
             if parsed.is_none() {
-                notes.push(format!("date {given:?} not understood, left empty"));
+                remarks.note(format!("date {given:?} not understood, left empty"));
             }
             parsed
         }
         None => None,
     };
     let article = Article {
-        id: text_field(&record, "id", &mut notes)?.unwrap_or_else(|| fallback_id.to_string()),
+        id: text_field(&record, "id", &mut remarks)?.unwrap_or_else(|| fallback_id.to_string()),
         title: title.split_whitespace().collect::<Vec<_>>().join(" "),
-        source: text_field(&record, "source", &mut notes)?,
+        source: text_field(&record, "source", &mut remarks)?,
         date,
-        author: text_field(&record, "author", &mut notes)?,
-        category: text_field(&record, "category", &mut notes)?,
-        url: text_field(&record, "url", &mut notes)?,
+        author: text_field(&record, "author", &mut remarks)?,
+        category: text_field(&record, "category", &mut remarks)?,
+        url: text_field(&record, "url", &mut remarks)?,
         lead,
         body,
         captions: Vec::new(),
         related: Vec::new(),
     };
-    Ok((article, notes))
+    Ok((article, remarks))
 }
 
-/// Outcome of one record: the article and its notes, or why it was rejected.
-pub type Outcome = Result<(Article, Vec<String>), Reason>;
+/// Outcome of one record: the article and what was done to it, or why it was rejected.
+pub use super::Outcome;
 
 /// Where a record's text starts in its file (1-based line and column), so that serde_json's
 /// positions, counted from the record, can name the file's own line and column.
 pub(crate) type Origin = (usize, usize);
 
-/// One record's bytes into an article: UTF-8 JSON, or failing that TCVN3/VNI bytes (JSON's
-/// syntax is ASCII, so the whole record converts and then parses). With an `origin`, a JSON
+/// One record's bytes into an article. The bytes are decoded as a page's are (UTF-8, else
+/// UTF-8 with a few bad bytes as U+FFFD, else TCVN3/VNI on evidence: JSON's syntax is
+/// ASCII, so a whole legacy record converts and then parses). With an `origin`, a JSON
 /// error names the line and column in the file; without, in the record.
 pub(crate) fn record_from_bytes(
     bytes: &[u8],
     fallback_id: &str,
     origin: Option<Origin>,
 ) -> Outcome {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => parse_text(text, fallback_id, origin),
-        Err(e) => match super::decode_legacy_bytes(bytes) {
-            Some((text, encoding)) => {
-                parse_text(&text, fallback_id, origin).map(|(article, mut notes)| {
-                    notes.insert(0, super::converted_note(encoding));
-                    (article, notes)
-                })
-            }
-            None => Err(Reason::NotUtf8 {
-                byte_offset: e.valid_up_to(),
-            }),
-        },
-    }
+    let mut decoding = Remarks::default();
+    let text = super::decode_bytes(bytes, &mut decoding)?;
+    parse_text(&text, fallback_id, origin)
+        .map(|(article, remarks)| (article, decoding.followed_by(remarks)))
 }
 
 fn parse_text(text: &str, fallback_id: &str, origin: Option<Origin>) -> Outcome {

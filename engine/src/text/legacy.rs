@@ -219,10 +219,40 @@ pub fn convert(text: &str, encoding: Legacy) -> String {
     }
 }
 
-/// Detects and converts in one step: the repaired text and the encoding it was in.
+/// Detects and converts in one step: the repaired text and the encoding it was in. The
+/// conversion is kept only when its result [`reads_as_vietnamese`]: stray Latin-1 signs
+/// (`3 × 4`, `Straße`, random bytes) look like legacy text to [`detect`], but converting them
+/// gives no Vietnamese words.
 pub fn repair(text: &str) -> Option<(String, Legacy)> {
     let encoding = detect(text)?;
-    Some((convert(text, encoding), encoding))
+    let converted = convert(text, encoding);
+    reads_as_vietnamese(&converted).then_some((converted, encoding))
+}
+
+/// Positive evidence that `text` (a legacy conversion's output) is Vietnamese: it has a
+/// marked word of two or more letters that is a valid syllable, at least four in five of
+/// its marked words are syllables, and so are at least three in five of all its words.
+/// Words without a vowel (`UBND`, `HĐND`) and words with digits are abbreviations and
+/// codes, not judged.
+pub fn reads_as_vietnamese(text: &str) -> bool {
+    let (mut judged, mut syllables, mut marked, mut marked_syllables) = (0usize, 0, 0, 0);
+    let mut long_marked_syllable = false;
+    for (start, end) in super::word_ranges(text) {
+        let word = &text[start..end];
+        let (exact, folded) = super::keys(word);
+        let has_vowel = folded.contains(['a', 'e', 'i', 'o', 'u', 'y']);
+        if !has_vowel || !folded.chars().all(|c| c.is_alphabetic()) {
+            continue;
+        }
+        let is_marked = exact != folded;
+        let valid = super::is_syllable(word);
+        judged += 1;
+        syllables += usize::from(valid);
+        marked += usize::from(is_marked);
+        marked_syllables += usize::from(is_marked && valid);
+        long_marked_syllable |= is_marked && valid && folded.len() >= 2;
+    }
+    long_marked_syllable && marked_syllables * 5 >= marked * 4 && syllables * 5 >= judged * 3
 }
 
 #[cfg(test)]
@@ -244,6 +274,25 @@ mod tests {
         assert_eq!(detect("ñöôïc thaønh laäp"), Some(Legacy::Vni));
         assert_eq!(convert("ñöôïc thaønh laäp", Legacy::Vni), "được thành lập");
         assert_eq!(convert("Caên cöù", Legacy::Vni), "Căn cứ");
+    }
+
+    #[test]
+    fn conversions_that_give_no_vietnamese_are_not_kept() {
+        // `ß` and `×` are TCVN3 codes, and look like legacy text to `detect`.
+        for text in ["Grüße aus Straßburg", "3 × 4 = 12", "Maße: 2 × 3 m"] {
+            assert!(detect(text).is_some(), "{text}");
+            assert_eq!(repair(text), None, "{text}");
+        }
+        assert!(reads_as_vietnamese("Căn cứ Luật Tổ chức HĐND và UBND"));
+        assert!(reads_as_vietnamese("bàn"));
+        assert!(
+            !reads_as_vietnamese("ì"),
+            "one letter is too little to judge"
+        );
+        assert!(
+            !reads_as_vietnamese("thanh tri"),
+            "no marks: nothing was converted"
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! only ever sees bytes and the path they came from.
 //!
 //! ```text
-//! docbao check PATH...                      the ingest report; exit 1 if anything was rejected
+//! docbao check PATH...                      the ingest report; exit 1 on any rejection or warning
 //! docbao export PATH...                     accepted articles as JSON Lines on stdout
 //! docbao search --corpus PATH "QUERY"       top 10: id, score, title
 //! docbao search --corpus PATH --batch       {"qid", "query"} lines in, {"qid", "ids"} lines out
@@ -30,7 +30,8 @@ const USAGE: &str = "usage:
   docbao search [--stats] --corpus PATH [--corpus PATH...] \"QUERY\"
   docbao search [--stats] --corpus PATH [--corpus PATH...] --batch   < queries.jsonl
 
-PATH: a file (.txt page, .jsonl, .jsonl.gz, .json) or a folder, walked recursively.";
+PATH: a file (.txt page, .jsonl, .jsonl.gz, .json) or a folder, walked recursively.
+check exits 1 if any input was rejected or accepted with a warning (data lost or guessed).";
 
 /// How many hits `search` prints or returns per query.
 const TOP: usize = 10;
@@ -66,10 +67,10 @@ fn check(args: &[OsString]) -> Result<ExitCode, String> {
     if stats {
         loaded.print_stats();
     }
-    Ok(if loaded.report.rejected.is_empty() {
-        ExitCode::SUCCESS
-    } else {
+    Ok(if loaded.report.has_problems() {
         ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     })
 }
 
