@@ -371,6 +371,7 @@ fn get_dict(r: &mut Reader, docs: usize) -> Result<TermDict, CodecError> {
     Ok(d)
 }
 
+/// The index as bytes: the same index always gives the same bytes.
 pub fn to_bytes(index: &Index) -> Vec<u8> {
     let mut sections: Vec<Vec<u8>> = Vec::new();
 
@@ -538,6 +539,8 @@ fn sections(bytes: &[u8]) -> Result<[&[u8]; SECTIONS.len()], CodecError> {
     Ok(out)
 }
 
+/// Loads an index written by [`to_bytes`]. Any bytes at all give `Ok` or a
+/// [`CodecError`] naming what is wrong and where, never a panic.
 pub fn from_bytes(bytes: &[u8]) -> Result<Index, CodecError> {
     decode(bytes, InflateBudget::DEFAULT)
 }
