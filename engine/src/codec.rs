@@ -1,8 +1,10 @@
 //! The serialized index.
 //!
-//! Layout (version 4; 4 changed the folded keys, not the layout): `MAGIC`, a little-endian `u32` format version, a section count
-//! (`u32`), then a table of sections, each a 4-byte tag and a `u64` offset and length
-//! (from the start of the bytes), then the sections:
+//! Layout (version 5; 4 changed the folded keys, 5 added the checksums): `MAGIC`, a
+//! little-endian `u32` format version, a section count (`u32`), then a table of sections,
+//! each a 4-byte tag, a `u64` offset (from the start of the bytes), a `u64` length and the
+//! CRC-32 of the section's bytes, then the CRC-32 of everything before it (header and
+//! table), then the sections, back to back to the end of the bytes:
 //!
 //! - `META`: doc count, per-doc field lengths (varints), average field lengths.
 //! - `FOLD`, `EXCT`, `PAIR`: one term dictionary each: the term count, the terms
@@ -15,13 +17,23 @@
 //!   [`ARTICLES_PER_CHUNK`] articles: the chunk count, then per chunk its article count,
 //!   its compressed length and the postcard-encoded articles compressed with DEFLATE.
 //!
+//! **Hostile bytes.** Decoding never panics and never trusts a number: random damage is
+//! caught by the checksums (a [`CodecError::ChecksumMismatch`] naming the section), and a
+//! crafted file whose checksums hold is still checked for everything search relies on
+//! (terms in strictly increasing order and valid UTF-8, postings in increasing doc order
+//! and naming existing docs, the id table a permutation in id order, counts that add up,
+//! every section read to its end), with allocations bounded by the bytes that justify
+//! them and inflation capped per chunk and in total. `tests/codec_fuzz.rs` holds it to
+//! that over 100,000 mutated indexes per `cargo test`.
+//!
 //! **Sharding later.** Search touches only META and the dictionaries; the stored text is
 //! read only for the ten hits on screen. So the bundle can later be split: META plus a
 //! small top-level term index (first term of each shard) fetched at start-up, each
 //! dictionary cut into term-range shards fetched when a query needs a term in them
 //! (postings stay with their terms), and ARTS cut into doc-range chunks fetched for the
 //! hits shown. The section table already lets a reader find and skip sections by
-//! offset, without decoding what it does not need.
+//! offset, and check each one's checksum on its own, without decoding what it does not
+//! need.
 
 use std::fmt;
 
@@ -31,44 +43,87 @@ use crate::index::{Index, Posting, TermDict, FIELD_COUNT};
 /// Every docbao index starts with these bytes.
 pub const MAGIC: [u8; 8] = *b"DOCBAOIX";
 /// Bumped whenever the layout of the serialized index changes.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodecError {
-    /// Fewer bytes than the header needs.
+    /// Fewer bytes than the header and section table need.
     Truncated { len: usize },
     /// The bytes are not a docbao index at all.
     BadMagic,
     /// A docbao index written by another version of docbao.
     UnsupportedVersion { found: u32, expected: u32 },
-    /// The header is right but the payload does not decode.
-    Corrupt(String),
+    /// A section (or the section table) differs from the checksum written with it: the
+    /// bytes were damaged after they were built.
+    ChecksumMismatch {
+        section: &'static str,
+        stored: u32,
+        computed: u32,
+    },
+    /// The checksums hold but a section breaks the format's rules (a crafted file, or a
+    /// writer bug): what is wrong, and where.
+    Corrupt { section: &'static str, why: String },
 }
 
 impl fmt::Display for CodecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CodecError::Truncated { len } => {
-                write!(f, "index is truncated: {len} bytes, shorter than its header")
-            }
+            CodecError::Truncated { len } => write!(
+                f,
+                "index is truncated: {len} bytes, shorter than its header and section table"
+            ),
             CodecError::BadMagic => write!(f, "not a docbao index (wrong magic bytes)"),
             CodecError::UnsupportedVersion { found, expected } => write!(
                 f,
                 "index format version {found} is not supported (this build reads version {expected}); rebuild the bundle"
             ),
-            CodecError::Corrupt(why) => write!(f, "index is corrupt: {why}"),
+            CodecError::ChecksumMismatch {
+                section,
+                stored,
+                computed,
+            } => write!(
+                f,
+                "index is damaged: {section} fails its checksum (stored {stored:08x}, computed {computed:08x}); rebuild or download the bundle again"
+            ),
+            CodecError::Corrupt { section, why } => write!(f, "index is corrupt: {section}: {why}"),
         }
     }
 }
 
 impl std::error::Error for CodecError {}
 
-const HEADER_LEN: usize = MAGIC.len() + 4;
+const HEADER_LEN: usize = MAGIC.len() + 4 + 4;
+/// Tag, offset, length, checksum.
+const ENTRY_LEN: usize = 4 + 8 + 8 + 4;
+/// What errors about the header and section table name.
+const TABLE: &str = "section table";
+const SECTIONS: [&str; 6] = ["META", "FOLD", "EXCT", "PAIR", "BYID", "ARTS"];
 /// Stored articles are compressed in chunks of this many, in doc order.
 pub const ARTICLES_PER_CHUNK: usize = 64;
-/// No chunk of stored articles inflates beyond this (a guard against corrupt bytes).
-const MAX_CHUNK_BYTES: usize = 256 * 1024 * 1024;
-const SECTIONS: [&[u8; 4]; 6] = [b"META", b"FOLD", b"EXCT", b"PAIR", b"BYID", b"ARTS"];
+
+/// How far stored articles may inflate: a crafted chunk of a few kilobytes can claim
+/// gigabytes (DEFLATE reaches ~1000:1), so both one chunk and the whole section are capped.
+#[derive(Debug, Clone, Copy)]
+struct InflateBudget {
+    chunk: usize,
+    total: usize,
+}
+
+impl InflateBudget {
+    /// 64 articles of 4 MB each, and 512 MiB in all: the largest archive built so far
+    /// (2,653 Dân trí articles) holds 11 MB of text, and a browser tab must keep room for
+    /// the articles decoded from it within wasm32's 4 GiB.
+    const DEFAULT: InflateBudget = InflateBudget {
+        chunk: 256 << 20,
+        total: 512 << 20,
+    };
+}
+
+/// A dictionary's terms may take at most this many bytes per byte of its section. Front
+/// coding lets a few bytes repeat a long prefix, so a crafted section could otherwise
+/// grow quadratically; real dictionaries stay far below 1 (every term also carries its
+/// postings).
+const TERM_BYTES_PER_SECTION_BYTE: usize = 64;
 
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
@@ -78,21 +133,38 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
+/// Reads one section, every error naming it and the byte where it went wrong.
 struct Reader<'a> {
+    section: &'static str,
     bytes: &'a [u8],
     at: usize,
 }
 
-fn corrupt(why: &str) -> CodecError {
-    CodecError::Corrupt(why.to_string())
-}
-
 impl<'a> Reader<'a> {
+    fn new(section: &'static str, bytes: &'a [u8]) -> Reader<'a> {
+        Reader {
+            section,
+            bytes,
+            at: 0,
+        }
+    }
+
+    fn corrupt(&self, why: impl fmt::Display) -> CodecError {
+        CodecError::Corrupt {
+            section: self.section,
+            why: format!("{why} (at byte {} of {})", self.at, self.bytes.len()),
+        }
+    }
+
+    fn remaining(&self) -> usize {
+        self.bytes.len() - self.at
+    }
+
     fn byte(&mut self) -> Result<u8, CodecError> {
         let b = *self
             .bytes
             .get(self.at)
-            .ok_or_else(|| corrupt("unexpected end of section"))?;
+            .ok_or_else(|| self.corrupt("unexpected end of section"))?;
         self.at += 1;
         Ok(b)
     }
@@ -101,26 +173,37 @@ impl<'a> Reader<'a> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
+            if shift == 63 && b > 1 {
+                return Err(self.corrupt("varint overflows 64 bits"));
+            }
             v |= ((b & 0x7f) as u64) << shift;
             if b < 0x80 {
                 return Ok(v);
             }
         }
-        Err(corrupt("varint too long"))
+        Err(self.corrupt("varint too long"))
     }
 
-    fn u32(&mut self) -> Result<u32, CodecError> {
-        u32::try_from(self.varint()?).map_err(|_| corrupt("number out of range"))
+    /// A varint that must fit a `u32`; `what` names it in the error.
+    fn u32(&mut self, what: &str) -> Result<u32, CodecError> {
+        let v = self.varint()?;
+        u32::try_from(v).map_err(|_| self.corrupt(format!("{what} {v} is out of range")))
+    }
+
+    /// A count or length: a `u32` varint, as `usize`.
+    fn count(&mut self, what: &str) -> Result<usize, CodecError> {
+        self.u32(what).map(|v| v as usize)
     }
 
     fn take(&mut self, n: usize) -> Result<&'a [u8], CodecError> {
-        let end = self
-            .at
-            .checked_add(n)
-            .filter(|&e| e <= self.bytes.len())
-            .ok_or_else(|| corrupt("unexpected end of section"))?;
-        let s = &self.bytes[self.at..end];
-        self.at = end;
+        if n > self.remaining() {
+            return Err(self.corrupt(format!(
+                "{n} bytes needed, {} left in the section",
+                self.remaining()
+            )));
+        }
+        let s = &self.bytes[self.at..self.at + n];
+        self.at += n;
         Ok(s)
     }
 
@@ -128,6 +211,14 @@ impl<'a> Reader<'a> {
         let mut b = [0u8; 4];
         b.copy_from_slice(self.take(4)?);
         Ok(f32::from_le_bytes(b))
+    }
+
+    /// A section must be read to its last byte: anything left over is corruption.
+    fn finish(&self) -> Result<(), CodecError> {
+        match self.remaining() {
+            0 => Ok(()),
+            n => Err(self.corrupt(format!("{n} bytes left over after the section's content"))),
+        }
     }
 }
 
@@ -167,7 +258,7 @@ fn put_dict(out: &mut Vec<u8>, d: &TermDict) {
             if t <= 3 && l <= 3 && b <= 7 {
                 out.push((t | l << 2 | b << 4) as u8);
             } else {
-                out.push(0x80);
+                out.push(TF_ESCAPE);
                 for tf in posting.tf {
                     put_varint(out, tf as u64);
                 }
@@ -176,61 +267,111 @@ fn put_dict(out: &mut Vec<u8>, d: &TermDict) {
     }
 }
 
-fn get_dict(r: &mut Reader, docs: u32) -> Result<TermDict, CodecError> {
-    let n = r.u32()? as usize;
+/// A posting's packed-frequency byte that says three varints follow instead.
+const TF_ESCAPE: u8 = 0x80;
+
+/// One term dictionary, checked for what lookups rely on: terms valid UTF-8 in strictly
+/// increasing order, postings in strictly increasing doc order and below `docs`.
+fn get_dict(r: &mut Reader, docs: usize) -> Result<TermDict, CodecError> {
+    let n = r.count("term count")?;
+    // Every term takes at least three bytes (prefix, length, document frequency).
+    if n > r.remaining() / 3 {
+        return Err(r.corrupt(format!("{n} terms cannot fit in the section")));
+    }
+    let term_budget = r
+        .bytes
+        .len()
+        .saturating_mul(TERM_BYTES_PER_SECTION_BYTE)
+        .min(u32::MAX as usize);
+    // Built as bytes and checked for UTF-8 once at the end: one pass, not one per term.
+    let mut bytes: Vec<u8> = Vec::new();
     let mut d = TermDict::default();
-    d.ends.reserve(n.min(r.bytes.len()));
+    d.ends.reserve(n);
     let mut prev_start = 0usize;
-    for _ in 0..n {
-        let shared = r.varint()? as usize;
-        let len = r.varint()? as usize;
-        let prev_len = d.bytes.len() - prev_start;
+    for i in 0..n {
+        let shared = r.count("shared prefix length")?;
+        let len = r.count("suffix length")?;
+        let prev_len = bytes.len() - prev_start;
         if shared > prev_len {
-            return Err(corrupt("bad term prefix"));
+            return Err(r.corrupt(format!(
+                "term {i} shares {shared} bytes with a previous term of {prev_len} bytes"
+            )));
         }
-        let suffix = std::str::from_utf8(r.take(len)?).map_err(|_| corrupt("term is not UTF-8"))?;
-        let start = d.bytes.len();
-        d.bytes.extend_from_within(prev_start..prev_start + shared);
-        d.bytes.push_str(suffix);
+        let suffix = r.take(len)?;
+        if bytes.len().saturating_add(shared).saturating_add(len) > term_budget {
+            return Err(r.corrupt(format!("terms add up to more than {term_budget} bytes")));
+        }
+        // Both terms begin with the shared bytes, so the new one sorts after the previous
+        // one exactly when its suffix sorts after the rest of the previous one.
+        if i > 0 && suffix <= &bytes[prev_start + shared..] {
+            return Err(r.corrupt(format!("term {i} does not sort after term {}", i - 1)));
+        }
+        let start = bytes.len();
+        bytes.extend_from_within(prev_start..prev_start + shared);
+        bytes.extend_from_slice(suffix);
         prev_start = start;
-        d.ends.push(d.bytes.len() as u32);
+        // Within `term_budget`, so within u32.
+        d.ends.push(bytes.len() as u32);
+    }
+    d.bytes = String::from_utf8(bytes).map_err(|e| {
+        r.corrupt(format!(
+            "terms are not UTF-8 (from byte {} of the terms on)",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    // Every term must be a string of its own: no character split across two terms.
+    if let Some(i) = d
+        .ends
+        .iter()
+        .position(|&e| !d.bytes.is_char_boundary(e as usize))
+    {
+        return Err(r.corrupt(format!("term {i} ends inside a character")));
     }
     d.starts.reserve(n + 1);
     d.starts.push(0);
-    for _ in 0..n {
-        let df = r.u32()?;
-        let mut last: Option<u32> = None;
+    for i in 0..n {
+        let df = r.u32("document frequency")?;
+        let mut next = 0usize;
         for _ in 0..df {
-            let delta = r.u32()?;
-            let doc = match last {
-                None => delta,
-                Some(l) => l
-                    .checked_add(delta)
-                    .and_then(|x| x.checked_add(1))
-                    .ok_or_else(|| corrupt("doc number overflows"))?,
-            };
+            let delta = r.count("doc number")?;
+            // Doc numbers strictly increase: each delta counts from one past the last.
+            let doc = next.saturating_add(delta);
             if doc >= docs {
-                return Err(corrupt("posting names a document that does not exist"));
+                return Err(r.corrupt(format!("term {i} names document {doc} of {docs}")));
             }
-            last = Some(doc);
-            let packed = r.byte()?;
-            let tf = if packed == 0x80 {
-                let mut tf = [0u16; FIELD_COUNT];
-                for x in &mut tf {
-                    *x = u16::try_from(r.varint()?).map_err(|_| corrupt("tf out of range"))?;
+            next = doc + 1;
+            let tf = match r.byte()? {
+                TF_ESCAPE => {
+                    let mut tf = [0u16; FIELD_COUNT];
+                    for x in &mut tf {
+                        let v = r.varint()?;
+                        *x = u16::try_from(v).map_err(|_| {
+                            r.corrupt(format!("term {i}: frequency {v} is out of range"))
+                        })?;
+                    }
+                    tf
                 }
-                tf
-            } else {
-                let p = packed as u16;
-                [p & 3, (p >> 2) & 3, (p >> 4) & 7]
+                packed if packed & 0x80 != 0 => {
+                    return Err(
+                        r.corrupt(format!("term {i}: {packed:#04x} is not a frequency byte"))
+                    )
+                }
+                packed => {
+                    let p = packed as u16;
+                    [p & 3, (p >> 2) & 3, (p >> 4) & 7]
+                }
             };
-            d.postings.push(Posting::new(doc, tf));
+            d.postings.push(Posting::new(doc as u32, tf));
         }
-        d.starts.push(d.postings.len() as u32);
+        let end = u32::try_from(d.postings.len())
+            .map_err(|_| r.corrupt("more postings than a dictionary can hold"))?;
+        d.starts.push(end);
     }
+    r.finish()?;
     Ok(d)
 }
 
+/// The index as bytes: the same index always gives the same bytes.
 pub fn to_bytes(index: &Index) -> Vec<u8> {
     let mut sections: Vec<Vec<u8>> = Vec::new();
 
@@ -267,135 +408,196 @@ pub fn to_bytes(index: &Index) -> Vec<u8> {
         arts.extend_from_slice(&packed);
     }
     sections.push(arts);
+    seal(&sections)
+}
 
-    let table_len = 4 + SECTIONS.len() * 20;
-    let mut out =
-        Vec::with_capacity(HEADER_LEN + table_len + sections.iter().map(Vec::len).sum::<usize>());
+/// The header, the section table with every checksum, then the sections.
+fn seal(sections: &[Vec<u8>]) -> Vec<u8> {
+    let table_end = HEADER_LEN + sections.len() * ENTRY_LEN + 4;
+    let mut out = Vec::with_capacity(table_end + sections.iter().map(Vec::len).sum::<usize>());
     out.extend_from_slice(&MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    out.extend_from_slice(&(SECTIONS.len() as u32).to_le_bytes());
-    let mut offset = (HEADER_LEN + table_len) as u64;
-    for (tag, s) in SECTIONS.iter().zip(&sections) {
-        out.extend_from_slice(*tag);
+    out.extend_from_slice(&(sections.len() as u32).to_le_bytes());
+    let mut offset = table_end as u64;
+    for (tag, s) in SECTIONS.iter().zip(sections) {
+        out.extend_from_slice(tag.as_bytes());
         out.extend_from_slice(&offset.to_le_bytes());
         out.extend_from_slice(&(s.len() as u64).to_le_bytes());
+        out.extend_from_slice(&crc32fast::hash(s).to_le_bytes());
         offset += s.len() as u64;
     }
+    let table_crc = crc32fast::hash(&out);
+    out.extend_from_slice(&table_crc.to_le_bytes());
     for s in sections {
-        out.extend_from_slice(&s);
+        out.extend_from_slice(s);
     }
     out
 }
 
 /// Sizes in bytes of each section of a serialized index, by tag, for figures.
 pub fn section_sizes(bytes: &[u8]) -> Result<Vec<(String, usize)>, CodecError> {
-    Ok(sections(bytes)?
-        .into_iter()
-        .map(|(tag, s)| (String::from_utf8_lossy(&tag).into_owned(), s.len()))
+    Ok(SECTIONS
+        .iter()
+        .zip(sections(bytes)?)
+        .map(|(tag, s)| (tag.to_string(), s.len()))
         .collect())
 }
 
-/// A section of the serialized index: its tag and its bytes.
-type Section<'a> = ([u8; 4], &'a [u8]);
+fn le_u32(b: &[u8]) -> u32 {
+    u32::from_le_bytes(b.try_into().expect("4 bytes"))
+}
 
-fn sections(bytes: &[u8]) -> Result<Vec<Section<'_>>, CodecError> {
+fn le_u64(b: &[u8]) -> u64 {
+    u64::from_le_bytes(b.try_into().expect("8 bytes"))
+}
+
+/// The sections' bytes in [`SECTIONS`] order, once the header, the table and every
+/// checksum are verified.
+fn sections(bytes: &[u8]) -> Result<[&[u8]; SECTIONS.len()], CodecError> {
     if bytes.len() < HEADER_LEN {
         return Err(CodecError::Truncated { len: bytes.len() });
     }
     if bytes[..MAGIC.len()] != MAGIC {
         return Err(CodecError::BadMagic);
     }
-    let mut version = [0u8; 4];
-    version.copy_from_slice(&bytes[MAGIC.len()..HEADER_LEN]);
-    let found = u32::from_le_bytes(version);
+    let found = le_u32(&bytes[MAGIC.len()..MAGIC.len() + 4]);
     if found != FORMAT_VERSION {
         return Err(CodecError::UnsupportedVersion {
             found,
             expected: FORMAT_VERSION,
         });
     }
-    let mut r = Reader {
-        bytes,
-        at: HEADER_LEN,
+    let table_error = |why: String| CodecError::Corrupt {
+        section: TABLE,
+        why,
     };
-    let mut count = [0u8; 4];
-    count.copy_from_slice(r.take(4)?);
-    let count = u32::from_le_bytes(count) as usize;
-    if count > 64 {
-        return Err(corrupt("too many sections"));
+    let count = le_u32(&bytes[MAGIC.len() + 4..HEADER_LEN]);
+    if count as usize != SECTIONS.len() {
+        return Err(table_error(format!(
+            "{count} sections listed, this version writes {}",
+            SECTIONS.len()
+        )));
     }
-    let mut out = Vec::with_capacity(count);
-    for _ in 0..count {
-        let mut tag = [0u8; 4];
-        tag.copy_from_slice(r.take(4)?);
-        let mut n = [0u8; 8];
-        n.copy_from_slice(r.take(8)?);
-        let offset = u64::from_le_bytes(n) as usize;
-        n.copy_from_slice(r.take(8)?);
-        let len = u64::from_le_bytes(n) as usize;
-        let s = offset
-            .checked_add(len)
-            .and_then(|end| bytes.get(offset..end))
-            .ok_or_else(|| corrupt("section out of bounds"))?;
-        out.push((tag, s));
+    let table_end = HEADER_LEN + SECTIONS.len() * ENTRY_LEN;
+    let Some(stored) = bytes.get(table_end..table_end + 4).map(le_u32) else {
+        return Err(CodecError::Truncated { len: bytes.len() });
+    };
+    let computed = crc32fast::hash(&bytes[..table_end]);
+    if stored != computed {
+        return Err(CodecError::ChecksumMismatch {
+            section: TABLE,
+            stored,
+            computed,
+        });
+    }
+    let mut out = [&bytes[..0]; SECTIONS.len()];
+    // Sections follow the table back to back, in order, up to the last byte.
+    let mut expected_offset = (table_end + 4) as u64;
+    for (i, tag) in SECTIONS.iter().enumerate() {
+        let entry = &bytes[HEADER_LEN + i * ENTRY_LEN..][..ENTRY_LEN];
+        if &entry[..4] != tag.as_bytes() {
+            return Err(table_error(format!(
+                "entry {i} is {:?}, expected {tag}",
+                String::from_utf8_lossy(&entry[..4])
+            )));
+        }
+        let (offset, len) = (le_u64(&entry[4..12]), le_u64(&entry[12..20]));
+        if offset != expected_offset {
+            return Err(table_error(format!(
+                "{tag} starts at byte {offset}, expected {expected_offset}"
+            )));
+        }
+        let end = offset.saturating_add(len);
+        let section = usize::try_from(offset)
+            .ok()
+            .zip(usize::try_from(end).ok())
+            .and_then(|(start, end)| bytes.get(start..end))
+            .ok_or_else(|| CodecError::Corrupt {
+                section: tag,
+                why: format!(
+                    "ends at byte {end}, past the end of the index ({} bytes): truncated?",
+                    bytes.len()
+                ),
+            })?;
+        let (stored, computed) = (le_u32(&entry[20..24]), crc32fast::hash(section));
+        if stored != computed {
+            return Err(CodecError::ChecksumMismatch {
+                section: tag,
+                stored,
+                computed,
+            });
+        }
+        out[i] = section;
+        expected_offset = end;
+    }
+    if expected_offset != bytes.len() as u64 {
+        return Err(table_error(format!(
+            "{} bytes follow the last section",
+            bytes.len() as u64 - expected_offset
+        )));
     }
     Ok(out)
 }
 
+/// Loads an index written by [`to_bytes`]. Any bytes at all give `Ok` or a
+/// [`CodecError`] naming what is wrong and where, never a panic.
 pub fn from_bytes(bytes: &[u8]) -> Result<Index, CodecError> {
-    let sections = sections(bytes)?;
-    let find = |tag: &[u8; 4]| {
-        sections
-            .iter()
-            .find(|(t, _)| t == tag)
-            .map(|(_, s)| Reader { bytes: s, at: 0 })
-            .ok_or_else(|| corrupt(&format!("missing section {}", String::from_utf8_lossy(tag))))
-    };
+    decode(bytes, InflateBudget::DEFAULT)
+}
 
-    let mut meta = find(b"META")?;
-    let docs = meta.u32()?;
-    let mut field_lens = Vec::with_capacity((docs as usize).min(meta.bytes.len()));
+fn decode(bytes: &[u8], budget: InflateBudget) -> Result<Index, CodecError> {
+    let [meta, fold, exct, pair, byid, arts] = sections(bytes)?;
+
+    let mut meta = Reader::new("META", meta);
+    let docs = meta.count("document count")?;
+    // Every document has its field lengths here, a byte each at least.
+    if docs > meta.remaining() / FIELD_COUNT {
+        return Err(meta.corrupt(format!("{docs} documents cannot fit in the section")));
+    }
+    let mut field_lens = Vec::with_capacity(docs);
     for _ in 0..docs {
         let mut lens = [0u32; FIELD_COUNT];
         for l in &mut lens {
-            *l = meta.u32()?;
+            *l = meta.u32("field length")?;
         }
         field_lens.push(lens);
     }
     let mut avg_field_len = [0f32; FIELD_COUNT];
     for a in &mut avg_field_len {
         *a = meta.f32()?;
+        if !(a.is_finite() && *a >= 0.0) {
+            return Err(meta.corrupt(format!("average field length {a} is not a length")));
+        }
     }
-    let folded = get_dict(&mut find(b"FOLD")?, docs)?;
-    let exact = get_dict(&mut find(b"EXCT")?, docs)?;
-    let pairs = get_dict(&mut find(b"PAIR")?, docs)?;
-    let mut r = find(b"BYID")?;
-    let mut by_id = Vec::with_capacity(docs as usize);
+    meta.finish()?;
+
+    let folded = get_dict(&mut Reader::new("FOLD", fold), docs)?;
+    let exact = get_dict(&mut Reader::new("EXCT", exct), docs)?;
+    let pairs = get_dict(&mut Reader::new("PAIR", pair), docs)?;
+
+    let mut r = Reader::new("BYID", byid);
+    let mut listed = vec![false; docs];
+    let mut by_id = Vec::with_capacity(docs);
     for _ in 0..docs {
-        let doc = r.u32()?;
-        if doc >= docs {
-            return Err(corrupt("id table names a document that does not exist"));
+        let doc = r.count("doc number")?;
+        match listed.get_mut(doc) {
+            None => return Err(r.corrupt(format!("document {doc} of {docs} does not exist"))),
+            Some(true) => return Err(r.corrupt(format!("document {doc} is listed twice"))),
+            Some(seen) => *seen = true,
         }
-        by_id.push(doc);
+        by_id.push(doc as u32);
     }
-    let mut arts = find(b"ARTS")?;
-    let chunks = arts.u32()?;
-    let mut articles: Vec<Article> = Vec::with_capacity(docs as usize);
-    for _ in 0..chunks {
-        let count = arts.u32()? as usize;
-        let len = arts.varint()? as usize;
-        let packed = arts.take(len)?;
-        let raw = miniz_oxide::inflate::decompress_to_vec_with_limit(packed, MAX_CHUNK_BYTES)
-            .map_err(|e| corrupt(&format!("stored articles do not inflate: {e:?}")))?;
-        let chunk: Vec<Article> =
-            postcard::from_bytes(&raw).map_err(|e| CodecError::Corrupt(e.to_string()))?;
-        if chunk.len() != count {
-            return Err(corrupt("article chunk holds another count than it says"));
-        }
-        articles.extend(chunk);
-    }
-    if articles.len() != docs as usize {
-        return Err(corrupt("article count differs from the index"));
+    r.finish()?;
+
+    let articles = get_articles(&mut Reader::new("ARTS", arts), docs, budget)?;
+    if let Some(i) = by_id
+        .windows(2)
+        .position(|w| articles[w[0] as usize].id > articles[w[1] as usize].id)
+    {
+        return Err(CodecError::Corrupt {
+            section: "BYID",
+            why: format!("entry {} is out of article-id order", i + 1),
+        });
     }
     Ok(Index::assemble(
         articles,
@@ -404,6 +606,64 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Index, CodecError> {
         avg_field_len,
         [folded, exact, pairs],
     ))
+}
+
+/// The stored articles, exactly `docs` of them, inflating no further than `budget`.
+fn get_articles(
+    r: &mut Reader,
+    docs: usize,
+    budget: InflateBudget,
+) -> Result<Vec<Article>, CodecError> {
+    let chunks = r.count("chunk count")?;
+    let mut left = budget.total;
+    let mut articles: Vec<Article> = Vec::new();
+    for c in 0..chunks {
+        let count = r.count("article count")?;
+        if count == 0 || count > ARTICLES_PER_CHUNK {
+            return Err(r.corrupt(format!(
+                "chunk {c} holds {count} articles, not 1 to {ARTICLES_PER_CHUNK}"
+            )));
+        }
+        if articles.len() + count > docs {
+            return Err(r.corrupt(format!("more articles than the {docs} documents")));
+        }
+        let len = r.count("compressed length")?;
+        let packed = r.take(len)?;
+        let limit = budget.chunk.min(left);
+        let raw = miniz_oxide::inflate::decompress_to_vec_with_limit(packed, limit).map_err(
+            |e| match e.status {
+                miniz_oxide::inflate::TINFLStatus::HasMoreOutput => r.corrupt(format!(
+                    "chunk {c} inflates beyond {limit} bytes (the budget is {} per chunk, {} in all)",
+                    budget.chunk, budget.total
+                )),
+                status => r.corrupt(format!("chunk {c} does not inflate: {status:?}")),
+            },
+        )?;
+        left -= raw.len();
+        let (chunk, rest): (Vec<Article>, &[u8]) = postcard::take_from_bytes(&raw)
+            .map_err(|e| r.corrupt(format!("chunk {c} does not decode: {e}")))?;
+        if !rest.is_empty() {
+            return Err(r.corrupt(format!(
+                "chunk {c} has {} bytes after its articles",
+                rest.len()
+            )));
+        }
+        if chunk.len() != count {
+            return Err(r.corrupt(format!(
+                "chunk {c} holds {} articles, its header says {count}",
+                chunk.len()
+            )));
+        }
+        articles.extend(chunk);
+    }
+    r.finish()?;
+    if articles.len() != docs {
+        return Err(r.corrupt(format!(
+            "{} articles stored for {docs} documents",
+            articles.len()
+        )));
+    }
+    Ok(articles)
 }
 
 #[cfg(test)]
@@ -483,6 +743,207 @@ mod tests {
             })
         );
         let cut = &bytes[..bytes.len() - 3];
-        assert!(matches!(from_bytes(cut), Err(CodecError::Corrupt(_))));
+        assert!(matches!(
+            from_bytes(cut),
+            Err(CodecError::Corrupt {
+                section: "ARTS",
+                ..
+            })
+        ));
+    }
+
+    /// The section bodies of an encoded index, to craft files from.
+    fn bodies(bytes: &[u8]) -> Vec<Vec<u8>> {
+        sections(bytes)
+            .unwrap()
+            .iter()
+            .map(|s| s.to_vec())
+            .collect()
+    }
+
+    fn with_section(index: &Index, tag: &str, body: Vec<u8>) -> Vec<u8> {
+        let mut b = bodies(&to_bytes(index));
+        b[SECTIONS.iter().position(|t| *t == tag).unwrap()] = body;
+        seal(&b)
+    }
+
+    fn dict_section(terms: &[&str], docs: u32) -> Vec<u8> {
+        let d = TermDict::from_parts(
+            terms
+                .iter()
+                .map(|t| (t.to_string(), vec![Posting::new(docs - 1, [1, 0, 0])]))
+                .collect(),
+        );
+        let mut out = Vec::new();
+        put_dict(&mut out, &d);
+        out
+    }
+
+    fn corrupt_in(result: Result<Index, CodecError>) -> (&'static str, String) {
+        match result {
+            Err(CodecError::Corrupt { section, why }) => (section, why),
+            other => panic!("expected a Corrupt error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn damage_anywhere_is_a_checksum_error_naming_the_section() {
+        let bytes = to_bytes(&sample());
+        let table_end = HEADER_LEN + SECTIONS.len() * ENTRY_LEN + 4;
+        // A byte of the table (an offset) and of the table's own checksum.
+        for at in [HEADER_LEN + 5, table_end - 1] {
+            let mut bad = bytes.clone();
+            bad[at] ^= 0x10;
+            assert!(matches!(
+                from_bytes(&bad),
+                Err(CodecError::ChecksumMismatch { section: TABLE, .. })
+            ));
+        }
+        let mut start = table_end;
+        for (tag, body) in SECTIONS.iter().zip(bodies(&bytes)) {
+            let mut bad = bytes.clone();
+            bad[start + body.len() / 2] ^= 0x01;
+            let err = from_bytes(&bad).unwrap_err();
+            assert!(
+                matches!(err, CodecError::ChecksumMismatch { section, .. } if section == *tag),
+                "{tag}: {err:?}"
+            );
+            assert!(err.to_string().contains(tag), "{err}");
+            start += body.len();
+        }
+    }
+
+    #[test]
+    fn checksums_add_four_bytes_per_section_and_four_for_the_table() {
+        let bytes = to_bytes(&sample());
+        let payload: usize = bodies(&bytes).iter().map(Vec::len).sum();
+        assert_eq!(bytes.len(), HEADER_LEN + 6 * (4 + 8 + 8 + 4) + 4 + payload);
+    }
+
+    #[test]
+    fn a_shared_prefix_cut_inside_a_character_is_an_error_not_a_panic() {
+        // "hà" then "hàng": the writer shares "hà" (3 bytes). Sharing 2 cuts the `à` and
+        // used to panic in `extend_from_within`; whatever the suffix, it is an error now.
+        let honest = dict_section(&["hà", "hàng"], 2);
+        assert_eq!(honest[..10], [2, 0, 3, b'h', 0xc3, 0xa0, 3, 2, b'n', b'g']);
+        for (suffix, says) in [("ng", "does not sort after"), ("ñg", "not UTF-8")] {
+            let mut body = honest[..6].to_vec();
+            body.extend_from_slice(&[2, suffix.len() as u8]);
+            body.extend_from_slice(suffix.as_bytes());
+            body.extend_from_slice(&honest[10..]);
+            let (section, why) = corrupt_in(from_bytes(&with_section(&sample(), "EXCT", body)));
+            assert_eq!(section, "EXCT");
+            assert!(why.contains(says), "{why}");
+        }
+    }
+
+    #[test]
+    fn terms_out_of_order_are_an_error() {
+        let mut body = dict_section(&["an", "bo"], 2);
+        body[3..5].copy_from_slice(b"co"); // "co" then "bo"
+        let (section, why) = corrupt_in(from_bytes(&with_section(&sample(), "FOLD", body)));
+        assert_eq!(section, "FOLD");
+        assert!(why.contains("does not sort after"), "{why}");
+    }
+
+    #[test]
+    fn front_coding_cannot_blow_up_quadratically() {
+        // A 1,000-byte term, then 5,000 terms each repeating all of the one before plus a
+        // byte: 4 bytes each in a 36 KB section, yet 17 MB of terms (a 1 MB section would
+        // make 30 GB).
+        let n = 5_001u64;
+        let mut body = Vec::new();
+        put_varint(&mut body, n);
+        put_varint(&mut body, 0);
+        put_varint(&mut body, 1000);
+        body.extend(std::iter::repeat_n(b'a', 1000));
+        for len in 1000..1000 + n - 1 {
+            put_varint(&mut body, len);
+            put_varint(&mut body, 1);
+            body.push(b'a');
+        }
+        for _ in 0..n {
+            body.extend_from_slice(&[1, 1, 0x01]); // df 1, doc 1, tf title 1
+        }
+        let (section, why) = corrupt_in(from_bytes(&with_section(&sample(), "PAIR", body)));
+        assert_eq!(section, "PAIR");
+        assert!(why.contains("terms add up to more than"), "{why}");
+    }
+
+    #[test]
+    fn the_id_table_must_list_every_document_once_in_id_order() {
+        let index = sample();
+        let (_, why) = corrupt_in(from_bytes(&with_section(&index, "BYID", vec![0, 0])));
+        assert!(why.contains("listed twice"), "{why}");
+        let (_, why) = corrupt_in(from_bytes(&with_section(&index, "BYID", vec![1, 0])));
+        assert!(why.contains("article-id order"), "{why}");
+        let (_, why) = corrupt_in(from_bytes(&with_section(&index, "BYID", vec![0, 2])));
+        assert!(why.contains("does not exist"), "{why}");
+        let (_, why) = corrupt_in(from_bytes(&with_section(&index, "BYID", vec![0, 1, 0])));
+        assert!(why.contains("left over"), "{why}");
+    }
+
+    #[test]
+    fn numbers_that_overflow_are_errors() {
+        let mut r = Reader::new(
+            "META",
+            &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02],
+        );
+        assert!(
+            r.varint().is_err(),
+            "a tenth byte above 1 overflows 64 bits"
+        );
+        let mut r = Reader::new(
+            "META",
+            &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01],
+        );
+        assert_eq!(r.varint(), Ok(u64::MAX));
+        // A document count the section cannot hold is refused before anything is reserved.
+        let mut meta = Vec::new();
+        put_varint(&mut meta, u32::MAX as u64);
+        let (section, why) = corrupt_in(from_bytes(&with_section(&sample(), "META", meta)));
+        assert_eq!(section, "META");
+        assert!(why.contains("cannot fit"), "{why}");
+    }
+
+    #[test]
+    fn stored_articles_inflate_within_a_budget_per_chunk_and_in_all() {
+        let articles: Vec<Article> = (0..ARTICLES_PER_CHUNK * 3)
+            .map(|i| Article {
+                id: format!("{i:04}"),
+                title: format!("Tin số {i}"),
+                body: vec!["Đoạn văn rất dài. ".repeat(50)],
+                ..Article::default()
+            })
+            .collect();
+        let bytes = to_bytes(&Index::build(articles));
+        let per_chunk = postcard::to_allocvec(&from_bytes(&bytes).unwrap().articles[..64])
+            .unwrap()
+            .len();
+        let roomy = InflateBudget {
+            chunk: per_chunk * 2,
+            total: per_chunk * 4,
+        };
+        assert!(decode(&bytes, roomy).is_ok());
+        for (budget, says) in [
+            (
+                InflateBudget {
+                    chunk: per_chunk / 2,
+                    ..roomy
+                },
+                "chunk 0 inflates beyond",
+            ),
+            (
+                InflateBudget {
+                    total: per_chunk * 2 + per_chunk / 2,
+                    ..roomy
+                },
+                "chunk 2 inflates beyond",
+            ),
+        ] {
+            let (section, why) = corrupt_in(decode(&bytes, budget));
+            assert_eq!(section, "ARTS");
+            assert!(why.contains(says), "{why}");
+        }
     }
 }
