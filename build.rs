@@ -32,7 +32,7 @@ const LISTED_REJECTIONS: usize = 20;
 #[path = "engine/src/bin/docbao/corpus_files.rs"]
 mod corpus_files;
 
-use corpus_files::{read_bounded, Walker};
+use corpus_files::{open_bounded, Walker};
 
 fn main() {
     println!("cargo:rerun-if-env-changed=DOCBAO_CORPUS");
@@ -58,16 +58,16 @@ fn main() {
         files.extend(found.files.into_iter().map(|path| (root.clone(), path)));
         unusable.extend(found.unusable.into_iter().map(|u| (root.clone(), u)));
     }
-    // Files are read one at a time, and each record is handed on as it is read, so neither
-    // a large corpus's bytes nor a file's parsed records are ever all in memory at once.
+    // Files are read one at a time, plain JSON streamed from the open file, and each record
+    // is handed on as it is read, so neither a file's bytes nor its records are held whole.
     let mut ingester = Ingester::new();
     for (root, entry) in unusable {
         ingester.reject_file(&display(&entry.path, &root, &manifest_dir), entry.reason);
     }
     for (root, path) in &files {
         let shown = display(path, root, &manifest_dir);
-        match read_bounded(path) {
-            Ok(bytes) => ingester.add_file(&shown, &bytes),
+        match open_bounded(path) {
+            Ok((file, _)) => ingester.add_reader(&shown, file),
             Err(reason) => ingester.reject_file(&shown, reason),
         }
     }

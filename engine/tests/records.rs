@@ -101,7 +101,7 @@ fn a_bad_line_between_good_ones_is_reported_by_line() {
             .map(|(_, r)| r.as_str())
             .unwrap_or_else(|| panic!("line {line} not in the report: {got:?}"))
     };
-    assert!(reason(2).starts_with("unreadable JSON: EOF while parsing a string at line 1"));
+    assert!(reason(2).starts_with("unreadable JSON: EOF while parsing a string at line 2 column"));
     assert_eq!(
         reason(5),
         "unreadable JSON: expected a JSON object, found an array"

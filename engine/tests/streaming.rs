@@ -1,10 +1,16 @@
 //! Streaming ingest: records handed on as they are read, duplicates found without keeping
 //! articles, a report that stays small for runs of identical rejections, and files that are
 //! partly bad keeping their good part. Every hostile input is generated here.
+//!
+//! Every case is read twice, as bytes (`add_file`) and from a reader that hands them over in
+//! small uneven pieces (`add_reader`, as from an open file), and must come out the same.
 #![cfg(feature = "jsonl")]
 
+use std::io::{self, Read};
+
 use docbao_engine::ingest::{
-    ingest, ArticleSink, Discard, Ingester, Reason, Sameness, SourceFile, MAX_ARTICLE_BYTES,
+    ingest, ArticleSink, Discard, IngestReport, Ingester, Reason, Sameness, SourceFile,
+    MAX_ARTICLE_BYTES,
 };
 use docbao_engine::Article;
 
@@ -15,12 +21,187 @@ fn file(path: &str, bytes: impl Into<Vec<u8>>) -> SourceFile {
     }
 }
 
+/// Bytes handed over a few at a time, in uneven pieces, now and then interrupted (which a
+/// reader must retry), as a pipe or a slow disk may; then, optionally, an error.
+struct Trickle<'a> {
+    bytes: &'a [u8],
+    /// Bytes handed over so far.
+    at: usize,
+    /// Where reading fails, if it does.
+    fails_at: Option<usize>,
+    calls: usize,
+}
+
+impl<'a> Trickle<'a> {
+    fn new(bytes: &'a [u8]) -> Trickle<'a> {
+        Trickle {
+            bytes,
+            at: 0,
+            fails_at: None,
+            calls: 0,
+        }
+    }
+
+    fn failing_at(bytes: &'a [u8], at: usize) -> Trickle<'a> {
+        Trickle {
+            fails_at: Some(at),
+            ..Trickle::new(bytes)
+        }
+    }
+}
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // Small pieces first, so even a short file is split where a look-ahead needs more.
+        const PIECES: [usize; 7] = [1, 7, 2, 300, 13, 4093, 65_539];
+        self.calls += 1;
+        if self.calls.is_multiple_of(11) {
+            return Err(io::ErrorKind::Interrupted.into());
+        }
+        let end = self
+            .fails_at
+            .unwrap_or(self.bytes.len())
+            .min(self.bytes.len());
+        if self.at == end && self.fails_at.is_some() {
+            return Err(io::Error::other("the disk gave up"));
+        }
+        let n = PIECES[(self.calls - 1) % PIECES.len()]
+            .min(buf.len())
+            .min(end - self.at);
+        buf[..n].copy_from_slice(&self.bytes[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// What [`ingest`] makes of `files`, after checking that [`Ingester::add_reader`] makes
+/// exactly the same of them (articles, report, bytes read) from a [`Trickle`].
+fn ingest_both_ways(files: &[SourceFile]) -> (Vec<Article>, IngestReport) {
+    let mut from_bytes = Ingester::new();
+    let mut from_reader = Ingester::new();
+    for file in files {
+        from_bytes.add_file(&file.path, &file.bytes);
+        from_reader.add_reader(&file.path, Trickle::new(&file.bytes));
+    }
+    assert_eq!(from_reader.bytes_read(), from_bytes.bytes_read());
+    let (from_reader, from_bytes) = (from_reader.finish(), from_bytes.finish());
+    assert_eq!(from_reader, from_bytes, "add_reader and add_file differ");
+    assert_eq!(from_bytes, ingest(files));
+    from_bytes
+}
+
 fn record(id: &str, title: &str) -> String {
     format!(r#"{{"id": "{id}", "title": "{title}", "body": "Thân bài của {title}."}}"#)
 }
 
 fn ids(articles: &[Article]) -> Vec<&str> {
     articles.iter().map(|a| a.id.as_str()).collect()
+}
+
+/// `n` distinct records, and the byte offset where each starts when they are joined by
+/// `separator` after `opening`.
+fn records_joined(n: usize, opening: &str, separator: &str) -> (String, Vec<usize>) {
+    let mut text = opening.to_string();
+    let mut starts = Vec::new();
+    for i in 1..=n {
+        if i > 1 {
+            text.push_str(separator);
+        }
+        starts.push(text.len());
+        text.push_str(&record(&i.to_string(), &format!("Bài số {i}")));
+    }
+    (text, starts)
+}
+
+fn read_failing_at(path: &str, bytes: &[u8], at: usize) -> (Vec<Article>, IngestReport) {
+    let mut ingester = Ingester::new();
+    ingester.add_reader(path, Trickle::failing_at(bytes, at));
+    ingester.finish()
+}
+
+fn read_failed(byte_offset: usize) -> Reason {
+    Reason::ReadFailed {
+        byte_offset,
+        message: "the disk gave up".into(),
+    }
+}
+
+#[test]
+fn a_read_that_fails_part_way_keeps_the_records_before_and_names_the_offset() {
+    // Long enough that the failure comes after several fills of the reader's buffer.
+    let (text, starts) = records_joined(3000, "", "\n");
+    let fails_at = starts[2000] + 10; // inside line 2001
+    assert!(fails_at > 2 * 64 * 1024);
+    let (articles, report) = read_failing_at("kho/hong.jsonl", text.as_bytes(), fails_at);
+    assert_eq!(articles.len(), 2000);
+    assert_eq!(articles.last().unwrap().id, "2000");
+    assert_eq!(report.rejected.len(), 1, "{:?}", report.rejected);
+    let fault = &report.rejected[0];
+    assert_eq!((fault.line, fault.index), (Some(2001), None));
+    assert_eq!(fault.reason, read_failed(fails_at));
+    assert_eq!(
+        fault.to_string(),
+        format!(
+            "kho/hong.jsonl:2001: reading failed at byte offset {fails_at}: the disk gave up; \
+             the rest of the file was not read"
+        )
+    );
+
+    // In an array: the elements before the cut one are kept, the fault is at its index.
+    let (text, starts) = records_joined(3000, "[\n", ",\n");
+    let fails_at = starts[1500] + 3; // inside element 1500, on line 1502
+    let (articles, report) = read_failing_at("kho/hong.json", text.as_bytes(), fails_at);
+    assert_eq!(articles.len(), 1500);
+    assert_eq!(report.rejected.len(), 1, "{:?}", report.rejected);
+    let fault = &report.rejected[0];
+    assert_eq!((fault.line, fault.index), (Some(1502), Some(1500)));
+    assert_eq!(fault.reason, read_failed(fails_at));
+}
+
+#[test]
+fn a_read_that_fails_before_any_record_rejects_the_file_alone() {
+    let (text, _) = records_joined(3, "", "\n");
+    // Failing at once (a `.json` is looked at before it is read), or in a page or a gzipped
+    // file, which are read whole before they are parsed: the file is rejected, naming where.
+    for (path, at) in [
+        ("kho/som.json", 0),
+        ("kho/som.jsonl", 5),
+        ("kho/trang.txt", 5),
+        ("kho/nen.jsonl.gz", 7),
+    ] {
+        let (articles, report) = read_failing_at(path, text.as_bytes(), at);
+        assert_eq!(articles, [], "{path}");
+        assert_eq!(report.accepted, [], "{path}");
+        assert_eq!(report.rejected.len(), 1, "{path}: {:?}", report.rejected);
+        let fault = &report.rejected[0];
+        assert_eq!((fault.line, fault.index), (None, None), "{path}");
+        assert_eq!(fault.reason, read_failed(at), "{path}");
+    }
+}
+
+#[test]
+fn pages_and_other_files_read_from_a_reader_are_as_read_from_bytes() {
+    let page = "Tiêu đề\n\nLời dẫn.\n\nThân bài.\n";
+    let huge = format!("Tiêu đề\n\n{}", "Một câu. ".repeat(MAX_ARTICLE_BYTES / 8));
+    let (articles, report) = ingest_both_ways(&[
+        file("kho/trang.txt", page),
+        file("kho/lon.txt", huge.clone()),
+        file("kho/rong.txt", ""),
+        file("kho/anh.png", "not read"),
+    ]);
+    assert_eq!(ids(&articles), ["trang"]);
+    let reasons: Vec<&Reason> = report.rejected.iter().map(|r| &r.reason).collect();
+    assert_eq!(
+        reasons,
+        [
+            &Reason::TooLarge {
+                bytes: huge.len(),
+                limit: MAX_ARTICLE_BYTES
+            },
+            &Reason::Empty,
+            &Reason::UnsupportedType
+        ]
+    );
 }
 
 #[test]
@@ -31,7 +212,7 @@ fn json_lines_named_json_whose_first_line_is_bad_keep_their_good_lines() {
         &record("3", "Ba"),
     ]
     .join("\n");
-    let (articles, report) = ingest(&[file("kho/dong.json", text)]);
+    let (articles, report) = ingest_both_ways(&[file("kho/dong.json", text)]);
     assert_eq!(ids(&articles), ["2", "3"]);
     assert_eq!(report.rejected.len(), 1, "{:?}", report.rejected);
     let bad = &report.rejected[0];
@@ -47,7 +228,7 @@ fn json_lines_named_json_whose_first_line_is_bad_keep_their_good_lines() {
 #[test]
 fn a_pretty_printed_object_is_one_record_and_junk_after_it_is_rejected_alone() {
     let text = "{\n  \"id\": \"p\",\n  \"title\": \"Một\",\n  \"body\": [\"Thân.\"]\n}\n}junk\n";
-    let (articles, report) = ingest(&[file("kho/mot.json", text)]);
+    let (articles, report) = ingest_both_ways(&[file("kho/mot.json", text)]);
     assert_eq!(ids(&articles), ["p"]);
     assert_eq!(report.accepted[0].line, Some(1));
     assert_eq!(report.rejected.len(), 1);
@@ -60,7 +241,7 @@ fn a_pretty_printed_object_is_one_record_and_junk_after_it_is_rejected_alone() {
 #[test]
 fn an_array_with_a_trailing_comma_keeps_its_elements() {
     let text = format!("[\n{},\n{},\n]\n", record("a", "Một"), record("b", "Hai"));
-    let (articles, report) = ingest(&[file("kho/mang.json", text)]);
+    let (articles, report) = ingest_both_ways(&[file("kho/mang.json", text)]);
     assert_eq!(ids(&articles), ["a", "b"]);
     assert_eq!(report.rejected.len(), 1);
     let fault = &report.rejected[0];
@@ -78,7 +259,7 @@ fn an_array_cut_short_keeps_the_elements_before_the_cut() {
         record("a", "Một"),
         record("b", "Hai")
     );
-    let (articles, report) = ingest(&[file("kho/cut.json", text)]);
+    let (articles, report) = ingest_both_ways(&[file("kho/cut.json", text)]);
     assert_eq!(ids(&articles), ["a", "b"]);
     assert_eq!(report.rejected.len(), 1);
     let fault = &report.rejected[0];
@@ -90,7 +271,7 @@ fn an_array_cut_short_keeps_the_elements_before_the_cut() {
 
     // A missing comma between elements ends the array there, named by line and column.
     let text = format!("[{}\n {}]", record("c", "Ba"), record("d", "Bốn"));
-    let (articles, report) = ingest(&[file("kho/thieu.json", text)]);
+    let (articles, report) = ingest_both_ways(&[file("kho/thieu.json", text)]);
     assert_eq!(ids(&articles), ["c"]);
     assert_eq!(report.rejected[0].index, Some(1));
     assert!(report.rejected[0]
@@ -106,7 +287,7 @@ fn a_bad_element_is_located_in_the_file_and_its_neighbours_kept() {
         record("a", "Một"),
         record("c", "Ba")
     );
-    let (articles, report) = ingest(&[file("kho/giua.json", text)]);
+    let (articles, report) = ingest_both_ways(&[file("kho/giua.json", text)]);
     assert_eq!(ids(&articles), ["a", "c"]);
     let bad = &report.rejected[0];
     assert_eq!((bad.line, bad.index), (Some(3), Some(1)));
@@ -123,7 +304,7 @@ fn an_oversized_array_element_is_refused_alone() {
         "chữ ".repeat(MAX_ARTICLE_BYTES / 4)
     );
     let text = format!("[{big}, {}]", record("nho", "Nhỏ"));
-    let (articles, report) = ingest(&[file("kho/lon.json", text)]);
+    let (articles, report) = ingest_both_ways(&[file("kho/lon.json", text)]);
     assert_eq!(ids(&articles), ["nho"]);
     assert_eq!(report.rejected[0].index, Some(0));
     assert_eq!(
@@ -137,7 +318,7 @@ fn an_oversized_array_element_is_refused_alone() {
 
 #[test]
 fn an_empty_array_is_an_empty_file() {
-    let (_, report) = ingest(&[file("kho/rong.json", " [ ] ")]);
+    let (_, report) = ingest_both_ways(&[file("kho/rong.json", " [ ] ")]);
     assert_eq!(report.rejected.len(), 1);
     assert_eq!(report.rejected[0].reason, Reason::Empty);
 }
@@ -151,7 +332,7 @@ fn consecutive_identical_rejections_are_one_entry_with_a_range() {
     lines.extend(std::iter::repeat_n(copy.replace("\"a\"", "\"b\""), 1000));
     lines.push(record("c", "Ba"));
     lines.push(copy.clone()); // after an accepted record: a new entry
-    let (articles, report) = ingest(&[file("kho/lap.jsonl", lines.join("\n"))]);
+    let (articles, report) = ingest_both_ways(&[file("kho/lap.jsonl", lines.join("\n"))]);
     assert_eq!(ids(&articles), ["a", "c"]);
     let got: Vec<(Option<usize>, Option<usize>, usize, String)> = report
         .rejected
@@ -205,7 +386,7 @@ fn consecutive_identical_rejections_are_one_entry_with_a_range() {
 #[test]
 fn runs_of_array_elements_are_ranges_of_indexes() {
     let text = format!("[{}]", [r#"{"title": "T"}"#; 5].join(",\n"));
-    let (_, report) = ingest(&[file("kho/nam.json", text)]);
+    let (_, report) = ingest_both_ways(&[file("kho/nam.json", text)]);
     assert_eq!(report.rejected.len(), 1);
     assert_eq!(
         report.rejected[0].to_string(),
@@ -314,7 +495,7 @@ mod gzip {
         let second = gzip(&record("3", "Ba"));
         let mut bytes = [first.clone(), second.clone()].concat();
         bytes.extend_from_slice(b"\0\0 not gzip at all");
-        let (articles, report) = ingest(&[file("kho/duoi.jsonl.gz", bytes)]);
+        let (articles, report) = ingest_both_ways(&[file("kho/duoi.jsonl.gz", bytes)]);
         assert_eq!(ids(&articles), ["1", "2", "3"]);
         assert_eq!(report.rejected.len(), 1);
         let garbage = &report.rejected[0];
@@ -343,7 +524,7 @@ mod gzip {
             .collect();
         let gz = gzip(&text);
         let cut = &gz[..gz.len() * 3 / 5];
-        let (articles, report) = ingest(&[file("kho/cut.jsonl.gz", cut.to_vec())]);
+        let (articles, report) = ingest_both_ways(&[file("kho/cut.jsonl.gz", cut.to_vec())]);
         assert!(articles.len() > 100, "{} kept", articles.len());
         assert_eq!(report.rejected.len(), 1, "{:?}", report.rejected);
         let fault = &report.rejected[0];
@@ -355,7 +536,7 @@ mod gzip {
     #[test]
     fn a_gzipped_json_array() {
         let gz = gzip(&format!("[{},{}]", record("a", "Một"), record("b", "Hai")));
-        let (articles, report) = ingest(&[file("kho/mang.json.gz", gz)]);
+        let (articles, report) = ingest_both_ways(&[file("kho/mang.json.gz", gz)]);
         assert_eq!(ids(&articles), ["a", "b"]);
         assert_eq!(report.rejected, []);
     }
@@ -402,7 +583,7 @@ mod fuzz {
             let gzipped = gzipped.finish().unwrap();
             for name in ["k/x.json", "k/x.jsonl", "k/x.json.gz", "k/x.jsonl.gz"] {
                 for input in [text.as_bytes(), &bytes[..], &gzipped[..]] {
-                    let (articles, report) = ingest(&[file(name, input.to_vec())]);
+                    let (articles, report) = ingest_both_ways(&[file(name, input.to_vec())]);
                     prop_assert_eq!(articles.len(), report.accepted.len());
                     prop_assert!(
                         !report.accepted.is_empty() || !report.rejected.is_empty(),
@@ -413,4 +594,18 @@ mod fuzz {
             }
         }
     }
+}
+
+/// A bad JSON Lines record's message names the file's own line, as its report entry does,
+/// not the line inside the record (always 1).
+#[test]
+fn a_bad_json_lines_record_names_the_line_of_the_file() {
+    let text = "{\"title\": \"Một\", \"body\": \"Bài một.\"}\n\n{\"title\": \"Hai\", body}\n";
+    let mut ingester = docbao_engine::ingest::Ingester::new();
+    ingester.add_file("x.jsonl", text.as_bytes());
+    let (_, report) = ingester.finish();
+    assert_eq!(report.rejected.len(), 1, "{report:?}");
+    assert_eq!(report.rejected[0].line, Some(3));
+    let text = report.rejected[0].to_string();
+    assert!(text.contains("at line 3 column 18"), "{text}");
 }

@@ -1,7 +1,7 @@
 //! Input files into articles, with a report that accounts for every file and every record.
 //!
-//! The caller (build.rs, the command line) reads the files; this module only sees bytes and
-//! the path they came from. What it accepts:
+//! The caller (build.rs, the command line) opens the files; this module only sees a reader
+//! (or bytes) and the path they came from. What it accepts:
 //! - `.txt`: one scraped page (the seeds' format), parsed by [`raw`];
 //! - `.jsonl` / `.ndjson`: one article per line, fields mapped by `records` (feature `jsonl`);
 //! - `.json`: an array of such objects, or a single object, or JSON Lines under that name
@@ -9,9 +9,10 @@
 //! - any of those JSON forms gzipped, `.jsonl.gz` (feature `gz`).
 //!
 //! Memory stays bounded by one record, not one file: JSON is read as a stream (`stream`),
-//! each record is handed to the [`ArticleSink`] as soon as it is accepted, and duplicates are
-//! found from ids and a 128-bit hash of the text, so a caller that drops the articles
-//! (`docbao check`) keeps only the report.
+//! from the open file itself unless gzipped ([`Ingester::add_reader`]), each record is handed
+//! to the [`ArticleSink`] as soon as it is accepted, and duplicates are found from ids and a
+//! 128-bit hash of the text, so a caller that drops the articles (`docbao check`) keeps only
+//! the report.
 //!
 //! Invariant: every input is accounted for. Each file, and each JSON record inside a file,
 //! ends up either in `accepted` or in `rejected` with its path, line (JSON Lines) or array
@@ -29,6 +30,7 @@ use std::borrow::Borrow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::hash::Hasher;
+use std::io::Read;
 use std::ops::Deref;
 use std::sync::Arc;
 
@@ -182,6 +184,12 @@ pub enum Reason {
     Unreadable {
         message: String,
     },
+    /// Reading the file failed at this byte offset (a disk error, a file cut short under
+    /// the reader): the records before it were read, the rest of the file was not.
+    ReadFailed {
+        byte_offset: usize,
+        message: String,
+    },
     // What a walk of the corpus folders could not use (the caller's `corpus_files`):
     /// A symlink that leads back to itself, or to a folder it is inside.
     SymlinkLoop,
@@ -257,6 +265,14 @@ impl fmt::Display for Reason {
             ),
             Reason::BadField { field, message } => write!(f, "field `{field}`: {message}"),
             Reason::Unreadable { message } => write!(f, "cannot be read: {message}"),
+            Reason::ReadFailed {
+                byte_offset,
+                message,
+            } => write!(
+                f,
+                "reading failed at byte offset {byte_offset}: {message}; the rest of the \
+                 file was not read"
+            ),
             Reason::SymlinkLoop => write!(f, "symlink loop"),
             Reason::DanglingSymlink => write!(f, "dangling symlink: its target does not exist"),
             Reason::UnreadableFolder { message } => write!(f, "cannot read folder: {message}"),
@@ -804,9 +820,7 @@ impl<S: ArticleSink> Ingester<S> {
 
     /// Reads one file's bytes; the path decides the format and names the report entries.
     pub fn add_file(&mut self, path: &str, bytes: &[u8]) {
-        self.path = SharedStr::from(path);
-        self.run_open = false;
-        self.not_listed = None;
+        self.start_file(path);
         if bytes.len() > MAX_FILE_BYTES {
             return self.reject_file(
                 path,
@@ -823,27 +837,83 @@ impl<S: ArticleSink> Ingester<S> {
                 let outcome = read_page(path, bytes);
                 self.offer(Spot::FILE, outcome);
             }
-            Some((kind, gzipped)) => self.add_json(bytes, kind, gzipped),
+            Some((kind, gzipped)) => self.add_json_bytes(bytes, kind, gzipped),
         }
     }
 
+    /// Reads one file from `reader` (an open file); the path decides the format and names
+    /// the report entries. Plain JSON (`.jsonl`, `.ndjson`, `.json`) is streamed, never held
+    /// whole; a page (up to [`MAX_ARTICLE_BYTES`]) and a gzipped file's compressed bytes are
+    /// read into memory first. Reading stops past [`MAX_FILE_BYTES`]. A read that fails is a
+    /// [`Reason::ReadFailed`] naming the byte offset, after the records read before it.
+    pub fn add_reader(&mut self, path: &str, mut reader: impl Read) {
+        let keep = match kind_of(path) {
+            None => return self.reject_file(path, Reason::UnsupportedType),
+            Some((Kind::Page, _)) => MAX_ARTICLE_BYTES,
+            Some((_, true)) => MAX_FILE_BYTES,
+            Some((kind, false)) => {
+                self.start_file(path);
+                return self.add_json_stream(&mut reader, kind);
+            }
+        };
+        match read_at_most(&mut reader, keep, MAX_FILE_BYTES) {
+            Ok(bytes) => self.add_file(path, &bytes),
+            Err(reason) => {
+                // Bytes read but not kept still count as read, as `add_file` counts a page.
+                if let Reason::TooLarge { bytes: read, .. }
+                | Reason::ReadFailed {
+                    byte_offset: read, ..
+                } = reason
+                {
+                    self.bytes_read += read as u64;
+                }
+                self.reject_file(path, reason);
+            }
+        }
+    }
+
+    /// Forgets the previous file's place in the report: the next entries are `path`'s.
+    fn start_file(&mut self, path: &str) {
+        self.path = SharedStr::from(path);
+        self.run_open = false;
+        self.not_listed = None;
+    }
+
     #[cfg(feature = "jsonl")]
-    fn add_json(&mut self, bytes: &[u8], kind: Kind, gzipped: bool) {
+    fn add_json_bytes(&mut self, bytes: &[u8], kind: Kind, gzipped: bool) {
+        let mut plain = bytes;
+        let data = if gzipped {
+            stream::Data::Gzipped(bytes)
+        } else {
+            stream::Data::Plain(&mut plain)
+        };
+        self.add_json(data, kind);
+    }
+
+    #[cfg(feature = "jsonl")]
+    fn add_json_stream(&mut self, reader: &mut dyn Read, kind: Kind) {
+        self.add_json(stream::Data::Plain(reader), kind);
+    }
+
+    #[cfg(feature = "jsonl")]
+    fn add_json(&mut self, data: stream::Data, kind: Kind) {
         let stem = file_stem(&self.path).to_string();
         let input = stream::Input {
-            bytes,
-            gzipped,
+            data,
             json_lines: kind == Kind::JsonLines,
             limit: MAX_FILE_BYTES,
         };
-        let read = stream::read(&input, &stem, &mut |spot, outcome| {
-            self.offer(spot, outcome)
-        });
+        let read = stream::read(input, &stem, &mut |spot, outcome| self.offer(spot, outcome));
         self.bytes_read += read;
     }
 
     #[cfg(not(feature = "jsonl"))]
-    fn add_json(&mut self, _bytes: &[u8], _kind: Kind, _gzipped: bool) {
+    fn add_json_bytes(&mut self, _bytes: &[u8], _kind: Kind, _gzipped: bool) {
+        self.offer(Spot::FILE, Err(Reason::UnsupportedType));
+    }
+
+    #[cfg(not(feature = "jsonl"))]
+    fn add_json_stream(&mut self, _reader: &mut dyn Read, _kind: Kind) {
         self.offer(Spot::FILE, Err(Reason::UnsupportedType));
     }
 
@@ -988,6 +1058,41 @@ impl<S: ArticleSink> Ingester<S> {
     }
 }
 
+/// All of `reader` when it holds at most `keep` bytes. Otherwise the rest is counted, not
+/// kept, up to `count_to` + 1 bytes (a file that keeps growing is not read for ever), and
+/// the file is too large: for `keep`, or for `count_to` when it passes that too.
+fn read_at_most(reader: &mut dyn Read, keep: usize, count_to: usize) -> Result<Vec<u8>, Reason> {
+    let failed = |byte_offset: usize, e: std::io::Error| Reason::ReadFailed {
+        byte_offset,
+        message: e.to_string(),
+    };
+    let mut bytes = Vec::new();
+    // read_to_end keeps what it read before an error, so its length is where reading failed.
+    if let Err(e) = (&mut *reader).take(keep as u64 + 1).read_to_end(&mut bytes) {
+        return Err(failed(bytes.len(), e));
+    }
+    if bytes.len() <= keep {
+        return Ok(bytes);
+    }
+    let mut total = bytes.len();
+    drop(bytes);
+    let mut chunk = [0u8; 64 * 1024];
+    while total <= count_to {
+        let room = chunk.len().min(count_to + 1 - total);
+        match reader.read(&mut chunk[..room]) {
+            Ok(0) => break,
+            Ok(n) => total += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(failed(total, e)),
+        }
+    }
+    let limit = if total > count_to { count_to } else { keep };
+    Err(Reason::TooLarge {
+        bytes: total,
+        limit,
+    })
+}
+
 /// Turns input files into articles. Files are taken in the order given (callers sort
 /// them); an article whose id or text repeats an earlier one is rejected as a duplicate.
 pub fn ingest(files: &[SourceFile]) -> (Vec<Article>, IngestReport) {
@@ -1011,6 +1116,27 @@ mod tests {
         assert_eq!(kind_of("x.txt.gz"), None);
         assert_eq!(kind_of("README.md"), None);
         assert_eq!(file_stem("corpora/unc-dantri.jsonl.gz"), "unc-dantri");
+    }
+
+    #[test]
+    fn a_source_longer_than_allowed_is_counted_only_one_byte_past_the_limit() {
+        // io::repeat never ends, like a file that keeps growing after its size was taken.
+        assert_eq!(
+            read_at_most(&mut std::io::repeat(b'a'), 10, 1000),
+            Err(Reason::TooLarge {
+                bytes: 1001,
+                limit: 1000
+            })
+        );
+        // More than is kept, but within what is counted: too large, by its exact size.
+        assert_eq!(
+            read_at_most(&mut &[b'a'; 300][..], 10, 1000),
+            Err(Reason::TooLarge {
+                bytes: 300,
+                limit: 10
+            })
+        );
+        assert_eq!(read_at_most(&mut &b"abc"[..], 3, 1000), Ok(b"abc".to_vec()));
     }
 
     #[test]

@@ -7,8 +7,12 @@
 //! JSON Lines when one of its first non-blank lines is on its own a complete JSON object (or
 //! its first line is longer than the window looked at), and else one (pretty-printed) value.
 //!
-//! A fault that leaves the rest of a file unreadable (a broken array, gzip that goes bad, the
-//! size limit) is one rejection naming where it happened; every record before it is kept.
+//! A plain file is read from any `Read` (an open file) through this module's own buffer, so
+//! it is never held whole; a gzipped file's compressed bytes are in memory, inflated as read.
+//!
+//! A fault that leaves the rest of a file unreadable (a broken array, gzip that goes bad, a
+//! read that fails, the size limit) is one rejection naming where it happened; every record
+//! before it is kept.
 //! Array elements are delimited here by a small scanner (brackets, strings, escapes) so that
 //! an oversized element is skipped without being held, then each element is parsed by
 //! serde_json on its own.
@@ -29,10 +33,17 @@ const SNIFF_WINDOW: usize = 1024 * 1024;
 /// Bytes read from the input at a time; a NUL among the first of them means binary data.
 const CHUNK: usize = 64 * 1024;
 
+/// Where a JSON input's bytes come from.
+pub(crate) enum Data<'a> {
+    /// Read as they come: an open file, or bytes already in memory.
+    Plain(&'a mut dyn Read),
+    /// A gzipped file's compressed bytes, inflated as they are read (refused without `gz`).
+    Gzipped(#[cfg_attr(not(feature = "gz"), allow(dead_code))] &'a [u8]),
+}
+
 /// One JSON input file.
 pub(crate) struct Input<'a> {
-    pub bytes: &'a [u8],
-    pub gzipped: bool,
+    pub data: Data<'a>,
     /// Named as JSON Lines (`.jsonl`, `.ndjson`) rather than `.json`.
     pub json_lines: bool,
     /// The most bytes read from it, after decompression.
@@ -41,8 +52,8 @@ pub(crate) struct Input<'a> {
 
 /// Reads one JSON input, calling `each` with every record's outcome and every fault, in file
 /// order. Returns how many bytes were read, after decompression.
-pub(crate) fn read(input: &Input, stem: &str, each: &mut dyn FnMut(Spot, Outcome)) -> u64 {
-    let source = match Source::open(input) {
+pub(crate) fn read(input: Input, stem: &str, each: &mut dyn FnMut(Spot, Outcome)) -> u64 {
+    let source = match Source::open(input.data) {
         Ok(source) => source,
         Err(reason) => {
             each(Spot::FILE, Err(reason));
@@ -79,23 +90,26 @@ pub(crate) fn read(input: &Input, stem: &str, each: &mut dyn FnMut(Spot, Outcome
 
 /// The file's bytes, inflated if gzipped.
 enum Source<'a> {
-    Plain(&'a [u8]),
+    Plain(&'a mut dyn Read),
     #[cfg(feature = "gz")]
     Gz(GzMembers<'a>),
 }
 
 impl<'a> Source<'a> {
-    fn open(input: &Input<'a>) -> Result<Source<'a>, Reason> {
-        if !input.gzipped {
-            return Ok(Source::Plain(input.bytes));
+    fn open(data: Data<'a>) -> Result<Source<'a>, Reason> {
+        match data {
+            Data::Plain(reader) => Ok(Source::Plain(reader)),
+            #[cfg(feature = "gz")]
+            Data::Gzipped([]) => Err(Reason::Empty),
+            #[cfg(feature = "gz")]
+            Data::Gzipped(bytes) => Ok(Source::Gz(GzMembers::new(bytes))),
+            #[cfg(not(feature = "gz"))]
+            Data::Gzipped(_) => Err(Reason::UnsupportedType),
         }
-        #[cfg(feature = "gz")]
-        return match input.bytes {
-            [] => Err(Reason::Empty),
-            bytes => Ok(Source::Gz(GzMembers::new(bytes))),
-        };
-        #[cfg(not(feature = "gz"))]
-        Err(Reason::UnsupportedType)
+    }
+
+    fn is_gzip(&self) -> bool {
+        !matches!(self, Source::Plain(_))
     }
 
     /// Where bytes that are not gzip follow the last gzip member, if they do.
@@ -111,7 +125,7 @@ impl<'a> Source<'a> {
 impl Read for Source<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
-            Source::Plain(bytes) => bytes.read(buf),
+            Source::Plain(reader) => reader.read(buf),
             #[cfg(feature = "gz")]
             Source::Gz(members) => members.read(buf),
         }
@@ -167,13 +181,13 @@ impl Read for GzMembers<'_> {
 enum Stop {
     /// More than the limit of bytes.
     Limit,
-    /// The input failed (gzip that goes bad); what came before is good.
+    /// The input failed (gzip that goes bad, a read error); what came before is good.
     Failed(io::Error),
 }
 
-/// The source held to the size limit. It never returns an error: a failure or the limit
-/// ends the stream and is kept in `stop`, so the readers above see a plain end of input and
-/// the records before it are all handed on.
+/// The source held to the size limit. It never returns an error (but `Interrupted`, which
+/// is retried): a failure or the limit ends the stream and is kept in `stop`, so the readers
+/// above see a plain end of input and the records before it are all handed on.
 struct Decoded<'a> {
     source: Source<'a>,
     limit: usize,
@@ -385,11 +399,28 @@ impl FileReader<'_, '_> {
     fn finish(mut self, ended: Option<Spot>) -> u64 {
         let limit = self.reader.inner.limit;
         let spot = ended.filter(|_| self.emitted).unwrap_or(Spot::FILE);
+        let gzip = self.reader.inner.source.is_gzip();
+        let byte_offset = self.reader.inner.delivered;
         match self.reader.inner.stop.take() {
-            Some(Stop::Limit) => self.emit(spot, Err(Reason::InflatesTooLarge { limit })),
-            Some(Stop::Failed(e)) => self.emit(
+            Some(Stop::Limit) if gzip => self.emit(spot, Err(Reason::InflatesTooLarge { limit })),
+            // A plain file that grew past the limit while read: `limit + 1` is a lower bound.
+            Some(Stop::Limit) => self.emit(
+                spot,
+                Err(Reason::TooLarge {
+                    bytes: limit + 1,
+                    limit,
+                }),
+            ),
+            Some(Stop::Failed(e)) if gzip => self.emit(
                 spot,
                 Err(Reason::UnreadableGzip {
+                    message: e.to_string(),
+                }),
+            ),
+            Some(Stop::Failed(e)) => self.emit(
+                spot,
+                Err(Reason::ReadFailed {
+                    byte_offset,
                     message: e.to_string(),
                 }),
             ),
@@ -483,7 +514,7 @@ impl FileReader<'_, '_> {
                 })
             } else {
                 let fallback_id = format!("{}-{line_no}", self.stem);
-                record_from_bytes(&line[..length], &fallback_id, None)
+                record_from_bytes(&line[..length], &fallback_id, Some((line_no, 1)))
             };
             self.emit(
                 Spot {
@@ -783,14 +814,19 @@ mod tests {
 
     /// What `read` reports, as (line, index, id or reason).
     fn events(bytes: &[u8], gzipped: bool, json_lines: bool, limit: usize) -> Vec<String> {
+        let mut plain = bytes;
+        let data = if gzipped {
+            Data::Gzipped(bytes)
+        } else {
+            Data::Plain(&mut plain)
+        };
         let input = Input {
-            bytes,
-            gzipped,
+            data,
             json_lines,
             limit,
         };
         let mut seen = Vec::new();
-        read(&input, "f", &mut |spot, outcome| {
+        read(input, "f", &mut |spot, outcome| {
             let what = match outcome {
                 Ok((article, _)) => article.id,
                 Err(reason) => reason.to_string(),
@@ -806,6 +842,15 @@ mod tests {
             .collect()
     }
 
+    /// A plain file past the limit (one that grew while read) is too large from where
+    /// reading stopped; its size is known only to be more than the limit.
+    fn past_the_limit(limit: usize) -> Reason {
+        Reason::TooLarge {
+            bytes: limit + 1,
+            limit,
+        }
+    }
+
     #[test]
     fn the_size_limit_stops_reading_and_keeps_the_records_before() {
         let text = lines(10);
@@ -815,10 +860,7 @@ mod tests {
             .map(str::len)
             .sum::<usize>();
         let seen = events(text.as_bytes(), false, true, three + 5);
-        let stop = format!(
-            "Some(4) None {}",
-            Reason::InflatesTooLarge { limit: three + 5 }
-        );
+        let stop = format!("Some(4) None {}", past_the_limit(three + 5));
         assert_eq!(
             seen,
             [
@@ -837,10 +879,7 @@ mod tests {
         let text = format!("[{}]", lines(4).trim_end().replace('\n', ",\n"));
         let two = text.find("{\"id\": \"r3\"").unwrap();
         let seen = events(text.as_bytes(), false, false, two + 3);
-        let stop = format!(
-            "Some(3) Some(2) {}",
-            Reason::InflatesTooLarge { limit: two + 3 }
-        );
+        let stop = format!("Some(3) Some(2) {}", past_the_limit(two + 3));
         assert_eq!(
             seen,
             ["Some(1) Some(0) r1", "Some(2) Some(1) r2", stop.as_str()]

@@ -1,4 +1,4 @@
-//! Finding and reading corpus files: shared by the `docbao` command line and the app's
+//! Finding and opening corpus files: shared by the `docbao` command line and the app's
 //! `build.rs` (which includes this file by path), so both see a corpus the same way.
 //! This is I/O, so it lives beside the binary, never in the engine's library.
 //!
@@ -9,14 +9,15 @@
 
 use std::collections::HashSet;
 use std::fs::{self, File, Metadata};
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use docbao_engine::ingest::{Reason, MAX_FILE_BYTES};
 
-/// Reads a regular file, refusing (without opening it) a device, FIFO or socket, and
-/// (without reading it) one larger than the engine accepts.
-pub fn read_bounded(path: &Path) -> Result<Vec<u8>, Reason> {
+/// Opens a regular file for the engine to read (`Ingester::add_reader`, which streams plain
+/// JSON and holds the file to `MAX_FILE_BYTES` should it grow), refusing without opening it
+/// a device, FIFO or socket, and one larger than the engine accepts. The file and its size.
+pub fn open_bounded(path: &Path) -> Result<(File, u64), Reason> {
     let unreadable = |e: io::Error| Reason::Unreadable {
         message: e.to_string(),
     };
@@ -31,27 +32,7 @@ pub fn read_bounded(path: &Path) -> Result<Vec<u8>, Reason> {
         });
     }
     let file = File::open(path).map_err(unreadable)?;
-    read_at_most(file, MAX_FILE_BYTES, meta.len() as usize)
-}
-
-/// All of `source` if it holds at most `limit` bytes. The size the caller saw may be stale
-/// (a file that grows while it is read), so this never reads more than one byte past the
-/// limit: "too large" then reports `limit + 1` bytes, a lower bound.
-fn read_at_most(source: impl Read, limit: usize, expected: usize) -> Result<Vec<u8>, Reason> {
-    let mut bytes = Vec::with_capacity(expected.min(limit));
-    source
-        .take(limit as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Reason::Unreadable {
-            message: e.to_string(),
-        })?;
-    if bytes.len() > limit {
-        return Err(Reason::TooLarge {
-            bytes: bytes.len(),
-            limit,
-        });
-    }
-    Ok(bytes)
+    Ok((file, meta.len()))
 }
 
 /// An entry the walk could not use, with the reason the report gives.
@@ -195,23 +176,4 @@ fn special_kind(meta: &Metadata) -> Option<&'static str> {
 #[cfg(not(unix))]
 fn special_kind(_meta: &Metadata) -> Option<&'static str> {
     None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_source_longer_than_its_size_said_is_read_only_one_byte_past_the_limit() {
-        // io::repeat never ends, like a file that keeps growing after its size was taken.
-        let endless = io::repeat(b'a');
-        assert_eq!(
-            read_at_most(endless, 1000, 10),
-            Err(Reason::TooLarge {
-                bytes: 1001,
-                limit: 1000
-            })
-        );
-        assert_eq!(read_at_most(&b"abc"[..], 3, 0), Ok(b"abc".to_vec()));
-    }
 }

@@ -1,5 +1,5 @@
-//! `docbao`: the engine on the command line. All file reading happens here; the library
-//! only ever sees bytes and the path they came from.
+//! `docbao`: the engine on the command line. Files are found and opened here; the library
+//! only ever sees an open reader and the path it came from.
 //!
 //! ```text
 //! docbao check PATH...                      the ingest report; exit 1 on any rejection or warning
@@ -22,7 +22,7 @@ use docbao_engine::{Article, Index};
 
 mod corpus_files;
 
-use corpus_files::{read_bounded, Walker};
+use corpus_files::{open_bounded, Walker};
 
 const USAGE: &str = "usage:
   docbao check [--stats] PATH...
@@ -336,10 +336,10 @@ fn load<S: ArticleSink>(paths: &[OsString], sink: S) -> Result<Loaded<S>, String
     let mut bytes_on_disk = 0;
     for file in &files {
         let shown = file.display().to_string();
-        match read_bounded(file) {
-            Ok(bytes) => {
-                bytes_on_disk += bytes.len() as u64;
-                ingester.add_file(&shown, &bytes);
+        match open_bounded(file) {
+            Ok((opened, size)) => {
+                bytes_on_disk += size;
+                ingester.add_reader(&shown, opened);
             }
             Err(reason) => ingester.reject_file(&shown, reason),
         }
