@@ -232,6 +232,113 @@ async fn the_app_searches_the_embedded_seeds_as_the_user_types() {
     );
 }
 
+/// The field `#id`-ed `q` now on the page, if any.
+fn search_field(root: &Element) -> Option<HtmlInputElement> {
+    root.query_selector("input#q[type=search]")
+        .unwrap()
+        .map(|el| el.dyn_into_element())
+}
+
+#[wasm_bindgen_test]
+async fn typing_in_an_articles_search_box_goes_on_to_the_search_page_with_focus_and_caret() {
+    let document = gloo_document();
+    start_at("#/a/000_2bd3c5a4fc348b9d?q=thanh");
+    let root = fresh_root();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    mounted().await;
+
+    // The article page has the search box, labelled, in a search landmark, holding the
+    // query the article was opened with, and leaves the focus to the reading.
+    let article_title = text_of(&root, "article h1").unwrap_or_default();
+    assert!(
+        article_title.contains("Thanh Trì"),
+        "the article: {article_title:?}"
+    );
+    let field = search_field(&root).expect("a search box on the article page");
+    assert_eq!(field.value(), "thanh");
+    let label = root
+        .query_selector("form[role=search] label[for=q]")
+        .unwrap();
+    assert!(
+        label.is_some(),
+        "the box is labelled inside a search landmark"
+    );
+    let active = document.active_element();
+    assert!(
+        active.as_ref() != Some(field.unchecked_ref::<Element>()),
+        "the article page does not take the focus into its box"
+    );
+
+    // The reader types " tri" after "thanh", then puts the caret back after "thanh" (as
+    // if correcting it): one input event with the caret inside the text.
+    field.focus().unwrap();
+    field.set_value("thanh tri");
+    field.set_selection_range(5, 5).unwrap();
+    let typed = web_sys::InputEventInit::new();
+    typed.set_bubbles(true);
+    field
+        .dispatch_event(&web_sys::InputEvent::new_with_event_init_dict("input", &typed).unwrap())
+        .unwrap();
+
+    // The search page shows the results for what was typed, and its box (a new field)
+    // has the focus and the caret where the reader left it.
+    let handed_over = || {
+        let hash = web_sys::window().unwrap().location().hash().unwrap();
+        let Some(field) = search_field(&root) else {
+            return false;
+        };
+        hash.starts_with("#/search?")
+            && search_in_url().q == "thanh tri"
+            && text_of(&root, "ol.results li .result-title")
+                .is_some_and(|t| t.contains("Thanh Trì"))
+            && field.value() == "thanh tri"
+            && document.active_element().as_ref() == Some(field.unchecked_ref::<Element>())
+            && field.selection_start().unwrap() == Some(5)
+            && field.selection_end().unwrap() == Some(5)
+    };
+    let shown = eventually(handed_over).await;
+    let field = search_field(&root);
+    assert!(
+        shown,
+        "the search page for \"thanh tri\" with focus and caret in its box; hash {:?}, first title {:?}, value {:?}, focused {:?}, caret {:?}",
+        web_sys::window().unwrap().location().hash(),
+        text_of(&root, "ol.results li .result-title"),
+        field.as_ref().map(|f| f.value()),
+        document.active_element().map(|e| e.id()),
+        field.map(|f| (f.selection_start(), f.selection_end())),
+    ); // Other tests share this page and its URL: leave no app listening to routes.
+    app.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn the_not_found_page_has_a_search_box_that_goes_to_the_search_page() {
+    start_at("#/a/no-such-article?q=covid");
+    let root = fresh_root();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    mounted().await;
+
+    assert!(
+        text_of(&root, ".not-found h1").is_some(),
+        "the not-found page"
+    );
+    let field = search_field(&root).expect("a search box on the not-found page");
+    assert_eq!(field.value(), "covid");
+    type_into(&field, "covid thanh");
+    let searched = eventually(|| {
+        let hash = web_sys::window().unwrap().location().hash().unwrap();
+        hash.starts_with("#/search?")
+            && search_in_url().q == "covid thanh"
+            && search_field(&root).is_some_and(|f| f.value() == "covid thanh")
+    })
+    .await;
+    assert!(
+        searched,
+        "the search page for the typed query; hash {:?}",
+        web_sys::window().unwrap().location().hash()
+    );
+    app.destroy();
+}
+
 /// With `slow`, re-renders on every route change and takes longer than Yew's 16 ms time
 /// slice doing it, as any render can on a loaded machine. Yew then lets the browser run
 /// (paint, fire events) after the next render that leaves only its children's updates

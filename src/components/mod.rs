@@ -13,5 +13,5 @@ pub use facet_panel::{FacetPanel, FacetPanelProps};
 pub use marked_text::marked_text;
 pub use pager::{Pager, PagerProps};
 pub use prefs_bar::PrefsBar;
-pub use search_box::{SearchBox, SearchBoxProps};
+pub use search_box::{SearchBox, SearchBoxProps, SearchElsewhere, SearchElsewhereProps};
 pub use update_banner::{UpdateBanner, APPLY_UPDATE_EVENT, UPDATE_READY_EVENT};

@@ -9,7 +9,7 @@ use yew_router::prelude::*;
 
 use super::NotFoundPage;
 use crate::app::{use_corpus, use_ui};
-use crate::components::{article_list, marked_text, Context};
+use crate::components::{article_list, marked_text, Context, SearchElsewhere};
 use crate::i18n;
 use crate::route::{Route, SearchState};
 
@@ -179,6 +179,7 @@ fn ArticleView(props: &ArticleViewProps) -> Html {
 
     html! {
         <>
+            <SearchElsewhere state={state.clone()} />
             <nav class="article-nav" aria-label={t.article_navigation}>
                 <Link<Route, Context> to={Route::Search} query={Some(context.clone())} classes="back">
                     { if state.is_default() { t.back_to_search } else { t.back_to_results } }

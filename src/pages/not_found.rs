@@ -2,7 +2,8 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::use_ui;
-use crate::route::Route;
+use crate::components::SearchElsewhere;
+use crate::route::{Route, SearchState};
 
 #[derive(Properties, PartialEq)]
 pub struct NotFoundPageProps {
@@ -15,10 +16,13 @@ pub struct NotFoundPageProps {
 #[function_component]
 pub fn NotFoundPage(props: &NotFoundPageProps) -> Html {
     let t = use_ui().t();
+    let location = use_location();
+    let state = SearchState::from_location(location.as_ref());
     html! {
         <section class="not-found">
             <h1>{ t.not_found_title }</h1>
             <p>{ if props.article { t.article_not_found } else { t.not_found_text } }</p>
+            <SearchElsewhere {state} />
             <p><Link<Route> to={Route::Search}>{ t.back_to_search }</Link<Route>></p>
         </section>
     }
