@@ -150,7 +150,16 @@ pub fn SearchElsewhere(props: &SearchElsewhereProps) -> Html {
         Callback::from(move |q: String| {
             let Some(nav) = &navigator else { return };
             let next = state.clone().apply(Action::SetQuery(q));
-            let _ = nav.push_with_query(&Route::Search, next.to_pairs());
+            // A key typed before the search page replaced this one (a slow render) must
+            // not add a second history entry: Back should return here in one step.
+            let searching = web_sys::window()
+                .and_then(|w| w.location().hash().ok())
+                .is_some_and(|hash| hash.starts_with("#/search"));
+            let _ = if searching {
+                nav.replace_with_query(&Route::Search, next.to_pairs())
+            } else {
+                nav.push_with_query(&Route::Search, next.to_pairs())
+            };
         })
     };
     html! {

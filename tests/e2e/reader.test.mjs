@@ -162,6 +162,52 @@ describe('docbao reader (release build)', { skip: problem !== null, timeout: TES
     });
   });
 
+  test('the article page has the search box: / focuses it, Esc goes back, and typing goes on to the results with focus kept', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await withPage(t, async (page) => {
+      await openApp(page);
+      await typeQuery(page, 'thanh tri');
+      await waitForResults(page, 'thanh tri', (title) => title.includes('Thanh Trì'));
+      await page.locator('ol.results > li a').first().click();
+      await eventually('the Thanh Trì article', () => page.locator('article h1').innerText(), (s) => s.includes('Thanh Trì'));
+
+      // The box holds the query the article was opened with; the page leaves the focus
+      // to the reading, and `/` puts it in the box without typing a slash.
+      assert.equal(await page.locator('form[role="search"] input#q').inputValue(), 'thanh tri');
+      assert.equal(await page.evaluate(() => document.activeElement?.id ?? ''), '', 'the box does not take the focus on its own');
+      await page.locator('article h1').click();
+      await page.keyboard.press('/');
+      await eventually('the focus in the box', () => page.evaluate(() => document.activeElement?.id), (id) => id === 'q');
+      assert.equal(await searchBox(page).inputValue(), 'thanh tri');
+
+      // Esc from the box goes back to the results, not to a search for nothing.
+      await page.keyboard.press('Escape');
+      await waitForResults(page, 'thanh tri', (title) => title.includes('Thanh Trì'));
+      assert.equal((await hashRoute(page)).q, 'thanh tri');
+
+      // Typing on in the article's box: the first key opens the search page, the rest
+      // land in its box, and the results are those of the whole query typed.
+      await page.locator('ol.results > li a').first().click();
+      await eventually('the Thanh Trì article again', () => page.locator('article h1').innerText(), (s) => s.includes('Thanh Trì'));
+      const articleHash = (await hashRoute(page)).hash;
+      await searchBox(page).click();
+      await page.keyboard.press('End');
+      await page.keyboard.type(' huyen', { delay: 40 });
+      await waitForResults(page, 'thanh tri huyen', (title) => title.includes('Thanh Trì'));
+      const after = await page.evaluate(() => ({
+        route: location.hash.split('?')[0],
+        focused: document.activeElement?.id,
+        value: document.querySelector('input#q')?.value,
+        caret: document.querySelector('input#q')?.selectionStart,
+      }));
+      assert.deepEqual(after, { route: '#/search', focused: 'q', value: 'thanh tri huyen', caret: 'thanh tri huyen'.length });
+
+      // One step back returns to the article the search started from.
+      await page.goBack();
+      await eventually('back on the article', () => hashRoute(page), (r) => r.hash === articleHash);
+      await eventually('the article shown', () => page.locator('article h1').innerText(), (s) => s.includes('Thanh Trì'));
+    });
+  });
+
   test('an unknown article link shows a "Không tìm thấy" message instead of crashing', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await withPage(t, async (page) => {
       await openApp(page, '#/a/does-not-exist');
