@@ -40,6 +40,16 @@ const MAX_TYPO_TERMS: usize = 8;
 const MAX_TYPO_TERMS_COMMON: usize = 3;
 /// Only folded words this long or longer are corrected.
 const TYPO_MIN_LEN: usize = 4;
+/// Only folded words this long or shorter are corrected: no Vietnamese syllable comes
+/// close, and the edits of a word grow with its length.
+const TYPO_MAX_LEN: usize = 20;
+/// Only words this long or shorter are expanded as prefixes while typing.
+const PREFIX_MAX_LEN: usize = 32;
+/// A query is cut to this many characters: what a box, a link or the command line
+/// hands in costs the same bounded work ([`Query::trimmed`] says when it was cut).
+pub const MAX_QUERY_CHARS: usize = 256;
+/// Words of a query kept (after [`MAX_QUERY_CHARS`]); the rest are dropped.
+pub const MAX_QUERY_WORDS: usize = 32;
 /// A word found in more than this share of the articles is likely meant as typed: it is
 /// still corrected (typos often spell another real word), but with fewer candidates.
 const TYPO_MAX_DF_SHARE: f32 = 0.002;
@@ -124,15 +134,56 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
 }
 
+/// Where a key of a query word comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExpansionKind {
+    /// The word as typed, folded (or a compound the analyzer read from it).
+    Typed,
+    /// The word read as Telex typed with the input method off.
+    Telex,
+    /// A dictionary word one edit away.
+    Typo,
+    /// A dictionary word the word being typed begins.
+    Prefix,
+    /// The canonical key of a press abbreviation or its phrase (`TP.HCM` → `#tphcm`).
+    Synonym,
+}
+
+impl ExpansionKind {
+    /// Another word than the one typed: it never outweighs the word itself.
+    fn is_other_word(self) -> bool {
+        matches!(self, ExpansionKind::Typo | ExpansionKind::Prefix)
+    }
+}
+
+/// One key a query word matches in the folded dictionary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expansion {
+    pub term: String,
+    /// What a match through this key is worth, relative to the word as typed.
+    pub weight: f32,
+    pub kind: ExpansionKind,
+}
+
+impl Expansion {
+    fn new(term: impl Into<String>, weight: f32, kind: ExpansionKind) -> Expansion {
+        Expansion {
+            term: term.into(),
+            weight,
+            kind,
+        }
+    }
+}
+
 /// One word of a query with every form it may match.
 #[derive(Debug, Clone, PartialEq, Default)]
 struct Word {
-    /// Keys in the folded dictionary, each with its weight.
-    keys: Vec<(String, f32)>,
+    /// Keys in the folded dictionary.
+    keys: Vec<Expansion>,
     /// Exact marked forms (typed, or read from Telex): they rank first.
     exact: Vec<String>,
     /// Folded forms used to look up pairs with the neighbouring word.
-    pair_keys: Vec<String>,
+    pair_keys: Vec<(String, ExpansionKind)>,
     /// Correct typos of this folded word against the dictionary.
     typo_base: Option<String>,
     /// The word still being typed: also matched as a prefix.
@@ -142,8 +193,8 @@ struct Word {
 impl Word {
     fn from_token(raw: &str, exact: &str, folded: &str) -> Word {
         let mut w = Word {
-            keys: vec![(folded.to_string(), 1.0)],
-            pair_keys: vec![folded.to_string()],
+            keys: vec![Expansion::new(folded, 1.0, ExpansionKind::Typed)],
+            pair_keys: vec![(folded.to_string(), ExpansionKind::Typed)],
             ..Word::default()
         };
         if exact != folded {
@@ -152,13 +203,17 @@ impl Word {
         if let Some(decoded) = telex::decode(raw) {
             let (de, df) = text::keys(&decoded);
             if df != folded {
-                w.keys.push((df.clone(), 1.0));
-                w.pair_keys.push(df);
+                w.keys
+                    .push(Expansion::new(df.clone(), 1.0, ExpansionKind::Telex));
+                w.pair_keys.push((df, ExpansionKind::Telex));
             }
             w.exact.push(de);
         }
         // A word of 4+ letters with one letter dropped has 3: it is corrected too.
-        if folded.len() + 1 >= TYPO_MIN_LEN && folded.bytes().all(|b| b.is_ascii_lowercase()) {
+        if folded.len() + 1 >= TYPO_MIN_LEN
+            && folded.len() <= TYPO_MAX_LEN
+            && folded.bytes().all(|b| b.is_ascii_lowercase())
+        {
             w.typo_base = Some(folded.to_string());
         }
         w
@@ -171,18 +226,39 @@ struct Clause {
     words: Vec<Word>,
 }
 
+/// A query parsed, analyzed and resolved against one index ([`Index::query`]): built once
+/// per query string, then handed to [`Index::find`], [`Index::neighbours`],
+/// [`Index::highlight`] and [`Index::search`] as often as needed.
 #[derive(Debug, Clone, PartialEq, Default)]
-struct Query {
+pub struct Query {
     /// Every clause must match, in query order.
     clauses: Vec<Clause>,
     excluded: Vec<Word>,
     /// Quoted phrases: per phrase, the clause numbers of its words, in order.
     phrases: Vec<Vec<usize>>,
+    /// The text was longer than [`MAX_QUERY_CHARS`] or had more than [`MAX_QUERY_WORDS`].
+    trimmed: bool,
 }
 
 impl Query {
     fn words(&self) -> impl Iterator<Item = &Word> {
         self.clauses.iter().flat_map(|c| c.words.iter())
+    }
+
+    /// Whether part of the text was dropped to keep the query within
+    /// [`MAX_QUERY_CHARS`] and [`MAX_QUERY_WORDS`]: a UI says so.
+    pub fn trimmed(&self) -> bool {
+        self.trimmed
+    }
+
+    /// No word to search for: every article matches (before filters).
+    pub fn is_empty(&self) -> bool {
+        self.clauses.is_empty()
+    }
+
+    /// Every key the query's wanted words match, with its kind (excluded words aside).
+    pub fn expansions(&self) -> impl Iterator<Item = &Expansion> {
+        self.words().flat_map(|w| w.keys.iter())
     }
 }
 
@@ -198,17 +274,22 @@ struct Matcher<'a> {
 }
 
 impl<'a> Matcher<'a> {
-    fn new(words: &[&'a Word]) -> Matcher<'a> {
+    /// `typing`: the last word also matches as a prefix (in results), or is whole (in an
+    /// opened article).
+    fn new(words: &[&'a Word], typing: bool) -> Matcher<'a> {
         let mut m = Matcher {
             words: words.len(),
             ..Matcher::default()
         };
         for (i, w) in words.iter().enumerate() {
-            for (k, _) in &w.keys {
-                m.keys.entry(k.as_str()).or_insert(i);
-                m.spans |= !k.chars().all(char::is_alphanumeric);
+            for k in &w.keys {
+                if !typing && k.kind == ExpansionKind::Prefix {
+                    continue;
+                }
+                m.keys.entry(k.term.as_str()).or_insert(i);
+                m.spans |= !k.term.chars().all(char::is_alphanumeric);
             }
-            if let Some(p) = &w.prefix {
+            if let Some(p) = w.prefix.as_ref().filter(|_| typing) {
                 m.prefixes.push((p.as_str(), i));
             }
         }
@@ -230,8 +311,24 @@ impl<'a> Matcher<'a> {
 }
 
 fn parse(query: &str) -> Query {
-    let q = text::clean(query);
-    let Analyzed { tokens, spans, .. } = text::analyze(&q);
+    let mut q = text::clean(query);
+    let mut trimmed = false;
+    if let Some((cut, _)) = q.char_indices().nth(MAX_QUERY_CHARS) {
+        q.truncate(cut);
+        trimmed = true;
+    }
+    let Analyzed {
+        mut tokens, spans, ..
+    } = text::analyze(&q);
+    if let Some((cut, _)) = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !t.folded.is_empty())
+        .nth(MAX_QUERY_WORDS)
+    {
+        tokens.truncate(cut);
+        trimmed = true;
+    }
     let bytes = q.as_bytes();
     // Which quoted phrase each token is in, if any.
     let phrase_of = |start: usize| {
@@ -244,9 +341,13 @@ fn parse(query: &str) -> Query {
             && (start == 1 || bytes[start - 2].is_ascii_whitespace() || bytes[start - 2] == b'"')
     };
     let is_or = |i: usize| &q[tokens[i].start..tokens[i].end] == "OR";
-    let still_typing = tokens.last().is_some_and(|t| t.end == q.len());
+    // A cut query is not being typed: its last word is whole.
+    let still_typing = !trimmed && tokens.last().is_some_and(|t| t.end == q.len());
 
-    let mut out = Query::default();
+    let mut out = Query {
+        trimmed,
+        ..Query::default()
+    };
     let mut pending_or = false;
     let mut i = 0;
     while i < tokens.len() {
@@ -278,7 +379,7 @@ fn parse(query: &str) -> Query {
         // The longest compound or synonym phrase starting here (synonyms win ties).
         let span = spans
             .iter()
-            .filter(|s| s.first == i)
+            .filter(|s| s.first == i && s.last <= tokens.len())
             .filter(|s| {
                 (s.first + 1..s.last).all(|j| {
                     phrase_of(tokens[j].start).is_none() && !negated(tokens[j].start) && !is_or(j)
@@ -286,16 +387,26 @@ fn parse(query: &str) -> Query {
             })
             .max_by_key(|s| (s.last, s.key.starts_with('#')));
         let (word, next) = match span {
-            Some(s) => (
-                Word {
-                    keys: vec![(s.key.clone(), 1.0)],
-                    ..Word::default()
-                },
-                s.last,
-            ),
+            Some(s) => {
+                let kind = if s.key.starts_with('#') {
+                    ExpansionKind::Synonym
+                } else {
+                    ExpansionKind::Typed
+                };
+                (
+                    Word {
+                        keys: vec![Expansion::new(s.key.clone(), 1.0, kind)],
+                        ..Word::default()
+                    },
+                    s.last,
+                )
+            }
             None => {
                 let mut w = Word::from_token(&q[t.start..t.end], &t.exact, &t.folded);
-                if still_typing && i + 1 == tokens.len() {
+                if still_typing
+                    && i + 1 == tokens.len()
+                    && t.folded.chars().count() <= PREFIX_MAX_LEN
+                {
                     w.prefix = Some(t.folded.clone());
                 }
                 (w, i + 1)
@@ -444,12 +555,12 @@ impl Index {
     }
 
     fn expand(&self, w: &mut Word) {
-        let known: FxHashSet<String> = w.keys.iter().map(|(k, _)| k.clone()).collect();
+        let known: FxHashSet<String> = w.keys.iter().map(|k| k.term.clone()).collect();
         let common = (self.len() as f32 * TYPO_MAX_DF_SHARE).max(3.0) as usize;
         let df = w
             .keys
             .first()
-            .map_or(0, |(k, _)| self.document_frequency(k));
+            .map_or(0, |k| self.document_frequency(&k.term));
         let max_typos = if df <= common {
             MAX_TYPO_TERMS
         } else {
@@ -468,8 +579,9 @@ impl Index {
             });
             found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             for (_, v) in found.into_iter().take(max_typos) {
-                w.pair_keys.push(v.clone());
-                w.keys.push((v, TYPO_WEIGHT));
+                w.pair_keys.push((v.clone(), ExpansionKind::Typo));
+                w.keys
+                    .push(Expansion::new(v, TYPO_WEIGHT, ExpansionKind::Typo));
             }
         }
         if let Some(prefix) = &w.prefix {
@@ -497,7 +609,8 @@ impl Index {
                     break;
                 }
                 spent += df;
-                w.keys.push((t.to_string(), PREFIX_DISCOUNT));
+                w.keys
+                    .push(Expansion::new(t, PREFIX_DISCOUNT, ExpansionKind::Prefix));
             }
         }
     }
@@ -508,14 +621,19 @@ impl Index {
         for w in words {
             // A correction or an expansion never outweighs the word as typed, when the
             // dictionary has it: its idf is capped by the word's own.
-            let own = w.keys.first().and_then(|(k, _)| self.folded.get(k));
+            let own = w.keys.first().and_then(|k| self.folded.get(&k.term));
             let cap = own.map_or(f32::INFINITY, |p| self.idf(p.len()));
-            for (k, weight) in &w.keys {
-                if let Some(p) = self.folded.get(k) {
+            for k in &w.keys {
+                if let Some(p) = self.folded.get(&k.term) {
                     let idf = self.idf(p.len());
+                    let idf = if k.kind.is_other_word() {
+                        idf.min(cap)
+                    } else {
+                        idf
+                    };
                     alts.push(Source {
                         postings: p,
-                        weight: weight * if *weight < 1.0 { idf.min(cap) } else { idf },
+                        weight: k.weight * idf,
                     });
                 }
             }
@@ -647,8 +765,8 @@ impl Index {
         let mut cands = cands;
         for w in words.windows(2) {
             let mut keep = vec![false; cands.len()];
-            for a in &w[0].pair_keys {
-                for b in &w[1].pair_keys {
+            for (a, _) in &w[0].pair_keys {
+                for (b, _) in &w[1].pair_keys {
                     if let Some(p) = self.pairs.get(&pair_key(a, b)) {
                         for_each_in(&cands, p, |j, _| keep[j] = true);
                     }
@@ -674,7 +792,7 @@ impl Index {
                         let a = light(t);
                         (0..a.folded.len().saturating_sub(words.len() - 1)).any(|i| {
                             words.iter().enumerate().all(|(k, w)| {
-                                w.pair_keys.contains(&a.folded[i + k])
+                                w.pair_keys.iter().any(|(key, _)| *key == a.folded[i + k])
                                     && (k == 0 || a.pair[i + k - 1])
                             })
                         })
@@ -689,9 +807,8 @@ impl Index {
     /// them come first. Words next to each other in the query score again when they are
     /// next to each other in the text. The last word, when the query does not end in a
     /// space, also matches as a prefix.
-    pub fn search(&self, query: &str, limit: usize) -> SearchResults {
-        let query = self.prepare(query);
-        let mut cands = self.matches(&query);
+    pub fn search(&self, query: &Query, limit: usize) -> SearchResults {
+        let mut cands = self.matches(query);
         let total = cands.len();
         let by_score = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         if cands.len() > limit && limit > 0 {
@@ -702,7 +819,7 @@ impl Index {
         cands.truncate(limit);
 
         let words: Vec<&Word> = query.words().collect();
-        let matcher = Matcher::new(&words);
+        let matcher = Matcher::new(&words, true);
         let hits = cands
             .into_iter()
             .map(|(doc, score)| self.hit(doc, score, &matcher))
@@ -710,9 +827,11 @@ impl Index {
         SearchResults { total, hits }
     }
 
-    /// A parsed query with its typo corrections and prefix expansions.
-    fn prepare(&self, query: &str) -> Query {
-        let mut query = parse(query);
+    /// `text` parsed and analyzed, cut to [`MAX_QUERY_CHARS`] and [`MAX_QUERY_WORDS`], with
+    /// its Telex readings, synonyms, typo corrections and prefix expansions looked up in
+    /// this index: prepare it once per query string and reuse it.
+    pub fn query(&self, text: &str) -> Query {
+        let mut query = parse(text);
         self.resolve(&mut query);
         query
     }
@@ -767,11 +886,11 @@ impl Index {
                 continue;
             };
             let mut keys = Vec::new();
-            for (i, ka) in a.pair_keys.iter().enumerate() {
-                for (j, kb) in b.pair_keys.iter().enumerate() {
+            for (ka, kind_a) in &a.pair_keys {
+                for (kb, kind_b) in &b.pair_keys {
                     // Corrections pair with the other word as typed, not with its own.
-                    let typo_a = a.keys.get(i).is_some_and(|k| k.1 < 1.0);
-                    let typo_b = b.keys.get(j).is_some_and(|k| k.1 < 1.0);
+                    let typo_a = *kind_a == ExpansionKind::Typo;
+                    let typo_b = *kind_b == ExpansionKind::Typo;
                     if typo_a && typo_b {
                         continue;
                     }
@@ -831,16 +950,15 @@ impl Index {
     /// One page of results for a reader's request: query, filters, order, window.
     pub fn find(
         &self,
-        query: &str,
+        query: &Query,
         filters: &Filters,
         sort: Sort,
         offset: usize,
         limit: usize,
     ) -> Page {
-        let query = self.prepare(query);
-        let (kept, facets) = self.ordered(&query, filters, sort);
+        let (kept, facets) = self.ordered(query, filters, sort);
         let words: Vec<&Word> = query.words().collect();
-        let matcher = Matcher::new(&words);
+        let matcher = Matcher::new(&words, true);
         Page {
             total: kept.len(),
             hits: kept
@@ -856,12 +974,12 @@ impl Index {
     /// The articles before and after `id` in the results of a request, if any.
     pub fn neighbours(
         &self,
-        query: &str,
+        query: &Query,
         filters: &Filters,
         sort: Sort,
         id: &str,
     ) -> (Option<&Article>, Option<&Article>) {
-        let (kept, _) = self.ordered(&self.prepare(query), filters, sort);
+        let (kept, _) = self.ordered(query, filters, sort);
         let Some(at) = kept
             .iter()
             .position(|&(d, _)| self.articles[d as usize].id == id)
@@ -874,23 +992,16 @@ impl Index {
 
     /// `text` with the words of `query` marked, for highlighting an opened article. The
     /// query is finished here: its last word is whole, not a prefix.
-    pub fn highlight(&self, text: &str, query: &str) -> Marked {
-        let mut query = parse(query);
-        for clause in &mut query.clauses {
-            for word in &mut clause.words {
-                word.prefix = None;
-            }
-        }
-        self.resolve(&mut query);
+    pub fn highlight(&self, text: &str, query: &Query) -> Marked {
         let words: Vec<&Word> = query.words().collect();
-        mark(text, &Matcher::new(&words))
+        mark(text, &Matcher::new(&words, false))
     }
 
     /// The corpus article whose title is the same as `title` (marks and case aside): a
     /// teaser on a page that points into the corpus.
     pub fn article_titled(&self, title: &str) -> Option<&Article> {
         let wanted = text::fold(title.trim());
-        let query = self.prepare(&format!("{} ", title.trim()));
+        let query = self.query(&format!("{} ", title.trim()));
         let mut cands = self.matches(&query);
         cands.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         cands
@@ -1155,7 +1266,7 @@ mod tests {
 
     fn ids(index: &Index, query: &str) -> Vec<String> {
         index
-            .search(query, 10)
+            .search(&index.query(query), 10)
             .hits
             .into_iter()
             .map(|h| h.id)
@@ -1185,7 +1296,7 @@ mod tests {
     #[test]
     fn every_word_must_match_when_some_article_has_them_all() {
         let idx = index(&[("a", "cách ly", "tập trung"), ("b", "cách", "khác")]);
-        let r = idx.search("cach ly ", 10);
+        let r = idx.search(&idx.query("cach ly "), 10);
         assert_eq!(r.total, 1);
         assert_eq!(r.hits[0].id, "a");
         // No article has "ly" and "zzz": the best partial matches are shown.
@@ -1206,13 +1317,13 @@ mod tests {
         let idx = index(&[("a", "Thanh Trì", "x"), ("b", "Thanh Oai", "y")]);
         assert_eq!(ids(&idx, "thanh tr"), ["a"]);
         // A finished word is whole: no article has "tr", so both fall back to "thanh".
-        assert_eq!(idx.search("thanh tr ", 10).total, 2);
+        assert_eq!(idx.search(&idx.query("thanh tr "), 10).total, 2);
     }
 
     #[test]
     fn snippets_mark_matches_on_the_accented_text() {
         let idx = index(&[("a", "Tin", "Huyện Thanh Trì phát động phong trào")]);
-        let hit = &idx.search("thanh tri ", 1).hits[0];
+        let hit = &idx.search(&idx.query("thanh tri "), 1).hits[0];
         let marked: Vec<&str> = hit
             .snippet
             .segments()
@@ -1228,7 +1339,7 @@ mod tests {
         let filler = "lời mở đầu ".repeat(40);
         let body = format!("{filler}huyện Thanh Trì {filler}");
         let idx = index(&[("a", "Tin", &body)]);
-        let snip = &idx.search("thanh tri ", 1).hits[0].snippet;
+        let snip = &idx.search(&idx.query("thanh tri "), 1).hits[0].snippet;
         assert!(snip.text.starts_with('…') && snip.text.ends_with('…'));
         assert!(snip.text.chars().count() <= SNIPPET_CHARS + 2);
         let marked: Vec<&str> = snip
@@ -1253,7 +1364,7 @@ mod tests {
     fn empty_and_symbol_queries_find_nothing_without_panicking() {
         let idx = index(&[("a", "Tin", "x")]);
         for q in ["", "   ", "!!!", "\u{301}", "\"", "-"] {
-            assert_eq!(idx.search(q, 10).total, 0, "{q:?}");
+            assert_eq!(idx.search(&idx.query(q), 10).total, 0, "{q:?}");
         }
     }
 
@@ -1287,7 +1398,7 @@ mod tests {
         ]);
         assert_eq!(ids(&idx, "thanh tris ")[0], "a");
         assert_eq!(ids(&idx, "haf nooij ")[0], "b");
-        let hit = &idx.search("dduwowngf ", 1).hits[0];
+        let hit = &idx.search(&idx.query("dduwowngf "), 1).hits[0];
         assert_eq!(hit.id, "a");
         assert_eq!(marked(&hit.snippet), ["đường"]);
     }
@@ -1305,7 +1416,7 @@ mod tests {
             let r = ids(&idx, q);
             assert!(!r.is_empty(), "{q}");
         }
-        let hit = &idx.search("phogn trao", 1).hits[0];
+        let hit = &idx.search(&idx.query("phogn trao"), 1).hits[0];
         assert_eq!(marked(&hit.title), ["Phong", "trào"]);
         // The exact word outranks the corrected one.
         assert_eq!(ids(&idx, "thi dau ")[0], "b");
@@ -1331,7 +1442,7 @@ mod tests {
             r.sort();
             assert_eq!(r, ["a", "b", "c"], "{q}");
         }
-        let hit = &idx.search("tphcm ", 10).hits;
+        let hit = &idx.search(&idx.query("tphcm "), 10).hits;
         let b = hit.iter().find(|h| h.id == "b").unwrap();
         assert_eq!(marked(&b.title), ["Thành phố Hồ Chí Minh"]);
         assert_eq!(ids(&idx, "uy ban nhan dan "), ["e"]);
@@ -1379,7 +1490,109 @@ mod tests {
         };
         assert_eq!(m.char_marks(), [(0, 5), (12, 15)]);
         let idx = index(&[("a", "Đường Trì", "x")]);
-        let hit = &idx.search("tri ", 1).hits[0];
+        let hit = &idx.search(&idx.query("tri "), 1).hits[0];
         assert_eq!(hit.title.char_marks(), [(6, 9)]);
+    }
+}
+
+#[cfg(test)]
+mod query_tests {
+    use super::*;
+    use crate::article::Article;
+
+    fn index(titles: &[&str]) -> Index {
+        Index::build(
+            titles
+                .iter()
+                .enumerate()
+                .map(|(i, title)| Article {
+                    id: format!("a{i}"),
+                    title: title.to_string(),
+                    body: vec!["tin".to_string()],
+                    ..Article::default()
+                })
+                .collect(),
+        )
+    }
+
+    fn kinds_of(query: &Query, term: &str) -> Vec<ExpansionKind> {
+        query
+            .expansions()
+            .filter(|e| e.term == term)
+            .map(|e| e.kind)
+            .collect()
+    }
+
+    #[test]
+    fn every_expansion_names_its_kind() {
+        let idx = index(&["Phong trào thi đua", "Thanh Trì", "TP.HCM mưa", "Đường mới"]);
+        let q = idx.query("phogn tris dduwowngf TP HCM tha");
+        assert_eq!(kinds_of(&q, "phogn"), [ExpansionKind::Typed]);
+        assert_eq!(kinds_of(&q, "phong"), [ExpansionKind::Typo]);
+        assert_eq!(kinds_of(&q, "tri"), [ExpansionKind::Telex]);
+        assert_eq!(kinds_of(&q, "duong"), [ExpansionKind::Telex]);
+        assert_eq!(kinds_of(&q, "#tphcm"), [ExpansionKind::Synonym]);
+        assert_eq!(kinds_of(&q, "thanh"), [ExpansionKind::Prefix]);
+        // Typos and prefixes are other words: they weigh less than the word typed.
+        for e in q.expansions() {
+            assert_eq!(e.weight < 1.0, e.kind.is_other_word(), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn one_prepared_query_serves_results_and_an_opened_article() {
+        let idx = index(&["Hà Nội nói", "Thanh Trì"]);
+        let q = idx.query("ha no");
+        // While typing, `no` begins `noi`, so the article with both words is found...
+        assert_eq!(idx.search(&q, 10).hits[0].id, "a0");
+        let marked = idx.highlight("Hà Nội nói", &q);
+        // ...but in the opened article the last word is whole.
+        assert_eq!(marked.marks, [(0, 3)]);
+    }
+
+    #[test]
+    fn long_queries_are_trimmed_and_answered() {
+        let idx = index(&["Thanh Trì", "Hà Nội"]);
+        assert!(!idx.query("thanh tri").trimmed());
+
+        let word = "a".repeat(10_000);
+        let q = idx.query(&word);
+        assert!(q.trimmed());
+        assert!(q
+            .expansions()
+            .all(|e| e.term.chars().count() <= MAX_QUERY_CHARS));
+        assert_eq!(idx.search(&q, 10).total, 0);
+
+        // A link `#/a/<id>?q=aaaa…`: still answered, the words before it still count.
+        let q = idx.query(&format!("thanh {}", "a".repeat(3_000)));
+        assert!(q.trimmed());
+        assert_eq!(idx.search(&q, 10).hits[0].id, "a0");
+        assert_eq!(idx.highlight("Thanh Trì", &q).marks, [(0, 5)]);
+    }
+
+    #[test]
+    fn words_past_the_cap_are_dropped() {
+        let idx = index(&["Thanh Trì", "Hà Nội"]);
+        let filler = "tin ".repeat(MAX_QUERY_WORDS);
+        let q = idx.query(&format!("{filler}thanh"));
+        assert!(q.trimmed());
+        assert!(q.expansions().all(|e| e.term != "thanh"));
+        let exactly = idx.query(filler.trim_end());
+        assert!(!exactly.trimmed());
+    }
+
+    #[test]
+    fn typos_are_corrected_only_in_words_of_sane_length() {
+        let twenty = "abcdefghijklmnopqrst";
+        let twenty_one = "abcdefghijklmnopqrstu";
+        let idx = index(&[twenty, twenty_one]);
+        let typos = |q: &str| {
+            idx.query(q)
+                .expansions()
+                .filter(|e| e.kind == ExpansionKind::Typo)
+                .count()
+        };
+        assert!(typos("abcdefghijklmnopqrsx ") > 0);
+        assert_eq!(typos("abcdefghijklmnopqrstx "), 0);
     }
 }

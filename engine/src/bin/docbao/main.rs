@@ -159,7 +159,7 @@ fn search(args: &[OsString]) -> Result<ExitCode, String> {
     let mut out = BufWriter::new(stdout.lock());
     let io = |e: std::io::Error| e.to_string();
     if let Some(query) = query {
-        for hit in index.search(&query, TOP).hits {
+        for hit in index.search(&index.query(&query), TOP).hits {
             writeln!(out, "{}\t{:.4}\t{}", hit.id, hit.score, hit.title.text).map_err(io)?;
         }
     } else {
@@ -178,7 +178,7 @@ fn search(args: &[OsString]) -> Result<ExitCode, String> {
             let answer = match batch_request(&line) {
                 Ok((qid, text)) => {
                     let ids: Vec<String> = index
-                        .search(&text, TOP)
+                        .search(&index.query(&text), TOP)
                         .hits
                         .into_iter()
                         .map(|h| h.id)
