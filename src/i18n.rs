@@ -10,6 +10,8 @@ pub struct Texts {
     pub search_placeholder: &'static str,
     pub results_heading: &'static str,
     pub no_results: &'static str,
+    /// Said when a query was cut to the engine's limits.
+    pub query_trimmed: &'static str,
     pub sort_label: &'static str,
     pub sort_relevance: &'static str,
     pub sort_newest: &'static str,
@@ -62,6 +64,7 @@ pub const VI: Texts = Texts {
     search_placeholder: "Gõ có dấu hay không dấu: thanh tri, Đinh Tiến Dũng…",
     results_heading: "Kết quả",
     no_results: "Không có bài nào khớp. Hãy bớt từ hoặc bỏ bớt bộ lọc.",
+    query_trimmed: "Truy vấn dài quá 256 ký tự hoặc 32 từ đã được rút gọn.",
     sort_label: "Sắp xếp",
     sort_relevance: "Liên quan nhất",
     sort_newest: "Mới nhất",
@@ -114,6 +117,7 @@ pub const EN: Texts = Texts {
     search_placeholder: "With or without marks: thanh tri, Đinh Tiến Dũng…",
     results_heading: "Results",
     no_results: "No article matches. Try fewer words or fewer filters.",
+    query_trimmed: "Queries are cut to 256 characters and 32 words.",
     sort_label: "Sort",
     sort_relevance: "Most relevant",
     sort_newest: "Newest",
@@ -198,5 +202,19 @@ pub fn reading_time(lang: Lang, minutes: usize) -> String {
     match lang {
         Lang::Vi => format!("{minutes} phút đọc"),
         Lang::En => format!("{minutes} min read"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use docbao_engine::search::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
+
+    #[test]
+    fn the_trimmed_query_note_states_the_engines_limits() {
+        for t in [&VI, &EN] {
+            assert!(t.query_trimmed.contains(&MAX_QUERY_CHARS.to_string()));
+            assert!(t.query_trimmed.contains(&MAX_QUERY_WORDS.to_string()));
+        }
     }
 }

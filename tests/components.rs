@@ -423,7 +423,7 @@ fn rendered_state(query: &str) -> (String, Vec<String>) {
     let index = docbao::corpus::load().unwrap();
     let state = SearchState::from_query(query);
     let page = index.find(
-        &state.q,
+        &index.query(&state.q),
         &state.filters,
         state.effective_sort(),
         0,
@@ -773,4 +773,33 @@ impl DynIntoElement for Element {
     fn dyn_into_element<T: wasm_bindgen::JsCast>(self) -> T {
         wasm_bindgen::JsCast::dyn_into::<T>(self).expect("element of the expected type")
     }
+}
+
+#[wasm_bindgen_test]
+async fn a_query_longer_than_the_cap_is_answered_with_a_note_that_it_was_cut() {
+    let long = format!("{} thanh", "a".repeat(300));
+    start_at(&format!("#/search?q={long}"));
+    let root = fresh_root();
+    yew::Renderer::<SearchPageHarness>::with_root_and_props(
+        root.clone(),
+        SearchPageHarnessProps { slow: false },
+    )
+    .render();
+    mounted().await;
+    let note = || text_of(&root, ".query-trimmed").unwrap_or_default();
+    assert!(
+        eventually(|| note() == i18n::VI.query_trimmed).await,
+        "the note is shown; it reads {:?}",
+        note()
+    );
+
+    start_at("#/search?q=thanh");
+    let short = fresh_root();
+    yew::Renderer::<SearchPageHarness>::with_root_and_props(
+        short.clone(),
+        SearchPageHarnessProps { slow: false },
+    )
+    .render();
+    mounted().await;
+    assert!(short.query_selector(".query-trimmed").unwrap().is_none());
 }

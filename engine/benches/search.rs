@@ -84,7 +84,7 @@ fn figures(c: &mut Criterion, name: &str, articles: Vec<Article>, step: usize) {
     let queries = title_queries(&articles, step, 0x5eed);
     // Warm up, then time every query of the mix.
     for (_, q) in queries.iter().take(50) {
-        black_box(index.search(q, 10));
+        black_box(index.search(&index.query(q), 10));
     }
     let mut all = Vec::new();
     let mut slowest: Vec<(Duration, &str)> = Vec::new();
@@ -95,7 +95,7 @@ fn figures(c: &mut Criterion, name: &str, articles: Vec<Article>, step: usize) {
             .filter(|(f, _)| *f == form)
             .map(|(_, q)| {
                 let t = Instant::now();
-                black_box(index.search(q, 10));
+                black_box(index.search(&index.query(q), 10));
                 let d = t.elapsed();
                 slowest.push((d, q));
                 d
@@ -110,7 +110,7 @@ fn figures(c: &mut Criterion, name: &str, articles: Vec<Article>, step: usize) {
                 (0..3)
                     .map(|_| {
                         let t = Instant::now();
-                        black_box(index.search(q, 10));
+                        black_box(index.search(&index.query(q), 10));
                         t.elapsed()
                     })
                     .min()
@@ -157,7 +157,7 @@ fn figures(c: &mut Criterion, name: &str, articles: Vec<Article>, step: usize) {
         .iter()
         .map(|(_, q)| {
             let t = Instant::now();
-            black_box(index.search(q, 0));
+            black_box(index.search(&index.query(q), 0));
             t.elapsed()
         })
         .collect();
@@ -204,12 +204,12 @@ fn figures(c: &mut Criterion, name: &str, articles: Vec<Article>, step: usize) {
         let mut times: Vec<Duration> = (0..15)
             .map(|_| {
                 let t = Instant::now();
-                black_box(index.find(query, filters, sort, 0, 20));
+                black_box(index.find(&index.query(query), filters, sort, 0, 20));
                 t.elapsed()
             })
             .collect();
         times.sort();
-        let total = index.find(query, filters, sort, 0, 20).total;
+        let total = index.find(&index.query(query), filters, sort, 0, 20).total;
         println!(
             "[{name}] page with facets, {what}: {total} matches, p50 {:.2} ms, p95 {:.2} ms",
             percentile(&times, 0.5).as_secs_f64() * 1e3,
@@ -223,7 +223,7 @@ fn figures(c: &mut Criterion, name: &str, articles: Vec<Article>, step: usize) {
     group.bench_function("query mix (one query per iteration)", |b| {
         b.iter(|| {
             i = (i + 1) % queries.len();
-            black_box(index.search(&queries[i].1, 10))
+            black_box(index.search(&index.query(&queries[i].1), 10))
         })
     });
     if n < 10_000 {

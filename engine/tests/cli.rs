@@ -148,6 +148,29 @@ fn search_prints_id_score_title() {
 }
 
 #[test]
+fn a_query_over_the_cap_is_answered_and_said_to_be_cut() {
+    let long = format!("thanh tri {}", "a".repeat(3_000));
+    let out = docbao(&["search", "--corpus", &seeds(), &long], "");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).starts_with("000_2bd3c5a4fc348b9d\t"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("query cut to its first 256"));
+
+    let batch = format!(
+        "{}\n{}\n",
+        serde_json::json!({ "qid": 1, "query": long }),
+        serde_json::json!({ "qid": 2, "query": "thanh tri" })
+    );
+    let out = docbao(&["search", "--corpus", &seeds(), "--batch"], &batch);
+    let answers: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answers[0]["ids"][0], "000_2bd3c5a4fc348b9d");
+    assert!(answers[0]["trimmed"].is_string());
+    assert!(answers[1].get("trimmed").is_none());
+}
+
+#[test]
 fn batch_search_answers_each_query_in_order_echoing_qid() {
     let queries = concat!(
         "{\"qid\": 7, \"query\": \"dinh tien dung\"}\n",

@@ -236,7 +236,7 @@ fn use_index(index: &Index) {
         "ngu",
         "a OR b",
     ] {
-        index.search(q, 10);
+        index.search(&index.query(q), 10);
     }
     let first = index.articles().first().cloned().unwrap_or_default();
     let filters = Filters {
@@ -246,15 +246,20 @@ fn use_index(index: &Index) {
         ..Filters::default()
     };
     for sort in [Sort::Relevance, Sort::Newest, Sort::Oldest] {
-        index.find("tin", &filters, sort, 0, 10);
-        index.find("", &Filters::default(), sort, 10, 10);
+        index.find(&index.query("tin"), &filters, sort, 0, 10);
+        index.find(&index.query(""), &Filters::default(), sort, 10, 10);
     }
-    index.neighbours("tin", &Filters::default(), Sort::Newest, &first.id);
+    index.neighbours(
+        &index.query("tin"),
+        &Filters::default(),
+        Sort::Newest,
+        &first.id,
+    );
     index.more_like_this(&first.id, 5);
     index.article_titled(&first.title);
     for a in index.articles().iter().take(20) {
         index.article(&a.id);
-        index.highlight(&a.title, "ha noi");
+        index.highlight(&a.title, &index.query("ha noi"));
     }
 }
 

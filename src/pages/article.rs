@@ -109,10 +109,15 @@ fn ArticleView(props: &ArticleViewProps) -> Html {
     let context: Context = state.to_pairs();
     let copied = use_state(|| None::<bool>);
 
+    // One prepared query for previous/next and every highlighted passage.
+    let query = {
+        let index = index.clone();
+        use_memo(state.q.clone(), move |q| index.query(q))
+    };
     let (prev, next) = if state.is_default() {
         (None, None)
     } else {
-        let (p, n) = index.neighbours(&state.q, &state.filters, state.effective_sort(), &a.id);
+        let (p, n) = index.neighbours(&query, &state.filters, state.effective_sort(), &a.id);
         (p.map(|a| a.id.clone()), n.map(|a| a.id.clone()))
     };
     let similar = {
@@ -138,7 +143,7 @@ fn ArticleView(props: &ArticleViewProps) -> Html {
 
     let text = |p: &str| -> Html {
         if state.is_searching() {
-            marked_text(&index.highlight(p, &state.q))
+            marked_text(&index.highlight(p, &query))
         } else {
             html! { p.to_string() }
         }
@@ -187,6 +192,9 @@ fn ArticleView(props: &ArticleViewProps) -> Html {
                 { step(prev, "prev", t.previous_article) }
                 { step(next, "next", t.next_article) }
             </nav>
+            if query.trimmed() {
+                <p class="query-trimmed" role="note">{ t.query_trimmed }</p>
+            }
             <article class="article">
                 <h1>{ text(&a.title) }</h1>
                 <p class="article-meta">{ meta.join(" · ") }</p>

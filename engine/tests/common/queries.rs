@@ -218,7 +218,7 @@ pub fn known_items(index: &Index, articles: &[Article], step: usize, seed: u64) 
 /// Reciprocal rank of `id` in the top 10 for `query` (0 when absent).
 pub fn reciprocal_rank(index: &Index, query: &str, id: &str) -> f64 {
     index
-        .search(query, 10)
+        .search(&index.query(query), 10)
         .hits
         .iter()
         .position(|h| h.id == id)

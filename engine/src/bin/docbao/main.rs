@@ -18,6 +18,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use docbao_engine::ingest::{ArticleSink, Discard, IngestReport, Ingester};
+use docbao_engine::search::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
 use docbao_engine::{Article, Index};
 
 mod corpus_files;
@@ -159,6 +160,10 @@ fn search(args: &[OsString]) -> Result<ExitCode, String> {
     let mut out = BufWriter::new(stdout.lock());
     let io = |e: std::io::Error| e.to_string();
     if let Some(query) = query {
+        let query = index.query(&query);
+        if query.trimmed() {
+            eprintln!("docbao: {}", trimmed_note());
+        }
         for hit in index.search(&query, TOP).hits {
             writeln!(out, "{}\t{:.4}\t{}", hit.id, hit.score, hit.title.text).map_err(io)?;
         }
@@ -177,13 +182,18 @@ fn search(args: &[OsString]) -> Result<ExitCode, String> {
             }
             let answer = match batch_request(&line) {
                 Ok((qid, text)) => {
+                    let query = index.query(&text);
                     let ids: Vec<String> = index
-                        .search(&text, TOP)
+                        .search(&query, TOP)
                         .hits
                         .into_iter()
                         .map(|h| h.id)
                         .collect();
-                    serde_json::json!({ "qid": qid, "ids": ids })
+                    if query.trimmed() {
+                        serde_json::json!({ "qid": qid, "ids": ids, "trimmed": trimmed_note() })
+                    } else {
+                        serde_json::json!({ "qid": qid, "ids": ids })
+                    }
                 }
                 Err((qid, error)) => {
                     serde_json::json!({ "qid": qid, "line": line_no, "error": error })
@@ -194,6 +204,11 @@ fn search(args: &[OsString]) -> Result<ExitCode, String> {
     }
     out.flush().map_err(io)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Said when a query was longer than the engine searches.
+fn trimmed_note() -> String {
+    format!("query cut to its first {MAX_QUERY_CHARS} characters and {MAX_QUERY_WORDS} words")
 }
 
 /// The query as text. A query that is not UTF-8 (typed in a Latin-1 or TCVN3 terminal) is

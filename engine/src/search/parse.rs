@@ -1,0 +1,264 @@
+//! Parsing a query: clauses, `OR`, `-word`, `"phrases"`, the word being typed, the caps on
+//! length and words; each word with its typed, Telex and synonym keys.
+
+use crate::text::{self, telex, Analyzed};
+
+/// A query is cut to this many characters: what a box, a link or the command line
+/// hands in costs the same bounded work ([`Query::trimmed`] says when it was cut).
+pub const MAX_QUERY_CHARS: usize = 256;
+/// Words of a query kept (after [`MAX_QUERY_CHARS`]); the rest are dropped.
+pub const MAX_QUERY_WORDS: usize = 32;
+/// Only folded words this long or longer are corrected.
+pub(super) const TYPO_MIN_LEN: usize = 4;
+/// Only folded words this long or shorter are corrected: no Vietnamese syllable comes
+/// close, and the edits of a word grow with its length.
+pub(super) const TYPO_MAX_LEN: usize = 20;
+/// Only words this long or shorter are expanded as prefixes while typing.
+pub(super) const PREFIX_MAX_LEN: usize = 32;
+
+/// Where a key of a query word comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExpansionKind {
+    /// The word as typed, folded (or a compound the analyzer read from it).
+    Typed,
+    /// The word read as Telex typed with the input method off.
+    Telex,
+    /// A dictionary word one edit away.
+    Typo,
+    /// A dictionary word the word being typed begins.
+    Prefix,
+    /// The canonical key of a press abbreviation or its phrase (`TP.HCM` → `#tphcm`).
+    Synonym,
+}
+
+impl ExpansionKind {
+    /// Another word than the one typed: it never outweighs the word itself.
+    pub(super) fn is_other_word(self) -> bool {
+        matches!(self, ExpansionKind::Typo | ExpansionKind::Prefix)
+    }
+}
+
+/// One key a query word matches in the folded dictionary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expansion {
+    pub term: String,
+    /// What a match through this key is worth, relative to the word as typed.
+    pub weight: f32,
+    pub kind: ExpansionKind,
+}
+
+impl Expansion {
+    pub(super) fn new(term: impl Into<String>, weight: f32, kind: ExpansionKind) -> Expansion {
+        Expansion {
+            term: term.into(),
+            weight,
+            kind,
+        }
+    }
+}
+
+/// One word of a query with every form it may match.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(super) struct Word {
+    /// Keys in the folded dictionary.
+    pub(super) keys: Vec<Expansion>,
+    /// Exact marked forms (typed, or read from Telex): they rank first.
+    pub(super) exact: Vec<String>,
+    /// Folded forms used to look up pairs with the neighbouring word.
+    pub(super) pair_keys: Vec<(String, ExpansionKind)>,
+    /// Correct typos of this folded word against the dictionary.
+    pub(super) typo_base: Option<String>,
+    /// The word still being typed: also matched as a prefix.
+    pub(super) prefix: Option<String>,
+}
+
+impl Word {
+    pub(super) fn from_token(raw: &str, exact: &str, folded: &str) -> Word {
+        let mut w = Word {
+            keys: vec![Expansion::new(folded, 1.0, ExpansionKind::Typed)],
+            pair_keys: vec![(folded.to_string(), ExpansionKind::Typed)],
+            ..Word::default()
+        };
+        if exact != folded {
+            w.exact.push(exact.to_string());
+        }
+        if let Some(decoded) = telex::decode(raw) {
+            let (de, df) = text::keys(&decoded);
+            if df != folded {
+                w.keys
+                    .push(Expansion::new(df.clone(), 1.0, ExpansionKind::Telex));
+                w.pair_keys.push((df, ExpansionKind::Telex));
+            }
+            w.exact.push(de);
+        }
+        // A word of 4+ letters with one letter dropped has 3: it is corrected too.
+        if folded.len() + 1 >= TYPO_MIN_LEN
+            && folded.len() <= TYPO_MAX_LEN
+            && folded.bytes().all(|b| b.is_ascii_lowercase())
+        {
+            w.typo_base = Some(folded.to_string());
+        }
+        w
+    }
+}
+
+/// Words any one of which satisfies the clause (`a OR b`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(super) struct Clause {
+    pub(super) words: Vec<Word>,
+}
+
+/// A query parsed, analyzed and resolved against one index ([`Index::query`]): built once
+/// per query string, then handed to [`Index::find`], [`Index::neighbours`],
+/// [`Index::highlight`] and [`Index::search`] as often as needed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Query {
+    /// Every clause must match, in query order.
+    pub(super) clauses: Vec<Clause>,
+    pub(super) excluded: Vec<Word>,
+    /// Quoted phrases: per phrase, the clause numbers of its words, in order.
+    pub(super) phrases: Vec<Vec<usize>>,
+    /// The text was longer than [`MAX_QUERY_CHARS`] or had more than [`MAX_QUERY_WORDS`].
+    pub(super) trimmed: bool,
+}
+
+impl Query {
+    pub(super) fn words(&self) -> impl Iterator<Item = &Word> {
+        self.clauses.iter().flat_map(|c| c.words.iter())
+    }
+
+    /// Whether part of the text was dropped to keep the query within
+    /// [`MAX_QUERY_CHARS`] and [`MAX_QUERY_WORDS`]: a UI says so.
+    pub fn trimmed(&self) -> bool {
+        self.trimmed
+    }
+
+    /// No word to search for: every article matches (before filters).
+    pub fn is_empty(&self) -> bool {
+        self.clauses.is_empty()
+    }
+
+    /// Every key the query's wanted words match, with its kind (excluded words aside).
+    pub fn expansions(&self) -> impl Iterator<Item = &Expansion> {
+        self.words().flat_map(|w| w.keys.iter())
+    }
+}
+
+pub(super) fn parse(query: &str) -> Query {
+    let mut q = text::clean(query);
+    let mut trimmed = false;
+    if let Some((cut, _)) = q.char_indices().nth(MAX_QUERY_CHARS) {
+        q.truncate(cut);
+        trimmed = true;
+    }
+    let Analyzed {
+        mut tokens, spans, ..
+    } = text::analyze(&q);
+    if let Some((cut, _)) = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !t.folded.is_empty())
+        .nth(MAX_QUERY_WORDS)
+    {
+        tokens.truncate(cut);
+        trimmed = true;
+    }
+    let bytes = q.as_bytes();
+    // Which quoted phrase each token is in, if any.
+    let phrase_of = |start: usize| {
+        let quotes = bytes[..start].iter().filter(|&&b| b == b'"').count();
+        (quotes % 2 == 1).then_some(quotes / 2)
+    };
+    let negated = |start: usize| {
+        start > 0
+            && bytes[start - 1] == b'-'
+            && (start == 1 || bytes[start - 2].is_ascii_whitespace() || bytes[start - 2] == b'"')
+    };
+    let is_or = |i: usize| &q[tokens[i].start..tokens[i].end] == "OR";
+    // A cut query is not being typed: its last word is whole.
+    let still_typing = !trimmed && tokens.last().is_some_and(|t| t.end == q.len());
+
+    let mut out = Query {
+        trimmed,
+        ..Query::default()
+    };
+    let mut pending_or = false;
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        if t.folded.is_empty() {
+            i += 1;
+            continue;
+        }
+        if let Some(p) = phrase_of(t.start) {
+            let mut members = Vec::new();
+            while i < tokens.len() && phrase_of(tokens[i].start) == Some(p) {
+                let t = &tokens[i];
+                let mut w = Word::from_token(&q[t.start..t.end], &t.exact, &t.folded);
+                w.typo_base = None;
+                members.push(out.clauses.len());
+                out.clauses.push(Clause { words: vec![w] });
+                i += 1;
+            }
+            out.phrases.push(members);
+            pending_or = false;
+            continue;
+        }
+        if is_or(i) && i > 0 && i + 1 < tokens.len() && !out.clauses.is_empty() {
+            pending_or = true;
+            i += 1;
+            continue;
+        }
+        let neg = negated(t.start);
+        // The longest compound or synonym phrase starting here (synonyms win ties).
+        let span = spans
+            .iter()
+            .filter(|s| s.first == i && s.last <= tokens.len())
+            .filter(|s| {
+                (s.first + 1..s.last).all(|j| {
+                    phrase_of(tokens[j].start).is_none() && !negated(tokens[j].start) && !is_or(j)
+                })
+            })
+            .max_by_key(|s| (s.last, s.key.starts_with('#')));
+        let (word, next) = match span {
+            Some(s) => {
+                let kind = if s.key.starts_with('#') {
+                    ExpansionKind::Synonym
+                } else {
+                    ExpansionKind::Typed
+                };
+                (
+                    Word {
+                        keys: vec![Expansion::new(s.key.clone(), 1.0, kind)],
+                        ..Word::default()
+                    },
+                    s.last,
+                )
+            }
+            None => {
+                let mut w = Word::from_token(&q[t.start..t.end], &t.exact, &t.folded);
+                if still_typing
+                    && i + 1 == tokens.len()
+                    && t.folded.chars().count() <= PREFIX_MAX_LEN
+                {
+                    w.prefix = Some(t.folded.clone());
+                }
+                (w, i + 1)
+            }
+        };
+        if neg {
+            out.excluded.push(word);
+        } else if pending_or {
+            out.clauses
+                .last_mut()
+                .expect("a clause before OR")
+                .words
+                .push(word);
+        } else {
+            out.clauses.push(Clause { words: vec![word] });
+        }
+        pending_or = false;
+        i = next;
+    }
+    out
+}

@@ -1,0 +1,312 @@
+//! Which articles match: document-at-a-time over sorted postings. The rarest clause gives
+//! the candidates, every other clause narrows them (galloping through long lists); then
+//! exclusions, phrases, and the bonus for query words found next to each other.
+
+use super::expand::TYPO_WEIGHT;
+use super::highlight::light;
+use super::parse::{ExpansionKind, Query, Word};
+use crate::index::{field_texts, pair_key, Index, Posting};
+
+/// Weight of an adjacent pair of query words found next to each other in the text.
+pub(super) const PAIR_WEIGHT: f32 = 1.0;
+
+/// A postings list with what one matching posting is worth.
+pub(super) struct Source<'a> {
+    pub(super) postings: &'a [Posting],
+    /// Key weight times idf.
+    pub(super) weight: f32,
+}
+
+/// For each candidate (sorted by doc) found in `postings`, calls `f(index, posting)`.
+/// Walks both lists, galloping through `postings` when it is much longer.
+pub(super) fn for_each_in(
+    cands: &[(u32, f32)],
+    postings: &[Posting],
+    mut f: impl FnMut(usize, &Posting),
+) {
+    if postings.len() * 8 < cands.len() {
+        // Few postings, many candidates: gallop through the candidates instead.
+        let mut from = 0;
+        for p in postings {
+            from += cands[from..].partition_point(|c| c.0 < p.doc);
+            match cands.get(from) {
+                Some(c) if c.0 == p.doc => f(from, p),
+                Some(_) => {}
+                None => break,
+            }
+        }
+    } else if postings.len() > cands.len() * 8 {
+        let mut rest = postings;
+        for (j, &(doc, _)) in cands.iter().enumerate() {
+            let k = rest.partition_point(|p| p.doc < doc);
+            rest = &rest[k..];
+            match rest.first() {
+                Some(p) if p.doc == doc => f(j, p),
+                Some(_) => {}
+                None => break,
+            }
+        }
+    } else {
+        let (mut j, mut k) = (0, 0);
+        while j < cands.len() && k < postings.len() {
+            let (doc, p) = (cands[j].0, &postings[k]);
+            match doc.cmp(&p.doc) {
+                std::cmp::Ordering::Less => j += 1,
+                std::cmp::Ordering::Greater => k += 1,
+                std::cmp::Ordering::Equal => {
+                    f(j, p);
+                    j += 1;
+                    k += 1;
+                }
+            }
+        }
+    }
+}
+
+/// The sources of one clause: alternatives (the best counts) and bonuses (added when an
+/// alternative matched).
+pub(super) struct ClauseSources<'a> {
+    pub(super) alts: Vec<Source<'a>>,
+    pub(super) bonus: Vec<Source<'a>>,
+}
+
+impl ClauseSources<'_> {
+    pub(super) fn size(&self) -> usize {
+        self.alts.iter().map(|s| s.postings.len()).sum()
+    }
+}
+
+impl Index {
+    /// Every document a clause matches, sorted, with the clause's score.
+    pub(super) fn materialize(&self, c: &ClauseSources) -> Vec<(u32, f32)> {
+        let n = self.articles.len();
+        let total = c.size();
+        let mut out: Vec<(u32, f32)>;
+        if total > n / 16 {
+            let mut best = vec![0f32; n];
+            for s in &c.alts {
+                for p in s.postings {
+                    let v = s.weight * self.sat(p);
+                    let b = &mut best[p.doc as usize];
+                    if v > *b {
+                        *b = v;
+                    }
+                }
+            }
+            out = best
+                .iter()
+                .enumerate()
+                .filter(|(_, &s)| s > 0.0)
+                .map(|(d, &s)| (d as u32, s))
+                .collect();
+        } else {
+            out = Vec::with_capacity(total);
+            for s in &c.alts {
+                out.extend(s.postings.iter().map(|p| (p.doc, s.weight * self.sat(p))));
+            }
+            out.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+            out.dedup_by_key(|x| x.0);
+        }
+        self.add_bonus(&mut out, &c.bonus);
+        out
+    }
+
+    pub(super) fn add_bonus(&self, cands: &mut [(u32, f32)], bonus: &[Source]) {
+        for s in bonus {
+            let mut add = Vec::new();
+            for_each_in(cands, s.postings, |j, p| {
+                add.push((j, s.weight * self.sat(p)))
+            });
+            for (j, v) in add {
+                cands[j].1 += v;
+            }
+        }
+    }
+
+    /// Keeps the candidates the clause matches, adding its score.
+    pub(super) fn narrow(&self, cands: Vec<(u32, f32)>, c: &ClauseSources) -> Vec<(u32, f32)> {
+        let mut best = vec![0f32; cands.len()];
+        for s in &c.alts {
+            for_each_in(&cands, s.postings, |j, p| {
+                let v = s.weight * self.sat(p);
+                if v > best[j] {
+                    best[j] = v;
+                }
+            });
+        }
+        let mut out: Vec<(u32, f32)> = cands
+            .into_iter()
+            .zip(&best)
+            .filter(|(_, &b)| b > 0.0)
+            .map(|((d, s), &b)| (d, s + b))
+            .collect();
+        self.add_bonus(&mut out, &c.bonus);
+        out
+    }
+
+    /// No document matches every clause: the documents that match the most of them.
+    pub(super) fn most_clauses(&self, clauses: &[ClauseSources]) -> Vec<(u32, f32)> {
+        let n = self.articles.len();
+        let mut sum = vec![0f32; n];
+        let mut count = vec![0u16; n];
+        let mut best = vec![0f32; n];
+        let mut touched = Vec::new();
+        for c in clauses {
+            for s in &c.alts {
+                for p in s.postings {
+                    let d = p.doc as usize;
+                    if best[d] == 0.0 {
+                        touched.push(p.doc);
+                    }
+                    let v = s.weight * self.sat(p);
+                    if v > best[d] {
+                        best[d] = v;
+                    }
+                }
+            }
+            for s in &c.bonus {
+                for p in s.postings {
+                    if best[p.doc as usize] > 0.0 {
+                        best[p.doc as usize] += s.weight * self.sat(p);
+                    }
+                }
+            }
+            for d in touched.drain(..) {
+                let d = d as usize;
+                sum[d] += best[d];
+                count[d] += 1;
+                best[d] = 0.0;
+            }
+        }
+        let most = count.iter().copied().max().unwrap_or(0);
+        if most == 0 {
+            return Vec::new();
+        }
+        (0..n)
+            .filter(|&d| count[d] == most)
+            .map(|d| (d as u32, sum[d]))
+            .collect()
+    }
+
+    /// Candidates whose text has the phrase: pairs narrow, the analyzer confirms.
+    pub(super) fn has_phrase(&self, cands: Vec<(u32, f32)>, words: &[&Word]) -> Vec<(u32, f32)> {
+        let mut cands = cands;
+        for w in words.windows(2) {
+            let mut keep = vec![false; cands.len()];
+            for (a, _) in &w[0].pair_keys {
+                for (b, _) in &w[1].pair_keys {
+                    if let Some(p) = self.pairs.get(&pair_key(a, b)) {
+                        for_each_in(&cands, p, |j, _| keep[j] = true);
+                    }
+                }
+            }
+            cands = cands
+                .into_iter()
+                .zip(keep)
+                .filter(|(_, k)| *k)
+                .map(|(c, _)| c)
+                .collect();
+        }
+        if words.len() < 3 {
+            return cands;
+        }
+        cands
+            .into_iter()
+            .filter(|&(doc, _)| {
+                field_texts(&self.articles[doc as usize])
+                    .iter()
+                    .flatten()
+                    .any(|t| {
+                        let a = light(t);
+                        (0..a.folded.len().saturating_sub(words.len() - 1)).any(|i| {
+                            words.iter().enumerate().all(|(k, w)| {
+                                w.pair_keys.iter().any(|(key, _)| *key == a.folded[i + k])
+                                    && (k == 0 || a.pair[i + k - 1])
+                            })
+                        })
+                    })
+            })
+            .collect()
+    }
+
+    /// Every article the query matches, with its score, in no particular order.
+    pub(super) fn matches(&self, query: &Query) -> Vec<(u32, f32)> {
+        if query.clauses.is_empty() || self.is_empty() {
+            return Vec::new();
+        }
+        let sources: Vec<ClauseSources> = query
+            .clauses
+            .iter()
+            .map(|c| self.sources(&c.words))
+            .collect();
+
+        let mut order: Vec<usize> = (0..sources.len()).collect();
+        order.sort_by_key(|&i| sources[i].size());
+        let mut cands = if sources[order[0]].alts.is_empty() {
+            Vec::new()
+        } else {
+            self.materialize(&sources[order[0]])
+        };
+        for &i in &order[1..] {
+            if cands.is_empty() {
+                break;
+            }
+            cands = self.narrow(cands, &sources[i]);
+        }
+        if cands.is_empty() {
+            cands = self.most_clauses(&sources);
+        }
+        for w in &query.excluded {
+            let ex = self.sources(std::slice::from_ref(w));
+            let mut drop = vec![false; cands.len()];
+            for s in &ex.alts {
+                for_each_in(&cands, s.postings, |j, _| drop[j] = true);
+            }
+            cands = cands
+                .into_iter()
+                .zip(drop)
+                .filter(|(_, d)| !*d)
+                .map(|(c, _)| c)
+                .collect();
+        }
+        for phrase in &query.phrases {
+            let words: Vec<&Word> = phrase.iter().map(|&i| &query.clauses[i].words[0]).collect();
+            cands = self.has_phrase(cands, &words);
+        }
+        // Query words next to each other score again where the text has them together.
+        for pair in query.clauses.windows(2) {
+            let ([a], [b]) = (pair[0].words.as_slice(), pair[1].words.as_slice()) else {
+                continue;
+            };
+            let mut keys = Vec::new();
+            for (ka, kind_a) in &a.pair_keys {
+                for (kb, kind_b) in &b.pair_keys {
+                    // Corrections pair with the other word as typed, not with its own.
+                    let typo_a = *kind_a == ExpansionKind::Typo;
+                    let typo_b = *kind_b == ExpansionKind::Typo;
+                    if typo_a && typo_b {
+                        continue;
+                    }
+                    let weight = if typo_a || typo_b { TYPO_WEIGHT } else { 1.0 };
+                    keys.push((pair_key(ka, kb), weight));
+                }
+            }
+            let mut add = vec![0f32; cands.len()];
+            for (k, weight) in keys {
+                if let Some(p) = self.pairs.get(&k) {
+                    let w = weight * PAIR_WEIGHT * self.idf(p.len());
+                    for_each_in(&cands, p, |j, p| {
+                        let v = w * self.sat(p);
+                        if v > add[j] {
+                            add[j] = v;
+                        }
+                    });
+                }
+            }
+            for (c, a) in cands.iter_mut().zip(add) {
+                c.1 += a;
+            }
+        }
+        cands
+    }
+}
