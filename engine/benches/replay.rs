@@ -6,7 +6,8 @@
 //!   DOCBAO_REPLAY_PLAN    {"keystrokes": [the search box's value after each key, …],
 //!                          "article": {"id": …, "queries": [q, …]}}
 //! It prints one line, `replay: {…}`, of figures in ms (as the app calls the engine:
-//! `find` for the first page of results; the article page's `neighbours`, then
+//! `find` for the first page of results; the article page's `more_like_this`,
+//! `article_titled` for each related teaser and, with a query, `neighbours` and
 //! `highlight` for every passage).
 
 use std::time::{Duration, Instant};
@@ -19,6 +20,8 @@ use docbao_engine::{from_bytes, to_bytes, Index};
 const PAGE_SIZE: usize = 20;
 /// Times the article page is opened; the median is reported.
 const ARTICLE_RUNS: usize = 9;
+/// Articles the article page suggests under "more like this" (the app's `SIMILAR`).
+const SIMILAR: usize = 5;
 /// Times each keystroke is searched; its median is its figure (the machine is shared, and
 /// one run is noisy).
 const KEYSTROKE_RUNS: usize = 5;
@@ -106,6 +109,10 @@ fn main() {
         let mut times: Vec<f64> = (0..ARTICLE_RUNS)
             .map(|_| {
                 let t = Instant::now();
+                std::hint::black_box(index.more_like_this(article_id, SIMILAR));
+                for teaser in &article.related {
+                    std::hint::black_box(index.article_titled(&teaser.title));
+                }
                 // Without a query the app neither steps through results nor highlights.
                 if q.trim().is_empty() {
                     return ms(t.elapsed());

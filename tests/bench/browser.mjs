@@ -43,6 +43,8 @@ const workDir = path.join(REPO, 'target', 'bench', name);
 mkdirSync(workDir, { recursive: true });
 
 const log = (msg) => console.error(`bench-browser: ${msg}`);
+// The machine may be shared: its load is printed with the figures, which it skews.
+const loadBefore = os.loadavg()[0].toFixed(1);
 
 // --- build -----------------------------------------------------------------------------
 if (build || !existsSync(path.join(distDir, 'index.html'))) {
@@ -268,7 +270,8 @@ function printTable() {
   const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
   console.log(
     `\ndocbao browser bench: ${name}, ${articles.length} articles; ${new Date().toISOString().slice(0, 16)}Z; ` +
-      `${cpu}, ${os.cpus().length} cores; Chromium ${wasm.chromium}`,
+      `${cpu}, ${os.cpus().length} cores (load average ${loadBefore} before, ${os.loadavg()[0].toFixed(1)} after); ` +
+      `Chromium ${wasm.chromium}`,
   );
   console.log(
     `keystrokes: ${queries.length} queries typed letter by letter (${KEY_DELAY_MS} ms apart); ` +
