@@ -131,7 +131,7 @@ async function inBrowser() {
   await page.goto(`${server.url}/#/search`);
   await waitUntilReady(page);
   const ready = await page.evaluate(() => performance.getEntriesByName('docbao:ready', 'mark')[0].startTime);
-  // Let the service worker fetch its copy of the build: a first visit sends that too.
+  // Let the service worker cache the build, so every file a first visit needs is counted (once).
   await page.evaluate(() => navigator.serviceWorker?.ready);
 
   const box = searchBox(page);
