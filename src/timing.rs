@@ -1,9 +1,15 @@
-//! User Timing marks, so the app's speed can be measured in a real browser.
+//! User Timing marks, so the app's speed can be measured in a real browser
+//! (`scripts/bench-browser` reads them).
+
+use yew::prelude::*;
 
 /// Set once the index is loaded and the app can search.
 pub const READY_MARK: &str = "docbao:ready";
 /// The measure each search records.
 pub const SEARCH_MEASURE: &str = "docbao:search";
+/// The measure each article page records: from its route being entered to the article,
+/// highlights included, rendered.
+pub const ARTICLE_MEASURE: &str = "docbao:article";
 
 fn performance() -> Option<web_sys::Performance> {
     web_sys::window()?.performance()
@@ -16,15 +22,37 @@ pub fn mark(name: &str) {
     }
 }
 
-/// Runs `work` between two marks and records the measure `name`.
-pub fn measure<T>(name: &str, work: impl FnOnce() -> T) -> T {
-    let start = format!("{name}:start");
-    let end = format!("{name}:end");
-    mark(&start);
-    let out = work();
+fn start_mark(name: &str) -> String {
+    format!("{name}:start")
+}
+
+/// Marks the end of `name` and records the measure from its latest start mark.
+fn finish(name: &str) {
+    let (start, end) = (start_mark(name), format!("{name}:end"));
     mark(&end);
     if let Some(p) = performance() {
         let _ = p.measure_with_start_mark_and_end_mark(name, &start, &end);
     }
+}
+
+/// Runs `work` between two marks and records the measure `name`.
+pub fn measure<T>(name: &str, work: impl FnOnce() -> T) -> T {
+    mark(&start_mark(name));
+    let out = work();
+    finish(name);
     out
+}
+
+/// Records the measure `name` for each route (URL hash) the calling page is rendered for:
+/// from the start of its first render for that route to its rendered effects, which Yew
+/// runs after its children's, so the whole page is inside. Call it first in the page.
+#[hook]
+pub fn use_route_measure(name: &'static str) {
+    let route = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    // Every render marks (cheap); the measure is taken only when the route changed, so it
+    // spans from the latest mark, that of the render that entered the route.
+    mark(&start_mark(name));
+    use_effect_with(route, move |_| finish(name));
 }

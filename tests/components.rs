@@ -803,3 +803,45 @@ async fn a_query_longer_than_the_cap_is_answered_with_a_note_that_it_was_cut() {
     mounted().await;
     assert!(short.query_selector(".query-trimmed").unwrap().is_none());
 }
+
+/// How many `docbao:article` measures the page holds.
+fn article_measures() -> u32 {
+    web_sys::window()
+        .unwrap()
+        .performance()
+        .unwrap()
+        .get_entries_by_name_with_entry_type("docbao:article", "measure")
+        .length()
+}
+
+#[wasm_bindgen_test]
+async fn each_article_route_entered_records_one_article_measure_once_its_highlights_are_shown() {
+    let window = web_sys::window().unwrap();
+    let before = article_measures();
+    start_at("#/a/003_ee4229f4c9863cbc?q=thanh%20tri");
+    let root = fresh_root();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    mounted().await;
+    assert!(
+        eventually(|| article_measures() > before).await,
+        "opening an article records docbao:article"
+    );
+    assert!(
+        root.query_selector("article mark").unwrap().is_some(),
+        "the measure is taken once the highlights are on the page"
+    );
+    assert_eq!(article_measures(), before + 1, "one measure for one route");
+
+    // Another article is another route: measured again. (Apps mounted by earlier tests
+    // follow the hash too, so only the increase is certain here.)
+    window
+        .location()
+        .set_hash("#/a/000_2bd3c5a4fc348b9d?q=thanh%20tri")
+        .unwrap();
+    assert!(
+        eventually(|| article_measures() > before + 1).await,
+        "stepping to another article records docbao:article again"
+    );
+    mounted().await;
+    assert!(root.query_selector("article mark").unwrap().is_some());
+}

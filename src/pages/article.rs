@@ -31,6 +31,7 @@ pub struct ArticlePageProps {
 /// query and steps to the previous/next result.
 #[function_component]
 pub fn ArticlePage(props: &ArticlePageProps) -> Html {
+    crate::timing::use_route_measure(crate::timing::ARTICLE_MEASURE);
     let index = use_corpus();
     let ui = use_ui();
     let location = use_location();
