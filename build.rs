@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::exit;
+use std::time::{Duration, SystemTime};
 
 use docbao_engine::ingest::{IngestReport, Ingester};
 use docbao_engine::{to_bytes, Index};
@@ -35,6 +36,7 @@ mod corpus_files;
 use corpus_files::{open_bounded, Walker};
 
 fn main() {
+    let started = SystemTime::now();
     println!("cargo:rerun-if-env-changed=DOCBAO_CORPUS");
     println!("cargo:rerun-if-env-changed=DOCBAO_STRICT");
     let manifest_dir = PathBuf::from(
@@ -78,7 +80,7 @@ fn main() {
     write(&out_dir.join(REPORT_FILE), report_json.as_bytes());
     let shipped = shipped_report_path(&manifest_dir);
     // Only trunk's hook needs this copy: a read-only checkout still builds with cargo.
-    if let Err(e) = write_shipped_report(&shipped, report_json.as_bytes()) {
+    if let Err(e) = write_shipped_report(&shipped, report_json.as_bytes(), &out_dir, started) {
         println!(
             "cargo:warning=docbao corpus: cannot write {}: {e}",
             shipped.display()
@@ -135,20 +137,39 @@ fn try_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// Writes the report trunk's hook ships, then asks cargo to run this script again if that
-/// file goes missing. A fresh checkout that reuses a target directory (a shared
-/// CARGO_TARGET_DIR, a target cached by CI) has no report, yet cargo finds the script's
-/// output fresh: without this, the hook fails. A `rerun-if-changed` path that does not exist
-/// counts as changed; but so does one modified after the script started, as this one just
-/// was, which would rerun the script on every build. So the file is dated back to when the
-/// script itself was built, before this run: missing or edited means rerun, else not.
-/// (Not done when the file cannot be written, or a read-only checkout would always rerun.)
-fn write_shipped_report(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// file goes missing or another build replaces it. A fresh checkout that reuses a target
+/// directory (a shared CARGO_TARGET_DIR, a target cached by CI) has no report, yet cargo
+/// finds the script's output fresh: without this, the hook fails. And two builds of one
+/// target and profile with their own script outputs (another corpus, another opt-level)
+/// share this one file, so the hook could ship the other build's report.
+///
+/// Cargo reruns the script when a `rerun-if-changed` path is missing or newer than the
+/// moment it invoked this run (the `invoked.timestamp` file it makes beside `OUT_DIR`). The
+/// file was just written, so it is dated back to exactly that moment: fresh for this build,
+/// while a report another build writes later carries that build's later moment, and makes
+/// this build's script run again. (Without the timestamp file, one second before this run
+/// `started`.) Not done when the file cannot be written, or a read-only checkout would
+/// always rerun.
+fn write_shipped_report(
+    path: &Path,
+    bytes: &[u8],
+    out_dir: &Path,
+    started: SystemTime,
+) -> std::io::Result<()> {
     try_write(path, bytes)?;
-    let script_built = std::fs::metadata(std::env::current_exe()?)?.modified()?;
+    let invoked = out_dir
+        .parent()
+        .map(|run_dir| run_dir.join("invoked.timestamp"))
+        .and_then(|stamp| std::fs::metadata(stamp).ok()?.modified().ok());
+    let before_this_run = invoked.unwrap_or_else(|| {
+        started
+            .checked_sub(Duration::from_secs(1))
+            .unwrap_or(started)
+    });
     std::fs::File::options()
         .write(true)
         .open(path)?
-        .set_modified(script_built)?;
+        .set_modified(before_this_run)?;
     println!("cargo:rerun-if-changed={}", path.display());
     Ok(())
 }
