@@ -71,6 +71,9 @@ impl Index {
             w.typo_base = None;
             self.expand(w);
         }
+        for w in query.excluded_phrases.iter_mut().flatten() {
+            self.expand(w);
+        }
     }
 
     pub(super) fn expand(&self, w: &mut Word) {

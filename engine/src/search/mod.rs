@@ -112,7 +112,7 @@ impl Index {
     /// `sort` order, with the facet counts of the query.
     fn ordered(&self, query: &Query, filters: &Filters, sort: Sort) -> (Vec<(u32, f32)>, Facets) {
         let matched: Vec<(u32, f32)> = if query.clauses.is_empty() {
-            (0..self.articles.len() as u32).map(|d| (d, 0.0)).collect()
+            self.without_excluded(self.every_article(), query)
         } else {
             let mut m = self.matches(query);
             m.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));

@@ -116,6 +116,8 @@ pub struct Query {
     /// Every clause must match, in query order.
     pub(super) clauses: Vec<Clause>,
     pub(super) excluded: Vec<Word>,
+    /// `-"quoted phrases"`: articles with one of them are dropped.
+    pub(super) excluded_phrases: Vec<Vec<Word>>,
     /// Quoted phrases: per phrase, the clause numbers of its words, in order.
     pub(super) phrases: Vec<Vec<usize>>,
     /// The text was longer than [`MAX_QUERY_CHARS`] or had more than [`MAX_QUERY_WORDS`].
@@ -133,9 +135,14 @@ impl Query {
         self.trimmed
     }
 
-    /// No word to search for: every article matches (before filters).
+    /// No word to search for and none to exclude: every article matches (before filters).
     pub fn is_empty(&self) -> bool {
-        self.clauses.is_empty()
+        self.clauses.is_empty() && !self.excludes()
+    }
+
+    /// Some word or phrase is excluded (`-word`, `-"phrase"`).
+    pub(super) fn excludes(&self) -> bool {
+        !self.excluded.is_empty() || !self.excluded_phrases.is_empty()
     }
 
     /// Every key the query's wanted words match, with its kind (excluded words aside).
@@ -191,16 +198,29 @@ pub(super) fn parse(query: &str) -> Query {
             continue;
         }
         if let Some(p) = phrase_of(t.start) {
-            let mut members = Vec::new();
+            // `-"…"`: the opening quote follows a `-` that starts a word.
+            let negated_phrase = bytes[..t.start]
+                .iter()
+                .rposition(|&b| b == b'"')
+                .is_some_and(negated);
+            let mut words = Vec::new();
             while i < tokens.len() && phrase_of(tokens[i].start) == Some(p) {
                 let t = &tokens[i];
-                let mut w = Word::from_token(&q[t.start..t.end], &t.exact, &t.folded);
-                w.typo_base = None;
-                members.push(out.clauses.len());
-                out.clauses.push(Clause { words: vec![w] });
+                if !t.folded.is_empty() {
+                    let mut w = Word::from_token(&q[t.start..t.end], &t.exact, &t.folded);
+                    w.typo_base = None;
+                    words.push(w);
+                }
                 i += 1;
             }
-            out.phrases.push(members);
+            if negated_phrase {
+                out.excluded_phrases.push(words);
+            } else {
+                let first = out.clauses.len();
+                out.phrases.push((first..first + words.len()).collect());
+                out.clauses
+                    .extend(words.into_iter().map(|w| Clause { words: vec![w] }));
+            }
             pending_or = false;
             continue;
         }

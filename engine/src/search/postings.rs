@@ -229,10 +229,66 @@ impl Index {
             .collect()
     }
 
+    /// Every article, in doc order, scoring nothing.
+    pub(super) fn every_article(&self) -> Vec<(u32, f32)> {
+        (0..self.articles.len() as u32).map(|d| (d, 0.0)).collect()
+    }
+
+    /// The candidates (sorted by doc) without those an excluded word or phrase matches.
+    pub(super) fn without_excluded(
+        &self,
+        cands: Vec<(u32, f32)>,
+        query: &Query,
+    ) -> Vec<(u32, f32)> {
+        let mut cands = cands;
+        for w in &query.excluded {
+            let ex = self.sources(std::slice::from_ref(w));
+            let mut drop = vec![false; cands.len()];
+            for s in &ex.alts {
+                for_each_in(&cands, s.postings, |j, _| drop[j] = true);
+            }
+            cands = cands
+                .into_iter()
+                .zip(drop)
+                .filter(|(_, d)| !*d)
+                .map(|(c, _)| c)
+                .collect();
+        }
+        for phrase in &query.excluded_phrases {
+            let words: Vec<&Word> = phrase.iter().collect();
+            // The articles with every word of the phrase, then those with it in a row.
+            let mut with_phrase = cands.clone();
+            for w in &words {
+                let ex = self.sources(std::slice::from_ref(*w));
+                let mut keep = vec![false; with_phrase.len()];
+                for s in &ex.alts {
+                    for_each_in(&with_phrase, s.postings, |j, _| keep[j] = true);
+                }
+                with_phrase = with_phrase
+                    .into_iter()
+                    .zip(keep)
+                    .filter(|(_, k)| *k)
+                    .map(|(c, _)| c)
+                    .collect();
+            }
+            let with_phrase = self.has_phrase(with_phrase, &words);
+            let mut drop = with_phrase.iter().map(|c| c.0).peekable();
+            cands.retain(|c| {
+                while drop.next_if(|&d| d < c.0).is_some() {}
+                drop.peek() != Some(&c.0)
+            });
+        }
+        cands
+    }
+
     /// Every article the query matches, with its score, in no particular order.
     pub(super) fn matches(&self, query: &Query) -> Vec<(u32, f32)> {
-        if query.clauses.is_empty() || self.is_empty() {
+        if self.is_empty() || (query.clauses.is_empty() && !query.excludes()) {
             return Vec::new();
+        }
+        if query.clauses.is_empty() {
+            // Only exclusions: the whole archive minus them.
+            return self.without_excluded(self.every_article(), query);
         }
         let sources: Vec<ClauseSources> = query
             .clauses
@@ -256,19 +312,7 @@ impl Index {
         if cands.is_empty() {
             cands = self.most_clauses(&sources);
         }
-        for w in &query.excluded {
-            let ex = self.sources(std::slice::from_ref(w));
-            let mut drop = vec![false; cands.len()];
-            for s in &ex.alts {
-                for_each_in(&cands, s.postings, |j, _| drop[j] = true);
-            }
-            cands = cands
-                .into_iter()
-                .zip(drop)
-                .filter(|(_, d)| !*d)
-                .map(|(c, _)| c)
-                .collect();
-        }
+        cands = self.without_excluded(cands, query);
         for phrase in &query.phrases {
             let words: Vec<&Word> = phrase.iter().map(|&i| &query.clauses[i].words[0]).collect();
             cands = self.has_phrase(cands, &words);

@@ -1,0 +1,96 @@
+//! The query language as documented (`"exact phrase"`, `-exclude`, `a OR b`) holds in every
+//! combination, for `search` (the command line) and `find` (the reader) alike.
+
+use docbao_engine::facets::{Filters, Sort};
+use docbao_engine::{Article, Index};
+
+fn index(docs: &[(&str, &str)]) -> Index {
+    Index::build(
+        docs.iter()
+            .enumerate()
+            .map(|(i, (id, body))| Article {
+                id: id.to_string(),
+                title: "Tin".to_string(),
+                date: Some(format!("2021-08-{:02}", (i * 3) % 5 + 1)),
+                body: vec![body.to_string()],
+                ..Article::default()
+            })
+            .collect(),
+    )
+}
+
+/// What the command line lists: `search`, best first.
+fn searched(idx: &Index, q: &str) -> Vec<String> {
+    let r = idx.search(&idx.query(q), usize::MAX);
+    assert_eq!(r.total, r.hits.len(), "{q}");
+    r.hits.into_iter().map(|h| h.id).collect()
+}
+
+/// What the reader lists: `find`, in `sort` order.
+fn found(idx: &Index, q: &str, sort: Sort) -> Vec<String> {
+    let page = idx.find(&idx.query(q), &Filters::default(), sort, 0, usize::MAX);
+    assert_eq!(page.total, page.hits.len(), "{q}");
+    page.hits.into_iter().map(|h| h.id).collect()
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+#[test]
+fn a_negated_phrase_excludes_exactly_the_articles_with_the_phrase() {
+    let idx = index(&[
+        ("phrase", "mưa lớn ở Hà Nội hôm nay"),
+        ("scattered", "Hà Giang nắng, Nội Bài mưa lớn"),
+        ("reversed", "Nội Hà mưa lớn"),
+        ("neither", "mưa lớn ở Huế"),
+    ]);
+    assert_eq!(
+        sorted(searched(&idx, "mua lon -\"ha noi\"")),
+        ["neither", "reversed", "scattered"]
+    );
+    assert_eq!(
+        sorted(found(&idx, "mua lon -\"hà nội\"", Sort::Relevance)),
+        ["neither", "reversed", "scattered"]
+    );
+    // Three words: the analyzer confirms the phrase, not just its pairs.
+    assert_eq!(
+        sorted(searched(&idx, "mua -\"o ha noi\"")),
+        ["neither", "reversed", "scattered"]
+    );
+    // A quoted phrase without the minus still requires it.
+    assert_eq!(searched(&idx, "mua \"ha noi\""), ["phrase"]);
+}
+
+#[test]
+fn only_exclusions_list_the_archive_minus_them_in_browse_order_everywhere() {
+    let idx = index(&[
+        ("a", "tin Hà Nội"),
+        ("b", "tin Huế"),
+        ("c", "tin Nội Bài"),
+        ("d", "tin Đà Nẵng"),
+        ("e", "tin Hà Giang"),
+    ]);
+    for sort in [Sort::Relevance, Sort::Newest, Sort::Oldest] {
+        let browse = found(&idx, "", sort);
+        assert_eq!(browse.len(), 5);
+        let expected: Vec<String> = browse
+            .iter()
+            .filter(|id| ["b", "d"].contains(&id.as_str()))
+            .cloned()
+            .collect();
+        assert_eq!(found(&idx, "-hà -nội", sort), expected, "{sort:?}");
+    }
+    // The command line lists the same articles in the same (archive) order.
+    assert_eq!(
+        searched(&idx, "-hà -nội"),
+        found(&idx, "-hà -nội", Sort::Relevance)
+    );
+    assert_eq!(searched(&idx, "-hà -nội"), ["b", "d"]);
+    assert_eq!(searched(&idx, "-\"ha noi\""), ["b", "c", "d", "e"]);
+    assert!(!idx.query("-hà").is_empty());
+    // Nothing to search for and nothing to exclude: the reader browses, the CLI lists none.
+    assert!(idx.query("").is_empty());
+    assert!(searched(&idx, "").is_empty());
+}
