@@ -94,3 +94,61 @@ fn only_exclusions_list_the_archive_minus_them_in_browse_order_everywhere() {
     assert!(idx.query("").is_empty());
     assert!(searched(&idx, "").is_empty());
 }
+
+#[test]
+fn or_between_phrases_matches_either_phrase() {
+    let idx = index(&[
+        ("first", "mưa lớn ở Hà Nội"),
+        ("second", "nắng nóng ở Đà Nẵng"),
+        ("scattered", "Hà Giang mưa, Nội Bài nắng; Đà Lạt mát, Nẵng"),
+        ("neither", "tin Huế"),
+    ]);
+    let either = "\"ha noi\" OR \"da nang\"";
+    assert_eq!(sorted(searched(&idx, either)), ["first", "second"]);
+    assert_eq!(
+        sorted(found(&idx, either, Sort::Relevance)),
+        ["first", "second"]
+    );
+    // A phrase OR a word, and a word OR a phrase.
+    assert_eq!(
+        sorted(searched(&idx, "\"ha noi\" OR hue ")),
+        ["first", "neither"]
+    );
+    assert_eq!(
+        sorted(searched(&idx, "hue OR \"da nang\"")),
+        ["neither", "second"]
+    );
+    // Other clauses still must match beside the alternatives.
+    assert_eq!(searched(&idx, "mua \"ha noi\" OR \"da nang\""), ["first"]);
+}
+
+#[test]
+fn abbreviations_inside_quotes_match_as_unquoted() {
+    let idx = index(&[
+        ("dotted", "mưa ở TP.HCM"),
+        ("spelled", "mưa ở Thành phố Hồ Chí Minh"),
+        ("joined", "TPHCM mưa"),
+        ("other", "mưa ở Hà Nội"),
+        ("council", "Ủy ban nhân dân thành phố họp"),
+        ("short", "UBND thành phố họp"),
+        ("district", "UBND huyện họp, thành phố"),
+    ]);
+    for q in ["\"TP.HCM\"", "\"thành phố Hồ Chí Minh\"", "\"TP HCM\""] {
+        assert_eq!(
+            sorted(searched(&idx, q)),
+            sorted(searched(&idx, &format!("{} ", q.trim_matches('"')))),
+            "{q}"
+        );
+        assert_eq!(
+            sorted(searched(&idx, q)),
+            ["dotted", "joined", "spelled"],
+            "{q}"
+        );
+    }
+    assert_eq!(
+        sorted(searched(&idx, "\"UBND thành phố\"")),
+        ["council", "short"]
+    );
+    // Excluded as a phrase too.
+    assert_eq!(sorted(searched(&idx, "mua -\"TP.HCM\"")), ["other"]);
+}

@@ -3,7 +3,8 @@
 //!
 //! A query is analyzed by the same analyzer as the articles ([`text::analyze`]). Each
 //! word becomes a *clause* that every result must match (`a OR b` makes one clause of
-//! two words); `-word` excludes; `"quoted words"` must appear next to each other. A word
+//! two words or phrases); `-word` and `-"phrase"` exclude (alone, from the whole archive);
+//! `"quoted words"` must appear next to each other. A word
 //! matches through several keys: its folded form, its Telex reading when typed with the
 //! input method off (`dduwowngf` → `đường`), the canonical key of a press abbreviation
 //! (`TP HCM` → `#tphcm`), words one edit away in the dictionary (typos, scored lower), and

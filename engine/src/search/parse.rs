@@ -102,10 +102,16 @@ impl Word {
     }
 }
 
-/// Words any one of which satisfies the clause (`a OR b`).
+/// A quoted phrase: runs of words, each run in a row in the text. A press abbreviation
+/// inside the quotes is a run of its own (its synonym key), so `"UBND thành phố"` finds
+/// `Ủy ban nhân dân thành phố` as the unquoted words do.
+pub(super) type Phrase = Vec<Vec<Word>>;
+
+/// Words and phrases any one of which satisfies the clause (`a OR "b c"`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(super) struct Clause {
     pub(super) words: Vec<Word>,
+    pub(super) phrases: Vec<Phrase>,
 }
 
 /// A query parsed, analyzed and resolved against one index ([`Index::query`]): built once
@@ -117,16 +123,16 @@ pub struct Query {
     pub(super) clauses: Vec<Clause>,
     pub(super) excluded: Vec<Word>,
     /// `-"quoted phrases"`: articles with one of them are dropped.
-    pub(super) excluded_phrases: Vec<Vec<Word>>,
-    /// Quoted phrases: per phrase, the clause numbers of its words, in order.
-    pub(super) phrases: Vec<Vec<usize>>,
+    pub(super) excluded_phrases: Vec<Phrase>,
     /// The text was longer than [`MAX_QUERY_CHARS`] or had more than [`MAX_QUERY_WORDS`].
     pub(super) trimmed: bool,
 }
 
 impl Query {
     pub(super) fn words(&self) -> impl Iterator<Item = &Word> {
-        self.clauses.iter().flat_map(|c| c.words.iter())
+        self.clauses
+            .iter()
+            .flat_map(|c| c.words.iter().chain(c.phrases.iter().flatten().flatten()))
     }
 
     /// Whether part of the text was dropped to keep the query within
@@ -203,23 +209,54 @@ pub(super) fn parse(query: &str) -> Query {
                 .iter()
                 .rposition(|&b| b == b'"')
                 .is_some_and(negated);
-            let mut words = Vec::new();
-            while i < tokens.len() && phrase_of(tokens[i].start) == Some(p) {
+            let end = (i..tokens.len())
+                .find(|&j| phrase_of(tokens[j].start) != Some(p))
+                .unwrap_or(tokens.len());
+            let mut phrase: Phrase = Vec::new();
+            let mut run = Vec::new();
+            while i < end {
                 let t = &tokens[i];
+                // The longest press abbreviation starting here and ending inside the quotes.
+                let synonym = spans
+                    .iter()
+                    .filter(|s| s.first == i && s.last <= end && s.key.starts_with('#'))
+                    .max_by_key(|s| s.last);
+                if let Some(s) = synonym {
+                    if !run.is_empty() {
+                        phrase.push(std::mem::take(&mut run));
+                    }
+                    phrase.push(vec![Word {
+                        keys: vec![Expansion::new(s.key.clone(), 1.0, ExpansionKind::Synonym)],
+                        ..Word::default()
+                    }]);
+                    i = s.last;
+                    continue;
+                }
                 if !t.folded.is_empty() {
                     let mut w = Word::from_token(&q[t.start..t.end], &t.exact, &t.folded);
                     w.typo_base = None;
-                    words.push(w);
+                    run.push(w);
                 }
                 i += 1;
             }
-            if negated_phrase {
-                out.excluded_phrases.push(words);
-            } else {
-                let first = out.clauses.len();
-                out.phrases.push((first..first + words.len()).collect());
+            if !run.is_empty() {
+                phrase.push(run);
+            }
+            if phrase.is_empty() {
+                // `""`: nothing to look for.
+            } else if negated_phrase {
+                out.excluded_phrases.push(phrase);
+            } else if pending_or {
                 out.clauses
-                    .extend(words.into_iter().map(|w| Clause { words: vec![w] }));
+                    .last_mut()
+                    .expect("a clause before OR")
+                    .phrases
+                    .push(phrase);
+            } else {
+                out.clauses.push(Clause {
+                    phrases: vec![phrase],
+                    ..Clause::default()
+                });
             }
             pending_or = false;
             continue;
@@ -275,7 +312,10 @@ pub(super) fn parse(query: &str) -> Query {
                 .words
                 .push(word);
         } else {
-            out.clauses.push(Clause { words: vec![word] });
+            out.clauses.push(Clause {
+                words: vec![word],
+                ..Clause::default()
+            });
         }
         pending_or = false;
         i = next;
