@@ -152,3 +152,39 @@ fn abbreviations_inside_quotes_match_as_unquoted() {
     // Excluded as a phrase too.
     assert_eq!(sorted(searched(&idx, "mua -\"TP.HCM\"")), ["other"]);
 }
+
+#[test]
+fn counts_hold_past_65536_words_in_one_article() {
+    const WORDS: usize = 70_000;
+    // Same length; one says `mưa` 70,000 times, the other 66,000: a count kept in 16 bits
+    // that wrapped would read 70,000 as 4,464 and rank the first below the second.
+    let all_rain = "mưa ".repeat(WORDS);
+    let mostly_rain = format!("{}{}", "mưa ".repeat(66_000), "nắng ".repeat(4_000));
+    // A phrase past word 65,536, at the very end of a long body.
+    let late_phrase = format!("{}Thanh Trì Hà Nội", "tin ".repeat(WORDS));
+    let idx = index(&[
+        ("all", &all_rain),
+        ("mostly", &mostly_rain),
+        ("late", &late_phrase),
+    ]);
+    let bytes = docbao_engine::to_bytes(&idx);
+    let loaded = docbao_engine::from_bytes(&bytes).expect("the index reads back");
+    for idx in [&idx, &loaded] {
+        let r = idx.search(&idx.query("mưa "), 10);
+        let ids: Vec<&str> = r.hits.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["all", "mostly"]);
+        assert!(r.hits[0].score >= r.hits[1].score && r.hits[1].score > 0.0);
+        assert_eq!(searched(idx, "\"thanh tri ha noi\""), ["late"]);
+        assert_eq!(searched(idx, "thanh -\"tri ha noi\""), Vec::<String>::new());
+        assert_eq!(searched(idx, "-\"tri ha noi\""), ["all", "mostly"]);
+        // The mark lands on the words themselves, 280,000 bytes in.
+        let marked = idx.highlight(&late_phrase, &idx.query("\"ha noi\""));
+        let words: Vec<&str> = marked
+            .segments()
+            .into_iter()
+            .filter(|s| s.1)
+            .map(|s| s.0)
+            .collect();
+        assert_eq!(words, ["Hà", "Nội"]);
+    }
+}
