@@ -188,3 +188,47 @@ fn counts_hold_past_65536_words_in_one_article() {
         assert_eq!(words, ["Hà", "Nội"]);
     }
 }
+
+#[test]
+fn every_mix_of_quotes_minus_and_or_is_answered_within_the_archive() {
+    let idx = index(&[
+        ("a", "mưa ở TP.HCM"),
+        ("b", "UBND thành phố họp"),
+        ("c", "tin Hà Nội"),
+    ]);
+    let pieces = [
+        "\"",
+        "-",
+        "OR",
+        "-\"",
+        "\"\"",
+        "-\"\"",
+        "TP.HCM",
+        "\"ha noi\"",
+        "-ha",
+        "mua",
+        "\"UBND",
+        "thành\"",
+        " ",
+    ];
+    // Every pair and triple of pieces, glued and spaced: each answers without panicking,
+    // `search` and `find` agree on the articles, and each id is listed once.
+    for a in pieces {
+        for b in pieces {
+            for c in pieces {
+                for q in [format!("{a}{b}{c}"), format!("{a} {b} {c}")] {
+                    let mut by_search = searched(&idx, &q);
+                    by_search.sort();
+                    let mut deduped = by_search.clone();
+                    deduped.dedup();
+                    assert_eq!(by_search, deduped, "{q:?}");
+                    let query = idx.query(&q);
+                    if !query.is_empty() {
+                        assert_eq!(by_search, sorted(found(&idx, &q, Sort::Relevance)), "{q:?}");
+                    }
+                    let _ = idx.highlight("mưa ở TP.HCM, UBND thành phố Hà Nội", &query);
+                }
+            }
+        }
+    }
+}
