@@ -242,21 +242,27 @@ pub(super) fn parse(query: &str) -> Query {
             if !run.is_empty() {
                 phrase.push(run);
             }
+            // A phrase said twice in one place is looked for once: each costs a pass
+            // of the analyzer over its candidates.
             if phrase.is_empty() {
                 // `""`: nothing to look for.
             } else if negated_phrase {
-                out.excluded_phrases.push(phrase);
+                if !out.excluded_phrases.contains(&phrase) {
+                    out.excluded_phrases.push(phrase);
+                }
             } else if pending_or {
-                out.clauses
-                    .last_mut()
-                    .expect("a clause before OR")
-                    .phrases
-                    .push(phrase);
+                let clause = out.clauses.last_mut().expect("a clause before OR");
+                if !clause.phrases.contains(&phrase) {
+                    clause.phrases.push(phrase);
+                }
             } else {
-                out.clauses.push(Clause {
+                let clause = Clause {
                     phrases: vec![phrase],
                     ..Clause::default()
-                });
+                };
+                if !out.clauses.contains(&clause) {
+                    out.clauses.push(clause);
+                }
             }
             pending_or = false;
             continue;
