@@ -6,6 +6,7 @@ use super::expand::TYPO_WEIGHT;
 use super::highlight::{light, Light};
 use super::parse::{Clause, ExpansionKind, Phrase, Query, Word};
 use crate::index::{field_texts, pair_key, Index, Posting};
+use crate::text::synonyms;
 
 /// Weight of an adjacent pair of query words found next to each other in the text.
 pub(super) const PAIR_WEIGHT: f32 = 1.0;
@@ -72,6 +73,26 @@ fn for_each_hit(cands: &[(u32, f32)], hits: &[(u32, f32)], mut f: impl FnMut(usi
             Some(c) if c.0 == doc => f(from, score),
             Some(_) => {}
             None => break,
+        }
+    }
+}
+
+/// The folded words a run may end with (`last`) or begin with in the text: for an
+/// abbreviation, those of every spelling of its family.
+fn edge_words(run: &[Word], last: bool) -> Vec<String> {
+    match run {
+        [w] if w.pair_keys.is_empty() => synonyms::FAMILIES
+            .iter()
+            .filter(|(key, _)| w.keys.iter().any(|k| k.term == *key))
+            .flat_map(|(_, variants)| variants.iter())
+            .filter_map(|v| if last { v.last() } else { v.first() })
+            .map(|s| s.to_string())
+            .collect(),
+        _ => {
+            let edge = if last { run.last() } else { run.first() };
+            edge.into_iter()
+                .flat_map(|w| w.pair_keys.iter().map(|(k, _)| k.clone()))
+                .collect()
         }
     }
 }
@@ -341,6 +362,23 @@ impl Index {
         }
         if phrase.len() < 2 {
             return cands;
+        }
+        // Where two runs meet, the text has a pair of their edge words: pairs narrow first.
+        for meet in phrase.windows(2) {
+            let mut keep = vec![false; cands.len()];
+            for a in edge_words(&meet[0], true) {
+                for b in edge_words(&meet[1], false) {
+                    if let Some(p) = self.pairs.get(&pair_key(&a, &b)) {
+                        for_each_in(&cands, p, |j, _| keep[j] = true);
+                    }
+                }
+            }
+            cands = cands
+                .into_iter()
+                .zip(keep)
+                .filter(|(_, k)| *k)
+                .map(|(c, _)| c)
+                .collect();
         }
         // An abbreviation between words: only the analyzer sees where its runs meet.
         cands.retain(|&(doc, _)| {
