@@ -90,6 +90,24 @@ fn long_queries(articles: &[Article]) -> Vec<(&'static str, String)> {
             fill(&["việt", "OR", "nam", "OR", "hà", "OR", "nội"], " "),
         ),
         ("exclusions", fill(&["-việt", "-nam", "người", "-của"], " ")),
+        ("only exclusions", fill(&["-việt", "-nam", "-người"], " ")),
+        (
+            "excluded phrase of common words",
+            format!("-\"{}\"", fill(&common, "")),
+        ),
+        (
+            "OR between phrases and abbreviations",
+            fill(
+                &[
+                    "\"việt nam\"",
+                    "OR",
+                    "\"UBND thành phố\"",
+                    "OR",
+                    "\"TP.HCM\"",
+                ],
+                " ",
+            ),
+        ),
         (
             "one-letter words",
             fill(&["a", "b", "c", "d", "e", "g", "h"], ""),

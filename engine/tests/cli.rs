@@ -541,3 +541,30 @@ fn check_keeps_the_records_of_a_gzip_with_trailing_garbage() {
     assert!(text.ends_with("1 accepted, 1 rejected\n"), "{text}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_query_of_only_exclusions_lists_the_archive_minus_them() {
+    let dir = scratch("only-exclusions");
+    let records = [
+        ("a", "Mưa ở Hà Nội"),
+        ("b", "Nắng ở Huế"),
+        ("c", "Sân bay Nội Bài"),
+        ("d", "Biển Đà Nẵng"),
+    ]
+    .map(|(id, title)| {
+        format!("{{\"id\": \"{id}\", \"title\": \"{title}\", \"body\": \"tin\"}}\n")
+    });
+    std::fs::write(dir.join("tin.jsonl"), records.concat()).unwrap();
+    let corpus = dir.display().to_string();
+    let ids = |query: &str| {
+        let out = docbao(&["search", "--corpus", &corpus, query], "");
+        assert_eq!(out.status.code(), Some(0), "{query}");
+        stdout(&out)
+            .lines()
+            .map(|l| l.split('\t').next().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids("-hà -nội"), ["b", "d"]);
+    assert_eq!(ids("-\"hà nội\""), ["b", "c", "d"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

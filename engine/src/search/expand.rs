@@ -66,9 +66,15 @@ impl Index {
             for w in &mut clause.words {
                 self.expand(w);
             }
+            for w in clause.phrases.iter_mut().flatten().flatten() {
+                self.expand(w);
+            }
         }
         for w in &mut query.excluded {
             w.typo_base = None;
+            self.expand(w);
+        }
+        for w in query.excluded_phrases.iter_mut().flatten().flatten() {
             self.expand(w);
         }
     }

@@ -3,7 +3,8 @@
 //!
 //! A query is analyzed by the same analyzer as the articles ([`text::analyze`]). Each
 //! word becomes a *clause* that every result must match (`a OR b` makes one clause of
-//! two words); `-word` excludes; `"quoted words"` must appear next to each other. A word
+//! two words or phrases); `-word` and `-"phrase"` exclude (alone, from the whole archive);
+//! `"quoted words"` must appear next to each other. A word
 //! matches through several keys: its folded form, its Telex reading when typed with the
 //! input method off (`dduwowngf` → `đường`), the canonical key of a press abbreviation
 //! (`TP HCM` → `#tphcm`), words one edit away in the dictionary (typos, scored lower), and
@@ -112,7 +113,7 @@ impl Index {
     /// `sort` order, with the facet counts of the query.
     fn ordered(&self, query: &Query, filters: &Filters, sort: Sort) -> (Vec<(u32, f32)>, Facets) {
         let matched: Vec<(u32, f32)> = if query.clauses.is_empty() {
-            (0..self.articles.len() as u32).map(|d| (d, 0.0)).collect()
+            self.without_excluded(self.every_article(), query)
         } else {
             let mut m = self.matches(query);
             m.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));

@@ -102,10 +102,16 @@ impl Word {
     }
 }
 
-/// Words any one of which satisfies the clause (`a OR b`).
+/// A quoted phrase: runs of words, each run in a row in the text. A press abbreviation
+/// inside the quotes is a run of its own (its synonym key), so `"UBND thành phố"` finds
+/// `Ủy ban nhân dân thành phố` as the unquoted words do.
+pub(super) type Phrase = Vec<Vec<Word>>;
+
+/// Words and phrases any one of which satisfies the clause (`a OR "b c"`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(super) struct Clause {
     pub(super) words: Vec<Word>,
+    pub(super) phrases: Vec<Phrase>,
 }
 
 /// A query parsed, analyzed and resolved against one index ([`Index::query`]): built once
@@ -116,15 +122,17 @@ pub struct Query {
     /// Every clause must match, in query order.
     pub(super) clauses: Vec<Clause>,
     pub(super) excluded: Vec<Word>,
-    /// Quoted phrases: per phrase, the clause numbers of its words, in order.
-    pub(super) phrases: Vec<Vec<usize>>,
+    /// `-"quoted phrases"`: articles with one of them are dropped.
+    pub(super) excluded_phrases: Vec<Phrase>,
     /// The text was longer than [`MAX_QUERY_CHARS`] or had more than [`MAX_QUERY_WORDS`].
     pub(super) trimmed: bool,
 }
 
 impl Query {
     pub(super) fn words(&self) -> impl Iterator<Item = &Word> {
-        self.clauses.iter().flat_map(|c| c.words.iter())
+        self.clauses
+            .iter()
+            .flat_map(|c| c.words.iter().chain(c.phrases.iter().flatten().flatten()))
     }
 
     /// Whether part of the text was dropped to keep the query within
@@ -133,9 +141,14 @@ impl Query {
         self.trimmed
     }
 
-    /// No word to search for: every article matches (before filters).
+    /// No word to search for and none to exclude: every article matches (before filters).
     pub fn is_empty(&self) -> bool {
-        self.clauses.is_empty()
+        self.clauses.is_empty() && !self.excludes()
+    }
+
+    /// Some word or phrase is excluded (`-word`, `-"phrase"`).
+    pub(super) fn excludes(&self) -> bool {
+        !self.excluded.is_empty() || !self.excluded_phrases.is_empty()
     }
 
     /// Every key the query's wanted words match, with its kind (excluded words aside).
@@ -191,16 +204,66 @@ pub(super) fn parse(query: &str) -> Query {
             continue;
         }
         if let Some(p) = phrase_of(t.start) {
-            let mut members = Vec::new();
-            while i < tokens.len() && phrase_of(tokens[i].start) == Some(p) {
+            // `-"…"`: the opening quote follows a `-` that starts a word.
+            let negated_phrase = bytes[..t.start]
+                .iter()
+                .rposition(|&b| b == b'"')
+                .is_some_and(negated);
+            let end = (i..tokens.len())
+                .find(|&j| phrase_of(tokens[j].start) != Some(p))
+                .unwrap_or(tokens.len());
+            let mut phrase: Phrase = Vec::new();
+            let mut run = Vec::new();
+            while i < end {
                 let t = &tokens[i];
-                let mut w = Word::from_token(&q[t.start..t.end], &t.exact, &t.folded);
-                w.typo_base = None;
-                members.push(out.clauses.len());
-                out.clauses.push(Clause { words: vec![w] });
+                // The longest press abbreviation starting here and ending inside the quotes.
+                let synonym = spans
+                    .iter()
+                    .filter(|s| s.first == i && s.last <= end && s.key.starts_with('#'))
+                    .max_by_key(|s| s.last);
+                if let Some(s) = synonym {
+                    if !run.is_empty() {
+                        phrase.push(std::mem::take(&mut run));
+                    }
+                    phrase.push(vec![Word {
+                        keys: vec![Expansion::new(s.key.clone(), 1.0, ExpansionKind::Synonym)],
+                        ..Word::default()
+                    }]);
+                    i = s.last;
+                    continue;
+                }
+                if !t.folded.is_empty() {
+                    let mut w = Word::from_token(&q[t.start..t.end], &t.exact, &t.folded);
+                    w.typo_base = None;
+                    run.push(w);
+                }
                 i += 1;
             }
-            out.phrases.push(members);
+            if !run.is_empty() {
+                phrase.push(run);
+            }
+            // A phrase said twice in one place is looked for once: each costs a pass
+            // of the analyzer over its candidates.
+            if phrase.is_empty() {
+                // `""`: nothing to look for.
+            } else if negated_phrase {
+                if !out.excluded_phrases.contains(&phrase) {
+                    out.excluded_phrases.push(phrase);
+                }
+            } else if pending_or {
+                let clause = out.clauses.last_mut().expect("a clause before OR");
+                if !clause.phrases.contains(&phrase) {
+                    clause.phrases.push(phrase);
+                }
+            } else {
+                let clause = Clause {
+                    phrases: vec![phrase],
+                    ..Clause::default()
+                };
+                if !out.clauses.contains(&clause) {
+                    out.clauses.push(clause);
+                }
+            }
             pending_or = false;
             continue;
         }
@@ -255,7 +318,10 @@ pub(super) fn parse(query: &str) -> Query {
                 .words
                 .push(word);
         } else {
-            out.clauses.push(Clause { words: vec![word] });
+            out.clauses.push(Clause {
+                words: vec![word],
+                ..Clause::default()
+            });
         }
         pending_or = false;
         i = next;

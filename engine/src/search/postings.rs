@@ -3,9 +3,10 @@
 //! exclusions, phrases, and the bonus for query words found next to each other.
 
 use super::expand::TYPO_WEIGHT;
-use super::highlight::light;
-use super::parse::{ExpansionKind, Query, Word};
+use super::highlight::{light, Light};
+use super::parse::{Clause, ExpansionKind, Phrase, Query, Word};
 use crate::index::{field_texts, pair_key, Index, Posting};
+use crate::text::synonyms;
 
 /// Weight of an adjacent pair of query words found next to each other in the text.
 pub(super) const PAIR_WEIGHT: f32 = 1.0;
@@ -63,16 +64,93 @@ pub(super) fn for_each_in(
     }
 }
 
+/// For each candidate (sorted by doc) found in `hits` (sorted by doc), calls `f(index, score)`.
+fn for_each_hit(cands: &[(u32, f32)], hits: &[(u32, f32)], mut f: impl FnMut(usize, f32)) {
+    let mut from = 0;
+    for &(doc, score) in hits {
+        from += cands[from..].partition_point(|c| c.0 < doc);
+        match cands.get(from) {
+            Some(c) if c.0 == doc => f(from, score),
+            Some(_) => {}
+            None => break,
+        }
+    }
+}
+
+/// The folded words a run may end with (`last`) or begin with in the text: for an
+/// abbreviation, those of every spelling of its family.
+fn edge_words(run: &[Word], last: bool) -> Vec<String> {
+    match run {
+        [w] if w.pair_keys.is_empty() => synonyms::FAMILIES
+            .iter()
+            .filter(|(key, _)| w.keys.iter().any(|k| k.term == *key))
+            .flat_map(|(_, variants)| variants.iter())
+            .filter_map(|v| if last { v.last() } else { v.first() })
+            .map(|s| s.to_string())
+            .collect(),
+        _ => {
+            let edge = if last { run.last() } else { run.first() };
+            edge.into_iter()
+                .flat_map(|w| w.pair_keys.iter().map(|(k, _)| k.clone()))
+                .collect()
+        }
+    }
+}
+
+/// Whether the analyzed text has the phrase's runs one after another, from some word on.
+fn runs_in_a_row(text: &Light, phrase: &Phrase) -> bool {
+    let run_at = |run: &[Word], at: usize| -> Option<usize> {
+        match run {
+            // A synonym key: the text has that abbreviation or phrase starting here.
+            [w] if w.pair_keys.is_empty() => text
+                .spans
+                .iter()
+                .find(|s| s.first == at && w.keys.iter().any(|k| k.term == s.key))
+                .map(|s| s.last),
+            _ => run
+                .iter()
+                .enumerate()
+                .all(|(k, w)| {
+                    text.folded
+                        .get(at + k)
+                        .is_some_and(|f| w.pair_keys.iter().any(|(key, _)| key == f))
+                        && (k == 0 || text.pair[at + k - 1])
+                })
+                .then_some(at + run.len()),
+        }
+    };
+    (0..text.folded.len()).any(|start| {
+        let mut at = start;
+        phrase.iter().enumerate().all(|(r, run)| {
+            if r > 0 && !text.pair.get(at.wrapping_sub(1)).copied().unwrap_or(false) {
+                return false;
+            }
+            match run_at(run, at) {
+                Some(next) => {
+                    at = next;
+                    true
+                }
+                None => false,
+            }
+        })
+    })
+}
+
 /// The sources of one clause: alternatives (the best counts) and bonuses (added when an
 /// alternative matched).
+#[derive(Default)]
 pub(super) struct ClauseSources<'a> {
     pub(super) alts: Vec<Source<'a>>,
     pub(super) bonus: Vec<Source<'a>>,
+    /// The articles each quoted phrase of the clause matches, sorted by doc, with scores:
+    /// alternatives too.
+    pub(super) phrase_hits: Vec<Vec<(u32, f32)>>,
 }
 
 impl ClauseSources<'_> {
     pub(super) fn size(&self) -> usize {
-        self.alts.iter().map(|s| s.postings.len()).sum()
+        self.alts.iter().map(|s| s.postings.len()).sum::<usize>()
+            + self.phrase_hits.iter().map(Vec::len).sum::<usize>()
     }
 }
 
@@ -93,6 +171,10 @@ impl Index {
                     }
                 }
             }
+            for &(d, v) in c.phrase_hits.iter().flatten() {
+                let b = &mut best[d as usize];
+                *b = b.max(v);
+            }
             out = best
                 .iter()
                 .enumerate()
@@ -104,6 +186,7 @@ impl Index {
             for s in &c.alts {
                 out.extend(s.postings.iter().map(|p| (p.doc, s.weight * self.sat(p))));
             }
+            out.extend(c.phrase_hits.iter().flatten());
             out.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
             out.dedup_by_key(|x| x.0);
         }
@@ -134,6 +217,9 @@ impl Index {
                 }
             });
         }
+        for hits in &c.phrase_hits {
+            for_each_hit(&cands, hits, |j, v| best[j] = best[j].max(v));
+        }
         let mut out: Vec<(u32, f32)> = cands
             .into_iter()
             .zip(&best)
@@ -163,6 +249,13 @@ impl Index {
                         best[d] = v;
                     }
                 }
+            }
+            for &(doc, v) in c.phrase_hits.iter().flatten() {
+                let d = doc as usize;
+                if best[d] == 0.0 {
+                    touched.push(doc);
+                }
+                best[d] = best[d].max(v);
             }
             for s in &c.bonus {
                 for p in s.postings {
@@ -229,33 +322,93 @@ impl Index {
             .collect()
     }
 
-    /// Every article the query matches, with its score, in no particular order.
-    pub(super) fn matches(&self, query: &Query) -> Vec<(u32, f32)> {
-        if query.clauses.is_empty() || self.is_empty() {
-            return Vec::new();
+    /// The articles of `within` (sorted by doc) that have the phrase, with the sum of its
+    /// words' scores.
+    fn phrase_matches(&self, phrase: &Phrase, within: &[(u32, f32)]) -> Vec<(u32, f32)> {
+        let mut cands = within.iter().map(|&(d, _)| (d, 0.0)).collect();
+        for w in phrase.iter().flatten() {
+            cands = self.narrow(cands, &self.sources(std::slice::from_ref(w)));
         }
-        let sources: Vec<ClauseSources> = query
-            .clauses
-            .iter()
-            .map(|c| self.sources(&c.words))
-            .collect();
+        self.has_runs(cands, phrase)
+    }
 
-        let mut order: Vec<usize> = (0..sources.len()).collect();
-        order.sort_by_key(|&i| sources[i].size());
-        let mut cands = if sources[order[0]].alts.is_empty() {
-            Vec::new()
-        } else {
-            self.materialize(&sources[order[0]])
+    /// The articles a quoted phrase matches, sorted by doc, with the sum of its words' scores.
+    fn phrase_hits(&self, phrase: &Phrase) -> Vec<(u32, f32)> {
+        let mut sources: Vec<ClauseSources> = phrase
+            .iter()
+            .flatten()
+            .map(|w| self.sources(std::slice::from_ref(w)))
+            .collect();
+        sources.sort_by_key(ClauseSources::size);
+        let Some((rarest, rest)) = sources.split_first() else {
+            return Vec::new();
         };
-        for &i in &order[1..] {
+        let mut cands = self.materialize(rarest);
+        for s in rest {
             if cands.is_empty() {
                 break;
             }
-            cands = self.narrow(cands, &sources[i]);
+            cands = self.narrow(cands, s);
         }
-        if cands.is_empty() {
-            cands = self.most_clauses(&sources);
+        self.has_runs(cands, phrase)
+    }
+
+    /// Candidates with each run of the phrase in a row and the runs one after another.
+    fn has_runs(&self, cands: Vec<(u32, f32)>, phrase: &Phrase) -> Vec<(u32, f32)> {
+        let mut cands = cands;
+        for run in phrase {
+            let words: Vec<&Word> = run.iter().collect();
+            cands = self.has_phrase(cands, &words);
         }
+        if phrase.len() < 2 {
+            return cands;
+        }
+        // Where two runs meet, the text has a pair of their edge words: pairs narrow first.
+        for meet in phrase.windows(2) {
+            let mut keep = vec![false; cands.len()];
+            for a in edge_words(&meet[0], true) {
+                for b in edge_words(&meet[1], false) {
+                    if let Some(p) = self.pairs.get(&pair_key(&a, &b)) {
+                        for_each_in(&cands, p, |j, _| keep[j] = true);
+                    }
+                }
+            }
+            cands = cands
+                .into_iter()
+                .zip(keep)
+                .filter(|(_, k)| *k)
+                .map(|(c, _)| c)
+                .collect();
+        }
+        // An abbreviation between words: only the analyzer sees where its runs meet.
+        cands.retain(|&(doc, _)| {
+            field_texts(&self.articles[doc as usize])
+                .iter()
+                .flatten()
+                .any(|t| runs_in_a_row(&light(t), phrase))
+        });
+        cands
+    }
+
+    /// The sources of a clause: its words' postings and its phrases' articles.
+    fn clause_sources(&self, clause: &Clause) -> ClauseSources<'_> {
+        let mut sources = self.sources(&clause.words);
+        sources.phrase_hits = clause.phrases.iter().map(|p| self.phrase_hits(p)).collect();
+        sources
+    }
+
+    /// Every article, in doc order, scoring nothing.
+    pub(super) fn every_article(&self) -> Vec<(u32, f32)> {
+        (0..self.articles.len() as u32).map(|d| (d, 0.0)).collect()
+    }
+
+    /// The candidates (sorted by doc) without those an excluded word or phrase matches.
+    pub(super) fn without_excluded(
+        &self,
+        cands: Vec<(u32, f32)>,
+        query: &Query,
+    ) -> Vec<(u32, f32)> {
+        let mut cands = cands;
         for w in &query.excluded {
             let ex = self.sources(std::slice::from_ref(w));
             let mut drop = vec![false; cands.len()];
@@ -269,10 +422,45 @@ impl Index {
                 .map(|(c, _)| c)
                 .collect();
         }
-        for phrase in &query.phrases {
-            let words: Vec<&Word> = phrase.iter().map(|&i| &query.clauses[i].words[0]).collect();
-            cands = self.has_phrase(cands, &words);
+        for phrase in &query.excluded_phrases {
+            let with_phrase = self.phrase_matches(phrase, &cands);
+            let mut drop = with_phrase.iter().map(|c| c.0).peekable();
+            cands.retain(|c| {
+                while drop.next_if(|&d| d < c.0).is_some() {}
+                drop.peek() != Some(&c.0)
+            });
         }
+        cands
+    }
+
+    /// Every article the query matches, with its score, in no particular order.
+    pub(super) fn matches(&self, query: &Query) -> Vec<(u32, f32)> {
+        if self.is_empty() || (query.clauses.is_empty() && !query.excludes()) {
+            return Vec::new();
+        }
+        if query.clauses.is_empty() {
+            // Only exclusions: the whole archive minus them.
+            return self.without_excluded(self.every_article(), query);
+        }
+        let sources: Vec<ClauseSources> = query
+            .clauses
+            .iter()
+            .map(|c| self.clause_sources(c))
+            .collect();
+
+        let mut order: Vec<usize> = (0..sources.len()).collect();
+        order.sort_by_key(|&i| sources[i].size());
+        let mut cands = self.materialize(&sources[order[0]]);
+        for &i in &order[1..] {
+            if cands.is_empty() {
+                break;
+            }
+            cands = self.narrow(cands, &sources[i]);
+        }
+        if cands.is_empty() {
+            cands = self.most_clauses(&sources);
+        }
+        cands = self.without_excluded(cands, query);
         // Query words next to each other score again where the text has them together.
         for pair in query.clauses.windows(2) {
             let ([a], [b]) = (pair[0].words.as_slice(), pair[1].words.as_slice()) else {

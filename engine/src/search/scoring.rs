@@ -53,6 +53,10 @@ impl Index {
                 }
             }
         }
-        ClauseSources { alts, bonus }
+        ClauseSources {
+            alts,
+            bonus,
+            phrase_hits: Vec::new(),
+        }
     }
 }
