@@ -999,23 +999,22 @@ impl<S: ArticleSink> Ingester<S> {
                 None => {
                     self.not_listed = Some(self.report.rejected.len());
                     self.run_open = false;
-                    self.report.rejected.push(Rejection {
-                        path: self.path.clone(),
-                        line: spot.line,
-                        index: spot.index,
-                        last_line: None,
-                        last_index: None,
-                        records: 1,
-                        reason: Reason::NotListed {
-                            listed: self.max_listed,
-                        },
-                    });
+                    let listed = self.max_listed;
+                    let entry = self.rejection(spot, Reason::NotListed { listed });
+                    self.report.rejected.push(entry);
                 }
             }
             return;
         }
         self.listed += usize::from(is_record);
-        self.report.rejected.push(Rejection {
+        let entry = self.rejection(spot, reason);
+        self.report.rejected.push(entry);
+        self.run_open = is_record;
+    }
+
+    /// A report entry for one record (or the file) of the current file.
+    fn rejection(&self, spot: Spot, reason: Reason) -> Rejection {
+        Rejection {
             path: self.path.clone(),
             line: spot.line,
             index: spot.index,
@@ -1023,8 +1022,7 @@ impl<S: ArticleSink> Ingester<S> {
             last_index: None,
             records: 1,
             reason,
-        });
-        self.run_open = is_record;
+        }
     }
 
     /// `base`, or `base-2`, `base-3`… if an earlier article has it.

@@ -281,24 +281,35 @@ impl Index {
             .collect()
     }
 
+    /// The candidates whose text holds at least one of the adjacent-word `pairs`.
+    fn with_any_pair(
+        &self,
+        cands: Vec<(u32, f32)>,
+        pairs: impl Iterator<Item = String>,
+    ) -> Vec<(u32, f32)> {
+        let mut keep = vec![false; cands.len()];
+        for key in pairs {
+            if let Some(p) = self.pairs.get(&key) {
+                for_each_in(&cands, p, |j, _| keep[j] = true);
+            }
+        }
+        cands
+            .into_iter()
+            .zip(keep)
+            .filter(|(_, k)| *k)
+            .map(|(c, _)| c)
+            .collect()
+    }
+
     /// Candidates whose text has the phrase: pairs narrow, the analyzer confirms.
     pub(super) fn has_phrase(&self, cands: Vec<(u32, f32)>, words: &[&Word]) -> Vec<(u32, f32)> {
         let mut cands = cands;
         for w in words.windows(2) {
-            let mut keep = vec![false; cands.len()];
-            for (a, _) in &w[0].pair_keys {
-                for (b, _) in &w[1].pair_keys {
-                    if let Some(p) = self.pairs.get(&pair_key(a, b)) {
-                        for_each_in(&cands, p, |j, _| keep[j] = true);
-                    }
-                }
-            }
-            cands = cands
-                .into_iter()
-                .zip(keep)
-                .filter(|(_, k)| *k)
-                .map(|(c, _)| c)
-                .collect();
+            let pairs = w[0]
+                .pair_keys
+                .iter()
+                .flat_map(|(a, _)| w[1].pair_keys.iter().map(move |(b, _)| pair_key(a, b)));
+            cands = self.with_any_pair(cands, pairs);
         }
         if words.len() < 3 {
             return cands;
@@ -365,20 +376,12 @@ impl Index {
         }
         // Where two runs meet, the text has a pair of their edge words: pairs narrow first.
         for meet in phrase.windows(2) {
-            let mut keep = vec![false; cands.len()];
-            for a in edge_words(&meet[0], true) {
-                for b in edge_words(&meet[1], false) {
-                    if let Some(p) = self.pairs.get(&pair_key(&a, &b)) {
-                        for_each_in(&cands, p, |j, _| keep[j] = true);
-                    }
-                }
-            }
-            cands = cands
-                .into_iter()
-                .zip(keep)
-                .filter(|(_, k)| *k)
-                .map(|(c, _)| c)
-                .collect();
+            let lefts = edge_words(&meet[0], true);
+            let rights = edge_words(&meet[1], false);
+            let pairs = lefts
+                .iter()
+                .flat_map(|a| rights.iter().map(move |b| pair_key(a, b)));
+            cands = self.with_any_pair(cands, pairs);
         }
         // An abbreviation between words: only the analyzer sees where its runs meet.
         cands.retain(|&(doc, _)| {
