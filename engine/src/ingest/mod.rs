@@ -607,20 +607,24 @@ fn replaced_bytes_warning(offsets: &[usize]) -> String {
 
 /// Bytes into text, for a page or one JSON line: UTF-8; else UTF-8 with a few damaged bytes,
 /// replaced by U+FFFD with a warning; else TCVN3/VNI bytes that convert into Vietnamese,
-/// noted; else not text at all. Not yet cleaned.
-pub(crate) fn decode_bytes(bytes: &[u8], remarks: &mut Remarks) -> Result<String, Reason> {
+/// noted; else not text at all. Not yet cleaned. Valid UTF-8 (nearly every input) is
+/// borrowed, not copied.
+pub(crate) fn decode_bytes<'a>(
+    bytes: &'a [u8],
+    remarks: &mut Remarks,
+) -> Result<std::borrow::Cow<'a, str>, Reason> {
     let error = match std::str::from_utf8(bytes) {
-        Ok(utf8) => return Ok(utf8.to_string()),
+        Ok(utf8) => return Ok(utf8.into()),
         Err(e) => e,
     };
     if let Some(offsets) = damaged_utf8(bytes) {
         remarks.warn(replaced_bytes_warning(&offsets));
-        return Ok(String::from_utf8_lossy(bytes).into_owned());
+        return Ok(String::from_utf8_lossy(bytes).into_owned().into());
     }
     match decode_legacy_bytes(bytes) {
         Some((converted, encoding)) => {
             remarks.note(converted_note(encoding));
-            Ok(converted)
+            Ok(converted.into())
         }
         None => Err(Reason::NotUtf8 {
             byte_offset: error.valid_up_to(),
