@@ -20,7 +20,7 @@ mod expand;
 mod highlight;
 mod parse;
 mod postings;
-mod scoring;
+pub(crate) mod scoring;
 
 use rustc_hash::FxHashMap;
 
@@ -546,9 +546,15 @@ mod query_tests {
         assert_eq!(kinds_of(&q, "duong"), [ExpansionKind::Telex]);
         assert_eq!(kinds_of(&q, "#tphcm"), [ExpansionKind::Synonym]);
         assert_eq!(kinds_of(&q, "thanh"), [ExpansionKind::Prefix]);
-        // Typos and prefixes are other words: they weigh less than the word typed.
+        // Typos and prefixes are other words (their kind says so, not their weight): they
+        // weigh less than the word typed; the word's other readings weigh as much.
+        let typed = q.expansions().find(|e| e.term == "phogn").unwrap().weight;
         for e in q.expansions() {
-            assert_eq!(e.weight < 1.0, e.kind.is_other_word(), "{e:?}");
+            if e.kind.is_other_word() {
+                assert!(e.weight < typed, "{e:?}");
+            } else {
+                assert_eq!(e.weight, typed, "{e:?}");
+            }
         }
     }
 
