@@ -202,5 +202,8 @@ proptest! {
         prop_assert!(index.highlight(&title, &query).marks.contains(&at), "{:?}", word);
         let hit = &index.search(&query, 1).hits[0];
         prop_assert!(hit.title.marks.contains(&at), "{:?}", word);
+        // With a press abbreviation beside it the highlighter runs the analyzer's spans.
+        let with_span = index.query(&format!("{word} TP.HCM "));
+        prop_assert!(index.highlight(&title, &with_span).marks.contains(&at), "{:?}", word);
     }
 }
