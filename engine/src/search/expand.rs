@@ -161,7 +161,9 @@ impl Index {
         }
         let vouched = |pairs: usize| pairs > 0 && pairs > typed_evidence * PAIR_EVIDENCE_RATIO;
         if known {
-            found.retain(|f| vouched(f.0));
+            // A known word typed with its marks is meant as typed: the typos this looks
+            // for are made without marks.
+            found.retain(|f| !w.marked && vouched(f.0));
         }
         found.sort_unstable_by(|a, b| {
             vouched(b.0)

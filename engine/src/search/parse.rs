@@ -75,6 +75,8 @@ pub(super) struct Word {
     pub(super) typo_base: Option<String>,
     /// The word still being typed: also matched as a prefix.
     pub(super) prefix: Option<String>,
+    /// Typed with marks: a word the dictionary knows is then meant as typed.
+    pub(super) marked: bool,
 }
 
 impl Word {
@@ -86,6 +88,7 @@ impl Word {
         };
         if exact != folded {
             w.exact.push(exact.to_string());
+            w.marked = true;
         }
         if let Some(decoded) = telex::decode(raw) {
             let (de, df) = text::keys(&decoded);
