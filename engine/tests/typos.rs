@@ -87,6 +87,25 @@ fn an_unknown_word_is_still_corrected_and_the_vouched_correction_weighs_more() {
 }
 
 #[test]
+fn only_the_likeliest_corrections_of_an_unknown_word_are_vouched_for() {
+    // `trường đại học` in 20 articles, `trượt đại học` (fails the exam) in one.
+    let mut docs: Vec<(String, String)> = (0..20)
+        .map(|i| (format!("s{i}"), format!("trường đại học số {i}")))
+        .collect();
+    docs.push(("fail".into(), "trượt đại học".into()));
+    let idx = index(
+        &docs
+            .iter()
+            .map(|(id, body)| (id.as_str(), "Tin", body.as_str()))
+            .collect::<Vec<_>>(),
+    );
+    let q = idx.query("truog dai hoc ");
+    let vouched = |term: &str| corrections(&q).contains(&(term, true));
+    assert!(vouched("truong"));
+    assert!(!vouched("truot"), "{:?}", corrections(&q));
+}
+
+#[test]
 fn queries_without_typos_rank_the_typed_words_first() {
     let idx = schools();
     // `trong ngay` is typed right: the article with it ranks first, no correction added.

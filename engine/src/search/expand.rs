@@ -14,11 +14,14 @@ pub(super) const MAX_PREFIX_TERMS: usize = 32;
 pub(super) const TYPO_WEIGHT: f32 = 0.4;
 /// A correction the query's neighbouring words vouch for (the index has it next to one of
 /// them, and not the word as typed) is most likely what was meant: it counts nearly as
-/// much as a word typed.
+/// much as a word typed (its idf still capped by the typed word's, when the index has it).
 pub(super) const PAIRED_TYPO_WEIGHT: f32 = 0.8;
 /// A correction is vouched for when its pairs with the neighbours are in this many times
 /// more articles than the typed word's.
 pub(super) const PAIR_EVIDENCE_RATIO: usize = 4;
+/// A vouched correction of an unknown word is beside the neighbours no less than
+/// 1/`BEST_PAIR_RATIO` as often as the best one: `truong`, not `truot`, beside `dai hoc`.
+pub(super) const BEST_PAIR_RATIO: usize = 16;
 /// A word in at least this many articles is a known word: corrected only when its
 /// neighbours vouch for the correction (`truong` typed `trong`, `thanh` typed `tanh`).
 /// Rarer words are often corpus typos themselves, and are corrected as unknown words are.
@@ -159,7 +162,14 @@ impl Index {
                 f.0 = self.pair_evidence(&f.2, n);
             }
         }
-        let vouched = |pairs: usize| pairs > 0 && pairs > typed_evidence * PAIR_EVIDENCE_RATIO;
+        // Vouched: far more often beside the neighbours than the word as typed, and for an
+        // unknown word, not far less than the best correction.
+        let best = found.iter().map(|f| f.0).max().unwrap_or(0);
+        let vouched = |pairs: usize| {
+            pairs > 0
+                && pairs > typed_evidence * PAIR_EVIDENCE_RATIO
+                && (known || pairs * BEST_PAIR_RATIO >= best)
+        };
         if known {
             // A known word typed with its marks is meant as typed: the typos this looks
             // for are made without marks.

@@ -33,9 +33,7 @@ impl Index {
             for k in &w.keys {
                 if let Some(p) = self.folded.get(&k.term) {
                     let idf = self.idf(p.len());
-                    // ...unless the neighbours vouch for a correction: then the word as
-                    // typed is likely the mistake.
-                    let idf = if k.kind.is_other_word() && !k.vouched {
+                    let idf = if k.kind.is_other_word() {
                         idf.min(cap)
                     } else {
                         idf
