@@ -181,7 +181,7 @@ fn main() {
             let query = index.query(black_box(&text));
             black_box(index.neighbours(&query, &request, &longest.id));
             for p in &passages {
-                black_box(index.highlight(p, &query));
+                black_box(index.highlight_article(&longest.id, p, &query));
             }
         };
         let (worst, best) = time(page);

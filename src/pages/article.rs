@@ -149,7 +149,7 @@ fn ArticleView(props: &ArticleViewProps) -> Html {
 
     let text = |p: &str| -> Html {
         if state.is_searching() {
-            marked_text(&index.highlight(p, &query))
+            marked_text(&index.highlight_article(&a.id, p, &query))
         } else {
             html! { p.to_string() }
         }

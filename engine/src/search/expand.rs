@@ -4,7 +4,7 @@
 use rustc_hash::FxHashSet;
 
 use super::parse::{Expansion, ExpansionKind, Query, Word, TYPO_MIN_LEN};
-use crate::index::Index;
+use crate::index::{pair_key, Index};
 
 /// A prefix expansion of the word being typed counts a little less than a whole word.
 pub(super) const PREFIX_DISCOUNT: f32 = 0.8;
@@ -12,6 +12,20 @@ pub(super) const PREFIX_DISCOUNT: f32 = 0.8;
 pub(super) const MAX_PREFIX_TERMS: usize = 32;
 /// A word one edit away from the one typed counts much less than the word itself.
 pub(super) const TYPO_WEIGHT: f32 = 0.4;
+/// A correction the query's neighbouring words vouch for (the index has it next to one of
+/// them, and not the word as typed) is most likely what was meant: it counts nearly as
+/// much as a word typed (its idf still capped by the typed word's, when the index has it).
+pub(super) const PAIRED_TYPO_WEIGHT: f32 = 0.8;
+/// A correction is vouched for when its pairs with the neighbours are in this many times
+/// more articles than the typed word's.
+pub(super) const PAIR_EVIDENCE_RATIO: usize = 4;
+/// A vouched correction of an unknown word is beside the neighbours no less than
+/// 1/`BEST_PAIR_RATIO` as often as the best one: `truong`, not `truot`, beside `dai hoc`.
+pub(super) const BEST_PAIR_RATIO: usize = 16;
+/// A word in at least this many articles is a known word: corrected only when its
+/// neighbours vouch for the correction (`truong` typed `trong`, `thanh` typed `tanh`).
+/// Rarer words are often corpus typos themselves, and are corrected as unknown words are.
+pub(super) const KNOWN_WORD_DF: usize = 2;
 /// Dictionary words one edit away that are tried, the most frequent first.
 pub(super) const MAX_TYPO_TERMS: usize = 8;
 /// Corrections tried for a word that is common as typed.
@@ -59,56 +73,134 @@ pub(super) fn for_each_edit(word: &str, mut f: impl FnMut(&str)) {
     }
 }
 
+/// The keys (as typed, or read as Telex) of the query words before and after a word.
+#[derive(Default)]
+pub(super) struct Neighbours<'a> {
+    pub(super) left: &'a [String],
+    pub(super) right: &'a [String],
+}
+
 impl Index {
     /// Adds typo corrections and prefix expansions, which depend on the dictionary.
     pub(super) fn resolve(&self, query: &mut Query) {
-        for clause in &mut query.clauses {
+        // The keys of each clause that is one word, as typed (or read as Telex): a word's
+        // neighbours in the query, which say whether a correction makes sense there.
+        let lone: Vec<Vec<String>> = query
+            .clauses
+            .iter()
+            .map(|c| match c.words.as_slice() {
+                [w] => w.pair_keys.iter().map(|(k, _)| k.clone()).collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let none = Vec::new();
+        for (i, clause) in query.clauses.iter_mut().enumerate() {
+            let single = clause.words.len() == 1;
             for w in &mut clause.words {
-                self.expand(w);
+                let neighbours = Neighbours {
+                    left: if single && i > 0 { &lone[i - 1] } else { &none },
+                    right: lone.get(i + 1).filter(|_| single).unwrap_or(&none),
+                };
+                self.expand(w, &neighbours);
             }
             for w in clause.phrases.iter_mut().flatten().flatten() {
-                self.expand(w);
+                self.expand(w, &Neighbours::default());
             }
         }
         for w in &mut query.excluded {
             w.typo_base = None;
-            self.expand(w);
+            self.expand(w, &Neighbours::default());
         }
         for w in query.excluded_phrases.iter_mut().flatten().flatten() {
-            self.expand(w);
+            self.expand(w, &Neighbours::default());
         }
     }
 
-    pub(super) fn expand(&self, w: &mut Word) {
-        let known: FxHashSet<String> = w.keys.iter().map(|k| k.term.clone()).collect();
+    /// In how many articles `term` stands next to a neighbour of the query (the most for
+    /// one key of each side, both sides added up).
+    fn pair_evidence(&self, term: &str, n: &Neighbours) -> usize {
+        let df = |k: String| self.pairs.get(&k).map_or(0, <[_]>::len);
+        let left = n.left.iter().map(|l| df(pair_key(l, term))).max();
+        let right = n.right.iter().map(|r| df(pair_key(term, r))).max();
+        left.unwrap_or(0) + right.unwrap_or(0)
+    }
+
+    /// Dictionary words one edit away from `base`, the most likely meant first, each with
+    /// whether the neighbours vouch for it. A known word keeps only those vouched for.
+    fn corrections(&self, base: &str, w: &Word, n: &Neighbours) -> Vec<(String, bool)> {
+        let own: FxHashSet<&str> = w.keys.iter().map(|k| k.term.as_str()).collect();
+        let df = self.document_frequency(base);
+        let known = df >= KNOWN_WORD_DF;
         let common = (self.len() as f32 * TYPO_MAX_DF_SHARE).max(3.0) as usize;
-        let df = w
-            .keys
-            .first()
-            .map_or(0, |k| self.document_frequency(&k.term));
         let max_typos = if df <= common {
             MAX_TYPO_TERMS
         } else {
             MAX_TYPO_TERMS_COMMON
         };
-        if let Some(base) = w.typo_base.take() {
-            let mut found: Vec<(usize, String)> = Vec::new();
-            for_each_edit(&base, |v| {
-                if v.len().max(base.len()) >= TYPO_MIN_LEN && !known.contains(v) {
-                    if let Some(i) = self.folded.find(v) {
-                        if !found.iter().any(|(_, f)| f == v) {
-                            found.push((self.folded.postings_of(i).len(), v.to_string()));
-                        }
-                    }
+        let typed_evidence = if n.left.is_empty() && n.right.is_empty() {
+            0
+        } else {
+            own.iter()
+                .map(|k| self.pair_evidence(k, n))
+                .max()
+                .unwrap_or(0)
+        };
+        // (pairs with the neighbours, articles, word)
+        let mut found: Vec<(usize, usize, String)> = Vec::new();
+        for_each_edit(base, |v| {
+            if v.len().max(base.len()) >= TYPO_MIN_LEN
+                && !own.contains(v)
+                && !found.iter().any(|(_, _, f)| f == v)
+            {
+                if let Some(i) = self.folded.find(v) {
+                    found.push((0, self.folded.postings_of(i).len(), v.to_string()));
                 }
-            });
-            found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            for (_, v) in found.into_iter().take(max_typos) {
-                w.pair_keys.push((v.clone(), ExpansionKind::Typo));
-                w.keys
-                    .push(Expansion::new(v, TYPO_WEIGHT, ExpansionKind::Typo));
+            }
+        });
+        if !n.left.is_empty() || !n.right.is_empty() {
+            for f in &mut found {
+                f.0 = self.pair_evidence(&f.2, n);
             }
         }
+        // Vouched: far more often beside the neighbours than the word as typed, and for an
+        // unknown word, not far less than the best correction.
+        let best = found.iter().map(|f| f.0).max().unwrap_or(0);
+        let vouched = |pairs: usize| {
+            pairs > 0
+                && pairs > typed_evidence * PAIR_EVIDENCE_RATIO
+                && (known || pairs * BEST_PAIR_RATIO >= best)
+        };
+        if known {
+            // A known word typed with its marks is meant as typed: the typos this looks
+            // for are made without marks.
+            found.retain(|f| !w.marked && vouched(f.0));
+        }
+        found.sort_unstable_by(|a, b| {
+            vouched(b.0)
+                .cmp(&vouched(a.0))
+                .then(b.0.cmp(&a.0))
+                .then(b.1.cmp(&a.1))
+                .then(a.2.cmp(&b.2))
+        });
+        found.truncate(max_typos);
+        found.into_iter().map(|(p, _, v)| (v, vouched(p))).collect()
+    }
+
+    pub(super) fn expand(&self, w: &mut Word, neighbours: &Neighbours) {
+        if let Some(base) = w.typo_base.take() {
+            for (v, vouched) in self.corrections(&base, w, neighbours) {
+                let weight = if vouched {
+                    PAIRED_TYPO_WEIGHT
+                } else {
+                    TYPO_WEIGHT
+                };
+                w.pair_keys.push((v.clone(), ExpansionKind::Typo));
+                let mut e = Expansion::new(v, weight, ExpansionKind::Typo);
+                e.vouched = vouched;
+                w.keys.push(e);
+            }
+        }
+        let known: FxHashSet<&str> = w.keys.iter().map(|k| k.term.as_str()).collect();
         if let Some(prefix) = &w.prefix {
             let limit = if prefix.chars().count() < 2 {
                 8
@@ -119,7 +211,7 @@ impl Index {
                 .folded
                 .with_prefix(prefix)
                 // Syllables only: compounds and synonym keys are not words being typed.
-                .filter(|(t, _)| !known.contains(*t) && t.chars().all(char::is_alphanumeric))
+                .filter(|(t, _)| !known.contains(t) && t.chars().all(char::is_alphanumeric))
                 .map(|(t, p)| (p.len(), t))
                 .collect();
             if found.len() > limit {

@@ -61,12 +61,14 @@ impl Marked {
 }
 
 /// Tells which query word, if any, a word or span of text matches: every key of every
-/// word in one hash map, prefixes apart.
-#[derive(Default)]
+/// word in one hash map, prefixes apart. Corrections are left out: [`Index::matcher_for`]
+/// adds those that matched one article.
+#[derive(Default, Clone)]
 pub(super) struct Matcher<'a> {
     pub(super) keys: FxHashMap<&'a str, usize>,
     pub(super) prefixes: Vec<(&'a str, usize)>,
-    pub(super) words: usize,
+    /// The query words, in the order the matches number them.
+    pub(super) words: Vec<&'a Word>,
     /// Some key is a compound or synonym key, which only the full analyzer sees.
     pub(super) spans: bool,
 }
@@ -76,12 +78,12 @@ impl<'a> Matcher<'a> {
     /// opened article).
     pub(super) fn new(words: &[&'a Word], typing: bool) -> Matcher<'a> {
         let mut m = Matcher {
-            words: words.len(),
+            words: words.to_vec(),
             ..Matcher::default()
         };
         for (i, w) in words.iter().enumerate() {
             for k in &w.keys {
-                if !typing && k.kind == ExpansionKind::Prefix {
+                if (!typing && k.kind == ExpansionKind::Prefix) || k.kind == ExpansionKind::Typo {
                     continue;
                 }
                 m.keys.entry(k.term.as_str()).or_insert(i);
@@ -109,12 +111,47 @@ impl<'a> Matcher<'a> {
 }
 
 impl Index {
+    /// `m` with the corrections that matched article `doc`: for each query word the
+    /// article does not have as typed (nor as read from Telex or as an abbreviation),
+    /// the correction worth the most there. A correction that did not bring the article
+    /// in is not marked, nor are the frequent words one edit from a word it has.
+    pub(super) fn matcher_for<'a>(&self, m: &Matcher<'a>, doc: u32) -> Matcher<'a> {
+        let mut out = m.clone();
+        let has = |term: &str| {
+            self.folded
+                .get(term)
+                .is_some_and(|p| p.binary_search_by_key(&doc, |p| p.doc).is_ok())
+        };
+        for (i, w) in m.words.iter().enumerate() {
+            let typed_here = w
+                .keys
+                .iter()
+                .any(|k| !k.kind.is_other_word() && has(&k.term));
+            if typed_here {
+                continue;
+            }
+            let best = w
+                .keys
+                .iter()
+                .filter(|k| k.kind == ExpansionKind::Typo)
+                .filter_map(|k| {
+                    let df = self.folded.get(&k.term)?.len();
+                    has(&k.term).then(|| (k.weight * self.idf(df), k.term.as_str()))
+                })
+                .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(a.1)));
+            if let Some((_, term)) = best {
+                out.keys.entry(term).or_insert(i);
+            }
+        }
+        out
+    }
+
     /// The passage of the article that best shows why it matched.
     pub(super) fn snippet(&self, doc: u32, m: &Matcher) -> Marked {
         let fields = field_texts(&self.articles[doc as usize]);
         let mut best: Option<(usize, &str)> = None;
         let mut buf = String::new();
-        let mut seen = vec![false; m.words];
+        let mut seen = vec![false; m.words.len()];
         for text in fields[LEAD].iter().chain(&fields[BODY]) {
             // Compounds and synonyms need the whole analyzer; plain words a quick fold.
             let hits = if m.spans {

@@ -127,12 +127,13 @@ impl Index {
 
     fn hit(&self, doc: u32, score: f32, matcher: &Matcher) -> Hit {
         let article = &self.articles[doc as usize];
+        let matcher = self.matcher_for(matcher, doc);
         Hit {
             doc,
             id: article.id.clone(),
             score,
-            title: mark(&article.title, matcher),
-            snippet: self.snippet(doc, matcher),
+            title: mark(&article.title, &matcher),
+            snippet: self.snippet(doc, &matcher),
         }
     }
 
@@ -194,9 +195,22 @@ impl Index {
 
     /// `text` with the words of `query` marked, for highlighting an opened article. The
     /// query is finished here: its last word is whole, not a prefix.
+    /// Typo corrections are not marked: which ones matched depends on the article
+    /// ([`Index::highlight_article`] marks them).
     pub fn highlight(&self, text: &str, query: &Query) -> Marked {
         let words: Vec<&Word> = query.words().collect();
         mark(text, &Matcher::new(&words, false))
+    }
+
+    /// [`Index::highlight`] for a passage of the article `id`, with the typo corrections
+    /// that matched that article, as its search result marks them.
+    pub fn highlight_article(&self, id: &str, text: &str, query: &Query) -> Marked {
+        let words: Vec<&Word> = query.words().collect();
+        let matcher = Matcher::new(&words, false);
+        match self.by_id_doc(id) {
+            Some(doc) => mark(text, &self.matcher_for(&matcher, doc)),
+            None => mark(text, &matcher),
+        }
     }
 
     /// The corpus article whose title is the same as `title` (marks and case aside): a
@@ -329,8 +343,14 @@ mod tests {
     fn the_word_being_typed_matches_as_a_prefix() {
         let idx = index(&[("a", "Thanh Trì", "x"), ("b", "Thanh Oai", "y")]);
         assert_eq!(ids(&idx, "thanh tr"), ["a"]);
-        // A finished word is whole: no article has "tr", so both fall back to "thanh".
-        assert_eq!(idx.search(&idx.query("thanh tr "), 10).total, 2);
+        // A finished word is whole (`tr ` is no prefix; it reads as `trì` with a letter
+        // dropped)...
+        let finished = idx.query("thanh tr ");
+        assert!(finished
+            .expansions()
+            .all(|e| e.kind != ExpansionKind::Prefix));
+        // ...so a finished `th` begins nothing: no article has it, both fall back to "thanh".
+        assert_eq!(idx.search(&idx.query("thanh th "), 10).total, 2);
     }
 
     #[test]
@@ -561,8 +581,8 @@ mod query_tests {
     #[test]
     fn one_prepared_query_serves_results_and_an_opened_article() {
         let idx = index(&["Hà Nội nói", "Thanh Trì"]);
-        let q = idx.query("ha no");
-        // While typing, `no` begins `noi`, so the article with both words is found...
+        let q = idx.query("ha n");
+        // While typing, `n` begins `noi`, so the article with both words is found...
         assert_eq!(idx.search(&q, 10).hits[0].id, "a0");
         let marked = idx.highlight("Hà Nội nói", &q);
         // ...but in the opened article the last word is whole.

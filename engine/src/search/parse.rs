@@ -8,8 +8,9 @@ use crate::text::{self, telex, Analyzed};
 pub const MAX_QUERY_CHARS: usize = 256;
 /// Words of a query kept (after [`MAX_QUERY_CHARS`]); the rest are dropped.
 pub const MAX_QUERY_WORDS: usize = 32;
-/// Only folded words this long or longer are corrected.
-pub(super) const TYPO_MIN_LEN: usize = 4;
+/// A correction and the word typed: the longer of the two has at least this many letters
+/// (a syllable of 3 letters with one dropped is still corrected).
+pub(super) const TYPO_MIN_LEN: usize = 3;
 /// Only folded words this long or shorter are corrected: no Vietnamese syllable comes
 /// close, and the edits of a word grow with its length.
 pub(super) const TYPO_MAX_LEN: usize = 20;
@@ -45,6 +46,9 @@ pub struct Expansion {
     /// What a match through this key is worth, relative to the word as typed.
     pub weight: f32,
     pub kind: ExpansionKind,
+    /// A correction ([`ExpansionKind::Typo`]) that a neighbouring query word vouches for:
+    /// the index has the two next to each other (and not the word as typed).
+    pub vouched: bool,
 }
 
 impl Expansion {
@@ -53,6 +57,7 @@ impl Expansion {
             term: term.into(),
             weight,
             kind,
+            vouched: false,
         }
     }
 }
@@ -70,6 +75,8 @@ pub(super) struct Word {
     pub(super) typo_base: Option<String>,
     /// The word still being typed: also matched as a prefix.
     pub(super) prefix: Option<String>,
+    /// Typed with marks: a word the dictionary knows is then meant as typed.
+    pub(super) marked: bool,
 }
 
 impl Word {
@@ -81,6 +88,7 @@ impl Word {
         };
         if exact != folded {
             w.exact.push(exact.to_string());
+            w.marked = true;
         }
         if let Some(decoded) = telex::decode(raw) {
             let (de, df) = text::keys(&decoded);
@@ -91,7 +99,7 @@ impl Word {
             }
             w.exact.push(de);
         }
-        // A word of 4+ letters with one letter dropped has 3: it is corrected too.
+        // A word with one letter dropped has one letter less: it is corrected too.
         if folded.len() + 1 >= TYPO_MIN_LEN
             && folded.len() <= TYPO_MAX_LEN
             && folded.bytes().all(|b| b.is_ascii_lowercase())

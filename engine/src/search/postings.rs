@@ -2,7 +2,6 @@
 //! the candidates, every other clause narrows them (galloping through long lists); then
 //! exclusions, phrases, and the bonus for query words found next to each other.
 
-use super::expand::TYPO_WEIGHT;
 use super::highlight::{light, Light};
 use super::parse::{Clause, ExpansionKind, Phrase, Query, Word};
 use crate::index::{field_texts, pair_key, Index, Posting};
@@ -16,6 +15,14 @@ pub(super) struct Source<'a> {
     pub(super) postings: &'a [Posting],
     /// Key weight times idf.
     pub(super) weight: f32,
+}
+
+/// What a match through `term`, a key of `w`, is worth relative to the word as typed.
+fn key_weight(w: &Word, term: &str) -> f32 {
+    w.keys
+        .iter()
+        .find(|k| k.term == term)
+        .map_or(1.0, |k| k.weight.min(1.0))
 }
 
 /// For each candidate (sorted by doc) found in `postings`, calls `f(index, posting)`.
@@ -478,7 +485,8 @@ impl Index {
                     if typo_a && typo_b {
                         continue;
                     }
-                    let weight = if typo_a || typo_b { TYPO_WEIGHT } else { 1.0 };
+                    // A pair counts as much as its correction does.
+                    let weight = key_weight(a, ka) * key_weight(b, kb);
                     keys.push((pair_key(ka, kb), weight));
                 }
             }

@@ -27,7 +27,9 @@ impl Rng {
     }
 }
 
-pub const FORMS: [&str; 6] = ["exact", "folded", "nfd", "tone", "telex", "typo"];
+/// `typo`: the issue's class ([`reader_typo`]); `edit1`: any one edit of a word of 4+
+/// letters ([`typo`], the class measured before).
+pub const FORMS: [&str; 7] = ["exact", "folded", "nfd", "tone", "telex", "typo", "edit1"];
 
 /// One target article with its query in every form.
 pub struct KnownItem {
@@ -36,6 +38,8 @@ pub struct KnownItem {
     pub queries: Vec<String>,
     /// Whether the tone form differs from the exact one.
     pub tone_changed: bool,
+    /// Whether the `typo` form's misspelt word is itself a word of the index.
+    pub typo_is_word: bool,
 }
 
 /// `hòa` → `hoà`: the other placement for open `oa`/`oe`/`uy` syllables.
@@ -77,7 +81,39 @@ fn valid_window(text: &str, w: &[(usize, usize)], i: usize, len: usize) -> bool 
         && (i..i + len - 1).all(|k| text[w[k].1..w[k + 1].0] == *" ")
 }
 
-fn typo(word: &str, rng: &mut Rng) -> String {
+/// The typo readers make most (issue 10): in a word typed without marks, one letter
+/// dropped or two adjacent different letters swapped. The result may well be another
+/// valid word (`thanh` → `tanh`, `truong` → `trong`): it is kept.
+pub fn reader_typo(word: &str, rng: &mut Rng) -> String {
+    let mut b: Vec<u8> = word.bytes().collect();
+    let swaps: Vec<usize> = (0..b.len().saturating_sub(1))
+        .filter(|&i| b[i] != b[i + 1])
+        .collect();
+    if rng.below(2) == 0 || swaps.is_empty() {
+        b.remove(rng.below(b.len()));
+    } else {
+        let i = swaps[rng.below(swaps.len())];
+        b.swap(i, i + 1);
+    }
+    String::from_utf8(b).unwrap()
+}
+
+/// A word of `words` with 3+ letters (folded) given the reader's typo, chosen by `rng`;
+/// `None` when no word is long enough. Also says whether the typo is a word of `index`.
+pub fn with_reader_typo(index: &Index, words: &[String], rng: &mut Rng) -> Option<(String, bool)> {
+    let long: Vec<usize> = (0..words.len()).filter(|&k| words[k].len() >= 3).collect();
+    if long.is_empty() {
+        return None;
+    }
+    let k = long[rng.below(long.len())];
+    let mut typoed = words.to_vec();
+    typoed[k] = reader_typo(&words[k], rng);
+    let is_word = index.document_frequency(&typoed[k]) > 0;
+    Some((typoed.join(" "), is_word))
+}
+
+/// Any one edit (deletion, insertion, substitution, adjacent swap) of `word`.
+pub fn typo(word: &str, rng: &mut Rng) -> String {
     let mut b: Vec<u8> = word.bytes().collect();
     let i = rng.below(b.len());
     let letter = b'a' + rng.below(26) as u8;
@@ -199,6 +235,10 @@ pub fn known_items(index: &Index, articles: &[Article], step: usize, seed: u64) 
         let k = long[rng.below(long.len())];
         let mut typoed = folded.clone();
         typoed[k] = typo(&folded[k], &mut rng);
+        // Its own generator, so the windows and the other forms stay those measured before.
+        let mut typo_rng = Rng::new(seed ^ (out.len() as u64 + 1).wrapping_mul(0x9e37_79b9));
+        let (reader, typo_is_word) =
+            with_reader_typo(index, &folded, &mut typo_rng).expect("a word of 4+ letters");
         out.push(KnownItem {
             id: a.id.clone(),
             queries: vec![
@@ -207,9 +247,11 @@ pub fn known_items(index: &Index, articles: &[Article], step: usize, seed: u64) 
                 nfd,
                 tone.join(" "),
                 telex.join(" "),
+                reader,
                 typoed.join(" "),
             ],
             tone_changed,
+            typo_is_word,
         });
     }
     out
@@ -223,6 +265,46 @@ pub fn reciprocal_rank(index: &Index, query: &str, id: &str) -> f64 {
         .iter()
         .position(|h| h.id == id)
         .map_or(0.0, |r| 1.0 / (r as f64 + 1.0))
+}
+
+/// One title query with the reader's typo: 3–4 consecutive words of an article's title,
+/// typed without marks, one of them misspelt by [`reader_typo`].
+pub struct TitleTypo {
+    pub id: String,
+    pub query: String,
+    /// The same words without the typo: what the typo costs is measured against it.
+    pub clean: String,
+    /// Whether the misspelt word is itself a word of the index.
+    pub is_word: bool,
+}
+
+/// [`TitleTypo`] queries for every `step`-th article whose title has such a window.
+pub fn title_typos(index: &Index, articles: &[Article], step: usize, seed: u64) -> Vec<TitleTypo> {
+    let mut rng = Rng::new(seed);
+    let mut out = Vec::new();
+    for a in articles.iter().step_by(step) {
+        let w = words_of(&a.title);
+        let len = 3 + rng.below(2);
+        if w.len() < len {
+            continue;
+        }
+        let i = rng.below(w.len() - len + 1);
+        if !valid_window(&a.title, &w, i, len) {
+            continue;
+        }
+        let folded: Vec<String> = (i..i + len)
+            .map(|k| text::fold(&a.title[w[k].0..w[k].1]))
+            .collect();
+        if let Some((query, is_word)) = with_reader_typo(index, &folded, &mut rng) {
+            out.push(TitleTypo {
+                id: a.id.clone(),
+                query,
+                clean: folded.join(" "),
+                is_word,
+            });
+        }
+    }
+    out
 }
 
 /// A realistic query mix from titles: 2–4 consecutive words of every `step`-th title,
