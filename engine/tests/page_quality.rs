@@ -21,9 +21,13 @@ struct Figures {
     body_kept: usize,
     body_found: usize,
     body_true: usize,
+    dated_pages: usize,
     right_dates: usize,
     wrong_dates: usize,
     no_dates: usize,
+    undated_pages: usize,
+    undated_right: usize,
+    undated_wrong: usize,
     conflicts: usize,
     conflicts_noted: usize,
 }
@@ -42,16 +46,19 @@ impl Figures {
         self.body_kept as f64 / self.body_true.max(1) as f64
     }
     fn right(&self) -> f64 {
-        Self::percent(self.right_dates, self.pages)
+        Self::percent(self.right_dates, self.dated_pages)
     }
     fn wrong(&self) -> f64 {
-        Self::percent(self.wrong_dates, self.pages)
+        Self::percent(self.wrong_dates, self.dated_pages)
+    }
+    fn undated_wrong(&self) -> f64 {
+        Self::percent(self.undated_wrong, self.undated_pages)
     }
     fn print(&self, what: &str) {
         println!(
             "{what}: {} pages; titles {:.1}%, leads {:.1}%, bylines {:.1}%; teaser leak {:.2}%; \
-             body precision {:.4}, recall {:.4}; dates right {:.1}%, wrong {:.2}%, none {:.1}% \
-             ({} conflicting, {} noted)",
+             body precision {:.4}, recall {:.4}; {} dated pages: right date {:.1}%, wrong {:.2}%, \
+             none {:.1}%; {} undated pages: right {}, wrong {} ({:.2}%); {} conflicting, {} noted",
             self.pages,
             Self::percent(self.titles_right, self.pages),
             Self::percent(self.leads_right, self.pages),
@@ -59,9 +66,14 @@ impl Figures {
             self.teaser_leak(),
             self.precision(),
             self.recall(),
+            self.dated_pages,
             self.right(),
             self.wrong(),
-            Self::percent(self.no_dates, self.pages),
+            Self::percent(self.no_dates, self.dated_pages),
+            self.undated_pages,
+            self.undated_right,
+            self.undated_wrong,
+            self.undated_wrong(),
             self.conflicts,
             self.conflicts_noted,
         );
@@ -138,20 +150,48 @@ fn tally(
             "BODY p{k:05} ({:?}): missing {missing:?}, extra {extra:?}",
             page.template
         );
+        if std::env::var("DOCBAO_PAGE_QUALITY_VERBOSE").is_ok_and(|v| v == "2") {
+            println!("{}\n---", page.text);
+        }
     }
     let expected = page.date.iso();
-    match a.date.as_deref() {
-        Some(d) if d == expected && !page.conflicting => f.right_dates += 1,
-        Some(d) => {
-            f.wrong_dates += 1;
-            if verbose {
-                println!(
-                    "WRONG DATE p{k:05}: {d} for {expected} ({:?})",
-                    page.date_story
-                );
+    let right = a.date.as_deref() == Some(expected.as_str());
+    if page.dated {
+        f.dated_pages += 1;
+        match &a.date {
+            _ if right => f.right_dates += 1,
+            Some(d) => {
+                f.wrong_dates += 1;
+                if verbose {
+                    println!(
+                        "WRONG DATE p{k:05}: {d} for {expected} ({:?})",
+                        page.date_story
+                    );
+                }
+            }
+            None => {
+                f.no_dates += 1;
+                if verbose {
+                    println!("NO DATE p{k:05}: {expected} ({:?})", page.date_story);
+                }
             }
         }
-        None => f.no_dates += 1,
+    } else {
+        // No year on the page (or a conflict): any date given is a guess.
+        f.undated_pages += 1;
+        match &a.date {
+            _ if right && !page.conflicting => f.undated_right += 1,
+            Some(d) => {
+                f.undated_wrong += 1;
+                if verbose {
+                    println!(
+                        "GUESSED DATE p{k:05}: {d} for {expected} ({:?})",
+                        page.date_story
+                    );
+                }
+            }
+            None => {}
+        }
     }
     if page.conflicting {
         f.conflicts += 1;
@@ -190,9 +230,13 @@ fn invented_pages_in_both_templates_meet_the_targets() {
             (&mut all.body_kept, f.body_kept),
             (&mut all.body_found, f.body_found),
             (&mut all.body_true, f.body_true),
+            (&mut all.dated_pages, f.dated_pages),
             (&mut all.right_dates, f.right_dates),
             (&mut all.wrong_dates, f.wrong_dates),
             (&mut all.no_dates, f.no_dates),
+            (&mut all.undated_pages, f.undated_pages),
+            (&mut all.undated_right, f.undated_right),
+            (&mut all.undated_wrong, f.undated_wrong),
             (&mut all.conflicts, f.conflicts),
             (&mut all.conflicts_noted, f.conflicts_noted),
         ] {
@@ -200,10 +244,35 @@ fn invented_pages_in_both_templates_meet_the_targets() {
         }
     }
     all.print("invented, both templates");
-    // Bars: today's figures (before the fix), to be raised to the issue's targets.
-    assert!(all.teaser_leak() <= 100.0);
-    assert!(all.precision() >= 0.0 && all.recall() >= 0.0);
-    assert!(all.wrong() <= 100.0 && all.right() >= 0.0);
+    // Before the fix: leak 22.3% of pages, body precision 0.696 and recall 0.902, dates
+    // right on 46.9% and wrong on 5.8% of all pages.
+    assert!(
+        all.teaser_leak() <= 0.5,
+        "teaser leak {:.2}%",
+        all.teaser_leak()
+    );
+    assert!(
+        all.precision() >= 0.98,
+        "body precision {:.4}",
+        all.precision()
+    );
+    assert!(all.recall() >= 0.99, "body recall {:.4}", all.recall());
+    assert!(all.right() >= 95.0, "right dates {:.1}%", all.right());
+    assert!(all.wrong() <= 0.5, "wrong dates {:.2}%", all.wrong());
+    // A page without its year gets no date (a guess is a wrong date too).
+    assert!(
+        all.undated_wrong() <= 0.5,
+        "guessed dates {:.2}%",
+        all.undated_wrong()
+    );
+    let wrong_anywhere = Figures::percent(all.wrong_dates + all.undated_wrong, all.pages);
+    assert!(
+        wrong_anywhere <= 0.5,
+        "wrong dates on {wrong_anywhere:.2}% of all pages"
+    );
+    // Conflicting evidence: no date, and a note saying why.
+    assert!(all.conflicts > 0);
+    assert_eq!(all.conflicts_noted, all.conflicts);
 }
 
 /// UNC articles (title, body paragraphs, date from their record) rendered into both
@@ -236,7 +305,15 @@ fn unc_articles_rendered_as_pages() {
         };
         pages.push(render(&mut rng, template, &story));
     }
-    let f = measure(&pages, false);
+    let f = measure(&pages, verbose());
     f.print("UNC rendered, both templates");
-    assert_eq!(f.pages, pages.len());
+    // Real paragraphs carry their own dates (and a few records' dates are not the day the
+    // text tells of), so this measurement is looser than the invented one.
+    assert!(
+        f.teaser_leak() <= 0.5,
+        "teaser leak {:.2}%",
+        f.teaser_leak()
+    );
+    assert!(f.precision() >= 0.98 && f.recall() >= 0.98);
+    assert!(f.right() >= 95.0 && f.wrong() <= 1.0);
 }

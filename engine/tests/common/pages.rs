@@ -465,6 +465,10 @@ pub struct Page {
     /// The page's own evidence about its publication disagrees (a URL of another year
     /// than its dated byline): no date should be given, and a note should say why.
     pub conflicting: bool,
+    /// The page shows its year: a date line, a URL, a dateline, `năm nay (2020)` beside
+    /// the lead's day, or a full date near the news in the body beside the lead's day.
+    /// (Years alone, `năm 2020`, and a month alone are not enough to go on.)
+    pub dated: bool,
     /// What the page holds about dates, for reading a failure.
     pub date_story: Vec<&'static str>,
 }
@@ -883,6 +887,13 @@ pub fn render(rng: &mut Rng, t: Template, story: &Story) -> Page {
         teaser_texts,
         date,
         conflicting,
+        dated: !conflicting
+            && (plan.header_date
+                || plan.byline_date
+                || plan.url
+                || plan.dateline
+                || (plan.lead_phrase
+                    && (plan.this_year || plan.body_deadline || plan.body_recent))),
         date_story,
     }
 }
