@@ -317,3 +317,153 @@ fn unc_articles_rendered_as_pages() {
     assert!(f.precision() >= 0.98 && f.recall() >= 0.98);
     assert!(f.right() >= 95.0 && f.wrong() <= 1.0);
 }
+
+// Small invented pages in both templates, one case each.
+
+const PNTD_TAG: &str = "(PNTĐ) - ";
+const LDTD_TAG: &str = "(LĐTĐ) ";
+
+/// A page: title, chrome, the lead (tagged or not), then `rest` as written.
+fn page_of(tag: &str, lead: &str, rest: &str) -> String {
+    if tag == PNTD_TAG {
+        format!("Tiêu đề bài viết về phiên chợ nông sản\n\nChia sẻ\n\n{lead}\n\n{rest}")
+    } else {
+        format!("Tiêu đề bài viết về phiên chợ nông sản\n\n{tag}{lead}\n\n{rest}")
+    }
+}
+
+fn parse_one(text: &str) -> (Article, IngestReport) {
+    let (mut articles, report) = ingest(&[SourceFile {
+        path: "p.txt".into(),
+        bytes: text.as_bytes().to_vec(),
+    }]);
+    assert_eq!(report.rejected, []);
+    (articles.remove(0), report)
+}
+
+const LEAD: &str = "Sáng 8/1, phường tổ chức phiên chợ nông sản sạch.";
+const P1: &str = "Đoạn một kể về các gian hàng của hợp tác xã.";
+const P2: &str = "Đoạn hai kể về người dân đến mua hàng.";
+const P3: &str = "Đoạn ba kể về kế hoạch của phường.";
+const T1: &str = "Lớp học nấu ăn miễn phí cho phụ nữ";
+const T2: &str = "Nữ doanh nhân trẻ khởi nghiệp từ vườn dâu";
+
+fn teasers(tag: &str) -> String {
+    format!("{T1}\n\n{T1}\n\n{tag}Tóm tắt một.\n{T2}\n\n{T2}\n\n{tag}Tóm tắt hai.")
+}
+
+#[test]
+fn a_teaser_block_in_the_middle_is_cut_out_and_the_body_goes_on() {
+    for tag in [PNTD_TAG, LDTD_TAG] {
+        for heading in ["", "Tin liên quan\n\n", "Nên xem\n"] {
+            let rest = format!(
+                "{P1}\n\n{heading}{}\n\n{P2}\n\n{P3}\n\nHÀ LINH",
+                teasers(tag)
+            );
+            let (a, _) = parse_one(&page_of(tag, LEAD, &rest));
+            assert_eq!(a.body, [P1, P2, P3], "{tag} {heading:?}");
+            assert_eq!(a.author.as_deref(), Some("HÀ LINH"));
+            let titles: Vec<&str> = a.related.iter().map(|t| t.title.as_str()).collect();
+            assert_eq!(titles, [T1, T2], "{tag} {heading:?}");
+            assert_eq!(a.related[1].summary.as_deref(), Some("Tóm tắt hai."));
+        }
+    }
+}
+
+#[test]
+fn a_teaser_block_at_the_end_without_a_heading_is_not_body() {
+    for tag in [PNTD_TAG, LDTD_TAG] {
+        let rest = format!("{P1}\n\n{P2}\n\nHÀ LINH\n\n{}", teasers(tag));
+        let (a, _) = parse_one(&page_of(tag, LEAD, &rest));
+        assert_eq!(a.body, [P1, P2], "{tag}");
+        assert_eq!(a.author.as_deref(), Some("HÀ LINH"));
+        assert_eq!(a.related.len(), 2);
+    }
+}
+
+#[test]
+fn a_summary_glued_to_the_next_title_on_one_line_is_split() {
+    for tag in [PNTD_TAG, LDTD_TAG] {
+        for glue in ["", " "] {
+            let block = format!(
+                "Tin khác\n\n{T1}\n\n{T1}\n\n{tag}Tóm tắt một.{glue}{T2}\n\n{T2}\n\n{tag}Tóm tắt hai."
+            );
+            let rest = format!("{P1}\n\n{block}\n\n{P2}");
+            let (a, _) = parse_one(&page_of(tag, LEAD, &rest));
+            assert_eq!(a.body, [P1, P2], "{tag} {glue:?}");
+            assert_eq!(
+                a.related[0].summary.as_deref(),
+                Some("Tóm tắt một."),
+                "{tag} {glue:?}"
+            );
+            assert_eq!(a.related[1].title, T2);
+        }
+    }
+}
+
+#[test]
+fn a_teaser_heading_with_no_teasers_under_it_keeps_the_body_after_it() {
+    for tag in [PNTD_TAG, LDTD_TAG] {
+        for after in ["\n\n", "\n"] {
+            let sub = "Nhiều giải pháp đồng bộ";
+            let rest = format!("{P1}\n\nĐọc thêm{after}{P2}\n\n{sub}\n\n{P3}\n\nHÀ LINH");
+            let (a, _) = parse_one(&page_of(tag, LEAD, &rest));
+            assert_eq!(a.body, [P1, P2, sub, P3], "{tag} {after:?}");
+            assert_eq!(a.related, []);
+        }
+    }
+}
+
+#[test]
+fn the_only_full_date_in_the_body_being_history_gives_no_date() {
+    for tag in [PNTD_TAG, LDTD_TAG] {
+        for history in [
+            "Trận đánh diễn ra ngày 26/2/1966 tại đây.",
+            "Trận đánh diễn ra từ 23 đến 26/2/1996 tại đây.",
+            "Trận đánh diễn ra vào năm 2019, năm 2019 và năm 2019.",
+            "Bản Tuyên ngôn ngày 2/9/1945 khai sinh nhà nước.",
+        ] {
+            let lead = "Trưa 8/1, đoàn cựu chiến binh thăm lại chiến trường xưa.";
+            let rest = format!("{P1}\n\n{history}\n\nHÀ LINH");
+            let (a, report) = parse_one(&page_of(tag, lead, &rest));
+            assert_eq!(a.date, None, "{tag} {history}");
+            assert_eq!(report.accepted[0].notes, Vec::<String>::new());
+            // The same page with its dated byline: the year is the byline's.
+            let rest = format!("{P1}\n\n{history}\n\nHÀ LINH\n\n08/01/2020 14:30");
+            let (a, _) = parse_one(&page_of(tag, lead, &rest));
+            assert_eq!(a.date.as_deref(), Some("2020-01-08"), "{tag} {history}");
+            assert_eq!(a.author.as_deref(), Some("HÀ LINH"));
+            assert_eq!(a.body, [P1, history]);
+        }
+    }
+}
+
+#[test]
+fn a_url_dates_the_page_and_is_not_body() {
+    let url = "https://laodongthudo.vn/phien-cho-nong-san-20200108101530.htm";
+    let rest = format!("{P1}\n\nHÀ LINH\n\n{url}");
+    let (a, _) = parse_one(&page_of(LDTD_TAG, LEAD, &rest));
+    assert_eq!(a.url.as_deref(), Some(url));
+    assert_eq!(a.date.as_deref(), Some("2020-01-08"));
+    assert_eq!(a.body, [P1]);
+}
+
+#[test]
+fn conflicting_page_dates_leave_no_date_and_a_note_counted_in_the_summary() {
+    let url = "https://laodongthudo.vn/2016/01/08/phien-cho-nong-san.html";
+    let rest = format!("{P1}\n\nHÀ LINH\n\n08/01/2020 14:30\n\n{url}");
+    let (a, report) = parse_one(&page_of(LDTD_TAG, LEAD, &rest));
+    assert_eq!(a.date, None);
+    let notes = &report.accepted[0].notes;
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].starts_with("date left empty: the page's dates disagree")
+            && notes[0].contains("2020-01-08 from a date line")
+            && notes[0].contains("2016-01-08 from the URL"),
+        "{notes:?}"
+    );
+    assert_eq!(report.summary(), "1 accepted, 0 rejected, 1 note");
+    assert!(report
+        .describe()
+        .contains("note p.txt (p): date left empty"));
+}

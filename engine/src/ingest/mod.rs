@@ -367,8 +367,8 @@ pub struct Accepted {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<usize>,
     pub id: SharedStr,
-    /// Repairs made on the way in that lost nothing (`converted from TCVN3`), and a date
-    /// that was not understood.
+    /// Repairs made on the way in that lost nothing (`converted from TCVN3`), a date that
+    /// was not understood, and a page's date left empty because its evidence disagrees.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
     /// Where data was lost or guessed: bytes that were not UTF-8 replaced, control
