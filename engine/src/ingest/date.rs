@@ -421,6 +421,9 @@ struct Mention {
     first_day: i64,
     last_day: i64,
     precision: Precision,
+    /// Introduced as something ahead (`đến ngày`, `trước ngày`, `từ tháng`): a deadline or
+    /// a plan, which stands near the news.
+    ahead: bool,
 }
 
 impl Mention {
@@ -438,10 +441,10 @@ impl Mention {
         const HALF_A_YEAR: i64 = 183;
         const A_MONTH: i64 = 31;
         match self.precision {
-            // A day or month ahead (a deadline, a plan) is near the news; one behind it may
+            // A deadline or a plan (said to be ahead) is near the news; a day behind it may
             // be any time in the past, so only the recent past vouches.
             Precision::Day | Precision::Month if self.first_day > day => {
-                distance(day, self) <= HALF_A_YEAR
+                self.ahead && distance(day, self) <= HALF_A_YEAR
             }
             Precision::Day | Precision::Month => distance(day, self) <= A_MONTH,
             Precision::Year => distance(day, self) == 0,
@@ -461,6 +464,37 @@ const NOT_NEWS_YEARS: &[&str] = &["sinh", "lập", "từ", "đến", "tới"];
 /// `cùng kỳ năm 2019` (the same period of 2019) compares with the year before the news.
 const SAME_PERIOD_OF: &str = "cùng kỳ";
 
+/// Words before a date (and its `ngày` / `tháng`) that put it ahead of the news: a
+/// deadline, a start, a plan.
+const AHEAD: &[&str] = &[
+    "đến",
+    "đến hết",
+    "tới",
+    "trước",
+    "từ",
+    "hạn",
+    "dự kiến",
+    "sẽ",
+    "bắt đầu",
+    "chậm nhất",
+];
+
+fn said_ahead(before: &str) -> bool {
+    let before = before.trim_end().to_lowercase();
+    let before = before
+        .strip_suffix("ngày")
+        .or_else(|| before.strip_suffix("tháng"))
+        .unwrap_or(&before)
+        .trim_end();
+    AHEAD.iter().any(|w| {
+        before.strip_suffix(w).is_some_and(|rest| {
+            rest.chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+        })
+    })
+}
+
 fn mentions(text: &str) -> Vec<Mention> {
     let mut out: Vec<Mention> = day_months(text)
         .into_iter()
@@ -472,6 +506,7 @@ fn mentions(text: &str) -> Vec<Mention> {
                 first_day: day,
                 last_day: day,
                 precision: Precision::Day,
+                ahead: said_ahead(&text[..dm.start]),
             })
         })
         .collect();
@@ -498,6 +533,7 @@ fn mentions(text: &str) -> Vec<Mention> {
                 first_day: days_from_civil(y, 1, 1),
                 last_day: days_from_civil(y, 12, 31),
                 precision: Precision::Year,
+                ahead: false,
             });
         }
     }
@@ -517,6 +553,7 @@ fn mentions(text: &str) -> Vec<Mention> {
                 first_day: days_from_civil(y, m, 1),
                 last_day: days_from_civil(y, m, days_in_month(y, m)),
                 precision: Precision::Month,
+                ahead: said_ahead(&lower[..at]),
             });
         }
     }
@@ -894,6 +931,16 @@ mod tests {
         assert_eq!(
             infer_page(["Trưa 8/1, đoàn"], ["trận đánh ngày 26/2/1966"], &[]),
             Inferred::Unknown
+        );
+        // A day some months after the news's day/month is a deadline only when said so;
+        // otherwise it may be a day months before the news, a year later.
+        assert_eq!(
+            infer1("Sáng 23/6, đoàn", "theo văn bản ngày 5/10/2019"),
+            None
+        );
+        assert_eq!(
+            infer1("Sáng 23/6, đoàn", "hoàn thành trước ngày 5/10/2019").as_deref(),
+            Some("2019-06-23")
         );
     }
 

@@ -286,10 +286,11 @@ struct Block {
 /// teaser too.
 fn teaser_at<'a>(lines: &'a [Line], i: usize, block: Block) -> Option<TeaserAt<'a>> {
     let title = lines[i].text.as_str();
-    if outlet_tag(title).is_some()
+    // A title reads as a headline; a paragraph a scrape repeats is still the article's.
+    if !headline_like(title)
+        || outlet_tag(title).is_some()
         || is_chrome(title)
         || is_teaser_heading(title)
-        || title.chars().count() > 250
     {
         return None;
     }
@@ -298,7 +299,6 @@ fn teaser_at<'a>(lines: &'a [Line], i: usize, block: Block) -> Option<TeaserAt<'
     if repeated {
         j += 1;
     }
-    let headline = headline_like(title);
     let mut summary = None;
     let mut tag = None;
     if let Some(next) = lines.get(j).map(|n| n.text.as_str()) {
@@ -308,7 +308,6 @@ fn teaser_at<'a>(lines: &'a [Line], i: usize, block: Block) -> Option<TeaserAt<'
             j += 1;
         } else if block.open
             && !block.tagged_summaries
-            && (repeated || headline)
             && ends_sentence(next)
             && !is_chrome(next)
             && !is_teaser_heading(next)
@@ -319,11 +318,10 @@ fn teaser_at<'a>(lines: &'a [Line], i: usize, block: Block) -> Option<TeaserAt<'
             j += 1;
         }
     }
-    let structured = repeated || (tag.is_some() && headline);
+    let structured = repeated || tag.is_some();
     // A lone title stands before another title, a heading, chrome or the end, never
     // before a paragraph (then it is a subheading of the article).
     let alone = block.open
-        && headline
         && lines.get(j).is_none_or(|n| {
             !ends_sentence(&n.text) || is_chrome(&n.text) || is_teaser_heading(&n.text)
         });
@@ -648,5 +646,23 @@ mod tests {
                 summary: Some("Tóm tắt.".into())
             }]
         );
+    }
+
+    #[test]
+    fn a_paragraph_repeated_by_the_scrape_stays_in_the_body() {
+        let page = "Tiêu đề\n\nLời dẫn.\n\nĐoạn lặp lại.\n\nĐoạn lặp lại.\n\nĐoạn cuối.";
+        let a = parse("x", page).unwrap();
+        assert_eq!(a.body, ["Đoạn lặp lại.", "Đoạn lặp lại.", "Đoạn cuối."]);
+        assert_eq!(a.related, []);
+    }
+
+    #[test]
+    fn a_title_with_its_repeat_is_a_teaser_wherever_it_stands() {
+        let page = "Tiêu đề\n\nLời dẫn.\n\nĐoạn một.\n\nTin khác hay\n\nTin khác hay\n\nĐoạn hai.";
+        let a = parse("x", page).unwrap();
+        assert_eq!(a.body, ["Đoạn một.", "Đoạn hai."]);
+        assert_eq!(a.related.len(), 1);
+        assert_eq!(a.related[0].title, "Tin khác hay");
+        assert_eq!(a.related[0].summary, None);
     }
 }

@@ -5,8 +5,8 @@
 //! from a corpus article's fields. Every page varies what the issue names: teaser blocks at
 //! the end or in the middle, with or without a heading (with or without a blank line after
 //! it), summaries glued to the next teaser's title; dates in the lead with day and month
-//! only, historical dates in the body, neighbouring years, datelines, URLs, dated bylines,
-//! `năm nay`.
+//! only, historical dates in the body, days months before the news, neighbouring years,
+//! datelines, URLs, dated bylines, `năm nay`.
 
 /// A small deterministic generator (SplitMix64): the same seed, the same pages.
 pub struct Rng(u64);
@@ -549,6 +549,7 @@ struct DatePlan {
     this_year: bool,
     body_deadline: bool,
     body_recent: bool,
+    body_older: bool,
     body_month: bool,
     body_years: u64,
     previous_year: u64,
@@ -568,6 +569,7 @@ impl DatePlan {
             this_year: rng.chance(0.1),
             body_deadline: rng.chance(0.35),
             body_recent: rng.chance(0.2),
+            body_older: rng.chance(0.2),
             body_month: rng.chance(0.15),
             body_years: if rng.chance(0.3) { rng.range(1, 3) } else { 0 },
             previous_year: if rng.chance(0.25) { rng.range(1, 3) } else { 0 },
@@ -734,6 +736,16 @@ pub fn render(rng: &mut Rng, t: Template, story: &Story) -> Page {
         let before = date.plus(-(rng.range(1, 25) as i64));
         mentions.push(format!(
             "Trước đó, ngày {}, {}",
+            before.full(rng),
+            sentence(rng).to_lowercase()
+        ));
+    }
+    if plan.body_older {
+        // A decree or an event months before: it says nothing of the news's year.
+        date_story.push("an older day");
+        let before = date.plus(-(rng.range(40, 400) as i64));
+        mentions.push(format!(
+            "Theo văn bản ngày {}, {}",
             before.full(rng),
             sentence(rng).to_lowercase()
         ));
