@@ -11,12 +11,14 @@
 //!    [`Inferred::Conflict`] says why. A page with a date line and no day in its lead gets
 //!    that date;
 //! 3. failing that, the year Y for which dd/mm/Y is vouched for by the most full dates
-//!    (`d/m/yyyy`, `d-m-yyyy`, `d.m.yyyy`, 3 each) and months (`tháng m/yyyy`, 2) within
-//!    half a year, and years (`năm yyyy`, 1) that contain it. Dates clearly about another
-//!    time never vote: one in a range of days (`23 đến 26/2/1966`), one more than a year
-//!    older than the newest on the page, one before [`MIN_TEXT_YEAR`]; a year alone
-//!    (`năm 2019`, often the year before, reviewed in January) never decides. Y needs a
-//!    full date or a month and at least 3, and must win alone.
+//!    (`d/m/yyyy`, `d-m-yyyy`, `d.m.yyyy`, 3 each) and months (`tháng m/yyyy`, 2) near it —
+//!    up to half a year ahead when said to be ahead (`đến ngày`, `trước ngày`: a deadline,
+//!    a plan), up to a month behind (any older day may be from any year) — and years
+//!    (`năm yyyy`, 1) that contain it. Dates clearly about another time never vote: one in
+//!    a range of days (`23 đến 26/2/1966`), one more than a year older than the newest on
+//!    the page, one before [`MIN_TEXT_YEAR`]; a year alone (`năm 2019`, often the year
+//!    before, reviewed in January) never decides. Y needs a full date or a month and at
+//!    least 3, and must win alone; a tie is a conflict.
 //!
 //! Otherwise no date: a wrong date is worse than none.
 
