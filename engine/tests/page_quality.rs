@@ -188,6 +188,9 @@ fn tally(
                         "GUESSED DATE p{k:05}: {d} for {expected} ({:?})",
                         page.date_story
                     );
+                    if std::env::var("DOCBAO_PAGE_QUALITY_VERBOSE").is_ok_and(|v| v == "2") {
+                        println!("{}\n---", page.text);
+                    }
                 }
             }
             None => {}
