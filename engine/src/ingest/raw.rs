@@ -238,11 +238,11 @@ fn unglue_teasers(lines: Vec<Line>) -> Vec<Line> {
     let mut out = Vec::with_capacity(lines.len());
     for (k, line) in lines.iter().enumerate() {
         let split = lines.get(k + 1).and_then(|next| {
-            let summary = line.text.strip_suffix(next.text.as_str())?;
-            let summary = summary.trim_end();
-            (outlet_tag(&line.text).is_some()
-                && outlet_tag(summary).is_some_and(|(_, s)| !s.is_empty()))
-            .then_some(summary)
+            let summary = line.text.strip_suffix(next.text.as_str())?.trim_end();
+            // A tagged summary with text of its own before the title.
+            outlet_tag(summary)
+                .is_some_and(|(_, text)| !text.is_empty())
+                .then_some(summary)
         });
         match split {
             Some(summary) => {
