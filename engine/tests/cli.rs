@@ -49,6 +49,27 @@ fn check_passes_on_the_seeds() {
     assert_eq!(stdout(&out), "2 accepted, 0 rejected\n");
 }
 
+/// A page whose own dates disagree is accepted without a date; the note says why and the
+/// summary counts it. Notes are not problems: `check` still passes.
+#[test]
+fn check_counts_a_date_left_empty_in_its_summary() {
+    let dir = scratch("date-conflict");
+    std::fs::write(
+        dir.join("p.txt"),
+        "Tiêu đề\n\n(LĐTĐ) Sáng 8/1, phường mở phiên chợ.\n\nĐoạn một.\n\n\
+         08/01/2020 14:30\n\nhttps://laodongthudo.vn/2016/01/08/phien-cho.html\n",
+    )
+    .unwrap();
+    let out = docbao(&["check", &dir.display().to_string()], "");
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(
+        text.contains("(p): date left empty: the page's dates disagree"),
+        "{text}"
+    );
+    assert!(text.ends_with("1 accepted, 0 rejected, 1 note\n"), "{text}");
+}
+
 #[test]
 fn check_fails_and_names_what_it_rejected() {
     let dir = scratch("check");

@@ -1,16 +1,83 @@
 //! Article dates: read from a record's date field, or inferred from a page's text.
 //!
 //! Scraped pages give the day and month of the news (`Sáng 24/8`, `chiều 24/2`) but rarely
-//! the year, which shows up elsewhere in the text (`ngày 6-9-2021`, `năm 2022`). The rule:
+//! the year. The rule:
 //! 1. the day/month of the first time-of-day phrase (`Sáng`, `Trưa`, `Chiều`, `Tối`, `Đêm`,
 //!    `Ngày`, `Hôm nay` … `dd/mm`) in the lead or the first two paragraphs;
-//! 2. the year Y for which dd/mm/Y is vouched for by the most of what the article mentions
-//!    with a year: full dates (`d/m/yyyy`, `d-m-yyyy`, `d.m.yyyy`) within half a year count
-//!    3, months (`tháng m/yyyy`) within half a year 2, years (`năm yyyy`, not birth years)
-//!    that contain it 1 (`cùng kỳ năm 2019`, the same period last year, counts for 2020).
-//!    Y needs at least 3 and must win alone.
+//! 2. the year from what the page says about its publication, when it says anything: a
+//!    date line near the title or byline, the URL, a dateline with its year, `năm nay
+//!    (2020)` in the lead ([`Published`]). These must agree (with each other, and a full date
+//!    with the lead's day within a week before it); when they do not, no date, and
+//!    [`Inferred::Conflict`] says why. A page with a date line and no day in its lead gets
+//!    that date;
+//! 3. failing that, the year Y for which dd/mm/Y is vouched for by the most full dates
+//!    (`d/m/yyyy`, `d-m-yyyy`, `d.m.yyyy`, 3 each) and months (`tháng m/yyyy`, 2) near it —
+//!    up to half a year ahead when said to be ahead (`đến ngày`, `trước ngày`: a deadline,
+//!    a plan), up to a month behind (any older day may be from any year) — and years
+//!    (`năm yyyy`, 1) that contain it. Dates clearly about another time never vote: one in
+//!    a range of days (`23 đến 26/2/1966`), one more than a year older than the newest on
+//!    the page, one before [`MIN_TEXT_YEAR`]; a year alone (`năm 2019`, often the year
+//!    before, reviewed in January) never decides. Y needs a full date or a month and at
+//!    least 3, and must win alone; a tie is a conflict.
 //!
 //! Otherwise no date: a wrong date is worse than none.
+
+/// The oldest year a date in an article's own text may date it by: scraped news pages are
+/// from the web's time, so an earlier full date in the text is history (`ngày 2/9/1945`).
+/// Dates the page gives about itself (date lines, URLs) are not held to it.
+pub const MIN_TEXT_YEAR: i64 = 1990;
+
+/// Where a page says when it was published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A line holding only a date (and a weekday or time), near the title or byline.
+    DateLine,
+    /// The page's address (`…/2020/01/08/…`, `…-20200108123045.htm`).
+    Url,
+    /// The lead's time phrase with its year (`Hà Nội, ngày 8/1/2020 - …`).
+    Dateline,
+    /// `năm nay (2020)` in the lead.
+    ThisYear,
+}
+
+impl Source {
+    fn name(self) -> &'static str {
+        match self {
+            Source::DateLine => "a date line",
+            Source::Url => "the URL",
+            Source::Dateline => "the dateline",
+            Source::ThisYear => "the lead's `năm nay`",
+        }
+    }
+}
+
+/// What a page says about its publication: a day, or only a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Published {
+    pub year: i64,
+    /// Month and day, when the evidence gives a full date.
+    pub day: Option<(u32, u32)>,
+    pub from: Source,
+}
+
+/// The outcome of dating a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inferred {
+    Date(String),
+    /// Nothing in the page supports a date.
+    Unknown,
+    /// The page's evidence disagrees: no date, and why.
+    Conflict(String),
+}
+
+impl Inferred {
+    pub fn date(self) -> Option<String> {
+        match self {
+            Inferred::Date(d) => Some(d),
+            _ => None,
+        }
+    }
+}
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
@@ -159,6 +226,107 @@ fn day_months(text: &str) -> Vec<DayMonth> {
     out
 }
 
+/// True when the date at `start` closes a range that opens with a bare day: `23 đến
+/// 26/2/1966`, `23-26/2/1966`, `từ 23 tới 26/2/1966`: days of some past or planned event.
+fn closes_day_range(text: &str, start: usize) -> bool {
+    let before = text[..start].trim_end();
+    ["đến", "tới", "-", "–"].iter().any(|joint| {
+        before
+            .strip_suffix(joint)
+            .is_some_and(|rest| rest.trim_end().ends_with(|c: char| c.is_ascii_digit()))
+    })
+}
+
+/// A line that only dates the page: a full date with, at most, a weekday, a time and
+/// separators (`Thứ Tư, 08/01/2020 11:45`, `08/01/2020 | 11:45 GMT+7`). Its year, month and day.
+pub fn date_line(text: &str) -> Option<(i64, u32, u32)> {
+    if text.chars().count() > 60 {
+        return None;
+    }
+    let dates = day_months(text);
+    let [only] = dates.as_slice() else {
+        return None;
+    };
+    let year = only.year?;
+    let rest = format!("{} {}", &text[..only.start], &text[only.end..]).to_lowercase();
+    let leftover_is_furniture = rest
+        .split(|c: char| c.is_whitespace() || ",|()-–—:+".contains(c))
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            w.bytes().all(|b| b.is_ascii_digit())
+                || [
+                    "thứ", "hai", "ba", "tư", "năm", "sáu", "bảy", "chủ", "nhật", "cn", "ngày",
+                    "gmt", "cập", "nhật", "đăng", "lúc", "h",
+                ]
+                .contains(&w)
+                || (w.ends_with('h') && w[..w.len() - 1].bytes().all(|b| b.is_ascii_digit()))
+        });
+    leftover_is_furniture.then_some((year, only.month, only.day))
+}
+
+/// The publication date in a page's address: `/2020/01/08/`, `-20200108…` (a timestamp of
+/// 8 to 17 digits), `2020-01-08`.
+pub fn from_url(url: &str) -> Option<(i64, u32, u32)> {
+    let b = url.as_bytes();
+    let number = |s: &str| s.parse::<u32>().ok();
+    let plausible =
+        |y: u32, m: u32, d: u32| (1990..=2100).contains(&y) && is_valid(i64::from(y), m, d);
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() || (i > 0 && b[i - 1].is_ascii_digit()) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let run = &url[start..i];
+        if (8..=17).contains(&run.len()) {
+            let (y, m, d) = (
+                number(&run[0..4])?,
+                number(&run[4..6])?,
+                number(&run[6..8])?,
+            );
+            if plausible(y, m, d) {
+                return Some((i64::from(y), m, d));
+            }
+        }
+        if run.len() == 4 {
+            // `2020/01/08` or `2020-01-08`.
+            let tail = &url[i..];
+            let sep = tail.chars().next().filter(|c| *c == '/' || *c == '-');
+            if let Some(sep) = sep {
+                let mut parts = tail[1..].splitn(3, sep);
+                let m = parts.next().filter(|p| p.len() == 2).and_then(number);
+                let d = parts
+                    .next()
+                    .map(|p| &p[..p.bytes().take_while(u8::is_ascii_digit).count()])
+                    .filter(|p| p.len() == 2)
+                    .and_then(number);
+                let y = number(run)?;
+                if let (Some(m), Some(d)) = (m, d) {
+                    if plausible(y, m, d) {
+                        return Some((i64::from(y), m, d));
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// `năm nay (2020)`, `năm nay, 2020`: the lead naming the year of the news.
+pub fn this_year(lead: &str) -> Option<i64> {
+    let lower = lead.to_lowercase();
+    lower.match_indices("năm nay").find_map(|(at, w)| {
+        let rest = lower[at + w.len()..].trim_start_matches([' ', '(', ',']);
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let y: i64 = digits.parse().ok()?;
+        (digits.len() == 4 && (1900..=2100).contains(&y)).then_some(y)
+    })
+}
+
 /// Words that say "on this day" right before a day/month.
 const TIME_WORDS: &[&str] = &[
     "sáng",
@@ -255,6 +423,9 @@ struct Mention {
     first_day: i64,
     last_day: i64,
     precision: Precision,
+    /// Introduced as something ahead (`đến ngày`, `trước ngày`, `từ tháng`): a deadline or
+    /// a plan, which stands near the news.
+    ahead: bool,
 }
 
 impl Mention {
@@ -270,8 +441,14 @@ impl Mention {
     /// year: within half a year of a day or month, inside a year.
     fn supports(&self, day: i64) -> bool {
         const HALF_A_YEAR: i64 = 183;
+        const A_MONTH: i64 = 31;
         match self.precision {
-            Precision::Day | Precision::Month => distance(day, self) <= HALF_A_YEAR,
+            // A deadline or a plan (said to be ahead) is near the news; a day behind it may
+            // be any time in the past, so only the recent past vouches.
+            Precision::Day | Precision::Month if self.first_day > day => {
+                self.ahead && distance(day, self) <= HALF_A_YEAR
+            }
+            Precision::Day | Precision::Month => distance(day, self) <= A_MONTH,
             Precision::Year => distance(day, self) == 0,
         }
     }
@@ -283,14 +460,47 @@ fn days_in_month(y: i64, m: u32) -> u32 {
 
 /// Words before `năm yyyy` that make it a year of some other thing than the news: a birth
 /// year (`sinh năm 1997`), a founding (`thành lập năm 1976`), a start (`từ năm 2016`).
-const NOT_NEWS_YEARS: &[&str] = &["sinh", "lập", "từ"];
+/// A target (`đến năm 2030`) neither.
+const NOT_NEWS_YEARS: &[&str] = &["sinh", "lập", "từ", "đến", "tới"];
 
 /// `cùng kỳ năm 2019` (the same period of 2019) compares with the year before the news.
 const SAME_PERIOD_OF: &str = "cùng kỳ";
 
+/// Words before a date (and its `ngày` / `tháng`) that put it ahead of the news: a
+/// deadline, a start, a plan.
+const AHEAD: &[&str] = &[
+    "đến",
+    "đến hết",
+    "tới",
+    "trước",
+    "từ",
+    "hạn",
+    "dự kiến",
+    "sẽ",
+    "bắt đầu",
+    "chậm nhất",
+];
+
+fn said_ahead(before: &str) -> bool {
+    let before = before.trim_end().to_lowercase();
+    let before = before
+        .strip_suffix("ngày")
+        .or_else(|| before.strip_suffix("tháng"))
+        .unwrap_or(&before)
+        .trim_end();
+    AHEAD.iter().any(|w| {
+        before.strip_suffix(w).is_some_and(|rest| {
+            rest.chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+        })
+    })
+}
+
 fn mentions(text: &str) -> Vec<Mention> {
     let mut out: Vec<Mention> = day_months(text)
         .into_iter()
+        .filter(|dm| !closes_day_range(text, dm.start))
         .filter_map(|dm| {
             let y = dm.year?;
             let day = days_from_civil(y, dm.month, dm.day);
@@ -298,6 +508,7 @@ fn mentions(text: &str) -> Vec<Mention> {
                 first_day: day,
                 last_day: day,
                 precision: Precision::Day,
+                ahead: said_ahead(&text[..dm.start]),
             })
         })
         .collect();
@@ -324,6 +535,7 @@ fn mentions(text: &str) -> Vec<Mention> {
                 first_day: days_from_civil(y, 1, 1),
                 last_day: days_from_civil(y, 12, 31),
                 precision: Precision::Year,
+                ahead: false,
             });
         }
     }
@@ -343,6 +555,7 @@ fn mentions(text: &str) -> Vec<Mention> {
                 first_day: days_from_civil(y, m, 1),
                 last_day: days_from_civil(y, m, days_in_month(y, m)),
                 precision: Precision::Month,
+                ahead: said_ahead(&lower[..at]),
             });
         }
     }
@@ -359,26 +572,134 @@ fn distance(day: i64, m: &Mention) -> i64 {
     }
 }
 
-/// Infers an article's date. `opening` is the lead then the first paragraphs (where the
-/// time-of-day phrase is looked for); `all_text` everything the article says (where years
-/// are looked for). Never guesses past what the text supports: the winning year must be
-/// vouched for by a full date near it, a month and the year, or three mentions of the
-/// year, and must win alone.
+/// Infers an article's date from its text alone (no date lines or URL): see
+/// [`infer_page`].
 pub fn infer<'a>(
     opening: impl IntoIterator<Item = &'a str>,
     all_text: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
-    let phrase = first_time_phrase(opening)?;
-    if let Some(y) = phrase.year {
-        return Some(format(y, phrase.month, phrase.day));
+    infer_page(opening, all_text, &[]).date()
+}
+
+/// Infers a page's date. `opening` is the lead then the first paragraphs (where the
+/// time-of-day phrase is looked for); `all_text` everything the article says (where dates
+/// with years are looked for when the page says nothing of its publication);
+/// `published` what the page's furniture says (date lines, URL). See the module's rule.
+pub fn infer_page<'a>(
+    opening: impl IntoIterator<Item = &'a str>,
+    all_text: impl IntoIterator<Item = &'a str>,
+    published: &[Published],
+) -> Inferred {
+    let opening: Vec<&str> = opening.into_iter().collect();
+    let phrase = first_time_phrase(opening.iter().copied());
+    let mut evidence = published.to_vec();
+    if let Some(p) = phrase {
+        if let Some(year) = p.year {
+            evidence.push(Published {
+                year,
+                day: Some((p.month, p.day)),
+                from: Source::Dateline,
+            });
+        }
     }
-    let mentions: Vec<Mention> = all_text.into_iter().flat_map(mentions).collect();
-    let mut years: Vec<i64> = mentions
+    if let Some(year) = opening.first().and_then(|lead| this_year(lead)) {
+        evidence.push(Published {
+            year,
+            day: None,
+            from: Source::ThisYear,
+        });
+    }
+    if !evidence.is_empty() {
+        return from_publication(phrase, &evidence);
+    }
+    match phrase {
+        Some(phrase) => from_text(phrase, all_text),
+        None => Inferred::Unknown,
+    }
+}
+
+fn format_days(day: i64) -> String {
+    let (y, m, d) = civil_from_days(day);
+    format(y, m, d)
+}
+
+/// The date the page's own evidence gives, all of it agreeing; the lead's day and month
+/// when it has them, placed in the year that puts it within a week before a publication
+/// date (or two days after: a page dated on the evening before).
+fn from_publication(phrase: Option<DayMonth>, evidence: &[Published]) -> Inferred {
+    const BEFORE: i64 = 7;
+    const AFTER: i64 = 2;
+    let mut dates: Vec<(i64, Source)> = Vec::new();
+    for e in evidence {
+        match (e.day, phrase) {
+            (Some((m, d)), Some(p)) if e.from != Source::Dateline => {
+                let published = days_from_civil(e.year, m, d);
+                let news_day = [e.year - 1, e.year, e.year + 1]
+                    .into_iter()
+                    .filter(|&y| is_valid(y, p.month, p.day))
+                    .map(|y| days_from_civil(y, p.month, p.day))
+                    .find(|day| (-AFTER..=BEFORE).contains(&(published - day)));
+                let Some(day) = news_day else {
+                    return Inferred::Conflict(format!(
+                        "the lead's {}/{} is not within a week before {} ({})",
+                        p.day,
+                        p.month,
+                        format(e.year, m, d),
+                        e.from.name()
+                    ));
+                };
+                dates.push((day, e.from));
+            }
+            (Some((m, d)), _) => dates.push((days_from_civil(e.year, m, d), e.from)),
+            (None, Some(p)) if is_valid(e.year, p.month, p.day) => {
+                dates.push((days_from_civil(e.year, p.month, p.day), e.from));
+            }
+            (None, Some(p)) => {
+                return Inferred::Conflict(format!(
+                    "the lead's {}/{} is not a day of {} ({})",
+                    p.day,
+                    p.month,
+                    e.year,
+                    e.from.name()
+                ))
+            }
+            (None, None) => {}
+        }
+    }
+    let Some(&(first, _)) = dates.first() else {
+        return Inferred::Unknown;
+    };
+    if dates.iter().all(|&(day, _)| day == first) {
+        return Inferred::Date(format_days(first));
+    }
+    let mut said: Vec<String> = dates
         .iter()
+        .map(|&(day, from)| format!("{} from {}", format_days(day), from.name()))
+        .collect();
+    said.dedup();
+    Inferred::Conflict(format!("the page's dates disagree: {}", said.join(", ")))
+}
+
+/// The year the article's own text vouches for (step 3 of the module's rule).
+fn from_text<'a>(phrase: DayMonth, all_text: impl IntoIterator<Item = &'a str>) -> Inferred {
+    let mentions: Vec<Mention> = all_text.into_iter().flat_map(mentions).collect();
+    let year_of = |m: &Mention| civil_from_days(m.first_day).0;
+    let newest = mentions.iter().map(|m| civil_from_days(m.last_day).0).max();
+    // Dates clearly about another time: before the web, or well before the page's newest.
+    let voting: Vec<Mention> = mentions
+        .iter()
+        .filter(|m| {
+            let y = year_of(m);
+            y >= MIN_TEXT_YEAR && newest.is_none_or(|n| y + 1 >= n)
+        })
+        .copied()
+        .collect();
+    let mut years: Vec<i64> = voting
+        .iter()
+        .filter(|m| m.precision != Precision::Year)
         .flat_map(|m| {
-            let (y0, _, _) = civil_from_days(m.first_day);
-            let (y1, _, _) = civil_from_days(m.last_day);
-            [y0 - 1, y0, y1, y1 + 1]
+            let y = year_of(m);
+            [y - 1, y, y + 1]
         })
         .filter(|&y| is_valid(y, phrase.month, phrase.day))
         .collect();
@@ -386,22 +707,40 @@ pub fn infer<'a>(
     years.dedup();
     let scored: Vec<(i64, usize)> = years
         .into_iter()
-        .map(|y| {
+        .filter_map(|y| {
             let day = days_from_civil(y, phrase.month, phrase.day);
-            let score = mentions
-                .iter()
-                .filter(|m| m.supports(day))
-                .map(Mention::weight)
-                .sum();
-            (y, score)
+            let supporting = voting.iter().filter(|m| m.supports(day));
+            // A year alone never decides: a full date or a month must vouch too.
+            let dated = supporting.clone().any(|m| m.precision != Precision::Year);
+            dated.then(|| (y, supporting.map(Mention::weight).sum()))
         })
         .collect();
-    let best = scored.iter().map(|&(_, score)| score).max()?;
-    let mut winners = scored.iter().filter(|&&(_, score)| score == best);
-    let (year, _) = winners.next()?;
-    // A full date, or a month and the year, or the year three times.
+    let Some(best) = scored.iter().map(|&(_, score)| score).max() else {
+        return Inferred::Unknown;
+    };
+    // A full date, or a month and the year.
     const ENOUGH: usize = 3;
-    (best >= ENOUGH && winners.next().is_none()).then(|| format(*year, phrase.month, phrase.day))
+    if best < ENOUGH {
+        return Inferred::Unknown;
+    }
+    let winners: Vec<i64> = scored
+        .iter()
+        .filter(|&&(_, score)| score == best)
+        .map(|&(y, _)| y)
+        .collect();
+    match winners.as_slice() {
+        [year] => Inferred::Date(format(*year, phrase.month, phrase.day)),
+        _ => Inferred::Conflict(format!(
+            "the text's dates vouch equally for {}/{} in {}",
+            phrase.day,
+            phrase.month,
+            winners
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(" and ")
+        )),
+    }
 }
 
 /// The inverse of [`days_from_civil`].
@@ -484,10 +823,19 @@ mod tests {
         assert_eq!(
             infer1(
                 "Chiều 24/2, Hội nghị",
-                "Nghị quyết ngày 11/10/2021; chiến dịch năm 2022; đến năm 2030"
+                "Nghị quyết ngày 11/10/2021; chiến dịch năm 2022; trình trước ngày 5/3/2022"
             )
             .as_deref(),
             Some("2022-02-24")
+        );
+        // A date months before the news may be any time past (a decree, a battle): only
+        // the recent past, or what lies ahead, vouches.
+        assert_eq!(
+            infer1(
+                "Chiều 24/2, Hội nghị",
+                "Nghị quyết ngày 11/10/2021; chiến dịch năm 2022; đến năm 2030"
+            ),
+            None
         );
         // Late December news about January: the nearest year wins, across the boundary.
         assert_eq!(
@@ -502,11 +850,11 @@ mod tests {
             infer1("Ngày 5/3/2019, Bộ", "").as_deref(),
             Some("2019-03-05")
         );
-        // `cùng kỳ năm 2019` (the same period last year) speaks for 2020.
+        // `cùng kỳ năm 2019` (the same period last year) speaks for 2020, beside a month.
         assert_eq!(
             infer1(
                 "Sáng 1/10, Tổng cục",
-                "tăng 5% so với cùng kỳ năm 2019, giảm so với cùng kỳ năm 2019; dự toán năm 2020"
+                "tăng 5% so với cùng kỳ năm 2019 trong tháng 9/2020"
             )
             .as_deref(),
             Some("2020-10-01")
@@ -526,7 +874,16 @@ mod tests {
         assert_eq!(infer1("Sáng 24/8, tại hội nghị", "không có năm"), None);
         // The day/month falls on two mentioned dates equally: no way to tell.
         assert_eq!(
-            infer1("Sáng 2/9, lễ kỷ niệm", "ngày 2/9/1945 và ngày 2/9/2025"),
+            infer1("Sáng 2/9, lễ kỷ niệm", "ngày 2/9/2024 và ngày 2/9/2025"),
+            None
+        );
+        // Years alone never decide, however often named: a January report on last year
+        // names last year throughout.
+        assert_eq!(
+            infer1(
+                "Trưa 8/1, Tổng cục",
+                "so với cùng kỳ năm 2019; năm 2020; dự toán năm 2020; năm 2020"
+            ),
             None
         );
         // A year named once or twice is too little to go on…
@@ -551,5 +908,111 @@ mod tests {
             infer1("Trước đó, ngày 17/3/2021, Cục đã kiểm tra", ""),
             None
         );
+    }
+
+    #[test]
+    fn history_in_the_text_never_dates_the_news() {
+        // The only full date is long past: history, not the news.
+        assert_eq!(infer1("Trưa 8/1, đoàn", "trận đánh ngày 26/2/1966"), None);
+        assert_eq!(infer1("Sáng 5/9, lễ", "Bản Tuyên ngôn ngày 2/9/1945"), None);
+        // A range of days is some event's, here a past one.
+        assert_eq!(
+            infer1("Trưa 8/1, đoàn", "diễn ra từ 23 đến 26/2/1996"),
+            None
+        );
+        assert_eq!(infer1("Trưa 8/1, đoàn", "diễn ra 23-26/2/1996"), None);
+        // Beside the page's newer dates, an old one does not vote; the recent one decides.
+        assert_eq!(
+            infer1(
+                "Trưa 8/1, đoàn",
+                "chiến dịch ngày 26/2/1996; kế hoạch đến ngày 20/2/2020"
+            )
+            .as_deref(),
+            Some("2020-01-08")
+        );
+        assert_eq!(
+            infer_page(["Trưa 8/1, đoàn"], ["trận đánh ngày 26/2/1966"], &[]),
+            Inferred::Unknown
+        );
+        // A day some months after the news's day/month is a deadline only when said so;
+        // otherwise it may be a day months before the news, a year later.
+        assert_eq!(
+            infer1("Sáng 23/6, đoàn", "theo văn bản ngày 5/10/2019"),
+            None
+        );
+        assert_eq!(
+            infer1("Sáng 23/6, đoàn", "hoàn thành trước ngày 5/10/2019").as_deref(),
+            Some("2019-06-23")
+        );
+    }
+
+    fn published(year: i64, day: Option<(u32, u32)>, from: Source) -> Published {
+        Published { year, day, from }
+    }
+
+    #[test]
+    fn the_page_s_own_dates_give_the_year_and_must_agree() {
+        let line = published(2020, Some((1, 8)), Source::DateLine);
+        let body = ["ngày 26/2/1966; năm 1966"];
+        assert_eq!(
+            infer_page(["Trưa 8/1, đoàn"], body, &[line]),
+            Inferred::Date("2020-01-08".into())
+        );
+        // Late in the evening, published the next day in the new year.
+        let next_day = published(2020, Some((1, 1)), Source::Url);
+        assert_eq!(
+            infer_page(["Tối 31/12, thành phố"], [], &[next_day]),
+            Inferred::Date("2019-12-31".into())
+        );
+        // No day in the lead: the date line's own date.
+        assert_eq!(
+            infer_page(["Theo báo cáo, đoàn"], [], &[line]),
+            Inferred::Date("2020-01-08".into())
+        );
+        // `năm nay (2020)` in the lead names the year.
+        assert_eq!(
+            infer_page(["Trưa 8/1, trong năm nay (2020), đoàn"], [], &[]),
+            Inferred::Date("2020-01-08".into())
+        );
+        // Disagreeing evidence: no date, and why.
+        let old_url = published(2016, Some((1, 8)), Source::Url);
+        let Inferred::Conflict(why) = infer_page(["Trưa 8/1, đoàn"], [], &[line, old_url])
+        else {
+            panic!("a conflict expected");
+        };
+        assert!(
+            why.contains("2020-01-08 from a date line") && why.contains("2016-01-08 from the URL"),
+            "{why}"
+        );
+        let far = published(2020, Some((6, 15)), Source::DateLine);
+        assert!(matches!(
+            infer_page(["Trưa 8/1, đoàn"], [], &[far]),
+            Inferred::Conflict(_)
+        ));
+    }
+
+    #[test]
+    fn date_lines_urls_and_this_year_are_read() {
+        assert_eq!(date_line("Thứ Tư, 08/01/2020 11:45"), Some((2020, 1, 8)));
+        assert_eq!(date_line("08/01/2020 | 11:45 GMT+7"), Some((2020, 1, 8)));
+        assert_eq!(date_line("Cập nhật: 8-1-2020 lúc 11h"), Some((2020, 1, 8)));
+        assert_eq!(date_line("Ngày 8/1/2020 đoàn khởi hành"), None);
+        assert_eq!(date_line("08/01 11:45"), None);
+        assert_eq!(
+            from_url("https://dantri.com.vn/xa-hoi/ten-bai-20200108123045678.htm"),
+            Some((2020, 1, 8))
+        );
+        assert_eq!(
+            from_url("https://laodongthudo.vn/2020/01/08/ten-bai.html"),
+            Some((2020, 1, 8))
+        );
+        assert_eq!(
+            from_url("https://x.vn/a-2020-01-08.html"),
+            Some((2020, 1, 8))
+        );
+        assert_eq!(from_url("https://laodongthudo.vn/ten-bai-98765.html"), None);
+        assert_eq!(this_year("Trong năm nay (2020), thành phố"), Some(2020));
+        assert_eq!(this_year("năm nay, 2021, thành phố"), Some(2021));
+        assert_eq!(this_year("năm nay thành phố"), None);
     }
 }

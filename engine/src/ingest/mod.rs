@@ -367,8 +367,8 @@ pub struct Accepted {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<usize>,
     pub id: SharedStr,
-    /// Repairs made on the way in that lost nothing (`converted from TCVN3`), and a date
-    /// that was not understood.
+    /// Repairs made on the way in that lost nothing (`converted from TCVN3`), a date that
+    /// was not understood, and a page's date left empty because its evidence disagrees.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
     /// Where data was lost or guessed: bytes that were not UTF-8 replaced, control
@@ -445,23 +445,31 @@ impl IngestReport {
         self.rejected.iter().map(|r| r.records).sum()
     }
 
-    /// `2 accepted, 0 rejected`, and `, 1 warning` when there are any.
+    /// `2 accepted, 0 rejected`, then `, 1 warning` and `, 2 notes` when there are any.
     pub fn summary(&self) -> String {
-        let warnings = match self.warnings() {
+        let count = |n: usize, what: &str| match n {
             0 => String::new(),
-            1 => ", 1 warning".to_string(),
-            n => format!(", {n} warnings"),
+            1 => format!(", 1 {what}"),
+            n => format!(", {n} {what}s"),
         };
         format!(
-            "{} accepted, {} rejected{warnings}",
+            "{} accepted, {} rejected{}{}",
             self.accepted.len(),
-            self.rejected_count()
+            self.rejected_count(),
+            count(self.warnings(), "warning"),
+            count(self.notes(), "note"),
         )
     }
 
     /// How many warnings the accepted inputs carry.
     pub fn warnings(&self) -> usize {
         self.accepted.iter().map(|a| a.warnings.len()).sum()
+    }
+
+    /// How many notes the accepted inputs carry (a legacy encoding converted, a date left
+    /// empty and why).
+    pub fn notes(&self) -> usize {
+        self.accepted.iter().map(|a| a.notes.len()).sum()
     }
 
     /// True when anything was rejected or accepted with a warning: what `DOCBAO_STRICT=1`
@@ -666,7 +674,8 @@ fn read_page(path: &str, bytes: &[u8]) -> Result<(Article, Remarks), Reason> {
     }
     let mut remarks = Remarks::default();
     let text = decode_text(bytes, &mut remarks)?;
-    let article = raw::parse(file_stem(path), &text)?;
+    let (article, notes) = raw::parse_page(file_stem(path), &text)?;
+    notes.into_iter().for_each(|note| remarks.note(note));
     Ok((article, remarks))
 }
 

@@ -216,8 +216,211 @@ fn looks_like_byline(text: &str) -> bool {
             .all(|p| looks_like_name(p.trim()))
 }
 
+/// An outlet tag as it opens a teaser's summary: a known outlet's, or capitals
+/// (`(TTXVN)`), never a parenthesis of the text (`(Ảnh minh họa)`).
+fn outlet_tag(text: &str) -> Option<(&str, &str)> {
+    split_outlet_tag(text).filter(|(tag, _)| {
+        outlet_name(tag).is_some()
+            || tag
+                .chars()
+                .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == ' ')
+    })
+}
+
+/// A line a title can be: a headline does not end with a full stop.
+fn headline_like(text: &str) -> bool {
+    !text.ends_with(['.', ':', ';']) && text.chars().count() <= 250
+}
+
+/// Pages glue a teaser's summary to the next teaser's title (`(LĐTĐ) Tóm tắt.Tin sau`),
+/// whose repeat follows: split such a line in two, so each teaser reads as its own lines.
+fn unglue_teasers(lines: Vec<Line>) -> Vec<Line> {
+    let mut out = Vec::with_capacity(lines.len());
+    for (k, line) in lines.iter().enumerate() {
+        let split = lines.get(k + 1).and_then(|next| {
+            let summary = line.text.strip_suffix(next.text.as_str())?.trim_end();
+            // A tagged summary with text of its own before the title.
+            outlet_tag(summary)
+                .is_some_and(|(_, text)| !text.is_empty())
+                .then_some(summary)
+        });
+        match split {
+            Some(summary) => {
+                let title = line.text[summary.len()..].trim_start().to_string();
+                out.push(Line {
+                    text: summary.to_string(),
+                    after_blank: line.after_blank,
+                });
+                out.push(Line {
+                    text: title,
+                    after_blank: false,
+                });
+            }
+            None => out.push(line.clone()),
+        }
+    }
+    out
+}
+
+/// One teaser read at a line: how many lines it takes, the teaser and its summary's tag.
+struct TeaserAt<'a> {
+    lines: usize,
+    teaser: Teaser,
+    tag: Option<&'a str>,
+}
+
+/// How a block of teasers may be read beyond their structure.
+#[derive(Clone, Copy)]
+struct Block {
+    /// Under a teaser heading.
+    open: bool,
+    /// The page's teaser summaries carry the outlet tag, so an untagged sentence after a
+    /// title is the article's text again, not a summary.
+    tagged_summaries: bool,
+}
+
+/// The teaser that starts at `lines[i]`, if one does. Anywhere, a teaser shows its
+/// structure: a title then the same title again, or a title then a summary opening with an
+/// outlet tag. In a block under a teaser heading, a title and an untagged summary (on pages
+/// whose summaries have no tag), or a title alone before another title or the end, is a
+/// teaser too.
+fn teaser_at<'a>(lines: &'a [Line], i: usize, block: Block) -> Option<TeaserAt<'a>> {
+    let title = lines[i].text.as_str();
+    // A title reads as a headline; a paragraph a scrape repeats is still the article's.
+    if !headline_like(title)
+        || outlet_tag(title).is_some()
+        || is_chrome(title)
+        || is_teaser_heading(title)
+    {
+        return None;
+    }
+    let mut j = i + 1;
+    let repeated = lines.get(j).is_some_and(|n| n.text == title);
+    if repeated {
+        j += 1;
+    }
+    let mut summary = None;
+    let mut tag = None;
+    if let Some(next) = lines.get(j).map(|n| n.text.as_str()) {
+        if let Some((t, rest)) = outlet_tag(next) {
+            tag = Some(t);
+            summary = Some(rest.to_string()).filter(|s| !s.is_empty());
+            j += 1;
+        } else if block.open
+            && !block.tagged_summaries
+            && ends_sentence(next)
+            && !is_chrome(next)
+            && !is_teaser_heading(next)
+            // A title is repeated after itself; a summary is not.
+            && lines.get(j + 1).is_none_or(|after| after.text != next)
+        {
+            summary = Some(next.to_string());
+            j += 1;
+        }
+    }
+    let structured = repeated || tag.is_some();
+    // A lone title stands before another title, a heading, chrome or the end, never
+    // before a paragraph (then it is a subheading of the article).
+    let alone = block.open
+        && lines.get(j).is_none_or(|n| {
+            !ends_sentence(&n.text) || is_chrome(&n.text) || is_teaser_heading(&n.text)
+        });
+    (structured || summary.is_some() || alone).then(|| TeaserAt {
+        lines: j - i,
+        teaser: Teaser {
+            title: title.to_string(),
+            summary,
+        },
+        tag,
+    })
+}
+
+/// Finds the teasers among `lines` (those after the lead): blocks of them wherever they
+/// are, a teaser heading opening one when a teaser follows it. Returns which lines are
+/// teasers or headings (never body) and the teasers, each title once.
+fn take_teasers<'a>(lines: &'a [Line], tags: &mut Vec<&'a str>) -> (Vec<bool>, Vec<Teaser>) {
+    let mut taken = vec![false; lines.len()];
+    let mut related: Vec<Teaser> = Vec::new();
+    let tagged_summaries = lines.iter().any(|l| outlet_tag(&l.text).is_some());
+    let mut block = Block {
+        open: false,
+        tagged_summaries,
+    };
+    let mut i = 0;
+    while i < lines.len() {
+        let text = lines[i].text.as_str();
+        if is_teaser_heading(text) {
+            // A heading is never article text; it opens a block only over teasers.
+            taken[i] = true;
+            let next = (i + 1..lines.len())
+                .find(|&k| !is_chrome(&lines[k].text) && !is_teaser_heading(&lines[k].text));
+            let under_heading = Block {
+                open: true,
+                ..block
+            };
+            block.open = next.is_some_and(|k| teaser_at(lines, k, under_heading).is_some());
+            i += 1;
+            continue;
+        }
+        if is_chrome(text) {
+            i += 1;
+            continue;
+        }
+        if let Some(found) = teaser_at(lines, i, block) {
+            taken[i..i + found.lines].iter_mut().for_each(|t| *t = true);
+            tags.extend(found.tag);
+            if !related.iter().any(|t| t.title == found.teaser.title) {
+                related.push(found.teaser);
+            }
+            i += found.lines;
+            continue;
+        }
+        if let Some((tag, _)) = outlet_tag(text) {
+            // A summary with no title before it: only its tag is of use.
+            taken[i] = true;
+            tags.push(tag);
+            i += 1;
+            continue;
+        }
+        block.open = false;
+        i += 1;
+    }
+    (taken, related)
+}
+
+/// Where the lead is among `lines` (the page after its title): the first line that is not
+/// chrome, a caption or a lone outlet tag; `None` when a teaser heading comes first.
+fn lead_index(lines: &[Line]) -> Option<usize> {
+    let mut next_is_caption = false;
+    for (k, line) in lines.iter().enumerate() {
+        let text = line.text.as_str();
+        if is_chrome(text) {
+            next_is_caption = text == "undefined";
+            continue;
+        }
+        let follows_image = next_is_caption && !line.after_blank;
+        next_is_caption = false;
+        if follows_image || looks_like_caption(text) {
+            continue;
+        }
+        if is_teaser_heading(text) {
+            return None;
+        }
+        if split_outlet_tag(text).is_some_and(|(_, rest)| rest.is_empty()) {
+            continue;
+        }
+        return Some(k);
+    }
+    None
+}
+
 /// Parses one scraped page. `id` becomes the article id.
 pub fn parse(id: &str, text: &str) -> Result<Article, Reason> {
+    parse_page(id, text).map(|(article, _)| article)
+}
+
+/// Parses one scraped page, with notes for the report (a date left empty, and why).
+pub fn parse_page(id: &str, text: &str) -> Result<(Article, Vec<String>), Reason> {
     let lines: Vec<Line> = lines(text)
         .into_iter()
         .skip_while(|l| is_chrome(&l.text))
@@ -239,19 +442,55 @@ pub fn parse(id: &str, text: &str) -> Result<Article, Reason> {
         Some((again, tail)) if again.text == title.text => tail,
         _ => rest,
     };
+    // Lines that only date the page, and its address: furniture, and evidence of when the
+    // page was published.
+    let mut published = Vec::new();
+    let mut main: Vec<Line> = Vec::with_capacity(rest.len());
+    for line in rest {
+        if let Some((year, month, day)) = date::date_line(&line.text) {
+            published.push(date::Published {
+                year,
+                day: Some((month, day)),
+                from: date::Source::DateLine,
+            });
+        } else if line.text.starts_with("http://") || line.text.starts_with("https://") {
+            if let Some((year, month, day)) = date::from_url(&line.text) {
+                published.push(date::Published {
+                    year,
+                    day: Some((month, day)),
+                    from: date::Source::Url,
+                });
+            }
+            article.url.get_or_insert_with(|| line.text.clone());
+        } else {
+            main.push(line.clone());
+        }
+    }
+    let main = unglue_teasers(main);
 
-    let teaser_start = rest
-        .iter()
-        .position(|l| is_teaser_heading(&l.text))
-        .unwrap_or(rest.len());
-    let (main, teasers) = rest.split_at(teaser_start);
-
+    // Teasers are looked for after the lead (and the titles glued under it).
+    let scan_from = match lead_index(&main) {
+        Some(k) => {
+            let glued = main
+                .get(k + 1)
+                .is_some_and(|n| !n.after_blank && !ends_sentence(&n.text));
+            k + 1 + usize::from(glued)
+        }
+        None => 0,
+    };
     let mut tags: Vec<&str> = Vec::new();
+    let mut teaser_tags: Vec<&str> = Vec::new();
+    let (taken, related) = take_teasers(&main[scan_from.min(main.len())..], &mut teaser_tags);
+    let is_teaser = |k: usize| k >= scan_from && taken[k - scan_from];
+
     let mut next_is_caption = false;
     let mut i = 0;
     while i < main.len() {
         let line = &main[i].text;
         i += 1;
+        if is_teaser(i - 1) {
+            continue;
+        }
         if is_chrome(line) {
             // `undefined` is where a broken image was: its caption follows on the next
             // line (a paragraph after a blank line is text, not a caption).
@@ -291,7 +530,8 @@ pub fn parse(id: &str, text: &str) -> Result<Article, Reason> {
         article.author = article.body.pop();
     }
     dedupe_captions(&mut article.captions);
-    article.related = parse_teasers(teasers, &mut tags);
+    article.related = related;
+    tags.extend(teaser_tags);
 
     // The lead's tag names the outlet; failing that, the teasers' (same site).
     article.source = tags.iter().find_map(|t| outlet_name(t)).map(str::to_string);
@@ -308,56 +548,13 @@ pub fn parse(id: &str, text: &str) -> Result<Article, Reason> {
         .chain(article.lead.iter().map(String::as_str))
         .chain(article.body.iter().map(String::as_str))
         .chain(article.captions.iter().map(|c| c.text.as_str()));
-    article.date = date::infer(opening, everything);
-    Ok(article)
-}
-
-/// Teaser blocks: each teaser is a title, often the same title again, then a summary that
-/// usually opens with the outlet's tag. Teasers repeated across blocks are kept once.
-fn parse_teasers<'a>(lines: &'a [Line], tags: &mut Vec<&'a str>) -> Vec<Teaser> {
-    let mut related: Vec<Teaser> = Vec::new();
-    let mut j = 0;
-    while j < lines.len() {
-        let line = lines[j].text.as_str();
-        j += 1;
-        if is_teaser_heading(line) || is_chrome(line) {
-            continue;
-        }
-        if let Some((tag, _)) = split_outlet_tag(line) {
-            // A summary with no title before it: only its tag is of use.
-            tags.push(tag);
-            continue;
-        }
-        if lines.get(j).is_some_and(|n| n.text == line) {
-            j += 1;
-        }
-        let summary = match lines.get(j).map(|n| n.text.as_str()) {
-            Some(next) if is_teaser_heading(next) || is_chrome(next) => None,
-            Some(next) => match split_outlet_tag(next) {
-                Some((tag, rest)) => {
-                    tags.push(tag);
-                    j += 1;
-                    Some(rest.to_string())
-                }
-                // An untagged summary reads as a sentence; a title is not repeated after it.
-                None if ends_sentence(next)
-                    && lines.get(j + 1).is_none_or(|after| after.text != next) =>
-                {
-                    j += 1;
-                    Some(next.to_string())
-                }
-                None => None,
-            },
-            None => None,
-        };
-        if !related.iter().any(|t| t.title == line) {
-            related.push(Teaser {
-                title: line.to_string(),
-                summary,
-            });
-        }
+    let mut notes = Vec::new();
+    match date::infer_page(opening, everything, &published) {
+        date::Inferred::Date(d) => article.date = Some(d),
+        date::Inferred::Unknown => {}
+        date::Inferred::Conflict(why) => notes.push(format!("date left empty: {why}")),
     }
-    related
+    Ok((article, notes))
 }
 
 fn dedupe_captions(captions: &mut Vec<Caption>) {
@@ -449,5 +646,23 @@ mod tests {
                 summary: Some("Tóm tắt.".into())
             }]
         );
+    }
+
+    #[test]
+    fn a_paragraph_repeated_by_the_scrape_stays_in_the_body() {
+        let page = "Tiêu đề\n\nLời dẫn.\n\nĐoạn lặp lại.\n\nĐoạn lặp lại.\n\nĐoạn cuối.";
+        let a = parse("x", page).unwrap();
+        assert_eq!(a.body, ["Đoạn lặp lại.", "Đoạn lặp lại.", "Đoạn cuối."]);
+        assert_eq!(a.related, []);
+    }
+
+    #[test]
+    fn a_title_with_its_repeat_is_a_teaser_wherever_it_stands() {
+        let page = "Tiêu đề\n\nLời dẫn.\n\nĐoạn một.\n\nTin khác hay\n\nTin khác hay\n\nĐoạn hai.";
+        let a = parse("x", page).unwrap();
+        assert_eq!(a.body, ["Đoạn một.", "Đoạn hai."]);
+        assert_eq!(a.related.len(), 1);
+        assert_eq!(a.related[0].title, "Tin khác hay");
+        assert_eq!(a.related[0].summary, None);
     }
 }

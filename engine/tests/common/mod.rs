@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use docbao_engine::Article;
 
+pub mod pages;
 pub mod queries;
 
 /// `shared/` beside the workspace, or `None` (with a message) when it is absent.
