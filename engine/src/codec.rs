@@ -371,67 +371,75 @@ fn get_dict(r: &mut Reader, docs: usize) -> Result<TermDict, CodecError> {
     Ok(d)
 }
 
-/// The index as bytes: the same index always gives the same bytes.
+/// The index as bytes: the same index always gives the same bytes. Sections are written
+/// in place after room for the header and table, never copied: at 10⁵ articles the
+/// file is hundreds of megabytes.
 pub fn to_bytes(index: &Index) -> Vec<u8> {
-    let mut sections: Vec<Vec<u8>> = Vec::new();
+    let table_end = HEADER_LEN + SECTIONS.len() * ENTRY_LEN + 4;
+    let mut out = vec![0u8; table_end];
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(SECTIONS.len());
+    let mut section = |out: &mut Vec<u8>, write: &mut dyn FnMut(&mut Vec<u8>)| {
+        let start = out.len();
+        write(out);
+        spans.push((start, out.len()));
+    };
 
-    let mut meta = Vec::new();
-    put_varint(&mut meta, index.articles.len() as u64);
-    for lens in &index.field_lens {
-        for &l in lens {
-            put_varint(&mut meta, l as u64);
+    section(&mut out, &mut |meta| {
+        put_varint(meta, index.articles.len() as u64);
+        for lens in &index.field_lens {
+            for &l in lens {
+                put_varint(meta, l as u64);
+            }
         }
-    }
-    for avg in index.avg_field_len {
-        meta.extend_from_slice(&avg.to_le_bytes());
-    }
-    sections.push(meta);
+        for avg in index.avg_field_len {
+            meta.extend_from_slice(&avg.to_le_bytes());
+        }
+    });
     for d in [&index.folded, &index.exact, &index.pairs] {
-        let mut s = Vec::new();
-        put_dict(&mut s, d);
-        sections.push(s);
+        section(&mut out, &mut |s| put_dict(s, d));
     }
-    let mut by_id = Vec::new();
-    for &doc in &index.by_id {
-        put_varint(&mut by_id, doc as u64);
-    }
-    sections.push(by_id);
-    let mut arts = Vec::new();
-    let chunks: Vec<&[Article]> = index.articles.chunks(ARTICLES_PER_CHUNK).collect();
-    put_varint(&mut arts, chunks.len() as u64);
-    for chunk in chunks {
-        // Serializing plain vectors, strings and options into a Vec cannot fail.
-        let raw = postcard::to_allocvec(chunk).expect("articles serialize");
-        let packed = miniz_oxide::deflate::compress_to_vec(&raw, 6);
-        put_varint(&mut arts, chunk.len() as u64);
-        put_varint(&mut arts, packed.len() as u64);
-        arts.extend_from_slice(&packed);
-    }
-    sections.push(arts);
-    seal(&sections)
+    section(&mut out, &mut |by_id| {
+        for &doc in &index.by_id {
+            put_varint(by_id, doc as u64);
+        }
+    });
+    section(&mut out, &mut |arts| {
+        let chunks: Vec<&[Article]> = index.articles.chunks(ARTICLES_PER_CHUNK).collect();
+        put_varint(arts, chunks.len() as u64);
+        for chunk in chunks {
+            let packed = pack_articles(chunk);
+            put_varint(arts, chunk.len() as u64);
+            put_varint(arts, packed.len() as u64);
+            arts.extend_from_slice(&packed);
+        }
+    });
+    seal(&mut out, &spans);
+    out
 }
 
-/// The header, the section table with every checksum, then the sections.
-fn seal(sections: &[Vec<u8>]) -> Vec<u8> {
-    let table_end = HEADER_LEN + sections.len() * ENTRY_LEN + 4;
-    let mut out = Vec::with_capacity(table_end + sections.iter().map(Vec::len).sum::<usize>());
-    out.extend_from_slice(&MAGIC);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    out.extend_from_slice(&(sections.len() as u32).to_le_bytes());
-    let mut offset = table_end as u64;
-    for (tag, s) in SECTIONS.iter().zip(sections) {
-        out.extend_from_slice(tag.as_bytes());
-        out.extend_from_slice(&offset.to_le_bytes());
-        out.extend_from_slice(&(s.len() as u64).to_le_bytes());
-        out.extend_from_slice(&crc32fast::hash(s).to_le_bytes());
-        offset += s.len() as u64;
+/// Stored articles as one DEFLATE-compressed postcard block.
+pub(crate) fn pack_articles(articles: &[Article]) -> Vec<u8> {
+    // Serializing plain vectors, strings and options into a Vec cannot fail.
+    let raw = postcard::to_allocvec(articles).expect("articles serialize");
+    miniz_oxide::deflate::compress_to_vec(&raw, 6)
+}
+
+/// Fills in the header and the section table, with every checksum, before the sections
+/// at `spans` of `out`.
+fn seal(out: &mut [u8], spans: &[(usize, usize)]) {
+    let mut head = Vec::with_capacity(HEADER_LEN + spans.len() * ENTRY_LEN + 4);
+    head.extend_from_slice(&MAGIC);
+    head.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    head.extend_from_slice(&(spans.len() as u32).to_le_bytes());
+    for (tag, &(start, end)) in SECTIONS.iter().zip(spans) {
+        head.extend_from_slice(tag.as_bytes());
+        head.extend_from_slice(&(start as u64).to_le_bytes());
+        head.extend_from_slice(&((end - start) as u64).to_le_bytes());
+        head.extend_from_slice(&crc32fast::hash(&out[start..end]).to_le_bytes());
     }
-    let table_crc = crc32fast::hash(&out);
-    out.extend_from_slice(&table_crc.to_le_bytes());
-    for s in sections {
-        out.extend_from_slice(s);
-    }
-    out
+    let table_crc = crc32fast::hash(&head);
+    head.extend_from_slice(&table_crc.to_le_bytes());
+    out[..head.len()].copy_from_slice(&head);
 }
 
 /// Sizes in bytes of each section of a serialized index, by tag, for figures.
@@ -764,7 +772,14 @@ mod tests {
     fn with_section(index: &Index, tag: &str, body: Vec<u8>) -> Vec<u8> {
         let mut b = bodies(&to_bytes(index));
         b[SECTIONS.iter().position(|t| *t == tag).unwrap()] = body;
-        seal(&b)
+        let mut out = vec![0u8; HEADER_LEN + SECTIONS.len() * ENTRY_LEN + 4];
+        let mut spans = Vec::new();
+        for s in &b {
+            spans.push((out.len(), out.len() + s.len()));
+            out.extend_from_slice(s);
+        }
+        seal(&mut out, &spans);
+        out
     }
 
     fn dict_section(terms: &[&str], docs: u32) -> Vec<u8> {
