@@ -125,7 +125,7 @@ impl InflateBudget {
 /// postings).
 const TERM_BYTES_PER_SECTION_BYTE: usize = 64;
 
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -134,14 +134,14 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
 }
 
 /// Reads one section, every error naming it and the byte where it went wrong.
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     section: &'static str,
     bytes: &'a [u8],
     at: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn new(section: &'static str, bytes: &'a [u8]) -> Reader<'a> {
+    pub(crate) fn new(section: &'static str, bytes: &'a [u8]) -> Reader<'a> {
         Reader {
             section,
             bytes,
@@ -149,18 +149,18 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn corrupt(&self, why: impl fmt::Display) -> CodecError {
+    pub(crate) fn corrupt(&self, why: impl fmt::Display) -> CodecError {
         CodecError::Corrupt {
             section: self.section,
             why: format!("{why} (at byte {} of {})", self.at, self.bytes.len()),
         }
     }
 
-    fn remaining(&self) -> usize {
+    pub(crate) fn remaining(&self) -> usize {
         self.bytes.len() - self.at
     }
 
-    fn byte(&mut self) -> Result<u8, CodecError> {
+    pub(crate) fn byte(&mut self) -> Result<u8, CodecError> {
         let b = *self
             .bytes
             .get(self.at)
@@ -169,7 +169,7 @@ impl<'a> Reader<'a> {
         Ok(b)
     }
 
-    fn varint(&mut self) -> Result<u64, CodecError> {
+    pub(crate) fn varint(&mut self) -> Result<u64, CodecError> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
@@ -185,17 +185,17 @@ impl<'a> Reader<'a> {
     }
 
     /// A varint that must fit a `u32`; `what` names it in the error.
-    fn u32(&mut self, what: &str) -> Result<u32, CodecError> {
+    pub(crate) fn u32(&mut self, what: &str) -> Result<u32, CodecError> {
         let v = self.varint()?;
         u32::try_from(v).map_err(|_| self.corrupt(format!("{what} {v} is out of range")))
     }
 
     /// A count or length: a `u32` varint, as `usize`.
-    fn count(&mut self, what: &str) -> Result<usize, CodecError> {
+    pub(crate) fn count(&mut self, what: &str) -> Result<usize, CodecError> {
         self.u32(what).map(|v| v as usize)
     }
 
-    fn take(&mut self, n: usize) -> Result<&'a [u8], CodecError> {
+    pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8], CodecError> {
         if n > self.remaining() {
             return Err(self.corrupt(format!(
                 "{n} bytes needed, {} left in the section",
@@ -207,14 +207,14 @@ impl<'a> Reader<'a> {
         Ok(s)
     }
 
-    fn f32(&mut self) -> Result<f32, CodecError> {
+    pub(crate) fn f32(&mut self) -> Result<f32, CodecError> {
         let mut b = [0u8; 4];
         b.copy_from_slice(self.take(4)?);
         Ok(f32::from_le_bytes(b))
     }
 
     /// A section must be read to its last byte: anything left over is corruption.
-    fn finish(&self) -> Result<(), CodecError> {
+    pub(crate) fn finish(&self) -> Result<(), CodecError> {
         match self.remaining() {
             0 => Ok(()),
             n => Err(self.corrupt(format!("{n} bytes left over after the section's content"))),
@@ -222,7 +222,7 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn put_dict(out: &mut Vec<u8>, d: &TermDict) {
+pub(crate) fn put_dict(out: &mut Vec<u8>, d: &TermDict) {
     put_varint(out, d.len() as u64);
     let mut prev = "";
     for i in 0..d.len() {
@@ -272,7 +272,7 @@ const TF_ESCAPE: u8 = 0x80;
 
 /// One term dictionary, checked for what lookups rely on: terms valid UTF-8 in strictly
 /// increasing order, postings in strictly increasing doc order and below `docs`.
-fn get_dict(r: &mut Reader, docs: usize) -> Result<TermDict, CodecError> {
+pub(crate) fn get_dict(r: &mut Reader, docs: usize) -> Result<TermDict, CodecError> {
     let n = r.count("term count")?;
     // Every term takes at least three bytes (prefix, length, document frequency).
     if n > r.remaining() / 3 {

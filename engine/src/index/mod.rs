@@ -7,6 +7,9 @@
 //! of the articles given (no hash-map order leaks into the output) and loading allocates
 //! a handful of buffers, not one per term.
 
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+
 use rustc_hash::FxHashMap;
 
 use crate::article::Article;
@@ -58,6 +61,61 @@ pub struct TermDict {
     /// `starts[i]..starts[i + 1]`: postings of term `i`.
     pub(crate) starts: Vec<u32>,
     pub(crate) postings: Vec<Posting>,
+    /// Set only on a dictionary assembled from some of a sharded bundle's term ranges:
+    /// which ranges it holds, and which missing ones a lookup wanted.
+    pub(crate) coverage: Option<Arc<Coverage>>,
+}
+
+/// Which term ranges (shards) of a dictionary are present. Lookups outside them are
+/// noted, so a sharded reader learns exactly which shards a query needs by running it.
+#[derive(Debug, Default)]
+pub(crate) struct Coverage {
+    /// First term of each range, sorted: range `i` holds terms from `firsts[i]` up to
+    /// (not including) `firsts[i + 1]`.
+    pub(crate) firsts: Vec<String>,
+    pub(crate) loaded: Vec<bool>,
+    pub(crate) missed: Mutex<BTreeSet<u32>>,
+}
+
+impl PartialEq for Coverage {
+    fn eq(&self, other: &Coverage) -> bool {
+        self.firsts == other.firsts && self.loaded == other.loaded
+    }
+}
+
+impl Coverage {
+    /// The range that holds `term` (range 0 for terms before the first).
+    pub(crate) fn range_of(&self, term: &str) -> usize {
+        self.firsts
+            .partition_point(|f| f.as_str() <= term)
+            .saturating_sub(1)
+    }
+
+    fn note(&self, range: usize) {
+        if !self.loaded.get(range).copied().unwrap_or(true) {
+            // A poisoned lock only means another lookup panicked; the set is still usable.
+            let mut missed = self.missed.lock().unwrap_or_else(|e| e.into_inner());
+            missed.insert(range as u32);
+        }
+    }
+
+    fn note_term(&self, term: &str) {
+        self.note(self.range_of(term));
+    }
+
+    /// Every range that may hold a term beginning with `prefix`.
+    fn note_prefix(&self, prefix: &str) {
+        let mut i = self.range_of(prefix);
+        self.note(i);
+        while i + 1 < self.firsts.len() && self.firsts[i + 1].starts_with(prefix) {
+            i += 1;
+            self.note(i);
+        }
+    }
+
+    pub(crate) fn take_missed(&self) -> BTreeSet<u32> {
+        std::mem::take(&mut *self.missed.lock().unwrap_or_else(|e| e.into_inner()))
+    }
 }
 
 impl TermDict {
@@ -92,6 +150,9 @@ impl TermDict {
     }
 
     pub fn find(&self, term: &str) -> Option<usize> {
+        if let Some(c) = &self.coverage {
+            c.note_term(term);
+        }
         let i = self.lower_bound(term);
         (i < self.len() && self.term(i) == term).then_some(i)
     }
@@ -105,6 +166,9 @@ impl TermDict {
         &'a self,
         prefix: &'a str,
     ) -> impl Iterator<Item = (&'a str, &'a [Posting])> + 'a {
+        if let Some(c) = &self.coverage {
+            c.note_prefix(prefix);
+        }
         (self.lower_bound(prefix)..self.len())
             .map(move |i| (self.term(i), self.postings_of(i)))
             .take_while(move |(t, _)| t.starts_with(prefix))

@@ -21,6 +21,7 @@ mod highlight;
 mod parse;
 mod postings;
 mod scoring;
+mod shard_terms;
 
 use rustc_hash::FxHashMap;
 

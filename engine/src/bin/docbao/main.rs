@@ -234,7 +234,7 @@ impl<S> Progress<S> {
     fn finish(self) -> S {
         if self.terminal {
             eprintln!("\r{}\x1b[K", self.line());
-        } else if self.count % Self::EVERY != 0 {
+        } else if !self.count.is_multiple_of(Self::EVERY) {
             eprintln!("{}", self.line());
         }
         self.inner
@@ -250,7 +250,7 @@ impl<S: ArticleSink> ArticleSink for Progress<S> {
                 self.last_drawn = Instant::now();
                 eprint!("\r{}\x1b[K", self.line());
             }
-        } else if self.count % Self::EVERY == 0 {
+        } else if self.count.is_multiple_of(Self::EVERY) {
             eprintln!("{}", self.line());
         }
     }
