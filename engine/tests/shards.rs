@@ -104,6 +104,8 @@ fn requests(outlet: &str) -> Vec<Request> {
         ("t", none(), Sort::Relevance),
         ("\"thành phố\" ", none(), Sort::Relevance),
         ("\"huyện thanh trì\" ", none(), Sort::Relevance),
+        ("\"UBND thành phố Hà Nội\" ", none(), Sort::Relevance),
+        ("\"đội tuyển Việt", none(), Sort::Relevance),
         ("covid -vaccine ", none(), Sort::Relevance),
         ("-\"kinh tế\" ", none(), Sort::Relevance),
         ("giáo dục OR bóng đá ", none(), Sort::Newest),

@@ -10,6 +10,7 @@ use crate::article::Article;
 use crate::codec::{get_dict, Reader};
 use crate::facets::{Filters, Sort};
 use crate::index::{Coverage, Index, TermDict, FIELD_COUNT};
+use crate::search::shard_terms::PhraseWord;
 
 /// How far a root may inflate: field lengths and facet columns of 10⁶ articles take
 /// tens of megabytes, a crafted root could claim gigabytes.
@@ -175,17 +176,21 @@ impl ShardedIndex {
         let index = self.index();
         let query = index.query(text);
         let page = index.find(&query, filters, sort, offset, limit);
-        let mut names = self.take_missed();
+        let names = self.take_missed();
         if !names.is_empty() {
             return names;
         }
         let index = self.index.as_ref().expect("assembled above");
         let mut docs: BTreeSet<u32> = page.hits.iter().map(|h| h.doc).collect();
-        for phrase in query.phrase_word_keys() {
-            docs.extend(docs_with_every_word(index, &phrase));
+        for phrase in query.phrases_read_in_text() {
+            docs.extend(docs_a_phrase_reads(index, &phrase));
         }
-        names.extend(self.missing_chunks(docs));
-        names
+        // Bounding a phrase may look up pairs the search itself did not get to.
+        let names = self.take_missed();
+        if !names.is_empty() {
+            return names;
+        }
+        self.missing_chunks(docs)
     }
 
     /// The files opening the article `id` needs: its id range, then its chunk.
@@ -287,20 +292,37 @@ fn dict_slot(kind: FileKind) -> usize {
         .expect("a dictionary kind")
 }
 
-/// Docs holding, for every word of a phrase, one of its keys.
-fn docs_with_every_word(index: &Index, words: &[Vec<&str>]) -> Vec<u32> {
+/// The articles whose text a search may read to confirm a phrase: those holding one key
+/// of each of its words and, for each two neighbours in a run, one of their pairs.
+fn docs_a_phrase_reads(index: &Index, runs: &[Vec<PhraseWord>]) -> Vec<u32> {
     let mut docs: Option<FxHashSet<u32>> = None;
-    for keys in words {
-        let mut with_word = FxHashSet::default();
-        for k in keys {
-            if let Some(p) = index.folded.get(k) {
-                with_word.extend(p.iter().map(|p| p.doc));
-            }
-        }
-        docs = Some(match docs {
-            None => with_word,
-            Some(d) => d.intersection(&with_word).copied().collect(),
+    let mut narrow = |found: FxHashSet<u32>| {
+        docs = Some(match docs.take() {
+            None => found,
+            Some(d) => d.intersection(&found).copied().collect(),
         });
+    };
+    for run in runs {
+        for w in run {
+            let mut found = FxHashSet::default();
+            for k in &w.keys {
+                if let Some(p) = index.folded.get(k) {
+                    found.extend(p.iter().map(|p| p.doc));
+                }
+            }
+            narrow(found);
+        }
+        for pair in run.windows(2) {
+            let mut found = FxHashSet::default();
+            for a in &pair[0].pair_keys {
+                for b in &pair[1].pair_keys {
+                    if let Some(p) = index.pairs.get(&crate::index::pair_key(a, b)) {
+                        found.extend(p.iter().map(|p| p.doc));
+                    }
+                }
+            }
+            narrow(found);
+        }
     }
     let mut out: Vec<u32> = docs.unwrap_or_default().into_iter().collect();
     out.sort_unstable();
