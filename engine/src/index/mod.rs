@@ -7,7 +7,7 @@
 //! of the articles given (no hash-map order leaks into the output) and loading allocates
 //! a handful of buffers, not one per term.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
@@ -75,6 +75,9 @@ pub(crate) struct Coverage {
     pub(crate) firsts: Vec<String>,
     pub(crate) loaded: Vec<bool>,
     pub(crate) missed: Mutex<BTreeSet<u32>>,
+    /// For prefixes whose terms span many ranges: the ranges holding the terms a prefix
+    /// expansion can pick (the most frequent words), so only those need to be in.
+    pub(crate) prefix_ranges: Arc<BTreeMap<String, Vec<u32>>>,
 }
 
 impl PartialEq for Coverage {
@@ -105,6 +108,12 @@ impl Coverage {
 
     /// Every range that may hold a term beginning with `prefix`.
     fn note_prefix(&self, prefix: &str) {
+        if let Some(ranges) = self.prefix_ranges.get(prefix) {
+            for &r in ranges {
+                self.note(r as usize);
+            }
+            return;
+        }
         let mut i = self.range_of(prefix);
         self.note(i);
         while i + 1 < self.firsts.len() && self.firsts[i + 1].starts_with(prefix) {
@@ -134,6 +143,11 @@ impl TermDict {
 
     pub fn postings_of(&self, i: usize) -> &[Posting] {
         &self.postings[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
+    /// The place of the first term not before `key`.
+    pub(crate) fn lower_bound_pub(&self, key: &str) -> usize {
+        self.lower_bound(key)
     }
 
     fn lower_bound(&self, key: &str) -> usize {

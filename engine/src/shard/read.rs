@@ -43,6 +43,8 @@ struct Root {
     stubs: Vec<Article>,
     /// Folded, exact, pairs, ids.
     directories: [Directory; 4],
+    /// Prefixes spanning many folded ranges, with the ranges their expansion needs.
+    prefix_ranges: Arc<BTreeMap<String, Vec<u32>>>,
     docs_per_chunk: usize,
     chunks: Vec<String>,
 }
@@ -272,6 +274,11 @@ impl ShardedIndex {
                     .map(|i| self.ranges[slot].contains_key(&(i as u32)))
                     .collect(),
                 missed: Mutex::new(BTreeSet::new()),
+                prefix_ranges: if slot == 0 {
+                    self.root.prefix_ranges.clone()
+                } else {
+                    Arc::default()
+                },
             }));
             d
         });
@@ -423,6 +430,24 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
             dir.names.push(read_str(&mut r, "file name").map_err(err)?);
         }
     }
+    let mut prefix_ranges = BTreeMap::new();
+    let n = r.count("prefix count").map_err(err)?;
+    let folded_ranges = directories[0].names.len();
+    for _ in 0..n.min(r.remaining()) {
+        let prefix = read_str(&mut r, "prefix").map_err(err)?;
+        let k = r.count("range count").map_err(err)?;
+        let mut ranges = Vec::with_capacity(k.min(r.remaining()));
+        for _ in 0..k {
+            let range = r.u32("range").map_err(err)?;
+            if range as usize >= folded_ranges {
+                return Err(err(r.corrupt(format!(
+                    "prefix {prefix:?} names range {range} of {folded_ranges}"
+                ))));
+            }
+            ranges.push(range);
+        }
+        prefix_ranges.insert(prefix, ranges);
+    }
     let docs_per_chunk = r.count("articles per chunk").map_err(err)?;
     let chunk_count = r.count("chunk count").map_err(err)?;
     if docs_per_chunk == 0
@@ -444,6 +469,7 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
         field_lens,
         stubs,
         directories,
+        prefix_ranges: Arc::new(prefix_ranges),
         docs_per_chunk,
         chunks,
     })
