@@ -78,6 +78,9 @@ pub(crate) struct Coverage {
     /// For prefixes whose terms span many ranges: the ranges holding the terms a prefix
     /// expansion can pick (the most frequent words), so only those need to be in.
     pub(crate) prefix_ranges: Arc<BTreeMap<String, Vec<u32>>>,
+    /// Sorted hashes of every term of letters a–z in the whole dictionary: a lookup of
+    /// such a term whose hash is absent finds nothing anywhere, so needs no range.
+    pub(crate) lexicon: Option<Arc<Vec<u32>>>,
 }
 
 impl PartialEq for Coverage {
@@ -103,6 +106,15 @@ impl Coverage {
     }
 
     fn note_term(&self, term: &str) {
+        if let Some(lexicon) = &self.lexicon {
+            if crate::shard::in_lexicon_alphabet(term)
+                && lexicon
+                    .binary_search(&crate::shard::lexicon_hash(term))
+                    .is_err()
+            {
+                return;
+            }
+        }
         self.note(self.range_of(term));
     }
 

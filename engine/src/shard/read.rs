@@ -47,6 +47,7 @@ struct Root {
     prefix_ranges: Arc<BTreeMap<String, Vec<u32>>>,
     docs_per_chunk: usize,
     chunks: Vec<String>,
+    lexicon: String,
 }
 
 /// A sharded index: the root, and whatever files have been added. [`ShardedIndex::needs`]
@@ -60,6 +61,8 @@ pub struct ShardedIndex {
     /// Loaded ranges of each dictionary (folded, exact, pairs, ids), by range number.
     ranges: [BTreeMap<u32, TermDict>; 4],
     chunks: BTreeMap<u32, Vec<Article>>,
+    /// Sorted hashes of the folded terms of letters a–z, once the lexicon is in.
+    lexicon: Option<Arc<Vec<u32>>>,
     /// The index over what is loaded, rebuilt after files are added.
     index: Option<Index>,
 }
@@ -77,11 +80,13 @@ impl ShardedIndex {
         for (i, name) in root.chunks.iter().enumerate() {
             files.insert(name.clone(), (FileKind::Docs, i as u32));
         }
+        files.insert(root.lexicon.clone(), (FileKind::Lexicon, 0));
         Ok(ShardedIndex {
             root,
             files,
             ranges: Default::default(),
             chunks: BTreeMap::new(),
+            lexicon: None,
             index: None,
         })
     }
@@ -106,6 +111,7 @@ impl ShardedIndex {
     pub fn has(&self, name: &str) -> bool {
         match self.files.get(name) {
             Some(&(FileKind::Docs, i)) => self.chunks.contains_key(&i),
+            Some(&(FileKind::Lexicon, _)) => self.lexicon.is_some(),
             Some(&(kind, i)) => self.ranges[dict_slot(kind)].contains_key(&i),
             None => false,
         }
@@ -135,7 +141,9 @@ impl ShardedIndex {
         bytes: &[u8],
     ) -> Result<(), ShardError> {
         let body = open(name, kind, bytes)?;
-        if kind == FileKind::Docs {
+        if kind == FileKind::Lexicon {
+            self.lexicon = Some(Arc::new(read_lexicon(name, body)?));
+        } else if kind == FileKind::Docs {
             let articles = read_chunk(name, body, self.chunk_len(i as usize))?;
             self.chunks.insert(i, articles);
         } else {
@@ -175,6 +183,10 @@ impl ShardedIndex {
         offset: usize,
         limit: usize,
     ) -> Vec<String> {
+        // Read before any search: without it, typo corrections would fetch every range.
+        if self.lexicon.is_none() {
+            return vec![self.root.lexicon.clone()];
+        }
         let index = self.index();
         let query = index.query(text);
         let page = index.find(&query, filters, sort, offset, limit);
@@ -278,6 +290,11 @@ impl ShardedIndex {
                     self.root.prefix_ranges.clone()
                 } else {
                     Arc::default()
+                },
+                lexicon: if slot == 0 {
+                    self.lexicon.clone()
+                } else {
+                    None
                 },
             }));
             d
@@ -462,6 +479,7 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
     for _ in 0..chunk_count {
         chunks.push(read_str(&mut r, "file name").map_err(err)?);
     }
+    let lexicon = read_str(&mut r, "file name").map_err(err)?;
     r.finish().map_err(err)?;
     Ok(Root {
         docs,
@@ -472,6 +490,7 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
         prefix_ranges: Arc::new(prefix_ranges),
         docs_per_chunk,
         chunks,
+        lexicon,
     })
 }
 
@@ -516,6 +535,30 @@ fn read_range(
         }
     }
     Ok(d)
+}
+
+fn read_lexicon(name: &str, body: &[u8]) -> Result<Vec<u32>, ShardError> {
+    let err = |e| ShardError::codec(name, e);
+    let mut r = Reader::new("lexicon", body);
+    let n = r.count("hash count").map_err(err)?;
+    if n > r.remaining() {
+        return Err(ShardError::new(
+            name,
+            format!("{n} hashes cannot fit in the file"),
+        ));
+    }
+    let mut hashes = Vec::with_capacity(n);
+    let mut last = 0u32;
+    for i in 0..n {
+        let delta = r.u32("hash").map_err(err)?;
+        last = last
+            .checked_add(delta)
+            .filter(|_| i == 0 || delta > 0)
+            .ok_or_else(|| err(r.corrupt(format!("hash {i} is not above the one before"))))?;
+        hashes.push(last);
+    }
+    r.finish().map_err(err)?;
+    Ok(hashes)
 }
 
 fn read_chunk(name: &str, body: &[u8], expected: usize) -> Result<Vec<Article>, ShardError> {

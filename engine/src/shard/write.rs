@@ -76,6 +76,21 @@ pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> Sharded
         }
         directories.push(directory);
     }
+    let mut hashes: Vec<u32> = (0..index.folded.len())
+        .map(|i| index.folded.term(i))
+        .filter(|t| super::in_lexicon_alphabet(t))
+        .map(super::lexicon_hash)
+        .collect();
+    hashes.sort_unstable();
+    hashes.dedup();
+    let mut lexicon = Vec::new();
+    put_varint(&mut lexicon, hashes.len() as u64);
+    let mut last = 0;
+    for h in hashes {
+        put_varint(&mut lexicon, (h - last) as u64);
+        last = h;
+    }
+    let lexicon = add(FileKind::Lexicon, &lexicon);
     let chunks: Vec<String> = index
         .articles
         .chunks(DOCS_PER_CHUNK)
@@ -120,6 +135,7 @@ pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> Sharded
     for name in &chunks {
         put_str(&mut root, name);
     }
+    put_str(&mut root, &lexicon);
     let packed = miniz_oxide::deflate::compress_to_vec(&root, 9);
     let root = add(FileKind::Root, &packed);
     ShardedBundle { root, files }
