@@ -158,11 +158,7 @@ impl TermDict {
     }
 
     /// The place of the first term not before `key`.
-    pub(crate) fn lower_bound_pub(&self, key: &str) -> usize {
-        self.lower_bound(key)
-    }
-
-    fn lower_bound(&self, key: &str) -> usize {
+    pub(crate) fn lower_bound(&self, key: &str) -> usize {
         let (mut lo, mut hi) = (0, self.len());
         while lo < hi {
             let mid = (lo + hi) / 2;

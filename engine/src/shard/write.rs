@@ -208,7 +208,7 @@ fn prefix_ranges(d: &TermDict, cuts: &[Range<usize>]) -> Vec<(String, Vec<u32>)>
         if !spans_many {
             continue;
         }
-        let start = d.lower_bound_pub(p);
+        let start = d.lower_bound(p);
         let mut found: Vec<(usize, usize)> = (start..d.len())
             .take_while(|&i| d.term(i).starts_with(p))
             .filter(|&i| d.term(i).chars().all(char::is_alphanumeric))
