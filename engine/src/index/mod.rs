@@ -474,7 +474,7 @@ fn norms(field_lens: &[[u32; FIELD_COUNT]], avg: &[f32; FIELD_COUNT]) -> Vec<[f3
 }
 
 impl TermDict {
-    fn set_impacts(&mut self, norms: &[[f32; FIELD_COUNT]]) {
+    pub(crate) fn set_impacts(&mut self, norms: &[[f32; FIELD_COUNT]]) {
         for p in &mut self.postings {
             let n = &norms[p.doc as usize];
             let t: f32 = p.tf.iter().zip(n).map(|(&tf, &w)| tf as f32 * w).sum();
