@@ -125,7 +125,7 @@ impl InflateBudget {
 /// postings).
 const TERM_BYTES_PER_SECTION_BYTE: usize = 64;
 
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -134,14 +134,14 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
 }
 
 /// Reads one section, every error naming it and the byte where it went wrong.
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     section: &'static str,
     bytes: &'a [u8],
     at: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn new(section: &'static str, bytes: &'a [u8]) -> Reader<'a> {
+    pub(crate) fn new(section: &'static str, bytes: &'a [u8]) -> Reader<'a> {
         Reader {
             section,
             bytes,
@@ -149,18 +149,18 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn corrupt(&self, why: impl fmt::Display) -> CodecError {
+    pub(crate) fn corrupt(&self, why: impl fmt::Display) -> CodecError {
         CodecError::Corrupt {
             section: self.section,
             why: format!("{why} (at byte {} of {})", self.at, self.bytes.len()),
         }
     }
 
-    fn remaining(&self) -> usize {
+    pub(crate) fn remaining(&self) -> usize {
         self.bytes.len() - self.at
     }
 
-    fn byte(&mut self) -> Result<u8, CodecError> {
+    pub(crate) fn byte(&mut self) -> Result<u8, CodecError> {
         let b = *self
             .bytes
             .get(self.at)
@@ -169,7 +169,7 @@ impl<'a> Reader<'a> {
         Ok(b)
     }
 
-    fn varint(&mut self) -> Result<u64, CodecError> {
+    pub(crate) fn varint(&mut self) -> Result<u64, CodecError> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
@@ -185,17 +185,17 @@ impl<'a> Reader<'a> {
     }
 
     /// A varint that must fit a `u32`; `what` names it in the error.
-    fn u32(&mut self, what: &str) -> Result<u32, CodecError> {
+    pub(crate) fn u32(&mut self, what: &str) -> Result<u32, CodecError> {
         let v = self.varint()?;
         u32::try_from(v).map_err(|_| self.corrupt(format!("{what} {v} is out of range")))
     }
 
     /// A count or length: a `u32` varint, as `usize`.
-    fn count(&mut self, what: &str) -> Result<usize, CodecError> {
+    pub(crate) fn count(&mut self, what: &str) -> Result<usize, CodecError> {
         self.u32(what).map(|v| v as usize)
     }
 
-    fn take(&mut self, n: usize) -> Result<&'a [u8], CodecError> {
+    pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8], CodecError> {
         if n > self.remaining() {
             return Err(self.corrupt(format!(
                 "{n} bytes needed, {} left in the section",
@@ -207,14 +207,14 @@ impl<'a> Reader<'a> {
         Ok(s)
     }
 
-    fn f32(&mut self) -> Result<f32, CodecError> {
+    pub(crate) fn f32(&mut self) -> Result<f32, CodecError> {
         let mut b = [0u8; 4];
         b.copy_from_slice(self.take(4)?);
         Ok(f32::from_le_bytes(b))
     }
 
     /// A section must be read to its last byte: anything left over is corruption.
-    fn finish(&self) -> Result<(), CodecError> {
+    pub(crate) fn finish(&self) -> Result<(), CodecError> {
         match self.remaining() {
             0 => Ok(()),
             n => Err(self.corrupt(format!("{n} bytes left over after the section's content"))),
@@ -222,7 +222,7 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn put_dict(out: &mut Vec<u8>, d: &TermDict) {
+pub(crate) fn put_dict(out: &mut Vec<u8>, d: &TermDict) {
     put_varint(out, d.len() as u64);
     let mut prev = "";
     for i in 0..d.len() {
@@ -272,7 +272,7 @@ const TF_ESCAPE: u8 = 0x80;
 
 /// One term dictionary, checked for what lookups rely on: terms valid UTF-8 in strictly
 /// increasing order, postings in strictly increasing doc order and below `docs`.
-fn get_dict(r: &mut Reader, docs: usize) -> Result<TermDict, CodecError> {
+pub(crate) fn get_dict(r: &mut Reader, docs: usize) -> Result<TermDict, CodecError> {
     let n = r.count("term count")?;
     // Every term takes at least three bytes (prefix, length, document frequency).
     if n > r.remaining() / 3 {
@@ -371,67 +371,75 @@ fn get_dict(r: &mut Reader, docs: usize) -> Result<TermDict, CodecError> {
     Ok(d)
 }
 
-/// The index as bytes: the same index always gives the same bytes.
+/// The index as bytes: the same index always gives the same bytes. Sections are written
+/// in place after room for the header and table, never copied: at 10⁵ articles the
+/// file is hundreds of megabytes.
 pub fn to_bytes(index: &Index) -> Vec<u8> {
-    let mut sections: Vec<Vec<u8>> = Vec::new();
+    let table_end = HEADER_LEN + SECTIONS.len() * ENTRY_LEN + 4;
+    let mut out = vec![0u8; table_end];
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(SECTIONS.len());
+    let mut section = |out: &mut Vec<u8>, write: &mut dyn FnMut(&mut Vec<u8>)| {
+        let start = out.len();
+        write(out);
+        spans.push((start, out.len()));
+    };
 
-    let mut meta = Vec::new();
-    put_varint(&mut meta, index.articles.len() as u64);
-    for lens in &index.field_lens {
-        for &l in lens {
-            put_varint(&mut meta, l as u64);
+    section(&mut out, &mut |meta| {
+        put_varint(meta, index.articles.len() as u64);
+        for lens in &index.field_lens {
+            for &l in lens {
+                put_varint(meta, l as u64);
+            }
         }
-    }
-    for avg in index.avg_field_len {
-        meta.extend_from_slice(&avg.to_le_bytes());
-    }
-    sections.push(meta);
+        for avg in index.avg_field_len {
+            meta.extend_from_slice(&avg.to_le_bytes());
+        }
+    });
     for d in [&index.folded, &index.exact, &index.pairs] {
-        let mut s = Vec::new();
-        put_dict(&mut s, d);
-        sections.push(s);
+        section(&mut out, &mut |s| put_dict(s, d));
     }
-    let mut by_id = Vec::new();
-    for &doc in &index.by_id {
-        put_varint(&mut by_id, doc as u64);
-    }
-    sections.push(by_id);
-    let mut arts = Vec::new();
-    let chunks: Vec<&[Article]> = index.articles.chunks(ARTICLES_PER_CHUNK).collect();
-    put_varint(&mut arts, chunks.len() as u64);
-    for chunk in chunks {
-        // Serializing plain vectors, strings and options into a Vec cannot fail.
-        let raw = postcard::to_allocvec(chunk).expect("articles serialize");
-        let packed = miniz_oxide::deflate::compress_to_vec(&raw, 6);
-        put_varint(&mut arts, chunk.len() as u64);
-        put_varint(&mut arts, packed.len() as u64);
-        arts.extend_from_slice(&packed);
-    }
-    sections.push(arts);
-    seal(&sections)
+    section(&mut out, &mut |by_id| {
+        for &doc in &index.by_id {
+            put_varint(by_id, doc as u64);
+        }
+    });
+    section(&mut out, &mut |arts| {
+        let chunks: Vec<&[Article]> = index.articles.chunks(ARTICLES_PER_CHUNK).collect();
+        put_varint(arts, chunks.len() as u64);
+        for chunk in chunks {
+            let packed = pack_articles(chunk);
+            put_varint(arts, chunk.len() as u64);
+            put_varint(arts, packed.len() as u64);
+            arts.extend_from_slice(&packed);
+        }
+    });
+    seal(&mut out, &spans);
+    out
 }
 
-/// The header, the section table with every checksum, then the sections.
-fn seal(sections: &[Vec<u8>]) -> Vec<u8> {
-    let table_end = HEADER_LEN + sections.len() * ENTRY_LEN + 4;
-    let mut out = Vec::with_capacity(table_end + sections.iter().map(Vec::len).sum::<usize>());
-    out.extend_from_slice(&MAGIC);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    out.extend_from_slice(&(sections.len() as u32).to_le_bytes());
-    let mut offset = table_end as u64;
-    for (tag, s) in SECTIONS.iter().zip(sections) {
-        out.extend_from_slice(tag.as_bytes());
-        out.extend_from_slice(&offset.to_le_bytes());
-        out.extend_from_slice(&(s.len() as u64).to_le_bytes());
-        out.extend_from_slice(&crc32fast::hash(s).to_le_bytes());
-        offset += s.len() as u64;
+/// Stored articles as one DEFLATE-compressed postcard block.
+pub(crate) fn pack_articles(articles: &[Article]) -> Vec<u8> {
+    // Serializing plain vectors, strings and options into a Vec cannot fail.
+    let raw = postcard::to_allocvec(articles).expect("articles serialize");
+    miniz_oxide::deflate::compress_to_vec(&raw, 6)
+}
+
+/// Fills in the header and the section table, with every checksum, before the sections
+/// at `spans` of `out`.
+fn seal(out: &mut [u8], spans: &[(usize, usize)]) {
+    let mut head = Vec::with_capacity(HEADER_LEN + spans.len() * ENTRY_LEN + 4);
+    head.extend_from_slice(&MAGIC);
+    head.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    head.extend_from_slice(&(spans.len() as u32).to_le_bytes());
+    for (tag, &(start, end)) in SECTIONS.iter().zip(spans) {
+        head.extend_from_slice(tag.as_bytes());
+        head.extend_from_slice(&(start as u64).to_le_bytes());
+        head.extend_from_slice(&((end - start) as u64).to_le_bytes());
+        head.extend_from_slice(&crc32fast::hash(&out[start..end]).to_le_bytes());
     }
-    let table_crc = crc32fast::hash(&out);
-    out.extend_from_slice(&table_crc.to_le_bytes());
-    for s in sections {
-        out.extend_from_slice(s);
-    }
-    out
+    let table_crc = crc32fast::hash(&head);
+    head.extend_from_slice(&table_crc.to_le_bytes());
+    out[..head.len()].copy_from_slice(&head);
 }
 
 /// Sizes in bytes of each section of a serialized index, by tag, for figures.
@@ -764,7 +772,14 @@ mod tests {
     fn with_section(index: &Index, tag: &str, body: Vec<u8>) -> Vec<u8> {
         let mut b = bodies(&to_bytes(index));
         b[SECTIONS.iter().position(|t| *t == tag).unwrap()] = body;
-        seal(&b)
+        let mut out = vec![0u8; HEADER_LEN + SECTIONS.len() * ENTRY_LEN + 4];
+        let mut spans = Vec::new();
+        for s in &b {
+            spans.push((out.len(), out.len() + s.len()));
+            out.extend_from_slice(s);
+        }
+        seal(&mut out, &spans);
+        out
     }
 
     fn dict_section(terms: &[&str], docs: u32) -> Vec<u8> {

@@ -10,6 +10,7 @@ pub mod facets;
 pub mod index;
 pub mod ingest;
 pub mod search;
+pub mod shard;
 pub mod text;
 
 pub use article::{Article, Caption, Teaser};

@@ -589,3 +589,48 @@ fn a_query_of_only_exclusions_lists_the_archive_minus_them() {
     assert_eq!(ids("-\"hà nội\""), ["b", "c", "d"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn build_writes_the_index_and_tells_its_progress_in_plain_lines() {
+    let dir = scratch("build");
+    // 10,001 small records: one plain progress line at 10,000 and one for the last count.
+    let mut jsonl = String::new();
+    for i in 0..10_001 {
+        jsonl.push_str(&format!(
+            "{{\"id\": \"r{i}\", \"title\": \"Tin số {i}\", \"body\": \"Hà Nội hôm nay {i}.\"}}\n"
+        ));
+    }
+    std::fs::write(dir.join("a.jsonl"), jsonl).unwrap();
+    let out_dir = dir.join("out");
+    let out = docbao(
+        &[
+            "build",
+            "--out",
+            out_dir.to_str().unwrap(),
+            dir.join("a.jsonl").to_str().unwrap(),
+        ],
+        "",
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("docbao: 10000 articles read in"), "{err}");
+    assert!(err.contains("docbao: 10001 articles read in"), "{err}");
+    assert!(
+        !err.contains('\r'),
+        "no redrawn line outside a terminal: {err}"
+    );
+    let index = docbao_engine::from_bytes(&std::fs::read(out_dir.join("corpus.bin")).unwrap())
+        .expect("the written index loads");
+    assert_eq!(index.len(), 10_001);
+    assert_eq!(index.article("r9999").unwrap().title, "Tin số 9999");
+}
+
+#[test]
+fn build_refuses_an_unknown_layout_and_a_missing_out() {
+    let out = docbao(&["build", "--layout", "zip", "--out", "x", &seeds()], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--layout \"zip\""));
+    let out = docbao(&["build", &seeds()], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("build needs --out DIR"));
+}

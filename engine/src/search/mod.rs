@@ -21,6 +21,7 @@ mod highlight;
 mod parse;
 mod postings;
 pub(crate) mod scoring;
+pub(crate) mod shard_terms;
 
 use rustc_hash::FxHashMap;
 

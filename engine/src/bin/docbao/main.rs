@@ -4,6 +4,8 @@
 //! ```text
 //! docbao check PATH...                      the ingest report; exit 1 on any rejection or warning
 //! docbao export PATH...                     accepted articles as JSON Lines on stdout
+//! docbao build --out DIR PATH...            the index as DIR/corpus.bin, with progress
+//!   --layout sharded                        or as files named by content (see `shard`)
 //! docbao search --corpus PATH "QUERY"       top 10: id, score, title
 //! docbao search --corpus PATH --batch       {"qid", "query"} lines in, {"qid", "ids"} lines out
 //! ```
@@ -12,8 +14,8 @@
 //! peak RSS on stderr. In `--batch`, a bad request line gets `{"qid", "line", "error"}`.
 
 use std::ffi::{OsStr, OsString};
-use std::io::{BufRead, BufWriter, Write};
-use std::path::Path;
+use std::io::{BufRead, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -28,6 +30,7 @@ use corpus_files::{open_bounded, Walker};
 const USAGE: &str = "usage:
   docbao check [--stats] PATH...
   docbao export [--stats] PATH...
+  docbao build [--stats] [--layout embedded|sharded] --out DIR PATH...
   docbao search [--stats] --corpus PATH [--corpus PATH...] \"QUERY\"
   docbao search [--stats] --corpus PATH [--corpus PATH...] --batch   < queries.jsonl
 
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
     let result = match command.as_deref() {
         Some("check") => check(&args[1..]),
         Some("export") => export(&args[1..]),
+        Some("build") => build(&args[1..]),
         Some("search") => search(&args[1..]),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
@@ -93,6 +97,184 @@ fn export(args: &[OsString]) -> Result<ExitCode, String> {
         loaded.print_stats();
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `docbao build`: ingests PATHs (streamed, with progress on stderr), builds the index and
+/// writes it into `--out DIR`.
+fn build(args: &[OsString]) -> Result<ExitCode, String> {
+    let mut out_dir = None;
+    let mut layout = Layout::Embedded;
+    let mut stats = false;
+    let mut paths = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        if arg == "--out" {
+            out_dir = Some(PathBuf::from(args.next().ok_or("--out needs a DIR")?));
+        } else if arg == "--layout" {
+            let value = args.next().ok_or("--layout needs embedded or sharded")?;
+            layout = Layout::parse(&value.to_string_lossy())?;
+        } else if arg == "--stats" {
+            stats = true;
+        } else if arg.as_encoded_bytes().starts_with(b"--") {
+            return Err(format!("unexpected argument {arg:?}\n{USAGE}"));
+        } else {
+            paths.push(arg.clone());
+        }
+    }
+    let out_dir = out_dir.ok_or_else(|| format!("build needs --out DIR\n{USAGE}"))?;
+    let started = Instant::now();
+    let loaded = load(&paths, Progress::new(Vec::new()))?;
+    if stats {
+        loaded.print_stats();
+    }
+    let articles = loaded.sink.inner.finish();
+    eprintln!(
+        "docbao: corpus {}; peak RSS so far {}",
+        loaded.report.summary(),
+        peak_rss_text()
+    );
+    let phase = Instant::now();
+    let index = Index::build(articles);
+    eprintln!(
+        "docbao: indexed {} articles ({} folded terms) in {:.1} s; peak RSS so far {}",
+        index.len(),
+        index.vocabulary_len(),
+        phase.elapsed().as_secs_f64(),
+        peak_rss_text()
+    );
+    let phase = Instant::now();
+    std::fs::create_dir_all(&out_dir)
+        .map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
+    let written = layout.write(&index, &out_dir)?;
+    eprintln!(
+        "docbao: wrote {} file(s), {:.2} MB, into {} in {:.1} s; {:.1} s in all",
+        written.files,
+        written.bytes as f64 / 1e6,
+        out_dir.display(),
+        phase.elapsed().as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    );
+    eprintln!("docbao: peak RSS {}", peak_rss_text());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// How `build` lays the index out on disk.
+enum Layout {
+    /// One file, `corpus.bin`, as the app embeds it.
+    Embedded,
+    /// Files named by their content, and `ROOT_ENTRY` naming the root.
+    Sharded,
+}
+
+/// The one file of a sharded folder whose name is fixed: it holds the root's name.
+const ROOT_ENTRY: &str = "docbao-root.txt";
+
+/// What a layout wrote.
+struct Written {
+    files: usize,
+    bytes: usize,
+}
+
+impl Layout {
+    fn parse(value: &str) -> Result<Layout, String> {
+        match value {
+            "embedded" => Ok(Layout::Embedded),
+            "sharded" => Ok(Layout::Sharded),
+            other => Err(format!("--layout {other:?}: expected embedded or sharded")),
+        }
+    }
+
+    fn write(&self, index: &Index, dir: &Path) -> Result<Written, String> {
+        match self {
+            Layout::Embedded => {
+                let bytes = docbao_engine::to_bytes(index);
+                write_file(&dir.join("corpus.bin"), &bytes)?;
+                Ok(Written {
+                    files: 1,
+                    bytes: bytes.len(),
+                })
+            }
+            Layout::Sharded => {
+                let bundle = docbao_engine::shard::write_bundle(index);
+                for (name, bytes) in &bundle.files {
+                    write_file(&dir.join(name), bytes)?;
+                }
+                write_file(
+                    &dir.join(ROOT_ENTRY),
+                    format!("{}\n", bundle.root).as_bytes(),
+                )?;
+                Ok(Written {
+                    files: bundle.files.len() + 1,
+                    bytes: bundle.files.iter().map(|(_, b)| b.len()).sum(),
+                })
+            }
+        }
+    }
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Passes articles on and tells how far ingest has got, on stderr: on a terminal one line
+/// redrawn a few times a second; elsewhere (CI, a log) a plain line every
+/// [`Progress::EVERY`] articles.
+struct Progress<S> {
+    inner: S,
+    count: usize,
+    started: Instant,
+    last_drawn: Instant,
+    terminal: bool,
+}
+
+impl<S> Progress<S> {
+    const EVERY: usize = 10_000;
+    const REDRAW: std::time::Duration = std::time::Duration::from_millis(200);
+
+    fn new(inner: S) -> Progress<S> {
+        let now = Instant::now();
+        Progress {
+            inner,
+            count: 0,
+            started: now,
+            last_drawn: now,
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn line(&self) -> String {
+        let seconds = self.started.elapsed().as_secs_f64();
+        format!(
+            "docbao: {} articles read in {seconds:.1} s ({:.0}/s)",
+            self.count,
+            self.count as f64 / seconds.max(1e-9)
+        )
+    }
+
+    /// The sink, once the last count is shown.
+    fn finish(self) -> S {
+        if self.terminal {
+            eprintln!("\r{}\x1b[K", self.line());
+        } else if !self.count.is_multiple_of(Self::EVERY) {
+            eprintln!("{}", self.line());
+        }
+        self.inner
+    }
+}
+
+impl<S: ArticleSink> ArticleSink for Progress<S> {
+    fn take(&mut self, article: Article) {
+        self.inner.take(article);
+        self.count += 1;
+        if self.terminal {
+            if self.last_drawn.elapsed() >= Self::REDRAW {
+                self.last_drawn = Instant::now();
+                eprint!("\r{}\x1b[K", self.line());
+            }
+        } else if self.count.is_multiple_of(Self::EVERY) {
+            eprintln!("{}", self.line());
+        }
+    }
 }
 
 /// Writes the report for people line by line: a report of millions of rejections is never
@@ -310,6 +492,10 @@ impl<S> Loaded<S> {
             self.sink.articles,
         );
     }
+}
+
+fn peak_rss_text() -> String {
+    peak_rss_bytes().map_or("unknown".into(), |b| format!("{:.0} MB", b as f64 / 1e6))
 }
 
 /// The process's peak resident set size (`VmHWM`), where `/proc` tells it.

@@ -1,0 +1,191 @@
+//! The sharded layout (issue 11): an index split into immutable files, each named by a
+//! hash of its content, so a reader fetches only what a search needs and a CDN or service
+//! worker may cache every file forever.
+//!
+//! - the **root**: counts, field lengths, facet columns, and a directory of the other
+//!   files: for each dictionary (folded, exact, pairs) and for article ids, the first term
+//!   of each term range with its file's name; the stored-article chunks by doc range;
+//! - **range files**: a dictionary's terms in one range, postings kept with their terms
+//!   (the codec's encoding); ranges are cut where a term's hash says so once a range is
+//!   big enough, so a rebuild with a few more articles keeps most boundaries;
+//! - **chunks**: [`DOCS_PER_CHUNK`] stored articles, DEFLATE-compressed;
+//! - the **lexicon**: a 32-bit hash of every folded term of letters a–z, read before the
+//!   first search, so typo corrections (hundreds of probes, in every range) fetch only
+//!   the ranges of those that exist.
+//!
+//! [`write_bundle`] writes them; [`ShardedIndex`] reads the root and whatever files it is
+//! given, says which it still needs for a search, and then answers as the embedded
+//! [`Index`](crate::Index) does.
+
+use std::fmt;
+
+use sha2::{Digest, Sha256};
+
+use crate::codec::CodecError;
+
+mod read;
+mod write;
+
+pub use read::ShardedIndex;
+pub use write::{write_bundle, write_bundle_with_ranges_of, ShardedBundle};
+
+pub const SHARD_MAGIC: [u8; 8] = *b"DOCBAOSH";
+pub const SHARD_FORMAT_VERSION: u32 = 1;
+/// Stored articles per chunk: ten results fetch a few small files, not ten large ones.
+pub const DOCS_PER_CHUNK: usize = 8;
+/// Magic, version, kind, checksum of the body.
+const HEADER_LEN: usize = 8 + 4 + 4 + 4;
+
+/// What a file of the bundle holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FileKind {
+    Root,
+    Folded,
+    Exact,
+    Pairs,
+    Ids,
+    Docs,
+    /// Hashes of every folded term made of the letters a–z: the words typo corrections
+    /// probe, so a reader fetches only the ranges of corrections that exist.
+    Lexicon,
+}
+
+impl FileKind {
+    /// Every kind of file a bundle holds.
+    pub const ALL_STORED: [FileKind; 7] = [
+        FileKind::Root,
+        FileKind::Folded,
+        FileKind::Exact,
+        FileKind::Pairs,
+        FileKind::Ids,
+        FileKind::Docs,
+        FileKind::Lexicon,
+    ];
+
+    fn tag(self) -> [u8; 4] {
+        *match self {
+            FileKind::Root => b"ROOT",
+            FileKind::Folded => b"FOLD",
+            FileKind::Exact => b"EXCT",
+            FileKind::Pairs => b"PAIR",
+            FileKind::Ids => b"IDS_",
+            FileKind::Docs => b"DOCS",
+            FileKind::Lexicon => b"LEXI",
+        }
+    }
+
+    /// The file name's extension, and the section an error names.
+    pub fn extension(self) -> &'static str {
+        match self {
+            FileKind::Root => "root",
+            FileKind::Folded => "fold",
+            FileKind::Exact => "exct",
+            FileKind::Pairs => "pair",
+            FileKind::Ids => "ids",
+            FileKind::Docs => "docs",
+            FileKind::Lexicon => "lex",
+        }
+    }
+}
+
+/// A file of the bundle that cannot be used, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShardError {
+    /// The file's name (`3fa9….fold`), or `root`.
+    pub file: String,
+    pub why: String,
+}
+
+impl fmt::Display for ShardError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "archive file {}: {}", self.file, self.why)
+    }
+}
+
+impl std::error::Error for ShardError {}
+
+impl ShardError {
+    fn new(file: &str, why: impl fmt::Display) -> ShardError {
+        ShardError {
+            file: file.to_string(),
+            why: why.to_string(),
+        }
+    }
+
+    fn codec(file: &str, e: CodecError) -> ShardError {
+        ShardError::new(file, e)
+    }
+}
+
+/// The name a file's bytes get: the first 16 hex digits of their SHA-256, and its kind.
+pub fn name_of(kind: FileKind, bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{hex}.{}", kind.extension())
+}
+
+/// Whether a lookup of `term` can be answered by the lexicon: a term of letters a–z.
+pub(crate) fn in_lexicon_alphabet(term: &str) -> bool {
+    !term.is_empty() && term.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+pub(crate) fn lexicon_hash(term: &str) -> u32 {
+    crc32fast::hash(term.as_bytes())
+}
+
+/// A file: header with the body's checksum, then the body.
+fn seal(kind: FileKind, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER_LEN + body.len());
+    out.extend_from_slice(&SHARD_MAGIC);
+    out.extend_from_slice(&SHARD_FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&kind.tag());
+    out.extend_from_slice(&crc32fast::hash(body).to_le_bytes());
+    out.extend_from_slice(body);
+    out
+}
+
+/// The body of a file of this kind, once its header and checksum are verified.
+fn open<'a>(file: &str, kind: FileKind, bytes: &'a [u8]) -> Result<&'a [u8], ShardError> {
+    if bytes.len() < HEADER_LEN {
+        return Err(ShardError::new(
+            file,
+            format!("{} bytes, shorter than a header", bytes.len()),
+        ));
+    }
+    if bytes[..8] != SHARD_MAGIC {
+        return Err(ShardError::new(file, "not a docbao archive file"));
+    }
+    let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+    if version != SHARD_FORMAT_VERSION {
+        return Err(ShardError::new(
+            file,
+            format!("format version {version}, this reader reads {SHARD_FORMAT_VERSION}"),
+        ));
+    }
+    let tag = &bytes[12..16];
+    if tag != kind.tag() {
+        let found = FileKind::ALL_STORED
+            .iter()
+            .find(|k| k.tag() == tag)
+            .map_or("unknown".to_string(), |k| k.extension().to_string());
+        return Err(ShardError::new(
+            file,
+            format!(
+                "holds a {found} file, a {} file was expected",
+                kind.extension()
+            ),
+        ));
+    }
+    let stored = u32::from_le_bytes(bytes[16..20].try_into().expect("4 bytes"));
+    let body = &bytes[HEADER_LEN..];
+    let computed = crc32fast::hash(body);
+    if stored != computed {
+        return Err(ShardError::new(
+            file,
+            format!(
+                "damaged: checksum {stored:08x} stored, {computed:08x} computed; download it again"
+            ),
+        ));
+    }
+    Ok(body)
+}
