@@ -1,12 +1,18 @@
 //! User Timing marks, so the app's speed can be measured in a real browser
 //! (`scripts/bench-browser` reads them).
 
+use std::cell::Cell;
+
 use yew::prelude::*;
 
 /// Set once the index is loaded and the app can search.
 pub const READY_MARK: &str = "docbao:ready";
-/// The measure each search records.
+/// The measure each search records: from the event that asked for it (a keystroke, a
+/// filter) to the search page rendered and laid out (see [`search_requested`]).
 pub const SEARCH_MEASURE: &str = "docbao:search";
+/// The part of each search spent in the engine (preparing the query, `find`): what the
+/// native replay measures, so the two compare.
+pub const FIND_MEASURE: &str = "docbao:find";
 /// The measure each article page records: from its route being entered to the article,
 /// highlights included, rendered.
 pub const ARTICLE_MEASURE: &str = "docbao:article";
@@ -41,6 +47,41 @@ pub fn measure<T>(name: &str, work: impl FnOnce() -> T) -> T {
     let out = work();
     finish(name);
     out
+}
+
+thread_local! {
+    /// A search was asked for by an event and its measure has started.
+    static SEARCH_PENDING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Starts the `docbao:search` measure at the event that asks for a search (a keystroke,
+/// before the URL is written), so it spans all the work that event causes.
+pub fn search_requested() {
+    mark(&start_mark(SEARCH_MEASURE));
+    SEARCH_PENDING.with(|pending| pending.set(true));
+}
+
+/// Called when the search page computes a new search: one that no event asked for (the
+/// first load, a link, Back) starts its measure here.
+pub fn search_started() {
+    if !SEARCH_PENDING.with(|pending| pending.replace(true)) {
+        mark(&start_mark(SEARCH_MEASURE));
+    }
+}
+
+/// Called from the search page's rendered effect, which Yew runs after its children's:
+/// lays the page out (work the browser would do before the next frame anyway, done here
+/// so the measure includes it) and records `docbao:search`.
+pub fn search_rendered() {
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        // Reading a layout property makes the browser compute style and layout now.
+        let _ = body.offset_height();
+    }
+    finish(SEARCH_MEASURE);
+    SEARCH_PENDING.with(|pending| pending.set(false));
 }
 
 /// Records the measure `name` for each route (URL hash) the calling page is rendered for:

@@ -89,11 +89,15 @@ fn article_link(
 /// A function, not a component, so the list is rendered in the same pass as the count
 /// above it: Yew can let the browser paint between a component's render and its
 /// children's, which would show the count of a new search over the previous list.
+///
+/// The items are not keyed: a keystroke usually brings other articles, and Yew then
+/// patches the links in place (text and `href`), where keyed items would all be removed
+/// and built again, the costliest part of a keystroke's render.
 pub fn article_list(hits: &[Hit], context: &Context, navigator: Option<&Navigator>) -> Html {
     html! {
         <ol class="results" onkeydown={Callback::from(on_list_keydown)}>
             { for hits.iter().map(|hit| html! {
-                <li key={hit.id.clone()}>
+                <li>
                     { article_link(
                         Route::Article { id: hit.id.clone() },
                         context,

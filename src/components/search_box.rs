@@ -149,6 +149,7 @@ pub fn SearchElsewhere(props: &SearchElsewhereProps) -> Html {
         let state = props.state.clone();
         Callback::from(move |q: String| {
             let Some(nav) = &navigator else { return };
+            crate::timing::search_requested();
             let next = state.clone().apply(Action::SetQuery(q));
             // A key typed before the search page replaced this one (a slow render) must
             // not add a second history entry: Back should return here in one step.

@@ -32,13 +32,15 @@ pub fn SearchPage() -> Html {
     let navigator = use_navigator();
     let state = SearchState::from_location(location.as_ref());
 
-    // The query is prepared once per `q` (a filter, an order or a page reuses it), inside
-    // the measure, so `docbao:search` is what a keystroke costs.
+    // The query is prepared once per `q` (a filter, an order or a page reuses it).
+    // `docbao:search` spans the event that asked for the search, this (`docbao:find`),
+    // the render and the layout (see `timing`): what a keystroke costs.
     let prepared = use_mut_ref(|| None::<(String, Rc<Query>)>);
     let searched = {
         let index = index.clone();
         use_memo(state.clone(), move |s| {
-            timing::measure(timing::SEARCH_MEASURE, || {
+            timing::search_started();
+            timing::measure(timing::FIND_MEASURE, || {
                 let mut prepared = prepared.borrow_mut();
                 let query = match prepared.as_ref() {
                     Some((q, query)) if *q == s.q => query.clone(),
@@ -59,6 +61,7 @@ pub fn SearchPage() -> Html {
             })
         })
     };
+    use_effect_with(state.clone(), |_| timing::search_rendered());
     let (trimmed, page) = (searched.0, &searched.1);
 
     // Typing replaces the history entry, so Back leaves the search rather than undoing
@@ -68,6 +71,7 @@ pub fn SearchPage() -> Html {
         let navigator = navigator.clone();
         Callback::from(move |action: Action| {
             let Some(nav) = &navigator else { return };
+            timing::search_requested();
             let typing = matches!(action, Action::SetQuery(_));
             let next = search_in_url()
                 .unwrap_or_else(|| state.clone())

@@ -152,6 +152,9 @@ impl Index {
         let mut best: Option<(usize, &str)> = None;
         let mut buf = String::new();
         let mut seen = vec![false; m.words.len()];
+        // No passage can score more than this: the first to reach it is the snippet, so
+        // the rest of a long article need not be read (the costly part of a keystroke).
+        let best_possible = m.words.len() * 4 + if m.words.len() > 1 { 3 } else { 0 };
         for text in fields[LEAD].iter().chain(&fields[BODY]) {
             // Compounds and synonyms need the whole analyzer; plain words a quick fold.
             let hits = if m.spans {
@@ -171,6 +174,9 @@ impl Index {
             let score = distinct * 4 + together.min(3);
             if best.is_none_or(|(s, _)| score > s) {
                 best = Some((score, text));
+                if score >= best_possible {
+                    break;
+                }
             }
         }
         let passage = best.map(|(_, t)| t).or(fields[TITLE].first().copied());

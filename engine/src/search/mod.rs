@@ -369,6 +369,30 @@ mod tests {
     }
 
     #[test]
+    fn the_snippet_is_the_first_passage_that_shows_the_query_best() {
+        let body = [
+            "mở đầu không liên quan",
+            "thanh niên đến muộn",
+            "huyện thanh trì, thanh trì và thanh trì hôm nay",
+            "lại huyện thanh trì, thanh trì và thanh trì",
+            "thanh trì",
+        ];
+        let idx = Index::build(vec![Article {
+            id: "a".into(),
+            title: "Tin".into(),
+            body: body.iter().map(|p| p.to_string()).collect(),
+            ..Article::default()
+        }]);
+        let snippet = |q: &str| idx.search(&idx.query(q), 1).hits[0].snippet.text.clone();
+        // Both words, together three times: none can show more, the first such is kept.
+        assert_eq!(snippet("thanh tri "), body[2]);
+        // One word: the first passage that has it.
+        assert_eq!(snippet("thanh "), body[1]);
+        // A later passage that shows more of the query wins over an earlier one.
+        assert_eq!(snippet("tri "), body[2]);
+    }
+
+    #[test]
     fn long_passages_are_windowed_around_the_match() {
         let filler = "lời mở đầu ".repeat(40);
         let body = format!("{filler}huyện Thanh Trì {filler}");
