@@ -10,6 +10,7 @@ use docbao::app::{Corpus, Ui};
 use docbao::pages::SearchPage;
 use docbao::prefs::Prefs;
 use docbao::route::{SearchState, PAGE_SIZE};
+use docbao_engine::Request;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -47,13 +48,13 @@ fn texts_of(root: &Element, selector: &str) -> Vec<String> {
 fn listed_titles(query: &str) -> Vec<String> {
     let index = docbao::corpus::load().unwrap();
     let state = SearchState::from_query(query);
-    let page = index.find(
-        &index.query(&state.q),
-        &state.filters,
-        state.effective_sort(),
-        0,
-        PAGE_SIZE,
-    );
+    let request = Request {
+        filters: state.filters.clone(),
+        sort: state.effective_sort(),
+        offset: 0,
+        limit: PAGE_SIZE,
+    };
+    let page = index.find(&index.query(&state.q), &request);
     page.hits.iter().map(|hit| hit.title.text.clone()).collect()
 }
 
