@@ -14,7 +14,7 @@ use docbao::prefs::Prefs;
 use docbao::route::{Action, SearchState, PAGE_SIZE};
 use docbao_engine::display::Lang;
 use docbao_engine::facets::{FacetValue, Facets, Filters, YearCount};
-use docbao_engine::{Hit, Marked};
+use docbao_engine::{Hit, Marked, Request};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -422,13 +422,13 @@ fn search_in_url() -> SearchState {
 fn rendered_state(query: &str) -> (String, Vec<String>) {
     let index = docbao::corpus::load().unwrap();
     let state = SearchState::from_query(query);
-    let page = index.find(
-        &index.query(&state.q),
-        &state.filters,
-        state.effective_sort(),
-        0,
-        PAGE_SIZE,
-    );
+    let request = Request {
+        filters: state.filters.clone(),
+        sort: state.effective_sort(),
+        offset: 0,
+        limit: PAGE_SIZE,
+    };
+    let page = index.find(&index.query(&state.q), &request);
     let count = if state.is_searching() {
         i18n::result_count(Lang::Vi, page.total)
     } else {

@@ -12,9 +12,9 @@
 
 use std::time::{Duration, Instant};
 
-use docbao_engine::facets::{Filters, Sort};
+use docbao_engine::facets::Sort;
 use docbao_engine::ingest::Ingester;
-use docbao_engine::{from_bytes, to_bytes, Index};
+use docbao_engine::{from_bytes, to_bytes, Index, Request};
 
 /// Results per page, as the app's search page shows them.
 const PAGE_SIZE: usize = 20;
@@ -83,7 +83,14 @@ fn main() {
     // A keystroke prepares its query and finds, as the search page does.
     let find = |q: &str| {
         let query = index.query(q);
-        index.find(&query, &Filters::default(), sort_for(q), 0, PAGE_SIZE)
+        index.find(
+            &query,
+            &Request {
+                sort: sort_for(q),
+                limit: PAGE_SIZE,
+                ..Request::default()
+            },
+        )
     };
     let mut times: Vec<f64> = keystrokes
         .iter()
@@ -123,12 +130,11 @@ fn main() {
                 }
                 // The page prepares the query once for neighbours and every passage.
                 let query = index.query(q);
-                std::hint::black_box(index.neighbours(
-                    &query,
-                    &Filters::default(),
-                    sort_for(q),
-                    article_id,
-                ));
+                let request = Request {
+                    sort: sort_for(q),
+                    ..Request::default()
+                };
+                std::hint::black_box(index.neighbours(&query, &request, article_id));
                 for p in &passages {
                     std::hint::black_box(index.highlight(p, &query));
                 }

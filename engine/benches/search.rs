@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use common::queries::title_queries;
 use criterion::{black_box, Criterion};
 use docbao_engine::facets::{Filters, Sort};
-use docbao_engine::{codec, from_bytes, to_bytes, Article, Index};
+use docbao_engine::{codec, from_bytes, to_bytes, Article, Index, Request};
 
 fn raw_text_bytes(articles: &[Article]) -> usize {
     articles
@@ -201,15 +201,20 @@ fn figures(c: &mut Criterion, name: &str, articles: Vec<Article>, step: usize) {
         ),
     ];
     for (what, query, filters, sort) in requests {
+        let request = Request {
+            filters: filters.clone(),
+            sort,
+            ..Request::default()
+        };
         let mut times: Vec<Duration> = (0..15)
             .map(|_| {
                 let t = Instant::now();
-                black_box(index.find(&index.query(query), filters, sort, 0, 20));
+                black_box(index.find(&index.query(query), &request));
                 t.elapsed()
             })
             .collect();
         times.sort();
-        let total = index.find(&index.query(query), filters, sort, 0, 20).total;
+        let total = index.find(&index.query(query), &request).total;
         println!(
             "[{name}] page with facets, {what}: {total} matches, p50 {:.2} ms, p95 {:.2} ms",
             percentile(&times, 0.5).as_secs_f64() * 1e3,

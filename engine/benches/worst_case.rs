@@ -13,9 +13,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use criterion::black_box;
-use docbao_engine::facets::{Filters, Sort};
 use docbao_engine::search::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
-use docbao_engine::{Article, Index};
+use docbao_engine::{Article, Index, Request};
 
 const RUNS: usize = 5;
 
@@ -129,7 +128,7 @@ fn main() {
         return;
     };
     let index = Index::build(articles);
-    let filters = Filters::default();
+    let request = Request::default();
     println!(
         "[unc] {} articles; caps: {MAX_QUERY_CHARS} characters, {MAX_QUERY_WORDS} words",
         index.len()
@@ -143,14 +142,14 @@ fn main() {
         });
         let (find, _) = time(|| {
             let query = index.query(black_box(&text));
-            black_box(index.find(&query, &filters, Sort::Relevance, 0, 20));
+            black_box(index.find(&query, &request));
         });
         worst_find = worst_find.max(find);
         println!(
             "[unc] find, {what} ({} chars{}): {} matches; prepare {:.3} ms, prepare + find {:.3} ms",
             text.chars().count(),
             if query.trimmed() { ", trimmed" } else { "" },
-            index.find(&query, &filters, Sort::Relevance, 0, 20).total,
+            index.find(&query, &request).total,
             ms(prepare),
             ms(find),
         );
@@ -180,7 +179,7 @@ fn main() {
     ] {
         let page = || {
             let query = index.query(black_box(&text));
-            black_box(index.neighbours(&query, &filters, Sort::Relevance, &longest.id));
+            black_box(index.neighbours(&query, &request, &longest.id));
             for p in &passages {
                 black_box(index.highlight(p, &query));
             }

@@ -16,4 +16,4 @@ pub mod text;
 pub use article::{Article, Caption, Teaser};
 pub use codec::{from_bytes, to_bytes, CodecError, FORMAT_VERSION, MAGIC};
 pub use index::Index;
-pub use search::{Expansion, ExpansionKind, Hit, Marked, Page, Query, SearchResults};
+pub use search::{Expansion, ExpansionKind, Hit, Marked, Page, Query, Request, SearchResults};

@@ -27,7 +27,7 @@ use std::time::Instant;
 
 use docbao_engine::facets::{Filters, Sort};
 use docbao_engine::ingest::{ingest, SourceFile};
-use docbao_engine::{from_bytes, to_bytes, Article, CodecError, Index, MAGIC};
+use docbao_engine::{from_bytes, to_bytes, Article, CodecError, Index, Request, MAGIC};
 
 /// Variants tried by a normal `cargo test`, over both indexes and both kinds: most on the
 /// small seed index; crafted UNC variants load a whole 1 MB index each, so they get 2%.
@@ -246,15 +246,28 @@ fn use_index(index: &Index) {
         ..Filters::default()
     };
     for sort in [Sort::Relevance, Sort::Newest, Sort::Oldest] {
-        index.find(&index.query("tin"), &filters, sort, 0, 10);
-        index.find(&index.query(""), &Filters::default(), sort, 10, 10);
+        let request = Request {
+            filters: filters.clone(),
+            sort,
+            offset: 0,
+            limit: 10,
+        };
+        index.find(&index.query("tin"), &request);
+        index.find(
+            &index.query(""),
+            &Request {
+                sort,
+                offset: 10,
+                limit: 10,
+                ..Request::default()
+            },
+        );
     }
-    index.neighbours(
-        &index.query("tin"),
-        &Filters::default(),
-        Sort::Newest,
-        &first.id,
-    );
+    let newest = Request {
+        sort: Sort::Newest,
+        ..Request::default()
+    };
+    index.neighbours(&index.query("tin"), &newest, &first.id);
     index.more_like_this(&first.id, 5);
     index.article_titled(&first.title);
     for a in index.articles().iter().take(20) {

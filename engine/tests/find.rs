@@ -1,7 +1,17 @@
 //! Requests as the reader makes them: query + filters + order + page, facets, neighbours.
 
 use docbao_engine::facets::{Filters, Sort};
-use docbao_engine::{Article, Index};
+use docbao_engine::{Article, Index, Request};
+
+/// Every result of the query in `sort` order, `limit` of them from `offset`.
+fn request(sort: Sort, offset: usize, limit: usize) -> Request {
+    Request {
+        sort,
+        offset,
+        limit,
+        ..Request::default()
+    }
+}
 
 fn article(id: &str, title: &str, source: &str, date: Option<&str>) -> Article {
     Article {
@@ -30,22 +40,22 @@ fn ids(page: &docbao_engine::Page) -> Vec<&str> {
 #[test]
 fn browsing_with_no_query_lists_everything_newest_first_undated_last() {
     let index = corpus();
-    let page = index.find(&index.query(""), &Filters::default(), Sort::Newest, 0, 10);
+    let page = index.find(&index.query(""), &request(Sort::Newest, 0, 10));
     assert_eq!(page.total, 4);
     assert_eq!(ids(&page), ["b", "a", "c", "d"]);
-    let oldest = index.find(&index.query(""), &Filters::default(), Sort::Oldest, 0, 10);
+    let oldest = index.find(&index.query(""), &request(Sort::Oldest, 0, 10));
     assert_eq!(ids(&oldest), ["c", "a", "b", "d"]);
 }
 
 #[test]
 fn pages_are_windows_of_the_same_order() {
     let index = corpus();
-    let all = index.find(&index.query(""), &Filters::default(), Sort::Newest, 0, 10);
-    let second = index.find(&index.query(""), &Filters::default(), Sort::Newest, 2, 2);
+    let all = index.find(&index.query(""), &request(Sort::Newest, 0, 10));
+    let second = index.find(&index.query(""), &request(Sort::Newest, 2, 2));
     assert_eq!(second.total, 4);
     assert_eq!(ids(&second), ids(&all)[2..4]);
     assert!(index
-        .find(&index.query(""), &Filters::default(), Sort::Newest, 99, 2)
+        .find(&index.query(""), &request(Sort::Newest, 99, 2))
         .hits
         .is_empty());
 }
@@ -53,11 +63,14 @@ fn pages_are_windows_of_the_same_order() {
 #[test]
 fn filters_narrow_results_and_facets_count_the_query() {
     let index = corpus();
-    let filters = Filters {
-        sources: vec!["Dân trí".into()],
-        ..Filters::default()
+    let request = Request {
+        filters: Filters {
+            sources: vec!["Dân trí".into()],
+            ..Filters::default()
+        },
+        ..Request::default()
     };
-    let page = index.find(&index.query("covid"), &filters, Sort::Relevance, 0, 10);
+    let page = index.find(&index.query("covid"), &request);
     let mut found = ids(&page);
     found.sort();
     assert_eq!(found, ["a", "d"]);
@@ -75,13 +88,15 @@ fn filters_narrow_results_and_facets_count_the_query() {
 #[test]
 fn neighbours_follow_the_result_order() {
     let index = corpus();
-    let (prev, next) = index.neighbours(&index.query(""), &Filters::default(), Sort::Newest, "a");
+    // The window of a page does not bound where the neighbours are looked for.
+    let newest = request(Sort::Newest, 3, 1);
+    let (prev, next) = index.neighbours(&index.query(""), &newest, "a");
     assert_eq!(prev.map(|a| a.id.as_str()), Some("b"));
     assert_eq!(next.map(|a| a.id.as_str()), Some("c"));
-    let (prev, _) = index.neighbours(&index.query(""), &Filters::default(), Sort::Newest, "b");
+    let (prev, _) = index.neighbours(&index.query(""), &newest, "b");
     assert!(prev.is_none());
     assert_eq!(
-        index.neighbours(&index.query(""), &Filters::default(), Sort::Newest, "zzz"),
+        index.neighbours(&index.query(""), &newest, "zzz"),
         (None, None)
     );
 }
@@ -166,4 +181,27 @@ fn i_and_y_spellings_find_each_other_and_are_highlighted() {
         .map(|s| s.0)
         .collect();
     assert_eq!(marked, ["Kỷ", "niệm"]);
+}
+
+#[test]
+fn a_default_request_is_every_match_best_first_one_page() {
+    let index = corpus();
+    let page = index.find(&index.query("covid"), &Request::default());
+    assert_eq!(page.total, 3);
+    assert_eq!(page.hits.len(), 3);
+    assert!(page.hits.windows(2).all(|h| h[0].score >= h[1].score));
+    assert_eq!(
+        Request::default().limit,
+        docbao_engine::search::DEFAULT_LIMIT
+    );
+    let many = Index::build(
+        (0..30)
+            .map(|i| article(&format!("x{i}"), "Tin", "Dân trí", None))
+            .collect(),
+    );
+    let page = many.find(&many.query(""), &Request::default());
+    assert_eq!(
+        (page.total, page.hits.len()),
+        (30, Request::default().limit)
+    );
 }

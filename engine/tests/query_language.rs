@@ -1,8 +1,8 @@
 //! The query language as documented (`"exact phrase"`, `-exclude`, `a OR b`) holds in every
 //! combination, for `search` (the command line) and `find` (the reader) alike.
 
-use docbao_engine::facets::{Filters, Sort};
-use docbao_engine::{Article, Index};
+use docbao_engine::facets::Sort;
+use docbao_engine::{Article, Index, Request};
 
 fn index(docs: &[(&str, &str)]) -> Index {
     Index::build(
@@ -28,7 +28,14 @@ fn searched(idx: &Index, q: &str) -> Vec<String> {
 
 /// What the reader lists: `find`, in `sort` order.
 fn found(idx: &Index, q: &str, sort: Sort) -> Vec<String> {
-    let page = idx.find(&idx.query(q), &Filters::default(), sort, 0, usize::MAX);
+    let page = idx.find(
+        &idx.query(q),
+        &Request {
+            sort,
+            limit: usize::MAX,
+            ..Request::default()
+        },
+    );
     assert_eq!(page.total, page.hits.len(), "{q}");
     page.hits.into_iter().map(|h| h.id).collect()
 }

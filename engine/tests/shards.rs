@@ -141,8 +141,8 @@ fn assert_sharded_answers_equal(name: &str, index: &Index, bundle: &ShardedBundl
         let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
         let rounds = fetch_all_needed(&mut sharded, bundle, &request);
         let partial = sharded.index();
-        let got = partial.find(&partial.query(text), filters, *sort, 0, 10);
-        let want = index.find(&index.query(text), filters, *sort, 0, 10);
+        let got = partial.find(&partial.query(text), &page_of(filters, *sort));
+        let want = index.find(&index.query(text), &page_of(filters, *sort));
         assert_eq!(got, want, "{name}: {text:?} {filters:?} {sort:?}");
         let loaded = bundle.files.iter().filter(|(n, _)| sharded.has(n)).count();
         eprintln!(
@@ -279,4 +279,16 @@ fn damaged_or_foreign_files_are_refused_with_their_name() {
     assert!(!sharded.has(name));
     sharded.add_shard(name, bytes).unwrap();
     assert!(sharded.has(name));
+}
+
+fn page_of(
+    filters: &docbao_engine::facets::Filters,
+    sort: docbao_engine::facets::Sort,
+) -> docbao_engine::Request {
+    docbao_engine::Request {
+        filters: filters.clone(),
+        sort,
+        offset: 0,
+        limit: 10,
+    }
 }

@@ -1,7 +1,7 @@
 use std::cell::Cell;
 
 use docbao_engine::display::{format_date, reading_minutes};
-use docbao_engine::Article;
+use docbao_engine::{Article, Request};
 use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -118,7 +118,12 @@ fn ArticleView(props: &ArticleViewProps) -> Html {
     let (prev, next) = if state.is_default() {
         (None, None)
     } else {
-        let (p, n) = index.neighbours(&query, &state.filters, state.effective_sort(), &a.id);
+        let request = Request {
+            filters: state.filters.clone(),
+            sort: state.effective_sort(),
+            ..Request::default()
+        };
+        let (p, n) = index.neighbours(&query, &request, &a.id);
         (p.map(|a| a.id.clone()), n.map(|a| a.id.clone()))
     };
     let similar = {

@@ -1,7 +1,7 @@
 use std::rc::Rc;
 
 use docbao_engine::facets::Sort;
-use docbao_engine::search::Query;
+use docbao_engine::search::{Query, Request};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -48,13 +48,13 @@ pub fn SearchPage() -> Html {
                         query
                     }
                 };
-                let page = index.find(
-                    &query,
-                    &s.filters,
-                    s.effective_sort(),
-                    s.page * PAGE_SIZE,
-                    PAGE_SIZE,
-                );
+                let request = Request {
+                    filters: s.filters.clone(),
+                    sort: s.effective_sort(),
+                    offset: s.page * PAGE_SIZE,
+                    limit: PAGE_SIZE,
+                };
+                let page = index.find(&query, &request);
                 (query.trimmed(), page)
             })
         })

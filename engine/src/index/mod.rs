@@ -1,4 +1,5 @@
-//! The inverted index: what is stored, and how it is built.
+//! The inverted index: what is stored, and how it is built. What a posting is worth
+//! (BM25F) is `search::scoring`'s business; the index only keeps frequencies and lengths.
 //!
 //! Three term dictionaries share one posting shape: folded terms (syllables `tri`,
 //! compounds `covid-19`, synonym keys `#tphcm`), exact syllables that carry marks (`trì`,
@@ -14,6 +15,7 @@ use rustc_hash::FxHashMap;
 
 use crate::article::Article;
 use crate::facets::Catalog;
+use crate::search::scoring::Bm25F;
 use crate::text;
 
 /// Indexed fields, in posting order.
@@ -22,24 +24,15 @@ pub const TITLE: usize = 0;
 pub const LEAD: usize = 1;
 pub const BODY: usize = 2;
 
-/// Field weights for BM25F: a word in the title counts more than one in the lead, which
-/// counts more than one in the body.
-pub const FIELD_WEIGHT: [f32; FIELD_COUNT] = [4.0, 2.0, 1.0];
-/// BM25 length normalization.
-pub const B: f32 = 0.75;
-
 /// How often a term occurs in one document, per field.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Posting {
     pub doc: u32,
     pub tf: [u16; FIELD_COUNT],
-    /// Derived, never stored: the BM25F saturation `t / (K1 + t)` of these frequencies in
-    /// this document, worked out once after building or loading so queries only add.
+    /// Derived, never stored: what this posting is worth before idf, worked out once
+    /// after building or loading (`search::scoring`) so queries only multiply and add.
     pub impact: f32,
 }
-
-/// BM25 term-frequency saturation.
-pub const K1: f32 = 1.2;
 
 impl Posting {
     pub fn new(doc: u32, tf: [u16; FIELD_COUNT]) -> Posting {
@@ -413,8 +406,8 @@ pub struct Index {
     pub(crate) folded: TermDict,
     pub(crate) exact: TermDict,
     pub(crate) pairs: TermDict,
-    /// Derived, never stored: `FIELD_WEIGHT[f] / (1 - B + B * len / avg)` per doc and field.
-    pub(crate) norms: Vec<[f32; FIELD_COUNT]>,
+    /// Derived, never stored: the BM25F statistics and norms of these articles.
+    pub(crate) bm25: Bm25F,
     /// Derived, never stored: facet values and dates as integers.
     pub(crate) catalog: Catalog,
 }
@@ -438,35 +431,14 @@ pub(crate) fn pair_key(a: &str, b: &str) -> String {
     k
 }
 
-fn norms(field_lens: &[[u32; FIELD_COUNT]], avg: &[f32; FIELD_COUNT]) -> Vec<[f32; FIELD_COUNT]> {
-    field_lens
-        .iter()
-        .map(|lens| {
-            let mut n = [0f32; FIELD_COUNT];
-            for f in 0..FIELD_COUNT {
-                n[f] = FIELD_WEIGHT[f] / (1.0 - B + B * lens[f] as f32 / avg[f].max(1.0));
-            }
-            n
-        })
-        .collect()
-}
-
-impl TermDict {
-    fn set_impacts(&mut self, norms: &[[f32; FIELD_COUNT]]) {
-        for p in &mut self.postings {
-            let n = &norms[p.doc as usize];
-            let t: f32 = p.tf.iter().zip(n).map(|(&tf, &w)| tf as f32 * w).sum();
-            p.impact = t / (K1 + t);
-        }
-    }
-}
-
 impl Index {
-    /// Works out what is derived, never stored, after build or load: every posting's
-    /// impact from the field lengths, and the facet catalog.
+    /// Works out what is derived, never stored, after build or load: the BM25F norms and
+    /// every posting's impact from the field lengths (`search::scoring`), and the facet
+    /// catalog.
     fn derive(&mut self) {
+        self.bm25 = Bm25F::new(&self.field_lens, &self.avg_field_len);
         for d in [&mut self.folded, &mut self.exact, &mut self.pairs] {
-            d.set_impacts(&self.norms);
+            self.bm25.weigh(&mut d.postings);
         }
         self.catalog = Catalog::new(&self.articles);
     }
@@ -552,7 +524,7 @@ impl Index {
     }
 
     /// An index from its stored parts (after build or load), with everything derived from
-    /// them worked out: field norms, posting impacts, the facet catalog.
+    /// them worked out: BM25F norms, posting impacts, the facet catalog.
     pub(crate) fn assemble(
         articles: Vec<Article>,
         by_id: Vec<u32>,
@@ -561,7 +533,7 @@ impl Index {
         [folded, exact, pairs]: [TermDict; 3],
     ) -> Index {
         let mut index = Index {
-            norms: norms(&field_lens, &avg_field_len),
+            bm25: Bm25F::default(),
             articles,
             by_id,
             field_lens,

@@ -211,17 +211,7 @@ pub(super) struct Light {
 
 pub(super) fn light(t: &str) -> Light {
     let ranges = text::word_ranges(t);
-    let folded: Vec<String> = ranges
-        .iter()
-        .map(|&(s, e)| {
-            let mut f = String::with_capacity(e - s);
-            for c in t[s..e].chars() {
-                text::push_folded(c, &mut f);
-            }
-            text::unify_i_y(&mut f);
-            f
-        })
-        .collect();
+    let folded: Vec<String> = ranges.iter().map(|&(s, e)| text::fold(&t[s..e])).collect();
     let names: Vec<&str> = folded.iter().map(String::as_str).collect();
     let (spans, pair) = text::spans(t, &ranges, &names);
     Light {

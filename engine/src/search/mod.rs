@@ -20,7 +20,7 @@ mod expand;
 mod highlight;
 mod parse;
 mod postings;
-mod scoring;
+pub(crate) mod scoring;
 mod shard_terms;
 
 use rustc_hash::FxHashMap;
@@ -45,6 +45,33 @@ pub struct Hit {
     pub score: f32,
     pub title: Marked,
     pub snippet: Marked,
+}
+
+/// What a reader asks for beside the query, which [`Index::query`] prepares apart: which
+/// articles (filters), in which order, and which window of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub filters: Filters,
+    pub sort: Sort,
+    /// Results skipped before the page.
+    pub offset: usize,
+    /// Results on the page, at most.
+    pub limit: usize,
+}
+
+/// Results on a page when a [`Request`] does not say.
+pub const DEFAULT_LIMIT: usize = 20;
+
+impl Default for Request {
+    /// Every article the query matches, best first, the first [`DEFAULT_LIMIT`] of them.
+    fn default() -> Request {
+        Request {
+            filters: Filters::default(),
+            sort: Sort::default(),
+            offset: 0,
+            limit: DEFAULT_LIMIT,
+        }
+    }
 }
 
 /// One page of results, with the facet counts of the whole query.
@@ -129,39 +156,33 @@ impl Index {
         (kept, facets)
     }
 
-    /// One page of results for a reader's request: query, filters, order, window.
-    pub fn find(
-        &self,
-        query: &Query,
-        filters: &Filters,
-        sort: Sort,
-        offset: usize,
-        limit: usize,
-    ) -> Page {
-        let (kept, facets) = self.ordered(query, filters, sort);
+    /// One page of results: the articles of `query` narrowed by the request's filters, in
+    /// its order, from `offset`, at most `limit` of them, with the facet counts.
+    pub fn find(&self, query: &Query, request: &Request) -> Page {
+        let (kept, facets) = self.ordered(query, &request.filters, request.sort);
         let words: Vec<&Word> = query.words().collect();
         let matcher = Matcher::new(&words, true);
         Page {
             total: kept.len(),
             hits: kept
                 .iter()
-                .skip(offset)
-                .take(limit)
+                .skip(request.offset)
+                .take(request.limit)
                 .map(|&(doc, score)| self.hit(doc, score, &matcher))
                 .collect(),
             facets,
         }
     }
 
-    /// The articles before and after `id` in the results of a request, if any.
+    /// The articles before and after `id` in the results of `query` with the request's
+    /// filters and order (its window aside), if any.
     pub fn neighbours(
         &self,
         query: &Query,
-        filters: &Filters,
-        sort: Sort,
+        request: &Request,
         id: &str,
     ) -> (Option<&Article>, Option<&Article>) {
-        let (kept, _) = self.ordered(query, filters, sort);
+        let (kept, _) = self.ordered(query, &request.filters, request.sort);
         let Some(at) = kept
             .iter()
             .position(|&(d, _)| self.articles[d as usize].id == id)
@@ -526,9 +547,15 @@ mod query_tests {
         assert_eq!(kinds_of(&q, "duong"), [ExpansionKind::Telex]);
         assert_eq!(kinds_of(&q, "#tphcm"), [ExpansionKind::Synonym]);
         assert_eq!(kinds_of(&q, "thanh"), [ExpansionKind::Prefix]);
-        // Typos and prefixes are other words: they weigh less than the word typed.
+        // Typos and prefixes are other words (their kind says so, not their weight): they
+        // weigh less than the word typed; the word's other readings weigh as much.
+        let typed = q.expansions().find(|e| e.term == "phogn").unwrap().weight;
         for e in q.expansions() {
-            assert_eq!(e.weight < 1.0, e.kind.is_other_word(), "{e:?}");
+            if e.kind.is_other_word() {
+                assert!(e.weight < typed, "{e:?}");
+            } else {
+                assert_eq!(e.weight, typed, "{e:?}");
+            }
         }
     }
 

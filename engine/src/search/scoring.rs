@@ -1,18 +1,79 @@
-//! BM25F: what one posting of a query key is worth (saturation worked out at build or
-//! load time, idf here), with the bonus for exact marks.
+//! BM25F, all of it: idf, the field weights, length norms and saturation, each posting's
+//! contribution worked out once after build or load (the index only stores frequencies and
+//! lengths), and what a key's postings are worth in a query. Shaped like tantivy's
+//! `Bm25Weight`: a small struct with the corpus statistics and a cache of norms.
 
 use super::parse::Word;
 use super::postings::{ClauseSources, Source};
-use crate::index::{Index, Posting};
+use crate::index::{Index, Posting, FIELD_COUNT};
 
+/// Field weights: a word in the title counts more than one in the lead, which counts more
+/// than one in the body.
+pub(crate) const FIELD_WEIGHT: [f32; FIELD_COUNT] = [4.0, 2.0, 1.0];
+/// Length normalization: how much a long field dilutes a match.
+pub(crate) const B: f32 = 0.75;
+/// Term-frequency saturation: a tenth occurrence adds little.
+pub(crate) const K1: f32 = 1.2;
 /// Share of a term's score added again when the exact marked form the user typed matches.
 pub(super) const EXACT_BONUS: f32 = 0.5;
 
+/// BM25F over one index's articles: their number (for idf) and, per article and field,
+/// the field weight over its length norm, `FIELD_WEIGHT[f] / (1 - B + B * len / avg)`.
+/// Derived from the stored field lengths, never stored itself.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Bm25F {
+    docs: f32,
+    norms: Vec<[f32; FIELD_COUNT]>,
+}
+
+impl Bm25F {
+    /// The statistics of articles with these field lengths (in words), whose averages are
+    /// `avg_field_len`.
+    pub(crate) fn new(
+        field_lens: &[[u32; FIELD_COUNT]],
+        avg_field_len: &[f32; FIELD_COUNT],
+    ) -> Bm25F {
+        let norms = field_lens
+            .iter()
+            .map(|lens| {
+                std::array::from_fn(|f| {
+                    FIELD_WEIGHT[f] / (1.0 - B + B * lens[f] as f32 / avg_field_len[f].max(1.0))
+                })
+            })
+            .collect();
+        Bm25F {
+            docs: field_lens.len() as f32,
+            norms,
+        }
+    }
+
+    /// Inverse document frequency of a term found in `df` articles (never negative).
+    pub(crate) fn idf(&self, df: usize) -> f32 {
+        let df = df as f32;
+        (1.0 + (self.docs - df + 0.5) / (df + 0.5)).ln()
+    }
+
+    /// What a term with these per-field frequencies in `doc` is worth before idf: the
+    /// weighted, length-normalized frequency `t`, saturated as `t / (K1 + t)`.
+    pub(crate) fn saturation(&self, doc: u32, tf: [u16; FIELD_COUNT]) -> f32 {
+        let Some(norms) = self.norms.get(doc as usize) else {
+            return 0.0;
+        };
+        let t: f32 = tf.iter().zip(norms).map(|(&tf, &w)| tf as f32 * w).sum();
+        t / (K1 + t)
+    }
+
+    /// Works out every posting's impact, so a query only multiplies and adds.
+    pub(crate) fn weigh(&self, postings: &mut [Posting]) {
+        for p in postings {
+            p.impact = self.saturation(p.doc, p.tf);
+        }
+    }
+}
+
 impl Index {
     pub(super) fn idf(&self, df: usize) -> f32 {
-        let n = self.articles.len() as f32;
-        let df = df as f32;
-        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+        self.bm25.idf(df)
     }
 
     /// BM25F saturation of one posting, before idf (worked out when the index was built
@@ -58,5 +119,81 @@ impl Index {
             bonus,
             phrase_hits: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::Article;
+
+    fn article(id: &str, title: &str, lead: &str, body: &str) -> Article {
+        Article {
+            id: id.into(),
+            title: title.into(),
+            lead: (!lead.is_empty()).then(|| lead.to_string()),
+            body: vec![body.to_string()],
+            ..Article::default()
+        }
+    }
+
+    #[test]
+    fn impacts_are_the_bm25f_formula_after_build_and_after_load() {
+        let index = Index::build(vec![
+            article(
+                "a",
+                "Thanh Trì",
+                "tin Thanh Trì",
+                "Thanh Trì hôm nay, Thanh Oai",
+            ),
+            article("b", "Tin khác", "", "một hai ba bốn năm sáu bảy tám thanh"),
+        ]);
+        // Words per field: a = [2, 3, 6], b = [2, 0, 9]; averages [2, 1.5, 7.5].
+        let avg = [2.0f32, 1.5, 7.5];
+        let lens = [[2f32, 3.0, 6.0], [2.0, 0.0, 9.0]];
+        let expected = |doc: usize, tf: [f32; 3]| {
+            let t: f32 = (0..3)
+                .map(|f| tf[f] * FIELD_WEIGHT[f] / (1.0 - B + B * lens[doc][f] / avg[f].max(1.0)))
+                .sum();
+            t / (K1 + t)
+        };
+        let loaded = crate::codec::from_bytes(&crate::codec::to_bytes(&index)).unwrap();
+        for index in [&index, &loaded] {
+            let p = index.folded.get("thanh").unwrap();
+            assert!((p[0].impact - expected(0, [1.0, 1.0, 2.0])).abs() < 1e-6);
+            assert!((p[1].impact - expected(1, [0.0, 0.0, 1.0])).abs() < 1e-6);
+            let pair = index.pairs.get("thanh tri").unwrap();
+            assert!((pair[0].impact - expected(0, [1.0, 1.0, 1.0])).abs() < 1e-6);
+        }
+    }
+
+    #[test]
+    fn title_outweighs_lead_outweighs_body_and_long_fields_dilute() {
+        let bm25 = Bm25F::new(&[[10, 10, 10], [10, 10, 40]], &[10.0, 10.0, 25.0]);
+        let (title, lead, body) = (
+            bm25.saturation(0, [1, 0, 0]),
+            bm25.saturation(0, [0, 1, 0]),
+            bm25.saturation(0, [0, 0, 1]),
+        );
+        assert!(title > lead && lead > body && body > 0.0);
+        assert!(
+            bm25.saturation(1, [0, 0, 1]) < body,
+            "a longer body dilutes"
+        );
+        // Saturation: more occurrences add less and less, never past 1.
+        let (one, two, many) = (
+            bm25.saturation(0, [0, 0, 1]),
+            bm25.saturation(0, [0, 0, 2]),
+            bm25.saturation(0, [0, 0, 1000]),
+        );
+        assert!(two - one < one && many < 1.0);
+        assert_eq!(bm25.saturation(7, [1, 1, 1]), 0.0, "no such article");
+    }
+
+    #[test]
+    fn idf_falls_as_a_term_grows_common_and_stays_positive() {
+        let bm25 = Bm25F::new(&[[1, 0, 1]; 100], &[1.0, 0.0, 1.0]);
+        assert!(bm25.idf(1) > bm25.idf(10) && bm25.idf(10) > bm25.idf(100));
+        assert!(bm25.idf(100) > 0.0);
     }
 }

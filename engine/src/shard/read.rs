@@ -174,7 +174,13 @@ impl ShardedIndex {
     ) -> Vec<String> {
         let index = self.index();
         let query = index.query(text);
-        let page = index.find(&query, filters, sort, offset, limit);
+        let request = crate::Request {
+            filters: filters.clone(),
+            sort,
+            offset,
+            limit,
+        };
+        let page = index.find(&query, &request);
         let mut names = self.take_missed();
         if !names.is_empty() {
             return names;
