@@ -39,6 +39,7 @@ fn main() {
     let started = SystemTime::now();
     println!("cargo:rerun-if-env-changed=DOCBAO_CORPUS");
     println!("cargo:rerun-if-env-changed=DOCBAO_STRICT");
+    println!("cargo:rerun-if-env-changed=DOCBAO_LAYOUT");
     let manifest_dir = PathBuf::from(
         std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
     );
@@ -99,9 +100,40 @@ fn main() {
     }
     list_rejections(&report, &shipped);
 
-    let bytes = to_bytes(&Index::build(articles));
-    write(&out_dir.join("corpus.bin"), &bytes);
+    let sharded = match std::env::var("DOCBAO_LAYOUT").as_deref() {
+        Ok("sharded") => true,
+        Ok("embedded") => false,
+        Ok(other) if !other.is_empty() => fail(&format!(
+            "DOCBAO_LAYOUT={other:?}: expected embedded or sharded"
+        )),
+        _ => articles.len() > SHARDED_ABOVE_ARTICLES,
+    };
+    let index = Index::build(articles);
+    write(&out_dir.join("corpus.bin"), &to_bytes(&index));
+    let shards = out_dir.join("shards");
+    // A previous build's files must not linger beside this one's.
+    let _ = std::fs::remove_dir_all(&shards);
+    if sharded {
+        let bundle = docbao_engine::shard::write_bundle(&index);
+        for (name, bytes) in &bundle.files {
+            write(&shards.join(name), bytes);
+        }
+        write(
+            &shards.join("docbao-root.txt"),
+            format!("{}\n", bundle.root).as_bytes(),
+        );
+        println!(
+            "cargo:warning=docbao corpus: sharded layout, {} files in {}",
+            bundle.files.len() + 1,
+            shards.display()
+        );
+    }
 }
+
+/// Above this many articles the build also writes the sharded layout (`$OUT_DIR/shards/`);
+/// `DOCBAO_LAYOUT=embedded|sharded` forces either. UNC (2,653 articles, an 11 MB wasm)
+/// is near the top of what one embedded bundle should carry.
+const SHARDED_ABOVE_ARTICLES: usize = 10_000;
 
 fn shipped_report_path(manifest_dir: &Path) -> PathBuf {
     let target = std::env::var("TARGET").unwrap_or_else(|_| "unknown-target".into());

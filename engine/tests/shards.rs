@@ -292,3 +292,156 @@ fn page_of(
         limit: 10,
     }
 }
+/// A small deterministic generator (xorshift), so a failing variant can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+const HEADER: usize = 20;
+
+fn reseal(file: &mut [u8]) {
+    let crc = crc32fast::hash(&file[HEADER..]);
+    file[16..20].copy_from_slice(&crc.to_le_bytes());
+}
+
+fn inflate(body: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::DeflateDecoder::new(body)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+fn deflate(raw: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(raw).unwrap();
+    e.finish().unwrap()
+}
+
+/// The root with `payload` as its content, checksummed.
+fn root_with(root: &[u8], payload: &[u8]) -> Vec<u8> {
+    let mut out = root[..HEADER].to_vec();
+    out.extend_from_slice(&deflate(payload));
+    reseal(&mut out);
+    out
+}
+
+/// Damaged files (checksums left wrong) and crafted ones (checksums and names made to
+/// match, so the decoders see the bad content) are refused or read, never a panic; a
+/// reader that took a crafted file still searches without panicking.
+#[test]
+fn decoding_damaged_or_crafted_files_never_panics() {
+    let index = Index::build(invented(80));
+    let bundle = write_bundle_with_ranges_of(&index, 512);
+    let root = bundle.root_bytes().to_vec();
+    let payload = inflate(&root[HEADER..]);
+    let variants: usize = std::env::var("DOCBAO_FUZZ_VARIANTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3000);
+    let mut rng = Rng(0x5eed_0011);
+    let (mut refused, mut accepted) = (0, 0);
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut panics = Vec::new();
+    for variant in 0..variants {
+        let crafted = variant % 2 == 0;
+        let pick = rng.below(bundle.files.len());
+        let (name, original) = &bundle.files[pick];
+        let is_root = name.ends_with(".root");
+        let mut body = if is_root {
+            payload.clone()
+        } else {
+            original.clone()
+        };
+        let start = if is_root { 0 } else { HEADER };
+        for _ in 0..1 + rng.below(4) {
+            let at = start + rng.below(body.len() - start);
+            match rng.below(3) {
+                0 => body[at] ^= 1 << rng.below(8),
+                1 => body[at] = rng.next() as u8,
+                _ => body.truncate(at.max(start + 1)),
+            }
+        }
+        let (root_bytes, file) = if is_root {
+            let mut r = root_with(&root, &body);
+            if !crafted {
+                r[HEADER] ^= 0xff;
+            }
+            (r, None)
+        } else if crafted {
+            reseal(&mut body);
+            let kind = docbao_engine::shard::FileKind::ALL_STORED
+                .into_iter()
+                .find(|k| name.ends_with(k.extension()))
+                .unwrap();
+            let new_name = docbao_engine::shard::name_of(kind, &body);
+            // Names have one length: the root names the crafted file in its place.
+            let renamed = String::from_utf8_lossy(&payload)
+                .contains(name.as_str())
+                .then(|| {
+                    let mut p = payload.clone();
+                    let at = p
+                        .windows(name.len())
+                        .position(|w| w == name.as_bytes())
+                        .unwrap();
+                    p[at..at + name.len()].copy_from_slice(new_name.as_bytes());
+                    p
+                })
+                .unwrap();
+            (root_with(&root, &renamed), Some((new_name, body)))
+        } else {
+            (root.clone(), Some((name.clone(), body)))
+        };
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut sharded = match ShardedIndex::from_root(&root_bytes) {
+                Ok(s) => s,
+                Err(e) => return Err(e),
+            };
+            if let Some((n, b)) = &file {
+                sharded.add_shard(n, b)?;
+            }
+            for text in ["thành phố ", "tanh pho ", "\"hà nội\" ", "t"] {
+                for _ in 0..4 {
+                    let needs = sharded.needs(text, &Filters::default(), Sort::Newest, 0, 10);
+                    for n in needs {
+                        if let Some(b) = bundle.file(&n) {
+                            let _ = sharded.add_shard(&n, b);
+                        }
+                    }
+                }
+                let partial = sharded.index();
+                partial.find(
+                    &partial.query(text),
+                    &page_of(&Filters::default(), Sort::Newest),
+                );
+            }
+            Ok(())
+        }));
+        match outcome {
+            Ok(Ok(())) => accepted += 1,
+            Ok(Err(e)) => {
+                assert!(!e.file.is_empty() && !e.why.is_empty());
+                refused += 1;
+            }
+            Err(_) => panics.push(format!("variant {variant} ({name}, crafted {crafted})")),
+        }
+    }
+    std::panic::set_hook(previous_hook);
+    eprintln!("{variants} variants: {refused} refused with an error, {accepted} read");
+    assert!(panics.is_empty(), "panics: {panics:?}");
+    assert!(refused > variants / 3, "most damage must be refused");
+}

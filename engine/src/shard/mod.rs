@@ -45,7 +45,8 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    const ALL: [FileKind; 6] = [
+    /// Every kind of file a bundle holds.
+    pub const ALL_STORED: [FileKind; 6] = [
         FileKind::Root,
         FileKind::Folded,
         FileKind::Exact,
@@ -145,7 +146,7 @@ fn open<'a>(file: &str, kind: FileKind, bytes: &'a [u8]) -> Result<&'a [u8], Sha
     }
     let tag = &bytes[12..16];
     if tag != kind.tag() {
-        let found = FileKind::ALL
+        let found = FileKind::ALL_STORED
             .iter()
             .find(|k| k.tag() == tag)
             .map_or("unknown".to_string(), |k| k.extension().to_string());

@@ -5,6 +5,7 @@
 //! docbao check PATH...                      the ingest report; exit 1 on any rejection or warning
 //! docbao export PATH...                     accepted articles as JSON Lines on stdout
 //! docbao build --out DIR PATH...            the index as DIR/corpus.bin, with progress
+//!   --layout sharded                        or as files named by content (see `shard`)
 //! docbao search --corpus PATH "QUERY"       top 10: id, score, title
 //! docbao search --corpus PATH --batch       {"qid", "query"} lines in, {"qid", "ids"} lines out
 //! ```
@@ -161,7 +162,12 @@ fn build(args: &[OsString]) -> Result<ExitCode, String> {
 enum Layout {
     /// One file, `corpus.bin`, as the app embeds it.
     Embedded,
+    /// Files named by their content, and `ROOT_ENTRY` naming the root.
+    Sharded,
 }
+
+/// The one file of a sharded folder whose name is fixed: it holds the root's name.
+const ROOT_ENTRY: &str = "docbao-root.txt";
 
 /// What a layout wrote.
 struct Written {
@@ -173,6 +179,7 @@ impl Layout {
     fn parse(value: &str) -> Result<Layout, String> {
         match value {
             "embedded" => Ok(Layout::Embedded),
+            "sharded" => Ok(Layout::Sharded),
             other => Err(format!("--layout {other:?}: expected embedded or sharded")),
         }
     }
@@ -185,6 +192,20 @@ impl Layout {
                 Ok(Written {
                     files: 1,
                     bytes: bytes.len(),
+                })
+            }
+            Layout::Sharded => {
+                let bundle = docbao_engine::shard::write_bundle(index);
+                for (name, bytes) in &bundle.files {
+                    write_file(&dir.join(name), bytes)?;
+                }
+                write_file(
+                    &dir.join(ROOT_ENTRY),
+                    format!("{}\n", bundle.root).as_bytes(),
+                )?;
+                Ok(Written {
+                    files: bundle.files.len() + 1,
+                    bytes: bundle.files.iter().map(|(_, b)| b.len()).sum(),
                 })
             }
         }

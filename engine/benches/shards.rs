@@ -1,0 +1,171 @@
+//! The sharded layout at scale: build time, the root's size, how many files of what size,
+//! and what a search fetches, first from a fresh reader and then warm.
+//!
+//! `cargo bench -p docbao-engine --features jsonl,gz --bench shards [-- CORPUS]`, CORPUS
+//! a `.jsonl(.gz)` file (default `../shared/corpora/vietnews-train.jsonl.gz`). Sizes are
+//! brotli (quality 9) of each file, as a CDN would send it; stored-article chunks are
+//! DEFLATE already and counted as they are. Figures are printed, not asserted.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use docbao_engine::facets::{Filters, Sort};
+use docbao_engine::ingest::Ingester;
+use docbao_engine::shard::{write_bundle, ShardedIndex};
+use docbao_engine::Index;
+
+/// Queries as readers type them, letter by letter.
+const QUERIES: &[&str] = &[
+    "giá vàng",
+    "bão số 3",
+    "Hà Nội",
+    "tai nạn giao thông",
+    "gia xang",
+    "thur tuongs",
+    "hocj sinh",
+    "thanh pho ho chi minh",
+    "\"đội tuyển Việt Nam\"",
+    "covid -vaccine",
+];
+
+fn brotli_len(bytes: &[u8]) -> usize {
+    let mut out = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 1 << 16, 9, 22);
+        w.write_all(bytes).expect("in memory");
+    }
+    out.len()
+}
+
+fn kb(bytes: usize) -> String {
+    format!("{:.1} kB", bytes as f64 / 1e3)
+}
+
+fn main() {
+    let path = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with("--"))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../shared/corpora/vietnews-train.jsonl.gz")
+        });
+    let Ok(file) = std::fs::File::open(&path) else {
+        println!("SKIPPED: {} is absent", path.display());
+        return;
+    };
+    let started = Instant::now();
+    let mut ingester = Ingester::new();
+    ingester.add_reader(&path.display().to_string(), file);
+    let (articles, report) = ingester.finish();
+    let read = started.elapsed().as_secs_f64();
+    let index = Index::build(articles);
+    let built = started.elapsed().as_secs_f64();
+    let bundle = write_bundle(&index);
+    let written = started.elapsed().as_secs_f64();
+    println!("corpus: {} ({})", path.display(), report.summary());
+    println!(
+        "build: read {read:.1} s, index {:.1} s, sharded files {:.1} s",
+        built - read,
+        written - built
+    );
+
+    // Sizes as sent: brotli of everything but the already deflated chunks and root.
+    let mut sent: HashMap<&str, usize> = HashMap::new();
+    let mut by_kind: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (name, bytes) in &bundle.files {
+        let kind = name.rsplit('.').next().unwrap_or("");
+        let size = match kind {
+            "docs" | "root" => bytes.len(),
+            _ => brotli_len(bytes),
+        };
+        sent.insert(name, size);
+        by_kind.entry(kind).or_default().push(size);
+    }
+    let root_raw =
+        miniz_oxide::inflate::decompress_to_vec(&bundle.root_bytes()[20..]).expect("root inflates");
+    println!(
+        "root: {} as stored (DEFLATE), {} brotli of its {} payload",
+        kb(bundle.root_bytes().len()),
+        kb(brotli_len(&root_raw)),
+        kb(root_raw.len())
+    );
+    let mut kinds: Vec<_> = by_kind.into_iter().collect();
+    kinds.sort();
+    for (kind, mut sizes) in kinds {
+        sizes.sort_unstable();
+        println!(
+            "{kind:>5}: {:>6} files, median {}, max {}, total {}",
+            sizes.len(),
+            kb(sizes[sizes.len() / 2]),
+            kb(*sizes.last().unwrap()),
+            kb(sizes.iter().sum())
+        );
+    }
+
+    let root = bundle.root_bytes();
+    let files: HashMap<&str, &[u8]> = bundle
+        .files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    println!("\nper query, a fresh reader (root in memory), typed letter by letter:");
+    println!("query | keystrokes | files | sent (fold/exct/pair/docs) | most in one keystroke | rounds max | ms per keystroke (max) | warm ms");
+    for q in QUERIES {
+        let mut sharded = ShardedIndex::from_root(root).expect("root reads");
+        let (mut total_files, mut total_bytes, mut max_bytes, mut max_rounds) = (0, 0, 0, 0);
+        let mut kind_bytes: HashMap<String, usize> = HashMap::new();
+        let mut slowest = 0f64;
+        let typed: Vec<String> = (1..=q.chars().count())
+            .map(|n| q.chars().take(n).collect())
+            .collect();
+        for text in &typed {
+            let t = Instant::now();
+            let mut keystroke_bytes = 0;
+            for round in 1.. {
+                let needs = sharded.needs(text, &Filters::default(), Sort::Relevance, 0, 10);
+                if needs.is_empty() {
+                    max_rounds = max_rounds.max(round - 1);
+                    break;
+                }
+                for name in needs {
+                    sharded
+                        .add_shard(&name, files[name.as_str()])
+                        .expect("file adds");
+                    total_files += 1;
+                    keystroke_bytes += sent[name.as_str()];
+                    let kind = name.rsplit('.').next().unwrap_or("").to_string();
+                    *kind_bytes.entry(kind).or_default() += sent[name.as_str()];
+                }
+            }
+            slowest = slowest.max(t.elapsed().as_secs_f64() * 1e3);
+            total_bytes += keystroke_bytes;
+            max_bytes = max_bytes.max(keystroke_bytes);
+        }
+        let t = Instant::now();
+        let partial = sharded.index();
+        let page = partial.find(
+            &partial.query(q),
+            &Filters::default(),
+            Sort::Relevance,
+            0,
+            10,
+        );
+        let warm = t.elapsed().as_secs_f64() * 1e3;
+        let want = index.find(&index.query(q), &Filters::default(), Sort::Relevance, 0, 10);
+        assert_eq!(page, want, "{q:?}: the sharded answer differs");
+        let part = |k: &str| kind_bytes.get(k).copied().unwrap_or(0) / 1000;
+        println!(
+            "{q} | {} | {total_files} | {} ({}/{}/{}/{}) | {} | {max_rounds} | {slowest:.0} | {warm:.1}",
+            typed.len(),
+            kb(total_bytes),
+            part("fold"),
+            part("exct"),
+            part("pair"),
+            part("docs"),
+            kb(max_bytes)
+        );
+    }
+}
