@@ -262,6 +262,7 @@ fn Shell() -> Html {
             </main>
             <footer class="colophon">
                 <p>{ format!("{} · {}", i18n::archive_count(ui.lang(), corpus.len()), t.colophon) }</p>
+                <crate::components::OfflineDownload />
             </footer>
         </>
     }

@@ -71,6 +71,11 @@ impl Shards {
         self.len() == 0
     }
 
+    /// Every file of the archive but its root.
+    pub fn all_files(&self) -> Vec<String> {
+        self.index.borrow().all_files()
+    }
+
     /// Runs `f` on the index over the files fetched so far.
     pub fn with_index<R>(&self, f: impl FnOnce(&Index) -> R) -> R {
         f(self.index.borrow_mut().index())

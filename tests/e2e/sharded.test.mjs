@@ -205,4 +205,40 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
       }
     },
   );
+  test('"Tải toàn bộ để đọc offline" downloads every archive file once, and then any search works offline', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const server = await startServer(DIST_DIR);
+    let serverOpen = true;
+    try {
+      await withPage(browser, t, async (page, { context, seen }) => {
+        await page.goto(`${server.url}/#/search?q=${encodeURIComponent(NOTHING)}`);
+        await waitUntilReady(page);
+        await waitForServiceWorkerControl(page);
+        await page.getByRole('button', { name: 'Tải toàn bộ để đọc offline' }).click();
+        const total = archiveFiles().length - 1;
+        const status = await eventually(
+          'the download to finish, with the storage used',
+          () =>
+            page.evaluate(() => {
+              const note = document.querySelector('.offline-status');
+              return { finished: note?.dataset.finished, failed: note?.dataset.failed, text: note?.innerText ?? '' };
+            }),
+          (s) => s.finished === 'true' && s.text.includes('Bộ nhớ đang dùng'),
+        );
+        assert.equal(status.failed, '0');
+        assert.match(status.text, new RegExp(`^Đã tải ${total}/${total} tệp \\(\\d+\\.\\d MB\\)\\.`));
+        assert.deepEqual(archiveRequests(seen.requests), archiveFiles(), 'every archive file was fetched');
+
+        await server.close();
+        serverOpen = false;
+        await context.setOffline(true);
+        await page.goto(`${server.url}/#/search?q=${encodeURIComponent(NOTHING)}`);
+        await waitUntilReady(page);
+        await enterQuery(page, SECOND.query);
+        await waitForResults(page, SECOND.query, (title) => title === SECOND.title);
+        assert.deepEqual(await archiveStatus(page), { kind: '', text: '' }, 'nothing missing offline');
+      });
+    } finally {
+      if (serverOpen) await server.close();
+    }
+  });
 });
