@@ -104,6 +104,8 @@ fn requests(outlet: &str) -> Vec<Request> {
         ("t", none(), Sort::Relevance),
         ("\"thành phố\" ", none(), Sort::Relevance),
         ("\"huyện thanh trì\" ", none(), Sort::Relevance),
+        ("\"UBND thành phố Hà Nội\" ", none(), Sort::Relevance),
+        ("\"đội tuyển Việt", none(), Sort::Relevance),
         ("covid -vaccine ", none(), Sort::Relevance),
         ("-\"kinh tế\" ", none(), Sort::Relevance),
         ("giáo dục OR bóng đá ", none(), Sort::Newest),
@@ -444,4 +446,65 @@ fn decoding_damaged_or_crafted_files_never_panics() {
     eprintln!("{variants} variants: {refused} refused with an error, {accepted} read");
     assert!(panics.is_empty(), "panics: {panics:?}");
     assert!(refused > variants / 3, "most damage must be refused");
+}
+
+/// Articles with many words sharing a prefix (`tx…`), word `k` in one article of `k + 50`:
+/// the prefix's words span many ranges, and its expansion picks the most frequent.
+fn many_words_of_one_prefix(n: usize) -> Vec<Article> {
+    let word = |k: usize| {
+        let letters: String = [k / 26 % 26, k % 26]
+            .iter()
+            .map(|&c| (b'a' + c as u8) as char)
+            .collect();
+        format!("tx{letters}")
+    };
+    (0..n)
+        .map(|i| Article {
+            id: format!("rare-{i:04}"),
+            title: format!("tin {}", word(i % 300)),
+            body: vec![(0..300)
+                .filter(|k| i % (k + 50) == 0)
+                .map(word)
+                .collect::<Vec<_>>()
+                .join(" ")],
+            ..Article::default()
+        })
+        .collect()
+}
+
+#[test]
+fn a_prefix_over_many_ranges_fetches_only_where_its_most_frequent_words_are() {
+    let index = Index::build(many_words_of_one_prefix(900));
+    let bundle = write_bundle_with_ranges_of(&index, 96);
+    let folded = bundle
+        .files
+        .iter()
+        .filter(|(n, _)| n.ends_with(".fold"))
+        .count();
+    // Two letters: the word is too short for typo corrections, which would look everywhere.
+    for text in ["tx", "tin tx"] {
+        let request = (text, Filters::default(), Sort::Relevance);
+        let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        fetch_all_needed(&mut sharded, &bundle, &request);
+        let partial = sharded.index();
+        let got = partial.find(
+            &partial.query(text),
+            &page_of(&Filters::default(), Sort::Relevance),
+        );
+        let want = index.find(
+            &index.query(text),
+            &page_of(&Filters::default(), Sort::Relevance),
+        );
+        assert_eq!(got, want, "{text:?}");
+        let fetched = bundle
+            .files
+            .iter()
+            .filter(|(n, _)| n.ends_with(".fold") && sharded.has(n))
+            .count();
+        eprintln!("{text:?}: {fetched} of {folded} folded ranges");
+        assert!(
+            fetched * 2 < folded,
+            "{text:?}: {fetched} of {folded} folded ranges"
+        );
+    }
 }

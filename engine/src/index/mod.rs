@@ -8,7 +8,7 @@
 //! of the articles given (no hash-map order leaks into the output) and loading allocates
 //! a handful of buffers, not one per term.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
@@ -68,6 +68,12 @@ pub(crate) struct Coverage {
     pub(crate) firsts: Vec<String>,
     pub(crate) loaded: Vec<bool>,
     pub(crate) missed: Mutex<BTreeSet<u32>>,
+    /// For prefixes whose terms span many ranges: the ranges holding the terms a prefix
+    /// expansion can pick (the most frequent words), so only those need to be in.
+    pub(crate) prefix_ranges: Arc<BTreeMap<String, Vec<u32>>>,
+    /// Sorted hashes of every term of letters a–z in the whole dictionary: a lookup of
+    /// such a term whose hash is absent finds nothing anywhere, so needs no range.
+    pub(crate) lexicon: Option<Arc<Vec<u32>>>,
 }
 
 impl PartialEq for Coverage {
@@ -93,11 +99,26 @@ impl Coverage {
     }
 
     fn note_term(&self, term: &str) {
+        if let Some(lexicon) = &self.lexicon {
+            if crate::shard::in_lexicon_alphabet(term)
+                && lexicon
+                    .binary_search(&crate::shard::lexicon_hash(term))
+                    .is_err()
+            {
+                return;
+            }
+        }
         self.note(self.range_of(term));
     }
 
     /// Every range that may hold a term beginning with `prefix`.
     fn note_prefix(&self, prefix: &str) {
+        if let Some(ranges) = self.prefix_ranges.get(prefix) {
+            for &r in ranges {
+                self.note(r as usize);
+            }
+            return;
+        }
         let mut i = self.range_of(prefix);
         self.note(i);
         while i + 1 < self.firsts.len() && self.firsts[i + 1].starts_with(prefix) {
@@ -129,7 +150,8 @@ impl TermDict {
         &self.postings[self.starts[i] as usize..self.starts[i + 1] as usize]
     }
 
-    fn lower_bound(&self, key: &str) -> usize {
+    /// The place of the first term not before `key`.
+    pub(crate) fn lower_bound(&self, key: &str) -> usize {
         let (mut lo, mut hi) = (0, self.len());
         while lo < hi {
             let mid = (lo + hi) / 2;

@@ -21,7 +21,7 @@ mod highlight;
 mod parse;
 mod postings;
 pub(crate) mod scoring;
-mod shard_terms;
+pub(crate) mod shard_terms;
 
 use rustc_hash::FxHashMap;
 

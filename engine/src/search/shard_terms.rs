@@ -1,26 +1,38 @@
 //! What a sharded reader must know of a prepared query beyond the dictionary lookups it
-//! makes: the words of its phrases, whose candidates' stored text is read to confirm them.
+//! makes: the phrases whose candidates' stored text is read to confirm them.
 
-use super::parse::Query;
+use super::parse::{Query, Word};
+
+/// One word of a phrase: the folded keys it matches, and those it pairs with.
+pub(crate) struct PhraseWord<'a> {
+    pub(crate) keys: Vec<&'a str>,
+    pub(crate) pair_keys: Vec<&'a str>,
+}
+
+impl<'a> PhraseWord<'a> {
+    fn of(w: &'a Word) -> PhraseWord<'a> {
+        PhraseWord {
+            keys: w.keys.iter().map(|k| k.term.as_str()).collect(),
+            pair_keys: w.pair_keys.iter().map(|(k, _)| k.as_str()).collect(),
+        }
+    }
+}
 
 impl Query {
-    /// For every phrase, wanted or excluded: for each of its words, every folded key it
-    /// matches (its own keys and the keys it pairs with). A document whose text holds the
-    /// phrase holds one key of each word, so these bound the articles a search reads.
-    pub(crate) fn phrase_word_keys(&self) -> Vec<Vec<Vec<&str>>> {
+    /// Every phrase, wanted or excluded, whose matching reads article text (a run of
+    /// three words or more, or several runs), as runs of words. The search reads only
+    /// articles holding one key of each word and, for each two neighbours in a run, one
+    /// of their pairs: these bound the articles it reads.
+    pub(crate) fn phrases_read_in_text(&self) -> Vec<Vec<Vec<PhraseWord<'_>>>> {
         self.clauses
             .iter()
             .flat_map(|c| c.phrases.iter())
             .chain(self.excluded_phrases.iter())
+            .filter(|phrase| phrase.len() > 1 || phrase.iter().any(|run| run.len() > 2))
             .map(|phrase| {
                 phrase
                     .iter()
-                    .flatten()
-                    .map(|w| {
-                        let mut keys: Vec<&str> = w.keys.iter().map(|k| k.term.as_str()).collect();
-                        keys.extend(w.pair_keys.iter().map(|(k, _)| k.as_str()));
-                        keys
-                    })
+                    .map(|run| run.iter().map(PhraseWord::of).collect())
                     .collect()
             })
             .collect()

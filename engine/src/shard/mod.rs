@@ -8,7 +8,10 @@
 //! - **range files**: a dictionary's terms in one range, postings kept with their terms
 //!   (the codec's encoding); ranges are cut where a term's hash says so once a range is
 //!   big enough, so a rebuild with a few more articles keeps most boundaries;
-//! - **chunks**: [`DOCS_PER_CHUNK`] stored articles, DEFLATE-compressed.
+//! - **chunks**: [`DOCS_PER_CHUNK`] stored articles, DEFLATE-compressed;
+//! - the **lexicon**: a 32-bit hash of every folded term of letters a–z, read before the
+//!   first search, so typo corrections (hundreds of probes, in every range) fetch only
+//!   the ranges of those that exist.
 //!
 //! [`write_bundle`] writes them; [`ShardedIndex`] reads the root and whatever files it is
 //! given, says which it still needs for a search, and then answers as the embedded
@@ -42,17 +45,21 @@ pub enum FileKind {
     Pairs,
     Ids,
     Docs,
+    /// Hashes of every folded term made of the letters a–z: the words typo corrections
+    /// probe, so a reader fetches only the ranges of corrections that exist.
+    Lexicon,
 }
 
 impl FileKind {
     /// Every kind of file a bundle holds.
-    pub const ALL_STORED: [FileKind; 6] = [
+    pub const ALL_STORED: [FileKind; 7] = [
         FileKind::Root,
         FileKind::Folded,
         FileKind::Exact,
         FileKind::Pairs,
         FileKind::Ids,
         FileKind::Docs,
+        FileKind::Lexicon,
     ];
 
     fn tag(self) -> [u8; 4] {
@@ -63,6 +70,7 @@ impl FileKind {
             FileKind::Pairs => b"PAIR",
             FileKind::Ids => b"IDS_",
             FileKind::Docs => b"DOCS",
+            FileKind::Lexicon => b"LEXI",
         }
     }
 
@@ -75,6 +83,7 @@ impl FileKind {
             FileKind::Pairs => "pair",
             FileKind::Ids => "ids",
             FileKind::Docs => "docs",
+            FileKind::Lexicon => "lex",
         }
     }
 }
@@ -113,6 +122,15 @@ pub fn name_of(kind: FileKind, bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
     format!("{hex}.{}", kind.extension())
+}
+
+/// Whether a lookup of `term` can be answered by the lexicon: a term of letters a–z.
+pub(crate) fn in_lexicon_alphabet(term: &str) -> bool {
+    !term.is_empty() && term.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+pub(crate) fn lexicon_hash(term: &str) -> u32 {
+    crc32fast::hash(term.as_bytes())
 }
 
 /// A file: header with the body's checksum, then the body.

@@ -10,6 +10,7 @@ use crate::article::Article;
 use crate::codec::{get_dict, Reader};
 use crate::facets::{Filters, Sort};
 use crate::index::{Coverage, Index, TermDict, FIELD_COUNT};
+use crate::search::shard_terms::PhraseWord;
 
 /// How far a root may inflate: field lengths and facet columns of 10⁶ articles take
 /// tens of megabytes, a crafted root could claim gigabytes.
@@ -42,8 +43,11 @@ struct Root {
     stubs: Vec<Article>,
     /// Folded, exact, pairs, ids.
     directories: [Directory; 4],
+    /// Prefixes spanning many folded ranges, with the ranges their expansion needs.
+    prefix_ranges: Arc<BTreeMap<String, Vec<u32>>>,
     docs_per_chunk: usize,
     chunks: Vec<String>,
+    lexicon: String,
 }
 
 /// A sharded index: the root, and whatever files have been added. [`ShardedIndex::needs`]
@@ -57,6 +61,8 @@ pub struct ShardedIndex {
     /// Loaded ranges of each dictionary (folded, exact, pairs, ids), by range number.
     ranges: [BTreeMap<u32, TermDict>; 4],
     chunks: BTreeMap<u32, Vec<Article>>,
+    /// Sorted hashes of the folded terms of letters a–z, once the lexicon is in.
+    lexicon: Option<Arc<Vec<u32>>>,
     /// The index over what is loaded, rebuilt after files are added.
     index: Option<Index>,
 }
@@ -74,11 +80,13 @@ impl ShardedIndex {
         for (i, name) in root.chunks.iter().enumerate() {
             files.insert(name.clone(), (FileKind::Docs, i as u32));
         }
+        files.insert(root.lexicon.clone(), (FileKind::Lexicon, 0));
         Ok(ShardedIndex {
             root,
             files,
             ranges: Default::default(),
             chunks: BTreeMap::new(),
+            lexicon: None,
             index: None,
         })
     }
@@ -103,6 +111,7 @@ impl ShardedIndex {
     pub fn has(&self, name: &str) -> bool {
         match self.files.get(name) {
             Some(&(FileKind::Docs, i)) => self.chunks.contains_key(&i),
+            Some(&(FileKind::Lexicon, _)) => self.lexicon.is_some(),
             Some(&(kind, i)) => self.ranges[dict_slot(kind)].contains_key(&i),
             None => false,
         }
@@ -132,7 +141,9 @@ impl ShardedIndex {
         bytes: &[u8],
     ) -> Result<(), ShardError> {
         let body = open(name, kind, bytes)?;
-        if kind == FileKind::Docs {
+        if kind == FileKind::Lexicon {
+            self.lexicon = Some(Arc::new(read_lexicon(name, body)?));
+        } else if kind == FileKind::Docs {
             let articles = read_chunk(name, body, self.chunk_len(i as usize))?;
             self.chunks.insert(i, articles);
         } else {
@@ -172,6 +183,10 @@ impl ShardedIndex {
         offset: usize,
         limit: usize,
     ) -> Vec<String> {
+        // Read before any search: without it, typo corrections would fetch every range.
+        if self.lexicon.is_none() {
+            return vec![self.root.lexicon.clone()];
+        }
         let index = self.index();
         let query = index.query(text);
         let request = crate::Request {
@@ -181,17 +196,21 @@ impl ShardedIndex {
             limit,
         };
         let page = index.find(&query, &request);
-        let mut names = self.take_missed();
+        let names = self.take_missed();
         if !names.is_empty() {
             return names;
         }
         let index = self.index.as_ref().expect("assembled above");
         let mut docs: BTreeSet<u32> = page.hits.iter().map(|h| h.doc).collect();
-        for phrase in query.phrase_word_keys() {
-            docs.extend(docs_with_every_word(index, &phrase));
+        for phrase in query.phrases_read_in_text() {
+            docs.extend(docs_a_phrase_reads(index, &phrase));
         }
-        names.extend(self.missing_chunks(docs));
-        names
+        // Bounding a phrase may look up pairs the search itself did not get to.
+        let names = self.take_missed();
+        if !names.is_empty() {
+            return names;
+        }
+        self.missing_chunks(docs)
     }
 
     /// The files opening the article `id` needs: its id range, then its chunk.
@@ -273,6 +292,16 @@ impl ShardedIndex {
                     .map(|i| self.ranges[slot].contains_key(&(i as u32)))
                     .collect(),
                 missed: Mutex::new(BTreeSet::new()),
+                prefix_ranges: if slot == 0 {
+                    self.root.prefix_ranges.clone()
+                } else {
+                    Arc::default()
+                },
+                lexicon: if slot == 0 {
+                    self.lexicon.clone()
+                } else {
+                    None
+                },
             }));
             d
         });
@@ -293,20 +322,37 @@ fn dict_slot(kind: FileKind) -> usize {
         .expect("a dictionary kind")
 }
 
-/// Docs holding, for every word of a phrase, one of its keys.
-fn docs_with_every_word(index: &Index, words: &[Vec<&str>]) -> Vec<u32> {
+/// The articles whose text a search may read to confirm a phrase: those holding one key
+/// of each of its words and, for each two neighbours in a run, one of their pairs.
+fn docs_a_phrase_reads(index: &Index, runs: &[Vec<PhraseWord>]) -> Vec<u32> {
     let mut docs: Option<FxHashSet<u32>> = None;
-    for keys in words {
-        let mut with_word = FxHashSet::default();
-        for k in keys {
-            if let Some(p) = index.folded.get(k) {
-                with_word.extend(p.iter().map(|p| p.doc));
-            }
-        }
-        docs = Some(match docs {
-            None => with_word,
-            Some(d) => d.intersection(&with_word).copied().collect(),
+    let mut narrow = |found: FxHashSet<u32>| {
+        docs = Some(match docs.take() {
+            None => found,
+            Some(d) => d.intersection(&found).copied().collect(),
         });
+    };
+    for run in runs {
+        for w in run {
+            let mut found = FxHashSet::default();
+            for k in &w.keys {
+                if let Some(p) = index.folded.get(k) {
+                    found.extend(p.iter().map(|p| p.doc));
+                }
+            }
+            narrow(found);
+        }
+        for pair in run.windows(2) {
+            let mut found = FxHashSet::default();
+            for a in &pair[0].pair_keys {
+                for b in &pair[1].pair_keys {
+                    if let Some(p) = index.pairs.get(&crate::index::pair_key(a, b)) {
+                        found.extend(p.iter().map(|p| p.doc));
+                    }
+                }
+            }
+            narrow(found);
+        }
     }
     let mut out: Vec<u32> = docs.unwrap_or_default().into_iter().collect();
     out.sort_unstable();
@@ -407,6 +453,24 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
             dir.names.push(read_str(&mut r, "file name").map_err(err)?);
         }
     }
+    let mut prefix_ranges = BTreeMap::new();
+    let n = r.count("prefix count").map_err(err)?;
+    let folded_ranges = directories[0].names.len();
+    for _ in 0..n.min(r.remaining()) {
+        let prefix = read_str(&mut r, "prefix").map_err(err)?;
+        let k = r.count("range count").map_err(err)?;
+        let mut ranges = Vec::with_capacity(k.min(r.remaining()));
+        for _ in 0..k {
+            let range = r.u32("range").map_err(err)?;
+            if range as usize >= folded_ranges {
+                return Err(err(r.corrupt(format!(
+                    "prefix {prefix:?} names range {range} of {folded_ranges}"
+                ))));
+            }
+            ranges.push(range);
+        }
+        prefix_ranges.insert(prefix, ranges);
+    }
     let docs_per_chunk = r.count("articles per chunk").map_err(err)?;
     let chunk_count = r.count("chunk count").map_err(err)?;
     if docs_per_chunk == 0
@@ -421,6 +485,7 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
     for _ in 0..chunk_count {
         chunks.push(read_str(&mut r, "file name").map_err(err)?);
     }
+    let lexicon = read_str(&mut r, "file name").map_err(err)?;
     r.finish().map_err(err)?;
     Ok(Root {
         docs,
@@ -428,8 +493,10 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
         field_lens,
         stubs,
         directories,
+        prefix_ranges: Arc::new(prefix_ranges),
         docs_per_chunk,
         chunks,
+        lexicon,
     })
 }
 
@@ -474,6 +541,30 @@ fn read_range(
         }
     }
     Ok(d)
+}
+
+fn read_lexicon(name: &str, body: &[u8]) -> Result<Vec<u32>, ShardError> {
+    let err = |e| ShardError::codec(name, e);
+    let mut r = Reader::new("lexicon", body);
+    let n = r.count("hash count").map_err(err)?;
+    if n > r.remaining() {
+        return Err(ShardError::new(
+            name,
+            format!("{n} hashes cannot fit in the file"),
+        ));
+    }
+    let mut hashes = Vec::with_capacity(n);
+    let mut last = 0u32;
+    for i in 0..n {
+        let delta = r.u32("hash").map_err(err)?;
+        last = last
+            .checked_add(delta)
+            .filter(|_| i == 0 || delta > 0)
+            .ok_or_else(|| err(r.corrupt(format!("hash {i} is not above the one before"))))?;
+        hashes.push(last);
+    }
+    r.finish().map_err(err)?;
+    Ok(hashes)
 }
 
 fn read_chunk(name: &str, body: &[u8], expected: usize) -> Result<Vec<Article>, ShardError> {

@@ -53,6 +53,8 @@ pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> Sharded
 
     // Dictionaries and ids: (first term, file name) per range.
     let mut directories: Vec<Vec<(String, String)>> = Vec::new();
+    let folded_ranges = ranges(&index.folded, range_bytes);
+    let prefixes = prefix_ranges(&index.folded, &folded_ranges);
     let ids = id_dict(index);
     for (kind, dict) in [
         (FileKind::Folded, &index.folded),
@@ -61,7 +63,12 @@ pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> Sharded
         (FileKind::Ids, &ids),
     ] {
         let mut directory = Vec::new();
-        for range in ranges(dict, range_bytes) {
+        let cuts = if kind == FileKind::Folded {
+            folded_ranges.clone()
+        } else {
+            ranges(dict, range_bytes)
+        };
+        for range in cuts {
             let first = dict.term(range.start).to_string();
             let mut body = Vec::new();
             put_dict(&mut body, &sub_dict(dict, range));
@@ -69,6 +76,21 @@ pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> Sharded
         }
         directories.push(directory);
     }
+    let mut hashes: Vec<u32> = (0..index.folded.len())
+        .map(|i| index.folded.term(i))
+        .filter(|t| super::in_lexicon_alphabet(t))
+        .map(super::lexicon_hash)
+        .collect();
+    hashes.sort_unstable();
+    hashes.dedup();
+    let mut lexicon = Vec::new();
+    put_varint(&mut lexicon, hashes.len() as u64);
+    let mut last = 0;
+    for h in hashes {
+        put_varint(&mut lexicon, (h - last) as u64);
+        last = h;
+    }
+    let lexicon = add(FileKind::Lexicon, &lexicon);
     let chunks: Vec<String> = index
         .articles
         .chunks(DOCS_PER_CHUNK)
@@ -100,11 +122,20 @@ pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> Sharded
             put_str(&mut root, name);
         }
     }
+    put_varint(&mut root, prefixes.len() as u64);
+    for (prefix, ranges) in &prefixes {
+        put_str(&mut root, prefix);
+        put_varint(&mut root, ranges.len() as u64);
+        for &r in ranges {
+            put_varint(&mut root, r as u64);
+        }
+    }
     put_varint(&mut root, DOCS_PER_CHUNK as u64);
     put_varint(&mut root, chunks.len() as u64);
     for name in &chunks {
         put_str(&mut root, name);
     }
+    put_str(&mut root, &lexicon);
     let packed = miniz_oxide::deflate::compress_to_vec(&root, 9);
     let root = add(FileKind::Root, &packed);
     ShardedBundle { root, files }
@@ -150,6 +181,54 @@ fn id_dict(index: &Index) -> TermDict {
         d.starts.push(d.postings.len() as u32);
     }
     d
+}
+
+/// Terms a prefix expansion may pick, the most frequent first: at least the search's
+/// `MAX_PREFIX_TERMS` (32; 8 for a one-letter prefix), plus room for the keys of the word
+/// itself, which it skips.
+pub(super) const PREFIX_CANDIDATES: usize = 48;
+const ONE_LETTER_PREFIX_CANDIDATES: usize = 16;
+
+/// For every prefix whose terms span more than two ranges: the ranges that hold its
+/// [`PREFIX_CANDIDATES`] most frequent words (letters and digits only, as expansion
+/// takes them). A reader holding those answers the expansion exactly, since it picks the
+/// most frequent words; the other ranges of the span need not be fetched.
+fn prefix_ranges(d: &TermDict, cuts: &[Range<usize>]) -> Vec<(String, Vec<u32>)> {
+    let firsts: Vec<&str> = cuts.iter().map(|r| d.term(r.start)).collect();
+    let range_of = |i: usize| cuts.partition_point(|r| r.end <= i) as u32;
+    let mut prefixes: Vec<&str> = firsts
+        .iter()
+        .flat_map(|f| f.char_indices().skip(1).map(|(at, _)| &f[..at]).chain([*f]))
+        .collect();
+    prefixes.sort_unstable();
+    prefixes.dedup();
+    let mut out = Vec::new();
+    for p in prefixes {
+        let spans_many = firsts.iter().filter(|f| f.starts_with(p)).count() >= 2;
+        if !spans_many {
+            continue;
+        }
+        let start = d.lower_bound(p);
+        let mut found: Vec<(usize, usize)> = (start..d.len())
+            .take_while(|&i| d.term(i).starts_with(p))
+            .filter(|&i| d.term(i).chars().all(char::is_alphanumeric))
+            .map(|i| (d.postings_of(i).len(), i))
+            .collect();
+        found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut ranges: Vec<u32> = found
+            .iter()
+            .take(if p.chars().count() < 2 {
+                ONE_LETTER_PREFIX_CANDIDATES
+            } else {
+                PREFIX_CANDIDATES
+            })
+            .map(|&(_, i)| range_of(i))
+            .collect();
+        ranges.sort_unstable();
+        ranges.dedup();
+        out.push((p.to_string(), ranges));
+    }
+    out
 }
 
 /// Where a dictionary is cut into ranges of terms.
