@@ -154,6 +154,20 @@ fn assert_sharded_answers_equal(name: &str, index: &Index, bundle: &ShardedBundl
             bundle.files.len()
         );
     }
+    // One reader across every request, as a reader's tab keeps it: files added for one
+    // query are patched into the index the next one searches.
+    let mut kept = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    for request in requests(outlet.as_deref().unwrap_or("")) {
+        let (text, filters, sort) = &request;
+        fetch_all_needed(&mut kept, bundle, &request);
+        let partial = kept.index();
+        let got = partial.find(&partial.query(text), &page_of(filters, *sort));
+        let want = index.find(&index.query(text), &page_of(filters, *sort));
+        assert_eq!(
+            got, want,
+            "{name}, one reader: {text:?} {filters:?} {sort:?}"
+        );
+    }
 }
 
 #[test]
