@@ -1,6 +1,8 @@
 //! Compiles the corpus into the app: reads the files named by `DOCBAO_CORPUS` (default:
 //! `seeds/`), runs them through the engine, and writes the serialized index to
-//! `$OUT_DIR/corpus.bin` for `include_bytes!`. All I/O of the pipeline lives here.
+//! `$OUT_DIR/corpus.bin` for `include_bytes!`, or, in the sharded layout, the files of
+//! `docbao_engine::shard` for `dist/archive/` and only the root's name for the wasm
+//! (see [`ARCHIVE_DIR`]). All I/O of the pipeline lives here.
 //!
 //! Nothing is lost silently: every file and every JSON record is accepted or rejected with
 //! its reason in the ingest report, which is written as JSON next to the index and shipped
@@ -23,7 +25,7 @@ use docbao_engine::{to_bytes, Index};
 /// the staging dist once cargo is done. The target and profile in the path keep a native
 /// `cargo build` with another DOCBAO_CORPUS from overwriting the report of the wasm build.
 /// It stays under `target/`, which git ignores, whatever CARGO_TARGET_DIR says; if it goes
-/// missing, cargo runs this script again (see [`write_shipped_report`]).
+/// missing, cargo runs this script again (see [`write_shipped`]).
 const REPORT_DIR: &str = "target/docbao-report";
 const REPORT_FILE: &str = "ingest-report.json";
 
@@ -81,7 +83,7 @@ fn main() {
     write(&out_dir.join(REPORT_FILE), report_json.as_bytes());
     let shipped = shipped_report_path(&manifest_dir);
     // Only trunk's hook needs this copy: a read-only checkout still builds with cargo.
-    if let Err(e) = write_shipped_report(&shipped, report_json.as_bytes(), &out_dir, started) {
+    if let Err(e) = write_shipped(&shipped, report_json.as_bytes(), &out_dir, started) {
         println!(
             "cargo:warning=docbao corpus: cannot write {}: {e}",
             shipped.display()
@@ -109,26 +111,40 @@ fn main() {
         _ => articles.len() > SHARDED_ABOVE_ARTICLES,
     };
     let index = Index::build(articles);
-    write(&out_dir.join("corpus.bin"), &to_bytes(&index));
-    let shards = out_dir.join("shards");
-    // A previous build's files must not linger beside this one's.
-    let _ = std::fs::remove_dir_all(&shards);
+    // The sharded files go to a fixed path trunk's hook copies into `dist/archive/` (see
+    // [`ARCHIVE_DIR`]); a previous build's files must not linger there.
+    let archive = shipped_path(&manifest_dir, ARCHIVE_DIR);
+    let _ = std::fs::remove_dir_all(&archive);
     if sharded {
         let bundle = docbao_engine::shard::write_bundle(&index);
-        for (name, bytes) in &bundle.files {
-            write(&shards.join(name), bytes);
+        // The wasm holds no corpus, only the root's name: the app fetches the rest.
+        write(&out_dir.join("corpus.bin"), &[]);
+        write(&out_dir.join(ROOT_NAME_FILE), bundle.root.as_bytes());
+        for (name, bytes) in bundle.files.iter().filter(|(n, _)| *n != bundle.root) {
+            write(&archive.join(name), bytes);
         }
-        write(
-            &shards.join("docbao-root.txt"),
-            format!("{}\n", bundle.root).as_bytes(),
-        );
+        // The root last, dated like the report: cargo reruns this script if it goes.
+        let root = archive.join(&bundle.root);
+        if let Err(e) = write_shipped(&root, bundle.root_bytes(), &out_dir, started) {
+            fail(&format!("cannot write {}: {e}", root.display()));
+        }
         println!(
             "cargo:warning=docbao corpus: sharded layout, {} files in {}",
-            bundle.files.len() + 1,
-            shards.display()
+            bundle.files.len(),
+            archive.display()
         );
+    } else {
+        write(&out_dir.join("corpus.bin"), &to_bytes(&index));
+        write(&out_dir.join(ROOT_NAME_FILE), b"");
     }
 }
+
+/// Where the sharded layout's files are written, under the project, like the report
+/// (`<ARCHIVE_DIR>/<target>/<profile>/`, for the same reasons: see [`REPORT_DIR`]); the
+/// post_build hook in Trunk.toml copies them into `dist/archive/`.
+const ARCHIVE_DIR: &str = "target/docbao-archive";
+/// `$OUT_DIR/<this>`: the sharded root's file name, empty for the embedded layout.
+const ROOT_NAME_FILE: &str = "archive-root.txt";
 
 /// Above this many articles the build also writes the sharded layout (`$OUT_DIR/shards/`);
 /// `DOCBAO_LAYOUT=embedded|sharded` forces either. UNC (2,653 articles, an 11 MB wasm)
@@ -136,13 +152,14 @@ fn main() {
 const SHARDED_ABOVE_ARTICLES: usize = 10_000;
 
 fn shipped_report_path(manifest_dir: &Path) -> PathBuf {
+    shipped_path(manifest_dir, REPORT_DIR).join(REPORT_FILE)
+}
+
+/// `<dir>/<target>/<profile>` under the project: where trunk's hook finds what it ships.
+fn shipped_path(manifest_dir: &Path, dir: &str) -> PathBuf {
     let target = std::env::var("TARGET").unwrap_or_else(|_| "unknown-target".into());
     let profile = std::env::var("PROFILE").unwrap_or_else(|_| "unknown-profile".into());
-    manifest_dir
-        .join(REPORT_DIR)
-        .join(target)
-        .join(profile)
-        .join(REPORT_FILE)
+    manifest_dir.join(dir).join(target).join(profile)
 }
 
 fn list_rejections(report: &IngestReport, shipped: &Path) {
@@ -182,7 +199,7 @@ fn try_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// this build's script run again. (Without the timestamp file, one second before this run
 /// `started`.) Not done when the file cannot be written, or a read-only checkout would
 /// always rerun.
-fn write_shipped_report(
+fn write_shipped(
     path: &Path,
     bytes: &[u8],
     out_dir: &Path,

@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::archive::Shards;
 use crate::components::PrefsBar;
 use crate::i18n::{self, Texts};
 use crate::pages::{ArticlePage, NotFoundPage, SearchPage};
@@ -17,14 +18,69 @@ use crate::prefs::Prefs;
 use crate::route::Route;
 use crate::{corpus, timing};
 
-/// The loaded corpus, shared with every page through a context.
+/// The loaded corpus, shared with every page through a context: the embedded index, or
+/// a sharded archive whose files arrive as pages need them.
 #[derive(Clone)]
-pub struct Corpus(pub Rc<Index>);
+pub enum Corpus {
+    Embedded(Rc<Index>),
+    /// The archive, and its version when this value was made: a new file is a new value,
+    /// so every page renders again.
+    Sharded(Rc<Shards>, u64),
+}
 
 impl PartialEq for Corpus {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
+        match (self, other) {
+            (Corpus::Embedded(a), Corpus::Embedded(b)) => Rc::ptr_eq(a, b),
+            (Corpus::Sharded(a, v), Corpus::Sharded(b, w)) => Rc::ptr_eq(a, b) && v == w,
+            _ => false,
+        }
     }
+}
+
+impl Corpus {
+    /// Runs `f` on the index (in a sharded archive: over the files fetched so far).
+    pub fn with_index<R>(&self, f: impl FnOnce(&Index) -> R) -> R {
+        match self {
+            Corpus::Embedded(index) => f(index),
+            Corpus::Sharded(shards, _) => shards.with_index(f),
+        }
+    }
+
+    /// Number of articles in the archive.
+    pub fn len(&self) -> usize {
+        match self {
+            Corpus::Embedded(index) => index.len(),
+            Corpus::Sharded(shards, _) => shards.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The sharded archive, if this is one.
+    pub fn shards(&self) -> Option<&Rc<Shards>> {
+        match self {
+            Corpus::Embedded(_) => None,
+            Corpus::Sharded(shards, _) => Some(shards),
+        }
+    }
+
+    /// Changes whenever a file of a sharded archive arrives or fails.
+    pub fn version(&self) -> u64 {
+        match self {
+            Corpus::Embedded(_) => 0,
+            Corpus::Sharded(_, version) => *version,
+        }
+    }
+}
+
+/// Where the sharded archive's root is at.
+enum Opening {
+    Fetching,
+    Open(Rc<Shards>),
+    Failed(String),
 }
 
 /// The reader's display preferences and the way to change them.
@@ -45,10 +101,8 @@ impl Ui {
 }
 
 #[hook]
-pub fn use_corpus() -> Rc<Index> {
-    use_context::<Corpus>()
-        .expect("the app provides the corpus")
-        .0
+pub fn use_corpus() -> Corpus {
+    use_context::<Corpus>().expect("the app provides the corpus")
 }
 
 #[hook]
@@ -66,18 +120,59 @@ fn switch(route: Route) -> Html {
 
 #[function_component]
 pub fn App() -> Html {
-    let loaded = use_memo((), |_| corpus::load().map(|index| Corpus(Rc::new(index))));
+    // Embedded: decoded at once, synchronously. Sharded: the root is fetched first.
+    let embedded = use_memo((), |_| {
+        corpus::sharded_root()
+            .is_none()
+            .then(|| corpus::load().map(|index| Corpus::Embedded(Rc::new(index))))
+    });
+    let opening = use_state(|| Opening::Fetching);
+    let rerender = use_force_update();
+    {
+        let opening = opening.clone();
+        use_effect_with((), move |_| {
+            if let Some(root) = corpus::sharded_root() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    opening.set(match corpus::load_root(root).await {
+                        Ok(index) => {
+                            let changed = Callback::from(move |()| rerender.force_update());
+                            Opening::Open(Rc::new(Shards::new(index, changed)))
+                        }
+                        Err(why) => Opening::Failed(why),
+                    });
+                });
+            }
+        });
+    }
     let prefs = use_state(Prefs::load);
     use_effect_with(*prefs, |prefs| prefs.save_and_apply());
-    use_effect_with((), |_| timing::mark(timing::READY_MARK));
+    // Ready once there is an archive to search (a sharded one's root has arrived).
+    let ready = embedded.is_some() || !matches!(*opening, Opening::Fetching);
+    use_effect_with(ready, |ready| {
+        if *ready {
+            timing::mark(timing::READY_MARK)
+        }
+    });
 
     let ui = Ui {
         prefs: *prefs,
         set_prefs: Callback::from(move |p: Prefs| prefs.set(p)),
     };
-    match &*loaded {
+    let loaded: Result<Corpus, String> = match (&*embedded, &*opening) {
+        (Some(embedded), _) => embedded.as_ref().cloned().map_err(|e| e.to_string()),
+        (None, Opening::Open(shards)) => Ok(Corpus::Sharded(shards.clone(), shards.version())),
+        (None, Opening::Failed(why)) => Err(why.clone()),
+        (None, Opening::Fetching) => {
+            return html! {
+                <main class="page">
+                    <p class="archive-status" role="status">{ ui.t().opening_archive }</p>
+                </main>
+            }
+        }
+    };
+    match loaded {
         Ok(corpus) => html! {
-            <ContextProvider<Corpus> context={corpus.clone()}>
+            <ContextProvider<Corpus> context={corpus}>
                 <ContextProvider<Ui> context={ui}>
                     <crate::components::UpdateBanner />
                     <HashRouter>
@@ -90,7 +185,7 @@ pub fn App() -> Html {
             <main class="page">
                 <crate::components::UpdateBanner />
                 <h1>{ ui.t().broken_corpus }</h1>
-                <p>{ error.to_string() }</p>
+                <p>{ error }</p>
             </main>
         },
     }
@@ -167,6 +262,7 @@ fn Shell() -> Html {
             </main>
             <footer class="colophon">
                 <p>{ format!("{} · {}", i18n::archive_count(ui.lang(), corpus.len()), t.colophon) }</p>
+                <crate::components::OfflineDownload />
             </footer>
         </>
     }

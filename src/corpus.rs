@@ -1,10 +1,30 @@
-//! The corpus compiled into this build by `build.rs`.
+//! The corpus compiled into this build by `build.rs`: the whole index (the embedded
+//! layout), or only the name of a sharded archive's root, fetched at start-up.
 
+use docbao_engine::shard::{name_of, FileKind, ShardedIndex};
 use docbao_engine::{from_bytes, CodecError, Index};
 
 static CORPUS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/corpus.bin"));
+static ROOT_NAME: &str = include_str!(concat!(env!("OUT_DIR"), "/archive-root.txt"));
+
+/// The sharded archive's root file name, or `None` when the index is embedded.
+pub fn sharded_root() -> Option<&'static str> {
+    (!ROOT_NAME.is_empty()).then_some(ROOT_NAME)
+}
 
 /// Decodes the embedded index (done once, at start-up).
 pub fn load() -> Result<Index, CodecError> {
     from_bytes(CORPUS)
+}
+
+/// Fetches and reads the sharded archive's root; its name is the hash of its content,
+/// so a root of another build (a stale cache, a half-finished upload) is refused.
+pub async fn load_root(root: &str) -> Result<ShardedIndex, String> {
+    let bytes = crate::archive::fetch_file(root).await?;
+    if name_of(FileKind::Root, &bytes) != root {
+        return Err(format!(
+            "archive file {root}: its content does not match its name (another build's?)"
+        ));
+    }
+    ShardedIndex::from_root(&bytes).map_err(|e| e.to_string())
 }

@@ -56,6 +56,16 @@ pub struct Texts {
     pub switch_language: &'static str,
     pub colophon: &'static str,
     pub article_navigation: &'static str,
+    /// A sharded archive: its root on its way at start-up.
+    pub opening_archive: &'static str,
+    /// Files a search or an article needs, on their way.
+    pub archive_fetching: &'static str,
+    /// Files a search needs that could not be fetched (offline): what shows is partial.
+    pub archive_missing: &'static str,
+    /// The same for an article.
+    pub article_missing: &'static str,
+    /// A sharded archive's button that downloads all of it for offline reading.
+    pub download_all: &'static str,
 }
 
 pub const VI: Texts = Texts {
@@ -109,6 +119,11 @@ pub const VI: Texts = Texts {
     switch_language: "English",
     colophon: "chạy hoàn toàn trong trình duyệt",
     article_navigation: "Điều hướng bài viết",
+    opening_archive: "Đang mở kho báo…",
+    archive_fetching: "Đang tải các phần của kho báo mà tìm kiếm này cần…",
+    archive_missing: "Tìm kiếm này cần những phần của kho báo chưa được tải về (có thể bạn đang ngoại tuyến). Kết quả dưới đây chỉ từ những phần đã có.",
+    article_missing: "Bài này nằm trong phần kho báo chưa được tải về (có thể bạn đang ngoại tuyến).",
+    download_all: "Tải toàn bộ để đọc offline",
 };
 
 pub const EN: Texts = Texts {
@@ -162,6 +177,11 @@ pub const EN: Texts = Texts {
     switch_language: "Tiếng Việt",
     colophon: "runs entirely in your browser",
     article_navigation: "Article navigation",
+    opening_archive: "Opening the archive…",
+    archive_fetching: "Downloading the parts of the archive this search needs…",
+    archive_missing: "This search needs parts of the archive not downloaded yet (you may be offline). The results below come only from the parts already here.",
+    article_missing: "This article is in a part of the archive not downloaded yet (you may be offline).",
+    download_all: "Download everything to read offline",
 };
 
 pub fn texts(lang: Lang) -> &'static Texts {
@@ -186,6 +206,42 @@ pub fn archive_count(lang: Lang, n: usize) -> String {
         Lang::Vi => format!("{n} bài báo trong kho"),
         Lang::En if n == 1 => "1 article in the archive".to_string(),
         Lang::En => format!("{n} articles in the archive"),
+    }
+}
+
+/// A search that would fetch more of a sharded archive than one search may.
+pub fn archive_too_many(lang: Lang, needed: usize, allowed: usize) -> String {
+    match lang {
+        Lang::Vi => format!(
+            "Tìm kiếm này cần tải {needed} tệp của kho báo, quá giới hạn {allowed} tệp mỗi lần tìm. Hãy thêm từ để thu hẹp; kết quả dưới đây chỉ từ những phần đã có."
+        ),
+        Lang::En => format!(
+            "This search needs {needed} files of the archive, more than the {allowed} one search may download. Add words to narrow it; the results below come only from the parts already here."
+        ),
+    }
+}
+
+/// The download of a whole sharded archive: files and megabytes so far.
+pub fn offline_progress(lang: Lang, done: usize, total: usize, mb: f64) -> String {
+    match lang {
+        Lang::Vi => format!("Đã tải {done}/{total} tệp ({mb:.1} MB)."),
+        Lang::En => format!("Downloaded {done} of {total} files ({mb:.1} MB)."),
+    }
+}
+
+/// Files of that download that failed (offline, or the host).
+pub fn offline_failed(lang: Lang, failed: usize) -> String {
+    match lang {
+        Lang::Vi => format!(" {failed} tệp không tải được; bấm lại khi có mạng."),
+        Lang::En => format!(" {failed} files could not be downloaded; try again when online."),
+    }
+}
+
+/// The origin's storage once the download is done.
+pub fn offline_storage(lang: Lang, usage_mb: f64, quota_mb: f64) -> String {
+    match lang {
+        Lang::Vi => format!(" Bộ nhớ đang dùng: {usage_mb:.0} MB / {quota_mb:.0} MB."),
+        Lang::En => format!(" Storage used: {usage_mb:.0} MB of {quota_mb:.0} MB."),
     }
 }
 

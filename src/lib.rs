@@ -2,6 +2,7 @@
 //! logic of its own: searching, snippets and highlights all come from `docbao-engine`.
 
 pub mod app;
+pub mod archive;
 pub mod components;
 pub mod corpus;
 pub mod i18n;

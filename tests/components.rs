@@ -386,7 +386,9 @@ struct SearchPageHarnessProps {
 /// The search page as the app provides it, inside a parent that may be slow.
 #[function_component]
 fn SearchPageHarness(props: &SearchPageHarnessProps) -> Html {
-    let corpus = use_memo((), |_| Corpus(Rc::new(docbao::corpus::load().unwrap())));
+    let corpus = use_memo((), |_| {
+        Corpus::Embedded(Rc::new(docbao::corpus::load().unwrap()))
+    });
     let ui = Ui {
         prefs: Prefs::default(),
         set_prefs: Callback::noop(),

@@ -23,7 +23,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// The search page as the app provides it.
 #[function_component]
 fn SearchPageHarness() -> Html {
-    let corpus = use_memo((), |_| Corpus(Rc::new(docbao::corpus::load().unwrap())));
+    let corpus = use_memo((), |_| {
+        Corpus::Embedded(Rc::new(docbao::corpus::load().unwrap()))
+    });
     let ui = Ui {
         prefs: Prefs::default(),
         set_prefs: Callback::noop(),

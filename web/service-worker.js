@@ -1,8 +1,10 @@
 // docbao's service worker: every file of one build, cached on the first visit, so the
 // app opens, searches and shows articles with the network off.
 //
-// scripts/post-build.mjs writes dist/sw.js as two constants, BUILD_ID and PRECACHE
-// (every file of the build, with its integrity), followed by this file. A new build
+// scripts/post-build.mjs writes dist/sw.js as three constants, BUILD_ID, PRECACHE
+// (every file of the build, with its integrity) and ON_DEMAND (a sharded archive's files
+// but its root, URL → integrity: fetched when a search needs them, then kept in the same
+// cache), followed by this file. A new build
 // therefore gives a different sw.js, which the browser notices on the next visit.
 //
 // One cache per archive and build. A new worker fills its own cache and then waits; it
@@ -87,7 +89,25 @@ self.addEventListener('fetch', (event) => {
 async function fromThisBuild(request) {
   const cache = await caches.open(CACHE_NAME);
   const cached = isAppPage(request) ? await cache.match(INDEX_URL) : await cache.match(request);
-  return cached ?? fetch(request);
+  if (cached) return cached;
+  const integrity = onDemandIntegrity(request);
+  if (integrity === undefined) return fetch(request);
+  // An archive file fetched for the first time: checked against this build's integrity
+  // (a stale or damaged copy is refused, not kept), then cached for offline searches.
+  // Offline, the fetch fails and the app says which part of the archive is missing.
+  const response = await fetch(new Request(request.url, { integrity }));
+  if (response.ok) await cache.put(request.url, response.clone());
+  return response;
+}
+
+/** The integrity of a sharded archive's file fetched on demand, if the request is one. */
+function onDemandIntegrity(request) {
+  const url = new URL(request.url);
+  url.search = '';
+  url.hash = '';
+  if (!url.href.startsWith(SCOPE)) return undefined;
+  const file = url.href.slice(SCOPE.length);
+  return Object.hasOwn(ON_DEMAND, file) ? ON_DEMAND[file] : undefined;
 }
 
 /** Routes live in the URL hash, so the app's one page is the folder or its index.html. */

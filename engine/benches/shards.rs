@@ -153,8 +153,10 @@ fn main() {
         let t = Instant::now();
         let partial = sharded.index();
         let request = Request {
+            filters: Filters::default(),
+            sort: Sort::Relevance,
+            offset: 0,
             limit: 10,
-            ..Request::default()
         };
         let page = partial.find(&partial.query(q), &request);
         let warm = t.elapsed().as_secs_f64() * 1e3;

@@ -297,6 +297,17 @@ fn damaged_or_foreign_files_are_refused_with_their_name() {
     assert!(sharded.has(name));
 }
 
+fn page_of(
+    filters: &docbao_engine::facets::Filters,
+    sort: docbao_engine::facets::Sort,
+) -> docbao_engine::Request {
+    docbao_engine::Request {
+        filters: filters.clone(),
+        sort,
+        offset: 0,
+        limit: 10,
+    }
+}
 /// A small deterministic generator (xorshift), so a failing variant can be replayed.
 struct Rng(u64);
 

@@ -3,6 +3,7 @@
 mod article_list;
 mod facet_panel;
 mod marked_text;
+mod offline_download;
 mod pager;
 mod prefs_bar;
 mod search_box;
@@ -11,6 +12,7 @@ mod update_banner;
 pub use article_list::{article_list, result_links, Context};
 pub use facet_panel::{FacetPanel, FacetPanelProps};
 pub use marked_text::marked_text;
+pub use offline_download::OfflineDownload;
 pub use pager::{Pager, PagerProps};
 pub use prefs_bar::PrefsBar;
 pub use search_box::{SearchBox, SearchBoxProps, SearchElsewhere, SearchElsewhereProps};

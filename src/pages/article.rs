@@ -8,7 +8,8 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::NotFoundPage;
-use crate::app::{use_corpus, use_ui};
+use crate::app::{use_corpus, use_ui, Corpus};
+use crate::archive::{Completeness, MAX_FILES_PER_REQUEST};
 use crate::components::{article_list, marked_text, Context, SearchElsewhere};
 use crate::i18n;
 use crate::route::{Route, SearchState};
@@ -32,12 +33,13 @@ pub struct ArticlePageProps {
 #[function_component]
 pub fn ArticlePage(props: &ArticlePageProps) -> Html {
     crate::timing::use_route_measure(crate::timing::ARTICLE_MEASURE);
-    let index = use_corpus();
+    let corpus = use_corpus();
     let ui = use_ui();
     let location = use_location();
     let navigator = use_navigator();
     let state = SearchState::from_location(location.as_ref());
-    let article = index.article(&props.id).cloned();
+    let completeness = use_article_files(&corpus, &props.id);
+    let article = corpus.with_index(|index| index.article(&props.id).cloned());
 
     {
         let title = article.as_ref().map(|a| a.title.clone());
@@ -87,10 +89,48 @@ pub fn ArticlePage(props: &ArticlePageProps) -> Html {
         });
     }
 
-    match article {
-        Some(article) => html! { <ArticleView {article} {state} /> },
-        None => html! { <NotFoundPage article=true /> },
+    let t = ui.t();
+    match (article, completeness) {
+        (Some(article), _) => html! { <ArticleView {article} {state} /> },
+        (None, Completeness::Fetching) => html! {
+            <p class="archive-status" role="status" data-archive="fetching">{ t.archive_fetching }</p>
+        },
+        (None, Completeness::Missing | Completeness::TooMany(_)) => html! {
+            <>
+                <SearchElsewhere state={state.clone()} />
+                <p class="archive-status" role="note" data-archive="missing">{ t.article_missing }</p>
+            </>
+        },
+        (None, Completeness::Complete) => html! { <NotFoundPage article=true /> },
     }
+}
+
+/// In a sharded archive, fetches the files article `id` needs (its id range, then its
+/// chunk). Always complete for the embedded index.
+#[hook]
+fn use_article_files(corpus: &Corpus, id: &AttrValue) -> Completeness {
+    let completeness = use_state_eq(|| {
+        if corpus.shards().is_some() {
+            Completeness::Fetching
+        } else {
+            Completeness::Complete
+        }
+    });
+    let budget = use_mut_ref(|| (None::<AttrValue>, Cell::new(MAX_FILES_PER_REQUEST)));
+    {
+        let completeness = completeness.clone();
+        let shards = corpus.shards().cloned();
+        use_effect_with((id.clone(), corpus.version()), move |(id, _)| {
+            let Some(shards) = shards else { return };
+            let mut budget = budget.borrow_mut();
+            if budget.0.as_ref() != Some(id) {
+                *budget = (Some(id.clone()), Cell::new(MAX_FILES_PER_REQUEST));
+                shards.forget_failures();
+            }
+            completeness.set(shards.fetch(shards.needs_article(id), &budget.1));
+        });
+    }
+    *completeness
 }
 
 #[derive(Properties, PartialEq)]
@@ -101,7 +141,7 @@ struct ArticleViewProps {
 
 #[function_component]
 fn ArticleView(props: &ArticleViewProps) -> Html {
-    let index = use_corpus();
+    let corpus = use_corpus();
     let navigator = use_navigator();
     let ui = use_ui();
     let t = ui.t();
@@ -110,10 +150,13 @@ fn ArticleView(props: &ArticleViewProps) -> Html {
     let context: Context = state.to_pairs();
     let copied = use_state(|| None::<bool>);
 
-    // One prepared query for previous/next and every highlighted passage.
+    // One prepared query for previous/next and every highlighted passage (again when a
+    // sharded archive's index has grown).
     let query = {
-        let index = index.clone();
-        use_memo(state.q.clone(), move |q| index.query(q))
+        let corpus = corpus.clone();
+        use_memo((state.q.clone(), corpus.version()), move |(q, _)| {
+            corpus.with_index(|index| index.query(q))
+        })
     };
     let (prev, next) = if state.is_default() {
         (None, None)
@@ -123,33 +166,49 @@ fn ArticleView(props: &ArticleViewProps) -> Html {
             sort: state.effective_sort(),
             ..Request::default()
         };
-        let (p, n) = index.neighbours(&query, &request, &a.id);
-        (p.map(|a| a.id.clone()), n.map(|a| a.id.clone()))
+        corpus.with_index(|index| {
+            let (p, n) = index.neighbours(&query, &request, &a.id);
+            // An article whose file is not in yet has no id to link to.
+            let link = |a: Option<&Article>| a.map(|a| a.id.clone()).filter(|id| !id.is_empty());
+            (link(p), link(n))
+        })
     };
     let similar = {
-        let index = index.clone();
-        use_memo(a.id.clone(), move |id| index.more_like_this(id, SIMILAR))
+        let corpus = corpus.clone();
+        use_memo(
+            (a.id.clone(), corpus.version()),
+            move |(id, _)| match &corpus {
+                Corpus::Embedded(index) => index.more_like_this(id, SIMILAR),
+                // Its lookups span many files of the archive: not worth fetching for a side list.
+                Corpus::Sharded(..) => Vec::new(),
+            },
+        )
     };
     let related = {
-        let index = index.clone();
-        use_memo(a.id.clone(), move |_| {
-            props
-                .article
-                .related
-                .iter()
-                .map(|teaser| {
-                    (
-                        teaser.clone(),
-                        index.article_titled(&teaser.title).map(|a| a.id.clone()),
-                    )
-                })
-                .collect::<Vec<_>>()
+        let corpus = corpus.clone();
+        use_memo((a.id.clone(), corpus.version()), move |_| {
+            corpus.with_index(|index| {
+                props
+                    .article
+                    .related
+                    .iter()
+                    .map(|teaser| {
+                        (
+                            teaser.clone(),
+                            index
+                                .article_titled(&teaser.title)
+                                .map(|a| a.id.clone())
+                                .filter(|id| !id.is_empty()),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
         })
     };
 
     let text = |p: &str| -> Html {
         if state.is_searching() {
-            marked_text(&index.highlight_article(&a.id, p, &query))
+            marked_text(&corpus.with_index(|index| index.highlight_article(&a.id, p, &query)))
         } else {
             html! { p.to_string() }
         }

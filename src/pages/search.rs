@@ -1,12 +1,15 @@
+use std::cell::Cell;
 use std::rc::Rc;
 
+use docbao_engine::display::Lang;
 use docbao_engine::facets::Sort;
 use docbao_engine::search::{Query, Request};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::app::{use_corpus, use_ui};
+use crate::app::{use_corpus, use_ui, Corpus};
+use crate::archive::{Completeness, MAX_FILES_PER_REQUEST};
 use crate::components::{article_list, result_links, FacetPanel, Pager, SearchBox};
 use crate::i18n;
 use crate::route::{Action, Route, SearchState, PAGE_SIZE};
@@ -25,39 +28,45 @@ fn search_in_url() -> Option<SearchState> {
 /// `#/search?…`: the search box, the live count, results by page, and the filters.
 #[function_component]
 pub fn SearchPage() -> Html {
-    let index = use_corpus();
+    let corpus = use_corpus();
     let ui = use_ui();
     let t = ui.t();
     let location = use_location();
     let navigator = use_navigator();
     let state = SearchState::from_location(location.as_ref());
+    let completeness = use_archive_files(&corpus, &state);
 
-    // The query is prepared once per `q` (a filter, an order or a page reuses it).
-    // `docbao:search` spans the event that asked for the search, this (`docbao:find`),
-    // the render and the layout (see `timing`): what a keystroke costs.
-    let prepared = use_mut_ref(|| None::<(String, Rc<Query>)>);
+    // The query is prepared once per `q` (a filter, an order or a page reuses it). A
+    // sharded archive's index grows as files arrive, so it is prepared again then
+    // (`version`). `docbao:search` spans the event that asked for the search, this
+    // (`docbao:find`), the render and the layout (see `timing`): what a keystroke costs.
+    let prepared = use_mut_ref(|| None::<(String, u64, Rc<Query>)>);
     let searched = {
-        let index = index.clone();
-        use_memo(state.clone(), move |s| {
+        let corpus = corpus.clone();
+        use_memo((state.clone(), corpus.version()), move |(s, version)| {
             timing::search_started();
             timing::measure(timing::FIND_MEASURE, || {
-                let mut prepared = prepared.borrow_mut();
-                let query = match prepared.as_ref() {
-                    Some((q, query)) if *q == s.q => query.clone(),
-                    _ => {
-                        let query = Rc::new(index.query(&s.q));
-                        *prepared = Some((s.q.clone(), query.clone()));
-                        query
-                    }
-                };
-                let request = Request {
-                    filters: s.filters.clone(),
-                    sort: s.effective_sort(),
-                    offset: s.page * PAGE_SIZE,
-                    limit: PAGE_SIZE,
-                };
-                let page = index.find(&query, &request);
-                (query.trimmed(), page)
+                corpus.with_index(|index| {
+                    let mut prepared = prepared.borrow_mut();
+                    let query = match prepared.as_ref() {
+                        Some((q, v, query)) if *q == s.q && v == version => query.clone(),
+                        _ => {
+                            let query = Rc::new(index.query(&s.q));
+                            *prepared = Some((s.q.clone(), *version, query.clone()));
+                            query
+                        }
+                    };
+                    let request = Request {
+                        filters: s.filters.clone(),
+                        sort: s.effective_sort(),
+                        offset: s.page * PAGE_SIZE,
+                        limit: PAGE_SIZE,
+                    };
+                    let mut page = index.find(&query, &request);
+                    // A hit whose article's file is not in yet cannot be shown or opened.
+                    page.hits.retain(|hit| !hit.id.is_empty());
+                    (query.trimmed(), page)
+                })
             })
         })
     };
@@ -115,6 +124,7 @@ pub fn SearchPage() -> Html {
             if trimmed {
                 <p class="query-trimmed" role="note">{ t.query_trimmed }</p>
             }
+            { archive_status(completeness, ui.lang()) }
             <div class="toolbar">
                 <p id="result-count" class="result-count" role="status" aria-live="polite">{ count }</p>
                 <label class="sort" for="sort">
@@ -139,5 +149,54 @@ pub fn SearchPage() -> Html {
                 <FacetPanel facets={page.facets.clone()} filters={state.filters.clone()} on_action={dispatch} />
             </div>
         </div>
+    }
+}
+
+/// In a sharded archive, fetches the files this search needs, round after round (a file
+/// may show what else it needs), within [`MAX_FILES_PER_REQUEST`] per search, and says how
+/// far it has got. Always complete for the embedded index.
+#[hook]
+fn use_archive_files(corpus: &Corpus, state: &SearchState) -> Completeness {
+    let completeness = use_state_eq(|| {
+        if corpus.shards().is_some() {
+            Completeness::Fetching
+        } else {
+            Completeness::Complete
+        }
+    });
+    let budget = use_mut_ref(|| (None::<SearchState>, Cell::new(MAX_FILES_PER_REQUEST)));
+    {
+        let completeness = completeness.clone();
+        let shards = corpus.shards().cloned();
+        use_effect_with((state.clone(), corpus.version()), move |(state, _)| {
+            let Some(shards) = shards else { return };
+            let mut budget = budget.borrow_mut();
+            if budget.0.as_ref() != Some(state) {
+                *budget = (Some(state.clone()), Cell::new(MAX_FILES_PER_REQUEST));
+                shards.forget_failures();
+            }
+            completeness.set(shards.fetch(shards.needs(state), &budget.1));
+        });
+    }
+    *completeness
+}
+
+/// What the reader should know about a sharded archive's search: files on their way,
+/// missing (offline), or too many for one search.
+pub fn archive_status(completeness: Completeness, lang: Lang) -> Html {
+    let t = i18n::texts(lang);
+    match completeness {
+        Completeness::Complete => html! {},
+        Completeness::Fetching => html! {
+            <p class="archive-status" role="status" data-archive="fetching">{ t.archive_fetching }</p>
+        },
+        Completeness::Missing => html! {
+            <p class="archive-status" role="note" data-archive="missing">{ t.archive_missing }</p>
+        },
+        Completeness::TooMany(n) => html! {
+            <p class="archive-status" role="note" data-archive="too-many">
+                { i18n::archive_too_many(lang, n, MAX_FILES_PER_REQUEST) }
+            </p>
+        },
     }
 }

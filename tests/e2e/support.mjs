@@ -113,13 +113,14 @@ export function launchBrowser() {
  * `seen` collects every URL requested by the page or its service worker, console
  * warnings and errors, for tests to look at; `cspViolations(page)` lists what the CSP
  * blocked. `expectedErrors` are console errors a test provokes on purpose: each must then
- * occur. On failure a screenshot is saved to target/e2e-artifacts/failure-<test>.png.
+ * occur; `expectedFailedRequests` likewise, URLs whose request a test makes fail on
+ * purpose (offline). On failure a screenshot is saved to target/e2e-artifacts/failure-<test>.png.
  */
 export async function withPage(
   browser,
   t,
   body,
-  { viewport = { width: 1280, height: 900 }, context: shared, expectedErrors = [] } = {},
+  { viewport = { width: 1280, height: 900 }, context: shared, expectedErrors = [], expectedFailedRequests = [] } = {},
 ) {
   mkdirSync(ARTIFACTS, { recursive: true });
   const context = shared ?? (await browser.newContext({ viewport, locale: 'vi-VN' }));
@@ -132,7 +133,7 @@ export async function withPage(
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT_MS);
   const problems = [];
-  const seen = { requests: [], warnings: [], errors: [] };
+  const seen = { requests: [], warnings: [], errors: [], failedRequests: [] };
   const onRequest = (req) => seen.requests.push(req.url());
   context.on('request', onRequest);
   page.on('console', (msg) => {
@@ -155,6 +156,8 @@ export async function withPage(
   page.on('requestfailed', (req) => {
     const error = req.failure()?.errorText;
     const cancelledByNavigation = error === 'net::ERR_ABORTED' && navigationsAtStart.get(req) < navigations;
+    seen.failedRequests.push(req.url());
+    if (expectedFailedRequests.some((pattern) => pattern.test(req.url()))) return;
     if (!cancelledByNavigation) problems.push(`request failed: ${req.method()} ${req.url()} (${error})`);
   });
   page.on('response', (res) => {
@@ -164,6 +167,9 @@ export async function withPage(
     await body(page, { context, seen });
     for (const pattern of expectedErrors) {
       assert.ok(seen.errors.some((text) => pattern.test(text)), `expected a console error matching ${pattern}`);
+    }
+    for (const pattern of expectedFailedRequests) {
+      assert.ok(seen.failedRequests.some((url) => pattern.test(url)), `expected a failed request matching ${pattern}`);
     }
     assert.deepEqual(problems, [], `the page reported problems:\n${problems.join('\n')}`);
   } catch (err) {

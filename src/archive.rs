@@ -1,0 +1,182 @@
+//! A sharded archive in the browser: the root fetched at start-up, then, per search or
+//! article, the files the engine says it needs (`ShardedIndex::needs`), each fetched
+//! once, in parallel, and kept in memory. Which files, and what they hold, is the
+//! engine's business; this module only fetches bytes and hands them over.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use docbao_engine::shard::ShardedIndex;
+use docbao_engine::Index;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use yew::Callback;
+
+/// Where the archive's files are, relative to the app's page (`dist/archive/`).
+pub const ARCHIVE_FOLDER: &str = "archive";
+
+/// The most files one search or article may fetch (counted from its first keystroke's
+/// request to its last): past it the page says so instead of downloading half the
+/// archive for a query that matches everything.
+pub const MAX_FILES_PER_REQUEST: usize = 64;
+
+/// How far a page's request has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Completeness {
+    /// Everything it needs is in: the page shows exactly what the whole archive would.
+    Complete,
+    /// Files are on their way.
+    Fetching,
+    /// Files it needs could not be fetched (offline, or the host failed): the page shows
+    /// what the files it has can answer.
+    Missing,
+    /// It needs this many more files than [`MAX_FILES_PER_REQUEST`] allows.
+    TooMany(usize),
+}
+
+/// The sharded archive and the files fetched so far.
+pub struct Shards {
+    index: RefCell<ShardedIndex>,
+    in_flight: RefCell<BTreeSet<String>>,
+    /// Files whose fetch failed, with why, until the next request forgets them.
+    failed: RefCell<BTreeMap<String, String>>,
+    /// Bumped whenever a file arrives or fails, so the pages render again.
+    version: Cell<u64>,
+    changed: Callback<()>,
+}
+
+impl Shards {
+    pub fn new(index: ShardedIndex, changed: Callback<()>) -> Shards {
+        Shards {
+            index: RefCell::new(index),
+            in_flight: RefCell::default(),
+            failed: RefCell::default(),
+            version: Cell::new(0),
+            changed,
+        }
+    }
+
+    /// Changes with every file that arrives or fails.
+    pub fn version(&self) -> u64 {
+        self.version.get()
+    }
+
+    /// Number of articles in the archive (from the root).
+    pub fn len(&self) -> usize {
+        self.index.borrow().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every file of the archive but its root.
+    pub fn all_files(&self) -> Vec<String> {
+        self.index.borrow().all_files()
+    }
+
+    /// Runs `f` on the index over the files fetched so far.
+    pub fn with_index<R>(&self, f: impl FnOnce(&Index) -> R) -> R {
+        f(self.index.borrow_mut().index())
+    }
+
+    /// The files a search page still needs (see `ShardedIndex::needs`).
+    pub fn needs(&self, state: &crate::route::SearchState) -> Vec<String> {
+        self.index.borrow_mut().needs(
+            &state.q,
+            &state.filters,
+            state.effective_sort(),
+            state.page * crate::route::PAGE_SIZE,
+            crate::route::PAGE_SIZE,
+        )
+    }
+
+    /// The files opening article `id` still needs.
+    pub fn needs_article(&self, id: &str) -> Vec<String> {
+        self.index.borrow_mut().needs_article(id)
+    }
+
+    /// A new request (another search or article): files that failed are tried again.
+    pub fn forget_failures(&self) {
+        self.failed.borrow_mut().clear();
+    }
+
+    /// Starts fetching what `needed` names and is neither in nor on its way, within what
+    /// is left of the request's `budget`, and says how far the request has got.
+    pub fn fetch(self: &Rc<Self>, needed: Vec<String>, budget: &Cell<usize>) -> Completeness {
+        if needed.is_empty() {
+            return Completeness::Complete;
+        }
+        let new: Vec<String> = {
+            let in_flight = self.in_flight.borrow();
+            let failed = self.failed.borrow();
+            needed
+                .iter()
+                .filter(|n| !in_flight.contains(*n) && !failed.contains_key(*n))
+                .cloned()
+                .collect()
+        };
+        if new.is_empty() {
+            let waiting = needed.iter().any(|n| self.in_flight.borrow().contains(n));
+            return if waiting {
+                Completeness::Fetching
+            } else {
+                Completeness::Missing
+            };
+        }
+        if new.len() > budget.get() {
+            return Completeness::TooMany(new.len());
+        }
+        budget.set(budget.get() - new.len());
+        for name in new {
+            self.in_flight.borrow_mut().insert(name.clone());
+            let shards = self.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let outcome = fetch_file(&name).await.and_then(|bytes| {
+                    shards
+                        .index
+                        .borrow_mut()
+                        .add_shard(&name, &bytes)
+                        .map_err(|e| e.to_string())
+                });
+                shards.in_flight.borrow_mut().remove(&name);
+                if let Err(why) = outcome {
+                    web_sys::console::warn_1(&format!("docbao: {name}: {why}").into());
+                    shards.failed.borrow_mut().insert(name, why);
+                }
+                shards.version.set(shards.version.get() + 1);
+                shards.changed.emit(());
+            });
+        }
+        Completeness::Fetching
+    }
+}
+
+/// The archive's file `name`, fetched from the app's folder (the service worker answers
+/// from its cache when it can).
+pub async fn fetch_file(name: &str) -> Result<Vec<u8>, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let url = format!("{ARCHIVE_FOLDER}/{name}");
+    let response = JsFuture::from(window.fetch_with_str(&url))
+        .await
+        .map_err(|e| describe(&e))?;
+    let response: web_sys::Response = response.dyn_into().map_err(|e| describe(&e))?;
+    if !response.ok() {
+        return Err(format!("HTTP {} for {url}", response.status()));
+    }
+    let body = response.array_buffer().map_err(|e| describe(&e))?;
+    let buffer = JsFuture::from(body).await.map_err(|e| describe(&e))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+fn describe(error: &wasm_bindgen::JsValue) -> String {
+    error
+        .as_string()
+        .or_else(|| {
+            error
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
+        .unwrap_or_else(|| "network error".to_string())
+}

@@ -1,0 +1,152 @@
+//! "Tải toàn bộ để đọc offline": in a sharded archive, downloads every file of it so the
+//! service worker keeps them all, then asks the browser to keep that storage.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use wasm_bindgen_futures::JsFuture;
+use yew::prelude::*;
+
+use crate::app::{use_corpus, use_ui};
+use crate::archive::{fetch_file, Shards};
+use crate::i18n;
+
+/// Files downloaded at the same time.
+const PARALLEL: usize = 4;
+
+/// How far the download has got.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Download {
+    pub total: usize,
+    pub done: usize,
+    pub failed: usize,
+    pub bytes: u64,
+    /// Usage and quota of the origin's storage once finished, in bytes.
+    pub storage: Option<(f64, f64)>,
+    /// Whether the browser agreed to keep the storage (`navigator.storage.persist()`).
+    pub persisted: Option<bool>,
+}
+
+impl Download {
+    fn finished(&self) -> bool {
+        self.total > 0 && self.done + self.failed == self.total
+    }
+}
+
+/// The button and its progress; nothing for an embedded archive, which is whole offline.
+#[function_component]
+pub fn OfflineDownload() -> Html {
+    let corpus = use_corpus();
+    let ui = use_ui();
+    let download = use_mut_ref(|| None::<Download>);
+    let rerender = use_force_update();
+    let Some(shards) = corpus.shards().cloned() else {
+        return html! {};
+    };
+    let t = ui.t();
+    let onclick = {
+        let download = download.clone();
+        Callback::from(move |_: MouseEvent| {
+            if download.borrow().is_some() {
+                return;
+            }
+            start(&shards, download.clone(), rerender.clone());
+        })
+    };
+    let state = download.borrow().clone();
+    let status = state.map(|d| {
+        let mb = d.bytes as f64 / 1_000_000.0;
+        let mut text = i18n::offline_progress(ui.lang(), d.done, d.total, mb);
+        if d.failed > 0 {
+            text.push_str(&i18n::offline_failed(ui.lang(), d.failed));
+        }
+        if let Some((usage, quota)) = d.storage {
+            text.push_str(&i18n::offline_storage(
+                ui.lang(),
+                usage / 1_000_000.0,
+                quota / 1_000_000.0,
+            ));
+        }
+        let finished = d.finished();
+        html! {
+            <span class="offline-status" role="status" data-finished={finished.to_string()}
+                data-failed={d.failed.to_string()}>
+                { text }
+            </span>
+        }
+    });
+    html! {
+        <p class="offline-download">
+            <button type="button" id="download-all" {onclick}>{ t.download_all }</button>
+            { " " }
+            { for status }
+        </p>
+    }
+}
+
+fn start(
+    shards: &Rc<Shards>,
+    download: Rc<RefCell<Option<Download>>>,
+    rerender: UseForceUpdateHandle,
+) {
+    let names: VecDeque<String> = shards.all_files().into();
+    *download.borrow_mut() = Some(Download {
+        total: names.len(),
+        ..Download::default()
+    });
+    rerender.force_update();
+    let queue = Rc::new(RefCell::new(names));
+    for _ in 0..PARALLEL {
+        let (queue, download, rerender) = (queue.clone(), download.clone(), rerender.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            loop {
+                let Some(name) = queue.borrow_mut().pop_front() else {
+                    return;
+                };
+                // Read and dropped: the service worker keeps the file, not the page.
+                let outcome = fetch_file(&name).await;
+                let finished = {
+                    let mut d = download.borrow_mut();
+                    let d = d.as_mut().expect("started above");
+                    match outcome {
+                        Ok(bytes) => {
+                            d.done += 1;
+                            d.bytes += bytes.len() as u64;
+                        }
+                        Err(_) => d.failed += 1,
+                    }
+                    d.finished()
+                };
+                if finished {
+                    let kept = keep_storage().await;
+                    if let Some(d) = download.borrow_mut().as_mut() {
+                        (d.storage, d.persisted) = kept;
+                    }
+                }
+                rerender.force_update();
+            }
+        });
+    }
+}
+
+/// Asks the browser to keep this origin's storage, and says how much it uses.
+async fn keep_storage() -> (Option<(f64, f64)>, Option<bool>) {
+    let Some(window) = web_sys::window() else {
+        return (None, None);
+    };
+    let storage = window.navigator().storage();
+    let persisted = match storage.persist() {
+        Ok(promise) => JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()),
+        Err(_) => None,
+    };
+    let estimate = match storage.estimate() {
+        Ok(promise) => JsFuture::from(promise).await.ok(),
+        Err(_) => None,
+    };
+    let usage = estimate.and_then(|e| {
+        let e: web_sys::StorageEstimate = wasm_bindgen::JsCast::unchecked_into(e);
+        Some((e.get_usage()?, e.get_quota()?))
+    });
+    (usage, persisted)
+}

@@ -1,0 +1,244 @@
+// End-to-end tests of the sharded layout (issue 11): the fixture corpus built with
+// DOCBAO_LAYOUT=sharded (scripts/test builds it into target/dist-fixture-sharded, or
+// $FIXTURE_SHARDED_DIST_DIR). The wasm carries no article, only the root's name; the app
+// fetches the root at start-up, then only the files a search or an article needs; the
+// service worker keeps what was fetched, so those searches work offline, and a search
+// that needs a file never fetched says so.
+//
+// Run: node --test tests/e2e/sharded.test.mjs   (after that build)
+
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startServer } from './server.mjs';
+import {
+  CHROMIUM,
+  REPO,
+  TEST_TIMEOUT_MS,
+  eventually,
+  hashRoute,
+  launchBrowser,
+  searchBox,
+  waitForResults,
+  waitUntilReady,
+  withPage,
+} from './support.mjs';
+
+const DIST_DIR = path.resolve(process.env.FIXTURE_SHARDED_DIST_DIR ?? path.join(REPO, 'target', 'dist-fixture-sharded'));
+const ARCHIVE_DIR = path.join(DIST_DIR, 'archive');
+const FIXTURE = path.join(REPO, 'tests', 'fixtures', 'reader-corpus.jsonl');
+
+// Two narrow searches, each matching one article of the fixture, far apart in it (so in
+// two different chunks of stored articles).
+const FIRST = { query: 'đường sắt 12', title: 'Đường sắt đô thị: bản tin số 12', id: 'fx-012' };
+const SECOND = { query: 'mưa lớn 43', title: 'Mưa lớn: bản tin số 43' };
+const NOTHING = 'qqqq';
+
+const setupProblem = !existsSync(path.join(DIST_DIR, 'index.html'))
+  ? `${DIST_DIR}/index.html is missing: build the fixture sharded, e.g. DOCBAO_LAYOUT=sharded DOCBAO_CORPUS=tests/fixtures/reader-corpus.jsonl trunk build --release --dist target/dist-fixture-sharded (scripts/test does).`
+  : !existsSync(CHROMIUM)
+    ? `${CHROMIUM} is missing: run scripts/setup (it installs Debian's chromium).`
+    : null;
+
+test('the sharded fixture build and Chromium are there to test', () => {
+  if (setupProblem) assert.fail(setupProblem);
+});
+
+function integrityOf(bytes) {
+  return `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+}
+
+function archiveFiles() {
+  return readdirSync(ARCHIVE_DIR).sort();
+}
+
+/** The archive files (`archive/<name>`) among requested URLs, each once. */
+function archiveRequests(urls) {
+  return [...new Set(urls.map((url) => url.match(/\/archive\/([0-9a-f]+\.[a-z]+)$/)?.[1]).filter(Boolean))].sort();
+}
+
+/**
+ * Enters a query in one input event, as pasted: typed key by key, every prefix would be a
+ * search of its own, fetching the chunks of its own results (which is right for a reader,
+ * and would blur what this test counts).
+ */
+async function enterQuery(page, query) {
+  await searchBox(page).fill(query);
+}
+
+async function waitForServiceWorkerControl(page) {
+  await eventually(
+    'an activated service worker controlling the page',
+    () => page.evaluate(() => navigator.serviceWorker.controller?.state ?? 'none'),
+    (state) => state === 'activated',
+  );
+}
+
+/** The archive status note the page shows ('' when none), read at one instant. */
+function archiveStatus(page) {
+  return page.evaluate(() => {
+    const note = document.querySelector('.archive-status');
+    return { kind: note?.dataset.archive ?? '', text: note?.innerText ?? '' };
+  });
+}
+
+describe('the sharded layout in the browser', { skip: setupProblem !== null }, () => {
+  let browser;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('dist/ holds the archive as content-named files, the wasm holds no article, and the worker precaches only the root', () => {
+    const files = archiveFiles();
+    const roots = files.filter((f) => f.endsWith('.root'));
+    assert.equal(roots.length, 1, `one root in ${ARCHIVE_DIR}: ${files.join(', ')}`);
+    assert.ok(files.filter((f) => f.endsWith('.docs')).length >= 2, 'stored articles in several chunks');
+    for (const name of files) {
+      const hash = createHash('sha256').update(readFileSync(path.join(ARCHIVE_DIR, name))).digest('hex').slice(0, 16);
+      assert.equal(name.split('.')[0], hash, `${name} is named by its content`);
+    }
+
+    const wasmFile = readdirSync(DIST_DIR).find((f) => f.endsWith('_bg.wasm'));
+    const wasm = readFileSync(path.join(DIST_DIR, wasmFile));
+    assert.ok(wasm.includes(Buffer.from(roots[0])), 'the wasm names the root');
+    const articles = readFileSync(FIXTURE, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    for (const article of articles) {
+      assert.ok(!wasm.includes(Buffer.from(article.title)), `the wasm does not carry "${article.title}"`);
+    }
+
+    const worker = readFileSync(path.join(DIST_DIR, 'sw.js'), 'utf8');
+    const precache = JSON.parse(worker.match(/^const PRECACHE = (\[[\s\S]*?\n\]);$/m)[1]);
+    const onDemand = JSON.parse(worker.match(/^const ON_DEMAND = (\{[\s\S]*?\n\});$/m)[1]);
+    const precached = precache.map((p) => p.url);
+    assert.ok(precached.includes(`archive/${roots[0]}`), 'the root is precached');
+    assert.deepEqual(precached.filter((url) => url.startsWith('archive/')), [`archive/${roots[0]}`], 'no other archive file is precached');
+    assert.deepEqual(
+      Object.keys(onDemand).sort(),
+      files.filter((f) => f !== roots[0]).map((f) => `archive/${f}`),
+      'every other archive file is cached on demand',
+    );
+    for (const [url, integrity] of Object.entries(onDemand)) {
+      assert.equal(integrity, integrityOf(readFileSync(path.join(DIST_DIR, url))), `integrity of ${url}`);
+    }
+  });
+
+  test(
+    'a search and an article fetch only the files they need; offline, fetched files still answer and a missing one is said plainly',
+    { timeout: TEST_TIMEOUT_MS },
+    async (t) => {
+      const server = await startServer(DIST_DIR);
+      let serverOpen = true;
+      try {
+        await withPage(
+          browser,
+          t,
+          async (page, { context, seen }) => {
+            // Opened on a search that matches nothing: the home page lists the newest
+            // articles, whose chunks it fetches too (on this 45-article fixture, every one).
+            await page.goto(`${server.url}/#/search?q=${encodeURIComponent(NOTHING)}`);
+            await waitUntilReady(page);
+            await waitForServiceWorkerControl(page);
+            await eventually('the empty result of the first search', () => archiveStatus(page), (s) => s.kind === '');
+
+            await enterQuery(page, FIRST.query);
+            await waitForResults(page, FIRST.query, (title) => title === FIRST.title);
+            await page.locator('ol.results > li a').first().click();
+            await eventually(
+              `the article ${FIRST.id}, opened from the results`,
+              () =>
+                page.evaluate(() => ({
+                  route: location.hash.split('?')[0],
+                  h1: document.querySelector('article h1')?.innerText ?? '',
+                })),
+              ({ route, h1 }) => route === `#/a/${FIRST.id}` && h1 === FIRST.title,
+            );
+            const all = archiveFiles();
+            const fetched = archiveRequests(seen.requests);
+            assert.ok(fetched.some((f) => f.endsWith('.root')), 'the root was fetched');
+            assert.ok(fetched.some((f) => f.endsWith('.docs')), 'a chunk of articles was fetched');
+            assert.ok(
+              fetched.length < all.length,
+              `only some archive files were fetched (${fetched.length} of ${all.length}: ${fetched.join(', ')})`,
+            );
+            for (const name of fetched) assert.ok(all.includes(name), `${name} is a file of the archive`);
+
+            // Offline: the server gone and the browser offline.
+            await server.close();
+            serverOpen = false;
+            await context.setOffline(true);
+
+            // The search already made answers from the files the worker kept.
+            await page.goto(`${server.url}/#/search?q=${encodeURIComponent(NOTHING)}`);
+            await waitUntilReady(page);
+            await enterQuery(page, FIRST.query);
+            await waitForResults(page, FIRST.query, (title) => title === FIRST.title);
+            assert.deepEqual(await archiveStatus(page), { kind: '', text: '' }, 'nothing missing for a search made before');
+
+            // Another search needs a chunk never fetched: said plainly, no crash.
+            await enterQuery(page, SECOND.query);
+            const status = await eventually(
+              `the note that "${SECOND.query}" needs parts of the archive not downloaded yet`,
+              () => archiveStatus(page),
+              (s) => s.kind === 'missing',
+            );
+            assert.match(status.text, /chưa được tải về/);
+            assert.equal((await hashRoute(page)).q, SECOND.query);
+            const titles = await page.locator('ol.results > li .result-title').allInnerTexts();
+            assert.ok(!titles.includes(SECOND.title), 'an article whose file is missing is not shown');
+            const failed = archiveRequests(seen.failedRequests);
+            assert.ok(failed.length > 0 && failed.every((f) => f.endsWith('.docs') && !fetched.includes(f)), `only never-fetched chunks failed: ${failed.join(', ')}`);
+          },
+          // Offline, the fetch of the missing chunk fails: the test's doing.
+          // Chromium logs each failed fetch as a console error.
+          {
+            expectedFailedRequests: [/\/archive\/[0-9a-f]+\.docs$/],
+            expectedErrors: [/^Failed to load resource: net::ERR_FAILED$/],
+          },
+        );
+      } finally {
+        if (serverOpen) await server.close();
+      }
+    },
+  );
+  test('"Tải toàn bộ để đọc offline" downloads every archive file once, and then any search works offline', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const server = await startServer(DIST_DIR);
+    let serverOpen = true;
+    try {
+      await withPage(browser, t, async (page, { context, seen }) => {
+        await page.goto(`${server.url}/#/search?q=${encodeURIComponent(NOTHING)}`);
+        await waitUntilReady(page);
+        await waitForServiceWorkerControl(page);
+        await page.getByRole('button', { name: 'Tải toàn bộ để đọc offline' }).click();
+        const total = archiveFiles().length - 1;
+        const status = await eventually(
+          'the download to finish, with the storage used',
+          () =>
+            page.evaluate(() => {
+              const note = document.querySelector('.offline-status');
+              return { finished: note?.dataset.finished, failed: note?.dataset.failed, text: note?.innerText ?? '' };
+            }),
+          (s) => s.finished === 'true' && s.text.includes('Bộ nhớ đang dùng'),
+        );
+        assert.equal(status.failed, '0');
+        assert.match(status.text, new RegExp(`^Đã tải ${total}/${total} tệp \\(\\d+\\.\\d MB\\)\\.`));
+        assert.deepEqual(archiveRequests(seen.requests), archiveFiles(), 'every archive file was fetched');
+
+        await server.close();
+        serverOpen = false;
+        await context.setOffline(true);
+        await page.goto(`${server.url}/#/search?q=${encodeURIComponent(NOTHING)}`);
+        await waitUntilReady(page);
+        await enterQuery(page, SECOND.query);
+        await waitForResults(page, SECOND.query, (title) => title === SECOND.title);
+        assert.deepEqual(await archiveStatus(page), { kind: '', text: '' }, 'nothing missing offline');
+      });
+    } finally {
+      if (serverOpen) await server.close();
+    }
+  });
+});
