@@ -146,7 +146,7 @@ const ARCHIVE_DIR: &str = "target/docbao-archive";
 /// `$OUT_DIR/<this>`: the sharded root's file name, empty for the embedded layout.
 const ROOT_NAME_FILE: &str = "archive-root.txt";
 
-/// Above this many articles the build also writes the sharded layout (`$OUT_DIR/shards/`);
+/// Above this many articles the build writes the sharded layout (to [`ARCHIVE_DIR`]);
 /// `DOCBAO_LAYOUT=embedded|sharded` forces either. UNC (2,653 articles, an 11 MB wasm)
 /// is near the top of what one embedded bundle should carry.
 const SHARDED_ABOVE_ARTICLES: usize = 10_000;

@@ -297,10 +297,8 @@ fn damaged_or_foreign_files_are_refused_with_their_name() {
     assert!(sharded.has(name));
 }
 
-fn page_of(
-    filters: &docbao_engine::facets::Filters,
-    sort: docbao_engine::facets::Sort,
-) -> docbao_engine::Request {
+/// The first ten results of a request, as the tests compare them.
+fn page_of(filters: &Filters, sort: Sort) -> docbao_engine::Request {
     docbao_engine::Request {
         filters: filters.clone(),
         sort,
@@ -520,15 +518,5 @@ fn a_prefix_over_many_ranges_fetches_only_where_its_most_frequent_words_are() {
             fetched * 2 < folded,
             "{text:?}: {fetched} of {folded} folded ranges"
         );
-    }
-}
-
-/// The first ten results of a request, as the tests compare them.
-fn page_of(filters: &Filters, sort: Sort) -> docbao_engine::Request {
-    docbao_engine::Request {
-        filters: filters.clone(),
-        sort,
-        offset: 0,
-        limit: 10,
     }
 }
