@@ -3,6 +3,7 @@
 //! a search keeps that search, for previous/next and highlights).
 
 use docbao_engine::facets::{Filters, Sort};
+use docbao_engine::Request;
 use yew_router::prelude::*;
 
 #[derive(Debug, Clone, PartialEq, Eq, Routable)]
@@ -89,6 +90,17 @@ impl SearchState {
 
     pub fn is_searching(&self) -> bool {
         !self.q.trim().is_empty()
+    }
+
+    /// What the engine is asked for this state's page of results (its filters, order
+    /// and window).
+    pub fn request(&self) -> Request {
+        Request {
+            filters: self.filters.clone(),
+            sort: self.effective_sort(),
+            offset: self.page * PAGE_SIZE,
+            limit: PAGE_SIZE,
+        }
     }
 
     /// The order results are shown in.
@@ -187,6 +199,17 @@ fn sort_from_name(name: &str) -> Option<Sort> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_states_request_asks_for_its_page_in_its_order() {
+        let state = SearchState::from_query("q=ha+noi&src=VnExpress&p=3");
+        let request = state.request();
+        assert_eq!(request.filters, state.filters);
+        assert_eq!(request.sort, Sort::Relevance);
+        assert_eq!((request.offset, request.limit), (2 * PAGE_SIZE, PAGE_SIZE));
+        let browsing = SearchState::from_query("").request();
+        assert_eq!((browsing.sort, browsing.offset), (Sort::Newest, 0));
+    }
 
     fn round_trip(state: &SearchState) -> SearchState {
         let qs = serde_urlencoded::to_string(state.to_pairs()).unwrap();

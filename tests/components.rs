@@ -11,10 +11,10 @@ use docbao::components::{article_list, marked_text, Context, FacetPanel, Pager, 
 use docbao::i18n;
 use docbao::pages::SearchPage;
 use docbao::prefs::Prefs;
-use docbao::route::{Action, SearchState, PAGE_SIZE};
+use docbao::route::{Action, SearchState};
 use docbao_engine::display::Lang;
 use docbao_engine::facets::{FacetValue, Facets, Filters, YearCount};
-use docbao_engine::{Hit, Marked, Request};
+use docbao_engine::{Hit, Marked};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -424,13 +424,7 @@ fn search_in_url() -> SearchState {
 fn rendered_state(query: &str) -> (String, Vec<String>) {
     let index = docbao::corpus::load().unwrap();
     let state = SearchState::from_query(query);
-    let request = Request {
-        filters: state.filters.clone(),
-        sort: state.effective_sort(),
-        offset: 0,
-        limit: PAGE_SIZE,
-    };
-    let page = index.find(&index.query(&state.q), &request);
+    let page = index.find(&index.query(&state.q), &state.request());
     let count = if state.is_searching() {
         i18n::result_count(Lang::Vi, page.total)
     } else {

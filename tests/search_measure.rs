@@ -9,8 +9,7 @@ use std::rc::Rc;
 use docbao::app::{Corpus, Ui};
 use docbao::pages::SearchPage;
 use docbao::prefs::Prefs;
-use docbao::route::{SearchState, PAGE_SIZE};
-use docbao_engine::Request;
+use docbao::route::SearchState;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -50,13 +49,7 @@ fn texts_of(root: &Element, selector: &str) -> Vec<String> {
 fn listed_titles(query: &str) -> Vec<String> {
     let index = docbao::corpus::load().unwrap();
     let state = SearchState::from_query(query);
-    let request = Request {
-        filters: state.filters.clone(),
-        sort: state.effective_sort(),
-        offset: 0,
-        limit: PAGE_SIZE,
-    };
-    let page = index.find(&index.query(&state.q), &request);
+    let page = index.find(&index.query(&state.q), &state.request());
     page.hits.iter().map(|hit| hit.title.text.clone()).collect()
 }
 

@@ -1,7 +1,7 @@
 use std::cell::Cell;
 
 use docbao_engine::display::{format_date, reading_minutes};
-use docbao_engine::{Article, Request};
+use docbao_engine::Article;
 use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -161,11 +161,7 @@ fn ArticleView(props: &ArticleViewProps) -> Html {
     let (prev, next) = if state.is_default() {
         (None, None)
     } else {
-        let request = Request {
-            filters: state.filters.clone(),
-            sort: state.effective_sort(),
-            ..Request::default()
-        };
+        let request = state.request();
         corpus.with_index(|index| {
             let (p, n) = index.neighbours(&query, &request, &a.id);
             // An article whose file is not in yet has no id to link to.

@@ -3,7 +3,7 @@ use std::rc::Rc;
 
 use docbao_engine::display::Lang;
 use docbao_engine::facets::Sort;
-use docbao_engine::search::{Query, Request};
+use docbao_engine::search::Query;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -12,7 +12,7 @@ use crate::app::{use_corpus, use_ui, Corpus};
 use crate::archive::{Completeness, MAX_FILES_PER_REQUEST};
 use crate::components::{article_list, result_links, FacetPanel, Pager, SearchBox};
 use crate::i18n;
-use crate::route::{Action, Route, SearchState, PAGE_SIZE};
+use crate::route::{Action, Route, SearchState};
 use crate::timing;
 
 /// The search in the URL at this moment. A handler can run before the latest change has
@@ -56,13 +56,7 @@ pub fn SearchPage() -> Html {
                             query
                         }
                     };
-                    let request = Request {
-                        filters: s.filters.clone(),
-                        sort: s.effective_sort(),
-                        offset: s.page * PAGE_SIZE,
-                        limit: PAGE_SIZE,
-                    };
-                    let mut page = index.find(&query, &request);
+                    let mut page = index.find(&query, &s.request());
                     // A hit whose article's file is not in yet cannot be shown or opened.
                     page.hits.retain(|hit| !hit.id.is_empty());
                     (query.trimmed(), page)
