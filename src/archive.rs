@@ -1,14 +1,14 @@
 //! A sharded archive in the browser: the root fetched at start-up, then, per search or
-//! article, the files the engine says it needs (`ShardedIndex::needs`), each fetched
-//! once, in parallel, and kept in memory. Which files, and what they hold, is the
+//! article, the files the engine's answer says it needs (`ShardedIndex::find`,
+//! `ShardedIndex::article_page`), each fetched once, in parallel, and kept in memory. Which files, and what they hold, is the
 //! engine's business; this module only fetches bytes and hands them over.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use docbao_engine::shard::ShardedIndex;
-use docbao_engine::Index;
+use docbao_engine::shard::{Fetched, Searched, ShardedIndex};
+use docbao_engine::{ArticlePage, Index};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use yew::Callback;
@@ -81,20 +81,23 @@ impl Shards {
         f(self.index.borrow_mut().index())
     }
 
-    /// The files a search page still needs (see `ShardedIndex::needs`).
-    pub fn needs(&self, state: &crate::route::SearchState) -> Vec<String> {
-        self.index.borrow_mut().needs(
-            &state.q,
-            &state.filters,
-            state.effective_sort(),
-            state.page * crate::route::PAGE_SIZE,
-            crate::route::PAGE_SIZE,
-        )
+    /// A search page's results from the files fetched so far, and the files it still
+    /// needs (`ShardedIndex::find`): one search per keystroke or arrival.
+    pub fn find(&self, state: &crate::route::SearchState) -> Fetched<Searched> {
+        self.index.borrow_mut().find(&state.q, &state.request())
     }
 
-    /// The files opening article `id` still needs.
-    pub fn needs_article(&self, id: &str) -> Vec<String> {
-        self.index.borrow_mut().needs_article(id)
+    /// Article `id`'s page from the files fetched so far, previous/next within `state`'s
+    /// search (when it is one), and the files it still needs (`ShardedIndex::article_page`).
+    pub fn article_page(
+        &self,
+        id: &str,
+        state: &crate::route::SearchState,
+        similar: usize,
+    ) -> Fetched<Option<ArticlePage>> {
+        let request = state.request();
+        let search = (!state.is_default()).then_some((state.q.as_str(), &request));
+        self.index.borrow_mut().article_page(id, search, similar)
     }
 
     /// A new request (another search or article): files that failed are tried again.

@@ -112,11 +112,19 @@ fn main() {
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
     println!("\nper query, a fresh reader (root and lexicon in memory), typed letter by letter:");
-    println!("query | keystrokes | files | sent (fold/exct/pair/docs) | most in one keystroke | rounds max | ms per keystroke (max) | warm ms");
+    println!("query | keystrokes | files | sent (fold/exct/pair/docs) | most in one keystroke | rounds max | ms per keystroke (max) | warm ms (max)");
+    let request = Request {
+        filters: Filters::default(),
+        sort: Sort::Relevance,
+        offset: 0,
+        limit: 10,
+    };
+    let mut warm_keystrokes = Vec::new();
+    let mut opened = Vec::new();
     for q in QUERIES {
         let mut sharded = ShardedIndex::from_root(root).expect("root reads");
         // Read with the root at start-up (counted above, not per query): the lexicon.
-        for name in sharded.needs("", &Filters::default(), Sort::Relevance, 0, 0) {
+        for name in sharded.find("", &request).needs {
             sharded
                 .add_shard(&name, files[name.as_str()])
                 .expect("file adds");
@@ -131,7 +139,7 @@ fn main() {
             let t = Instant::now();
             let mut keystroke_bytes = 0;
             for round in 1.. {
-                let needs = sharded.needs(text, &Filters::default(), Sort::Relevance, 0, 10);
+                let needs = sharded.find(text, &request).needs;
                 if needs.is_empty() {
                     max_rounds = max_rounds.max(round - 1);
                     break;
@@ -150,18 +158,38 @@ fn main() {
             total_bytes += keystroke_bytes;
             max_bytes = max_bytes.max(keystroke_bytes);
         }
-        let t = Instant::now();
-        let partial = sharded.index();
-        let request = Request {
-            filters: Filters::default(),
-            sort: Sort::Relevance,
-            offset: 0,
-            limit: 10,
-        };
-        let page = partial.find(&partial.query(q), &request);
-        let warm = t.elapsed().as_secs_f64() * 1e3;
+        // Every keystroke again, its files in memory: one call each, as the app makes it.
+        let mut warm = 0f64;
+        for text in &typed {
+            let t = Instant::now();
+            let fetched = sharded.find(text, &request);
+            let ms = t.elapsed().as_secs_f64() * 1e3;
+            assert!(fetched.needs.is_empty(), "{text:?}: its files are in");
+            warm_keystrokes.push(ms);
+            warm = warm.max(ms);
+        }
+        let page = sharded.find(q, &request).answer.page;
         let want = index.find(&index.query(q), &request);
         assert_eq!(page, want, "{q:?}: the sharded answer differs");
+        // Its first results opened, as a reader clicks them: previous/next within the
+        // search, more like this, related.
+        for hit in want.hits.iter().take(3) {
+            opened.push(open_article(
+                &mut sharded,
+                &files,
+                &sent,
+                &hit.id,
+                q,
+                &request,
+            ));
+            let want_page = index.article_page(&hit.id, Some((&index.query(q), &request)), SIMILAR);
+            let got = sharded.article_page(&hit.id, Some((q, &request)), SIMILAR);
+            assert_eq!(
+                got.answer, want_page,
+                "{}: the sharded article page differs",
+                hit.id
+            );
+        }
         let part = |k: &str| kind_bytes.get(k).copied().unwrap_or(0) / 1000;
         println!(
             "{q} | {} | {total_files} | {} ({}/{}/{}/{}) | {} | {max_rounds} | {slowest:.0} | {warm:.1}",
@@ -174,4 +202,114 @@ fn main() {
             kb(max_bytes)
         );
     }
+    warm_keystrokes.sort_by(f64::total_cmp);
+    println!(
+        "\nwarm keystrokes (one find per keystroke, its files in memory): {} calls, p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms",
+        warm_keystrokes.len(),
+        percentile(&warm_keystrokes, 0.5),
+        percentile(&warm_keystrokes, 0.95),
+        warm_keystrokes.last().copied().unwrap_or(0.0)
+    );
+    println!(
+        "\nan article opened from the results (the search's files in memory), rounds of fetching:"
+    );
+    println!("article | rounds to the text | sent to the text | ms of calls to the text | rounds to complete | files | sent | ms of calls in all | warm ms");
+    for o in &opened {
+        println!(
+            "{} | {} | {} | {:.1} | {} | {} | {} | {:.1} | {:.2}",
+            o.id,
+            o.rounds_to_text,
+            kb(o.bytes_to_text),
+            o.ms_to_text,
+            o.rounds,
+            o.files,
+            kb(o.bytes),
+            o.ms,
+            o.warm_ms
+        );
+    }
+    let mut warm: Vec<f64> = opened.iter().map(|o| o.warm_ms).collect();
+    warm.sort_by(f64::total_cmp);
+    let mut to_text: Vec<f64> = opened.iter().map(|o| o.ms_to_text).collect();
+    to_text.sort_by(f64::total_cmp);
+    println!(
+        "{} articles: calls until the text shows p95 {:.1} ms; a complete page, warm, p50 {:.2} ms, p95 {:.2} ms",
+        opened.len(),
+        percentile(&to_text, 0.95),
+        percentile(&warm, 0.5),
+        percentile(&warm, 0.95)
+    );
+}
+
+/// "More like this" on the article page.
+const SIMILAR: usize = 5;
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+/// What opening one article took.
+struct Opened {
+    id: String,
+    rounds_to_text: usize,
+    bytes_to_text: usize,
+    ms_to_text: f64,
+    rounds: usize,
+    files: usize,
+    bytes: usize,
+    ms: f64,
+    warm_ms: f64,
+}
+
+/// Opens article `id` from the search `q`: asks for its page, adds what it needs, until
+/// it needs nothing (fetching is not timed: only the calls and the adding of files).
+fn open_article(
+    sharded: &mut ShardedIndex,
+    files: &HashMap<&str, &[u8]>,
+    sent: &HashMap<&str, usize>,
+    id: &str,
+    q: &str,
+    request: &Request,
+) -> Opened {
+    let mut o = Opened {
+        id: id.to_string(),
+        rounds_to_text: 0,
+        bytes_to_text: 0,
+        ms_to_text: 0.0,
+        rounds: 0,
+        files: 0,
+        bytes: 0,
+        ms: 0.0,
+        warm_ms: 0.0,
+    };
+    let mut shown = false;
+    for round in 0..32 {
+        let t = Instant::now();
+        let fetched = sharded.article_page(id, Some((q, request)), SIMILAR);
+        o.ms += t.elapsed().as_secs_f64() * 1e3;
+        if fetched.answer.is_some() && !shown {
+            shown = true;
+            (o.rounds_to_text, o.bytes_to_text, o.ms_to_text) = (round, o.bytes, o.ms);
+        }
+        if fetched.needs.is_empty() {
+            o.rounds = round;
+            break;
+        }
+        let t = Instant::now();
+        for name in &fetched.needs {
+            sharded
+                .add_shard(name, files[name.as_str()])
+                .expect("file adds");
+            o.files += 1;
+            o.bytes += sent[name.as_str()];
+        }
+        o.ms += t.elapsed().as_secs_f64() * 1e3;
+    }
+    let t = Instant::now();
+    sharded.article_page(id, Some((q, request)), SIMILAR);
+    o.warm_ms = t.elapsed().as_secs_f64() * 1e3;
+    o
 }

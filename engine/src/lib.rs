@@ -16,4 +16,6 @@ pub mod text;
 pub use article::{Article, Caption, Teaser};
 pub use codec::{from_bytes, to_bytes, CodecError, FORMAT_VERSION, MAGIC};
 pub use index::Index;
-pub use search::{Expansion, ExpansionKind, Hit, Marked, Page, Query, Request, SearchResults};
+pub use search::{
+    ArticlePage, Expansion, ExpansionKind, Hit, Marked, Page, Query, Request, SearchResults,
+};

@@ -8,8 +8,10 @@ use std::path::Path;
 
 use docbao_engine::facets::{Filters, Sort};
 use docbao_engine::ingest::{ingest, SourceFile};
-use docbao_engine::shard::{write_bundle_with_ranges_of, ShardedBundle, ShardedIndex};
-use docbao_engine::{Article, Index};
+use docbao_engine::shard::{
+    write_bundle_with_ranges_of, Fetched, Searched, ShardedBundle, ShardedIndex,
+};
+use docbao_engine::{Article, ArticlePage, Index, Page, Teaser};
 
 /// A query and a request: text, filters, sort.
 type Request = (&'static str, Filters, Sort);
@@ -116,41 +118,58 @@ fn requests(outlet: &str) -> Vec<Request> {
     ]
 }
 
-/// Feeds the reader what it asks for until it asks for nothing; returns the rounds.
+/// Adds the files a call asked for, as the app does when they arrive.
+fn add_needed(sharded: &mut ShardedIndex, bundle: &ShardedBundle, needs: &[String]) {
+    for name in needs {
+        let bytes = bundle.file(name).expect("needs names files of the bundle");
+        sharded.add_shard(name, bytes).unwrap();
+    }
+}
+
+/// Asks `ask` and feeds the reader what it needs until it needs nothing; returns the
+/// last (exact) answer and the rounds of fetching it took.
+fn until_complete<T>(
+    sharded: &mut ShardedIndex,
+    bundle: &ShardedBundle,
+    what: &str,
+    mut ask: impl FnMut(&mut ShardedIndex) -> Fetched<T>,
+) -> (T, usize) {
+    for round in 0..16 {
+        let Fetched { answer, needs } = ask(sharded);
+        if needs.is_empty() {
+            return (answer, round);
+        }
+        add_needed(sharded, bundle, &needs);
+    }
+    panic!("{what}: still needs files after 16 rounds");
+}
+
+/// A search, asked until it needs nothing; returns its answer and the rounds.
 fn fetch_all_needed(
     sharded: &mut ShardedIndex,
     bundle: &ShardedBundle,
     (text, filters, sort): &Request,
-) -> usize {
-    for round in 0..16 {
-        let needs = sharded.needs(text, filters, *sort, 0, 10);
-        if needs.is_empty() {
-            return round;
-        }
-        for name in needs {
-            let bytes = bundle.file(&name).expect("needs names files of the bundle");
-            sharded.add_shard(&name, bytes).unwrap();
-        }
-    }
-    panic!("{text:?}: still needs files after 16 rounds");
+) -> (Searched, usize) {
+    let request = page_of(filters, *sort);
+    until_complete(sharded, bundle, text, |s| s.find(text, &request))
 }
 
-/// Every request, from a fresh reader each time, answered as the whole index answers it.
+/// Every request, from a fresh reader each time, answered as the whole index answers it
+/// by the very call that says it needs nothing more.
 fn assert_sharded_answers_equal(name: &str, index: &Index, bundle: &ShardedBundle) {
     let outlet = index.articles().first().and_then(|a| a.source.clone());
     for request in requests(outlet.as_deref().unwrap_or("")) {
         let (text, filters, sort) = &request;
         let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
-        let rounds = fetch_all_needed(&mut sharded, bundle, &request);
-        let partial = sharded.index();
-        let got = partial.find(&partial.query(text), &page_of(filters, *sort));
+        let (got, rounds) = fetch_all_needed(&mut sharded, bundle, &request);
         let want = index.find(&index.query(text), &page_of(filters, *sort));
-        assert_eq!(got, want, "{name}: {text:?} {filters:?} {sort:?}");
+        assert_eq!(got.page, want, "{name}: {text:?} {filters:?} {sort:?}");
+        assert_eq!(got.query, index.query(text), "{name}: {text:?}");
         let loaded = bundle.files.iter().filter(|(n, _)| sharded.has(n)).count();
         eprintln!(
             "{name}: {text:?}: {} hits of {}, {rounds} round(s), {loaded} of {} files",
-            got.hits.len(),
-            got.total,
+            got.page.hits.len(),
+            got.page.total,
             bundle.files.len()
         );
     }
@@ -159,12 +178,10 @@ fn assert_sharded_answers_equal(name: &str, index: &Index, bundle: &ShardedBundl
     let mut kept = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
     for request in requests(outlet.as_deref().unwrap_or("")) {
         let (text, filters, sort) = &request;
-        fetch_all_needed(&mut kept, bundle, &request);
-        let partial = kept.index();
-        let got = partial.find(&partial.query(text), &page_of(filters, *sort));
+        let (got, _) = fetch_all_needed(&mut kept, bundle, &request);
         let want = index.find(&index.query(text), &page_of(filters, *sort));
         assert_eq!(
-            got, want,
+            got.page, want,
             "{name}, one reader: {text:?} {filters:?} {sort:?}"
         );
     }
@@ -209,22 +226,22 @@ fn an_article_opens_from_its_id_range_and_chunk() {
     let bundle = write_bundle_with_ranges_of(&index, 128);
     let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
     for round in 0.. {
-        let needs = sharded.needs_article("inv-00042");
-        if needs.is_empty() {
+        let Fetched { answer, needs } = sharded.article_page("inv-00042", None, 5);
+        if let Some(page) = answer {
             assert_eq!(round, 2, "the id range, then the chunk");
+            assert_eq!(Some(&page.article), index.article("inv-00042"));
             break;
         }
-        for name in needs {
-            sharded
-                .add_shard(&name, bundle.file(&name).unwrap())
-                .unwrap();
-        }
+        assert!(!needs.is_empty() && round < 2, "round {round}: {needs:?}");
+        add_needed(&mut sharded, &bundle, &needs);
     }
     assert_eq!(
         sharded.index().article("inv-00042"),
         index.article("inv-00042")
     );
-    assert!(sharded.needs_article("no-such-id").len() <= 1);
+    let absent = sharded.article_page("no-such-id", None, 5);
+    assert_eq!(absent.answer, None);
+    assert!(absent.needs.len() <= 1, "its id range at most");
 }
 
 #[test]
@@ -428,20 +445,24 @@ fn decoding_damaged_or_crafted_files_never_panics() {
             if let Some((n, b)) = &file {
                 sharded.add_shard(n, b)?;
             }
+            let request = page_of(&Filters::default(), Sort::Newest);
             for text in ["thành phố ", "tanh pho ", "\"hà nội\" ", "t"] {
                 for _ in 0..4 {
-                    let needs = sharded.needs(text, &Filters::default(), Sort::Newest, 0, 10);
-                    for n in needs {
+                    for n in sharded.find(text, &request).needs {
                         if let Some(b) = bundle.file(&n) {
                             let _ = sharded.add_shard(&n, b);
                         }
                     }
                 }
-                let partial = sharded.index();
-                partial.find(
-                    &partial.query(text),
-                    &page_of(&Filters::default(), Sort::Newest),
-                );
+            }
+            for id in ["inv-00003", "inv-00077"] {
+                for _ in 0..6 {
+                    for n in sharded.article_page(id, Some(("thành", &request)), 5).needs {
+                        if let Some(b) = bundle.file(&n) {
+                            let _ = sharded.add_shard(&n, b);
+                        }
+                    }
+                }
             }
             Ok(())
         }));
@@ -497,12 +518,8 @@ fn a_prefix_over_many_ranges_fetches_only_where_its_most_frequent_words_are() {
     for text in ["tx", "tin tx"] {
         let request = (text, Filters::default(), Sort::Relevance);
         let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
-        fetch_all_needed(&mut sharded, &bundle, &request);
-        let partial = sharded.index();
-        let got = partial.find(
-            &partial.query(text),
-            &page_of(&Filters::default(), Sort::Relevance),
-        );
+        let (got, _) = fetch_all_needed(&mut sharded, &bundle, &request);
+        let got = got.page;
         let want = index.find(
             &index.query(text),
             &page_of(&Filters::default(), Sort::Relevance),
@@ -518,5 +535,207 @@ fn a_prefix_over_many_ranges_fetches_only_where_its_most_frequent_words_are() {
             fetched * 2 < folded,
             "{text:?}: {fetched} of {folded} folded ranges"
         );
+    }
+}
+
+/// [`invented`] articles with rarer words (each in one article of 20 or of 60, so "more
+/// like this" finds distinctive ones), some with related teasers: the title of another
+/// article (in capitals, marks dropped, as pages print them), or a title found nowhere.
+fn invented_with_teasers(n: usize) -> Vec<Article> {
+    let rare = [
+        "sông",
+        "núi",
+        "biển",
+        "rừng",
+        "cầu",
+        "chợ",
+        "trường",
+        "nhà",
+        "xe",
+        "tàu",
+        "máy",
+        "bay",
+        "điện",
+        "nước",
+        "lửa",
+        "gió",
+        "mây",
+        "trăng",
+        "sao",
+        "hoa",
+    ];
+    let mut articles = invented(n);
+    let titles: Vec<String> = articles.iter().map(|a| a.title.clone()).collect();
+    for (i, a) in articles.iter_mut().enumerate() {
+        a.body.push(format!(
+            "{} {} {}",
+            rare[i % 20],
+            rare[i / 3 % 20],
+            rare[i % 20]
+        ));
+        if i % 3 == 0 {
+            let other = &titles[(i * 17 + 5) % n];
+            a.related = vec![
+                Teaser {
+                    title: docbao_engine::text::fold(other).to_uppercase(),
+                    summary: None,
+                },
+                Teaser {
+                    title: "Một tin không có trong kho".to_string(),
+                    summary: Some("tóm tắt".to_string()),
+                },
+            ];
+        }
+    }
+    articles
+}
+
+/// The article page of `id`, opened from `search` (or not), asked until complete.
+fn article_page_until_complete(
+    sharded: &mut ShardedIndex,
+    bundle: &ShardedBundle,
+    id: &str,
+    search: Option<&Request>,
+) -> (Option<ArticlePage>, usize) {
+    let request = search.map(|(_, filters, sort)| page_of(filters, *sort));
+    until_complete(sharded, bundle, id, |s| {
+        let search = search.map(|(text, ..)| *text).zip(request.as_ref());
+        s.article_page(id, search, 5)
+    })
+}
+
+fn assert_article_pages_equal(name: &str, index: &Index, bundle: &ShardedBundle, every: usize) {
+    let outlet = index.articles().first().and_then(|a| a.source.clone());
+    let searches = requests(outlet.as_deref().unwrap_or(""));
+    let ids: Vec<String> = index
+        .articles()
+        .iter()
+        .step_by(every)
+        .map(|a| a.id.clone())
+        .collect();
+    let mut kept = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let (mut with_similar, mut with_neighbours, mut with_related) = (0, 0, 0);
+    for (k, id) in ids.iter().enumerate() {
+        let search = (k % 3 != 0).then(|| &searches[k % searches.len()]);
+        let prepared =
+            search.map(|(text, filters, sort)| (index.query(text), page_of(filters, *sort)));
+        let want = index.article_page(id, prepared.as_ref().map(|(q, r)| (q, r)), 5);
+        let mut fresh = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        for (reader, sharded) in [("fresh", &mut fresh), ("one reader", &mut kept)] {
+            let (got, rounds) = article_page_until_complete(sharded, bundle, id, search);
+            assert_eq!(got, want, "{name}, {reader}: {id} from {search:?}");
+            assert!(rounds <= 8, "{name}: {id}: {rounds} rounds");
+        }
+        let page = want.expect("every id opens");
+        with_similar += usize::from(!page.similar.is_empty());
+        with_neighbours += usize::from(page.previous.is_some() || page.next.is_some());
+        with_related += page.related.iter().filter(|r| r.is_some()).count();
+    }
+    eprintln!(
+        "{name}: {} article pages: {with_similar} with more like this, {with_neighbours} with previous/next, {with_related} related links",
+        ids.len()
+    );
+    assert!(
+        with_similar * 2 > ids.len(),
+        "{name}: the test must show more like this"
+    );
+    assert!(
+        with_neighbours > 0,
+        "{name}: the test must step within a search"
+    );
+    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    assert_eq!(
+        article_page_until_complete(&mut sharded, bundle, "no-such-id", None).0,
+        None
+    );
+}
+
+#[test]
+fn article_pages_equal_the_embedded_index_across_rounds_of_fetching() {
+    let index = Index::build(invented_with_teasers(300));
+    let bundle = write_bundle_with_ranges_of(&index, 512);
+    assert_article_pages_equal("invented", &index, &bundle, 7);
+    let related = index
+        .articles()
+        .iter()
+        .filter_map(|a| index.article_page(&a.id, None, 5))
+        .filter(|p| p.related.iter().any(Option::is_some))
+        .count();
+    assert!(
+        related > 50,
+        "{related} pages link a teaser into the archive"
+    );
+}
+
+#[test]
+fn article_pages_equal_the_embedded_index_on_a_unc_sample() {
+    let Some(mut unc) = common::unc() else { return };
+    unc.truncate(400);
+    let index = Index::build(unc);
+    let bundle = write_bundle_with_ranges_of(&index, 8 << 10);
+    assert_article_pages_equal("unc-400", &index, &bundle, 23);
+}
+
+#[test]
+fn an_article_shows_as_soon_as_its_chunk_is_in_and_its_lists_fill_in_after() {
+    let index = Index::build(invented_with_teasers(200));
+    let bundle = write_bundle_with_ranges_of(&index, 256);
+    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let request = page_of(&Filters::default(), Sort::Newest);
+    let id = "inv-00099";
+    let first = sharded.article_page(id, Some(("", &request)), 5);
+    assert_eq!(first.answer, None);
+    assert_eq!(first.needs.len(), 1, "the id range: {:?}", first.needs);
+    add_needed(&mut sharded, &bundle, &first.needs);
+    let second = sharded.article_page(id, Some(("", &request)), 5);
+    assert_eq!(second.answer, None);
+    assert!(
+        second.needs.iter().all(|n| n.ends_with(".docs")),
+        "{:?}",
+        second.needs
+    );
+    add_needed(&mut sharded, &bundle, &second.needs);
+    let third = sharded.article_page(id, Some(("", &request)), 5);
+    let shown = third.answer.expect("the article, once its chunk is in");
+    assert_eq!(&shown.article, index.article(id).unwrap());
+    assert!(!third.needs.is_empty(), "its lists need more files");
+    let (done, _) = article_page_until_complete(
+        &mut sharded,
+        &bundle,
+        id,
+        Some(&("", Filters::default(), Sort::Newest)),
+    );
+    let done = done.unwrap();
+    assert!(!done.similar.is_empty() && done.previous.is_some() && done.next.is_some());
+}
+
+/// Once a search's postings are in, its page lists the final hits in their final places
+/// (ids, titles and snippets empty until their chunks arrive): the list does not jump.
+#[test]
+fn a_search_lists_its_hits_in_place_before_their_articles_arrive() {
+    let index = Index::build(invented(300));
+    let bundle = write_bundle_with_ranges_of(&index, 512);
+    for text in ["Hà Nội ", "tanh pho ", "giáo dục OR bóng đá ", "t"] {
+        let request = page_of(&Filters::default(), Sort::Relevance);
+        let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        let mut early = None;
+        for _ in 0..16 {
+            let Fetched { answer, needs } = sharded.find(text, &request);
+            if needs.is_empty() {
+                let early: Page = early.expect("the chunks came last, in a round of their own");
+                let places = |p: &Page| p.hits.iter().map(|h| (h.doc, h.score)).collect::<Vec<_>>();
+                assert_eq!(places(&early), places(&answer.page), "{text:?}");
+                assert_eq!(early.total, answer.page.total);
+                assert!(
+                    early.hits.iter().all(|h| h.id.is_empty()),
+                    "{text:?}: fresh chunks"
+                );
+                break;
+            }
+            if needs.iter().all(|n| n.ends_with(".docs")) {
+                early = Some(answer.page);
+            }
+            add_needed(&mut sharded, &bundle, &needs);
+        }
     }
 }

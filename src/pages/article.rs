@@ -1,7 +1,7 @@
 use std::cell::Cell;
 
 use docbao_engine::display::{format_date, reading_minutes};
-use docbao_engine::Article;
+use docbao_engine::shard::Fetched;
 use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -38,22 +38,46 @@ pub fn ArticlePage(props: &ArticlePageProps) -> Html {
     let location = use_location();
     let navigator = use_navigator();
     let state = SearchState::from_location(location.as_ref());
-    let completeness = use_article_files(&corpus, &props.id);
-    let article = corpus.with_index(|index| index.article(&props.id).cloned());
+    // The article and its lists in one call; in a sharded archive, also the files that
+    // would complete it (again as they arrive).
+    let fetched = {
+        let corpus = corpus.clone();
+        use_memo(
+            (props.id.clone(), state.clone(), corpus.version()),
+            move |(id, state, _)| match &corpus {
+                Corpus::Embedded(index) => {
+                    let request = state.request();
+                    let query = (!state.is_default()).then(|| index.query(&state.q));
+                    let search = query.as_ref().map(|q| (q, &request));
+                    Fetched {
+                        answer: index.article_page(id, search, SIMILAR),
+                        needs: Vec::new(),
+                    }
+                }
+                Corpus::Sharded(shards, _) => shards.article_page(id, state, SIMILAR),
+            },
+        )
+    };
+    let completeness = use_article_files(&corpus, &props.id, &fetched.needs);
+    let page = fetched.answer.clone();
+    let article = page.as_ref().map(|p| &p.article);
 
+    use_effect_with(props.id.clone(), move |_| {
+        ROUTES_SEEN.with(|n| n.set(n.get() + 1));
+        if let Some(window) = web_sys::window() {
+            window.scroll_to_with_x_and_y(0.0, 0.0);
+        }
+    });
     {
+        // Again when a sharded archive's article arrives after the first render.
         let title = article.as_ref().map(|a| a.title.clone());
         let not_found = ui.t().not_found_title;
-        use_effect_with(props.id.clone(), move |_| {
-            ROUTES_SEEN.with(|n| n.set(n.get() + 1));
-            if let Some(window) = web_sys::window() {
-                window.scroll_to_with_x_and_y(0.0, 0.0);
-                if let Some(doc) = window.document() {
-                    doc.set_title(&format!(
-                        "{} — docbao",
-                        title.as_deref().unwrap_or(not_found)
-                    ));
-                }
+        use_effect_with((props.id.clone(), title), move |(_, title)| {
+            if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+                doc.set_title(&format!(
+                    "{} — docbao",
+                    title.as_deref().unwrap_or(not_found)
+                ));
             }
         });
     }
@@ -90,8 +114,8 @@ pub fn ArticlePage(props: &ArticlePageProps) -> Html {
     }
 
     let t = ui.t();
-    match (article, completeness) {
-        (Some(article), _) => html! { <ArticleView {article} {state} /> },
+    match (page, completeness) {
+        (Some(page), _) => html! { <ArticleView {page} {state} /> },
         (None, Completeness::Fetching) => html! {
             <p class="archive-status" role="status" data-archive="fetching">{ t.archive_fetching }</p>
         },
@@ -105,10 +129,11 @@ pub fn ArticlePage(props: &ArticlePageProps) -> Html {
     }
 }
 
-/// In a sharded archive, fetches the files article `id` needs (its id range, then its
-/// chunk). Always complete for the embedded index.
+/// In a sharded archive, fetches the files article `id`'s page `needs` (as its last answer
+/// said): its id range, then its chunk, then what its lists need. Always complete for the
+/// embedded index.
 #[hook]
-fn use_article_files(corpus: &Corpus, id: &AttrValue) -> Completeness {
+fn use_article_files(corpus: &Corpus, id: &AttrValue, needs: &[String]) -> Completeness {
     let completeness = use_state_eq(|| {
         if corpus.shards().is_some() {
             Completeness::Fetching
@@ -120,6 +145,7 @@ fn use_article_files(corpus: &Corpus, id: &AttrValue) -> Completeness {
     {
         let completeness = completeness.clone();
         let shards = corpus.shards().cloned();
+        let needs = needs.to_vec();
         use_effect_with((id.clone(), corpus.version()), move |(id, _)| {
             let Some(shards) = shards else { return };
             let mut budget = budget.borrow_mut();
@@ -127,7 +153,7 @@ fn use_article_files(corpus: &Corpus, id: &AttrValue) -> Completeness {
                 *budget = (Some(id.clone()), Cell::new(MAX_FILES_PER_REQUEST));
                 shards.forget_failures();
             }
-            completeness.set(shards.fetch(shards.needs_article(id), &budget.1));
+            completeness.set(shards.fetch(needs, &budget.1));
         });
     }
     *completeness
@@ -135,7 +161,7 @@ fn use_article_files(corpus: &Corpus, id: &AttrValue) -> Completeness {
 
 #[derive(Properties, PartialEq)]
 struct ArticleViewProps {
-    article: Article,
+    page: docbao_engine::ArticlePage,
     state: SearchState,
 }
 
@@ -145,7 +171,7 @@ fn ArticleView(props: &ArticleViewProps) -> Html {
     let navigator = use_navigator();
     let ui = use_ui();
     let t = ui.t();
-    let a = &props.article;
+    let a = &props.page.article;
     let state = &props.state;
     let context: Context = state.to_pairs();
     let copied = use_state(|| None::<bool>);
@@ -158,49 +184,9 @@ fn ArticleView(props: &ArticleViewProps) -> Html {
             corpus.with_index(|index| index.query(q))
         })
     };
-    let (prev, next) = if state.is_default() {
-        (None, None)
-    } else {
-        let request = state.request();
-        corpus.with_index(|index| {
-            let (p, n) = index.neighbours(&query, &request, &a.id);
-            // An article whose file is not in yet has no id to link to.
-            let link = |a: Option<&Article>| a.map(|a| a.id.clone()).filter(|id| !id.is_empty());
-            (link(p), link(n))
-        })
-    };
-    let similar = {
-        let corpus = corpus.clone();
-        use_memo(
-            (a.id.clone(), corpus.version()),
-            move |(id, _)| match &corpus {
-                Corpus::Embedded(index) => index.more_like_this(id, SIMILAR),
-                // Its lookups span many files of the archive: not worth fetching for a side list.
-                Corpus::Sharded(..) => Vec::new(),
-            },
-        )
-    };
-    let related = {
-        let corpus = corpus.clone();
-        use_memo((a.id.clone(), corpus.version()), move |_| {
-            corpus.with_index(|index| {
-                props
-                    .article
-                    .related
-                    .iter()
-                    .map(|teaser| {
-                        (
-                            teaser.clone(),
-                            index
-                                .article_titled(&teaser.title)
-                                .map(|a| a.id.clone())
-                                .filter(|id| !id.is_empty()),
-                        )
-                    })
-                    .collect::<Vec<_>>()
-            })
-        })
-    };
+    let (prev, next) = (props.page.previous.clone(), props.page.next.clone());
+    let similar = &props.page.similar;
+    let related = a.related.iter().zip(&props.page.related);
 
     let text = |p: &str| -> Html {
         if state.is_searching() {
@@ -284,11 +270,11 @@ fn ArticleView(props: &ArticleViewProps) -> Html {
                     } }
                 </span>
             </div>
-            if !related.is_empty() {
+            if !a.related.is_empty() {
                 <aside class="related" aria-labelledby="related-heading">
                     <h2 id="related-heading">{ t.related_on_page }</h2>
                     <ul>
-                        { for related.iter().map(|(teaser, target)| html! {
+                        { for related.map(|(teaser, target)| html! {
                             <li>
                                 { match target {
                                     Some(id) => html! {
@@ -309,7 +295,7 @@ fn ArticleView(props: &ArticleViewProps) -> Html {
             if !similar.is_empty() {
                 <aside class="similar" aria-labelledby="similar-heading">
                     <h2 id="similar-heading">{ t.more_like_this }</h2>
-                    { article_list(&similar, &Context::new(), navigator.as_ref()) }
+                    { article_list(similar, &Context::new(), navigator.as_ref()) }
                 </aside>
             }
         </>

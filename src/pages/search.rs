@@ -4,6 +4,7 @@ use std::rc::Rc;
 use docbao_engine::display::Lang;
 use docbao_engine::facets::Sort;
 use docbao_engine::search::Query;
+use docbao_engine::shard::Fetched;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -34,7 +35,6 @@ pub fn SearchPage() -> Html {
     let location = use_location();
     let navigator = use_navigator();
     let state = SearchState::from_location(location.as_ref());
-    let completeness = use_archive_files(&corpus, &state);
 
     // The query is prepared once per `q` (a filter, an order or a page reuses it). A
     // sharded archive's index grows as files arrive, so it is prepared again then
@@ -46,6 +46,14 @@ pub fn SearchPage() -> Html {
         use_memo((state.clone(), corpus.version()), move |(s, version)| {
             timing::search_started();
             timing::measure(timing::FIND_MEASURE, || {
+                if let Some(shards) = corpus.shards() {
+                    // One search: the page from the files in, and the files to fetch.
+                    let Fetched { answer, needs } = shards.find(s);
+                    let mut page = answer.page;
+                    // A hit whose article's file is not in yet cannot be shown or opened.
+                    page.hits.retain(|hit| !hit.id.is_empty());
+                    return (answer.query.trimmed(), page, needs);
+                }
                 corpus.with_index(|index| {
                     let mut prepared = prepared.borrow_mut();
                     let query = match prepared.as_ref() {
@@ -59,13 +67,14 @@ pub fn SearchPage() -> Html {
                     let mut page = index.find(&query, &s.request());
                     // A hit whose article's file is not in yet cannot be shown or opened.
                     page.hits.retain(|hit| !hit.id.is_empty());
-                    (query.trimmed(), page)
+                    (query.trimmed(), page, Vec::new())
                 })
             })
         })
     };
     use_effect_with(state.clone(), |_| timing::search_rendered());
     let (trimmed, page) = (searched.0, &searched.1);
+    let completeness = use_archive_files(&corpus, &state, &searched.2);
 
     // Typing replaces the history entry, so Back leaves the search rather than undoing
     // keystrokes; a filter, an order or a page is a step Back can undo.
@@ -146,11 +155,12 @@ pub fn SearchPage() -> Html {
     }
 }
 
-/// In a sharded archive, fetches the files this search needs, round after round (a file
-/// may show what else it needs), within [`MAX_FILES_PER_REQUEST`] per search, and says how
-/// far it has got. Always complete for the embedded index.
+/// In a sharded archive, fetches the files this search `needs` (as its last search said),
+/// round after round (a file may show what else it needs), within
+/// [`MAX_FILES_PER_REQUEST`] per search, and says how far it has got. Always complete for
+/// the embedded index.
 #[hook]
-fn use_archive_files(corpus: &Corpus, state: &SearchState) -> Completeness {
+fn use_archive_files(corpus: &Corpus, state: &SearchState, needs: &[String]) -> Completeness {
     let completeness = use_state_eq(|| {
         if corpus.shards().is_some() {
             Completeness::Fetching
@@ -162,6 +172,7 @@ fn use_archive_files(corpus: &Corpus, state: &SearchState) -> Completeness {
     {
         let completeness = completeness.clone();
         let shards = corpus.shards().cloned();
+        let needs = needs.to_vec();
         use_effect_with((state.clone(), corpus.version()), move |(state, _)| {
             let Some(shards) = shards else { return };
             let mut budget = budget.borrow_mut();
@@ -169,7 +180,7 @@ fn use_archive_files(corpus: &Corpus, state: &SearchState) -> Completeness {
                 *budget = (Some(state.clone()), Cell::new(MAX_FILES_PER_REQUEST));
                 shards.forget_failures();
             }
-            completeness.set(shards.fetch(shards.needs(state), &budget.1));
+            completeness.set(shards.fetch(needs, &budget.1));
         });
     }
     *completeness

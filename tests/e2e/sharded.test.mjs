@@ -35,6 +35,8 @@ const FIXTURE = path.join(REPO, 'tests', 'fixtures', 'reader-corpus.jsonl');
 const FIRST = { query: 'đường sắt 12', title: 'Đường sắt đô thị: bản tin số 12', id: 'fx-012' };
 const SECOND = { query: 'mưa lớn 43', title: 'Mưa lớn: bản tin số 43' };
 const NOTHING = 'qqqq';
+// A search of several results, whose middle ones have a previous and a next article.
+const SEVERAL = { query: 'đường sắt', id: 'fx-017' };
 
 const setupProblem = !existsSync(path.join(DIST_DIR, 'index.html'))
   ? `${DIST_DIR}/index.html is missing: build the fixture sharded, e.g. DOCBAO_LAYOUT=sharded DOCBAO_CORPUS=tests/fixtures/reader-corpus.jsonl trunk build --release --dist target/dist-fixture-sharded (scripts/test does).`
@@ -205,6 +207,45 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
       }
     },
   );
+  test('an article opened by a deep link shows its title, "more like this" and previous/next within its search, as the search lists them', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const server = await startServer(DIST_DIR);
+    try {
+      await withPage(browser, t, async (page) => {
+        const article = (id) => `${server.url}/#/a/${id}?q=${encodeURIComponent(SEVERAL.query)}`;
+        await page.goto(article(SEVERAL.id));
+        await waitUntilReady(page);
+        // Nothing of the archive but the root is in when the page opens: the article, the
+        // search's ranges, its distinctive words' ranges and the chunks they name arrive
+        // in rounds, and the page shows them as they come.
+        const shown = await eventually(
+          `the article ${SEVERAL.id} with its previous and next results and articles like it`,
+          () =>
+            page.evaluate(() => ({
+              h1: document.querySelector('article h1')?.innerText ?? '',
+              title: document.title,
+              prev: document.querySelector('.article-nav a.prev')?.getAttribute('href') ?? null,
+              next: document.querySelector('.article-nav a.next')?.getAttribute('href') ?? null,
+              similar: [...document.querySelectorAll('aside.similar ol.results > li .result-title')].map((e) => e.innerText),
+            })),
+          (s) => s.h1 !== '' && s.title === `${s.h1} — docbao` && s.prev !== null && s.next !== null && s.similar.length > 0,
+        );
+        assert.match(shown.h1, /^Đường sắt đô thị: bản tin số 17$/);
+        assert.ok(!shown.similar.includes(shown.h1), 'an article is not "like" itself');
+        for (const title of shown.similar) assert.ok(title.trim() !== '', 'every article like it has its title');
+
+        // The same neighbours as the search page lists around it.
+        await page.locator('.article-nav a.back').click();
+        const results = await waitForResults(page, SEVERAL.query);
+        const ids = results.map((r) => r.href.split('?')[0].replace('#/a/', ''));
+        const at = ids.indexOf(SEVERAL.id);
+        assert.ok(at > 0 && at < ids.length - 1, `${SEVERAL.id} is inside the results: ${ids.join(', ')}`);
+        assert.equal(shown.prev.split('?')[0], `#/a/${ids[at - 1]}`, 'previous');
+        assert.equal(shown.next.split('?')[0], `#/a/${ids[at + 1]}`, 'next');
+      });
+    } finally {
+      await server.close();
+    }
+  });
   test('"Tải toàn bộ để đọc offline" downloads every archive file once, and then any search works offline', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const server = await startServer(DIST_DIR);
     let serverOpen = true;

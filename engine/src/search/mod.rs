@@ -183,15 +183,28 @@ impl Index {
         request: &Request,
         id: &str,
     ) -> (Option<&Article>, Option<&Article>) {
-        let (kept, _) = self.ordered(query, &request.filters, request.sort);
-        let Some(at) = kept
-            .iter()
-            .position(|&(d, _)| self.articles[d as usize].id == id)
-        else {
+        let Some(doc) = self.by_id_doc(id) else {
             return (None, None);
         };
-        let article = |i: usize| kept.get(i).map(|&(d, _)| &self.articles[d as usize]);
-        (at.checked_sub(1).and_then(article), article(at + 1))
+        let (p, n) = self.neighbour_docs(query, request, doc);
+        let article = |d: Option<u32>| d.map(|d| &self.articles[d as usize]);
+        (article(p), article(n))
+    }
+
+    /// [`Index::neighbours`] by doc: a sharded reader knows a doc from its id range
+    /// before every result's article (and so its id) is in.
+    pub(crate) fn neighbour_docs(
+        &self,
+        query: &Query,
+        request: &Request,
+        doc: u32,
+    ) -> (Option<u32>, Option<u32>) {
+        let (kept, _) = self.ordered(query, &request.filters, request.sort);
+        let Some(at) = kept.iter().position(|&(d, _)| d == doc) else {
+            return (None, None);
+        };
+        let doc_at = |i: usize| kept.get(i).map(|&(d, _)| d);
+        (at.checked_sub(1).and_then(doc_at), doc_at(at + 1))
     }
 
     /// `text` with the words of `query` marked, for highlighting an opened article. The
@@ -218,14 +231,23 @@ impl Index {
     /// teaser on a page that points into the corpus.
     pub fn article_titled(&self, title: &str) -> Option<&Article> {
         let wanted = text::fold(title.trim());
-        let query = self.query(&format!("{} ", title.trim()));
-        let mut cands = self.matches(&query);
-        cands.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        cands
+        self.title_candidates(&self.title_query(title))
             .into_iter()
-            .take(3)
-            .map(|(d, _)| &self.articles[d as usize])
+            .map(|d| &self.articles[d as usize])
             .find(|a| text::fold(a.title.trim()) == wanted)
+    }
+
+    /// The search [`Index::article_titled`] makes for `title`: its words, all whole.
+    pub(crate) fn title_query(&self, title: &str) -> Query {
+        self.query(&format!("{} ", title.trim()))
+    }
+
+    /// The articles [`Index::article_titled`] compares with a title: the best three of
+    /// its [`Index::title_query`].
+    pub(crate) fn title_candidates(&self, query: &Query) -> Vec<u32> {
+        let mut cands = self.matches(query);
+        cands.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        cands.into_iter().take(3).map(|(d, _)| d).collect()
     }
 
     /// Articles that share the most distinctive words of `id`'s article.
@@ -233,7 +255,16 @@ impl Index {
         let Some(doc) = self.by_id_doc(id) else {
             return Vec::new();
         };
-        let article = &self.articles[doc as usize];
+        self.more_like(doc, &self.distinctive_terms(doc), limit)
+    }
+
+    /// The folded words [`Index::more_like_this`] looks for, most distinctive first: the
+    /// sharded layout stores them with each article, so a reader looks up these few
+    /// words rather than every word of the article.
+    pub fn distinctive_terms(&self, doc: u32) -> Vec<String> {
+        let Some(article) = self.articles.get(doc as usize) else {
+            return Vec::new();
+        };
         let mut tf: FxHashMap<String, usize> = FxHashMap::default();
         for passage in std::iter::once(&article.title)
             .chain(article.lead.iter())
@@ -253,8 +284,17 @@ impl Index {
             })
             .collect();
         weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        weighted
+            .into_iter()
+            .take(MORE_LIKE_THIS_TERMS)
+            .map(|(_, term)| term)
+            .collect()
+    }
+
+    /// Articles other than `doc` holding `terms`, best first.
+    pub(crate) fn more_like(&self, doc: u32, terms: &[String], limit: usize) -> Vec<Hit> {
         let mut scores: FxHashMap<u32, f32> = FxHashMap::default();
-        for (_, term) in weighted.iter().take(MORE_LIKE_THIS_TERMS) {
+        for term in terms.iter().take(MORE_LIKE_THIS_TERMS) {
             if let Some(postings) = self.folded.get(term) {
                 let idf = self.idf(postings.len());
                 for p in postings.iter().filter(|p| p.doc != doc) {
@@ -271,6 +311,46 @@ impl Index {
             .map(|(d, score)| self.hit(d, score, &matcher))
             .collect()
     }
+
+    /// Everything the article page of `id` shows beside the text: previous/next within
+    /// `search` (the query and request it was opened from, if any), the articles most like
+    /// it, and where each of its related teasers points in the archive.
+    pub fn article_page(
+        &self,
+        id: &str,
+        search: Option<(&Query, &Request)>,
+        similar: usize,
+    ) -> Option<ArticlePage> {
+        let doc = self.by_id_doc(id)?;
+        let (previous, next) = search.map_or((None, None), |(query, request)| {
+            self.neighbour_docs(query, request, doc)
+        });
+        let article = &self.articles[doc as usize];
+        Some(ArticlePage {
+            article: article.clone(),
+            previous: previous.map(|d| self.articles[d as usize].id.clone()),
+            next: next.map(|d| self.articles[d as usize].id.clone()),
+            similar: self.more_like_this(id, similar),
+            related: article
+                .related
+                .iter()
+                .map(|t| self.article_titled(&t.title).map(|a| a.id.clone()))
+                .collect(),
+        })
+    }
+}
+
+/// An article and what its page shows beside it ([`Index::article_page`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticlePage {
+    pub article: Article,
+    /// Ids of the results before and after it in the search it was opened from.
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    /// "More like this".
+    pub similar: Vec<Hit>,
+    /// For each of `article.related`, the id of the archive's article it names, if any.
+    pub related: Vec<Option<String>>,
 }
 
 #[cfg(test)]

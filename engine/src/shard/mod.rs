@@ -8,13 +8,15 @@
 //! - **range files**: a dictionary's terms in one range, postings kept with their terms
 //!   (the codec's encoding); ranges are cut where a term's hash says so once a range is
 //!   big enough, so a rebuild with a few more articles keeps most boundaries;
-//! - **chunks**: [`DOCS_PER_CHUNK`] stored articles, DEFLATE-compressed;
+//! - **chunks**: [`DOCS_PER_CHUNK`] stored articles, DEFLATE-compressed, each with its
+//!   distinctive words (what "more like this" looks up);
 //! - the **lexicon**: a 32-bit hash of every folded term of letters a–z, read before the
 //!   first search, so typo corrections (hundreds of probes, in every range) fetch only
 //!   the ranges of those that exist.
 //!
 //! [`write_bundle`] writes them; [`ShardedIndex`] reads the root and whatever files it is
-//! given, says which it still needs for a search, and then answers as the embedded
+//! given, answers a search or an article page from them with the files it still needs,
+//! and once those are in answers as the embedded
 //! [`Index`](crate::Index) does.
 
 use std::fmt;
@@ -26,11 +28,12 @@ use crate::codec::CodecError;
 mod read;
 mod write;
 
-pub use read::ShardedIndex;
+pub use read::{Fetched, Searched, ShardedIndex};
 pub use write::{write_bundle, write_bundle_with_ranges_of, ShardedBundle};
 
 pub const SHARD_MAGIC: [u8; 8] = *b"DOCBAOSH";
-pub const SHARD_FORMAT_VERSION: u32 = 1;
+/// 2: chunks hold each article's distinctive words after the articles.
+pub const SHARD_FORMAT_VERSION: u32 = 2;
 /// Stored articles per chunk: ten results fetch a few small files, not ten large ones.
 pub const DOCS_PER_CHUNK: usize = 8;
 /// Magic, version, kind, checksum of the body.

@@ -8,9 +8,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::{open, FileKind, ShardError};
 use crate::article::Article;
 use crate::codec::{get_dict, Reader};
-use crate::facets::{Filters, Sort};
 use crate::index::{Coverage, Index, TermDict, FIELD_COUNT};
 use crate::search::shard_terms::PhraseWord;
+use crate::search::{ArticlePage, Page, Query, Request};
 
 /// How far a root may inflate: field lengths and facet columns of 10⁶ articles take
 /// tens of megabytes, a crafted root could claim gigabytes.
@@ -50,9 +50,27 @@ struct Root {
     lexicon: String,
 }
 
-/// A sharded index: the root, and whatever files have been added. [`ShardedIndex::needs`]
-/// says what a search still needs; once those are in, [`ShardedIndex::index`] answers it
-/// exactly as the whole [`Index`] would.
+/// An answer from the files added so far, and the files still needed to make it exact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fetched<T> {
+    /// What the files in answer. With `needs` empty it is exactly what the whole
+    /// [`Index`] answers; before, a partial answer a reader may show meanwhile.
+    pub answer: T,
+    /// Files to fetch and [`ShardedIndex::add_shard`] before asking again.
+    pub needs: Vec<String>,
+}
+
+/// A search's page, with the query prepared for it (whether it was trimmed, its words
+/// for highlighting).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Searched {
+    pub query: Query,
+    pub page: Page,
+}
+
+/// A sharded index: the root, and whatever files have been added. [`ShardedIndex::find`]
+/// and [`ShardedIndex::article_page`] answer from the files in and say which they still
+/// need; once those are in, they answer exactly as the whole [`Index`] would.
 #[derive(Debug)]
 pub struct ShardedIndex {
     root: Root,
@@ -60,7 +78,7 @@ pub struct ShardedIndex {
     files: FxHashMap<String, (FileKind, u32)>,
     /// Loaded ranges of each dictionary (folded, exact, pairs, ids), by range number.
     ranges: [BTreeMap<u32, TermDict>; 4],
-    chunks: BTreeMap<u32, Vec<Article>>,
+    chunks: BTreeMap<u32, Chunk>,
     /// Sorted hashes of the folded terms of letters a–z, once the lexicon is in.
     lexicon: Option<Arc<Vec<u32>>>,
     /// The index over what is loaded, brought up to date after files are added.
@@ -147,8 +165,8 @@ impl ShardedIndex {
             self.lexicon = Some(Arc::new(read_lexicon(name, body)?));
             self.stale().dicts[0] = true;
         } else if kind == FileKind::Docs {
-            let articles = read_chunk(name, body, self.chunk_len(i as usize))?;
-            self.chunks.insert(i, articles);
+            let chunk = read_chunk(name, body, self.chunk_len(i as usize))?;
+            self.chunks.insert(i, chunk);
             self.stale().chunks.push(i);
         } else {
             let slot = dict_slot(kind);
@@ -172,8 +190,8 @@ impl ShardedIndex {
     }
 
     /// The index over the files added so far. Lookups outside them are noted, for
-    /// [`ShardedIndex::needs`]; searches answer as the whole index would once it says
-    /// nothing is missing.
+    /// [`ShardedIndex::find`] and [`ShardedIndex::article_page`]; its answers are the whole
+    /// index's once they say nothing is missing.
     pub fn index(&mut self) -> &Index {
         if self.index.is_none() {
             self.index = Some(self.assemble());
@@ -183,67 +201,208 @@ impl ShardedIndex {
         self.index.as_ref().expect("just assembled")
     }
 
-    /// The files a search still needs, for the query `text` and one page of a request:
-    /// first the dictionary ranges its words, expansions and pairs look up (a query
-    /// expanded through ranges not yet in may ask again once they are), then the chunks
-    /// of the articles it shows and of those whose text confirms a phrase. Empty once
-    /// [`ShardedIndex::index`] answers this request exactly.
-    pub fn needs(
-        &mut self,
-        text: &str,
-        filters: &Filters,
-        sort: Sort,
-        offset: usize,
-        limit: usize,
-    ) -> Vec<String> {
+    /// One page of a search for the query `text`, run once over the files in, and the
+    /// files that would change it: first the dictionary ranges its words, expansions and
+    /// pairs look up (a query expanded through ranges not yet in may ask again once they
+    /// are), then the chunks of the articles it shows (their hits are already in place,
+    /// with an empty id until their chunk is in) and of those whose text confirms a
+    /// phrase. Ask again as files arrive: 2–4 rounds.
+    pub fn find(&mut self, text: &str, request: &Request) -> Fetched<Searched> {
         // Read before any search: without it, typo corrections would fetch every range.
-        if self.lexicon.is_none() {
-            return vec![self.root.lexicon.clone()];
+        if let Some(lexicon) = self.needs_lexicon() {
+            return Fetched {
+                answer: Searched::default(),
+                needs: vec![lexicon],
+            };
         }
         let index = self.index();
         let query = index.query(text);
-        let request = crate::Request {
-            filters: filters.clone(),
-            sort,
-            offset,
-            limit,
-        };
-        let page = index.find(&query, &request);
-        let names = self.take_missed();
-        if !names.is_empty() {
-            return names;
+        let page = index.find(&query, request);
+        let mut needs = self.take_missed();
+        if needs.is_empty() {
+            let docs = page.hits.iter().map(|h| h.doc);
+            needs = self.missing_docs(&query, docs);
         }
-        let index = self.index.as_ref().expect("assembled above");
-        let mut docs: BTreeSet<u32> = page.hits.iter().map(|h| h.doc).collect();
-        for phrase in query.phrases_read_in_text() {
-            docs.extend(docs_a_phrase_reads(index, &phrase));
+        Fetched {
+            answer: Searched { query, page },
+            needs,
         }
-        // Bounding a phrase may look up pairs the search itself did not get to.
-        let names = self.take_missed();
-        if !names.is_empty() {
-            return names;
-        }
-        self.missing_chunks(docs)
     }
 
-    /// The files opening the article `id` needs: its id range, then its chunk.
-    pub fn needs_article(&mut self, id: &str) -> Vec<String> {
+    /// The article `id` and what its page shows beside it ([`Index::article_page`]):
+    /// previous/next within `search` (query text and request), "more like this" and
+    /// the related teasers' targets. The article comes first (its id range, then its
+    /// chunk, and the answer holds it as soon as it is in), then the dictionary ranges
+    /// of the search, of its stored distinctive words and of its teasers' titles, then
+    /// the chunks of the articles they name. `None` once the archive has no such id.
+    pub fn article_page(
+        &mut self,
+        id: &str,
+        search: Option<(&str, &Request)>,
+        similar: usize,
+    ) -> Fetched<Option<ArticlePage>> {
+        let searching = search.is_some_and(|(text, _)| !text.trim().is_empty());
+        let lexicon = if searching {
+            self.needs_lexicon()
+        } else {
+            None
+        };
+        let doc = match self.doc_of(id) {
+            Ok(Some(doc)) => doc,
+            Ok(None) => {
+                return Fetched {
+                    answer: None,
+                    needs: Vec::new(),
+                }
+            }
+            Err(range) => {
+                return Fetched {
+                    answer: None,
+                    needs: [range].into_iter().chain(lexicon).collect(),
+                }
+            }
+        };
+        let per = self.root.docs_per_chunk as u32;
+        let Some(chunk) = self.chunks.get(&(doc / per)) else {
+            let chunk = self.root.chunks[(doc / per) as usize].clone();
+            return Fetched {
+                answer: None,
+                needs: [chunk].into_iter().chain(lexicon).collect(),
+            };
+        };
+        let distinctive = chunk.distinctive[(doc % per) as usize].clone();
+        let article = chunk.articles[(doc % per) as usize].clone();
+        let mut page = ArticlePage {
+            related: vec![None; article.related.len()],
+            article,
+            previous: None,
+            next: None,
+            similar: Vec::new(),
+        };
+        let lexicon = lexicon.or_else(|| {
+            (!page.article.related.is_empty())
+                .then(|| self.needs_lexicon())
+                .flatten()
+        });
+        if let Some(lexicon) = lexicon {
+            return Fetched {
+                answer: Some(page),
+                needs: vec![lexicon],
+            };
+        }
+
+        let index = self.index();
+        let query = search.map(|(text, _)| index.query(text));
+        let neighbours = match (&query, search) {
+            (Some(query), Some((_, request))) => index.neighbour_docs(query, request, doc),
+            _ => (None, None),
+        };
+        let similar = index.more_like(doc, &distinctive, similar);
+        let titles: Vec<(Query, Vec<u32>)> = page
+            .article
+            .related
+            .iter()
+            .map(|t| {
+                let query = index.title_query(&t.title);
+                let docs = index.title_candidates(&query);
+                (query, docs)
+            })
+            .collect();
+        let needs = self.take_missed();
+        if !needs.is_empty() {
+            return Fetched {
+                answer: Some(page),
+                needs,
+            };
+        }
+        let mut needs = Vec::new();
+        let (previous, next) = neighbours;
+        let named = previous.iter().chain(&next).copied();
+        let named = named.chain(similar.iter().map(|h| h.doc));
+        let named = named.chain(titles.iter().flat_map(|(_, docs)| docs.iter().copied()));
+        if let Some(query) = &query {
+            needs.extend(self.missing_docs(query, named.clone()));
+        } else {
+            needs.extend(self.missing_chunks(named.clone()));
+        }
+        for (query, _) in &titles {
+            needs.extend(self.missing_docs(query, []));
+        }
+        needs.sort();
+        needs.dedup();
+
+        let index = self.index.as_ref().expect("assembled above");
+        let id_of = |d: Option<u32>| {
+            d.map(|d| index.articles()[d as usize].id.clone())
+                .filter(|id| !id.is_empty())
+        };
+        page.previous = id_of(previous);
+        page.next = id_of(next);
+        // A hit whose chunk is not in has no id yet, nor a title to show: the list shows
+        // once they are all in, rather than growing as they arrive.
+        if similar.iter().all(|h| !h.id.is_empty()) {
+            page.similar = similar;
+        }
+        let per = self.root.docs_per_chunk as u32;
+        for ((target, teaser), (_, candidates)) in page
+            .related
+            .iter_mut()
+            .zip(&page.article.related)
+            .zip(&titles)
+        {
+            // Which candidate is the one titled so is known once all of them are in.
+            if candidates
+                .iter()
+                .all(|d| self.chunks.contains_key(&(d / per)))
+            {
+                *target = index.article_titled(&teaser.title).map(|a| a.id.clone());
+            }
+        }
+        Fetched {
+            answer: Some(page),
+            needs,
+        }
+    }
+
+    /// The lexicon's name while it is not in.
+    fn needs_lexicon(&self) -> Option<String> {
+        self.lexicon.is_none().then(|| self.root.lexicon.clone())
+    }
+
+    /// The doc of article `id`, `None` if the archive has no such id, or the name of the
+    /// id range to fetch to know.
+    fn doc_of(&self, id: &str) -> Result<Option<u32>, String> {
         let slot = dict_slot(FileKind::Ids);
         let dir = &self.root.directories[slot];
         if dir.firsts.is_empty() {
-            return Vec::new();
+            return Ok(None);
         }
         let range = dir
             .firsts
             .partition_point(|f| f.as_str() <= id)
             .saturating_sub(1);
-        let Some(ids) = self.ranges[slot].get(&(range as u32)) else {
-            return vec![dir.names[range].clone()];
-        };
-        match ids.get(id) {
-            Some(p) => self.missing_chunks([p[0].doc]),
-            None => Vec::new(),
+        match self.ranges[slot].get(&(range as u32)) {
+            Some(ids) => Ok(ids.get(id).and_then(|p| p.first()).map(|p| p.doc)),
+            None => Err(dir.names[range].clone()),
         }
+    }
+
+    /// The chunks `docs` are in and, for a query with phrases read in the text, those of
+    /// the articles that may confirm them (bounded by their words' keys and pairs; a
+    /// pair range this looks up first comes before any chunk).
+    fn missing_docs(&self, query: &Query, docs: impl IntoIterator<Item = u32>) -> Vec<String> {
+        let Some(index) = self.index.as_ref() else {
+            return Vec::new();
+        };
+        let mut docs: BTreeSet<u32> = docs.into_iter().collect();
+        for phrase in query.phrases_read_in_text() {
+            docs.extend(docs_a_phrase_reads(index, &phrase));
+        }
+        let names = self.take_missed();
+        if !names.is_empty() {
+            return names;
+        }
+        self.missing_chunks(docs)
     }
 
     fn missing_chunks(&self, docs: impl IntoIterator<Item = u32>) -> Vec<String> {
@@ -281,7 +440,7 @@ impl ShardedIndex {
         let per = self.root.docs_per_chunk;
         let mut articles = self.root.stubs.clone();
         for (&c, chunk) in &self.chunks {
-            for (k, a) in chunk.iter().enumerate() {
+            for (k, a) in chunk.articles.iter().enumerate() {
                 articles[c as usize * per + k] = a.clone();
             }
         }
@@ -320,7 +479,7 @@ impl ShardedIndex {
         }
         for c in stale.chunks {
             if let Some(chunk) = self.chunks.get(&c) {
-                for (k, a) in chunk.iter().enumerate() {
+                for (k, a) in chunk.articles.iter().enumerate() {
                     index.articles[c as usize * per + k] = a.clone();
                 }
             }
@@ -363,6 +522,13 @@ impl ShardedIndex {
         }));
         d
     }
+}
+
+/// A chunk of stored articles, with each one's distinctive words (for "more like this").
+#[derive(Debug)]
+struct Chunk {
+    articles: Vec<Article>,
+    distinctive: Vec<Vec<String>>,
 }
 
 /// What changed since the index was assembled.
@@ -625,7 +791,7 @@ fn read_lexicon(name: &str, body: &[u8]) -> Result<Vec<u32>, ShardError> {
     Ok(hashes)
 }
 
-fn read_chunk(name: &str, body: &[u8], expected: usize) -> Result<Vec<Article>, ShardError> {
+fn read_chunk(name: &str, body: &[u8], expected: usize) -> Result<Chunk, ShardError> {
     let raw = miniz_oxide::inflate::decompress_to_vec_with_limit(body, CHUNK_INFLATE_LIMIT)
         .map_err(|e| {
             ShardError::new(
@@ -638,15 +804,21 @@ fn read_chunk(name: &str, body: &[u8], expected: usize) -> Result<Vec<Article>, 
         })?;
     let (articles, rest): (Vec<Article>, &[u8]) = postcard::take_from_bytes(&raw)
         .map_err(|e| ShardError::new(name, format!("articles do not decode: {e}")))?;
-    if !rest.is_empty() || articles.len() != expected {
+    let (distinctive, rest): (Vec<Vec<String>>, &[u8]) = postcard::take_from_bytes(rest)
+        .map_err(|e| ShardError::new(name, format!("distinctive words do not decode: {e}")))?;
+    if !rest.is_empty() || articles.len() != expected || distinctive.len() != expected {
         return Err(ShardError::new(
             name,
             format!(
-                "holds {} articles and {} bytes more, {expected} articles expected",
+                "holds {} articles, {} lists of words and {} bytes more, {expected} articles expected",
                 articles.len(),
+                distinctive.len(),
                 rest.len()
             ),
         ));
     }
-    Ok(articles)
+    Ok(Chunk {
+        articles,
+        distinctive,
+    })
 }

@@ -3,7 +3,8 @@
 use std::ops::Range;
 
 use super::{name_of, seal, FileKind, DOCS_PER_CHUNK};
-use crate::codec::{pack_articles, put_dict, put_varint};
+use crate::article::Article;
+use crate::codec::{put_dict, put_varint};
 use crate::index::{Index, Posting, TermDict};
 
 /// A term range is cut once it holds this many bytes of terms and postings, at a term
@@ -94,7 +95,8 @@ pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> Sharded
     let chunks: Vec<String> = index
         .articles
         .chunks(DOCS_PER_CHUNK)
-        .map(|chunk| add(FileKind::Docs, &pack_articles(chunk)))
+        .enumerate()
+        .map(|(c, chunk)| add(FileKind::Docs, &pack_chunk(index, c, chunk)))
         .collect();
 
     let mut root = Vec::new();
@@ -262,4 +264,18 @@ fn sub_dict(d: &TermDict, range: Range<usize>) -> TermDict {
         s.starts.push(s.postings.len() as u32);
     }
     s
+}
+
+/// A chunk: its articles, then each one's distinctive words, so "more like this" looks
+/// up a dozen words, not every word of the article in ranges all over the dictionary.
+/// One DEFLATE block of postcard.
+fn pack_chunk(index: &Index, chunk: usize, articles: &[Article]) -> Vec<u8> {
+    let first = chunk * DOCS_PER_CHUNK;
+    let distinctive: Vec<Vec<String>> = (first..first + articles.len())
+        .map(|doc| index.distinctive_terms(doc as u32))
+        .collect();
+    // Serializing plain vectors, strings and options into a Vec cannot fail.
+    let mut raw = postcard::to_allocvec(articles).expect("articles serialize");
+    raw.extend(postcard::to_allocvec(&distinctive).expect("words serialize"));
+    miniz_oxide::deflate::compress_to_vec(&raw, 6)
 }
