@@ -403,19 +403,20 @@ fn decoding_damaged_or_crafted_files_never_panics() {
                 .find(|k| name.ends_with(k.extension()))
                 .unwrap();
             let new_name = docbao_engine::shard::name_of(kind, &body);
-            // Names have one length: the root names the crafted file in its place.
-            let renamed = String::from_utf8_lossy(&payload)
-                .contains(name.as_str())
-                .then(|| {
-                    let mut p = payload.clone();
-                    let at = p
-                        .windows(name.len())
-                        .position(|w| w == name.as_bytes())
-                        .unwrap();
-                    p[at..at + name.len()].copy_from_slice(new_name.as_bytes());
-                    p
-                })
+            // The root lists a file by its name's 8 digest bytes: it names the crafted
+            // file in the original's place.
+            let digest = |n: &str| -> Vec<u8> {
+                (0..8)
+                    .map(|i| u8::from_str_radix(&n[2 * i..2 * i + 2], 16).unwrap())
+                    .collect()
+            };
+            let (old, new) = (digest(name), digest(&new_name));
+            let mut renamed = payload.clone();
+            let at = renamed
+                .windows(old.len())
+                .position(|w| w == old.as_slice())
                 .unwrap();
+            renamed[at..at + old.len()].copy_from_slice(&new);
             (root_with(&root, &renamed), Some((new_name, body)))
         } else {
             (root.clone(), Some((name.clone(), body)))
@@ -519,4 +520,50 @@ fn a_prefix_over_many_ranges_fetches_only_where_its_most_frequent_words_are() {
             "{text:?}: {fetched} of {folded} folded ranges"
         );
     }
+}
+
+/// The lexicon (hashes of every folded word, for typo probes) is not read at start-up: a
+/// query that probes no typo never fetches it, and the first that does fetches it in the
+/// same round as the ranges of its own words, then answers as the whole index does.
+#[test]
+fn the_lexicon_is_fetched_only_when_a_typo_probe_first_needs_it() {
+    let index = Index::build(invented(200));
+    let bundle = write_bundle_with_ranges_of(&index, 512);
+    let is_lexicon = |n: &String| n.ends_with(".lex");
+    let none = Filters::default();
+    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    // A phrase's words and a one-letter word are never corrected: nothing to probe.
+    for text in ["\"thành phố\"", "t"] {
+        let mut rounds = 0;
+        loop {
+            let needs = sharded.needs(text, &none, Sort::Relevance, 0, 10);
+            assert!(
+                !needs.iter().any(is_lexicon),
+                "{text:?} fetched the lexicon: {needs:?}"
+            );
+            if needs.is_empty() {
+                break;
+            }
+            rounds += 1;
+            for n in needs {
+                sharded.add_shard(&n, bundle.file(&n).unwrap()).unwrap();
+            }
+        }
+        assert!(rounds > 0, "{text:?} fetched nothing");
+    }
+
+    let mut fresh = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let first = fresh.needs("tanh pho", &none, Sort::Relevance, 0, 10);
+    assert!(
+        first.iter().any(is_lexicon) && first.iter().any(|n| n.ends_with(".fold")),
+        "the lexicon comes beside the words' own ranges: {first:?}"
+    );
+    let request = ("tanh pho", none.clone(), Sort::Relevance);
+    fetch_all_needed(&mut fresh, &bundle, &request);
+    let partial = fresh.index();
+    let page = page_of(&none, Sort::Relevance);
+    assert_eq!(
+        partial.find(&partial.query("tanh pho"), &page),
+        index.find(&index.query("tanh pho"), &page)
+    );
 }

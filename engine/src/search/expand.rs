@@ -152,7 +152,7 @@ impl Index {
                 && !own.contains(v)
                 && !found.iter().any(|(_, _, f)| f == v)
             {
-                if let Some(i) = self.folded.find(v) {
+                if let Some(i) = self.folded.probe(v) {
                     found.push((0, self.folded.postings_of(i).len(), v.to_string()));
                 }
             }

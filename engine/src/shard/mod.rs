@@ -30,9 +30,11 @@ pub use read::ShardedIndex;
 pub use write::{write_bundle, write_bundle_with_ranges_of, ShardedBundle};
 
 pub const SHARD_MAGIC: [u8; 8] = *b"DOCBAOSH";
-pub const SHARD_FORMAT_VERSION: u32 = 1;
+pub const SHARD_FORMAT_VERSION: u32 = 2;
 /// Stored articles per chunk: ten results fetch a few small files, not ten large ones.
 pub const DOCS_PER_CHUNK: usize = 8;
+/// Bytes of a file's digest in its name (16 hex digits).
+const DIGEST_LEN: usize = 8;
 /// Magic, version, kind, checksum of the body.
 const HEADER_LEN: usize = 8 + 4 + 4 + 4;
 
@@ -120,7 +122,12 @@ impl ShardError {
 /// The name a file's bytes get: the first 16 hex digits of their SHA-256, and its kind.
 pub fn name_of(kind: FileKind, bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
-    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    name_from_digest(kind, &digest[..DIGEST_LEN])
+}
+
+/// The name of a file of this kind whose digest begins with these bytes.
+fn name_from_digest(kind: FileKind, digest: &[u8]) -> String {
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     format!("{hex}.{}", kind.extension())
 }
 

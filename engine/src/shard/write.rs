@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use super::{name_of, seal, FileKind, DOCS_PER_CHUNK};
 use crate::codec::{pack_articles, put_dict, put_varint};
-use crate::index::{Index, Posting, TermDict};
+use crate::index::{Index, Posting, TermDict, FIELD_COUNT};
 
 /// A term range is cut once it holds this many bytes of terms and postings, at a term
 /// whose hash is a multiple of [`CUT_ONE_IN`] (so boundaries depend on the terms, not
@@ -102,10 +102,9 @@ pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> Sharded
     for avg in index.avg_field_len {
         root.extend_from_slice(&avg.to_le_bytes());
     }
-    for lens in &index.field_lens {
-        for &l in lens {
-            put_varint(&mut root, l as u64);
-        }
+    // One field's bytes after another: lengths of one field look alike, so they compress.
+    for field in 0..FIELD_COUNT {
+        root.extend(index.field_norms.iter().map(|n| n[field]));
     }
     for get in [
         (|a: &crate::Article| a.source.as_deref()) as fn(&crate::Article) -> Option<&str>,
@@ -117,25 +116,31 @@ pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> Sharded
     }
     for directory in &directories {
         put_varint(&mut root, directory.len() as u64);
+        let mut last = "";
         for (first, name) in directory {
-            put_str(&mut root, first);
-            put_str(&mut root, name);
+            put_front_coded(&mut root, last, first);
+            root.extend_from_slice(&name_digest(name));
+            last = first;
         }
     }
     put_varint(&mut root, prefixes.len() as u64);
+    let mut last = "";
     for (prefix, ranges) in &prefixes {
-        put_str(&mut root, prefix);
+        put_front_coded(&mut root, last, prefix);
+        last = prefix;
         put_varint(&mut root, ranges.len() as u64);
+        let mut previous = 0;
         for &r in ranges {
-            put_varint(&mut root, r as u64);
+            put_varint(&mut root, (r - previous) as u64);
+            previous = r;
         }
     }
     put_varint(&mut root, DOCS_PER_CHUNK as u64);
     put_varint(&mut root, chunks.len() as u64);
     for name in &chunks {
-        put_str(&mut root, name);
+        root.extend_from_slice(&name_digest(name));
     }
-    put_str(&mut root, &lexicon);
+    root.extend_from_slice(&name_digest(&lexicon));
     let packed = miniz_oxide::deflate::compress_to_vec(&root, 9);
     let root = add(FileKind::Root, &packed);
     ShardedBundle { root, files }
@@ -146,27 +151,61 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(s.as_bytes());
 }
 
-/// A facet column: its distinct values in first-seen order, then each doc's value as
-/// 0 (none) or 1 + its place.
+/// A term after the one before it: the length of their common prefix, then the rest.
+fn put_front_coded(out: &mut Vec<u8>, last: &str, term: &str) {
+    let shared = last
+        .bytes()
+        .zip(term.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    // Cut on a character boundary, so both parts stay UTF-8.
+    let shared = (0..=shared)
+        .rev()
+        .find(|&at| term.is_char_boundary(at))
+        .unwrap_or(0);
+    put_varint(out, shared as u64);
+    put_str(out, &term[shared..]);
+}
+
+/// A file's name as stored in the root: the 8 bytes its 16 hex digits spell (its kind is
+/// known from where the root lists it).
+fn name_digest(name: &str) -> [u8; super::DIGEST_LEN] {
+    std::array::from_fn(|i| {
+        u8::from_str_radix(&name[2 * i..2 * i + 2], 16).expect("names are written as hex")
+    })
+}
+
+/// A facet column: its distinct values sorted (front-coded), then each doc's value as 0
+/// (none) or 1 + its place, in as few bytes as the largest needs, one byte plane after
+/// another (high bytes first): codes of similar docs look alike, so brotli and DEFLATE
+/// find the runs.
 fn put_column<'a>(out: &mut Vec<u8>, values: impl Iterator<Item = Option<&'a str>> + Clone) {
-    let mut distinct: Vec<&str> = Vec::new();
-    let mut place: rustc_hash::FxHashMap<&str, usize> = Default::default();
-    let mut codes = Vec::new();
-    for v in values {
-        codes.push(v.map_or(0, |v| {
-            1 + *place.entry(v).or_insert_with(|| {
-                distinct.push(v);
-                distinct.len() - 1
+    let mut distinct: Vec<&str> = values.clone().flatten().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let codes: Vec<u32> = values
+        .map(|v| {
+            v.map_or(0, |v| {
+                1 + distinct.binary_search(&v).expect("listed") as u32
             })
-        }));
-    }
+        })
+        .collect();
     put_varint(out, distinct.len() as u64);
+    let mut last = "";
     for v in &distinct {
-        put_str(out, v);
+        put_front_coded(out, last, v);
+        last = v;
     }
-    for c in codes {
-        put_varint(out, c as u64);
+    let width = code_width(distinct.len());
+    for plane in (0..width).rev() {
+        out.extend(codes.iter().map(|c| (c >> (8 * plane)) as u8));
     }
+}
+
+/// Bytes a facet code takes when a column has `distinct` values (code 0 is none).
+pub(super) fn code_width(distinct: usize) -> usize {
+    let largest = distinct as u64;
+    (1..=4).find(|&w| largest < 1 << (8 * w)).unwrap_or(4)
 }
 
 /// Article ids in sorted order, each with its doc as a one-posting entry, so id ranges
