@@ -567,3 +567,48 @@ fn the_lexicon_is_fetched_only_when_a_typo_probe_first_needs_it() {
         index.find(&index.query("tanh pho"), &page)
     );
 }
+
+/// A word typed with a typo, where 42 words one edit away (`xyzqa`…`xyzqz`,
+/// `xyza`…`xyzp`) each fill a range of their own: only the ranges of the 16 most frequent
+/// (`MAX_TYPO_CANDIDATES`, by the lexicon's frequency classes) are fetched, not all 42,
+/// and the answer is still the whole index's.
+#[test]
+fn a_typo_fetches_the_ranges_of_its_most_frequent_corrections_only() {
+    let corrections: Vec<String> = (b'a'..=b'z')
+        .map(|c| format!("xyzq{}", c as char))
+        .chain((b'a'..=b'p').map(|c| format!("xyz{}", c as char)))
+        .collect();
+    // Correction `k` is in 64 + k articles: enough postings to fill a range alone.
+    let mut articles = Vec::new();
+    for (k, word) in corrections.iter().enumerate() {
+        for i in 0..64 + k {
+            articles.push(Article {
+                id: format!("{word}-{i}"),
+                title: format!("tin {word}"),
+                ..Article::default()
+            });
+        }
+    }
+    let index = Index::build(articles);
+    let bundle = write_bundle_with_ranges_of(&index, 64);
+    let text = "xyzq ";
+    let request = (text, Filters::default(), Sort::Relevance);
+    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    fetch_all_needed(&mut sharded, &bundle, &request);
+    let partial = sharded.index();
+    let page = page_of(&Filters::default(), Sort::Relevance);
+    let got = partial.find(&partial.query(text), &page);
+    assert_eq!(got, index.find(&index.query(text), &page));
+    assert!(got.total > 0, "the typo is corrected");
+    let fetched = bundle
+        .files
+        .iter()
+        .filter(|(n, _)| n.ends_with(".fold") && sharded.has(n))
+        .count();
+    eprintln!("{text:?}: {fetched} folded ranges fetched");
+    // The 16 candidates' ranges, and the range where the word as typed would be.
+    assert!(
+        (8..=16 + 1).contains(&fetched),
+        "{fetched} folded ranges fetched for 42 corrections"
+    );
+}

@@ -76,7 +76,7 @@ pub(crate) struct Coverage {
     pub(crate) prefix_ranges: Arc<BTreeMap<String, Vec<u32>>>,
     /// Sorted hashes of every term of letters a–z in the whole dictionary: a lookup of
     /// such a term whose hash is absent finds nothing anywhere, so needs no range.
-    pub(crate) lexicon: Option<Arc<Vec<u32>>>,
+    pub(crate) lexicon: Option<Arc<crate::shard::Lexicon>>,
     /// A typo probe ran while the lexicon was not in: the reader needs it (probes note no
     /// range without it, or hundreds of one-edit strings would fetch every range).
     pub(crate) lexicon_wanted: AtomicBool,
@@ -106,25 +106,15 @@ impl Coverage {
 
     fn note_term(&self, term: &str) {
         if let Some(lexicon) = &self.lexicon {
-            if crate::shard::in_lexicon_alphabet(term)
-                && lexicon
-                    .binary_search(&crate::shard::lexicon_hash(term))
-                    .is_err()
-            {
+            if lexicon.class_of(term).is_none() {
                 return;
             }
         }
         self.note(self.range_of(term));
     }
 
-    /// A typo probe: noted like any lookup once the lexicon is in, else it asks for the
-    /// lexicon only.
-    fn note_probe(&self, term: &str) {
-        if self.lexicon.is_some() {
-            self.note_term(term);
-        } else {
-            self.lexicon_wanted.store(true, Ordering::Relaxed);
-        }
+    fn is_loaded(&self, range: usize) -> bool {
+        self.loaded.get(range).copied().unwrap_or(true)
     }
 
     /// Every range that may hold a term beginning with `prefix`.
@@ -188,17 +178,23 @@ impl TermDict {
         (i < self.len() && self.term(i) == term).then_some(i)
     }
 
-    /// [`TermDict::find`] for a string tried as a typo correction: most are no word, so a
-    /// sharded dictionary consults its lexicon before wanting the range of one.
-    pub(crate) fn probe(&self, term: &str) -> Option<usize> {
-        match &self.coverage {
-            Some(c) => {
-                c.note_probe(term);
-                let i = self.lower_bound(term);
-                (i < self.len() && self.term(i) == term).then_some(i)
+    /// The frequency class (`norms::frequency_class`) of a string tried as a typo
+    /// correction, if it is a word. A sharded dictionary answers from its lexicon where
+    /// the word's range is not in (a class no lower than the word's), noting no range, so
+    /// hundreds of one-edit strings fetch nothing; without the lexicon it asks for it.
+    pub(crate) fn probe_class(&self, term: &str) -> Option<u8> {
+        if let Some(c) = &self.coverage {
+            if !c.is_loaded(c.range_of(term)) {
+                let Some(lexicon) = &c.lexicon else {
+                    c.lexicon_wanted.store(true, Ordering::Relaxed);
+                    return None;
+                };
+                return lexicon.class_of(term);
             }
-            None => self.find(term),
         }
+        let i = self.lower_bound(term);
+        (i < self.len() && self.term(i) == term)
+            .then(|| norms::frequency_class(self.postings_of(i).len()))
     }
 
     pub fn get(&self, term: &str) -> Option<&[Posting]> {

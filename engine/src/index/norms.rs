@@ -29,6 +29,12 @@ pub(crate) fn encode_length(len: u32) -> u8 {
     (EXACT_BELOW + small) as u8
 }
 
+/// A document frequency in one byte, coded as lengths are: typo candidates are picked by
+/// it, and a sharded lexicon carries it for words whose range is not fetched.
+pub(crate) fn frequency_class(df: usize) -> u8 {
+    encode_length(u32::try_from(df).unwrap_or(u32::MAX))
+}
+
 /// The length a stored byte stands for: the smallest length encoded as it.
 pub(crate) fn decode_length(code: u8) -> u32 {
     let code = code as u32;

@@ -140,6 +140,26 @@ pub(crate) fn lexicon_hash(term: &str) -> u32 {
     crc32fast::hash(term.as_bytes())
 }
 
+/// The lexicon as read: sorted hashes of the folded terms of letters a–z, and for each
+/// the frequency class (`index::norms::frequency_class`) of its most frequent term.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Lexicon {
+    pub(crate) hashes: Vec<u32>,
+    pub(crate) classes: Vec<u8>,
+}
+
+impl Lexicon {
+    /// Whether the dictionary may hold `term`, and then a frequency class no lower than
+    /// its own (hashes may collide): `None` means no such word anywhere.
+    pub(crate) fn class_of(&self, term: &str) -> Option<u8> {
+        if !in_lexicon_alphabet(term) {
+            return Some(u8::MAX);
+        }
+        let at = self.hashes.binary_search(&lexicon_hash(term)).ok()?;
+        self.classes.get(at).copied()
+    }
+}
+
 /// A file: header with the body's checksum, then the body.
 fn seal(kind: FileKind, body: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(HEADER_LEN + body.len());

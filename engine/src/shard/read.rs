@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::write::code_width;
-use super::{name_from_digest, open, FileKind, ShardError, DIGEST_LEN};
+use super::{name_from_digest, open, FileKind, Lexicon, ShardError, DIGEST_LEN};
 use crate::article::Article;
 use crate::codec::{get_dict, Reader};
 use crate::facets::{Filters, Sort};
@@ -65,7 +65,7 @@ pub struct ShardedIndex {
     ranges: [BTreeMap<u32, TermDict>; 4],
     chunks: BTreeMap<u32, Vec<Article>>,
     /// Sorted hashes of the folded terms of letters a–z, once the lexicon is in.
-    lexicon: Option<Arc<Vec<u32>>>,
+    lexicon: Option<Arc<Lexicon>>,
     /// The index over what is loaded, brought up to date after files are added.
     index: Option<Index>,
     stale: Option<Stale>,
@@ -652,11 +652,12 @@ fn read_range(
     Ok(d)
 }
 
-fn read_lexicon(name: &str, body: &[u8]) -> Result<Vec<u32>, ShardError> {
+fn read_lexicon(name: &str, body: &[u8]) -> Result<Lexicon, ShardError> {
     let err = |e| ShardError::codec(name, e);
     let mut r = Reader::new("lexicon", body);
     let n = r.count("hash count").map_err(err)?;
-    if n > r.remaining() {
+    // A byte of hash and one of class at least.
+    if n > r.remaining() / 2 {
         return Err(ShardError::new(
             name,
             format!("{n} hashes cannot fit in the file"),
@@ -672,8 +673,9 @@ fn read_lexicon(name: &str, body: &[u8]) -> Result<Vec<u32>, ShardError> {
             .ok_or_else(|| err(r.corrupt(format!("hash {i} is not above the one before"))))?;
         hashes.push(last);
     }
+    let classes = r.take(n).map_err(err)?.to_vec();
     r.finish().map_err(err)?;
-    Ok(hashes)
+    Ok(Lexicon { hashes, classes })
 }
 
 fn read_chunk(name: &str, body: &[u8], expected: usize) -> Result<Vec<Article>, ShardError> {

@@ -4,6 +4,7 @@ use std::ops::Range;
 
 use super::{name_of, seal, FileKind, DOCS_PER_CHUNK};
 use crate::codec::{pack_articles, put_dict, put_varint};
+use crate::index::norms::frequency_class;
 use crate::index::{Index, Posting, TermDict, FIELD_COUNT};
 
 /// A term range is cut once it holds this many bytes of terms and postings, at a term
@@ -54,7 +55,7 @@ pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> Sharded
     // Dictionaries and ids: (first term, file name) per range.
     let mut directories: Vec<Vec<(String, String)>> = Vec::new();
     let folded_ranges = ranges(&index.folded, range_bytes);
-    let prefixes = prefix_ranges(&index.folded, &folded_ranges);
+    let prefixes = prefix_ranges(&index.folded, &folded_ranges, index.prefix_budget());
     let ids = id_dict(index);
     for (kind, dict) in [
         (FileKind::Folded, &index.folded),
@@ -76,20 +77,28 @@ pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> Sharded
         }
         directories.push(directory);
     }
-    let mut hashes: Vec<u32> = (0..index.folded.len())
-        .map(|i| index.folded.term(i))
-        .filter(|t| super::in_lexicon_alphabet(t))
-        .map(super::lexicon_hash)
+    // (hash, frequency class) of every folded word of letters a–z; where hashes collide,
+    // the highest class, so the lexicon never ranks a word below its own class.
+    let mut hashes: Vec<(u32, u8)> = (0..index.folded.len())
+        .filter(|&i| super::in_lexicon_alphabet(index.folded.term(i)))
+        .map(|i| {
+            let df = index.folded.postings_of(i).len();
+            (
+                super::lexicon_hash(index.folded.term(i)),
+                frequency_class(df),
+            )
+        })
         .collect();
-    hashes.sort_unstable();
-    hashes.dedup();
+    hashes.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    hashes.dedup_by_key(|h| h.0);
     let mut lexicon = Vec::new();
     put_varint(&mut lexicon, hashes.len() as u64);
     let mut last = 0;
-    for h in hashes {
+    for &(h, _) in &hashes {
         put_varint(&mut lexicon, (h - last) as u64);
         last = h;
     }
+    lexicon.extend(hashes.iter().map(|&(_, class)| class));
     let lexicon = add(FileKind::Lexicon, &lexicon);
     let chunks: Vec<String> = index
         .articles
@@ -226,13 +235,19 @@ fn id_dict(index: &Index) -> TermDict {
 /// `MAX_PREFIX_TERMS` (32; 8 for a one-letter prefix), plus room for the keys of the word
 /// itself, which it skips.
 pub(super) const PREFIX_CANDIDATES: usize = 48;
+const MAX_PREFIX_TERMS: usize = 32;
 const ONE_LETTER_PREFIX_CANDIDATES: usize = 16;
+const ONE_LETTER_PREFIX_TERMS: usize = 8;
 
-/// For every prefix whose terms span more than two ranges: the ranges that hold its
-/// [`PREFIX_CANDIDATES`] most frequent words (letters and digits only, as expansion
-/// takes them). A reader holding those answers the expansion exactly, since it picks the
-/// most frequent words; the other ranges of the span need not be fetched.
-fn prefix_ranges(d: &TermDict, cuts: &[Range<usize>]) -> Vec<(String, Vec<u32>)> {
+/// For every prefix whose terms span more than two ranges: the ranges that hold the words
+/// its expansion may pick (letters and digits only, as expansion takes them). It takes the
+/// most frequent, [`PREFIX_CANDIDATES`] at most (room for the word's own keys, which it
+/// skips), and stops before a word that takes its postings past `budget`: even if all
+/// the skipped words were the most frequent, it stops by the first word past
+/// that room whose postings, with those of the words between, exceed the budget. A
+/// reader holding those ranges answers the expansion exactly; the other ranges of the
+/// span need not be fetched.
+fn prefix_ranges(d: &TermDict, cuts: &[Range<usize>], budget: usize) -> Vec<(String, Vec<u32>)> {
     let firsts: Vec<&str> = cuts.iter().map(|r| d.term(r.start)).collect();
     let range_of = |i: usize| cuts.partition_point(|r| r.end <= i) as u32;
     let mut prefixes: Vec<&str> = firsts
@@ -254,15 +269,25 @@ fn prefix_ranges(d: &TermDict, cuts: &[Range<usize>]) -> Vec<(String, Vec<u32>)>
             .map(|i| (d.postings_of(i).len(), i))
             .collect();
         found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut ranges: Vec<u32> = found
-            .iter()
-            .take(if p.chars().count() < 2 {
-                ONE_LETTER_PREFIX_CANDIDATES
-            } else {
-                PREFIX_CANDIDATES
-            })
-            .map(|&(_, i)| range_of(i))
-            .collect();
+        let (candidates, picked) = if p.chars().count() < 2 {
+            (ONE_LETTER_PREFIX_CANDIDATES, ONE_LETTER_PREFIX_TERMS)
+        } else {
+            (PREFIX_CANDIDATES, MAX_PREFIX_TERMS)
+        };
+        let room = candidates - picked;
+        found.truncate(candidates);
+        // The fewest postings the expansion can have spent before word `j`: those of the
+        // words from `room` on.
+        let mut least_spent = 0;
+        let mut reach = found.len();
+        for (j, &(df, _)) in found.iter().enumerate().skip(room) {
+            if least_spent > 0 && least_spent + df > budget {
+                reach = j;
+                break;
+            }
+            least_spent += df;
+        }
+        let mut ranges: Vec<u32> = found[..reach].iter().map(|&(_, i)| range_of(i)).collect();
         ranges.sort_unstable();
         ranges.dedup();
         out.push((p.to_string(), ranges));
