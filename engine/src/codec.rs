@@ -6,7 +6,7 @@
 //! CRC-32 of the section's bytes, then the CRC-32 of everything before it (header and
 //! table), then the sections, back to back to the end of the bytes:
 //!
-//! - `META`: doc count, per-doc field lengths (varints), average field lengths.
+//! - `META`: doc count, per-doc field lengths (a byte each, `index::norms`), exact average field lengths.
 //! - `FOLD`, `EXCT`, `PAIR`: one term dictionary each: the term count, the terms
 //!   front-coded (shared-prefix length, suffix length, suffix bytes), then per term its
 //!   document frequency and postings: doc numbers delta-coded as varints, each followed by
@@ -43,7 +43,7 @@ use crate::index::{Index, Posting, TermDict, FIELD_COUNT};
 /// Every docbao index starts with these bytes.
 pub const MAGIC: [u8; 8] = *b"DOCBAOIX";
 /// Bumped whenever the layout of the serialized index changes.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodecError {
@@ -386,10 +386,8 @@ pub fn to_bytes(index: &Index) -> Vec<u8> {
 
     section(&mut out, &mut |meta| {
         put_varint(meta, index.articles.len() as u64);
-        for lens in &index.field_lens {
-            for &l in lens {
-                put_varint(meta, l as u64);
-            }
+        for norms in &index.field_norms {
+            meta.extend_from_slice(norms);
         }
         for avg in index.avg_field_len {
             meta.extend_from_slice(&avg.to_le_bytes());
@@ -558,17 +556,14 @@ fn decode(bytes: &[u8], budget: InflateBudget) -> Result<Index, CodecError> {
 
     let mut meta = Reader::new("META", meta);
     let docs = meta.count("document count")?;
-    // Every document has its field lengths here, a byte each at least.
+    // Every document has its field lengths here, a byte each.
     if docs > meta.remaining() / FIELD_COUNT {
         return Err(meta.corrupt(format!("{docs} documents cannot fit in the section")));
     }
-    let mut field_lens = Vec::with_capacity(docs);
+    let mut field_norms = Vec::with_capacity(docs);
     for _ in 0..docs {
-        let mut lens = [0u32; FIELD_COUNT];
-        for l in &mut lens {
-            *l = meta.u32("field length")?;
-        }
-        field_lens.push(lens);
+        let bytes = meta.take(FIELD_COUNT)?;
+        field_norms.push(std::array::from_fn(|f| bytes[f]));
     }
     let mut avg_field_len = [0f32; FIELD_COUNT];
     for a in &mut avg_field_len {
@@ -610,7 +605,7 @@ fn decode(bytes: &[u8], budget: InflateBudget) -> Result<Index, CodecError> {
     Ok(Index::assemble(
         articles,
         by_id,
-        field_lens,
+        field_norms,
         avg_field_len,
         [folded, exact, pairs],
     ))

@@ -62,7 +62,7 @@ fn env_number(name: &str, default: u64) -> u64 {
     }
 }
 
-// ---- The layout, as written by `codec::to_bytes` (version 5), to re-seal crafted bytes.
+// ---- The layout, as written by `codec::to_bytes` (version 6), to re-seal crafted bytes.
 
 const HEADER_LEN: usize = MAGIC.len() + 4 + 4;
 const ENTRY_LEN: usize = 4 + 8 + 8 + 4;

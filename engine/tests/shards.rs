@@ -420,19 +420,20 @@ fn decoding_damaged_or_crafted_files_never_panics() {
                 .find(|k| name.ends_with(k.extension()))
                 .unwrap();
             let new_name = docbao_engine::shard::name_of(kind, &body);
-            // Names have one length: the root names the crafted file in its place.
-            let renamed = String::from_utf8_lossy(&payload)
-                .contains(name.as_str())
-                .then(|| {
-                    let mut p = payload.clone();
-                    let at = p
-                        .windows(name.len())
-                        .position(|w| w == name.as_bytes())
-                        .unwrap();
-                    p[at..at + name.len()].copy_from_slice(new_name.as_bytes());
-                    p
-                })
+            // The root lists a file by its name's 8 digest bytes: it names the crafted
+            // file in the original's place.
+            let digest = |n: &str| -> Vec<u8> {
+                (0..8)
+                    .map(|i| u8::from_str_radix(&n[2 * i..2 * i + 2], 16).unwrap())
+                    .collect()
+            };
+            let (old, new) = (digest(name), digest(&new_name));
+            let mut renamed = payload.clone();
+            let at = renamed
+                .windows(old.len())
+                .position(|w| w == old.as_slice())
                 .unwrap();
+            renamed[at..at + old.len()].copy_from_slice(&new);
             (root_with(&root, &renamed), Some((new_name, body)))
         } else {
             (root.clone(), Some((name.clone(), body)))
@@ -738,4 +739,97 @@ fn a_search_lists_its_hits_in_place_before_their_articles_arrive() {
             add_needed(&mut sharded, &bundle, &needs);
         }
     }
+}
+
+/// The lexicon (hashes of every folded word, for typo probes) is not read at start-up: a
+/// query that probes no typo never fetches it, and the first that does fetches it in the
+/// same round as the ranges of its own words, then answers as the whole index does.
+#[test]
+fn the_lexicon_is_fetched_only_when_a_typo_probe_first_needs_it() {
+    let index = Index::build(invented(200));
+    let bundle = write_bundle_with_ranges_of(&index, 512);
+    let is_lexicon = |n: &String| n.ends_with(".lex");
+    let none = Filters::default();
+    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    // A phrase's words and a one-letter word are never corrected: nothing to probe.
+    for text in ["\"thành phố\"", "t"] {
+        let mut rounds = 0;
+        loop {
+            let needs = sharded.find(text, &page_of(&none, Sort::Relevance)).needs;
+            assert!(
+                !needs.iter().any(is_lexicon),
+                "{text:?} fetched the lexicon: {needs:?}"
+            );
+            if needs.is_empty() {
+                break;
+            }
+            rounds += 1;
+            for n in needs {
+                sharded.add_shard(&n, bundle.file(&n).unwrap()).unwrap();
+            }
+        }
+        assert!(rounds > 0, "{text:?} fetched nothing");
+    }
+
+    let mut fresh = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let first = fresh
+        .find("tanh pho", &page_of(&none, Sort::Relevance))
+        .needs;
+    assert!(
+        first.iter().any(is_lexicon) && first.iter().any(|n| n.ends_with(".fold")),
+        "the lexicon comes beside the words' own ranges: {first:?}"
+    );
+    let request = ("tanh pho", none.clone(), Sort::Relevance);
+    fetch_all_needed(&mut fresh, &bundle, &request);
+    let partial = fresh.index();
+    let page = page_of(&none, Sort::Relevance);
+    assert_eq!(
+        partial.find(&partial.query("tanh pho"), &page),
+        index.find(&index.query("tanh pho"), &page)
+    );
+}
+
+/// A word typed with a typo, where 42 words one edit away (`xyzqa`…`xyzqz`,
+/// `xyza`…`xyzp`) each fill a range of their own: only the ranges of the 16 most frequent
+/// (`MAX_TYPO_CANDIDATES`, by the lexicon's frequency classes) are fetched, not all 42,
+/// and the answer is still the whole index's.
+#[test]
+fn a_typo_fetches_the_ranges_of_its_most_frequent_corrections_only() {
+    let corrections: Vec<String> = (b'a'..=b'z')
+        .map(|c| format!("xyzq{}", c as char))
+        .chain((b'a'..=b'p').map(|c| format!("xyz{}", c as char)))
+        .collect();
+    // Correction `k` is in 64 + k articles: enough postings to fill a range alone.
+    let mut articles = Vec::new();
+    for (k, word) in corrections.iter().enumerate() {
+        for i in 0..64 + k {
+            articles.push(Article {
+                id: format!("{word}-{i}"),
+                title: format!("tin {word}"),
+                ..Article::default()
+            });
+        }
+    }
+    let index = Index::build(articles);
+    let bundle = write_bundle_with_ranges_of(&index, 64);
+    let text = "xyzq ";
+    let request = (text, Filters::default(), Sort::Relevance);
+    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    fetch_all_needed(&mut sharded, &bundle, &request);
+    let partial = sharded.index();
+    let page = page_of(&Filters::default(), Sort::Relevance);
+    let got = partial.find(&partial.query(text), &page);
+    assert_eq!(got, index.find(&index.query(text), &page));
+    assert!(got.total > 0, "the typo is corrected");
+    let fetched = bundle
+        .files
+        .iter()
+        .filter(|(n, _)| n.ends_with(".fold") && sharded.has(n))
+        .count();
+    eprintln!("{text:?}: {fetched} folded ranges fetched");
+    // The 16 candidates' ranges, and the range where the word as typed would be.
+    assert!(
+        (8..=16 + 1).contains(&fetched),
+        "{fetched} folded ranges fetched for 42 corrections"
+    );
 }

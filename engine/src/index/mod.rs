@@ -9,6 +9,7 @@
 //! a handful of buffers, not one per term.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
@@ -17,6 +18,8 @@ use crate::article::Article;
 use crate::facets::Catalog;
 use crate::search::scoring::Bm25F;
 use crate::text;
+
+pub(crate) mod norms;
 
 /// Indexed fields, in posting order.
 pub const FIELD_COUNT: usize = 3;
@@ -73,7 +76,10 @@ pub(crate) struct Coverage {
     pub(crate) prefix_ranges: Arc<BTreeMap<String, Vec<u32>>>,
     /// Sorted hashes of every term of letters a–z in the whole dictionary: a lookup of
     /// such a term whose hash is absent finds nothing anywhere, so needs no range.
-    pub(crate) lexicon: Option<Arc<Vec<u32>>>,
+    pub(crate) lexicon: Option<Arc<crate::shard::Lexicon>>,
+    /// A typo probe ran while the lexicon was not in: the reader needs it (probes note no
+    /// range without it, or hundreds of one-edit strings would fetch every range).
+    pub(crate) lexicon_wanted: AtomicBool,
 }
 
 impl PartialEq for Coverage {
@@ -100,15 +106,15 @@ impl Coverage {
 
     fn note_term(&self, term: &str) {
         if let Some(lexicon) = &self.lexicon {
-            if crate::shard::in_lexicon_alphabet(term)
-                && lexicon
-                    .binary_search(&crate::shard::lexicon_hash(term))
-                    .is_err()
-            {
+            if lexicon.class_of(term).is_none() {
                 return;
             }
         }
         self.note(self.range_of(term));
+    }
+
+    fn is_loaded(&self, range: usize) -> bool {
+        self.loaded.get(range).copied().unwrap_or(true)
     }
 
     /// Every range that may hold a term beginning with `prefix`.
@@ -170,6 +176,25 @@ impl TermDict {
         }
         let i = self.lower_bound(term);
         (i < self.len() && self.term(i) == term).then_some(i)
+    }
+
+    /// The frequency class (`norms::frequency_class`) of a string tried as a typo
+    /// correction, if it is a word. A sharded dictionary answers from its lexicon where
+    /// the word's range is not in (a class no lower than the word's), noting no range, so
+    /// hundreds of one-edit strings fetch nothing; without the lexicon it asks for it.
+    pub(crate) fn probe_class(&self, term: &str) -> Option<u8> {
+        if let Some(c) = &self.coverage {
+            if !c.is_loaded(c.range_of(term)) {
+                let Some(lexicon) = &c.lexicon else {
+                    c.lexicon_wanted.store(true, Ordering::Relaxed);
+                    return None;
+                };
+                return lexicon.class_of(term);
+            }
+        }
+        let i = self.lower_bound(term);
+        (i < self.len() && self.term(i) == term)
+            .then(|| norms::frequency_class(self.postings_of(i).len()))
     }
 
     pub fn get(&self, term: &str) -> Option<&[Posting]> {
@@ -423,7 +448,9 @@ pub struct Index {
     pub(crate) articles: Vec<Article>,
     /// Doc numbers ordered by article id, for lookups by id.
     pub(crate) by_id: Vec<u32>,
-    pub(crate) field_lens: Vec<[u32; FIELD_COUNT]>,
+    /// Each article's field lengths in words, a byte each ([`norms`]).
+    pub(crate) field_norms: Vec<[u8; FIELD_COUNT]>,
+    /// The exact average length of each field, from the lengths before they were coded.
     pub(crate) avg_field_len: [f32; FIELD_COUNT],
     pub(crate) folded: TermDict,
     pub(crate) exact: TermDict,
@@ -458,7 +485,7 @@ impl Index {
     /// every posting's impact from the field lengths (`search::scoring`), and the facet
     /// catalog.
     fn derive(&mut self) {
-        self.bm25 = Bm25F::new(&self.field_lens, &self.avg_field_len);
+        self.bm25 = Bm25F::new(&self.field_norms, &self.avg_field_len);
         for d in [&mut self.folded, &mut self.exact, &mut self.pairs] {
             self.bm25.weigh(&mut d.postings);
         }
@@ -470,7 +497,8 @@ impl Index {
         let mut folded = DictBuilder::default();
         let mut exact = DictBuilder::default();
         let mut pairs = PairBuilder::default();
-        let mut field_lens = Vec::with_capacity(articles.len());
+        let mut field_norms = Vec::with_capacity(articles.len());
+        let mut total_len = [0u64; FIELD_COUNT];
         // Surface word → ids: each distinct spelling is analyzed once.
         let mut words: FxHashMap<Box<str>, WordIds> = FxHashMap::default();
         let mut ids: Vec<WordIds> = Vec::new();
@@ -521,14 +549,16 @@ impl Index {
             folded.end_doc(doc);
             exact.end_doc(doc);
             pairs.end_doc(doc);
-            field_lens.push(lens);
+            for (total, &len) in total_len.iter_mut().zip(&lens) {
+                *total += len as u64;
+            }
+            field_norms.push(lens.map(norms::encode_length));
         }
 
         let mut avg_field_len = [0f32; FIELD_COUNT];
-        if !field_lens.is_empty() {
-            for (field, avg) in avg_field_len.iter_mut().enumerate() {
-                let total: u64 = field_lens.iter().map(|l| l[field] as u64).sum();
-                *avg = total as f32 / field_lens.len() as f32;
+        if !field_norms.is_empty() {
+            for (avg, total) in avg_field_len.iter_mut().zip(total_len) {
+                *avg = total as f32 / field_norms.len() as f32;
             }
         }
 
@@ -539,7 +569,7 @@ impl Index {
         Index::assemble(
             articles,
             by_id,
-            field_lens,
+            field_norms,
             avg_field_len,
             [folded.finish(), exact.finish(), pairs],
         )
@@ -550,7 +580,7 @@ impl Index {
     pub(crate) fn assemble(
         articles: Vec<Article>,
         by_id: Vec<u32>,
-        field_lens: Vec<[u32; FIELD_COUNT]>,
+        field_norms: Vec<[u8; FIELD_COUNT]>,
         avg_field_len: [f32; FIELD_COUNT],
         [folded, exact, pairs]: [TermDict; 3],
     ) -> Index {
@@ -558,7 +588,7 @@ impl Index {
             bm25: Bm25F::default(),
             articles,
             by_id,
-            field_lens,
+            field_norms,
             avg_field_len,
             folded,
             exact,

@@ -26,6 +26,10 @@ pub(super) const BEST_PAIR_RATIO: usize = 16;
 /// neighbours vouch for the correction (`truong` typed `trong`, `thanh` typed `tanh`).
 /// Rarer words are often corpus typos themselves, and are corrected as unknown words are.
 pub(super) const KNOWN_WORD_DF: usize = 2;
+/// Dictionary words one edit away that are weighed as corrections: the most frequent
+/// (by `norms::frequency_class`), whatever their number; a sharded reader fetches the
+/// term ranges and pairs of these only.
+pub(super) const MAX_TYPO_CANDIDATES: usize = 16;
 /// Dictionary words one edit away that are tried, the most frequent first.
 pub(super) const MAX_TYPO_TERMS: usize = 8;
 /// Corrections tried for a word that is common as typed.
@@ -81,6 +85,11 @@ pub(super) struct Neighbours<'a> {
 }
 
 impl Index {
+    /// Postings a prefix expansion may add up to, past its first word.
+    pub(crate) fn prefix_budget(&self) -> usize {
+        (self.len() as f32 * PREFIX_POSTINGS_SHARE) as usize
+    }
+
     /// Adds typo corrections and prefix expansions, which depend on the dictionary.
     pub(super) fn resolve(&self, query: &mut Query) {
         // The keys of each clause that is one word, as typed (or read as Telex): a word's
@@ -145,18 +154,29 @@ impl Index {
                 .max()
                 .unwrap_or(0)
         };
-        // (pairs with the neighbours, articles, word)
-        let mut found: Vec<(usize, usize, String)> = Vec::new();
+        // Words one edit away, by frequency class: only the most frequent are weighed
+        // (their pairs looked up), which bounds what a sharded reader fetches for them.
+        let mut probed: Vec<(u8, String)> = Vec::new();
         for_each_edit(base, |v| {
             if v.len().max(base.len()) >= TYPO_MIN_LEN
                 && !own.contains(v)
-                && !found.iter().any(|(_, _, f)| f == v)
+                && !probed.iter().any(|(_, f)| f == v)
             {
-                if let Some(i) = self.folded.find(v) {
-                    found.push((0, self.folded.postings_of(i).len(), v.to_string()));
+                if let Some(class) = self.folded.probe_class(v) {
+                    probed.push((class, v.to_string()));
                 }
             }
         });
+        probed.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        probed.truncate(MAX_TYPO_CANDIDATES);
+        // (pairs with the neighbours, articles, word)
+        let mut found: Vec<(usize, usize, String)> = probed
+            .into_iter()
+            .filter_map(|(_, v)| {
+                let i = self.folded.find(&v)?;
+                Some((0, self.folded.postings_of(i).len(), v))
+            })
+            .collect();
         if !n.left.is_empty() || !n.right.is_empty() {
             for f in &mut found {
                 f.0 = self.pair_evidence(&f.2, n);
@@ -219,7 +239,7 @@ impl Index {
                 found.truncate(limit);
             }
             found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-            let budget = (self.len() as f32 * PREFIX_POSTINGS_SHARE) as usize;
+            let budget = self.prefix_budget();
             let mut spent = 0;
             for (df, t) in found {
                 if spent > 0 && spent + df > budget {

@@ -5,7 +5,7 @@
 
 use super::parse::Word;
 use super::postings::{ClauseSources, Source};
-use crate::index::{Index, Posting, FIELD_COUNT};
+use crate::index::{norms, Index, Posting, FIELD_COUNT};
 
 /// Field weights: a word in the title counts more than one in the lead, which counts more
 /// than one in the body.
@@ -18,32 +18,39 @@ pub(crate) const K1: f32 = 1.2;
 pub(super) const EXACT_BONUS: f32 = 0.5;
 
 /// BM25F over one index's articles: their number (for idf) and, per article and field,
-/// the field weight over its length norm, `FIELD_WEIGHT[f] / (1 - B + B * len / avg)`.
+/// the field weight over its length norm, `FIELD_WEIGHT[f] / (1 - B + B * len / avg)`,
+/// looked up by the length's byte (`index::norms`): 256 values per field.
 /// Derived from the stored field lengths, never stored itself.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Bm25F {
     docs: f32,
-    norms: Vec<[f32; FIELD_COUNT]>,
+    field_norms: Vec<[u8; FIELD_COUNT]>,
+    weight_of: [[f32; 256]; FIELD_COUNT],
+}
+
+impl Default for Bm25F {
+    fn default() -> Bm25F {
+        Bm25F::new(&[], &[0.0; FIELD_COUNT])
+    }
 }
 
 impl Bm25F {
-    /// The statistics of articles with these field lengths (in words), whose averages are
-    /// `avg_field_len`.
+    /// The statistics of articles with these field lengths (bytes of `index::norms`),
+    /// whose exact averages are `avg_field_len`.
     pub(crate) fn new(
-        field_lens: &[[u32; FIELD_COUNT]],
+        field_norms: &[[u8; FIELD_COUNT]],
         avg_field_len: &[f32; FIELD_COUNT],
     ) -> Bm25F {
-        let norms = field_lens
-            .iter()
-            .map(|lens| {
-                std::array::from_fn(|f| {
-                    FIELD_WEIGHT[f] / (1.0 - B + B * lens[f] as f32 / avg_field_len[f].max(1.0))
-                })
+        let weight_of = std::array::from_fn(|f| {
+            std::array::from_fn(|code| {
+                let len = norms::decode_length(code as u8) as f32;
+                FIELD_WEIGHT[f] / (1.0 - B + B * len / avg_field_len[f].max(1.0))
             })
-            .collect();
+        });
         Bm25F {
-            docs: field_lens.len() as f32,
-            norms,
+            docs: field_norms.len() as f32,
+            field_norms: field_norms.to_vec(),
+            weight_of,
         }
     }
 
@@ -56,10 +63,12 @@ impl Bm25F {
     /// What a term with these per-field frequencies in `doc` is worth before idf: the
     /// weighted, length-normalized frequency `t`, saturated as `t / (K1 + t)`.
     pub(crate) fn saturation(&self, doc: u32, tf: [u16; FIELD_COUNT]) -> f32 {
-        let Some(norms) = self.norms.get(doc as usize) else {
+        let Some(codes) = self.field_norms.get(doc as usize) else {
             return 0.0;
         };
-        let t: f32 = tf.iter().zip(norms).map(|(&tf, &w)| tf as f32 * w).sum();
+        let t: f32 = (0..FIELD_COUNT)
+            .map(|f| tf[f] as f32 * self.weight_of[f][codes[f] as usize])
+            .sum();
         t / (K1 + t)
     }
 
@@ -169,7 +178,8 @@ mod tests {
 
     #[test]
     fn title_outweighs_lead_outweighs_body_and_long_fields_dilute() {
-        let bm25 = Bm25F::new(&[[10, 10, 10], [10, 10, 40]], &[10.0, 10.0, 25.0]);
+        let lens = [[10, 10, 10], [10, 10, 40]].map(|l| l.map(norms::encode_length));
+        let bm25 = Bm25F::new(&lens, &[10.0, 10.0, 25.0]);
         let (title, lead, body) = (
             bm25.saturation(0, [1, 0, 0]),
             bm25.saturation(0, [0, 1, 0]),

@@ -33,9 +33,13 @@ pub use write::{write_bundle, write_bundle_with_ranges_of, ShardedBundle};
 
 pub const SHARD_MAGIC: [u8; 8] = *b"DOCBAOSH";
 /// 2: chunks hold each article's distinctive words after the articles.
-pub const SHARD_FORMAT_VERSION: u32 = 2;
+/// 3: the root keeps one-byte norms, byte-plane facet codes, front-coded terms and digest
+/// names; the lexicon carries a frequency class per hash.
+pub const SHARD_FORMAT_VERSION: u32 = 3;
 /// Stored articles per chunk: ten results fetch a few small files, not ten large ones.
 pub const DOCS_PER_CHUNK: usize = 8;
+/// Bytes of a file's digest in its name (16 hex digits).
+const DIGEST_LEN: usize = 8;
 /// Magic, version, kind, checksum of the body.
 const HEADER_LEN: usize = 8 + 4 + 4 + 4;
 
@@ -123,7 +127,12 @@ impl ShardError {
 /// The name a file's bytes get: the first 16 hex digits of their SHA-256, and its kind.
 pub fn name_of(kind: FileKind, bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
-    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    name_from_digest(kind, &digest[..DIGEST_LEN])
+}
+
+/// The name of a file of this kind whose digest begins with these bytes.
+fn name_from_digest(kind: FileKind, digest: &[u8]) -> String {
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     format!("{hex}.{}", kind.extension())
 }
 
@@ -134,6 +143,26 @@ pub(crate) fn in_lexicon_alphabet(term: &str) -> bool {
 
 pub(crate) fn lexicon_hash(term: &str) -> u32 {
     crc32fast::hash(term.as_bytes())
+}
+
+/// The lexicon as read: sorted hashes of the folded terms of letters a–z, and for each
+/// the frequency class (`index::norms::frequency_class`) of its most frequent term.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Lexicon {
+    pub(crate) hashes: Vec<u32>,
+    pub(crate) classes: Vec<u8>,
+}
+
+impl Lexicon {
+    /// Whether the dictionary may hold `term`, and then a frequency class no lower than
+    /// its own (hashes may collide): `None` means no such word anywhere.
+    pub(crate) fn class_of(&self, term: &str) -> Option<u8> {
+        if !in_lexicon_alphabet(term) {
+            return Some(u8::MAX);
+        }
+        let at = self.hashes.binary_search(&lexicon_hash(term)).ok()?;
+        self.classes.get(at).copied()
+    }
 }
 
 /// A file: header with the body's checksum, then the body.

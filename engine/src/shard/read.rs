@@ -1,11 +1,13 @@
 //! A sharded index read piece by piece: the root first, then the files a search needs.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{open, FileKind, ShardError};
+use super::write::code_width;
+use super::{name_from_digest, open, FileKind, Lexicon, ShardError, DIGEST_LEN};
 use crate::article::Article;
 use crate::codec::{get_dict, Reader};
 use crate::index::{Coverage, Index, TermDict, FIELD_COUNT};
@@ -38,7 +40,8 @@ struct Directory {
 struct Root {
     docs: usize,
     avg_field_len: [f32; FIELD_COUNT],
-    field_lens: Vec<[u32; FIELD_COUNT]>,
+    /// Each doc's field lengths, a byte each (`index::norms`).
+    field_norms: Vec<[u8; FIELD_COUNT]>,
     /// Source, category, author, date of every doc, as stubs until its chunk is in.
     stubs: Vec<Article>,
     /// Folded, exact, pairs, ids.
@@ -80,7 +83,7 @@ pub struct ShardedIndex {
     ranges: [BTreeMap<u32, TermDict>; 4],
     chunks: BTreeMap<u32, Chunk>,
     /// Sorted hashes of the folded terms of letters a–z, once the lexicon is in.
-    lexicon: Option<Arc<Vec<u32>>>,
+    lexicon: Option<Arc<Lexicon>>,
     /// The index over what is loaded, brought up to date after files are added.
     index: Option<Index>,
     stale: Option<Stale>,
@@ -208,13 +211,6 @@ impl ShardedIndex {
     /// with an empty id until their chunk is in) and of those whose text confirms a
     /// phrase. Ask again as files arrive: 2–4 rounds.
     pub fn find(&mut self, text: &str, request: &Request) -> Fetched<Searched> {
-        // Read before any search: without it, typo corrections would fetch every range.
-        if let Some(lexicon) = self.needs_lexicon() {
-            return Fetched {
-                answer: Searched::default(),
-                needs: vec![lexicon],
-            };
-        }
         let index = self.index();
         let query = index.query(text);
         let page = index.find(&query, request);
@@ -241,12 +237,6 @@ impl ShardedIndex {
         search: Option<(&str, &Request)>,
         similar: usize,
     ) -> Fetched<Option<ArticlePage>> {
-        let searching = search.is_some_and(|(text, _)| !text.trim().is_empty());
-        let lexicon = if searching {
-            self.needs_lexicon()
-        } else {
-            None
-        };
         let doc = match self.doc_of(id) {
             Ok(Some(doc)) => doc,
             Ok(None) => {
@@ -258,7 +248,7 @@ impl ShardedIndex {
             Err(range) => {
                 return Fetched {
                     answer: None,
-                    needs: [range].into_iter().chain(lexicon).collect(),
+                    needs: vec![range],
                 }
             }
         };
@@ -267,7 +257,7 @@ impl ShardedIndex {
             let chunk = self.root.chunks[(doc / per) as usize].clone();
             return Fetched {
                 answer: None,
-                needs: [chunk].into_iter().chain(lexicon).collect(),
+                needs: vec![chunk],
             };
         };
         let distinctive = chunk.distinctive[(doc % per) as usize].clone();
@@ -279,18 +269,6 @@ impl ShardedIndex {
             next: None,
             similar: Vec::new(),
         };
-        let lexicon = lexicon.or_else(|| {
-            (!page.article.related.is_empty())
-                .then(|| self.needs_lexicon())
-                .flatten()
-        });
-        if let Some(lexicon) = lexicon {
-            return Fetched {
-                answer: Some(page),
-                needs: vec![lexicon],
-            };
-        }
-
         let index = self.index();
         let query = search.map(|(text, _)| index.query(text));
         let neighbours = match (&query, search) {
@@ -364,11 +342,6 @@ impl ShardedIndex {
         }
     }
 
-    /// The lexicon's name while it is not in.
-    fn needs_lexicon(&self) -> Option<String> {
-        self.lexicon.is_none().then(|| self.root.lexicon.clone())
-    }
-
     /// The doc of article `id`, `None` if the archive has no such id, or the name of the
     /// id range to fetch to know.
     fn doc_of(&self, id: &str) -> Result<Option<u32>, String> {
@@ -429,6 +402,10 @@ impl ShardedIndex {
                 for r in c.take_missed() {
                     names.push(self.root.directories[slot].names[r as usize].clone());
                 }
+                // Fetched beside the ranges the words themselves need, so in the same round.
+                if c.lexicon_wanted.swap(false, Ordering::Relaxed) && self.lexicon.is_none() {
+                    names.push(self.root.lexicon.clone());
+                }
             }
         }
         names
@@ -447,7 +424,7 @@ impl ShardedIndex {
         Index::assemble(
             articles,
             self.by_id(),
-            self.root.field_lens.clone(),
+            self.root.field_norms.clone(),
             self.root.avg_field_len,
             [0, 1, 2].map(|slot| self.dict(slot)),
         )
@@ -519,6 +496,7 @@ impl ShardedIndex {
             } else {
                 None
             },
+            lexicon_wanted: Default::default(),
         }));
         d
     }
@@ -624,20 +602,31 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
     let mut avg_field_len = [0f32; FIELD_COUNT];
     for a in &mut avg_field_len {
         *a = r.f32().map_err(err)?;
-    }
-    let mut field_lens = Vec::with_capacity(docs);
-    for _ in 0..docs {
-        let mut lens = [0u32; FIELD_COUNT];
-        for l in &mut lens {
-            *l = r.u32("field length").map_err(err)?;
+        if !(a.is_finite() && *a >= 0.0) {
+            return Err(err(
+                r.corrupt(format!("average field length {a} is not a length"))
+            ));
         }
-        field_lens.push(lens);
+    }
+    let mut field_norms = vec![[0u8; FIELD_COUNT]; docs];
+    for field in 0..FIELD_COUNT {
+        let bytes = r.take(docs).map_err(err)?;
+        for (norms, &b) in field_norms.iter_mut().zip(bytes) {
+            norms[field] = b;
+        }
     }
     let mut stubs = vec![Article::default(); docs];
     for field in 0..4 {
         let values = read_column_values(&mut r).map_err(err)?;
-        for stub in &mut stubs {
-            let code = r.count("facet value").map_err(err)?;
+        let width = code_width(values.len());
+        let mut codes = vec![0usize; docs];
+        for _ in 0..width {
+            let plane = r.take(docs).map_err(err)?;
+            for (code, &b) in codes.iter_mut().zip(plane) {
+                *code = *code << 8 | b as usize;
+            }
+        }
+        for (stub, code) in stubs.iter_mut().zip(codes) {
             let value = match code {
                 0 => None,
                 c => Some(
@@ -658,41 +647,48 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
         }
     }
     let mut directories: [Directory; 4] = Default::default();
-    for dir in &mut directories {
+    for (dir, kind) in directories.iter_mut().zip(DICTS) {
         let n = r.count("range count").map_err(err)?;
-        if n > r.remaining() / 2 {
+        if n > r.remaining() / (1 + DIGEST_LEN) {
             return Err(ShardError::new(
                 FILE,
                 format!("{n} ranges cannot fit in the root"),
             ));
         }
         for i in 0..n {
-            let first = read_str(&mut r, "first term").map_err(err)?;
+            let last = dir.firsts.last().map_or("", String::as_str);
+            let first = read_front_coded(&mut r, last, "first term").map_err(err)?;
             if i > 0 && first <= dir.firsts[i - 1] {
                 return Err(err(
                     r.corrupt(format!("range {i} does not sort after range {}", i - 1))
                 ));
             }
             dir.firsts.push(first);
-            dir.names.push(read_str(&mut r, "file name").map_err(err)?);
+            dir.names.push(read_name(&mut r, kind).map_err(err)?);
         }
     }
     let mut prefix_ranges = BTreeMap::new();
     let n = r.count("prefix count").map_err(err)?;
     let folded_ranges = directories[0].names.len();
+    let mut last = String::new();
     for _ in 0..n.min(r.remaining()) {
-        let prefix = read_str(&mut r, "prefix").map_err(err)?;
+        let prefix = read_front_coded(&mut r, &last, "prefix").map_err(err)?;
         let k = r.count("range count").map_err(err)?;
         let mut ranges = Vec::with_capacity(k.min(r.remaining()));
-        for _ in 0..k {
-            let range = r.u32("range").map_err(err)?;
-            if range as usize >= folded_ranges {
-                return Err(err(r.corrupt(format!(
-                    "prefix {prefix:?} names range {range} of {folded_ranges}"
-                ))));
-            }
+        let mut range = 0u32;
+        for i in 0..k {
+            let delta = r.u32("range").map_err(err)?;
+            range = range
+                .checked_add(delta)
+                .filter(|&r| (r as usize) < folded_ranges && (i == 0 || delta > 0))
+                .ok_or_else(|| {
+                    err(r.corrupt(format!(
+                        "prefix {prefix:?} names a range past {range} of {folded_ranges}, or twice"
+                    )))
+                })?;
             ranges.push(range);
         }
+        last.clone_from(&prefix);
         prefix_ranges.insert(prefix, ranges);
     }
     let docs_per_chunk = r.count("articles per chunk").map_err(err)?;
@@ -707,14 +703,14 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
     }
     let mut chunks = Vec::with_capacity(chunk_count.min(r.remaining()));
     for _ in 0..chunk_count {
-        chunks.push(read_str(&mut r, "file name").map_err(err)?);
+        chunks.push(read_name(&mut r, FileKind::Docs).map_err(err)?);
     }
-    let lexicon = read_str(&mut r, "file name").map_err(err)?;
+    let lexicon = read_name(&mut r, FileKind::Lexicon).map_err(err)?;
     r.finish().map_err(err)?;
     Ok(Root {
         docs,
         avg_field_len,
-        field_lens,
+        field_norms,
         stubs,
         directories,
         prefix_ranges: Arc::new(prefix_ranges),
@@ -724,18 +720,47 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
     })
 }
 
+/// A term written after `last` as the length they share, then the rest.
+fn read_front_coded(
+    r: &mut Reader,
+    last: &str,
+    what: &str,
+) -> Result<String, crate::codec::CodecError> {
+    let shared = r.count(what)?;
+    if !last.is_char_boundary(shared) || shared > last.len() {
+        return Err(r.corrupt(format!(
+            "{what} shares {shared} bytes with one of {}",
+            last.len()
+        )));
+    }
+    let rest = read_str(r, what)?;
+    Ok(format!("{}{rest}", &last[..shared]))
+}
+
+/// A file name stored as its digest's bytes.
+fn read_name(r: &mut Reader, kind: FileKind) -> Result<String, crate::codec::CodecError> {
+    Ok(name_from_digest(kind, r.take(DIGEST_LEN)?))
+}
+
 fn read_str(r: &mut Reader, what: &str) -> Result<String, crate::codec::CodecError> {
     let len = r.count(what)?;
     let bytes = r.take(len)?;
     String::from_utf8(bytes.to_vec()).map_err(|_| r.corrupt(format!("{what} is not UTF-8")))
 }
 
+/// A facet column's distinct values, sorted and front-coded.
 fn read_column_values(r: &mut Reader) -> Result<Vec<String>, crate::codec::CodecError> {
     let n = r.count("facet value count")?;
     if n > r.remaining() {
         return Err(r.corrupt(format!("{n} facet values cannot fit in the root")));
     }
-    (0..n).map(|_| read_str(r, "facet value")).collect()
+    let mut values: Vec<String> = Vec::with_capacity(n);
+    for _ in 0..n {
+        let last = values.last().map_or("", String::as_str);
+        let value = read_front_coded(r, last, "facet value")?;
+        values.push(value);
+    }
+    Ok(values)
 }
 
 /// One term range: the codec's dictionary checks, and every term inside the range the
@@ -767,11 +792,12 @@ fn read_range(
     Ok(d)
 }
 
-fn read_lexicon(name: &str, body: &[u8]) -> Result<Vec<u32>, ShardError> {
+fn read_lexicon(name: &str, body: &[u8]) -> Result<Lexicon, ShardError> {
     let err = |e| ShardError::codec(name, e);
     let mut r = Reader::new("lexicon", body);
     let n = r.count("hash count").map_err(err)?;
-    if n > r.remaining() {
+    // A byte of hash and one of class at least.
+    if n > r.remaining() / 2 {
         return Err(ShardError::new(
             name,
             format!("{n} hashes cannot fit in the file"),
@@ -787,8 +813,9 @@ fn read_lexicon(name: &str, body: &[u8]) -> Result<Vec<u32>, ShardError> {
             .ok_or_else(|| err(r.corrupt(format!("hash {i} is not above the one before"))))?;
         hashes.push(last);
     }
+    let classes = r.take(n).map_err(err)?.to_vec();
     r.finish().map_err(err)?;
-    Ok(hashes)
+    Ok(Lexicon { hashes, classes })
 }
 
 fn read_chunk(name: &str, body: &[u8], expected: usize) -> Result<Chunk, ShardError> {

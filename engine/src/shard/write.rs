@@ -5,7 +5,8 @@ use std::ops::Range;
 use super::{name_of, seal, FileKind, DOCS_PER_CHUNK};
 use crate::article::Article;
 use crate::codec::{put_dict, put_varint};
-use crate::index::{Index, Posting, TermDict};
+use crate::index::norms::frequency_class;
+use crate::index::{Index, Posting, TermDict, FIELD_COUNT};
 
 /// A term range is cut once it holds this many bytes of terms and postings, at a term
 /// whose hash is a multiple of [`CUT_ONE_IN`] (so boundaries depend on the terms, not
@@ -55,7 +56,7 @@ pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> Sharded
     // Dictionaries and ids: (first term, file name) per range.
     let mut directories: Vec<Vec<(String, String)>> = Vec::new();
     let folded_ranges = ranges(&index.folded, range_bytes);
-    let prefixes = prefix_ranges(&index.folded, &folded_ranges);
+    let prefixes = prefix_ranges(&index.folded, &folded_ranges, index.prefix_budget());
     let ids = id_dict(index);
     for (kind, dict) in [
         (FileKind::Folded, &index.folded),
@@ -77,20 +78,28 @@ pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> Sharded
         }
         directories.push(directory);
     }
-    let mut hashes: Vec<u32> = (0..index.folded.len())
-        .map(|i| index.folded.term(i))
-        .filter(|t| super::in_lexicon_alphabet(t))
-        .map(super::lexicon_hash)
+    // (hash, frequency class) of every folded word of letters a–z; where hashes collide,
+    // the highest class, so the lexicon never ranks a word below its own class.
+    let mut hashes: Vec<(u32, u8)> = (0..index.folded.len())
+        .filter(|&i| super::in_lexicon_alphabet(index.folded.term(i)))
+        .map(|i| {
+            let df = index.folded.postings_of(i).len();
+            (
+                super::lexicon_hash(index.folded.term(i)),
+                frequency_class(df),
+            )
+        })
         .collect();
-    hashes.sort_unstable();
-    hashes.dedup();
+    hashes.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    hashes.dedup_by_key(|h| h.0);
     let mut lexicon = Vec::new();
     put_varint(&mut lexicon, hashes.len() as u64);
     let mut last = 0;
-    for h in hashes {
+    for &(h, _) in &hashes {
         put_varint(&mut lexicon, (h - last) as u64);
         last = h;
     }
+    lexicon.extend(hashes.iter().map(|&(_, class)| class));
     let lexicon = add(FileKind::Lexicon, &lexicon);
     let chunks: Vec<String> = index
         .articles
@@ -104,10 +113,9 @@ pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> Sharded
     for avg in index.avg_field_len {
         root.extend_from_slice(&avg.to_le_bytes());
     }
-    for lens in &index.field_lens {
-        for &l in lens {
-            put_varint(&mut root, l as u64);
-        }
+    // One field's bytes after another: lengths of one field look alike, so they compress.
+    for field in 0..FIELD_COUNT {
+        root.extend(index.field_norms.iter().map(|n| n[field]));
     }
     for get in [
         (|a: &crate::Article| a.source.as_deref()) as fn(&crate::Article) -> Option<&str>,
@@ -119,25 +127,31 @@ pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> Sharded
     }
     for directory in &directories {
         put_varint(&mut root, directory.len() as u64);
+        let mut last = "";
         for (first, name) in directory {
-            put_str(&mut root, first);
-            put_str(&mut root, name);
+            put_front_coded(&mut root, last, first);
+            root.extend_from_slice(&name_digest(name));
+            last = first;
         }
     }
     put_varint(&mut root, prefixes.len() as u64);
+    let mut last = "";
     for (prefix, ranges) in &prefixes {
-        put_str(&mut root, prefix);
+        put_front_coded(&mut root, last, prefix);
+        last = prefix;
         put_varint(&mut root, ranges.len() as u64);
+        let mut previous = 0;
         for &r in ranges {
-            put_varint(&mut root, r as u64);
+            put_varint(&mut root, (r - previous) as u64);
+            previous = r;
         }
     }
     put_varint(&mut root, DOCS_PER_CHUNK as u64);
     put_varint(&mut root, chunks.len() as u64);
     for name in &chunks {
-        put_str(&mut root, name);
+        root.extend_from_slice(&name_digest(name));
     }
-    put_str(&mut root, &lexicon);
+    root.extend_from_slice(&name_digest(&lexicon));
     let packed = miniz_oxide::deflate::compress_to_vec(&root, 9);
     let root = add(FileKind::Root, &packed);
     ShardedBundle { root, files }
@@ -148,27 +162,61 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(s.as_bytes());
 }
 
-/// A facet column: its distinct values in first-seen order, then each doc's value as
-/// 0 (none) or 1 + its place.
+/// A term after the one before it: the length of their common prefix, then the rest.
+fn put_front_coded(out: &mut Vec<u8>, last: &str, term: &str) {
+    let shared = last
+        .bytes()
+        .zip(term.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    // Cut on a character boundary, so both parts stay UTF-8.
+    let shared = (0..=shared)
+        .rev()
+        .find(|&at| term.is_char_boundary(at))
+        .unwrap_or(0);
+    put_varint(out, shared as u64);
+    put_str(out, &term[shared..]);
+}
+
+/// A file's name as stored in the root: the 8 bytes its 16 hex digits spell (its kind is
+/// known from where the root lists it).
+fn name_digest(name: &str) -> [u8; super::DIGEST_LEN] {
+    std::array::from_fn(|i| {
+        u8::from_str_radix(&name[2 * i..2 * i + 2], 16).expect("names are written as hex")
+    })
+}
+
+/// A facet column: its distinct values sorted (front-coded), then each doc's value as 0
+/// (none) or 1 + its place, in as few bytes as the largest needs, one byte plane after
+/// another (high bytes first): codes of similar docs look alike, so brotli and DEFLATE
+/// find the runs.
 fn put_column<'a>(out: &mut Vec<u8>, values: impl Iterator<Item = Option<&'a str>> + Clone) {
-    let mut distinct: Vec<&str> = Vec::new();
-    let mut place: rustc_hash::FxHashMap<&str, usize> = Default::default();
-    let mut codes = Vec::new();
-    for v in values {
-        codes.push(v.map_or(0, |v| {
-            1 + *place.entry(v).or_insert_with(|| {
-                distinct.push(v);
-                distinct.len() - 1
+    let mut distinct: Vec<&str> = values.clone().flatten().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let codes: Vec<u32> = values
+        .map(|v| {
+            v.map_or(0, |v| {
+                1 + distinct.binary_search(&v).expect("listed") as u32
             })
-        }));
-    }
+        })
+        .collect();
     put_varint(out, distinct.len() as u64);
+    let mut last = "";
     for v in &distinct {
-        put_str(out, v);
+        put_front_coded(out, last, v);
+        last = v;
     }
-    for c in codes {
-        put_varint(out, c as u64);
+    let width = code_width(distinct.len());
+    for plane in (0..width).rev() {
+        out.extend(codes.iter().map(|c| (c >> (8 * plane)) as u8));
     }
+}
+
+/// Bytes a facet code takes when a column has `distinct` values (code 0 is none).
+pub(super) fn code_width(distinct: usize) -> usize {
+    let largest = distinct as u64;
+    (1..=4).find(|&w| largest < 1 << (8 * w)).unwrap_or(4)
 }
 
 /// Article ids in sorted order, each with its doc as a one-posting entry, so id ranges
@@ -189,13 +237,19 @@ fn id_dict(index: &Index) -> TermDict {
 /// `MAX_PREFIX_TERMS` (32; 8 for a one-letter prefix), plus room for the keys of the word
 /// itself, which it skips.
 pub(super) const PREFIX_CANDIDATES: usize = 48;
+const MAX_PREFIX_TERMS: usize = 32;
 const ONE_LETTER_PREFIX_CANDIDATES: usize = 16;
+const ONE_LETTER_PREFIX_TERMS: usize = 8;
 
-/// For every prefix whose terms span more than two ranges: the ranges that hold its
-/// [`PREFIX_CANDIDATES`] most frequent words (letters and digits only, as expansion
-/// takes them). A reader holding those answers the expansion exactly, since it picks the
-/// most frequent words; the other ranges of the span need not be fetched.
-fn prefix_ranges(d: &TermDict, cuts: &[Range<usize>]) -> Vec<(String, Vec<u32>)> {
+/// For every prefix whose terms span more than two ranges: the ranges that hold the words
+/// its expansion may pick (letters and digits only, as expansion takes them). It takes the
+/// most frequent, [`PREFIX_CANDIDATES`] at most (room for the word's own keys, which it
+/// skips), and stops before a word that takes its postings past `budget`: even if all
+/// the skipped words were the most frequent, it stops by the first word past
+/// that room whose postings, with those of the words between, exceed the budget. A
+/// reader holding those ranges answers the expansion exactly; the other ranges of the
+/// span need not be fetched.
+fn prefix_ranges(d: &TermDict, cuts: &[Range<usize>], budget: usize) -> Vec<(String, Vec<u32>)> {
     let firsts: Vec<&str> = cuts.iter().map(|r| d.term(r.start)).collect();
     let range_of = |i: usize| cuts.partition_point(|r| r.end <= i) as u32;
     let mut prefixes: Vec<&str> = firsts
@@ -217,15 +271,25 @@ fn prefix_ranges(d: &TermDict, cuts: &[Range<usize>]) -> Vec<(String, Vec<u32>)>
             .map(|i| (d.postings_of(i).len(), i))
             .collect();
         found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut ranges: Vec<u32> = found
-            .iter()
-            .take(if p.chars().count() < 2 {
-                ONE_LETTER_PREFIX_CANDIDATES
-            } else {
-                PREFIX_CANDIDATES
-            })
-            .map(|&(_, i)| range_of(i))
-            .collect();
+        let (candidates, picked) = if p.chars().count() < 2 {
+            (ONE_LETTER_PREFIX_CANDIDATES, ONE_LETTER_PREFIX_TERMS)
+        } else {
+            (PREFIX_CANDIDATES, MAX_PREFIX_TERMS)
+        };
+        let room = candidates - picked;
+        found.truncate(candidates);
+        // The fewest postings the expansion can have spent before word `j`: those of the
+        // words from `room` on.
+        let mut least_spent = 0;
+        let mut reach = found.len();
+        for (j, &(df, _)) in found.iter().enumerate().skip(room) {
+            if least_spent > 0 && least_spent + df > budget {
+                reach = j;
+                break;
+            }
+            least_spent += df;
+        }
+        let mut ranges: Vec<u32> = found[..reach].iter().map(|&(_, i)| range_of(i)).collect();
         ranges.sort_unstable();
         ranges.dedup();
         out.push((p.to_string(), ranges));
