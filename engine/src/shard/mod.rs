@@ -30,7 +30,8 @@ pub use read::ShardedIndex;
 pub use write::{write_bundle, write_bundle_with_ranges_of, ShardedBundle};
 
 pub const SHARD_MAGIC: [u8; 8] = *b"DOCBAOSH";
-pub const SHARD_FORMAT_VERSION: u32 = 1;
+/// 2: dictionary files take the index's format-6 posting layout (`codec::put_dict`).
+pub const SHARD_FORMAT_VERSION: u32 = 2;
 /// Stored articles per chunk: ten results fetch a few small files, not ten large ones.
 pub const DOCS_PER_CHUNK: usize = 8;
 /// Magic, version, kind, checksum of the body.
