@@ -124,7 +124,8 @@ pub fn App() -> Html {
     let embedded = use_memo((), |_| {
         corpus::sharded_root()
             .is_none()
-            .then(|| corpus::load().map(|index| Corpus::Embedded(Rc::new(index))))
+            .then(|| timing::measure(timing::DECODE_MEASURE, corpus::load))
+            .map(|loaded| loaded.map(|index| Corpus::Embedded(Rc::new(index))))
     });
     let opening = use_state(|| Opening::Fetching);
     let rerender = use_force_update();

@@ -13,5 +13,6 @@ pub mod timing;
 
 /// Mounts the app on `<body>`.
 pub fn start() {
+    timing::mark(timing::START_MARK);
     yew::Renderer::<app::App>::new().render();
 }

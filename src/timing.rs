@@ -5,6 +5,10 @@ use std::cell::Cell;
 
 use yew::prelude::*;
 
+/// Set when the wasm's code starts running (compiled, instantiated), before the index.
+pub const START_MARK: &str = "docbao:start";
+/// The embedded index's decoding at start-up, between `START_MARK` and `READY_MARK`.
+pub const DECODE_MEASURE: &str = "docbao:decode";
 /// Set once the index is loaded and the app can search.
 pub const READY_MARK: &str = "docbao:ready";
 /// The measure each search records: from the event that asked for it (a keystroke, a

@@ -35,7 +35,8 @@ pub const SHARD_MAGIC: [u8; 8] = *b"DOCBAOSH";
 /// 2: chunks hold each article's distinctive words after the articles.
 /// 3: the root keeps one-byte norms, byte-plane facet codes, front-coded terms and digest
 /// names; the lexicon carries a frequency class per hash.
-pub const SHARD_FORMAT_VERSION: u32 = 3;
+/// 4: dictionary files take the index's format-7 posting layout (`codec::put_dict`).
+pub const SHARD_FORMAT_VERSION: u32 = 4;
 /// Stored articles per chunk: ten results fetch a few small files, not ten large ones.
 pub const DOCS_PER_CHUNK: usize = 8;
 /// Bytes of a file's digest in its name (16 hex digits).

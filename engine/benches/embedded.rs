@@ -1,0 +1,104 @@
+//! The embedded bundle's parts: each section of `corpus.bin` raw and brotli-compressed
+//! alone (quality 11, as `scripts/bench-browser` counts what a CDN sends), against brotli
+//! of the articles' text alone (issue 11's bar: everything sent ≤ 1.5× that), and how
+//! long decoding it takes natively. Figures are printed, not asserted.
+//!
+//! `cargo bench -p docbao-engine --features jsonl,gz --bench embedded [-- CORPUS]`,
+//! CORPUS a `.jsonl(.gz)` file (default `../shared/corpora/unc-dantri.jsonl.gz`).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use docbao_engine::codec::section_sizes;
+use docbao_engine::ingest::Ingester;
+use docbao_engine::{from_bytes, to_bytes, Index};
+
+fn brotli_len(bytes: &[u8]) -> usize {
+    let mut out = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 1 << 16, 11, 22);
+        w.write_all(bytes).expect("in memory");
+    }
+    out.len()
+}
+
+fn mb(bytes: usize) -> String {
+    format!("{:.3}", bytes as f64 / 1e6)
+}
+
+fn main() {
+    let path = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with("--"))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../shared/corpora/unc-dantri.jsonl.gz")
+        });
+    let Ok(file) = std::fs::File::open(&path) else {
+        println!("SKIPPED: {} is absent", path.display());
+        return;
+    };
+    let mut ingester = Ingester::new();
+    ingester.add_reader(&path.display().to_string(), file);
+    let (articles, report) = ingester.finish();
+    println!("corpus: {} ({})", path.display(), report.summary());
+
+    let mut text = String::new();
+    for a in &articles {
+        text.push_str(&a.title);
+        text.push('\n');
+        for passage in a.lead.iter().chain(&a.body) {
+            text.push_str(passage);
+            text.push('\n');
+        }
+        for c in &a.captions {
+            text.push_str(&c.text);
+            text.push('\n');
+        }
+    }
+    let index = Index::build(articles);
+    let bytes = to_bytes(&index);
+
+    println!("| part | raw MB | brotli MB |");
+    println!("|---|---|---|");
+    let text_br = brotli_len(text.as_bytes());
+    println!(
+        "| articles' text alone | {} | {} |",
+        mb(text.len()),
+        mb(text_br)
+    );
+    let sizes = section_sizes(&bytes).expect("a fresh index decodes");
+    // Sections follow the header and table back to back, to the end.
+    let mut at = bytes.len() - sizes.iter().map(|(_, n)| n).sum::<usize>();
+    let mut parts = 0;
+    for (tag, len) in &sizes {
+        let br = brotli_len(&bytes[at..at + len]);
+        parts += br;
+        println!("| {tag} | {} | {} |", mb(*len), mb(br));
+        at += len;
+    }
+    println!("| sections, each alone | | {} |", mb(parts));
+    let whole = brotli_len(&bytes);
+    println!("| corpus.bin whole | {} | {} |", mb(bytes.len()), mb(whole));
+    println!(
+        "corpus.bin sent / text alone: {:.2} (the bar, app included: 1.5)",
+        whole as f64 / text_br as f64
+    );
+
+    let mut times: Vec<f64> = (0..5)
+        .map(|_| {
+            let started = Instant::now();
+            let loaded = from_bytes(&bytes).expect("decodes");
+            let ms = started.elapsed().as_secs_f64() * 1e3;
+            assert_eq!(loaded.len(), index.len());
+            ms
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    println!(
+        "decode (from_bytes): median {:.1} ms, min {:.1} ms of 5",
+        times[2], times[0]
+    );
+}
