@@ -269,6 +269,22 @@ fn adding_one_percent_more_articles_keeps_most_file_names() {
 }
 
 #[test]
+fn the_root_says_what_downloading_the_whole_archive_costs() {
+    let bundle = write_bundle_with_ranges_of(&Index::build(invented(120)), 512);
+    let sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let others: Vec<&(String, Vec<u8>)> = bundle
+        .files
+        .iter()
+        .filter(|(n, _)| *n != bundle.root)
+        .collect();
+    let mut names: Vec<String> = others.iter().map(|(n, _)| n.clone()).collect();
+    names.sort();
+    assert_eq!(sharded.all_files(), names);
+    let bytes: usize = others.iter().map(|(_, b)| b.len()).sum();
+    assert_eq!(sharded.all_files_bytes(), bytes as u64);
+}
+
+#[test]
 fn damaged_or_foreign_files_are_refused_with_their_name() {
     let index = Index::build(invented(60));
     let bundle = write_bundle_with_ranges_of(&index, 256);

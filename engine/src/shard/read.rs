@@ -48,6 +48,8 @@ struct Root {
     docs_per_chunk: usize,
     chunks: Vec<String>,
     lexicon: String,
+    /// Bytes of every file but the root: the whole archive's download.
+    files_bytes: u64,
 }
 
 /// A sharded index: the root, and whatever files have been added. [`ShardedIndex::needs`]
@@ -107,6 +109,12 @@ impl ShardedIndex {
         let mut names: Vec<String> = self.files.keys().cloned().collect();
         names.sort();
         names
+    }
+
+    /// Bytes of every file the root names, as the root says: what downloading the whole
+    /// archive ([`ShardedIndex::all_files`]) costs.
+    pub fn all_files_bytes(&self) -> u64 {
+        self.root.files_bytes
     }
 
     /// Whether this file is already in.
@@ -544,6 +552,7 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
         chunks.push(read_str(&mut r, "file name").map_err(err)?);
     }
     let lexicon = read_str(&mut r, "file name").map_err(err)?;
+    let files_bytes = r.varint().map_err(err)?;
     r.finish().map_err(err)?;
     Ok(Root {
         docs,
@@ -555,6 +564,7 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
         docs_per_chunk,
         chunks,
         lexicon,
+        files_bytes,
     })
 }
 
