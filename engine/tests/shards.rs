@@ -4,32 +4,13 @@
 
 mod common;
 
-use std::path::Path;
-
+use common::search::seed_index;
 use docbao_engine::facets::{Filters, Sort};
-use docbao_engine::ingest::{ingest, SourceFile};
 use docbao_engine::shard::{write_bundle_with_ranges_of, ShardedBundle, ShardedIndex};
 use docbao_engine::{Article, Index};
 
 /// A query and a request: text, filters, sort.
 type Request = (&'static str, Filters, Sort);
-
-fn seed_index() -> Index {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../seeds");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    let files: Vec<SourceFile> = paths
-        .into_iter()
-        .map(|p| SourceFile {
-            path: p.display().to_string(),
-            bytes: std::fs::read(&p).unwrap(),
-        })
-        .collect();
-    Index::build(ingest(&files).0)
-}
 
 /// Invented articles over a small vocabulary, with outlets, categories and dates, so
 /// that small term ranges give many files without ../shared.
@@ -315,13 +296,9 @@ fn damaged_or_foreign_files_are_refused_with_their_name() {
 
 /// The first ten results of a request, as the tests compare them.
 fn page_of(filters: &Filters, sort: Sort) -> docbao_engine::Request {
-    docbao_engine::Request {
-        filters: filters.clone(),
-        sort,
-        offset: 0,
-        limit: 10,
-    }
+    common::search::request(filters, sort, 0, 10)
 }
+
 /// A small deterministic generator (xorshift), so a failing variant can be replayed.
 struct Rng(u64);
 
