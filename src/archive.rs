@@ -76,6 +76,11 @@ impl Shards {
         self.index.borrow().all_files()
     }
 
+    /// Bytes of every file of the archive but its root, as the root says.
+    pub fn all_files_bytes(&self) -> u64 {
+        self.index.borrow().all_files_bytes()
+    }
+
     /// Runs `f` on the index over the files fetched so far.
     pub fn with_index<R>(&self, f: impl FnOnce(&Index) -> R) -> R {
         f(self.index.borrow_mut().index())

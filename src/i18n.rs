@@ -221,6 +221,14 @@ pub fn archive_too_many(lang: Lang, needed: usize, allowed: usize) -> String {
     }
 }
 
+/// What downloading a whole sharded archive costs, said before it starts.
+pub fn offline_size(lang: Lang, files: usize, mb: f64) -> String {
+    match lang {
+        Lang::Vi => format!("Toàn bộ kho báo: {files} tệp, {mb:.1} MB."),
+        Lang::En => format!("The whole archive: {files} files, {mb:.1} MB."),
+    }
+}
+
 /// The download of a whole sharded archive: files and megabytes so far.
 pub fn offline_progress(lang: Lang, done: usize, total: usize, mb: f64) -> String {
     match lang {

@@ -8,6 +8,32 @@
 // (fetch() and register() would resolve against the page's URL, hence import.meta.url).
 import init from '%BINDINGS_URL%';
 
+// A sharded archive's files that the page fetches before a service worker controls it
+// (on a first visit, the root and the first search's files) never pass through a worker:
+// noted here, from the start, and listed to the worker once it controls the page, so it
+// caches them too (a request no worker saw has a workerStart of 0).
+const ARCHIVE_FOLDER_URL = new URL('./archive/', import.meta.url).href;
+const SCOPE_URL = new URL('./', import.meta.url).href;
+const archiveFilesFetchedUncontrolled = new Set();
+const canKeepOffline = 'serviceWorker' in navigator && (location.protocol === 'https:' || location.protocol === 'http:');
+if (canKeepOffline && 'PerformanceObserver' in globalThis) {
+  new PerformanceObserver((entries) => {
+    for (const entry of entries.getEntries()) {
+      if (entry.workerStart === 0 && entry.name.startsWith(ARCHIVE_FOLDER_URL)) {
+        archiveFilesFetchedUncontrolled.add(entry.name.slice(SCOPE_URL.length));
+      }
+    }
+    listArchiveFilesToWorker();
+  }).observe({ type: 'resource', buffered: true });
+}
+
+function listArchiveFilesToWorker() {
+  const controller = navigator.serviceWorker.controller;
+  if (!controller || archiveFilesFetchedUncontrolled.size === 0) return;
+  controller.postMessage({ type: 'keep-archive-files', files: [...archiveFilesFetchedUncontrolled] });
+  archiveFilesFetchedUncontrolled.clear();
+}
+
 // The fetch carries the wasm's integrity, so a file from another build (a stale cache,
 // a half-finished upload) is refused rather than run. wasm-bindgen's init compiles the
 // response as it streams and, if the host sends the wrong MIME type, falls back to
@@ -18,9 +44,13 @@ await init({ module_or_path: fetch(new URL('%WASM_URL%', import.meta.url), { int
 // Events shared with src/components/update_banner.rs.
 const UPDATE_READY_EVENT = 'docbao:update-ready';
 const APPLY_UPDATE_EVENT = 'docbao:apply-update';
+// Shared with src/components/offline_download.rs: the reader downloaded the whole archive,
+// so the worker of the next build keeps it whole (web/service-worker.js).
+const ARCHIVE_DOWNLOADED_EVENT = 'docbao:archive-downloaded';
 
 // From file:// (and anywhere else without service workers) the app just runs online-only.
-if ('serviceWorker' in navigator && (location.protocol === 'https:' || location.protocol === 'http:')) {
+if (canKeepOffline) {
+  addEventListener(ARCHIVE_DOWNLOADED_EVENT, () => navigator.serviceWorker.controller?.postMessage({ type: 'whole-archive' }));
   try {
     watchForUpdates(await navigator.serviceWorker.register(new URL('./sw.js', import.meta.url)));
   } catch (err) {
@@ -42,6 +72,7 @@ function watchForUpdates(registration) {
     const previous = controller;
     controller = navigator.serviceWorker.controller;
     if (previous) location.reload();
+    else listArchiveFilesToWorker();
   });
 
   const offerWhenInstalled = (worker) => {

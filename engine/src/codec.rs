@@ -447,14 +447,6 @@ pub fn to_bytes(index: &Index) -> Vec<u8> {
     out
 }
 
-/// Stored articles as one DEFLATE-compressed postcard block (a sharded archive's `.docs`
-/// files, each fetched on its own).
-pub(crate) fn pack_articles(articles: &[Article]) -> Vec<u8> {
-    // Serializing plain vectors, strings and options into a Vec cannot fail.
-    let raw = postcard::to_allocvec(articles).expect("articles serialize");
-    miniz_oxide::deflate::compress_to_vec(&raw, 6)
-}
-
 /// Fills in the header and the section table, with every checksum, before the sections
 /// at `spans` of `out`.
 fn seal(out: &mut [u8], spans: &[(usize, usize)]) {

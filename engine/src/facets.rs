@@ -252,11 +252,11 @@ impl Catalog {
                     .is_none_or(|ids| ids.contains(&self.fields[f].of_doc[d]))
             });
             let date_ok = self.date_ok(&c, d);
-            for f in 0..3 {
+            for (f, field_counts) in counts.iter_mut().enumerate() {
                 let others = (0..3).all(|g| g == f || ok[g]);
                 let value = self.fields[f].of_doc[d];
                 if others && date_ok && value != NONE {
-                    counts[f][value as usize] += 1;
+                    field_counts[value as usize] += 1;
                 }
             }
             if ok.iter().all(|&o| o) {

@@ -21,12 +21,10 @@ mod common;
 
 use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
-use std::path::Path;
 use std::sync::Once;
 use std::time::Instant;
 
 use docbao_engine::facets::{Filters, Sort};
-use docbao_engine::ingest::{ingest, SourceFile};
 use docbao_engine::{from_bytes, to_bytes, Article, CodecError, Index, Request, MAGIC};
 
 /// Variants tried by a normal `cargo test`, over both indexes and both kinds: most on the
@@ -246,21 +244,11 @@ fn use_index(index: &Index) {
         ..Filters::default()
     };
     for sort in [Sort::Relevance, Sort::Newest, Sort::Oldest] {
-        let request = Request {
-            filters: filters.clone(),
-            sort,
-            offset: 0,
-            limit: 10,
-        };
+        let request = common::search::request(&filters, sort, 0, 10);
         index.find(&index.query("tin"), &request);
         index.find(
             &index.query(""),
-            &Request {
-                sort,
-                offset: 10,
-                limit: 10,
-                ..Request::default()
-            },
+            &common::search::request(&Filters::default(), sort, 10, 10),
         );
     }
     let newest = Request {
@@ -431,22 +419,7 @@ fn fuzz_index(name: &str, original: &[u8], damaged_share: f64, crafted_share: f6
 }
 
 fn seed_index_bytes() -> Vec<u8> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../seeds");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    let files: Vec<SourceFile> = paths
-        .into_iter()
-        .map(|p| SourceFile {
-            path: p.display().to_string(),
-            bytes: std::fs::read(&p).unwrap(),
-        })
-        .collect();
-    let (articles, report) = ingest(&files);
-    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
-    to_bytes(&Index::build(articles))
+    to_bytes(&common::search::seed_index())
 }
 
 #[test]

@@ -1,16 +1,14 @@
 //! Requests as the reader makes them: query + filters + order + page, facets, neighbours.
 
+mod common;
+
+use common::search::marked_words;
 use docbao_engine::facets::{Filters, Sort};
 use docbao_engine::{Article, Index, Request};
 
 /// Every result of the query in `sort` order, `limit` of them from `offset`.
 fn request(sort: Sort, offset: usize, limit: usize) -> Request {
-    Request {
-        sort,
-        offset,
-        limit,
-        ..Request::default()
-    }
+    common::search::request(&Filters::default(), sort, offset, limit)
 }
 
 fn article(id: &str, title: &str, source: &str, date: Option<&str>) -> Article {
@@ -142,13 +140,7 @@ fn more_like_this_prefers_articles_sharing_distinctive_words() {
 fn highlight_marks_query_words_in_any_text() {
     let index = corpus();
     let marked = index.highlight("Dịch Covid-19 tại Hà Nội", &index.query("ha noi"));
-    let words: Vec<&str> = marked
-        .segments()
-        .into_iter()
-        .filter(|s| s.1)
-        .map(|s| s.0)
-        .collect();
-    assert_eq!(words, ["Hà", "Nội"]);
+    assert_eq!(marked_words(&marked), ["Hà", "Nội"]);
     let whole = index.highlight("Hà Nội nói", &index.query("ha no"));
     assert!(
         whole.marks.len() == 1,
@@ -173,14 +165,7 @@ fn i_and_y_spellings_find_each_other_and_are_highlighted() {
     assert_eq!(first("ki niem ").as_deref(), Some("ky"));
     assert_eq!(first("quy định ").as_deref(), Some("qui"));
     let hit = &index.search(&index.query("ki niem "), 1).hits[0];
-    let marked: Vec<&str> = hit
-        .title
-        .segments()
-        .into_iter()
-        .filter(|s| s.1)
-        .map(|s| s.0)
-        .collect();
-    assert_eq!(marked, ["Kỷ", "niệm"]);
+    assert_eq!(marked_words(&hit.title), ["Kỷ", "niệm"]);
 }
 
 #[test]

@@ -1,8 +1,11 @@
 //! The query language as documented (`"exact phrase"`, `-exclude`, `a OR b`) holds in every
 //! combination, for `search` (the command line) and `find` (the reader) alike.
 
-use docbao_engine::facets::Sort;
-use docbao_engine::{Article, Index, Request};
+mod common;
+
+use common::search::marked_words;
+use docbao_engine::facets::{Filters, Sort};
+use docbao_engine::{Article, Index};
 
 fn index(docs: &[(&str, &str)]) -> Index {
     Index::build(
@@ -30,11 +33,7 @@ fn searched(idx: &Index, q: &str) -> Vec<String> {
 fn found(idx: &Index, q: &str, sort: Sort) -> Vec<String> {
     let page = idx.find(
         &idx.query(q),
-        &Request {
-            sort,
-            limit: usize::MAX,
-            ..Request::default()
-        },
+        &common::search::request(&Filters::default(), sort, 0, usize::MAX),
     );
     assert_eq!(page.total, page.hits.len(), "{q}");
     page.hits.into_iter().map(|h| h.id).collect()
@@ -186,13 +185,7 @@ fn counts_hold_past_65536_words_in_one_article() {
         assert_eq!(searched(idx, "-\"tri ha noi\""), ["all", "mostly"]);
         // The mark lands on the words themselves, 280,000 bytes in.
         let marked = idx.highlight(&late_phrase, &idx.query("\"ha noi\""));
-        let words: Vec<&str> = marked
-            .segments()
-            .into_iter()
-            .filter(|s| s.1)
-            .map(|s| s.0)
-            .collect();
-        assert_eq!(words, ["Hà", "Nội"]);
+        assert_eq!(marked_words(&marked), ["Hà", "Nội"]);
     }
 }
 

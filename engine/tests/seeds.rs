@@ -4,33 +4,11 @@ use std::path::Path;
 
 mod common;
 
-use docbao_engine::ingest::{ingest, SourceFile};
+use common::search::seed_index;
 use docbao_engine::{from_bytes, to_bytes, Index};
 
 const THANH_TRI: &str = "000_2bd3c5a4fc348b9d";
 const DINH_TIEN_DUNG: &str = "003_ee4229f4c9863cbc";
-
-fn seed_files() -> Vec<SourceFile> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../seeds");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    paths
-        .into_iter()
-        .map(|p| SourceFile {
-            path: p.display().to_string(),
-            bytes: std::fs::read(&p).unwrap(),
-        })
-        .collect()
-}
-
-fn seed_index() -> Index {
-    let (articles, report) = ingest(&seed_files());
-    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
-    Index::build(articles)
-}
 
 fn first(index: &Index, query: &str) -> String {
     let results = index.search(&index.query(query), 10);

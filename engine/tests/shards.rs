@@ -4,10 +4,8 @@
 
 mod common;
 
-use std::path::Path;
-
+use common::search::seed_index;
 use docbao_engine::facets::{Filters, Sort};
-use docbao_engine::ingest::{ingest, SourceFile};
 use docbao_engine::shard::{
     write_bundle_with_ranges_of, Fetched, Searched, ShardedBundle, ShardedIndex,
 };
@@ -15,23 +13,6 @@ use docbao_engine::{Article, ArticlePage, Index, Page, Teaser};
 
 /// A query and a request: text, filters, sort.
 type Request = (&'static str, Filters, Sort);
-
-fn seed_index() -> Index {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../seeds");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    let files: Vec<SourceFile> = paths
-        .into_iter()
-        .map(|p| SourceFile {
-            path: p.display().to_string(),
-            bytes: std::fs::read(&p).unwrap(),
-        })
-        .collect();
-    Index::build(ingest(&files).0)
-}
 
 /// Invented articles over a small vocabulary, with outlets, categories and dates, so
 /// that small term ranges give many files without ../shared.
@@ -286,6 +267,22 @@ fn adding_one_percent_more_articles_keeps_most_file_names() {
 }
 
 #[test]
+fn the_root_says_what_downloading_the_whole_archive_costs() {
+    let bundle = write_bundle_with_ranges_of(&Index::build(invented(120)), 512);
+    let sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let others: Vec<&(String, Vec<u8>)> = bundle
+        .files
+        .iter()
+        .filter(|(n, _)| *n != bundle.root)
+        .collect();
+    let mut names: Vec<String> = others.iter().map(|(n, _)| n.clone()).collect();
+    names.sort();
+    assert_eq!(sharded.all_files(), names);
+    let bytes: usize = others.iter().map(|(_, b)| b.len()).sum();
+    assert_eq!(sharded.all_files_bytes(), bytes as u64);
+}
+
+#[test]
 fn damaged_or_foreign_files_are_refused_with_their_name() {
     let index = Index::build(invented(60));
     let bundle = write_bundle_with_ranges_of(&index, 256);
@@ -316,13 +313,9 @@ fn damaged_or_foreign_files_are_refused_with_their_name() {
 
 /// The first ten results of a request, as the tests compare them.
 fn page_of(filters: &Filters, sort: Sort) -> docbao_engine::Request {
-    docbao_engine::Request {
-        filters: filters.clone(),
-        sort,
-        offset: 0,
-        limit: 10,
-    }
+    common::search::request(filters, sort, 0, 10)
 }
+
 /// A small deterministic generator (xorshift), so a failing variant can be replayed.
 struct Rng(u64);
 

@@ -2,29 +2,10 @@
 //! corrections the query's neighbouring words vouch for through the index's adjacent
 //! pairs, and marks only for the words that brought an article in. Invented corpora.
 
-use docbao_engine::{Article, ExpansionKind, Index, Marked, Query};
+mod common;
 
-fn index(docs: &[(&str, &str, &str)]) -> Index {
-    Index::build(
-        docs.iter()
-            .map(|(id, title, body)| Article {
-                id: id.to_string(),
-                title: title.to_string(),
-                body: vec![body.to_string()],
-                ..Article::default()
-            })
-            .collect(),
-    )
-}
-
-fn ids(index: &Index, query: &str) -> Vec<String> {
-    index
-        .search(&index.query(query), 10)
-        .hits
-        .into_iter()
-        .map(|h| h.id)
-        .collect()
-}
+use common::search::{hit_ids, index_of, marked_words};
+use docbao_engine::{ExpansionKind, Index, Query};
 
 fn corrections(query: &Query) -> Vec<(&str, bool)> {
     query
@@ -34,17 +15,9 @@ fn corrections(query: &Query) -> Vec<(&str, bool)> {
         .collect()
 }
 
-fn marked(m: &Marked) -> Vec<&str> {
-    m.segments()
-        .into_iter()
-        .filter(|s| s.1)
-        .map(|s| s.0)
-        .collect()
-}
-
 /// `trong` is common and `truong` rare; `trường đại học` is a pair, `trong đại` is not.
 fn schools() -> Index {
-    index(&[
+    index_of(&[
         ("school", "Tuyển sinh", "trường đại học mở cửa"),
         (
             "scattered",
@@ -64,7 +37,7 @@ fn a_valid_word_is_corrected_where_its_neighbours_vouch_for_the_correction() {
     // neighbours tell. `truong dai` is in the index, `trong dai` is not.
     let q = idx.query("trong dai hoc ");
     assert_eq!(corrections(&q), [("truong", true)]);
-    assert_eq!(ids(&idx, "trong dai hoc "), ["school", "scattered"]);
+    assert_eq!(hit_ids(&idx, "trong dai hoc "), ["school", "scattered"]);
     // `trong nuoc` is in the index: the word is meant as typed, nothing is added.
     assert_eq!(corrections(&idx.query("trong nuoc ")), []);
     // Alone, a known word has no neighbour to vouch for a correction.
@@ -78,7 +51,7 @@ fn an_unknown_word_is_still_corrected_and_the_vouched_correction_weighs_more() {
     let q = idx.query("truog dai hoc ");
     let e = q.expansions().find(|e| e.term == "truong").expect("truong");
     assert!(e.vouched && e.weight < 1.0, "{e:?}");
-    assert_eq!(ids(&idx, "truog dai hoc ")[0], "school");
+    assert_eq!(hit_ids(&idx, "truog dai hoc ")[0], "school");
     // Without a neighbour nothing vouches, but the unknown word is still corrected.
     let alone = idx.query("truog ");
     assert_eq!(corrections(&alone), [("truong", false)]);
@@ -93,7 +66,7 @@ fn only_the_likeliest_corrections_of_an_unknown_word_are_vouched_for() {
         .map(|i| (format!("s{i}"), format!("trường đại học số {i}")))
         .collect();
     docs.push(("fail".into(), "trượt đại học".into()));
-    let idx = index(
+    let idx = index_of(
         &docs
             .iter()
             .map(|(id, body)| (id.as_str(), "Tin", body.as_str()))
@@ -110,13 +83,13 @@ fn queries_without_typos_rank_the_typed_words_first() {
     let idx = schools();
     // `trong ngay` is typed right: the article with it ranks first, no correction added.
     assert_eq!(corrections(&idx.query("trong ngay ")), []);
-    assert_eq!(ids(&idx, "trong ngay ")[0], "scattered");
+    assert_eq!(hit_ids(&idx, "trong ngay ")[0], "scattered");
 }
 
 /// `dưới đáy biển` and, around it, words one edit from its words: `được` (duoc),
 /// `đuối` (duoi), `biết` and `biệt` (biet), `hiện` (hien).
 fn sea() -> Index {
-    index(&[
+    index_of(&[
         (
             "sea",
             "Cá mập dưới đáy biển",
@@ -142,15 +115,18 @@ fn only_the_words_that_brought_an_article_in_are_marked() {
         .find(|h| h.id == "sea")
         .expect("the article is found");
     assert_eq!(hits[0].id, "sea");
-    assert_eq!(marked(&sea.title), ["dưới", "đáy", "biển"]);
-    assert_eq!(marked(&sea.snippet), ["dưới", "đáy", "biển"]);
+    assert_eq!(marked_words(&sea.title), ["dưới", "đáy", "biển"]);
+    assert_eq!(marked_words(&sea.snippet), ["dưới", "đáy", "biển"]);
     let body = "Được biết, hiện tượng đặc biệt này chỉ có dưới đáy biển sâu.";
     assert_eq!(
-        marked(&idx.highlight_article("sea", body, &q)),
+        marked_words(&idx.highlight_article("sea", body, &q)),
         ["dưới", "đáy", "biển"]
     );
     for h in &hits {
-        for m in marked(&h.title).into_iter().chain(marked(&h.snippet)) {
+        for m in marked_words(&h.title)
+            .into_iter()
+            .chain(marked_words(&h.snippet))
+        {
             let folded = docbao_engine::text::fold(m);
             assert!(
                 ["duoi", "day", "bien"].contains(&folded.as_str()),
@@ -163,17 +139,20 @@ fn only_the_words_that_brought_an_article_in_are_marked() {
 
 #[test]
 fn a_correction_is_marked_where_it_brought_the_article_in() {
-    let idx = index(&[
+    let idx = index_of(&[
         ("a", "Phong trào thi đua", "nội dung"),
         ("b", "Phong trào", "thi đau"),
     ]);
     let q = idx.query("phogn trao ");
     let hit = &idx.search(&q, 1).hits[0];
-    assert_eq!(marked(&hit.title), ["Phong", "trào"]);
+    assert_eq!(marked_words(&hit.title), ["Phong", "trào"]);
     assert_eq!(
-        marked(&idx.highlight_article(&hit.id, "Phong trào thi đua", &q)),
+        marked_words(&idx.highlight_article(&hit.id, "Phong trào thi đua", &q)),
         ["Phong", "trào"]
     );
     // Without an article, no one knows which correction matched: none is marked.
-    assert_eq!(marked(&idx.highlight("Phong trào thi đua", &q)), ["trào"]);
+    assert_eq!(
+        marked_words(&idx.highlight("Phong trào thi đua", &q)),
+        ["trào"]
+    );
 }

@@ -1,5 +1,7 @@
-//! "Tải toàn bộ để đọc offline": in a sharded archive, downloads every file of it so the
-//! service worker keeps them all, then asks the browser to keep that storage.
+//! "Tải toàn bộ để đọc offline": in a sharded archive, says what the whole archive weighs
+//! (from its root), downloads every file of it so the service worker keeps them all, then
+//! asks the browser to keep that storage and tells the worker (through `web/loader.js`)
+//! that the reader keeps the whole archive, so the next build's worker keeps it whole.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -14,6 +16,8 @@ use crate::i18n;
 
 /// Files downloaded at the same time.
 const PARALLEL: usize = 4;
+/// Fired on `window` once every file was downloaded; must match `web/loader.js`.
+pub const ARCHIVE_DOWNLOADED_EVENT: &str = "docbao:archive-downloaded";
 
 /// How far the download has got.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -41,6 +45,12 @@ pub fn OfflineDownload() -> Html {
     let ui = use_ui();
     let download = use_mut_ref(|| None::<Download>);
     let rerender = use_force_update();
+    // Files and bytes of the whole archive, from its root: listed once, not per render
+    // (the footer renders again as every file arrives).
+    let archive_size = use_memo(corpus.shards().map(|s| Rc::as_ptr(s) as usize), {
+        let shards = corpus.shards().cloned();
+        move |_| shards.map(|s| (s.all_files().len(), s.all_files_bytes()))
+    });
     let Some(shards) = corpus.shards().cloned() else {
         return html! {};
     };
@@ -55,6 +65,12 @@ pub fn OfflineDownload() -> Html {
         })
     };
     let state = download.borrow().clone();
+    let size = (*archive_size)
+        .filter(|_| state.is_none())
+        .map(|(files, bytes)| {
+            let mb = bytes as f64 / 1_000_000.0;
+            html! { <span class="offline-size">{ i18n::offline_size(ui.lang(), files, mb) }</span> }
+        });
     let status = state.map(|d| {
         let mb = d.bytes as f64 / 1_000_000.0;
         let mut text = i18n::offline_progress(ui.lang(), d.done, d.total, mb);
@@ -80,6 +96,7 @@ pub fn OfflineDownload() -> Html {
         <p class="offline-download">
             <button type="button" id="download-all" {onclick}>{ t.download_all }</button>
             { " " }
+            { for size }
             { for status }
         </p>
     }
@@ -119,6 +136,7 @@ fn start(
                     d.finished()
                 };
                 if finished {
+                    tell_worker_the_archive_is_kept_whole();
                     let kept = keep_storage().await;
                     if let Some(d) = download.borrow_mut().as_mut() {
                         (d.storage, d.persisted) = kept;
@@ -127,6 +145,16 @@ fn start(
                 rerender.force_update();
             }
         });
+    }
+}
+
+/// The loader passes it on to the service worker; nothing happens without one.
+fn tell_worker_the_archive_is_kept_whole() {
+    if let (Some(window), Ok(event)) = (
+        web_sys::window(),
+        web_sys::Event::new(ARCHIVE_DOWNLOADED_EVENT),
+    ) {
+        let _ = window.dispatch_event(&event);
     }
 }
 

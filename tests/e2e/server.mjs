@@ -12,6 +12,10 @@
 //                slash redirects to it, as static hosts do)
 //   mimeTypes    override types by extension, e.g. { '.wasm': 'application/octet-stream' }
 //   headers      extra headers on every file, e.g. a Content-Security-Policy
+//   holdUntil    (pathname) => a promise to wait for before answering that path, or
+//                undefined: plays a slow file (e.g. sw.js, so a first visit's page
+//                fetches before any service worker controls it)
+// `server.served` lists every file sent ({ path, bytes }), as the host saw it.
 //
 // Or by hand: node tests/e2e/server.mjs dist [port]
 
@@ -86,6 +90,8 @@ async function handle(root, options, req, res) {
     info = await stat(file).catch(() => null);
   }
   if (!info?.isFile()) return sendText(res, 404, 'not found\n');
+  await options.holdUntil?.(pathname);
+  if (req.method === 'GET') options.served.push({ path: pathname, bytes: info.size });
 
   res.writeHead(200, {
     ...options.headers,
@@ -105,10 +111,11 @@ async function handle(root, options, req, res) {
  * `url` has no final slash and does not include `basePath`.
  * `port` 0 (the default) lets the OS pick a free one; the other options are above.
  */
-export async function startServer(folder, { port = 0, basePath = '/', mimeTypes = {}, headers = {} } = {}) {
+export async function startServer(folder, { port = 0, basePath = '/', mimeTypes = {}, headers = {}, holdUntil } = {}) {
   if (!basePath.startsWith('/') || !basePath.endsWith('/')) throw new Error(`basePath must start and end with /: ${basePath}`);
   const root = path.resolve(folder);
-  const options = { basePath, mimeTypes, headers };
+  const served = [];
+  const options = { basePath, mimeTypes, headers, holdUntil, served };
   const server = createServer((req, res) => {
     handle(root, options, req, res).catch((err) => {
       if (!res.headersSent) sendText(res, 500, `internal error: ${err.message}\n`);
@@ -123,6 +130,7 @@ export async function startServer(folder, { port = 0, basePath = '/', mimeTypes 
   return {
     url: `http://127.0.0.1:${actualPort}`,
     port: actualPort,
+    served,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

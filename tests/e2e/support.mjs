@@ -223,6 +223,15 @@ export class Harness {
 }
 
 /** Waits until the app has set its `docbao:ready` User Timing mark. */
+/** Waits until an activated service worker controls the page. */
+export async function waitForServiceWorkerControl(page) {
+  await eventually(
+    'an activated service worker controlling the page',
+    () => page.evaluate(() => navigator.serviceWorker.controller?.state ?? 'none'),
+    (state) => state === 'activated',
+  );
+}
+
 export async function waitUntilReady(page) {
   await page.waitForFunction(() => performance.getEntriesByName('docbao:ready', 'mark').length > 0, null, {
     timeout: WAIT_MS,

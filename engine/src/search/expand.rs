@@ -4,18 +4,11 @@
 use rustc_hash::FxHashSet;
 
 use super::parse::{Expansion, ExpansionKind, Query, Word, TYPO_MIN_LEN};
+use super::scoring::{PAIRED_TYPO_WEIGHT, PREFIX_DISCOUNT, TYPO_WEIGHT};
 use crate::index::{pair_key, Index};
 
-/// A prefix expansion of the word being typed counts a little less than a whole word.
-pub(super) const PREFIX_DISCOUNT: f32 = 0.8;
 /// Expansions of the word being typed that are scored, the most frequent first.
 pub(super) const MAX_PREFIX_TERMS: usize = 32;
-/// A word one edit away from the one typed counts much less than the word itself.
-pub(super) const TYPO_WEIGHT: f32 = 0.4;
-/// A correction the query's neighbouring words vouch for (the index has it next to one of
-/// them, and not the word as typed) is most likely what was meant: it counts nearly as
-/// much as a word typed (its idf still capped by the typed word's, when the index has it).
-pub(super) const PAIRED_TYPO_WEIGHT: f32 = 0.8;
 /// A correction is vouched for when its pairs with the neighbours are in this many times
 /// more articles than the typed word's.
 pub(super) const PAIR_EVIDENCE_RATIO: usize = 4;

@@ -4,11 +4,9 @@
 
 use super::highlight::{light, Light};
 use super::parse::{Clause, ExpansionKind, Phrase, Query, Word};
+use super::scoring::PAIR_WEIGHT;
 use crate::index::{field_texts, pair_key, Index, Posting};
 use crate::text::synonyms;
-
-/// Weight of an adjacent pair of query words found next to each other in the text.
-pub(super) const PAIR_WEIGHT: f32 = 1.0;
 
 /// A postings list with what one matching posting is worth.
 pub(super) struct Source<'a> {

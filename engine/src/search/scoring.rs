@@ -1,6 +1,7 @@
 //! BM25F, all of it: idf, the field weights, length norms and saturation, each posting's
 //! contribution worked out once after build or load (the index only stores frequencies and
-//! lengths), and what a key's postings are worth in a query. Shaped like tantivy's
+//! lengths), and what a key's postings are worth in a query (with the weights of adjacent
+//! pairs, prefix expansions and typo corrections). Shaped like tantivy's
 //! `Bm25Weight`: a small struct with the corpus statistics and a cache of norms.
 
 use super::parse::Word;
@@ -16,6 +17,16 @@ pub(crate) const B: f32 = 0.75;
 pub(crate) const K1: f32 = 1.2;
 /// Share of a term's score added again when the exact marked form the user typed matches.
 pub(super) const EXACT_BONUS: f32 = 0.5;
+/// Weight of an adjacent pair of query words found next to each other in the text.
+pub(super) const PAIR_WEIGHT: f32 = 1.0;
+/// A prefix expansion of the word being typed counts a little less than a whole word.
+pub(super) const PREFIX_DISCOUNT: f32 = 0.8;
+/// A word one edit away from the one typed counts much less than the word itself.
+pub(super) const TYPO_WEIGHT: f32 = 0.4;
+/// A correction the query's neighbouring words vouch for (the index has it next to one of
+/// them, and not the word as typed) is most likely what was meant: it counts nearly as
+/// much as a word typed (its idf still capped by the typed word's, when the index has it).
+pub(super) const PAIRED_TYPO_WEIGHT: f32 = 0.8;
 
 /// BM25F over one index's articles: their number (for idf) and, per article and field,
 /// the field weight over its length norm, `FIELD_WEIGHT[f] / (1 - B + B * len / avg)`,

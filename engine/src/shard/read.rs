@@ -51,6 +51,8 @@ struct Root {
     docs_per_chunk: usize,
     chunks: Vec<String>,
     lexicon: String,
+    /// Bytes of every file but the root: the whole archive's download.
+    files_bytes: u64,
 }
 
 /// An answer from the files added so far, and the files still needed to make it exact.
@@ -128,6 +130,12 @@ impl ShardedIndex {
         let mut names: Vec<String> = self.files.keys().cloned().collect();
         names.sort();
         names
+    }
+
+    /// Bytes of every file the root names, as the root says: what downloading the whole
+    /// archive ([`ShardedIndex::all_files`]) costs.
+    pub fn all_files_bytes(&self) -> u64 {
+        self.root.files_bytes
     }
 
     /// Whether this file is already in.
@@ -706,6 +714,7 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
         chunks.push(read_name(&mut r, FileKind::Docs).map_err(err)?);
     }
     let lexicon = read_name(&mut r, FileKind::Lexicon).map_err(err)?;
+    let files_bytes = r.varint().map_err(err)?;
     r.finish().map_err(err)?;
     Ok(Root {
         docs,
@@ -717,6 +726,7 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
         docs_per_chunk,
         chunks,
         lexicon,
+        files_bytes,
     })
 }
 

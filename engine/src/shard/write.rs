@@ -152,8 +152,13 @@ pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> Sharded
         root.extend_from_slice(&name_digest(name));
     }
     root.extend_from_slice(&name_digest(&lexicon));
+    // Last: what downloading the whole archive costs, shown before a reader starts it.
+    let other_files_bytes: usize = files.iter().map(|(_, bytes)| bytes.len()).sum();
+    put_varint(&mut root, other_files_bytes as u64);
     let packed = miniz_oxide::deflate::compress_to_vec(&root, 9);
-    let root = add(FileKind::Root, &packed);
+    let root_bytes = seal(FileKind::Root, &packed);
+    let root = name_of(FileKind::Root, &root_bytes);
+    files.push((root.clone(), root_bytes));
     ShardedBundle { root, files }
 }
 

@@ -9,6 +9,7 @@ use docbao_engine::Article;
 
 pub mod pages;
 pub mod queries;
+pub mod search;
 
 /// `shared/` beside the workspace, or `None` (with a message) when it is absent.
 ///

@@ -1,0 +1,220 @@
+// End-to-end tests of a sharded archive's offline copy across visits and deployments
+// (issue 11): the fixture built sharded (target/dist-fixture-sharded, or
+// $FIXTURE_SHARDED_DIST_DIR) and rebuilt with one article added
+// (target/dist-fixture-sharded-rebuilt, or $FIXTURE_SHARDED_REBUILT_DIST_DIR), as
+// scripts/test builds them.
+//
+// - Files a first visit's page fetched before the service worker controlled it end up in
+//   the worker's archive cache too.
+// - After the rebuild, a reader who downloaded the whole archive downloads only the files
+//   whose content changed (new names), keeps the others, and reads every article offline.
+//
+// Run: node --test tests/e2e/sharded-offline.test.mjs   (after those builds)
+
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startServer } from './server.mjs';
+import {
+  REPO,
+  TEST_TIMEOUT_MS,
+  eventually,
+  eventuallyEqual,
+  launchBrowser,
+  searchBox,
+  setupProblem as checkSetup,
+  waitForResults,
+  waitForServiceWorkerControl,
+  waitUntilReady,
+  withPage,
+} from './support.mjs';
+
+const DIST_DIR = path.resolve(process.env.FIXTURE_SHARDED_DIST_DIR ?? path.join(REPO, 'target', 'dist-fixture-sharded'));
+const REBUILT_DIR = path.resolve(
+  process.env.FIXTURE_SHARDED_REBUILT_DIST_DIR ?? path.join(REPO, 'target', 'dist-fixture-sharded-rebuilt'),
+);
+
+// Articles of the first build, far apart in it (two chunks of stored articles), and the
+// one the rebuild adds (tests/fixtures/reader-corpus-added.jsonl).
+const FIRST = { query: 'đường sắt 12', title: 'Đường sắt đô thị: bản tin số 12' };
+const SECOND = { query: 'mưa lớn 43', title: 'Mưa lớn: bản tin số 43' };
+const ADDED = { query: 'giá vàng 45', title: 'Giá vàng: bản tin số 45' };
+const NOTHING = 'qqqq';
+
+const HOW_TO_BUILD =
+  'build the fixture sharded, and again with tests/fixtures/reader-corpus-added.jsonl after it (scripts/test does).';
+const setupProblem = checkSetup(DIST_DIR, HOW_TO_BUILD) ?? checkSetup(REBUILT_DIR, HOW_TO_BUILD);
+
+test('the sharded fixture builds and Chromium are there to test', () => {
+  if (setupProblem) assert.fail(setupProblem);
+});
+
+/** The archive's files (no root) of a build, as `archive/<name>` with their sizes. */
+function archiveFilesOf(dir) {
+  const files = new Map();
+  for (const name of readdirSync(path.join(dir, 'archive'))) {
+    if (!name.endsWith('.root')) files.set(`archive/${name}`, statSync(path.join(dir, 'archive', name)).size);
+  }
+  return files;
+}
+
+/** Paths (`archive/<name>`, no root) of the archive files the host sent. */
+function archiveFilesServed(server) {
+  return server.served.map(({ path: p }) => p.slice(1)).filter((p) => p.startsWith('archive/') && !p.endsWith('.root'));
+}
+
+/** The archive files in the worker's archive cache, as `archive/<name>`, sorted. */
+function archiveFilesCached(page) {
+  return page.evaluate(async () => {
+    const scope = new URL('./', location.href).href;
+    const name = `docbao-archive ${scope}`;
+    if (!(await caches.has(name))) return [];
+    const cache = await caches.open(name);
+    return (await cache.keys())
+      .map((request) => request.url.slice(scope.length))
+      .filter((file) => /^archive\/[0-9a-f]{16}\.[a-z]+$/.test(file))
+      .sort();
+  });
+}
+
+/** The archive status note the page shows ('' when none), read at one instant. */
+function archiveStatus(page) {
+  return page.evaluate(() => document.querySelector('.archive-status')?.dataset.archive ?? '');
+}
+
+/** The host gone and the browser offline, the page loaded again from the worker's caches. */
+async function reloadOffline(page, context, server) {
+  await server.close();
+  await context.setOffline(true);
+  await page.reload();
+  await waitUntilReady(page);
+}
+
+/** Searches offline for an article and expects it found from what the worker kept. */
+async function findsOffline(page, { query, title }) {
+  await searchBox(page).fill(query);
+  await waitForResults(page, query, (first) => first === title);
+  assert.equal(await archiveStatus(page), '', `nothing missing for "${query}"`);
+}
+
+describe('a sharded archive kept offline', { skip: setupProblem !== null }, () => {
+  let browser;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('files a first visit fetched before the service worker controlled the page are cached too', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // sw.js is held back until the first search has shown its result, so the root, the
+    // lexicon, the ranges and the chunk of that search all come from the network, seen
+    // by no worker.
+    let releaseWorker;
+    const workerHeld = new Promise((resolve) => {
+      releaseWorker = resolve;
+    });
+    const server = await startServer(DIST_DIR, { holdUntil: (pathname) => (pathname === '/sw.js' ? workerHeld : undefined) });
+    try {
+      await withPage(
+        browser,
+        t,
+        async (page, { context }) => {
+          // Not waiting for 'load': the loader's registration is what is held back.
+          await page.goto(`${server.url}/#/search?q=${encodeURIComponent(FIRST.query)}`, { waitUntil: 'commit' });
+          await waitUntilReady(page);
+          await waitForResults(page, FIRST.query, (title) => title === FIRST.title);
+          assert.equal(await page.evaluate(() => navigator.serviceWorker.controller), null, 'no worker yet');
+          const fetchedFirst = [...new Set(archiveFilesServed(server))].sort();
+          assert.ok(fetchedFirst.some((file) => file.endsWith('.docs')), `a chunk was fetched: ${fetchedFirst.join(', ')}`);
+          assert.ok(fetchedFirst.some((file) => file.endsWith('.fold')), `a term range was fetched: ${fetchedFirst.join(', ')}`);
+
+          releaseWorker();
+          await waitForServiceWorkerControl(page);
+          await eventually(
+            'every archive file the page fetched before the worker, in a cache of the worker',
+            () =>
+              page.evaluate(async (files) => {
+                const found = await Promise.all(files.map((file) => caches.match(new URL(file, location.href).href)));
+                return files.filter((_, i) => found[i] === undefined);
+              }, fetchedFirst),
+            (missing) => missing.length === 0,
+          );
+
+          await reloadOffline(page, context, server);
+          await findsOffline(page, FIRST);
+        },
+      );
+    } finally {
+      releaseWorker();
+      await server.close();
+    }
+  });
+
+  test(
+    'after a rebuild with one article added, the whole archive stays offline and only changed files are downloaded again',
+    { timeout: TEST_TIMEOUT_MS },
+    async (t) => {
+      const site = mkdtempSync(path.join(tmpdir(), 'docbao-sharded-deploy-'));
+      cpSync(DIST_DIR, site, { recursive: true });
+      const server = await startServer(site);
+      try {
+        await withPage(browser, t, async (page, { context }) => {
+          const before = archiveFilesOf(DIST_DIR);
+          const afterRebuild = archiveFilesOf(REBUILT_DIR);
+          await page.goto(`${server.url}/#/search?q=${encodeURIComponent(NOTHING)}`);
+          await waitUntilReady(page);
+          await waitForServiceWorkerControl(page);
+
+          // The archive's size, said before the download starts.
+          const bytes = [...before.values()].reduce((sum, size) => sum + size, 0);
+          const size = await page.locator('.offline-size').innerText();
+          assert.equal(size, `Toàn bộ kho báo: ${before.size} tệp, ${(bytes / 1_000_000).toFixed(1)} MB.`);
+
+          await page.getByRole('button', { name: 'Tải toàn bộ để đọc offline' }).click();
+          await eventually(
+            'the whole archive downloaded',
+            () => page.evaluate(() => document.querySelector('.offline-status')?.dataset.finished),
+            (finished) => finished === 'true',
+          );
+          await eventuallyEqual('the whole first build in the archive cache', () => archiveFilesCached(page), [...before.keys()].sort());
+
+          // The next deployment: the rebuilt dist/ replaces the first, file for file.
+          for (const entry of readdirSync(site)) rmSync(path.join(site, entry), { recursive: true, force: true });
+          cpSync(REBUILT_DIR, site, { recursive: true });
+          server.served.length = 0;
+          await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+          const banner = page.getByRole('status').filter({ hasText: 'Có phiên bản mới' });
+          await banner.waitFor({ state: 'visible' });
+          await Promise.all([page.waitForEvent('load'), banner.getByRole('button', { name: 'Tải lại' }).click()]);
+          await waitUntilReady(page);
+          await eventuallyEqual(
+            "the rebuild's archive in the archive cache, the first build's other files gone",
+            () => archiveFilesCached(page),
+            [...afterRebuild.keys()].sort(),
+          );
+
+          const changed = [...afterRebuild.keys()].filter((file) => !before.has(file)).sort();
+          const kept = [...afterRebuild.keys()].filter((file) => before.has(file));
+          const downloadedAgain = [...new Set(archiveFilesServed(server))].sort();
+          assert.ok(kept.some((file) => file.endsWith('.docs')), 'the rebuild keeps the names of unchanged chunks');
+          assert.deepEqual(downloadedAgain, changed, 'the update downloads the changed archive files, and only those');
+          const sum = (files) => files.reduce((total, file) => total + afterRebuild.get(file), 0);
+          t.diagnostic(
+            `one article added to ${before.size} archive files: ${changed.length} files (${sum(changed)} of ${sum([...afterRebuild.keys()])} bytes) downloaded again, ${kept.length} kept`,
+          );
+
+          await reloadOffline(page, context, server);
+          await findsOffline(page, FIRST);
+          await findsOffline(page, SECOND);
+          await findsOffline(page, ADDED);
+        });
+      } finally {
+        await server.close();
+        rmSync(site, { recursive: true, force: true });
+      }
+    },
+  );
+});
