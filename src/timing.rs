@@ -52,13 +52,6 @@ pub fn measure<T>(name: &str, work: impl FnOnce() -> T) -> T {
 thread_local! {
     /// A search was asked for by an event and its measure has started.
     static SEARCH_PENDING: Cell<bool> = const { Cell::new(false) };
-    /// The reader has asked for a search (typed, filtered) since the app started.
-    static READER_SEARCHED: Cell<bool> = const { Cell::new(false) };
-}
-
-/// True once the reader has asked for a search: idle work (warming the engine up) stops.
-pub fn reader_has_searched() -> bool {
-    READER_SEARCHED.with(Cell::get)
 }
 
 /// Starts the `docbao:search` measure at the event that asks for a search (a keystroke,
@@ -66,7 +59,6 @@ pub fn reader_has_searched() -> bool {
 pub fn search_requested() {
     mark(&start_mark(SEARCH_MEASURE));
     SEARCH_PENDING.with(|pending| pending.set(true));
-    READER_SEARCHED.with(|searched| searched.set(true));
 }
 
 /// Called when the search page computes a new search: one that no event asked for (the

@@ -6,8 +6,6 @@ use docbao_engine::facets::Sort;
 use docbao_engine::search::Query;
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -77,7 +75,6 @@ pub fn SearchPage() -> Html {
     let state = writer.borrow().search(&in_url);
     let completeness = use_archive_files(&corpus, &state);
     use_url_writes_before_leaving(&writer, navigator.as_ref());
-    use_engine_warm_up(&corpus);
 
     // The query is prepared once per `q` (a filter, an order or a page reuses it). A
     // sharded archive's index grows as files arrive, so it is prepared again then
@@ -259,86 +256,6 @@ fn use_url_writes_before_leaving(writer: &Rc<RefCell<UrlWriter>>, navigator: Opt
             *writer.borrow_mut() = UrlWriter::default();
         }
     });
-}
-
-/// What the engine is asked while the reader has not typed yet: prefixes as typed, words
-/// without marks, Telex, a typo, an abbreviation: the paths a keystroke takes.
-const WARM_UP_QUERIES: &[&str] = &[
-    "t",
-    "th",
-    "tha",
-    "than",
-    "thanh",
-    "thanh t",
-    "thanh tri",
-    "h",
-    "ho",
-    "hoc",
-    "hoc sinh",
-    "hoc sinh g",
-    "hocj sinh gioi",
-    "nguoi",
-    "nguowif",
-    "viet nma",
-    "ha noi",
-    "TP.HCM",
-    "kinh te",
-    "covid",
-    "giá vàng",
-    "bóng đá",
-    "-a",
-    "\"ha noi\"",
-];
-
-thread_local! {
-    static WARM_UP_STARTED: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Warms the engine up once, when the browser is idle after start: a wasm function runs
-/// in a baseline tier first and is optimized only after some use, so without this the
-/// reader's first keystrokes pay for it. One query per idle period, while it has time
-/// left; the first search the reader asks for stops it.
-#[hook]
-fn use_engine_warm_up(corpus: &Corpus) {
-    let corpus = corpus.clone();
-    use_effect_with((), move |_| {
-        if !WARM_UP_STARTED.with(|started| started.replace(true)) {
-            warm_up_from(corpus, 0);
-        }
-    });
-}
-
-fn warm_up_from(corpus: Corpus, next: usize) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    if next >= WARM_UP_QUERIES.len() || timing::reader_has_searched() {
-        return;
-    }
-    let idle = Closure::once_into_js(move |deadline: js_sys::Object| {
-        if timing::reader_has_searched() {
-            return;
-        }
-        // A warm query costs well under this; a cold one, somewhat more.
-        let enough_time = idle_time_left(&deadline).is_none_or(|ms| ms >= 8.0);
-        if enough_time {
-            corpus.with_index(|index| {
-                let search =
-                    SearchState::default().apply(Action::SetQuery(WARM_UP_QUERIES[next].into()));
-                let query = index.query(&search.q);
-                std::hint::black_box(index.find(&query, &search.request()));
-            });
-        }
-        warm_up_from(corpus, if enough_time { next + 1 } else { next });
-    });
-    let _ = window.request_idle_callback(idle.unchecked_ref());
-}
-
-/// `IdleDeadline.timeRemaining()`, in ms.
-fn idle_time_left(deadline: &js_sys::Object) -> Option<f64> {
-    let time_remaining = js_sys::Reflect::get(deadline, &"timeRemaining".into()).ok()?;
-    let time_remaining: &js_sys::Function = time_remaining.dyn_ref()?;
-    time_remaining.call0(deadline).ok()?.as_f64()
 }
 
 /// In a sharded archive, fetches the files this search needs, round after round (a file
