@@ -205,8 +205,9 @@ async fn the_app_searches_the_embedded_seeds_as_the_user_types() {
         .expect("a search field")
         .dyn_into_element();
     type_into(&input, "thanh tri");
-    // The route changes at once; the page renders the results in later tasks. Wait for
-    // what is asserted: the count reporting results, and the best one listed first.
+    // The page renders the results in later tasks, and writes the query to the URL when
+    // typing pauses. Wait for what is asserted: the count reporting results, and the best
+    // one listed first; then the URL.
     let count_text = || count.text_content().unwrap_or_default();
     let first_title = || text_of(&root, "ol.results li .result-title").unwrap_or_default();
     let shown =
@@ -218,7 +219,8 @@ async fn the_app_searches_the_embedded_seeds_as_the_user_types() {
         count_text(),
         first_title()
     );
-    assert!(window.location().hash().unwrap().contains("q=thanh"));
+    let written = eventually(|| window.location().hash().unwrap().contains("q=thanh")).await;
+    assert!(written, "the query in the URL once typing paused");
     let perf = window.performance().unwrap();
     assert!(
         perf.get_entries_by_name_with_entry_type("docbao:ready", "mark")
@@ -592,7 +594,7 @@ fn FacetHarness(props: &FacetHarnessProps) -> Html {
     };
     html! {
         <WithUi>
-            <FacetPanel {facets} {filters} on_action={props.actions.callback()} />
+            <FacetPanel facets={Rc::new(facets)} {filters} on_action={props.actions.callback()} />
         </WithUi>
     }
 }

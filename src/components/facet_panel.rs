@@ -1,3 +1,5 @@
+use std::rc::Rc;
+
 use docbao_engine::display::format_month;
 use docbao_engine::facets::{FacetValue, Facets, Filters};
 use web_sys::HtmlInputElement;
@@ -11,7 +13,9 @@ const SHOWN_VALUES: usize = 8;
 
 #[derive(Properties, PartialEq)]
 pub struct FacetPanelProps {
-    pub facets: Facets,
+    /// Shared with the search that counted them: the panel renders again only when they
+    /// (or the filters) changed.
+    pub facets: Rc<Facets>,
     pub filters: Filters,
     pub on_action: Callback<Action>,
 }

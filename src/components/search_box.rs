@@ -34,6 +34,9 @@ pub struct SearchBoxProps {
     /// Called when the reader presses ArrowDown: move into the results.
     #[prop_or_default]
     pub on_arrow_down: Callback<()>,
+    /// Called when the reader is done typing for now: Enter, or the box loses the focus.
+    #[prop_or_default]
+    pub on_done: Callback<()>,
     /// The box sits on another page than the search page (an article, not found): a
     /// keystroke leaves for the search page, whose box takes over focus and caret. It
     /// does not take focus on its own (the page is for reading), and Esc keeps its
@@ -111,7 +114,14 @@ pub fn SearchBox(props: &SearchBoxProps) -> Html {
             }
         })
     };
-    let onsubmit = Callback::from(|e: SubmitEvent| e.prevent_default());
+    let onsubmit = {
+        let on_done = props.on_done.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            on_done.emit(());
+        })
+    };
+    let onblur = props.on_done.reform(|_: FocusEvent| ());
     html! {
         <form class="search-form" role="search" {onsubmit}>
             <label for="q" class="search-label">{ t.search_label }</label>
@@ -122,6 +132,7 @@ pub fn SearchBox(props: &SearchBoxProps) -> Html {
                 {oninput}
                 ref={input_ref}
                 {onkeydown}
+                {onblur}
                 placeholder={t.search_placeholder}
                 autocomplete="off"
                 spellcheck="false"

@@ -1,10 +1,12 @@
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use docbao_engine::display::Lang;
 use docbao_engine::facets::Sort;
 use docbao_engine::search::Query;
 use docbao_engine::shard::Fetched;
+use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -16,14 +18,48 @@ use crate::i18n;
 use crate::route::{Action, Route, SearchState};
 use crate::timing;
 
-/// The search in the URL at this moment. A handler can run before the latest change has
-/// been rendered into its part of the page (Yew lets the browser run between a page's
-/// render and its parts'), so an action applies to this, not to the state the handler was
-/// rendered with: a filter clicked right after a keystroke keeps that keystroke.
+/// How long typing must pause before the query is written to the URL. Writing the history
+/// entry costs a keystroke more than a millisecond, and nobody bookmarks half a word.
+pub const URL_WRITE_DELAY_MS: u32 = 300;
+
+/// The search in the URL at this moment, if the URL is the search page's.
 fn search_in_url() -> Option<SearchState> {
     let hash = web_sys::window()?.location().hash().ok()?;
-    let query = hash.split_once('?').map_or("", |(_, query)| query);
-    Some(SearchState::from_query(query))
+    let (route, query) = hash.split_once('?').unwrap_or((&hash, ""));
+    matches!(route, "" | "#" | "#/" | "#/search").then(|| SearchState::from_query(query))
+}
+
+/// A search typed into the box and not yet written to the URL.
+struct Typed {
+    /// The search in the URL it was typed over: once the URL holds another (Back, a
+    /// link), what was typed is no longer the page's.
+    over: SearchState,
+    search: SearchState,
+}
+
+/// Writes typed queries to the URL when typing pauses, or at once when the reader does
+/// anything else (Enter, leaving the box, a filter, an article, leaving the page).
+#[derive(Default)]
+struct UrlWriter {
+    typed: Option<Typed>,
+    timer: Option<Timeout>,
+}
+
+impl UrlWriter {
+    /// The search the page shows for the URL's `in_url`.
+    fn search(&self, in_url: &SearchState) -> SearchState {
+        match &self.typed {
+            Some(typed) if typed.over == *in_url => typed.search.clone(),
+            _ => in_url.clone(),
+        }
+    }
+
+    /// The search the page shows now, whatever the latest render bound: a handler can run
+    /// before the latest change has been rendered into its part of the page (Yew lets the
+    /// browser run between a page's render and its parts'), so an action applies to this.
+    fn search_now(&self, fallback: &SearchState) -> SearchState {
+        self.search(&search_in_url().unwrap_or_else(|| fallback.clone()))
+    }
 }
 
 /// `#/search?…`: the search box, the live count, results by page, and the filters.
@@ -34,7 +70,11 @@ pub fn SearchPage() -> Html {
     let t = ui.t();
     let location = use_location();
     let navigator = use_navigator();
-    let state = SearchState::from_location(location.as_ref());
+    let writer = use_mut_ref(UrlWriter::default);
+    let rerender = use_force_update();
+    let in_url = SearchState::from_location(location.as_ref());
+    let state = writer.borrow().search(&in_url);
+    use_url_writes_before_leaving(&writer, navigator.as_ref());
 
     // The query is prepared once per `q` (a filter, an order or a page reuses it). A
     // sharded archive's index grows as files arrive, so it is prepared again then
@@ -52,7 +92,8 @@ pub fn SearchPage() -> Html {
                     let mut page = answer.page;
                     // A hit whose article's file is not in yet cannot be shown or opened.
                     page.hits.retain(|hit| !hit.id.is_empty());
-                    return (answer.query.trimmed(), page, needs);
+                    let facets = Rc::new(std::mem::take(&mut page.facets));
+                    return (answer.query.trimmed(), page, facets, needs);
                 }
                 corpus.with_index(|index| {
                     let mut prepared = prepared.borrow_mut();
@@ -67,35 +108,66 @@ pub fn SearchPage() -> Html {
                     let mut page = index.find(&query, &s.request());
                     // A hit whose article's file is not in yet cannot be shown or opened.
                     page.hits.retain(|hit| !hit.id.is_empty());
-                    (query.trimmed(), page, Vec::new())
+                    // Shared with the facet panel, which renders again only if they changed.
+                    let facets = Rc::new(std::mem::take(&mut page.facets));
+                    (query.trimmed(), page, facets, Vec::new())
                 })
             })
         })
     };
     use_effect_with(state.clone(), |_| timing::search_rendered());
-    let (trimmed, page) = (searched.0, &searched.1);
-    let completeness = use_archive_files(&corpus, &state, &searched.2);
+    let (trimmed, page, facets) = (searched.0, &searched.1, searched.2.clone());
+    let completeness = use_archive_files(&corpus, &state, &searched.3);
 
-    // Typing replaces the history entry, so Back leaves the search rather than undoing
-    // keystrokes; a filter, an order or a page is a step Back can undo.
+    // Typing keeps one history entry, written when typing pauses (`UrlWriter`), so Back
+    // leaves the search rather than undoing keystrokes; a filter, an order or a page is a
+    // step Back can undo. The callbacks stay the same from render to render, so the parts
+    // given them render again only when what they show changed.
     let dispatch = {
-        let state = state.clone();
-        let navigator = navigator.clone();
-        Callback::from(move |action: Action| {
-            let Some(nav) = &navigator else { return };
-            timing::search_requested();
-            let typing = matches!(action, Action::SetQuery(_));
-            let next = search_in_url()
-                .unwrap_or_else(|| state.clone())
-                .apply(action);
-            let _ = if typing {
-                nav.replace_with_query(&Route::Search, next.to_pairs())
-            } else {
-                nav.push_with_query(&Route::Search, next.to_pairs())
-            };
+        let (writer, rerender) = (writer.clone(), rerender.clone());
+        use_memo(navigator.clone(), move |navigator| {
+            let navigator = navigator.clone();
+            Callback::from(move |action: Action| {
+                let Some(nav) = &navigator else { return };
+                timing::search_requested();
+                let typing = matches!(action, Action::SetQuery(_));
+                let next = writer
+                    .borrow()
+                    .search_now(&SearchState::default())
+                    .apply(action);
+                if typing {
+                    let over = search_in_url().unwrap_or_default();
+                    let (nav, pending) = (nav.clone(), writer.clone());
+                    let timer =
+                        Timeout::new(URL_WRITE_DELAY_MS, move || write_typed(&pending, &nav));
+                    *writer.borrow_mut() = UrlWriter {
+                        typed: Some(Typed { over, search: next }),
+                        timer: Some(timer),
+                    };
+                    rerender.force_update();
+                } else {
+                    // The typed query keeps its entry; the new search is a step after it.
+                    write_typed_now(&writer, nav);
+                    let _ = nav.push_with_query(&Route::Search, next.to_pairs());
+                }
+            })
         })
     };
-    let on_query = dispatch.reform(Action::SetQuery);
+    let dispatch = (*dispatch).clone();
+    let on_done_typing = {
+        let writer = writer.clone();
+        use_memo(navigator.clone(), move |navigator| {
+            let navigator = navigator.clone();
+            Callback::from(move |()| {
+                if let Some(nav) = &navigator {
+                    write_typed_now(&writer, nav);
+                }
+            })
+        })
+    };
+    let on_query = use_memo(dispatch.clone(), |dispatch| {
+        dispatch.reform(Action::SetQuery)
+    });
     let on_sort = dispatch.reform(|e: Event| {
         let select: HtmlSelectElement = e.target_unchecked_into();
         Action::SetSort(match select.value().as_str() {
@@ -104,10 +176,12 @@ pub fn SearchPage() -> Html {
             _ => Sort::Relevance,
         })
     });
-    let on_arrow_down = Callback::from(|()| {
-        if let Some(first) = result_links().first() {
-            let _ = first.focus();
-        }
+    let on_arrow_down = use_memo((), |_| {
+        Callback::from(|()| {
+            if let Some(first) = result_links().first() {
+                let _ = first.focus();
+            }
+        })
     });
 
     let count = if state.is_searching() || !state.filters.is_empty() {
@@ -123,7 +197,8 @@ pub fn SearchPage() -> Html {
     html! {
         <div class="search-page">
             <h1 class="visually-hidden">{ t.search_label }</h1>
-            <SearchBox value={state.q.clone()} {on_query} {on_arrow_down} />
+            <SearchBox value={state.q.clone()} on_query={(*on_query).clone()}
+                on_arrow_down={(*on_arrow_down).clone()} on_done={(*on_done_typing).clone()} />
             if trimmed {
                 <p class="query-trimmed" role="note">{ t.query_trimmed }</p>
             }
@@ -149,10 +224,48 @@ pub fn SearchPage() -> Html {
                     }
                     <Pager total={page.total} page={state.page} on_action={dispatch.clone()} />
                 </section>
-                <FacetPanel facets={page.facets.clone()} filters={state.filters.clone()} on_action={dispatch} />
+                <FacetPanel {facets} filters={state.filters.clone()} on_action={dispatch} />
             </div>
         </div>
     }
+}
+
+/// The timer's write: the typed query into the URL, if it is still the page's.
+fn write_typed(writer: &RefCell<UrlWriter>, navigator: &Navigator) {
+    // Taken out first: writing the URL renders the page, which reads the writer.
+    let typed = writer.borrow_mut().typed.take();
+    if let Some(typed) = typed {
+        if search_in_url().as_ref() == Some(&typed.over) && typed.search != typed.over {
+            let _ = navigator.replace_with_query(&Route::Search, typed.search.to_pairs());
+        }
+    }
+}
+
+/// Writes the typed query without waiting for typing to pause.
+fn write_typed_now(writer: &RefCell<UrlWriter>, navigator: &Navigator) {
+    let timer = writer.borrow_mut().timer.take();
+    drop(timer);
+    write_typed(writer, navigator);
+}
+
+/// The typed query is written before the page is hidden or closed (a reload, another
+/// tab), and its timer stops with the page: a search page left for another route has
+/// nothing left to write.
+#[hook]
+fn use_url_writes_before_leaving(writer: &Rc<RefCell<UrlWriter>>, navigator: Option<&Navigator>) {
+    let writer = writer.clone();
+    use_effect_with(navigator.cloned(), move |navigator| {
+        let listener = web_sys::window()
+            .zip(navigator.clone())
+            .map(|(window, nav)| {
+                let writer = writer.clone();
+                EventListener::new(&window, "pagehide", move |_| write_typed_now(&writer, &nav))
+            });
+        move || {
+            drop(listener);
+            *writer.borrow_mut() = UrlWriter::default();
+        }
+    });
 }
 
 /// In a sharded archive, fetches the files this search `needs` (as its last search said),

@@ -252,24 +252,88 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
       await harness.openApp(page, '#/search');
       await expectArchiveCount(page);
       await searchBox(page).focus();
-      // The search box searches from within the input event, by putting the query in the
-      // URL: whether it did is known as soon as the event returns, no waiting needed.
-      const hashAfterComposing = await page.evaluate(() => {
+      // The search box asks for a search from within the input event, and that starts the
+      // `docbao:search` measure: whether it did is known as soon as the event returns.
+      const searchesAskedWhileComposing = await page.evaluate(() => {
+        const asked = () => performance.getEntriesByName('docbao:search:start', 'mark').length;
+        const before = asked();
         const box = document.getElementById('q');
         box.dispatchEvent(new CompositionEvent('compositionstart', { data: '' }));
         box.value = 'gia';
         box.dispatchEvent(new InputEvent('input', { bubbles: true, isComposing: true, data: 'gia' }));
-        return location.hash;
+        return asked() - before;
       });
-      assert.equal(hashAfterComposing, '#/search', 'no search while composing');
+      assert.equal(searchesAskedWhileComposing, 0, 'no search while composing');
       await page.evaluate(() => {
         const box = document.getElementById('q');
         box.value = 'giá';
         box.dispatchEvent(new CompositionEvent('compositionend', { data: 'giá' }));
       });
       await eventually('a search on compositionend', () => hashRoute(page), (r) => r.q === 'giá');
-      // The same synchronous path as above: the hash changed within compositionend.
       await expectCount(page, count((a) => a.title.startsWith('Giá vàng')), 'composed query');
+    });
+  });
+
+  test('typing writes the URL when it pauses or the reader moves on, not on every keystroke', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await harness.withPage(t, async (page) => {
+      await harness.openApp(page, '#/search');
+      await expectArchiveCount(page);
+      await searchBox(page).focus();
+      // Counts the app's history writes. Each key is an input event of its own, all in one
+      // task, so no pause between them can let a write through: the URL must wait.
+      const typeKeys = (text) =>
+        page.evaluate((text) => {
+          if (!window.historyWrites) {
+            window.historyWrites = 0;
+            for (const name of ['replaceState', 'pushState']) {
+              const original = history[name].bind(history);
+              history[name] = (...args) => {
+                window.historyWrites += 1;
+                return original(...args);
+              };
+            }
+          }
+          const box = document.getElementById('q');
+          for (const ch of text) {
+            box.value += ch;
+            box.dispatchEvent(new InputEvent('input', { bubbles: true, data: ch }));
+          }
+          return { writes: window.historyWrites, hash: location.hash };
+        }, text);
+      const typed = await typeKeys('gia vang');
+      assert.deepEqual(typed, { writes: 0, hash: '#/search' }, 'no history write while typing goes on');
+      await expectCount(page, count((a) => a.title.startsWith('Giá vàng')), 'the typed query, searched at once');
+      await eventually('the query in the URL once typing pauses', () => hashRoute(page), (r) => r.route === '#/search' && r.q === 'gia vang');
+      assert.equal(await page.evaluate(() => window.historyWrites), 1, 'one write for the whole query');
+
+      // Enter and leaving the box write at once, within their event.
+      const onEnter = await page.evaluate(() => {
+        const box = document.getElementById('q');
+        box.value = 'mua';
+        box.dispatchEvent(new InputEvent('input', { bubbles: true, data: 'mua' }));
+        box.form.requestSubmit();
+        return location.hash;
+      });
+      assert.equal(onEnter, '#/search?q=mua', 'Enter writes the query');
+      const onBlur = await page.evaluate(() => {
+        const box = document.getElementById('q');
+        box.value = 'mua lon';
+        box.dispatchEvent(new InputEvent('input', { bubbles: true, data: ' lon' }));
+        box.blur();
+        return location.hash;
+      });
+      assert.equal(onBlur, '#/search?q=mua+lon', 'leaving the box writes the query');
+
+      // A filter chosen while typing is a step after the query typed: Back returns to it.
+      await searchBox(page).focus();
+      await typeKeys(' ban');
+      await waitForResults(page, 'mua lon ban');
+      const outlet = await page.locator('#facet-source button.facet-value .facet-name').first().innerText();
+      await page.evaluate(() => document.querySelector('#facet-source button.facet-value').click());
+      await eventually('the filter in the URL', () => hashRoute(page), (r) => r.q === 'mua lon ban' && r.params.getAll('src').join() === outlet);
+      await page.goBack();
+      await eventually('Back: the query typed, unfiltered', () => hashRoute(page), (r) => r.q === 'mua lon ban' && r.params.getAll('src').length === 0);
+      await eventuallyEqual('the box shows it', () => searchBox(page).inputValue(), 'mua lon ban');
     });
   });
 

@@ -189,7 +189,7 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
               (s) => s.kind === 'missing',
             );
             assert.match(status.text, /chưa được tải về/);
-            assert.equal((await hashRoute(page)).q, SECOND.query);
+            await eventually('the query in the URL', () => hashRoute(page), (r) => r.q === SECOND.query);
             const titles = await page.locator('ol.results > li .result-title').allInnerTexts();
             assert.ok(!titles.includes(SECOND.title), 'an article whose file is missing is not shown');
             const failed = archiveRequests(seen.failedRequests);
