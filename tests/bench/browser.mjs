@@ -141,24 +141,8 @@ writeFileSync(planFile, JSON.stringify({ queries: planned, keystrokes, article: 
 log(`${articles.length} articles (${(textBytes / 1e6).toFixed(1)} MB of text); ${queries.length} queries, ` +
     `${keystrokes.length - queries.length} letters typed; plan in ${path.relative(REPO, planFile)}`);
 
-// --- Pagefind's index ---------------------------------------------------------------------
 let pagefindBuild = null;
 let pagefindSkipped = withPagefind ? null : '--no-pagefind';
-if (withPagefind && !siteReady) {
-  const available = memAvailable();
-  if (textBytes > PAGEFIND_BIG_TEXT && available < PAGEFIND_BIG_MEMORY) {
-    pagefindSkipped = `not run: ${(available / 1e9).toFixed(1)} GB of memory available, ${PAGEFIND_BIG_MEMORY / 1e9} GB wanted`;
-    log(`Pagefind ${pagefindSkipped}`);
-  } else {
-    pagefindBuild = indexWithPagefind();
-    writeFileSync(path.join(pagefindDir, 'build.json'), JSON.stringify(pagefindBuild));
-    writeFileSync(path.join(pagefindDir, 'stamp.txt'), corpusStamp);
-  }
-} else if (siteReady) {
-  pagefindBuild = JSON.parse(readFileSync(path.join(pagefindDir, 'build.json'), 'utf8'));
-  log(`reusing Pagefind's index of this corpus (${path.relative(REPO, pagefindDir)})`);
-}
-if (pagefindBuild) writeFileSync(path.join(siteDir, 'bench.html'), pagefindHarness());
 
 // --- the browser -------------------------------------------------------------------------
 const browser = await launchBrowser();
@@ -167,6 +151,7 @@ let docbao;
 let pagefind = null;
 try {
   docbao = await measure('docbao', distDir, docbaoDriver());
+  await preparePagefind();
   if (pagefindBuild) pagefind = await measure('Pagefind', siteDir, pagefindDriver());
 } finally {
   await browser.close();
@@ -213,14 +198,22 @@ async function measure(label, root, driver) {
   page.on('console', (m) => m.type() === 'error' && errors.push(`${m.text()} ${m.location().url}`));
   // Every request of the context (the page's and its service worker's), with its time.
   const requests = [];
-  context.on('request', (req) => requests.push({ path: new URL(req.url()).pathname, at: nodePerformance.now() }));
+  context.on('request', (req) => {
+    const p = new URL(req.url()).pathname;
+    // The service worker's own requests (its script, its precache) apart from the page's.
+    const byWorker = req.serviceWorker() !== null || p.endsWith('/sw.js');
+    requests.push({ path: p, at: nodePerformance.timeOrigin + nodePerformance.now(), byWorker });
+  });
   const sizes = (paths) => bytesSent(root, paths);
   try {
     log(`${label}: navigating to its first results ...`);
-    const navigatedAt = nodePerformance.now();
     await driver.open(page, server.url);
     const first = await settle(page, 0, driver.shown);
-    const firstBytes = sizes(requests.filter((r) => r.at - navigatedAt <= first.at).map((r) => r.path));
+    // Requests up to the first results, on the wall clock the page and node share.
+    const firstShownAt = (await page.evaluate(() => performance.timeOrigin)) + first.at;
+    const untilFirst = requests.filter((r) => r.at <= firstShownAt);
+    const firstBytes = sizes(untilFirst.map((r) => r.path));
+    firstBytes.page = sizes(untilFirst.filter((r) => !r.byWorker).map((r) => r.path));
     await driver.afterOpen?.(page);
 
     const passes = [];
@@ -237,10 +230,10 @@ async function measure(label, root, driver) {
     const article = await driver.openArticle(page, server.url);
     const total = sizes(requests.map((r) => r.path));
     // Which files the first results took, for whoever makes them fewer.
-    const firstFiles = [...new Set(requests.filter((r) => r.at - navigatedAt <= first.at).map((r) => r.path))];
+    const firstFiles = new Map(untilFirst.map((r) => [r.path, r.byWorker]));
     writeFileSync(
       path.join(workDir, `${label.toLowerCase()}-first-files.json`),
-      JSON.stringify(firstFiles.map((p) => ({ path: p, ...sizes([p]) })), null, 1),
+      JSON.stringify([...firstFiles].map(([p, byWorker]) => ({ path: p, byWorker, ...sizes([p]) })), null, 1),
     );
     if (errors.length) log(`${label}: the page reported errors: ${errors.slice(0, 5).join(' | ')}`);
     return { first: first.latency, firstBytes, passes, article, heap, wasmMemory, total };
@@ -305,8 +298,8 @@ function lastInput(page) {
  * and that change's time since navigation (`at`).
  */
 async function settle(page, since, ready) {
-  for (;;) {
-    const quiet = await page.evaluate(
+  const quietSince = () =>
+    page.evaluate(
       async ({ since, quiet, limit }) => {
         const b = window.__bench;
         const started = performance.now();
@@ -321,8 +314,13 @@ async function settle(page, since, ready) {
       },
       { since, quiet: QUIET_MS, limit: SETTLE_LIMIT_MS },
     );
+  for (;;) {
+    const quiet = await quietSince();
     if (quiet === null) throw new Error(`the page was not quiet within ${SETTLE_LIMIT_MS / 1e3} s (${page.url()})`);
-    if (await page.evaluate(ready)) return quiet;
+    if (!(await page.evaluate(ready))) continue;
+    // The page may have changed between the two calls: only an answer quiet on both sides counts.
+    const again = await quietSince();
+    if (again !== null && again.at === quiet.at) return quiet;
   }
 }
 
@@ -491,6 +489,38 @@ if (first) { box.value = first; show(first); }
 `;
 }
 
+/**
+ * Pagefind's index of the written pages (reused while the corpus is unchanged), made after
+ * docbao's measures so the indexer's load and memory never overlap them.
+ */
+async function preparePagefind() {
+  // A machine shared with others may ask that the indexer (18 GB on vietnews-train) start
+  // no earlier than a given time: DOCBAO_BENCH_PAGEFIND_NOT_BEFORE=HH:MM (UTC).
+  const notBefore = process.env.DOCBAO_BENCH_PAGEFIND_NOT_BEFORE;
+  if (withPagefind && !siteReady && notBefore) {
+    const [h, m] = notBefore.split(':').map(Number);
+    const at = new Date();
+    at.setUTCHours(h, m, 0, 0);
+    if (at > new Date()) log(`waiting until ${notBefore} UTC to run Pagefind ...`);
+    while (at > new Date()) await new Promise((r) => setTimeout(r, 5_000));
+  }
+  if (withPagefind && !siteReady) {
+    const available = memAvailable();
+    if (textBytes > PAGEFIND_BIG_TEXT && available < PAGEFIND_BIG_MEMORY) {
+      pagefindSkipped = `not run: ${(available / 1e9).toFixed(1)} GB of memory available, ${PAGEFIND_BIG_MEMORY / 1e9} GB wanted`;
+      log(`Pagefind ${pagefindSkipped}`);
+    } else {
+      pagefindBuild = indexWithPagefind();
+      writeFileSync(path.join(pagefindDir, 'build.json'), JSON.stringify(pagefindBuild));
+      writeFileSync(path.join(pagefindDir, 'stamp.txt'), corpusStamp);
+    }
+  } else if (siteReady) {
+    pagefindBuild = JSON.parse(readFileSync(path.join(pagefindDir, 'build.json'), 'utf8'));
+    log(`reusing Pagefind's index of this corpus (${path.relative(REPO, pagefindDir)})`);
+  }
+  if (pagefindBuild) writeFileSync(path.join(siteDir, 'bench.html'), pagefindHarness());
+}
+
 // --- Pagefind's install and index ----------------------------------------------------------
 
 /** Installs npm \`pagefind\` into target/bench/pagefind (not the project's package.json). */
@@ -589,12 +619,14 @@ function makeTable() {
   // A figure for each: [label, docbao value, Pagefind value, docbao's number, Pagefind's number, native].
   const row = (label, d, p, dn, pn, n = '') => rows.push([label, d, pf ? p : '—', pf ? ratio(dn, pn) : '', n]);
   const msRow = (label, d, p, n) => row(label, f(d), f(p), d, p, n);
+  const firstBytesCell = (b) =>
+    b.page.br === b.br ? `${kb(b.br)} (${b.files})` : `${kb(b.br)} (${b.files}); the page's own ${kb(b.page.br)} (${b.page.files})⁸`;
 
   msRow('navigation → first results shown (ms)¹', docbao.first, pf?.first, native ? `index load ${f(native.load_ms)}` : '');
   row(
     'bytes sent until then, brotli² (files)',
-    `${kb(docbao.firstBytes.br)} (${docbao.firstBytes.files})`,
-    pf && `${kb(pf.firstBytes.br)} (${pf.firstBytes.files})`,
+    firstBytesCell(docbao.firstBytes),
+    pf && firstBytesCell(pf.firstBytes),
     docbao.firstBytes.br,
     pf?.firstBytes.br,
   );
@@ -685,6 +717,7 @@ function makeTable() {
       `${ARTICLE_OPENS}; Pagefind leaves articles to the site: the article's static page, navigation to its load event.`,
     `⁶ Queries made from a title (as written, unmarked, raw Telex, with a typo): 1/rank of that title's article among the first ${SHOWN}, else 0.`,
     '⁷ Pagefind 1.6 searches in a Web Worker: its wasm memory and the worker\'s heap are not in these figures (its fetches and bytes are).',
+    '⁸ The rest is the service worker (`sw.js` and what it precaches: for docbao, the app, the ingest report and the archive\'s root).',
     ...(pagefindSkipped ? [`Pagefind: ${pagefindSkipped}.`] : []),
     '',
   ].join('\n');
