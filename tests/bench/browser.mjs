@@ -510,9 +510,15 @@ async function preparePagefind() {
       pagefindSkipped = `not run: ${(available / 1e9).toFixed(1)} GB of memory available, ${PAGEFIND_BIG_MEMORY / 1e9} GB wanted`;
       log(`Pagefind ${pagefindSkipped}`);
     } else {
-      pagefindBuild = indexWithPagefind();
-      writeFileSync(path.join(pagefindDir, 'build.json'), JSON.stringify(pagefindBuild));
-      writeFileSync(path.join(pagefindDir, 'stamp.txt'), corpusStamp);
+      // docbao's figures are in hand: a failing indexer leaves its column empty, saying why.
+      try {
+        pagefindBuild = indexWithPagefind();
+        writeFileSync(path.join(pagefindDir, 'build.json'), JSON.stringify(pagefindBuild));
+        writeFileSync(path.join(pagefindDir, 'stamp.txt'), corpusStamp);
+      } catch (e) {
+        pagefindSkipped = `failed: ${e.message}`;
+        log(`Pagefind ${pagefindSkipped}`);
+      }
     }
   } else if (siteReady) {
     pagefindBuild = JSON.parse(readFileSync(path.join(pagefindDir, 'build.json'), 'utf8'));
