@@ -214,6 +214,7 @@ async function measure(label, root, driver) {
     const untilFirst = requests.filter((r) => r.at <= firstShownAt);
     const firstBytes = sizes(untilFirst.map((r) => r.path));
     firstBytes.page = sizes(untilFirst.filter((r) => !r.byWorker).map((r) => r.path));
+    const ready = await page.evaluate(() => performance.getEntriesByName('docbao:ready', 'mark')[0]?.startTime ?? null);
     await driver.afterOpen?.(page);
 
     const passes = [];
@@ -236,7 +237,7 @@ async function measure(label, root, driver) {
       JSON.stringify([...firstFiles].map(([p, byWorker]) => ({ path: p, byWorker, ...sizes([p]) })), null, 1),
     );
     if (errors.length) log(`${label}: the page reported errors: ${errors.slice(0, 5).join(' | ')}`);
-    return { first: first.latency, firstBytes, passes, article, heap, wasmMemory, total };
+    return { ready, first: first.latency, firstBytes, passes, article, heap, wasmMemory, total };
   } finally {
     await context.close();
     await server.close();
@@ -628,6 +629,7 @@ function makeTable() {
   const firstBytesCell = (b) =>
     b.page.br === b.br ? `${kb(b.br)} (${b.files})` : `${kb(b.br)} (${b.files}); the page's own ${kb(b.page.br)} (${b.page.files})⁸`;
 
+  row('navigation → `docbao:ready`, the index loaded (ms)', f(docbao.ready), '', null, null);
   msRow('navigation → first results shown (ms)¹', docbao.first, pf?.first, native ? `index load ${f(native.load_ms)}` : '');
   row(
     'bytes sent until then, brotli² (files)',
