@@ -17,6 +17,10 @@ pub const SEARCH_MEASURE: &str = "docbao:search";
 /// The part of each search spent in the engine (preparing the query, `find`): what the
 /// native replay measures, so the two compare.
 pub const FIND_MEASURE: &str = "docbao:find";
+/// Set once, when the first page the reader sees has everything it needs (a sharded
+/// archive's files for it included): the loader registers the service worker only then,
+/// so its downloads never compete with the first results.
+pub const SETTLED_MARK: &str = "docbao:settled";
 /// The measure each article page records: from its route being entered to the article,
 /// highlights included, rendered.
 pub const ARTICLE_MEASURE: &str = "docbao:article";
@@ -29,6 +33,18 @@ pub fn mark(name: &str) {
     if let Some(p) = performance() {
         // Timing is an aid, never a reason to fail.
         let _ = p.mark(name);
+    }
+}
+
+thread_local! {
+    static SETTLED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks [`SETTLED_MARK`] the first time a page is complete or can get no further
+/// (offline); later pages do not mark it again.
+pub fn page_settled() {
+    if !SETTLED.with(|s| s.replace(true)) {
+        mark(SETTLED_MARK);
     }
 }
 

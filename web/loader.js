@@ -52,11 +52,37 @@ const ARCHIVE_DOWNLOADED_EVENT = 'docbao:archive-downloaded';
 if (canKeepOffline) {
   addEventListener(ARCHIVE_DOWNLOADED_EVENT, () => navigator.serviceWorker.controller?.postMessage({ type: 'whole-archive' }));
   try {
+    // The worker precaches the whole app (and a sharded archive's root): not before the
+    // first page has what it needs, so its downloads never delay the first results.
+    await firstPageSettled();
     watchForUpdates(await navigator.serviceWorker.register(new URL('./sw.js', import.meta.url)));
   } catch (err) {
     // Some browsers refuse workers (private windows, policies): the app runs anyway.
     console.warn('docbao: no offline copy (service worker not registered):', err);
   }
+}
+
+/**
+ * Resolves once the app marks `docbao:settled` (src/timing.rs: the first page it showed
+ * is complete, or offline can get no further; a route not found marks it at once), or
+ * after `SETTLE_TIMEOUT_MS` whatever happens (an archive that failed to open).
+ */
+function firstPageSettled() {
+  const SETTLED_MARK = 'docbao:settled';
+  const SETTLE_TIMEOUT_MS = 30_000;
+  return new Promise((resolve) => {
+    if (performance.getEntriesByName(SETTLED_MARK, 'mark').length > 0) return resolve();
+    const observer = new PerformanceObserver((entries) => {
+      if (entries.getEntriesByName(SETTLED_MARK).length > 0) done();
+    });
+    const timer = setTimeout(done, SETTLE_TIMEOUT_MS);
+    function done() {
+      observer.disconnect();
+      clearTimeout(timer);
+      resolve();
+    }
+    observer.observe({ type: 'mark' });
+  });
 }
 
 /**

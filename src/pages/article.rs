@@ -59,6 +59,11 @@ pub fn ArticlePage(props: &ArticlePageProps) -> Html {
         )
     };
     let completeness = use_article_files(&corpus, &props.id, &fetched.needs);
+    use_effect_with(completeness, |c| {
+        if *c != Completeness::Fetching {
+            timing::page_settled();
+        }
+    });
     let page = fetched.answer.clone();
     let article = page.as_ref().map(|p| &p.article);
 

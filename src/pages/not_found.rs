@@ -4,6 +4,7 @@ use yew_router::prelude::*;
 use crate::app::use_ui;
 use crate::components::SearchElsewhere;
 use crate::route::{Route, SearchState};
+use crate::timing;
 
 #[derive(Properties, PartialEq)]
 pub struct NotFoundPageProps {
@@ -18,6 +19,8 @@ pub fn NotFoundPage(props: &NotFoundPageProps) -> Html {
     let t = use_ui().t();
     let location = use_location();
     let state = SearchState::from_location(location.as_ref());
+    // Nothing more to fetch for this page.
+    use_effect_with((), |_| timing::page_settled());
     html! {
         <section class="not-found">
             <h1>{ t.not_found_title }</h1>

@@ -118,6 +118,11 @@ pub fn SearchPage() -> Html {
     use_effect_with(state.clone(), |_| timing::search_rendered());
     let (trimmed, page, facets) = (searched.0, &searched.1, searched.2.clone());
     let completeness = use_archive_files(&corpus, &state, &searched.3);
+    use_effect_with(completeness, |c| {
+        if *c != Completeness::Fetching {
+            timing::page_settled();
+        }
+    });
 
     // Typing keeps one history entry, written when typing pauses (`UrlWriter`), so Back
     // leaves the search rather than undoing keystrokes; a filter, an order or a page is a

@@ -108,6 +108,37 @@ describe('a sharded archive kept offline', { skip: setupProblem !== null }, () =
     await browser?.close();
   });
 
+  test('the service worker is fetched only once the first page has its files, so it never competes with them', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // The first results' article chunks are held back: until they arrive, the page is not
+    // settled, and the loader must not have asked for sw.js (which precaches the app).
+    const arrivals = [];
+    let releaseChunks;
+    const chunksHeld = new Promise((resolve) => {
+      releaseChunks = resolve;
+    });
+    const server = await startServer(DIST_DIR, {
+      holdUntil: (pathname) => {
+        arrivals.push(pathname);
+        return pathname.endsWith('.docs') ? chunksHeld : undefined;
+      },
+    });
+    const firstChunk = () => arrivals.findIndex((p) => p.endsWith('.docs'));
+    try {
+      await withPage(browser, t, async (page) => {
+        await page.goto(`${server.url}/#/search?q=${encodeURIComponent(FIRST.query)}`, { waitUntil: 'commit' });
+        await eventually('a chunk of the first results asked for', () => firstChunk() >= 0);
+        assert.ok(!arrivals.includes('/sw.js'), `sw.js was fetched before the first results' files: ${arrivals.join(', ')}`);
+        releaseChunks();
+        await waitForResults(page, FIRST.query, (title) => title === FIRST.title);
+        await waitForServiceWorkerControl(page);
+        assert.ok(arrivals.indexOf('/sw.js') > firstChunk(), `sw.js after the first chunk: ${arrivals.join(', ')}`);
+      });
+    } finally {
+      releaseChunks();
+      await server.close();
+    }
+  });
+
   test('files a first visit fetched before the service worker controlled the page are cached too', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     // sw.js is held back until the first search has shown its result, so the root, the
     // lexicon, the ranges and the chunk of that search all come from the network, seen
