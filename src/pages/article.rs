@@ -61,7 +61,7 @@ pub fn ArticlePage(props: &ArticlePageProps) -> Html {
     let completeness = use_article_files(&corpus, &props.id, &fetched.needs);
     use_effect_with(completeness, |c| {
         if *c != Completeness::Fetching {
-            timing::page_settled();
+            crate::timing::page_settled();
         }
     });
     let page = fetched.answer.clone();
