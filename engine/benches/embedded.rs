@@ -6,38 +6,20 @@
 //! `cargo bench -p docbao-engine --features jsonl,gz --bench embedded [-- CORPUS]`,
 //! CORPUS a `.jsonl(.gz)` file (default `../shared/corpora/unc-dantri.jsonl.gz`).
 
-use std::io::Write;
-use std::path::PathBuf;
+mod common;
+
 use std::time::Instant;
 
 use docbao_engine::codec::section_sizes;
 use docbao_engine::ingest::Ingester;
 use docbao_engine::{from_bytes, to_bytes, Index};
 
-fn brotli_len(bytes: &[u8]) -> usize {
-    let mut out = Vec::new();
-    {
-        let mut w = brotli::CompressorWriter::new(&mut out, 1 << 16, 11, 22);
-        w.write_all(bytes).expect("in memory");
-    }
-    out.len()
-}
-
 fn mb(bytes: usize) -> String {
     format!("{:.3}", bytes as f64 / 1e6)
 }
 
 fn main() {
-    let path = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with("--"))
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../shared/corpora/unc-dantri.jsonl.gz")
-        });
-    let Ok(file) = std::fs::File::open(&path) else {
-        println!("SKIPPED: {} is absent", path.display());
+    let Some((path, file)) = common::corpus("unc-dantri.jsonl.gz") else {
         return;
     };
     let mut ingester = Ingester::new();
@@ -63,7 +45,7 @@ fn main() {
 
     println!("| part | raw MB | brotli MB |");
     println!("|---|---|---|");
-    let text_br = brotli_len(text.as_bytes());
+    let text_br = common::brotli_len(text.as_bytes(), 11);
     println!(
         "| articles' text alone | {} | {} |",
         mb(text.len()),
@@ -74,13 +56,13 @@ fn main() {
     let mut at = bytes.len() - sizes.iter().map(|(_, n)| n).sum::<usize>();
     let mut parts = 0;
     for (tag, len) in &sizes {
-        let br = brotli_len(&bytes[at..at + len]);
+        let br = common::brotli_len(&bytes[at..at + len], 11);
         parts += br;
         println!("| {tag} | {} | {} |", mb(*len), mb(br));
         at += len;
     }
     println!("| sections, each alone | | {} |", mb(parts));
-    let whole = brotli_len(&bytes);
+    let whole = common::brotli_len(&bytes, 11);
     println!("| corpus.bin whole | {} | {} |", mb(bytes.len()), mb(whole));
     println!(
         "corpus.bin sent / text alone: {:.2} (the bar, app included: 1.5)",

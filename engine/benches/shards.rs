@@ -6,9 +6,9 @@
 //! brotli (quality 9) of each file, as a CDN would send it; stored-article chunks are
 //! DEFLATE already and counted as they are. Figures are printed, not asserted.
 
+mod common;
+
 use std::collections::HashMap;
-use std::io::Write;
-use std::path::PathBuf;
 use std::time::Instant;
 
 use docbao_engine::facets::{Filters, Sort};
@@ -30,30 +30,12 @@ const QUERIES: &[&str] = &[
     "covid -vaccine",
 ];
 
-fn brotli_len(bytes: &[u8]) -> usize {
-    let mut out = Vec::new();
-    {
-        let mut w = brotli::CompressorWriter::new(&mut out, 1 << 16, 9, 22);
-        w.write_all(bytes).expect("in memory");
-    }
-    out.len()
-}
-
 fn kb(bytes: usize) -> String {
     format!("{:.1} kB", bytes as f64 / 1e3)
 }
 
 fn main() {
-    let path = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with("--"))
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../shared/corpora/vietnews-train.jsonl.gz")
-        });
-    let Ok(file) = std::fs::File::open(&path) else {
-        println!("SKIPPED: {} is absent", path.display());
+    let Some((path, file)) = common::corpus("vietnews-train.jsonl.gz") else {
         return;
     };
     let started = Instant::now();
@@ -79,7 +61,7 @@ fn main() {
         let kind = name.rsplit('.').next().unwrap_or("");
         let size = match kind {
             "docs" | "root" => bytes.len(),
-            _ => brotli_len(bytes),
+            _ => common::brotli_len(bytes, 9),
         };
         sent.insert(name, size);
         by_kind.entry(kind).or_default().push(size);
@@ -89,7 +71,7 @@ fn main() {
     println!(
         "root: {} as stored (DEFLATE), {} brotli of its {} payload",
         kb(bundle.root_bytes().len()),
-        kb(brotli_len(&root_raw)),
+        kb(common::brotli_len(&root_raw, 9)),
         kb(root_raw.len())
     );
     let mut kinds: Vec<_> = by_kind.into_iter().collect();
