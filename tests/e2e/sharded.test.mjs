@@ -168,6 +168,18 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
               `only some archive files were fetched (${fetched.length} of ${all.length}: ${fetched.join(', ')})`,
             );
             for (const name of fetched) assert.ok(all.includes(name), `${name} is a file of the archive`);
+            // The first page's files were fetched before the worker controlled the page (it
+            // registers once that page is complete): it caches them when told, in the
+            // background. Offline comes once every file fetched so far is in its cache.
+            await eventually(
+              'every archive file fetched so far, in a cache of the worker',
+              () =>
+                page.evaluate(async (files) => {
+                  const found = await Promise.all(files.map((file) => caches.match(new URL(`archive/${file}`, location.href).href)));
+                  return files.filter((_, i) => found[i] === undefined);
+                }, archiveRequests(seen.requests)),
+              (missing) => missing.length === 0,
+            );
 
             // Offline: the server gone and the browser offline.
             await server.close();
