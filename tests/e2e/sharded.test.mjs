@@ -239,7 +239,13 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
               next: document.querySelector('.article-nav a.next')?.getAttribute('href') ?? null,
               similar: [...document.querySelectorAll('aside.similar ol.results > li .result-title')].map((e) => e.innerText),
             })),
-          (s) => s.h1 !== '' && s.title === `${s.h1} — docbao` && s.prev !== null && s.next !== null && s.similar.length > 0,
+          (s) =>
+            s.h1 !== '' &&
+            s.title === `${s.h1} — docbao` &&
+            s.prev !== null &&
+            s.next !== null &&
+            s.similar.length > 0 &&
+            s.similar.every((title) => title.trim() !== ''),
         );
         assert.match(shown.h1, /^Đường sắt đô thị: bản tin số 17$/);
         assert.ok(!shown.similar.includes(shown.h1), 'an article is not "like" itself');
