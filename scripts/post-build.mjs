@@ -6,17 +6,19 @@
 //      hashed bindings and wasm (Trunk.toml, pattern_script). It becomes
 //      loader-<hash>.js (web/loader.js filled in) and an external
 //      <script type="module" src=… integrity=…>: dist/index.html has no inline script.
-//   2. The service worker. sw.js = this build's id, precache list (every file, with
-//      its integrity) and, for a sharded archive, the list of its files cached only once
-//      a search fetches them (dist/archive/ but its root) + web/service-worker.js. Its name never changes, so a browser that
-//      has it finds the next build's version on its own.
+//   2. The service worker. sw.js = this build's id, its precache list (every file with
+//      its integrity, but for a sharded archive's files other than its root, which the
+//      worker checks against their names, and the ingest report, cached once opened),
+//      and the name of the archive's file list (archive-files-<hash>.txt, written here,
+//      fetched by the worker only on an update) + web/service-worker.js. Its name never
+//      changes, so a browser that has it finds the next build's version on its own.
 //
 // Everything is a function of the folder's bytes, so the bundle stays reproducible.
 //
 //   node scripts/post-build.mjs [folder]    (default: $TRUNK_STAGING_DIR)
 
 import { createHash } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,6 +28,20 @@ const SERVICE_WORKER_TEMPLATE = path.join(REPO, 'web', 'service-worker.js');
 export const SERVICE_WORKER_FILE = 'sw.js';
 /** Where build.rs's sharded files land in dist/ (Trunk.toml's hook copies them). */
 export const ARCHIVE_FOLDER = 'archive';
+/**
+ * `archive-files-<hash>.txt`: the names of a sharded archive's files but its root, one a
+ * line. Named by its content, like them, and outside `archive/`, which holds exactly what
+ * the build wrote.
+ */
+export const ARCHIVE_FILE_LIST = /^archive-files-[0-9a-f]{16}\.txt$/;
+/** A sharded archive's file: `<first 16 hex digits of its SHA-256>.<kind>` (engine/src/shard). */
+const ARCHIVE_FILE_NAME = /^([0-9a-f]{16})\.[a-z]+$/;
+/**
+ * Files too large to make every visitor download (the ingest report: 2.76 MB brotli for
+ * the RSS corpus): the worker caches them when first opened, checked against their
+ * integrity, instead of precaching them.
+ */
+export const CACHED_WHEN_OPENED = ['ingest-report.json'];
 
 const PLACEHOLDER =
   /<script type="module" data-docbao-loader data-base="([^"]*)" data-bindings="([^"]*)" data-wasm="([^"]*)"><\/script>/g;
@@ -77,33 +93,57 @@ export async function writeLoader(dir) {
 }
 
 /**
- * Step 2: writes sw.js, precaching every other file of `dir`. Returns the build id,
- * which names the worker's cache. Also used by the tests to make a "next build".
+ * Step 2: writes sw.js, precaching the app's files, and for a sharded archive the list of
+ * its files. Returns the build id, which names the worker's cache. Also used by the tests
+ * to make a "next build" of a dist/.
  */
 export async function writeServiceWorker(dir) {
+  // Run again on a dist/ (the tests do), the list of the last run is replaced.
+  for (const file of await readdir(dir)) {
+    if (ARCHIVE_FILE_LIST.test(file)) await rm(path.join(dir, file));
+  }
   const files = (await listFiles(dir)).filter((file) => file !== SERVICE_WORKER_FILE);
   if (!files.includes('index.html')) throw new Error(`${dir} has no index.html`);
   const precache = [];
-  const onDemand = {};
+  const cachedWhenOpened = [];
+  const archiveFiles = [];
   for (const url of files) {
-    const integrity = integrityOf(await readFile(path.join(dir, url)));
-    if (isFetchedOnDemand(url)) onDemand[url] = integrity;
-    else precache.push({ url, integrity });
+    const bytes = await readFile(path.join(dir, url));
+    if (isArchiveFileFetchedOnDemand(url)) {
+      // The worker checks each against its name: a misnamed file would never be cached.
+      const name = url.slice(ARCHIVE_FOLDER.length + 1);
+      const hash = name.match(ARCHIVE_FILE_NAME)?.[1];
+      if (hash !== nameHashOf(bytes)) {
+        throw new Error(`${path.join(dir, url)}: an archive file must be named <first 16 hex digits of its SHA-256>.<kind>`);
+      }
+      archiveFiles.push(name);
+    } else if (CACHED_WHEN_OPENED.includes(url)) {
+      cachedWhenOpened.push({ url, integrity: integrityOf(bytes) });
+    } else {
+      precache.push({ url, integrity: integrityOf(bytes) });
+    }
+  }
+  let archiveFileList = null;
+  if (archiveFiles.length > 0) {
+    const list = archiveFiles.map((name) => `${name}\n`).join('');
+    archiveFileList = `archive-files-${nameHashOf(list)}.txt`;
+    await writeFile(path.join(dir, archiveFileList), list);
   }
   const workerCode = await readFile(SERVICE_WORKER_TEMPLATE, 'utf8');
   // The worker's own code counts too: a new worker always gets a cache of its own.
-  const listed = [...precache, ...Object.entries(onDemand).map(([url, integrity]) => ({ url, integrity }))];
-  const buildId = nameHashOf(listed.map(({ url, integrity }) => `${url} ${integrity}\n`).join('') + workerCode);
+  const listed = [...precache, ...cachedWhenOpened].map(({ url, integrity }) => `${url} ${integrity}\n`).join('');
+  const buildId = nameHashOf(`${listed}${archiveFileList}\n${workerCode}`);
   const worker = [
     `// Generated by scripts/post-build.mjs from web/service-worker.js; do not edit.`,
     `const BUILD_ID = ${JSON.stringify(buildId)};`,
     `const PRECACHE = ${JSON.stringify(precache, null, 2)};`,
-    `const ON_DEMAND = ${JSON.stringify(onDemand, null, 2)};`,
+    `const CACHED_WHEN_OPENED = ${JSON.stringify(cachedWhenOpened, null, 2)};`,
+    `const ARCHIVE_FILE_LIST = ${JSON.stringify(archiveFileList)};`,
     '',
     workerCode,
   ].join('\n');
   await writeFile(path.join(dir, SERVICE_WORKER_FILE), worker);
-  return { buildId, files, onDemand: Object.keys(onDemand).length };
+  return { buildId, files, archiveFiles: archiveFiles.length, archiveFileList, workerBytes: Buffer.byteLength(worker) };
 }
 
 /**
@@ -111,7 +151,7 @@ export async function writeServiceWorker(dir) {
  * a search fetches the few it needs, so the worker caches them as they are fetched
  * instead of downloading the whole archive on the first visit.
  */
-function isFetchedOnDemand(url) {
+function isArchiveFileFetchedOnDemand(url) {
   return url.startsWith(`${ARCHIVE_FOLDER}/`) && !url.endsWith('.root');
 }
 
@@ -123,10 +163,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   }
   try {
     const loader = await writeLoader(dir);
-    const { buildId, files, onDemand } = await writeServiceWorker(dir);
-    const cachedLater = onDemand ? `, ${onDemand} archive files cached when fetched` : '';
+    const { buildId, files, archiveFiles, archiveFileList, workerBytes } = await writeServiceWorker(dir);
+    const cachedLater = archiveFiles ? `, ${archiveFiles} archive files cached when fetched, listed in ${archiveFileList}` : '';
     console.log(
-      `post-build: ${loader}, ${SERVICE_WORKER_FILE} (build ${buildId}, ${files.length - onDemand} files precached${cachedLater})`,
+      `post-build: ${loader}, ${SERVICE_WORKER_FILE} (${workerBytes} bytes, build ${buildId}, ${files.length - archiveFiles} files precached or cached when opened${cachedLater})`,
     );
   } catch (err) {
     console.error(`post-build: ${err.message}`);

@@ -177,6 +177,17 @@ impl SearchState {
             .map(|l| SearchState::from_query(l.query_str()))
             .unwrap_or_default()
     }
+
+    /// The search a URL hash shows (`#/search?q=…`, `#/`, none at all), or `None` when the
+    /// hash is another page's: the router's own parser decides which route it is.
+    pub fn from_search_hash(hash: &str) -> Option<SearchState> {
+        let hash = hash.strip_prefix('#').unwrap_or(hash);
+        let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
+        // The hash history reads an empty hash as the home page.
+        let path = if path.is_empty() { "/" } else { path };
+        matches!(Route::recognize(path), Some(Route::Home | Route::Search))
+            .then(|| SearchState::from_query(query))
+    }
 }
 
 fn sort_name(sort: Sort) -> &'static str {
@@ -256,6 +267,22 @@ mod tests {
         for id in [".", ".."] {
             assert!(is_dot_segment(id));
             assert!(!docbao_engine::ingest::is_usable_id(id));
+        }
+    }
+
+    #[test]
+    fn a_hash_holds_a_search_only_on_the_routes_the_search_page_is_shown_for() {
+        for hash in ["", "#", "#/", "#/search", "#/search/"] {
+            assert_eq!(
+                SearchState::from_search_hash(hash),
+                Some(SearchState::default()),
+                "{hash:?}"
+            );
+        }
+        let searched = SearchState::from_search_hash("#/search?q=thanh+tr%C3%AC&p=2").unwrap();
+        assert_eq!((searched.q.as_str(), searched.page), ("thanh trì", 1));
+        for hash in ["#/a/fx-012", "#/a/fx-012?q=x", "#/nowhere", "#/search/more"] {
+            assert_eq!(SearchState::from_search_hash(hash), None, "{hash:?}");
         }
     }
 

@@ -40,12 +40,16 @@ thread_local! {
     static SETTLED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Marks [`SETTLED_MARK`] the first time a page is complete or can get no further
-/// (offline); later pages do not mark it again.
-pub fn page_settled() {
-    if !SETTLED.with(|s| s.replace(true)) {
-        mark(SETTLED_MARK);
-    }
+/// Marks [`SETTLED_MARK`] once the calling page is `settled`: complete, or unable to get
+/// any further (offline, not found). Only the first page to settle marks it; every page
+/// calls this, so a reader's first page, whichever it is, registers the service worker.
+#[hook]
+pub fn use_settled_mark(settled: bool) {
+    use_effect_with(settled, |settled| {
+        if *settled && !SETTLED.with(|s| s.replace(true)) {
+            mark(SETTLED_MARK);
+        }
+    });
 }
 
 fn start_mark(name: &str) -> String {

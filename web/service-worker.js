@@ -1,10 +1,11 @@
 // docbao's service worker: every file of one build, cached on the first visit, so the
 // app opens, searches and shows articles with the network off.
 //
-// scripts/post-build.mjs writes dist/sw.js as three constants, BUILD_ID, PRECACHE
-// (every file of the build, with its integrity) and ON_DEMAND (a sharded archive's files
-// but its root, URL → integrity: fetched when a search needs them, then kept in the same
-// cache), followed by this file. A new build
+// scripts/post-build.mjs writes dist/sw.js as four constants followed by this file:
+// BUILD_ID; PRECACHE, every file of the build with its integrity, but those below;
+// CACHED_WHEN_OPENED, files too large for every visitor to download (the ingest report),
+// cached, integrity-checked, when first opened; and ARCHIVE_FILE_LIST, for a sharded
+// archive the name of the list of its files but its root (null otherwise). A new build
 // therefore gives a different sw.js, which the browser notices on the next visit.
 //
 // The app: one cache per archive and build. A new worker fills its own cache and then
@@ -14,16 +15,20 @@
 // each with its own worker: a cache is named after its worker's scope too, and a worker
 // deletes only its own scope's, never another archive's offline copy.
 //
-// A sharded archive's files (ON_DEMAND) are named by their content, so a file of one
-// build is the same file in the next: they live in one cache per archive, across builds
-// (`docbao-archive <scope>`). A rebuild with added articles keeps the names of the files
-// that did not change, and a returning reader downloads only the others. A new worker
-// deletes from it, once active, only the files its own build no longer names. Files a
-// page fetched before any worker controlled it (a first visit) are cached when the page
-// lists them ('keep-archive-files', from web/loader.js). Once a reader has downloaded the
-// whole archive ('whole-archive', from the download button), the next build's worker
-// downloads the files it does not have yet while it installs, so the offline copy stays
-// whole through the update.
+// A sharded archive's files are named by their content (`archive/<first 16 hex digits of
+// its SHA-256>.<kind>`): the worker hashes each one it fetches and keeps it only if the
+// hash is its name, so it needs no list of them to check them, and sw.js stays small
+// however large the archive. A file of one build is the same file in the next: they live
+// in one cache per archive, across builds (`docbao-archive <scope>`). A rebuild with added
+// articles keeps the names of the files that did not change, and a returning reader
+// downloads only the others. The list of the build's files (ARCHIVE_FILE_LIST, content-
+// named too) is fetched only by a worker that finds an archive cache (an update, never a
+// first visit): it deletes from that cache, once active, the files its build no longer
+// names. Files a page fetched before any worker controlled it (a first visit) are cached
+// when the page lists them ('keep-archive-files', from web/loader.js). Once a reader has
+// downloaded the whole archive ('whole-archive', from the download button), the next
+// build's worker downloads the files it does not have yet while it installs, so the
+// offline copy stays whole through the update.
 
 // The worker's folder, whatever sub-path the host serves dist/ from. It is also the
 // registration's scope (web/loader.js registers with the default one): one scope, one
@@ -34,6 +39,9 @@ const CACHE_NAME = cacheName(SCOPE, BUILD_ID);
 const ARCHIVE_CACHE_NAME = `docbao-archive ${SCOPE}`;
 /** Stored in the archive cache once the reader downloaded all of it: keep it whole. */
 const WHOLE_ARCHIVE_MARK = new URL('archive/.whole', SCOPE).href;
+/** A sharded archive's file, as a path in the scope; its first group is its name's hash. */
+const ARCHIVE_FILE = /^archive\/([0-9a-f]{16})\.[a-z]+$/;
+const PRECACHED = new Set(PRECACHE.map(({ url }) => url));
 
 /** `docbao-<build id> <scope URL>`: a URL has no space, so the name reads back. */
 function cacheName(scope, buildId) {
@@ -52,7 +60,7 @@ async function isOlderCacheOfThisScope(name) {
 }
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(precache().then(keepArchiveWhole));
+  event.waitUntil(precache().then(() => Promise.all([keepArchiveWhole(), keepFilesOpenedBefore()])));
 });
 
 async function precache() {
@@ -76,26 +84,106 @@ async function precache() {
   }
 }
 
+/** The first 16 hex digits of the SHA-256 of `bytes`: what a content-named file is called. */
+async function contentHashOf(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest.subarray(0, 8), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * `response` (read whole) as a response to keep, if its bytes hash to `hash`; else null.
+ * Only its type is kept of its headers: the bytes are already decoded.
+ */
+async function checkedByName(response, hash) {
+  const bytes = await response.arrayBuffer();
+  if ((await contentHashOf(bytes)) !== hash) return null;
+  const type = response.headers.get('Content-Type');
+  return new Response(bytes, { status: response.status, headers: type ? { 'Content-Type': type } : {} });
+}
+
+/**
+ * Fetches a content-named file: the response to keep, the host's answer if it is not a
+ * success, or null if its bytes are not the ones its name promises. A wrong copy is asked
+ * for once more past the HTTP cache, which may hold a damaged one for ever (such names
+ * are served as immutable).
+ */
+async function fetchByName(url, hash) {
+  let response = await fetch(url);
+  if (!response.ok) return response;
+  const checked = await checkedByName(response, hash);
+  if (checked) return checked;
+  response = await fetch(url, { cache: 'reload' });
+  if (!response.ok) return response;
+  return checkedByName(response, hash);
+}
+
+/**
+ * The paths (`archive/<name>`) of this build's archive files but its root, from
+ * ARCHIVE_FILE_LIST: from this build's cache, else fetched, checked and kept there. Null
+ * for a build with no sharded archive; throws if the list cannot be had (offline).
+ */
+async function archiveFileList() {
+  if (ARCHIVE_FILE_LIST === null) return null;
+  const url = new URL(ARCHIVE_FILE_LIST, SCOPE).href;
+  const cache = await caches.open(CACHE_NAME);
+  let list = await cache.match(url);
+  if (!list) {
+    const hash = ARCHIVE_FILE_LIST.match(/([0-9a-f]{16})\.txt$/)[1];
+    list = await fetchByName(url, hash);
+    if (!list?.ok) throw new Error(`${ARCHIVE_FILE_LIST}: ${list ? `HTTP ${list.status}` : 'does not hash to its name'}`);
+    await cache.put(url, list.clone());
+  }
+  const names = (await list.text()).split('\n').filter((name) => name !== '');
+  return new Set(names.map((name) => `archive/${name}`));
+}
+
 /**
  * If the reader downloaded the whole archive of an earlier build, downloads what this
  * build adds to it (files whose content changed have new names): the update then keeps
  * every article readable offline. Unchanged files are already there and are not fetched.
- * A file that fails is left to be fetched on demand: the app's files matter more.
+ * A file that fails is left to be fetched on demand: the app's files matter more. A
+ * returning reader's worker also fetches the list of files here, for activation's pruning.
  */
 async function keepArchiveWhole() {
-  if (!(await caches.has(ARCHIVE_CACHE_NAME))) return;
+  if (ARCHIVE_FILE_LIST === null || !(await caches.has(ARCHIVE_CACHE_NAME))) return;
+  let files;
+  try {
+    files = await archiveFileList();
+  } catch (err) {
+    console.warn('docbao: the archive stays as it is until the next update:', err);
+    return;
+  }
   const archive = await caches.open(ARCHIVE_CACHE_NAME);
-  if (!(await archive.match(WHOLE_ARCHIVE_MARK))) return;
-  await cacheArchiveFiles(Object.keys(ON_DEMAND));
+  if (await archive.match(WHOLE_ARCHIVE_MARK)) await cacheArchiveFiles([...files]);
+}
+
+/**
+ * A file cached when opened that the reader opened in an earlier build (an older cache of
+ * this archive holds it) is fetched again, this build's copy: opened once, it stays
+ * readable offline through updates. A failure leaves it to be fetched when next opened.
+ */
+async function keepFilesOpenedBefore() {
+  await Promise.all(
+    CACHED_WHEN_OPENED.map(async ({ url, integrity }) => {
+      const href = new URL(url, SCOPE).href;
+      if (!(await caches.match(href))) return;
+      try {
+        const response = await fetch(new Request(href, { cache: 'no-cache', integrity }));
+        if (response.ok) await (await caches.open(CACHE_NAME)).put(href, response);
+      } catch {
+        // Offline, or another build's copy: fetched when opened.
+      }
+    }),
+  );
 }
 
 /**
  * Puts the archive files named (paths relative to the scope, e.g. `archive/<name>`) in
- * the archive cache, each checked against this build's integrity, skipping those there
- * already and any this build does not name. Returns how many it added.
+ * the archive cache, each checked against its name, skipping those there already. Returns
+ * how many it added.
  */
 async function cacheArchiveFiles(files) {
-  const wanted = [...new Set(files)].filter((file) => Object.hasOwn(ON_DEMAND, file));
+  const wanted = [...new Set(files)].filter((file) => ARCHIVE_FILE.test(file) && !PRECACHED.has(file));
   if (wanted.length === 0) return 0;
   const archive = await caches.open(ARCHIVE_CACHE_NAME);
   let added = 0;
@@ -106,13 +194,13 @@ async function cacheArchiveFiles(files) {
       const url = new URL(file, SCOPE).href;
       if (await archive.match(url)) continue;
       try {
-        const response = await fetch(new Request(url, { integrity: ON_DEMAND[file] }));
-        if (response.ok) {
+        const response = await fetchByName(url, file.match(ARCHIVE_FILE)[1]);
+        if (response?.ok) {
           await archive.put(url, response);
           added += 1;
         }
       } catch {
-        // Offline, or a damaged copy refused by its integrity: fetched again on demand.
+        // Offline: fetched again on demand, as is a damaged copy (refused above).
       }
     }
   };
@@ -120,32 +208,45 @@ async function cacheArchiveFiles(files) {
   return added;
 }
 
-/** Deletes the archive files this build does not name (kept: every file it names). */
+/**
+ * Deletes the archive files this build does not name. Without the list (offline), the
+ * cache stays as it is until the next update: extra files cost room, never a wrong answer.
+ */
 async function pruneArchive() {
   if (!(await caches.has(ARCHIVE_CACHE_NAME))) return;
-  if (Object.keys(ON_DEMAND).length === 0) {
+  if (ARCHIVE_FILE_LIST === null) {
     // Not a sharded build (any more): nothing of the archive is ever read again.
     await caches.delete(ARCHIVE_CACHE_NAME);
+    return;
+  }
+  let named;
+  try {
+    named = await archiveFileList();
+  } catch (err) {
+    console.warn('docbao: older archive files are kept until the next update:', err);
     return;
   }
   const archive = await caches.open(ARCHIVE_CACHE_NAME);
   for (const request of await archive.keys()) {
     if (request.url === WHOLE_ARCHIVE_MARK) continue;
-    if (onDemandIntegrity(request) === undefined) await archive.delete(request);
+    if (!named.has(fileInScope(request.url))) await archive.delete(request);
   }
 }
 
 /**
  * Moves the archive files of earlier builds' caches (before the archive had a cache of
- * its own, they were kept in each build's) that this build names into the archive cache.
+ * its own, they were kept in each build's) into the archive cache; those this build does
+ * not name are pruned next.
  */
 async function adoptArchiveFilesOf(olderCaches) {
-  if (Object.keys(ON_DEMAND).length === 0) return;
+  if (ARCHIVE_FILE_LIST === null) return;
   let archive = null;
   for (const name of olderCaches) {
     const cache = await caches.open(name);
     for (const request of await cache.keys()) {
-      if (onDemandIntegrity(request) === undefined) continue;
+      const file = fileInScope(request.url);
+      // A root is its build's own: precached by each build.
+      if (!ARCHIVE_FILE.test(file ?? '') || file.endsWith('.root')) continue;
       archive ??= await caches.open(ARCHIVE_CACHE_NAME);
       if (await archive.match(request.url)) continue;
       const response = await cache.match(request);
@@ -194,34 +295,67 @@ self.addEventListener('fetch', (event) => {
 
 /** This build's copy of the file; anything not in the build goes to the network. */
 async function fromThisBuild(request) {
-  const integrity = onDemandIntegrity(request);
-  if (integrity !== undefined) return archiveFile(request, integrity);
+  const file = fileInScope(request.url);
+  if (file !== undefined && !PRECACHED.has(file)) {
+    const archiveHash = file.match(ARCHIVE_FILE)?.[1];
+    if (archiveHash !== undefined) return archiveFile(file, archiveHash);
+    const opened = CACHED_WHEN_OPENED.find(({ url }) => url === file);
+    if (opened) return fileCachedWhenOpened(opened);
+  }
   const cache = await caches.open(CACHE_NAME);
   const cached = isAppPage(request) ? await cache.match(INDEX_URL) : await cache.match(request);
   return cached ?? fetch(request);
 }
 
 /** An archive file: from the archive cache, else fetched, checked and kept there. */
-async function archiveFile(request, integrity) {
+async function archiveFile(file, hash) {
+  const url = new URL(file, SCOPE).href;
   const archive = await caches.open(ARCHIVE_CACHE_NAME);
-  const cached = await archive.match(request.url);
+  const cached = await archive.match(url);
   if (cached) return cached;
-  // Fetched for the first time: checked against this build's integrity (a stale or
-  // damaged copy is refused, not kept), then cached for offline searches. Offline, the
-  // fetch fails and the app says which part of the archive is missing.
-  const response = await fetch(new Request(request.url, { integrity }));
-  if (response.ok) await archive.put(request.url, response.clone());
+  // Fetched for the first time: kept for offline searches if its bytes hash to its name.
+  // Offline, the fetch fails and the app says which part of the archive is missing.
+  const response = await fetchByName(url, hash);
+  if (response === null) {
+    return new Response(`${file}: the host sent bytes that do not hash to this name (a damaged or stale copy); refused.\n`, {
+      status: 502,
+      statusText: 'Damaged archive file',
+      headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+    });
+  }
+  if (response.ok) await archive.put(url, response.clone());
   return response;
 }
 
-/** The integrity of a sharded archive's file fetched on demand, if the request is one. */
-function onDemandIntegrity(request) {
-  const url = new URL(request.url);
-  url.search = '';
-  url.hash = '';
-  if (!url.href.startsWith(SCOPE)) return undefined;
-  const file = url.href.slice(SCOPE.length);
-  return Object.hasOwn(ON_DEMAND, file) ? ON_DEMAND[file] : undefined;
+/**
+ * A file cached when first opened (the ingest report): from this build's cache, else
+ * fetched with its integrity and kept there. Offline and never opened, a page says so.
+ */
+async function fileCachedWhenOpened({ url, integrity }) {
+  const href = new URL(url, SCOPE).href;
+  const cache = await caches.open(CACHE_NAME);
+  const cached = await cache.match(href);
+  if (cached) return cached;
+  let response;
+  try {
+    response = await fetch(new Request(href, { cache: 'no-cache', integrity }));
+  } catch {
+    return new Response(
+      `${url}: không tải được (đang offline?). Tệp này chỉ được giữ để đọc offline sau lần mở đầu tiên khi có mạng.\n` +
+        `${url}: could not be fetched (offline?). It is kept for offline reading once it has been opened online.\n`,
+      { status: 503, statusText: 'Offline', headers: { 'Content-Type': 'text/plain; charset=utf-8' } },
+    );
+  }
+  if (response.ok) await cache.put(href, response.clone());
+  return response;
+}
+
+/** The path of `url` in the scope (query and fragment left out), or undefined outside it. */
+function fileInScope(url) {
+  const parsed = new URL(url);
+  parsed.search = '';
+  parsed.hash = '';
+  return parsed.href.startsWith(SCOPE) ? parsed.href.slice(SCOPE.length) : undefined;
 }
 
 /** Routes live in the URL hash, so the app's one page is the folder or its index.html. */

@@ -59,11 +59,7 @@ pub fn ArticlePage(props: &ArticlePageProps) -> Html {
         )
     };
     let completeness = use_article_files(&corpus, &props.id, &fetched.needs);
-    use_effect_with(completeness, |c| {
-        if *c != Completeness::Fetching {
-            crate::timing::page_settled();
-        }
-    });
+    crate::timing::use_settled_mark(completeness != Completeness::Fetching);
     let page = fetched.answer.clone();
     let article = page.as_ref().map(|p| &p.article);
 

@@ -20,7 +20,7 @@ pub fn NotFoundPage(props: &NotFoundPageProps) -> Html {
     let location = use_location();
     let state = SearchState::from_location(location.as_ref());
     // Nothing more to fetch for this page.
-    use_effect_with((), |_| timing::page_settled());
+    timing::use_settled_mark(true);
     html! {
         <section class="not-found">
             <h1>{ t.not_found_title }</h1>

@@ -25,8 +25,7 @@ pub const URL_WRITE_DELAY_MS: u32 = 300;
 /// The search in the URL at this moment, if the URL is the search page's.
 fn search_in_url() -> Option<SearchState> {
     let hash = web_sys::window()?.location().hash().ok()?;
-    let (route, query) = hash.split_once('?').unwrap_or((&hash, ""));
-    matches!(route, "" | "#" | "#/" | "#/search").then(|| SearchState::from_query(query))
+    SearchState::from_search_hash(&hash)
 }
 
 /// A search typed into the box and not yet written to the URL.
@@ -118,11 +117,7 @@ pub fn SearchPage() -> Html {
     use_effect_with(state.clone(), |_| timing::search_rendered());
     let (trimmed, page, facets) = (searched.0, &searched.1, searched.2.clone());
     let completeness = use_archive_files(&corpus, &state, &searched.3);
-    use_effect_with(completeness, |c| {
-        if *c != Completeness::Fetching {
-            timing::page_settled();
-        }
-    });
+    timing::use_settled_mark(completeness != Completeness::Fetching);
 
     // Typing keeps one history entry, written when typing pauses (`UrlWriter`), so Back
     // leaves the search rather than undoing keystrokes; a filter, an order or a page is a

@@ -38,6 +38,9 @@ const SINGLE_FILE = path.resolve(process.env.SINGLE_FILE ?? path.join(REPO, 'dis
 // The seed article about Thanh Trì (seeds/000_2bd3c5a4fc348b9d.txt).
 const THANH_TRI_ID = '000_2bd3c5a4fc348b9d';
 
+// The ingest report: cached by the service worker once opened, not precached.
+const REPORT = 'ingest-report.json';
+
 // The policy README.md gives for static hosts.
 const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 const SUB_PATH = '/archive/docbao/';
@@ -137,6 +140,11 @@ function buildMarker(page) {
   return page.evaluate(() => document.querySelector('meta[name="docbao-test-build"]')?.content ?? 'first');
 }
 
+/** True when the cache `name` holds `url`. */
+function cacheHolds(page, name, url) {
+  return page.evaluate(async ([name, url]) => (await (await caches.open(name)).match(url)) !== undefined, [name, url]);
+}
+
 /** The origin's cache names, sorted. */
 function cacheNames(page) {
   return page.evaluate(() => caches.keys()).then((names) => names.sort());
@@ -201,16 +209,18 @@ describe('docbao on any static host, offline, and as one file', { skip: setupPro
     assert.ok(svg && existsSync(path.join(DIST_DIR, svg.src)), 'an SVG icon');
   });
 
-  test('the service worker precaches every file of the build, with its integrity', () => {
+  test('the service worker precaches every file of the build but the ingest report, cached once opened, each with its integrity', () => {
     const worker = readFileSync(path.join(DIST_DIR, 'sw.js'), 'utf8');
     const precache = JSON.parse(worker.match(/^const PRECACHE = (\[[\s\S]*?\n\]);$/m)[1]);
+    const cachedWhenOpened = JSON.parse(worker.match(/^const CACHED_WHEN_OPENED = (\[[\s\S]*?\n\]);$/m)[1]);
     const files = readdirSync(DIST_DIR, { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile())
       .map((e) => path.relative(DIST_DIR, path.join(e.parentPath ?? e.path, e.name)).split(path.sep).join('/'))
       .filter((f) => f !== 'sw.js')
       .sort();
-    assert.deepEqual(precache.map((p) => p.url), files);
-    for (const { url, integrity } of precache) {
+    assert.deepEqual(precache.map((p) => p.url), files.filter((f) => f !== REPORT));
+    assert.deepEqual(cachedWhenOpened.map((p) => p.url), [REPORT]);
+    for (const { url, integrity } of [...precache, ...cachedWhenOpened]) {
       assert.equal(integrity, integrityOf(readFileSync(path.join(DIST_DIR, url))), `integrity of ${url}`);
     }
   });
@@ -320,6 +330,74 @@ describe('docbao on any static host, offline, and as one file', { skip: setupPro
     }
   });
 
+  test('the ingest report, opened once, opens offline; never opened, offline says so plainly', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const accepted = JSON.parse(readFileSync(path.join(DIST_DIR, REPORT), 'utf8')).accepted.length;
+    // Opened as the page would fetch it (a navigation to it would also ask for a
+    // favicon.ico, which dist/ does not have, making noise in the console).
+    const open = (page) =>
+      page.evaluate(async (url) => {
+        const response = await fetch(url);
+        return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
+      }, REPORT);
+
+    // Opened once, online: the worker keeps it.
+    let server = await startServer(DIST_DIR);
+    let serverOpen = true;
+    try {
+      await withPage(t, async ({ page, context }) => {
+        const scope = `${server.url}/`;
+        await page.goto(scope);
+        await waitUntilReady(page);
+        await waitForServiceWorkerControl(page);
+        assert.ok(!server.served.some(({ path: p }) => p === `/${REPORT}`), 'the install did not download the report');
+        const cache = cacheName(buildIdOf(DIST_DIR), scope);
+        assert.equal(await cacheHolds(page, cache, `${scope}${REPORT}`), false, 'not precached');
+
+        const online = await open(page);
+        assert.equal(online.status, 200);
+        assert.equal(JSON.parse(online.text).accepted.length, accepted);
+        assert.equal(await cacheHolds(page, cache, `${scope}${REPORT}`), true, 'cached once opened');
+
+        await server.close();
+        serverOpen = false;
+        await context.setOffline(true);
+        const offline = await open(page);
+        assert.equal(offline.status, 200);
+        assert.equal(JSON.parse(offline.text).accepted.length, accepted, 'the whole report, offline');
+      });
+    } finally {
+      if (serverOpen) await server.close();
+    }
+
+    // Never opened: offline, the worker says so in plain words, not a network error.
+    server = await startServer(DIST_DIR);
+    serverOpen = true;
+    try {
+      await withPage(
+        t,
+        async ({ page, context }) => {
+          await page.goto(`${server.url}/`);
+          await waitUntilReady(page);
+          await waitForServiceWorkerControl(page);
+          await server.close();
+          serverOpen = false;
+          await context.setOffline(true);
+          const response = await open(page);
+          assert.equal(response.status, 503);
+          assert.match(response.type, /^text\/plain/);
+          assert.match(response.text, /^ingest-report\.json: không tải được \(đang offline\?\)/);
+          assert.match(response.text, /could not be fetched \(offline\?\)\. It is kept for offline reading once it has been opened online\./);
+        },
+        {
+          expectedHttpErrors: [/^HTTP 503: GET .*\/ingest-report\.json$/],
+          expectedErrors: [/status of 503/],
+        },
+      );
+    } finally {
+      if (serverOpen) await server.close();
+    }
+  });
+
   test('a new deployment: the app offers "Có phiên bản mới — Tải lại" and switches builds only on that reload', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     // A copy of dist/ to deploy a second build over.
     const site = mkdtempSync(path.join(tmpdir(), 'docbao-deploy-'));
@@ -334,6 +412,9 @@ describe('docbao on any static host, offline, and as one file', { skip: setupPro
         await waitForServiceWorkerControl(page);
         // Filled while installing, before the worker took control.
         assert.deepEqual(await cacheNames(page), [cacheName(firstBuild, scope)]);
+        // The reader opens the ingest report (cached by this build's worker once opened).
+        await page.evaluate((url) => fetch(url).then((r) => r.json()), REPORT);
+        assert.equal(await cacheHolds(page, cacheName(firstBuild, scope), `${scope}${REPORT}`), true);
         const banner = page.getByRole('status').filter({ hasText: 'Có phiên bản mới' });
         assert.equal(await banner.count(), 0, 'no banner while the build is current');
 
@@ -397,6 +478,11 @@ describe('docbao on any static host, offline, and as one file', { skip: setupPro
         await waitUntilReady(page);
         assert.equal(await buildMarker(page), 'second', 'the reload runs the new build');
         await eventuallyEqual('only the new build cached', () => cacheNames(page), [cacheName(secondBuild, scope)]);
+        assert.equal(
+          await cacheHolds(page, cacheName(secondBuild, scope), `${scope}${REPORT}`),
+          true,
+          'the report opened before the update stays offline: the new build fetched its own copy while installing',
+        );
         assert.equal(await banner.count(), 0, 'no banner once the new build runs');
       });
     } finally {

@@ -8,11 +8,13 @@
 //   the worker's archive cache too.
 // - After the rebuild, a reader who downloaded the whole archive downloads only the files
 //   whose content changed (new names), keeps the others, and reads every article offline.
+// - An archive file the host sends damaged is refused by the worker, which checks every
+//   file against its name, and never cached.
 //
 // Run: node --test tests/e2e/sharded-offline.test.mjs   (after those builds)
 
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -76,6 +78,27 @@ function archiveFilesCached(page) {
       .map((request) => request.url.slice(scope.length))
       .filter((file) => /^archive\/[0-9a-f]{16}\.[a-z]+$/.test(file))
       .sort();
+  });
+}
+
+/**
+ * The archive files in the worker's archive cache whose bytes do not hash to their name
+ * (`archive/<first 16 hex digits of SHA-256>.<kind>`), as `archive/<name>`.
+ */
+function damagedFilesCached(page) {
+  return page.evaluate(async () => {
+    const scope = new URL('./', location.href).href;
+    const cache = await caches.open(`docbao-archive ${scope}`);
+    const damaged = [];
+    for (const request of await cache.keys()) {
+      const file = request.url.slice(scope.length);
+      const hash = file.match(/^archive\/([0-9a-f]{16})\.[a-z]+$/)?.[1];
+      if (!hash) continue;
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await (await cache.match(request)).arrayBuffer()));
+      const hex = Array.from(digest.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join('');
+      if (hex !== hash) damaged.push(file);
+    }
+    return damaged;
   });
 }
 
@@ -248,4 +271,62 @@ describe('a sharded archive kept offline', { skip: setupProblem !== null }, () =
       }
     },
   );
+  test('an archive file the host sends damaged is refused by the service worker and never cached; sent whole, it is cached', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // A site whose every chunk of stored articles is damaged: one byte flipped, the name
+    // kept, as a broken upload or a corrupting proxy would leave it.
+    const site = mkdtempSync(path.join(tmpdir(), 'docbao-sharded-damaged-'));
+    cpSync(DIST_DIR, site, { recursive: true });
+    const archiveDir = path.join(site, 'archive');
+    const whole = new Map(
+      readdirSync(archiveDir)
+        .filter((name) => name.endsWith('.docs'))
+        .map((name) => [name, readFileSync(path.join(archiveDir, name))]),
+    );
+    assert.ok(whole.size >= 2, 'chunks to damage');
+    for (const [name, bytes] of whole) {
+      const damaged = Buffer.from(bytes);
+      damaged[damaged.length >> 1] ^= 0xff;
+      writeFileSync(path.join(archiveDir, name), damaged);
+    }
+    const server = await startServer(site);
+    try {
+      await withPage(
+        browser,
+        t,
+        async (page, { seen }) => {
+          await page.goto(`${server.url}/#/search?q=${encodeURIComponent(NOTHING)}`);
+          await waitUntilReady(page);
+          await waitForServiceWorkerControl(page);
+
+          // Through the worker now: the search's chunk comes damaged, and the worker
+          // answers with why instead (the page then says a part is missing).
+          await searchBox(page).fill(FIRST.query);
+          await eventually(`the note that "${FIRST.query}" misses a part of the archive`, () => archiveStatus(page), (s) => s === 'missing');
+          const refused = seen.httpErrors.filter((error) => /^HTTP 502: GET .*\/archive\/[0-9a-f]{16}\.docs$/.test(error));
+          assert.ok(refused.length > 0, `the worker refused a damaged chunk: ${seen.httpErrors.join(', ')}`);
+          const cached = await archiveFilesCached(page);
+          assert.deepEqual(cached.filter((file) => file.endsWith('.docs')), [], 'no damaged chunk was cached');
+          assert.deepEqual(await damagedFilesCached(page), []);
+
+          // The host repaired: the next search fetches the chunks again, and keeps them.
+          for (const [name, bytes] of whole) writeFileSync(path.join(archiveDir, name), bytes);
+          await searchBox(page).fill(SECOND.query);
+          await waitForResults(page, SECOND.query, (title) => title === SECOND.title);
+          await searchBox(page).fill(FIRST.query);
+          await waitForResults(page, FIRST.query, (title) => title === FIRST.title);
+          const chunksCached = (await archiveFilesCached(page)).filter((file) => file.endsWith('.docs'));
+          assert.ok(chunksCached.length >= 2, `the whole chunks were cached: ${chunksCached.join(', ')}`);
+          assert.deepEqual(await damagedFilesCached(page), [], 'every cached file hashes to its name');
+        },
+        // The app notes each refused file; Chromium logs the 502 as a console error.
+        {
+          expectedHttpErrors: [/^HTTP 502: GET .*\/archive\/[0-9a-f]{16}\.docs$/],
+          expectedErrors: [/status of 502/],
+        },
+      );
+    } finally {
+      await server.close();
+      rmSync(site, { recursive: true, force: true });
+    }
+  });
 });

@@ -114,13 +114,21 @@ export function launchBrowser() {
  * warnings and errors, for tests to look at; `cspViolations(page)` lists what the CSP
  * blocked. `expectedErrors` are console errors a test provokes on purpose: each must then
  * occur; `expectedFailedRequests` likewise, URLs whose request a test makes fail on
- * purpose (offline). On failure a screenshot is saved to target/e2e-artifacts/failure-<test>.png.
+ * purpose (offline); `expectedHttpErrors` likewise, for answers >= 400 given as
+ * `HTTP <status>: <method> <url>` (a service worker refusing a damaged file). On failure a
+ * screenshot is saved to target/e2e-artifacts/failure-<test>.png.
  */
 export async function withPage(
   browser,
   t,
   body,
-  { viewport = { width: 1280, height: 900 }, context: shared, expectedErrors = [], expectedFailedRequests = [] } = {},
+  {
+    viewport = { width: 1280, height: 900 },
+    context: shared,
+    expectedErrors = [],
+    expectedFailedRequests = [],
+    expectedHttpErrors = [],
+  } = {},
 ) {
   mkdirSync(ARTIFACTS, { recursive: true });
   const context = shared ?? (await browser.newContext({ viewport, locale: 'vi-VN' }));
@@ -133,7 +141,7 @@ export async function withPage(
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT_MS);
   const problems = [];
-  const seen = { requests: [], warnings: [], errors: [], failedRequests: [] };
+  const seen = { requests: [], warnings: [], errors: [], failedRequests: [], httpErrors: [] };
   const onRequest = (req) => seen.requests.push(req.url());
   context.on('request', onRequest);
   page.on('console', (msg) => {
@@ -161,7 +169,10 @@ export async function withPage(
     if (!cancelledByNavigation) problems.push(`request failed: ${req.method()} ${req.url()} (${error})`);
   });
   page.on('response', (res) => {
-    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
+    if (res.status() < 400) return;
+    const error = `HTTP ${res.status()}: ${res.request().method()} ${res.url()}`;
+    seen.httpErrors.push(error);
+    if (!expectedHttpErrors.some((pattern) => pattern.test(error))) problems.push(error);
   });
   try {
     await body(page, { context, seen });
@@ -170,6 +181,9 @@ export async function withPage(
     }
     for (const pattern of expectedFailedRequests) {
       assert.ok(seen.failedRequests.some((url) => pattern.test(url)), `expected a failed request matching ${pattern}`);
+    }
+    for (const pattern of expectedHttpErrors) {
+      assert.ok(seen.httpErrors.some((error) => pattern.test(error)), `expected an HTTP error matching ${pattern}`);
     }
     assert.deepEqual(problems, [], `the page reported problems:\n${problems.join('\n')}`);
   } catch (err) {
