@@ -197,6 +197,13 @@ impl TermDict {
             .then(|| norms::frequency_class(self.postings_of(i).len()))
     }
 
+    /// Bytes its buffers hold (their capacities): what a memory figure counts.
+    pub(crate) fn memory_bytes(&self) -> usize {
+        self.bytes.capacity()
+            + (self.ends.capacity() + self.starts.capacity()) * 4
+            + self.postings.capacity() * std::mem::size_of::<Posting>()
+    }
+
     pub fn get(&self, term: &str) -> Option<&[Posting]> {
         self.find(term).map(|i| self.postings_of(i))
     }
@@ -621,6 +628,20 @@ impl Index {
             .binary_search_by(|&doc| self.articles[doc as usize].id.as_str().cmp(id))
             .ok()
             .map(|i| self.by_id[i])
+    }
+
+    /// Bytes held on the heap by its dictionaries, stored articles and per-doc columns
+    /// (the facet catalog, a few bytes per doc, aside): a figure to print or log.
+    pub fn memory_bytes(&self) -> usize {
+        let articles = self.articles.capacity() * std::mem::size_of::<Article>()
+            + self.articles.iter().map(Article::heap_bytes).sum::<usize>();
+        let columns = self.by_id.capacity() * 4 + 2 * self.field_norms.capacity() * FIELD_COUNT;
+        articles
+            + columns
+            + [&self.folded, &self.exact, &self.pairs]
+                .iter()
+                .map(|d| d.memory_bytes())
+                .sum::<usize>()
     }
 
     /// Number of distinct folded terms, for figures and tests.

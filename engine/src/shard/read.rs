@@ -138,6 +138,43 @@ impl ShardedIndex {
         self.root.files_bytes
     }
 
+    /// Bytes this reader holds on the heap: the files added (decoded), the index over
+    /// them and the root's per-doc columns. A figure for benches and logs: a sharded
+    /// reader's memory grows with what it has fetched.
+    pub fn memory_bytes(&self) -> usize {
+        let article_bytes = |articles: &Vec<Article>| {
+            articles.capacity() * std::mem::size_of::<Article>()
+                + articles.iter().map(Article::heap_bytes).sum::<usize>()
+        };
+        let words = |lists: &Vec<Vec<String>>| {
+            lists.capacity() * std::mem::size_of::<Vec<String>>()
+                + lists
+                    .iter()
+                    .map(|l| {
+                        l.capacity() * std::mem::size_of::<String>()
+                            + l.iter().map(String::capacity).sum::<usize>()
+                    })
+                    .sum::<usize>()
+        };
+        let ranges: usize = self
+            .ranges
+            .iter()
+            .flat_map(|r| r.values())
+            .map(TermDict::memory_bytes)
+            .sum();
+        let chunks: usize = self
+            .chunks
+            .values()
+            .map(|c| article_bytes(&c.articles) + words(&c.distinctive))
+            .sum();
+        let lexicon = self
+            .lexicon
+            .as_ref()
+            .map_or(0, |l| l.hashes.capacity() * 4 + l.classes.capacity());
+        let root = article_bytes(&self.root.stubs) + self.root.field_norms.capacity() * FIELD_COUNT;
+        ranges + chunks + lexicon + root + self.index.as_ref().map_or(0, Index::memory_bytes)
+    }
+
     /// Whether this file is already in.
     pub fn has(&self, name: &str) -> bool {
         match self.files.get(name) {
