@@ -141,7 +141,7 @@ impl TermRun {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TermDict {
     /// Disjoint runs in term order, none empty.
-    parts: Vec<TermRun>,
+    pub(crate) parts: Vec<TermRun>,
     /// `part_starts[p]`: the number of run `p`'s first term; then the number of terms.
     part_starts: Vec<u32>,
     /// Set only on a dictionary assembled from some of a sharded bundle's term ranges:
@@ -877,6 +877,90 @@ mod tests {
         assert_eq!(index.article("a").unwrap().title, "A");
         assert_eq!(index.article("b").unwrap().title, "B");
         assert!(index.article("c").is_none());
+    }
+
+    #[test]
+    fn a_posting_in_memory_is_eight_bytes() {
+        assert_eq!(std::mem::size_of::<Posting>(), 8);
+    }
+
+    #[test]
+    fn a_loaded_index_keeps_impacts_and_no_frequencies() {
+        let built = Index::build(vec![
+            article("a", "Thanh Trì", &["Thanh Trì, Thanh Oai"]),
+            article("b", "Hà Nội", &["thanh niên Hà Nội"]),
+        ]);
+        let loaded = crate::codec::from_bytes(&crate::codec::to_bytes(&built)).unwrap();
+        for d in [&built.folded, &built.exact, &built.pairs] {
+            assert!((0..d.len()).all(|i| d.tfs_of(i).len() == d.postings_of(i).len()));
+        }
+        for d in [&loaded.folded, &loaded.exact, &loaded.pairs] {
+            assert!(!d.is_empty() && (0..d.len()).all(|i| d.tfs_of(i).is_empty()));
+        }
+        assert_eq!(loaded, built, "same terms, postings and impacts");
+        let dicts = |i: &Index| -> usize {
+            [&i.folded, &i.exact, &i.pairs]
+                .iter()
+                .map(|d| d.memory_bytes())
+                .sum()
+        };
+        assert!(dicts(&loaded) < dicts(&built));
+    }
+
+    /// The dictionary `whole`'s terms cut into runs at `cuts`.
+    fn in_runs(whole: &TermDict, cuts: &[usize]) -> TermDict {
+        let mut d = TermDict::default();
+        let bounds: Vec<usize> = [0]
+            .iter()
+            .chain(cuts)
+            .chain([&whole.len()])
+            .copied()
+            .collect();
+        // Inserted last run first, each before the others, as ranges arrive in any order.
+        for w in bounds.windows(2).rev() {
+            let mut run = TermRun::default();
+            for i in w[0]..w[1] {
+                run.push(whole.term(i), whole.postings_of(i), whole.tfs_of(i));
+            }
+            d.insert_part(0, run);
+        }
+        d
+    }
+
+    #[test]
+    fn lookups_across_runs_equal_lookups_in_one() {
+        let index = Index::build(vec![
+            article("a", "cách ly cải cách", &["an toàn anh em bóng đá"]),
+            article("b", "cà phê cả nhà", &["bình an ca sĩ cao"]),
+            article("c", "đá bóng", &["ăn cơm ca dao cam"]),
+        ]);
+        let whole = &index.folded;
+        let n = whole.len();
+        assert!(n > 12);
+        let mut keys: Vec<String> = (0..n).map(|i| whole.term(i).to_string()).collect();
+        keys.extend(["", "a", "ca", "cb", "c", "zzz", "b", "caa"].map(String::from));
+        for cuts in [
+            vec![],
+            vec![1],
+            vec![3, 4, 9],
+            vec![n - 1],
+            (1..n).collect(),
+        ] {
+            let runs = in_runs(whole, &cuts);
+            assert_eq!(runs.len(), n);
+            for i in 0..n {
+                assert_eq!(runs.term(i), whole.term(i), "{cuts:?}");
+                assert_eq!(runs.postings_of(i), whole.postings_of(i), "{cuts:?}");
+            }
+            for k in &keys {
+                assert_eq!(runs.lower_bound(k), whole.lower_bound(k), "{k:?} {cuts:?}");
+                assert_eq!(runs.find(k), whole.find(k), "{k:?} {cuts:?}");
+                let prefixed = |d: &TermDict| -> Vec<String> {
+                    d.with_prefix(k).map(|(t, _)| t.to_string()).collect()
+                };
+                assert_eq!(prefixed(&runs), prefixed(whole), "{k:?} {cuts:?}");
+            }
+        }
     }
 
     #[test]

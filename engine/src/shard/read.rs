@@ -835,3 +835,55 @@ fn read_chunk(
     }
     Ok((articles, distinctive))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::Posting;
+    use crate::shard::write_bundle_with_ranges_of;
+
+    #[test]
+    fn adding_a_range_leaves_the_loaded_ones_where_they_are() {
+        let articles = (0..60)
+            .map(|i| Article {
+                id: format!("{i:03}"),
+                title: format!("tin {i} thành phố số {}", i * 7919 % 1000),
+                body: vec![format!("bài {i} về giá vàng {} và {}", i % 13, i * 31 % 97)],
+                ..Article::default()
+            })
+            .collect();
+        let index = Index::build(articles);
+        let bundle = write_bundle_with_ranges_of(&index, 128);
+        let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        let mut folded = sharded.root.directories[0].names.clone();
+        assert!(folded.len() > 4, "{} folded ranges", folded.len());
+        // Last range first, so each new one goes before those in.
+        folded.reverse();
+        let mut seen: Vec<*const Posting> = Vec::new();
+        for name in &folded {
+            sharded.add_shard(name, bundle.file(name).unwrap()).unwrap();
+            let runs: Vec<*const Posting> = sharded
+                .index
+                .folded
+                .parts
+                .iter()
+                .map(|r| r.postings.as_ptr())
+                .collect();
+            // The new run is the first; the others are the very buffers decoded before.
+            assert_eq!(
+                runs[1..],
+                seen[..],
+                "loaded ranges were not copied or moved"
+            );
+            seen = runs;
+        }
+        let (got, want) = (&sharded.index.folded, &index.folded);
+        assert_eq!(got.len(), want.len(), "all ranges: the whole dictionary");
+        for i in 0..want.len() {
+            assert_eq!(
+                (got.term(i), got.postings_of(i)),
+                (want.term(i), want.postings_of(i))
+            );
+        }
+    }
+}
