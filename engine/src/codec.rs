@@ -428,6 +428,10 @@ pub(crate) fn get_dict(
 /// The index as bytes: the same index always gives the same bytes. Sections are written
 /// in place after room for the header and table, never copied: at 10⁵ articles the
 /// file is hundreds of megabytes.
+///
+/// # Panics
+/// Given an index loaded ([`from_bytes`], a sharded reader's) rather than built
+/// ([`Index::build`]): a loaded index keeps no term frequencies to write.
 pub fn to_bytes(index: &Index) -> Vec<u8> {
     let table_end = HEADER_LEN + SECTIONS.len() * ENTRY_LEN + 4;
     let mut out = vec![0u8; table_end];
@@ -733,6 +737,12 @@ mod tests {
     fn round_trip_keeps_the_index() {
         let index = sample();
         assert_eq!(from_bytes(&to_bytes(&index)).unwrap(), index);
+    }
+
+    #[test]
+    #[should_panic(expected = "only an index built to be written")]
+    fn a_loaded_index_is_not_written_again() {
+        to_bytes(&from_bytes(&to_bytes(&sample())).unwrap());
     }
 
     #[test]

@@ -43,7 +43,8 @@ struct Root {
     avg_field_len: [f32; FIELD_COUNT],
     /// Each doc's field lengths, a byte each (`index::norms`).
     field_norms: Vec<[u8; FIELD_COUNT]>,
-    /// Source, category, author, date of every doc, as stubs until its chunk is in.
+    /// Source, category, author, date of every doc, as stubs until its chunk is in
+    /// (moved into the index by `from_root`, as are `field_norms`).
     stubs: Vec<Article>,
     /// Folded, exact, pairs, ids.
     directories: [Directory; 4],

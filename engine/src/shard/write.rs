@@ -36,7 +36,8 @@ impl ShardedBundle {
     }
 }
 
-/// The index as sharded files; the same index always gives the same files.
+/// The index as sharded files; the same index always gives the same files. Like
+/// [`crate::to_bytes`], it needs an index built ([`Index::build`]), not loaded.
 pub fn write_bundle(index: &Index) -> ShardedBundle {
     write_bundle_with_ranges_of(index, RANGE_TARGET_BYTES)
 }
