@@ -5,6 +5,8 @@
 //! a `.jsonl(.gz)` file (default `../shared/corpora/vietnews-train.jsonl.gz`). Sizes are
 //! brotli (quality 9) of each file, as a CDN would send it; stored-article chunks are
 //! DEFLATE already and counted as they are. Figures are printed, not asserted.
+//! `-- --one-reader` prints only the build and one reader's memory and time across the
+//! whole query mix.
 
 mod common;
 
@@ -93,14 +95,18 @@ fn main() {
         .iter()
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
-    println!("\nper query, a fresh reader (the root in memory; the lexicon fetched when a typo probe first needs it), typed letter by letter:");
-    println!("query | keystrokes | files | sent (fold/exct/pair/docs) | most in one keystroke | rounds max | ms per keystroke (max) | warm ms (max)");
     let request = Request {
         filters: Filters::default(),
         sort: Sort::Relevance,
         offset: 0,
         limit: 10,
     };
+    one_reader(root, &files, &request);
+    if std::env::args().any(|a| a == "--one-reader") {
+        return;
+    }
+    println!("\nper query, a fresh reader (the root in memory; the lexicon fetched when a typo probe first needs it), typed letter by letter:");
+    println!("query | keystrokes | files | sent (fold/exct/pair/docs) | most in one keystroke | rounds max | ms per keystroke (max) | warm ms (max)");
     let (mut every_keystroke, mut first_keystrokes) = (Vec::new(), Vec::new());
     let mut warm_keystrokes = Vec::new();
     let mut opened = Vec::new();
@@ -232,6 +238,86 @@ fn main() {
         percentile(&warm, 0.5),
         percentile(&warm, 0.95)
     );
+}
+
+/// The whole query mix typed, letter by letter, into one reader that keeps its files (as
+/// the app's does across queries): the bytes it then holds and, per keystroke, the time
+/// spent adding files (decoding them and bringing the index up to date) and searching.
+fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
+    let rss_before = proc_status("VmRSS:");
+    let mut sharded = ShardedIndex::from_root(root).expect("root reads");
+    let (mut adding, mut searching) = (Vec::new(), Vec::new());
+    let (mut added, mut added_bytes) = (0usize, 0usize);
+    for q in QUERIES {
+        for n in 1..=q.chars().count() {
+            let text: String = q.chars().take(n).collect();
+            let (mut add_ms, mut search_ms) = (0f64, 0f64);
+            loop {
+                let t = Instant::now();
+                let needs = sharded.find(&text, request).needs;
+                search_ms += t.elapsed().as_secs_f64() * 1e3;
+                if needs.is_empty() {
+                    break;
+                }
+                let t = Instant::now();
+                for name in &needs {
+                    let bytes = files[name.as_str()];
+                    sharded.add_shard(name, bytes).expect("file adds");
+                    added += 1;
+                    added_bytes += bytes.len();
+                }
+                // The index catches up with the files here, not in the next search.
+                sharded.index();
+                add_ms += t.elapsed().as_secs_f64() * 1e3;
+            }
+            adding.push(add_ms);
+            searching.push(search_ms);
+        }
+    }
+    let summary = |ms: &mut Vec<f64>| {
+        let total: f64 = ms.iter().sum();
+        ms.sort_by(f64::total_cmp);
+        format!(
+            "p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms, total {:.0} ms",
+            percentile(ms, 0.5),
+            percentile(ms, 0.95),
+            ms.last().copied().unwrap_or(0.0),
+            total
+        )
+    };
+    println!(
+        "\none reader, the {} queries typed letter by letter ({} keystrokes), its files kept:",
+        QUERIES.len(),
+        adding.len()
+    );
+    println!(
+        "  files added: {added}, {:.1} MB as stored; the reader holds {:.1} MB \
+         (ShardedIndex::memory_bytes)",
+        added_bytes as f64 / 1e6,
+        sharded.memory_bytes() as f64 / 1e6
+    );
+    println!("  per keystroke, adding files: {}", summary(&mut adding));
+    println!("  per keystroke, searching:    {}", summary(&mut searching));
+    println!(
+        "  process RSS: {} before the reader, {} after; peak {} (the build's)",
+        rss_before,
+        proc_status("VmRSS:"),
+        proc_status("VmHWM:")
+    );
+    let uptime = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!("  load average: {}", uptime.trim());
+}
+
+/// A line of `/proc/self/status` (Linux), e.g. `VmHWM:` the peak RSS, or `?`.
+fn proc_status(key: &str) -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(key))
+                .map(|l| l[key.len()..].trim().to_string())
+        })
+        .unwrap_or_else(|| "?".into())
 }
 
 /// "More like this" on the article page.

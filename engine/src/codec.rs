@@ -41,7 +41,8 @@
 use std::fmt;
 
 use crate::article::Article;
-use crate::index::{Index, Posting, TermDict, FIELD_COUNT};
+use crate::index::{Index, Posting, TermDict, TermRun, FIELD_COUNT};
+use crate::search::scoring::Bm25F;
 
 /// Every docbao index starts with these bytes.
 pub const MAGIC: [u8; 8] = *b"DOCBAOIX";
@@ -254,7 +255,12 @@ pub(crate) fn put_dict(out: &mut Vec<u8>, d: &TermDict) {
     // bytes in three streams than in one interleaved one (UNC: 14% smaller on the wire).
     let (mut dfs, mut docs, mut tfs) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..d.len() {
-        let p = d.postings_of(i);
+        let (p, frequencies) = (d.postings_of(i), d.tfs_of(i));
+        assert_eq!(
+            p.len(),
+            frequencies.len(),
+            "only an index built to be written (Index::build) keeps the frequencies it stores"
+        );
         put_varint(&mut dfs, p.len() as u64);
         let mut last = 0u32;
         for (j, posting) in p.iter().enumerate() {
@@ -265,12 +271,12 @@ pub(crate) fn put_dict(out: &mut Vec<u8>, d: &TermDict) {
             };
             put_varint(&mut docs, delta as u64);
             last = posting.doc;
-            let [t, l, b] = posting.tf;
+            let [t, l, b] = frequencies[j];
             if t <= 3 && l <= 3 && b <= 7 {
                 tfs.push((t | l << 2 | b << 4) as u8);
             } else {
                 tfs.push(TF_ESCAPE);
-                for tf in posting.tf {
+                for tf in frequencies[j] {
                     put_varint(&mut tfs, tf as u64);
                 }
             }
@@ -287,8 +293,14 @@ pub(crate) fn put_dict(out: &mut Vec<u8>, d: &TermDict) {
 const TF_ESCAPE: u8 = 0x80;
 
 /// One term dictionary, checked for what lookups rely on: terms valid UTF-8 in strictly
-/// increasing order, postings in strictly increasing doc order and below `docs`.
-pub(crate) fn get_dict(r: &mut Reader, docs: usize) -> Result<TermDict, CodecError> {
+/// increasing order, postings in strictly increasing doc order and below `docs`. With
+/// `weigh`, each posting's impact is worked out as it is read and its frequencies are
+/// not kept (a reader's postings are 8 bytes); without, they are kept (impacts 0).
+pub(crate) fn get_dict(
+    r: &mut Reader,
+    docs: usize,
+    weigh: Option<&Bm25F>,
+) -> Result<TermRun, CodecError> {
     let n = r.count("term count")?;
     // Every term takes at least three bytes (prefix, length, document frequency).
     if n > r.remaining() / 3 {
@@ -301,7 +313,7 @@ pub(crate) fn get_dict(r: &mut Reader, docs: usize) -> Result<TermDict, CodecErr
         .min(u32::MAX as usize);
     // Built as bytes and checked for UTF-8 once at the end: one pass, not one per term.
     let mut bytes: Vec<u8> = Vec::new();
-    let mut d = TermDict::default();
+    let mut d = TermRun::default();
     d.ends.reserve(n);
     let mut prev_start = 0usize;
     for i in 0..n {
@@ -358,6 +370,9 @@ pub(crate) fn get_dict(r: &mut Reader, docs: usize) -> Result<TermDict, CodecErr
             return Err(dfs.corrupt(format!("term {i}: {df} postings cannot fit in the section")));
         }
         d.postings.reserve(df as usize);
+        if weigh.is_none() {
+            d.tfs.reserve(df as usize);
+        }
         let mut next = 0usize;
         for _ in 0..df {
             let delta = doc_numbers.count("doc number")?;
@@ -388,7 +403,17 @@ pub(crate) fn get_dict(r: &mut Reader, docs: usize) -> Result<TermDict, CodecErr
                     [p & 3, (p >> 2) & 3, (p >> 4) & 7]
                 }
             };
-            d.postings.push(Posting::new(doc as u32, tf));
+            let doc = doc as u32;
+            match weigh {
+                Some(bm25) => d.postings.push(Posting {
+                    doc,
+                    impact: bm25.saturation(doc, tf),
+                }),
+                None => {
+                    d.postings.push(Posting { doc, impact: 0.0 });
+                    d.tfs.push(tf);
+                }
+            }
         }
         let end = u32::try_from(d.postings.len())
             .map_err(|_| dfs.corrupt("more postings than a dictionary can hold"))?;
@@ -403,6 +428,10 @@ pub(crate) fn get_dict(r: &mut Reader, docs: usize) -> Result<TermDict, CodecErr
 /// The index as bytes: the same index always gives the same bytes. Sections are written
 /// in place after room for the header and table, never copied: at 10⁵ articles the
 /// file is hundreds of megabytes.
+///
+/// # Panics
+/// Given an index loaded ([`from_bytes`], a sharded reader's) rather than built
+/// ([`Index::build`]): a loaded index keeps no term frequencies to write.
 pub fn to_bytes(index: &Index) -> Vec<u8> {
     let table_end = HEADER_LEN + SECTIONS.len() * ENTRY_LEN + 4;
     let mut out = vec![0u8; table_end];
@@ -595,9 +624,16 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Index, CodecError> {
     }
     meta.finish()?;
 
-    let folded = get_dict(&mut Reader::new("FOLD", fold), docs)?;
-    let exact = get_dict(&mut Reader::new("EXCT", exct), docs)?;
-    let pairs = get_dict(&mut Reader::new("PAIR", pair), docs)?;
+    // Impacts are worked out as postings are read: a loaded index keeps no frequencies.
+    let bm25 = Bm25F::new(&field_norms, &avg_field_len);
+    let dict = |name, bytes| {
+        get_dict(&mut Reader::new(name, bytes), docs, Some(&bm25)).map(TermDict::whole)
+    };
+    let (folded, exact, pairs) = (
+        dict("FOLD", fold)?,
+        dict("EXCT", exct)?,
+        dict("PAIR", pair)?,
+    );
 
     let mut r = Reader::new("BYID", byid);
     let mut listed = vec![false; docs];
@@ -704,6 +740,12 @@ mod tests {
     }
 
     #[test]
+    #[should_panic(expected = "only an index built to be written")]
+    fn a_loaded_index_is_not_written_again() {
+        to_bytes(&from_bytes(&to_bytes(&sample())).unwrap());
+    }
+
+    #[test]
     fn same_input_gives_the_same_bytes() {
         assert_eq!(to_bytes(&sample()), to_bytes(&sample()));
     }
@@ -787,7 +829,7 @@ mod tests {
         let d = TermDict::from_parts(
             terms
                 .iter()
-                .map(|t| (t.to_string(), vec![Posting::new(docs - 1, [1, 0, 0])]))
+                .map(|t| (t.to_string(), vec![(docs - 1, [1, 0, 0])]))
                 .collect(),
         );
         let mut out = Vec::new();
@@ -945,7 +987,7 @@ mod tests {
             ["a", "b", "c"]
                 .iter()
                 .map(|t| {
-                    let postings = vec![Posting::new(1, [1, 0, 0]), Posting::new(3, [0, 0, 2])];
+                    let postings = vec![(1, [1, 0, 0]), (3, [0, 0, 2])];
                     (t.to_string(), postings)
                 })
                 .collect(),
@@ -956,21 +998,21 @@ mod tests {
         assert_eq!(out[..terms.len()], terms);
         let streams = [3, 6, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0x20, 1, 0x20, 1, 0x20];
         assert_eq!(out[terms.len()..], streams);
-        let back = get_dict(&mut Reader::new("FOLD", &out), 4).unwrap();
-        assert_eq!(back, d);
+        let back = get_dict(&mut Reader::new("FOLD", &out), 4, None).unwrap();
+        assert_eq!(TermDict::whole(back), d);
     }
 
     #[test]
     fn a_posting_stream_cut_short_is_an_error_naming_it() {
         let d = TermDict::from_parts(vec![(
             "a".to_string(),
-            vec![Posting::new(1, [1, 0, 0]), Posting::new(2, [1, 0, 0])],
+            vec![(1, [1, 0, 0]), (2, [1, 0, 0])],
         )]);
         let mut out = Vec::new();
         put_dict(&mut out, &d);
         // Drop the last frequency byte.
         out.pop();
-        let err = get_dict(&mut Reader::new("PAIR", &out), 3).unwrap_err();
+        let err = get_dict(&mut Reader::new("PAIR", &out), 3, None).unwrap_err();
         let CodecError::Corrupt { section, why } = err else {
             panic!("expected Corrupt, got {err:?}")
         };

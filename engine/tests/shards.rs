@@ -202,6 +202,44 @@ fn sharded_answers_equal_the_embedded_index_on_a_unc_sample() {
 }
 
 #[test]
+fn a_reader_holding_every_file_holds_the_index_about_once() {
+    let index = Index::build(invented(300));
+    let bundle = write_bundle_with_ranges_of(&index, 512);
+    let embedded = docbao_engine::from_bytes(&docbao_engine::to_bytes(&index)).unwrap();
+    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let empty = sharded.memory_bytes();
+    let mut names = sharded.all_files();
+    // Ranges and chunks arrive in any order.
+    names.reverse();
+    add_needed(&mut sharded, &bundle, &names);
+    let full = sharded.memory_bytes();
+    // A file added again (a retried fetch) changes nothing.
+    add_needed(&mut sharded, &bundle, &names[..names.len() / 2]);
+    assert_eq!(sharded.memory_bytes(), full);
+    // Every range and article once, beside what only a sharded reader keeps (each
+    // article's distinctive words, the ids, the lexicon): not the ranges again joined
+    // into one dictionary, nor the articles again in their chunks.
+    let ratio = full as f64 / embedded.memory_bytes() as f64;
+    eprintln!(
+        "sharded reader: {empty} bytes from the root, {full} with every file; \
+         the embedded index loaded: {}; ratio {ratio:.2}",
+        embedded.memory_bytes()
+    );
+    assert!(
+        ratio < 1.3,
+        "the sharded reader holds {ratio:.2}× the index"
+    );
+    for request in requests("Dân trí") {
+        let (text, filters, sort) = &request;
+        let request = page_of(filters, *sort);
+        let fetched = sharded.find(text, &request);
+        assert!(fetched.needs.is_empty(), "{text:?}: every file is in");
+        let want = index.find(&index.query(text), &request);
+        assert_eq!(fetched.answer.page, want, "{text:?}");
+    }
+}
+
+#[test]
 fn an_article_opens_from_its_id_range_and_chunk() {
     let index = Index::build(invented(100));
     let bundle = write_bundle_with_ranges_of(&index, 128);

@@ -27,29 +27,24 @@ pub const TITLE: usize = 0;
 pub const LEAD: usize = 1;
 pub const BODY: usize = 2;
 
-/// How often a term occurs in one document, per field.
+/// A term's per-field frequencies in one document (title, lead, body).
+pub type Frequencies = [u16; FIELD_COUNT];
+
+/// One document holding a term, and what that is worth. 8 bytes: a 10⁵-article archive
+/// holds tens of millions.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Posting {
     pub doc: u32,
-    pub tf: [u16; FIELD_COUNT],
-    /// Derived, never stored: what this posting is worth before idf, worked out once
-    /// after building or loading (`search::scoring`) so queries only multiply and add.
+    /// What this posting is worth before idf (BM25F saturation, `search::scoring`),
+    /// worked out once from its [`Frequencies`] when the index is built or loaded, so
+    /// queries only multiply and add.
     pub impact: f32,
 }
 
-impl Posting {
-    pub fn new(doc: u32, tf: [u16; FIELD_COUNT]) -> Posting {
-        Posting {
-            doc,
-            tf,
-            impact: 0.0,
-        }
-    }
-}
-
-/// Sorted terms with their postings (postings sorted by doc), in flat buffers.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TermDict {
+/// Sorted terms with their postings (postings sorted by doc), in flat buffers: a whole
+/// dictionary as built or loaded, or one term range of a sharded bundle.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TermRun {
     /// Every term, concatenated in sorted order.
     pub(crate) bytes: String,
     /// `ends[i]`: end of term `i` in `bytes`.
@@ -57,6 +52,98 @@ pub struct TermDict {
     /// `starts[i]..starts[i + 1]`: postings of term `i`.
     pub(crate) starts: Vec<u32>,
     pub(crate) postings: Vec<Posting>,
+    /// The build side only: `tfs[k]` are `postings[k]`'s frequencies, what the writers
+    /// (`codec`, `shard::write`) store. Empty once loaded: searching needs the impacts.
+    pub(crate) tfs: Vec<Frequencies>,
+}
+
+/// Equal terms and postings: frequencies kept for writing (built, not loaded) aside; the
+/// impacts worked out from them are compared.
+impl PartialEq for TermRun {
+    fn eq(&self, other: &TermRun) -> bool {
+        self.bytes == other.bytes
+            && self.ends == other.ends
+            && self.starts == other.starts
+            && self.postings == other.postings
+    }
+}
+
+impl TermRun {
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub(crate) fn term(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.bytes[start..self.ends[i] as usize]
+    }
+
+    pub(crate) fn postings_of(&self, i: usize) -> &[Posting] {
+        &self.postings[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
+    /// The frequencies of term `i`'s postings: empty unless the run was built.
+    fn tfs_of(&self, i: usize) -> &[Frequencies] {
+        self.tfs
+            .get(self.starts[i] as usize..self.starts[i + 1] as usize)
+            .unwrap_or(&[])
+    }
+
+    /// The place of the first term not before `key`.
+    pub(crate) fn lower_bound(&self, key: &str) -> usize {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.term(mid) < key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    /// Appends a term (sorting after the last one) with its postings and, on the build
+    /// side, their frequencies.
+    pub(crate) fn push(&mut self, term: &str, postings: &[Posting], tfs: &[Frequencies]) {
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        self.bytes.push_str(term);
+        self.ends.push(self.bytes.len() as u32);
+        self.postings.extend_from_slice(postings);
+        self.tfs.extend_from_slice(tfs);
+        self.starts.push(self.postings.len() as u32);
+    }
+
+    /// The postings of `term`, if the run has it.
+    pub(crate) fn get(&self, term: &str) -> Option<&[Posting]> {
+        let i = self.lower_bound(term);
+        (i < self.len() && self.term(i) == term).then(|| self.postings_of(i))
+    }
+
+    pub(crate) fn memory_bytes(&self) -> usize {
+        self.bytes.capacity()
+            + (self.ends.capacity() + self.starts.capacity()) * 4
+            + self.postings.capacity() * std::mem::size_of::<Posting>()
+            + self.tfs.capacity() * std::mem::size_of::<Frequencies>()
+    }
+}
+
+/// A dictionary: sorted terms with their postings, held as runs of terms in order. An
+/// index built or loaded whole has one run; a sharded reader one per term range it has
+/// loaded, so adding a range costs that range, not a copy of all the others. Terms are
+/// numbered across runs (`term(i)`, `postings_of(i)`), as if in one buffer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TermDict {
+    /// Disjoint runs in term order, none empty.
+    pub(crate) parts: Vec<TermRun>,
+    /// `part_starts[p]`: the number of run `p`'s first term; then the number of terms.
+    part_starts: Vec<u32>,
     /// Set only on a dictionary assembled from some of a sharded bundle's term ranges:
     /// which ranges it holds, and which missing ones a lookup wanted.
     pub(crate) coverage: Option<Arc<Coverage>>,
@@ -68,7 +155,7 @@ pub struct TermDict {
 pub(crate) struct Coverage {
     /// First term of each range, sorted: range `i` holds terms from `firsts[i]` up to
     /// (not including) `firsts[i + 1]`.
-    pub(crate) firsts: Vec<String>,
+    pub(crate) firsts: Arc<Vec<String>>,
     pub(crate) loaded: Vec<bool>,
     pub(crate) missed: Mutex<BTreeSet<u32>>,
     /// For prefixes whose terms span many ranges: the ranges holding the terms a prefix
@@ -139,35 +226,74 @@ impl Coverage {
 }
 
 impl TermDict {
+    /// A dictionary of one run.
+    pub(crate) fn whole(run: TermRun) -> TermDict {
+        let mut d = TermDict::default();
+        d.insert_part(0, run);
+        d
+    }
+
+    /// Puts `run` as the `at`-th run; it must sort between its neighbours. Costs the
+    /// number of runs, whatever their size.
+    pub(crate) fn insert_part(&mut self, at: usize, run: TermRun) {
+        if !run.is_empty() {
+            self.parts.insert(at, run);
+        }
+        self.part_starts.clear();
+        let mut n = 0u32;
+        for p in &self.parts {
+            self.part_starts.push(n);
+            n += p.len() as u32;
+        }
+        self.part_starts.push(n);
+    }
+
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.part_starts.last().map_or(0, |&n| n as usize)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.len() == 0
+    }
+
+    /// The run holding term `i`, and its place there.
+    #[inline]
+    fn locate(&self, i: usize) -> (&TermRun, usize) {
+        if self.parts.len() == 1 {
+            return (&self.parts[0], i);
+        }
+        let p = self.part_starts.partition_point(|&s| s as usize <= i) - 1;
+        (&self.parts[p], i - self.part_starts[p] as usize)
     }
 
     pub fn term(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.bytes[start..self.ends[i] as usize]
+        let (run, i) = self.locate(i);
+        run.term(i)
     }
 
     pub fn postings_of(&self, i: usize) -> &[Posting] {
-        &self.postings[self.starts[i] as usize..self.starts[i + 1] as usize]
+        let (run, i) = self.locate(i);
+        run.postings_of(i)
+    }
+
+    /// The frequencies of term `i`'s postings, kept only where the index was built to be
+    /// written: empty in an index loaded.
+    pub(crate) fn tfs_of(&self, i: usize) -> &[Frequencies] {
+        let (run, i) = self.locate(i);
+        run.tfs_of(i)
     }
 
     /// The place of the first term not before `key`.
     pub(crate) fn lower_bound(&self, key: &str) -> usize {
-        let (mut lo, mut hi) = (0, self.len());
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            if self.term(mid) < key {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
+        // The last run whose first term is not after `key`: past its end, the next run.
+        let p = self
+            .parts
+            .partition_point(|run| run.term(0) <= key)
+            .saturating_sub(1);
+        match self.parts.get(p) {
+            Some(run) => self.part_starts[p] as usize + run.lower_bound(key),
+            None => 0,
         }
-        lo
     }
 
     pub fn find(&self, term: &str) -> Option<usize> {
@@ -197,6 +323,20 @@ impl TermDict {
             .then(|| norms::frequency_class(self.postings_of(i).len()))
     }
 
+    /// Bytes its buffers hold (their capacities): what a memory figure counts.
+    pub(crate) fn memory_bytes(&self) -> usize {
+        self.parts.capacity() * std::mem::size_of::<TermRun>()
+            + self.part_starts.capacity() * 4
+            + self.parts.iter().map(TermRun::memory_bytes).sum::<usize>()
+    }
+
+    /// Works out the impact of every posting whose frequencies it keeps.
+    fn weigh(&mut self, bm25: &Bm25F) {
+        for run in &mut self.parts {
+            bm25.weigh(&mut run.postings, &run.tfs);
+        }
+    }
+
     pub fn get(&self, term: &str) -> Option<&[Posting]> {
         self.find(term).map(|i| self.postings_of(i))
     }
@@ -214,42 +354,45 @@ impl TermDict {
             .take_while(move |(t, _)| t.starts_with(prefix))
     }
 
+    /// A built dictionary of these terms, with their postings' frequencies (impacts not
+    /// worked out).
     #[cfg(test)]
-    pub(crate) fn from_parts(terms: Vec<(String, Vec<Posting>)>) -> TermDict {
-        let mut d = TermDict::default();
-        d.starts.push(0);
+    pub(crate) fn from_parts(terms: Vec<(String, Vec<(u32, Frequencies)>)>) -> TermDict {
+        let mut run = TermRun::default();
         for (term, postings) in terms {
-            d.bytes.push_str(&term);
-            d.ends.push(d.bytes.len() as u32);
-            d.postings.extend_from_slice(&postings);
-            d.starts.push(d.postings.len() as u32);
+            let (docs, tfs): (Vec<Posting>, Vec<Frequencies>) = postings
+                .into_iter()
+                .map(|(doc, tf)| (Posting { doc, impact: 0.0 }, tf))
+                .unzip();
+            run.push(&term, &docs, &tfs);
         }
-        d
+        TermDict::whole(run)
     }
 
     /// A dictionary from the builder's lists, allocated once at its final size: the
     /// postings of a 10⁵-article archive take gigabytes, so they are never copied into a
     /// buffer that grows by doubling.
     fn from_built(terms: Vec<(Box<str>, BuiltList)>) -> TermDict {
-        let mut d = TermDict::default();
+        let mut d = TermRun::default();
+        let postings: usize = terms.iter().map(|(_, p)| p.len as usize).sum();
         d.bytes.reserve(terms.iter().map(|(t, _)| t.len()).sum());
         d.ends.reserve(terms.len());
         d.starts.reserve(terms.len() + 1);
-        d.postings
-            .reserve(terms.iter().map(|(_, p)| p.len as usize).sum());
+        d.postings.reserve(postings);
+        d.tfs.reserve(postings);
         d.starts.push(0);
-        for (term, postings) in terms {
+        for (term, list) in terms {
             d.bytes.push_str(&term);
             d.ends.push(d.bytes.len() as u32);
-            postings.decode_into(&mut d.postings);
+            list.decode_into(&mut d.postings, &mut d.tfs);
             d.starts.push(d.postings.len() as u32);
         }
-        d
+        TermDict::whole(d)
     }
 }
 
 /// A term's postings while the index is built, delta- and varint-encoded: about 3 bytes
-/// each instead of the 16 of a [`Posting`], across the tens of millions a 10⁵-article
+/// each instead of the 14 of a built [`Posting`] and its [`Frequencies`], across the tens of millions a 10⁵-article
 /// archive holds (peak memory of the build is what this saves).
 #[derive(Default)]
 struct BuiltList {
@@ -284,7 +427,7 @@ impl BuiltList {
         self.len += 1;
     }
 
-    fn decode_into(self, out: &mut Vec<Posting>) {
+    fn decode_into(self, out: &mut Vec<Posting>, out_tfs: &mut Vec<Frequencies>) {
         fn varint(bytes: &[u8], at: &mut usize) -> u32 {
             let mut v = 0u32;
             let mut shift = 0;
@@ -315,7 +458,8 @@ impl BuiltList {
                 let p = packed as u16;
                 [p & 3, (p >> 2) & 3, (p >> 4) & 7]
             };
-            out.push(Posting::new(doc, tf));
+            out.push(Posting { doc, impact: 0.0 });
+            out_tfs.push(tf);
         }
     }
 }
@@ -487,7 +631,7 @@ impl Index {
     fn derive(&mut self) {
         self.bm25 = Bm25F::new(&self.field_norms, &self.avg_field_len);
         for d in [&mut self.folded, &mut self.exact, &mut self.pairs] {
-            self.bm25.weigh(&mut d.postings);
+            d.weigh(&self.bm25);
         }
         self.catalog = Catalog::new(&self.articles);
     }
@@ -623,6 +767,20 @@ impl Index {
             .map(|i| self.by_id[i])
     }
 
+    /// Bytes held on the heap by its dictionaries, stored articles and per-doc columns
+    /// (the facet catalog, a few bytes per doc, aside): a figure to print or log.
+    pub fn memory_bytes(&self) -> usize {
+        let articles = self.articles.capacity() * std::mem::size_of::<Article>()
+            + self.articles.iter().map(Article::heap_bytes).sum::<usize>();
+        let columns = self.by_id.capacity() * 4 + 2 * self.field_norms.capacity() * FIELD_COUNT;
+        articles
+            + columns
+            + [&self.folded, &self.exact, &self.pairs]
+                .iter()
+                .map(|d| d.memory_bytes())
+                .sum::<usize>()
+    }
+
     /// Number of distinct folded terms, for figures and tests.
     pub fn vocabulary_len(&self) -> usize {
         self.folded.len()
@@ -665,27 +823,31 @@ mod tests {
         for (doc, tf) in postings {
             list.push(doc, tf);
         }
-        let mut out = Vec::new();
-        list.decode_into(&mut out);
-        let back: Vec<(u32, [u16; FIELD_COUNT])> = out.iter().map(|p| (p.doc, p.tf)).collect();
+        let (mut out, mut tfs) = (Vec::new(), Vec::new());
+        list.decode_into(&mut out, &mut tfs);
+        let back: Vec<(u32, Frequencies)> = out.iter().map(|p| p.doc).zip(tfs).collect();
         assert_eq!(back, postings);
     }
 
     #[test]
     fn postings_count_terms_per_field() {
         let index = Index::build(vec![article("a", "Thanh Trì", &["Thanh Trì, Thanh Oai"])]);
+        let tfs = |d: &TermDict, term: &str| d.tfs_of(d.find(term).unwrap()).to_vec();
         let p = index.folded.get("thanh").unwrap();
         assert_eq!(p.len(), 1);
-        assert_eq!((p[0].doc, p[0].tf), (0, [1, 0, 2]));
+        assert_eq!(
+            (p[0].doc, tfs(&index.folded, "thanh")),
+            (0, vec![[1, 0, 2]])
+        );
         assert!(p[0].impact > 0.0 && p[0].impact < 1.0);
-        assert_eq!(index.exact.get("trì").unwrap()[0].tf, [1, 0, 1]);
+        assert_eq!(tfs(&index.exact, "trì"), [[1, 0, 1]]);
         assert!(
             index.exact.get("thanh").is_none(),
             "unmarked words live in the folded dict"
         );
         // "Trì, Thanh" is split by a comma: no pair.
         assert!(index.pairs.get("tri thanh").is_none());
-        assert_eq!(index.pairs.get("thanh tri").unwrap()[0].tf, [1, 0, 1]);
+        assert_eq!(tfs(&index.pairs, "thanh tri"), [[1, 0, 1]]);
     }
 
     #[test]
@@ -715,6 +877,90 @@ mod tests {
         assert_eq!(index.article("a").unwrap().title, "A");
         assert_eq!(index.article("b").unwrap().title, "B");
         assert!(index.article("c").is_none());
+    }
+
+    #[test]
+    fn a_posting_in_memory_is_eight_bytes() {
+        assert_eq!(std::mem::size_of::<Posting>(), 8);
+    }
+
+    #[test]
+    fn a_loaded_index_keeps_impacts_and_no_frequencies() {
+        let built = Index::build(vec![
+            article("a", "Thanh Trì", &["Thanh Trì, Thanh Oai"]),
+            article("b", "Hà Nội", &["thanh niên Hà Nội"]),
+        ]);
+        let loaded = crate::codec::from_bytes(&crate::codec::to_bytes(&built)).unwrap();
+        for d in [&built.folded, &built.exact, &built.pairs] {
+            assert!((0..d.len()).all(|i| d.tfs_of(i).len() == d.postings_of(i).len()));
+        }
+        for d in [&loaded.folded, &loaded.exact, &loaded.pairs] {
+            assert!(!d.is_empty() && (0..d.len()).all(|i| d.tfs_of(i).is_empty()));
+        }
+        assert_eq!(loaded, built, "same terms, postings and impacts");
+        let dicts = |i: &Index| -> usize {
+            [&i.folded, &i.exact, &i.pairs]
+                .iter()
+                .map(|d| d.memory_bytes())
+                .sum()
+        };
+        assert!(dicts(&loaded) < dicts(&built));
+    }
+
+    /// The dictionary `whole`'s terms cut into runs at `cuts`.
+    fn in_runs(whole: &TermDict, cuts: &[usize]) -> TermDict {
+        let mut d = TermDict::default();
+        let bounds: Vec<usize> = [0]
+            .iter()
+            .chain(cuts)
+            .chain([&whole.len()])
+            .copied()
+            .collect();
+        // Inserted last run first, each before the others, as ranges arrive in any order.
+        for w in bounds.windows(2).rev() {
+            let mut run = TermRun::default();
+            for i in w[0]..w[1] {
+                run.push(whole.term(i), whole.postings_of(i), whole.tfs_of(i));
+            }
+            d.insert_part(0, run);
+        }
+        d
+    }
+
+    #[test]
+    fn lookups_across_runs_equal_lookups_in_one() {
+        let index = Index::build(vec![
+            article("a", "cách ly cải cách", &["an toàn anh em bóng đá"]),
+            article("b", "cà phê cả nhà", &["bình an ca sĩ cao"]),
+            article("c", "đá bóng", &["ăn cơm ca dao cam"]),
+        ]);
+        let whole = &index.folded;
+        let n = whole.len();
+        assert!(n > 12);
+        let mut keys: Vec<String> = (0..n).map(|i| whole.term(i).to_string()).collect();
+        keys.extend(["", "a", "ca", "cb", "c", "zzz", "b", "caa"].map(String::from));
+        for cuts in [
+            vec![],
+            vec![1],
+            vec![3, 4, 9],
+            vec![n - 1],
+            (1..n).collect(),
+        ] {
+            let runs = in_runs(whole, &cuts);
+            assert_eq!(runs.len(), n);
+            for i in 0..n {
+                assert_eq!(runs.term(i), whole.term(i), "{cuts:?}");
+                assert_eq!(runs.postings_of(i), whole.postings_of(i), "{cuts:?}");
+            }
+            for k in &keys {
+                assert_eq!(runs.lower_bound(k), whole.lower_bound(k), "{k:?} {cuts:?}");
+                assert_eq!(runs.find(k), whole.find(k), "{k:?} {cuts:?}");
+                let prefixed = |d: &TermDict| -> Vec<String> {
+                    d.with_prefix(k).map(|(t, _)| t.to_string()).collect()
+                };
+                assert_eq!(prefixed(&runs), prefixed(whole), "{k:?} {cuts:?}");
+            }
+        }
     }
 
     #[test]

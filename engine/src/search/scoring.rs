@@ -6,7 +6,7 @@
 
 use super::parse::Word;
 use super::postings::{ClauseSources, Source};
-use crate::index::{norms, Index, Posting, FIELD_COUNT};
+use crate::index::{norms, Frequencies, Index, Posting, FIELD_COUNT};
 
 /// Field weights: a word in the title counts more than one in the lead, which counts more
 /// than one in the body.
@@ -73,7 +73,7 @@ impl Bm25F {
 
     /// What a term with these per-field frequencies in `doc` is worth before idf: the
     /// weighted, length-normalized frequency `t`, saturated as `t / (K1 + t)`.
-    pub(crate) fn saturation(&self, doc: u32, tf: [u16; FIELD_COUNT]) -> f32 {
+    pub(crate) fn saturation(&self, doc: u32, tf: Frequencies) -> f32 {
         let Some(codes) = self.field_norms.get(doc as usize) else {
             return 0.0;
         };
@@ -83,10 +83,11 @@ impl Bm25F {
         t / (K1 + t)
     }
 
-    /// Works out every posting's impact, so a query only multiplies and adds.
-    pub(crate) fn weigh(&self, postings: &mut [Posting]) {
-        for p in postings {
-            p.impact = self.saturation(p.doc, p.tf);
+    /// Works out every posting's impact from its frequencies (`tfs[k]` for
+    /// `postings[k]`), so a query only multiplies and adds.
+    pub(crate) fn weigh(&self, postings: &mut [Posting], tfs: &[Frequencies]) {
+        for (p, &tf) in postings.iter_mut().zip(tfs) {
+            p.impact = self.saturation(p.doc, tf);
         }
     }
 }

@@ -10,7 +10,8 @@ use super::write::code_width;
 use super::{name_from_digest, open, FileKind, Lexicon, ShardError, DIGEST_LEN};
 use crate::article::Article;
 use crate::codec::{get_dict, Reader};
-use crate::index::{Coverage, Index, TermDict, FIELD_COUNT};
+use crate::index::{Coverage, Index, TermDict, TermRun, FIELD_COUNT};
+use crate::search::scoring::Bm25F;
 use crate::search::shard_terms::PhraseWord;
 use crate::search::{ArticlePage, Page, Query, Request};
 
@@ -42,7 +43,8 @@ struct Root {
     avg_field_len: [f32; FIELD_COUNT],
     /// Each doc's field lengths, a byte each (`index::norms`).
     field_norms: Vec<[u8; FIELD_COUNT]>,
-    /// Source, category, author, date of every doc, as stubs until its chunk is in.
+    /// Source, category, author, date of every doc, as stubs until its chunk is in
+    /// (moved into the index by `from_root`, as are `field_norms`).
     stubs: Vec<Article>,
     /// Folded, exact, pairs, ids.
     directories: [Directory; 4],
@@ -81,20 +83,27 @@ pub struct ShardedIndex {
     root: Root,
     /// What each file name of the bundle is: its kind and its range or chunk number.
     files: FxHashMap<String, (FileKind, u32)>,
-    /// Loaded ranges of each dictionary (folded, exact, pairs, ids), by range number.
-    ranges: [BTreeMap<u32, TermDict>; 4],
+    /// The first term of each range of the folded, exact and pairs dictionaries, shared
+    /// with their `Coverage`.
+    firsts: [Arc<Vec<String>>; 3],
+    /// Which ranges of those dictionaries are in the index, by range number.
+    loaded: [Vec<bool>; 3],
+    /// Loaded id ranges, by range number.
+    ids: BTreeMap<u32, TermRun>,
+    /// Each loaded chunk's distinctive words; its articles are in the index.
     chunks: BTreeMap<u32, Chunk>,
     /// Sorted hashes of the folded terms of letters a–z, once the lexicon is in.
     lexicon: Option<Arc<Lexicon>>,
-    /// The index over what is loaded, brought up to date after files are added.
-    index: Option<Index>,
-    stale: Option<Stale>,
+    /// The index over what is loaded: every decoded range and article is held here
+    /// once, put in place as its file is added (a dictionary holds its ranges as runs,
+    /// so adding one costs that range, not a copy of the others).
+    index: Index,
 }
 
 impl ShardedIndex {
     /// Reads a bundle's root.
     pub fn from_root(bytes: &[u8]) -> Result<ShardedIndex, ShardError> {
-        let root = read_root(bytes)?;
+        let mut root = read_root(bytes)?;
         let mut files = FxHashMap::default();
         for (d, kind) in DICTS.iter().enumerate() {
             for (i, name) in root.directories[d].names.iter().enumerate() {
@@ -105,15 +114,28 @@ impl ShardedIndex {
             files.insert(name.clone(), (FileKind::Docs, i as u32));
         }
         files.insert(root.lexicon.clone(), (FileKind::Lexicon, 0));
-        Ok(ShardedIndex {
+        // Every doc's lengths and facets from the root (moved, not copied), no term yet.
+        let index = Index::assemble(
+            std::mem::take(&mut root.stubs),
+            Vec::new(),
+            std::mem::take(&mut root.field_norms),
+            root.avg_field_len,
+            Default::default(),
+        );
+        let mut sharded = ShardedIndex {
+            firsts: [0, 1, 2].map(|slot| Arc::new(root.directories[slot].firsts.clone())),
+            loaded: [0, 1, 2].map(|slot| vec![false; root.directories[slot].names.len()]),
             root,
             files,
-            ranges: Default::default(),
+            ids: BTreeMap::new(),
             chunks: BTreeMap::new(),
             lexicon: None,
-            index: None,
-            stale: None,
-        })
+            index,
+        };
+        for slot in 0..3 {
+            sharded.cover(slot);
+        }
+        Ok(sharded)
     }
 
     /// Number of articles in the archive.
@@ -138,12 +160,36 @@ impl ShardedIndex {
         self.root.files_bytes
     }
 
+    /// Bytes this reader holds on the heap: the files added (decoded), the index over
+    /// them and the root's per-doc columns. A figure for benches and logs: a sharded
+    /// reader's memory grows with what it has fetched.
+    pub fn memory_bytes(&self) -> usize {
+        let words = |lists: &Vec<Vec<String>>| {
+            lists.capacity() * std::mem::size_of::<Vec<String>>()
+                + lists
+                    .iter()
+                    .map(|l| {
+                        l.capacity() * std::mem::size_of::<String>()
+                            + l.iter().map(String::capacity).sum::<usize>()
+                    })
+                    .sum::<usize>()
+        };
+        let ids: usize = self.ids.values().map(TermRun::memory_bytes).sum();
+        let chunks: usize = self.chunks.values().map(|c| words(&c.distinctive)).sum();
+        let lexicon = self
+            .lexicon
+            .as_ref()
+            .map_or(0, |l| l.hashes.capacity() * 4 + l.classes.capacity());
+        ids + chunks + lexicon + self.index.memory_bytes()
+    }
+
     /// Whether this file is already in.
     pub fn has(&self, name: &str) -> bool {
         match self.files.get(name) {
             Some(&(FileKind::Docs, i)) => self.chunks.contains_key(&i),
             Some(&(FileKind::Lexicon, _)) => self.lexicon.is_some(),
-            Some(&(kind, i)) => self.ranges[dict_slot(kind)].contains_key(&i),
+            Some(&(FileKind::Ids, i)) => self.ids.contains_key(&i),
+            Some(&(kind, i)) => self.loaded[dict_slot(kind)][i as usize],
             None => false,
         }
     }
@@ -171,28 +217,67 @@ impl ShardedIndex {
         i: u32,
         bytes: &[u8],
     ) -> Result<(), ShardError> {
+        if self.has(name) {
+            return Ok(());
+        }
         let body = open(name, kind, bytes)?;
         if kind == FileKind::Lexicon {
             self.lexicon = Some(Arc::new(read_lexicon(name, body)?));
-            self.stale().dicts[0] = true;
+            self.cover(0);
         } else if kind == FileKind::Docs {
-            let chunk = read_chunk(name, body, self.chunk_len(i as usize))?;
-            self.chunks.insert(i, chunk);
-            self.stale().chunks.push(i);
+            let (articles, distinctive) = read_chunk(name, body, self.chunk_len(i as usize))?;
+            let first = i as usize * self.root.docs_per_chunk;
+            for (slot, article) in self.index.articles[first..].iter_mut().zip(articles) {
+                *slot = article;
+            }
+            self.chunks.insert(i, Chunk { distinctive });
+            self.index.by_id = self.by_id();
         } else {
             let slot = dict_slot(kind);
-            let dict = read_range(name, body, self.root.docs, &self.root.directories[slot], i)?;
-            self.ranges[slot].insert(i, dict);
-            match kind {
-                FileKind::Ids => self.stale().ids = true,
-                _ => self.stale().dicts[slot] = true,
+            let dir = &self.root.directories[slot];
+            let run = read_range(name, body, self.root.docs, dir, i, &self.index.bm25)?;
+            if kind == FileKind::Ids {
+                self.ids.insert(i, run);
+                self.index.by_id = self.by_id();
+            } else {
+                let loaded = &mut self.loaded[slot];
+                let at = loaded[..i as usize].iter().filter(|&&l| l).count();
+                loaded[i as usize] = true;
+                self.dict_mut(slot).insert_part(at, run);
+                self.cover(slot);
             }
         }
         Ok(())
     }
 
-    fn stale(&mut self) -> &mut Stale {
-        self.stale.get_or_insert_with(Stale::default)
+    fn dict_mut(&mut self, slot: usize) -> &mut TermDict {
+        match slot {
+            0 => &mut self.index.folded,
+            1 => &mut self.index.exact,
+            _ => &mut self.index.pairs,
+        }
+    }
+
+    /// Tells a dictionary (folded, exact, pairs) which of its ranges are in, so lookups
+    /// outside them are noted.
+    fn cover(&mut self, slot: usize) {
+        let coverage = Coverage {
+            firsts: self.firsts[slot].clone(),
+            loaded: self.loaded[slot].clone(),
+            missed: Mutex::new(BTreeSet::new()),
+            prefix_ranges: if slot == 0 {
+                self.root.prefix_ranges.clone()
+            } else {
+                Arc::default()
+            },
+            lexicon: if slot == 0 {
+                self.lexicon.clone()
+            } else {
+                None
+            },
+            lexicon_wanted: Default::default(),
+        };
+        self.dict_mut(slot).coverage = Some(Arc::new(coverage));
     }
 
     fn chunk_len(&self, chunk: usize) -> usize {
@@ -203,13 +288,8 @@ impl ShardedIndex {
     /// The index over the files added so far. Lookups outside them are noted, for
     /// [`ShardedIndex::find`] and [`ShardedIndex::article_page`]; its answers are the whole
     /// index's once they say nothing is missing.
-    pub fn index(&mut self) -> &Index {
-        if self.index.is_none() {
-            self.index = Some(self.assemble());
-            self.stale = None;
-        }
-        self.refresh();
-        self.index.as_ref().expect("just assembled")
+    pub fn index(&self) -> &Index {
+        &self.index
     }
 
     /// One page of a search for the query `text`, run once over the files in, and the
@@ -269,7 +349,7 @@ impl ShardedIndex {
             };
         };
         let distinctive = chunk.distinctive[(doc % per) as usize].clone();
-        let article = chunk.articles[(doc % per) as usize].clone();
+        let article = self.index.articles[doc as usize].clone();
         let mut page = ArticlePage {
             related: vec![None; article.related.len()],
             article,
@@ -317,7 +397,7 @@ impl ShardedIndex {
         needs.sort();
         needs.dedup();
 
-        let index = self.index.as_ref().expect("assembled above");
+        let index = &self.index;
         let id_of = |d: Option<u32>| {
             d.map(|d| index.articles()[d as usize].id.clone())
                 .filter(|id| !id.is_empty())
@@ -362,7 +442,7 @@ impl ShardedIndex {
             .firsts
             .partition_point(|f| f.as_str() <= id)
             .saturating_sub(1);
-        match self.ranges[slot].get(&(range as u32)) {
+        match self.ids.get(&(range as u32)) {
             Some(ids) => Ok(ids.get(id).and_then(|p| p.first()).map(|p| p.doc)),
             None => Err(dir.names[range].clone()),
         }
@@ -372,9 +452,7 @@ impl ShardedIndex {
     /// the articles that may confirm them (bounded by their words' keys and pairs; a
     /// pair range this looks up first comes before any chunk).
     fn missing_docs(&self, query: &Query, docs: impl IntoIterator<Item = u32>) -> Vec<String> {
-        let Some(index) = self.index.as_ref() else {
-            return Vec::new();
-        };
+        let index = &self.index;
         let mut docs: BTreeSet<u32> = docs.into_iter().collect();
         for phrase in query.phrases_read_in_text() {
             docs.extend(docs_a_phrase_reads(index, &phrase));
@@ -398,9 +476,7 @@ impl ShardedIndex {
 
     /// The ranges lookups wanted and did not find loaded, as file names.
     fn take_missed(&self) -> Vec<String> {
-        let Some(index) = &self.index else {
-            return Vec::new();
-        };
+        let index = &self.index;
         let mut names = Vec::new();
         for (slot, dict) in [&index.folded, &index.exact, &index.pairs]
             .iter()
@@ -419,110 +495,23 @@ impl ShardedIndex {
         names
     }
 
-    /// An [`Index`] of the loaded parts: every doc's lengths and facets from the root,
-    /// the loaded term ranges in order, and stored articles where their chunk is in.
-    fn assemble(&self) -> Index {
-        let per = self.root.docs_per_chunk;
-        let mut articles = self.root.stubs.clone();
-        for (&c, chunk) in &self.chunks {
-            for (k, a) in chunk.articles.iter().enumerate() {
-                articles[c as usize * per + k] = a.clone();
-            }
-        }
-        Index::assemble(
-            articles,
-            self.by_id(),
-            self.root.field_norms.clone(),
-            self.root.avg_field_len,
-            [0, 1, 2].map(|slot| self.dict(slot)),
-        )
-    }
-
-    /// Brings the assembled index up to date with the files added since: only what they
-    /// change (a dictionary, some articles, the id order), not the whole of it, which at
-    /// 10⁵ articles takes a few hundred milliseconds.
-    fn refresh(&mut self) {
-        let Some(stale) = self.stale.take() else {
-            return;
-        };
-        let dicts: Vec<(usize, TermDict)> = (0..3)
-            .filter(|&slot| stale.dicts[slot])
-            .map(|slot| (slot, self.dict(slot)))
-            .collect();
-        let by_id = (stale.ids || !stale.chunks.is_empty()).then(|| self.by_id());
-        let per = self.root.docs_per_chunk;
-        let Some(index) = self.index.as_mut() else {
-            return;
-        };
-        for (slot, mut d) in dicts {
-            index.bm25.weigh(&mut d.postings);
-            *match slot {
-                0 => &mut index.folded,
-                1 => &mut index.exact,
-                _ => &mut index.pairs,
-            } = d;
-        }
-        for c in stale.chunks {
-            if let Some(chunk) = self.chunks.get(&c) {
-                for (k, a) in chunk.articles.iter().enumerate() {
-                    index.articles[c as usize * per + k] = a.clone();
-                }
-            }
-        }
-        if let Some(by_id) = by_id {
-            index.by_id = by_id;
-        }
-    }
-
     /// Docs of the loaded id ranges whose articles are in, in id order (ids were checked
     /// in order within each range, and ranges are in order).
     fn by_id(&self) -> Vec<u32> {
         let per = self.root.docs_per_chunk as u32;
-        self.ranges[dict_slot(FileKind::Ids)]
+        self.ids
             .values()
             .flat_map(|ids| ids.postings.iter().map(|p| p.doc))
             .filter(|&d| self.chunks.contains_key(&(d / per)))
             .collect()
     }
-
-    /// One dictionary (folded, exact, pairs) of the loaded ranges, noting lookups outside.
-    fn dict(&self, slot: usize) -> TermDict {
-        let mut d = concat(self.ranges[slot].values());
-        d.coverage = Some(Arc::new(Coverage {
-            firsts: self.root.directories[slot].firsts.clone(),
-            loaded: (0..self.root.directories[slot].names.len())
-                .map(|i| self.ranges[slot].contains_key(&(i as u32)))
-                .collect(),
-            missed: Mutex::new(BTreeSet::new()),
-            prefix_ranges: if slot == 0 {
-                self.root.prefix_ranges.clone()
-            } else {
-                Arc::default()
-            },
-            lexicon: if slot == 0 {
-                self.lexicon.clone()
-            } else {
-                None
-            },
-            lexicon_wanted: Default::default(),
-        }));
-        d
-    }
 }
 
-/// A chunk of stored articles, with each one's distinctive words (for "more like this").
+/// A loaded chunk: each of its articles' distinctive words (for "more like this"); the
+/// articles themselves are moved into the index.
 #[derive(Debug)]
 struct Chunk {
-    articles: Vec<Article>,
     distinctive: Vec<Vec<String>>,
-}
-
-/// What changed since the index was assembled.
-#[derive(Debug, Default)]
-struct Stale {
-    dicts: [bool; 3],
-    chunks: Vec<u32>,
-    ids: bool,
 }
 
 fn dict_slot(kind: FileKind) -> usize {
@@ -567,21 +556,6 @@ fn docs_a_phrase_reads(index: &Index, runs: &[Vec<PhraseWord>]) -> Vec<u32> {
     let mut out: Vec<u32> = docs.unwrap_or_default().into_iter().collect();
     out.sort_unstable();
     out
-}
-
-/// Loaded ranges, in order, as one dictionary.
-fn concat<'a>(parts: impl Iterator<Item = &'a TermDict>) -> TermDict {
-    let mut d = TermDict::default();
-    d.starts.push(0);
-    for p in parts {
-        let (bytes_at, postings_at) = (d.bytes.len() as u32, d.postings.len() as u32);
-        d.bytes.push_str(&p.bytes);
-        d.ends.extend(p.ends.iter().map(|e| e + bytes_at));
-        d.starts
-            .extend(p.starts[1..].iter().map(|s| s + postings_at));
-        d.postings.extend_from_slice(&p.postings);
-    }
-    d
 }
 
 fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
@@ -781,9 +755,10 @@ fn read_range(
     docs: usize,
     dir: &Directory,
     i: u32,
-) -> Result<TermDict, ShardError> {
+    bm25: &Bm25F,
+) -> Result<TermRun, ShardError> {
     let mut r = Reader::new("term range", body);
-    let d = get_dict(&mut r, docs).map_err(|e| ShardError::codec(name, e))?;
+    let d = get_dict(&mut r, docs, Some(bm25)).map_err(|e| ShardError::codec(name, e))?;
     let i = i as usize;
     if d.is_empty() || d.term(0) != dir.firsts[i] {
         return Err(ShardError::new(
@@ -828,7 +803,12 @@ fn read_lexicon(name: &str, body: &[u8]) -> Result<Lexicon, ShardError> {
     Ok(Lexicon { hashes, classes })
 }
 
-fn read_chunk(name: &str, body: &[u8], expected: usize) -> Result<Chunk, ShardError> {
+/// A chunk's articles and each one's distinctive words.
+fn read_chunk(
+    name: &str,
+    body: &[u8],
+    expected: usize,
+) -> Result<(Vec<Article>, Vec<Vec<String>>), ShardError> {
     let raw = miniz_oxide::inflate::decompress_to_vec_with_limit(body, CHUNK_INFLATE_LIMIT)
         .map_err(|e| {
             ShardError::new(
@@ -854,8 +834,57 @@ fn read_chunk(name: &str, body: &[u8], expected: usize) -> Result<Chunk, ShardEr
             ),
         ));
     }
-    Ok(Chunk {
-        articles,
-        distinctive,
-    })
+    Ok((articles, distinctive))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::Posting;
+    use crate::shard::write_bundle_with_ranges_of;
+
+    #[test]
+    fn adding_a_range_leaves_the_loaded_ones_where_they_are() {
+        let articles = (0..60)
+            .map(|i| Article {
+                id: format!("{i:03}"),
+                title: format!("tin {i} thành phố số {}", i * 7919 % 1000),
+                body: vec![format!("bài {i} về giá vàng {} và {}", i % 13, i * 31 % 97)],
+                ..Article::default()
+            })
+            .collect();
+        let index = Index::build(articles);
+        let bundle = write_bundle_with_ranges_of(&index, 128);
+        let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        let mut folded = sharded.root.directories[0].names.clone();
+        assert!(folded.len() > 4, "{} folded ranges", folded.len());
+        // Last range first, so each new one goes before those in.
+        folded.reverse();
+        let mut seen: Vec<*const Posting> = Vec::new();
+        for name in &folded {
+            sharded.add_shard(name, bundle.file(name).unwrap()).unwrap();
+            let runs: Vec<*const Posting> = sharded
+                .index
+                .folded
+                .parts
+                .iter()
+                .map(|r| r.postings.as_ptr())
+                .collect();
+            // The new run is the first; the others are the very buffers decoded before.
+            assert_eq!(
+                runs[1..],
+                seen[..],
+                "loaded ranges were not copied or moved"
+            );
+            seen = runs;
+        }
+        let (got, want) = (&sharded.index.folded, &index.folded);
+        assert_eq!(got.len(), want.len(), "all ranges: the whole dictionary");
+        for i in 0..want.len() {
+            assert_eq!(
+                (got.term(i), got.postings_of(i)),
+                (want.term(i), want.postings_of(i))
+            );
+        }
+    }
 }

@@ -6,7 +6,7 @@ use super::{name_of, seal, FileKind, DOCS_PER_CHUNK};
 use crate::article::Article;
 use crate::codec::{put_dict, put_varint};
 use crate::index::norms::frequency_class;
-use crate::index::{Index, Posting, TermDict, FIELD_COUNT};
+use crate::index::{Index, Posting, TermDict, TermRun, FIELD_COUNT};
 
 /// A term range is cut once it holds this many bytes of terms and postings, at a term
 /// whose hash is a multiple of [`CUT_ONE_IN`] (so boundaries depend on the terms, not
@@ -36,7 +36,8 @@ impl ShardedBundle {
     }
 }
 
-/// The index as sharded files; the same index always gives the same files.
+/// The index as sharded files; the same index always gives the same files. Like
+/// [`crate::to_bytes`], it needs an index built ([`Index::build`]), not loaded.
 pub fn write_bundle(index: &Index) -> ShardedBundle {
     write_bundle_with_ranges_of(index, RANGE_TARGET_BYTES)
 }
@@ -227,15 +228,12 @@ pub(super) fn code_width(distinct: usize) -> usize {
 /// Article ids in sorted order, each with its doc as a one-posting entry, so id ranges
 /// share the dictionaries' encoding and checks.
 fn id_dict(index: &Index) -> TermDict {
-    let mut d = TermDict::default();
-    d.starts.push(0);
+    let mut d = TermRun::default();
     for &doc in &index.by_id {
-        d.bytes.push_str(&index.articles[doc as usize].id);
-        d.ends.push(d.bytes.len() as u32);
-        d.postings.push(Posting::new(doc, [0; 3]));
-        d.starts.push(d.postings.len() as u32);
+        let posting = Posting { doc, impact: 0.0 };
+        d.push(&index.articles[doc as usize].id, &[posting], &[[0; 3]]);
     }
-    d
+    TermDict::whole(d)
 }
 
 /// Terms a prefix expansion may pick, the most frequent first: at least the search's
@@ -324,15 +322,11 @@ pub(super) fn ranges(d: &TermDict, target: usize) -> Vec<Range<usize>> {
 }
 
 fn sub_dict(d: &TermDict, range: Range<usize>) -> TermDict {
-    let mut s = TermDict::default();
-    s.starts.push(0);
+    let mut s = TermRun::default();
     for i in range {
-        s.bytes.push_str(d.term(i));
-        s.ends.push(s.bytes.len() as u32);
-        s.postings.extend_from_slice(d.postings_of(i));
-        s.starts.push(s.postings.len() as u32);
+        s.push(d.term(i), d.postings_of(i), d.tfs_of(i));
     }
-    s
+    TermDict::whole(s)
 }
 
 /// A chunk: its articles, then each one's distinctive words, so "more like this" looks
