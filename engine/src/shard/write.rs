@@ -7,6 +7,7 @@ use crate::article::Article;
 use crate::codec::{put_dict, put_varint};
 use crate::index::norms::frequency_class;
 use crate::index::{Index, Posting, TermDict, FIELD_COUNT};
+use crate::search::shard_terms::prefix_terms;
 
 /// A term range is cut once it holds this many bytes of terms and postings, at a term
 /// whose hash is a multiple of [`CUT_ONE_IN`] (so boundaries depend on the terms, not
@@ -238,22 +239,13 @@ fn id_dict(index: &Index) -> TermDict {
     d
 }
 
-/// Terms a prefix expansion may pick, the most frequent first: at least the search's
-/// `MAX_PREFIX_TERMS` (32; 8 for a one-letter prefix), plus room for the keys of the word
-/// itself, which it skips.
-pub(super) const PREFIX_CANDIDATES: usize = 48;
-const MAX_PREFIX_TERMS: usize = 32;
-const ONE_LETTER_PREFIX_CANDIDATES: usize = 16;
-const ONE_LETTER_PREFIX_TERMS: usize = 8;
-
 /// For every prefix whose terms span more than two ranges: the ranges that hold the words
-/// its expansion may pick (letters and digits only, as expansion takes them). It takes the
-/// most frequent, [`PREFIX_CANDIDATES`] at most (room for the word's own keys, which it
-/// skips), and stops before a word that takes its postings past `budget`: even if all
-/// the skipped words were the most frequent, it stops by the first word past
-/// that room whose postings, with those of the words between, exceed the budget. A
-/// reader holding those ranges answers the expansion exactly; the other ranges of the
-/// span need not be fetched.
+/// its expansion weighs (`search::expand`): the most frequent words of letters and digits
+/// beginning with it, itself aside, at most `prefix_terms` of them, up to the first whose
+/// postings take the expansion past `budget`. That word is listed too: a reader must
+/// see it to stop there. Which words these are depends on the prefix alone, so a reader
+/// holding those ranges answers the expansion exactly and needs no other range of the
+/// span.
 fn prefix_ranges(d: &TermDict, cuts: &[Range<usize>], budget: usize) -> Vec<(String, Vec<u32>)> {
     let firsts: Vec<&str> = cuts.iter().map(|r| d.term(r.start)).collect();
     let range_of = |i: usize| cuts.partition_point(|r| r.end <= i) as u32;
@@ -272,27 +264,19 @@ fn prefix_ranges(d: &TermDict, cuts: &[Range<usize>], budget: usize) -> Vec<(Str
         let start = d.lower_bound(p);
         let mut found: Vec<(usize, usize)> = (start..d.len())
             .take_while(|&i| d.term(i).starts_with(p))
-            .filter(|&i| d.term(i).chars().all(char::is_alphanumeric))
+            .filter(|&i| d.term(i) != p && d.term(i).chars().all(char::is_alphanumeric))
             .map(|i| (d.postings_of(i).len(), i))
             .collect();
         found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let (candidates, picked) = if p.chars().count() < 2 {
-            (ONE_LETTER_PREFIX_CANDIDATES, ONE_LETTER_PREFIX_TERMS)
-        } else {
-            (PREFIX_CANDIDATES, MAX_PREFIX_TERMS)
-        };
-        let room = candidates - picked;
-        found.truncate(candidates);
-        // The fewest postings the expansion can have spent before word `j`: those of the
-        // words from `room` on.
-        let mut least_spent = 0;
+        found.truncate(prefix_terms(p));
+        let mut spent = 0;
         let mut reach = found.len();
-        for (j, &(df, _)) in found.iter().enumerate().skip(room) {
-            if least_spent > 0 && least_spent + df > budget {
-                reach = j;
+        for (j, &(df, _)) in found.iter().enumerate() {
+            if spent > 0 && spent + df > budget {
+                reach = j + 1;
                 break;
             }
-            least_spent += df;
+            spent += df;
         }
         let mut ranges: Vec<u32> = found[..reach].iter().map(|&(_, i)| range_of(i)).collect();
         ranges.sort_unstable();
