@@ -884,3 +884,38 @@ fn a_typo_fetches_the_ranges_of_its_most_frequent_corrections_only() {
         "{fetched} folded ranges fetched for 42 corrections"
     );
 }
+
+/// `find_explained` says why each file is needed, as the bench's breakdown counts them:
+/// the lexicon and the candidates' ranges for a typo, the word's own range for the word,
+/// the chunks of the hits last; and its files are `find`'s.
+#[test]
+fn each_file_a_search_needs_comes_with_what_asked_for_it() {
+    use docbao_engine::search::LookupReason;
+    let index = Index::build(invented(200));
+    let bundle = write_bundle_with_ranges_of(&index, 512);
+    let request = page_of(&Filters::default(), Sort::Relevance);
+    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let mut seen = Vec::new();
+    for _ in 0..16 {
+        let plain = sharded.find("tanh pho", &request).needs;
+        let (fetched, why) = sharded.find_explained("tanh pho", &request);
+        assert_eq!(fetched.needs, plain);
+        assert_eq!(fetched.needs.len(), why.len());
+        if fetched.needs.is_empty() {
+            break;
+        }
+        for (name, why) in fetched.needs.iter().zip(why) {
+            seen.push((name.rsplit('.').next().unwrap().to_string(), why));
+        }
+        add_needed(&mut sharded, &bundle, &fetched.needs);
+    }
+    let has = |kind: &str, why: LookupReason| seen.iter().any(|s| s.0 == kind && s.1 == why);
+    assert!(has("lex", LookupReason::Typo), "{seen:?}");
+    assert!(has("fold", LookupReason::Word), "{seen:?}");
+    assert!(has("docs", LookupReason::Hits), "{seen:?}");
+    assert!(
+        seen.iter()
+            .all(|s| (s.0 == "docs") == (s.1 == LookupReason::Hits)),
+        "only the hits' chunks are fetched for the hits: {seen:?}"
+    );
+}
