@@ -342,7 +342,7 @@ impl Mix {
                 );
             }
         }
-        self.largest.sort_by(|a, b| b.0.cmp(&a.0));
+        self.largest.sort_by_key(|f| std::cmp::Reverse(f.0));
         let over = self.largest.iter().filter(|f| f.0 > 100_000).count();
         println!(
             "files over 100 kB sent: {over} of {}, {} of the bytes; the largest:",
