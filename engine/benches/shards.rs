@@ -10,11 +10,12 @@
 
 mod common;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
 use docbao_engine::facets::{Filters, Sort};
 use docbao_engine::ingest::Ingester;
+use docbao_engine::search::LookupReason;
 use docbao_engine::shard::{write_bundle, ShardedIndex};
 use docbao_engine::{Index, Request};
 
@@ -41,32 +42,66 @@ fn main() {
         return;
     };
     let started = Instant::now();
-    let mut ingester = Ingester::new();
-    ingester.add_reader(&path.display().to_string(), file);
-    let (articles, report) = ingester.finish();
-    let read = started.elapsed().as_secs_f64();
-    let index = Index::build(articles);
+    // DOCBAO_SHARDS_CACHE=DIR keeps the index built and every file's brotli size there
+    // (files are named by content, so a size never goes stale): a re-run after a change
+    // to the reader or the file layout skips reading and indexing the corpus.
+    let cache = std::env::var_os("DOCBAO_SHARDS_CACHE").map(std::path::PathBuf::from);
+    let cached = cache.as_ref().and_then(|dir| {
+        let bytes = std::fs::read(dir.join("index.bin")).ok()?;
+        Some(docbao_engine::from_bytes(&bytes).expect("the cached index decodes"))
+    });
+    let (index, summary) = match cached {
+        Some(index) => (index, "index from the cache".to_string()),
+        None => {
+            let mut ingester = Ingester::new();
+            ingester.add_reader(&path.display().to_string(), file);
+            let (articles, report) = ingester.finish();
+            let index = Index::build(articles);
+            if let Some(dir) = &cache {
+                std::fs::create_dir_all(dir).expect("cache folder");
+                std::fs::write(dir.join("index.bin"), docbao_engine::to_bytes(&index))
+                    .expect("cache written");
+            }
+            (index, report.summary())
+        }
+    };
     let built = started.elapsed().as_secs_f64();
     let bundle = write_bundle(&index);
     let written = started.elapsed().as_secs_f64();
-    println!("corpus: {} ({})", path.display(), report.summary());
+    println!("corpus: {} ({summary})", path.display());
     println!(
-        "build: read {read:.1} s, index {:.1} s, sharded files {:.1} s",
-        built - read,
+        "build: corpus read and indexed (or the index decoded) {built:.1} s, sharded files {:.1} s",
         written - built
     );
 
     // Sizes as sent: brotli of everything but the already deflated chunks and root.
+    let sizes_file = cache.as_ref().map(|dir| dir.join("brotli-sizes.txt"));
+    let mut known: HashMap<String, usize> = sizes_file
+        .as_ref()
+        .and_then(|f| std::fs::read_to_string(f).ok())
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            let (name, size) = l.split_once(' ')?;
+            Some((name.to_string(), size.parse().ok()?))
+        })
+        .collect();
     let mut sent: HashMap<&str, usize> = HashMap::new();
     let mut by_kind: HashMap<&str, Vec<usize>> = HashMap::new();
     for (name, bytes) in &bundle.files {
         let kind = name.rsplit('.').next().unwrap_or("");
         let size = match kind {
             "docs" | "root" => bytes.len(),
-            _ => common::brotli_len(bytes, 9),
+            _ => *known
+                .entry(name.clone())
+                .or_insert_with(|| common::brotli_len(bytes, 9)),
         };
         sent.insert(name, size);
         by_kind.entry(kind).or_default().push(size);
+    }
+    if let Some(f) = &sizes_file {
+        let lines: String = known.iter().map(|(n, s)| format!("{n} {s}\n")).collect();
+        std::fs::write(f, lines).expect("cache written");
     }
     let root_raw =
         miniz_oxide::inflate::decompress_to_vec(&bundle.root_bytes()[20..]).expect("root inflates");
@@ -108,6 +143,7 @@ fn main() {
     println!("\nper query, a fresh reader (the root in memory; the lexicon fetched when a typo probe first needs it), typed letter by letter:");
     println!("query | keystrokes | files | sent (fold/exct/pair/docs) | most in one keystroke | rounds max | ms per keystroke (max) | warm ms (max)");
     let (mut every_keystroke, mut first_keystrokes) = (Vec::new(), Vec::new());
+    let mut mix = Mix::default();
     let mut warm_keystrokes = Vec::new();
     let mut opened = Vec::new();
     for q in QUERIES {
@@ -121,22 +157,31 @@ fn main() {
         for text in &typed {
             let t = Instant::now();
             let mut keystroke_bytes = 0;
+            let mut keystroke_files = 0;
             for round in 1.. {
-                let needs = sharded.find(text, &request).needs;
-                if needs.is_empty() {
+                let (fetched, why) = sharded.find_explained(text, &request);
+                if fetched.needs.is_empty() {
                     max_rounds = max_rounds.max(round - 1);
+                    mix.rounds.push(round - 1);
                     break;
                 }
-                for name in needs {
+                for (name, why) in fetched.needs.into_iter().zip(why) {
                     sharded
                         .add_shard(&name, files[name.as_str()])
                         .expect("file adds");
                     total_files += 1;
-                    keystroke_bytes += sent[name.as_str()];
+                    keystroke_files += 1;
+                    let size = sent[name.as_str()];
+                    keystroke_bytes += size;
                     let kind = name.rsplit('.').next().unwrap_or("").to_string();
-                    *kind_bytes.entry(kind).or_default() += sent[name.as_str()];
+                    *kind_bytes.entry(kind.clone()).or_default() += size;
+                    let r = mix.by_reason.entry((why, kind.clone())).or_default();
+                    r.0 += 1;
+                    r.1 += size;
+                    mix.largest.push((size, kind, why, text.clone()));
                 }
             }
+            mix.files.push(keystroke_files);
             slowest = slowest.max(t.elapsed().as_secs_f64() * 1e3);
             if text == &typed[0] {
                 first_keystrokes.push(keystroke_bytes);
@@ -201,6 +246,7 @@ fn main() {
         kb(first_keystrokes.iter().copied().max().unwrap_or(0)),
         kb(bundle.root_bytes().len())
     );
+    mix.print(&every_keystroke);
     warm_keystrokes.sort_by(f64::total_cmp);
     println!(
         "\nwarm keystrokes (one find per keystroke, its files in memory): {} calls, p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms",
@@ -318,6 +364,86 @@ fn proc_status(key: &str) -> String {
                 .map(|l| l[key.len()..].trim().to_string())
         })
         .unwrap_or_else(|| "?".into())
+}
+
+/// What the keystrokes of the whole mix fetched: per keystroke, and by what first asked.
+#[derive(Default)]
+struct Mix {
+    files: Vec<usize>,
+    rounds: Vec<usize>,
+    /// (reason, kind of file) → (files, bytes sent).
+    by_reason: BTreeMap<(LookupReason, String), (usize, usize)>,
+    /// Every file fetched: (bytes sent, kind, reason, keystroke).
+    largest: Vec<(usize, String, LookupReason, String)>,
+}
+
+impl Mix {
+    fn print(&mut self, every_keystroke: &[(usize, String)]) {
+        let n = self.files.len().max(1);
+        let mut bytes: Vec<usize> = every_keystroke.iter().map(|k| k.0).collect();
+        bytes.sort_unstable();
+        self.files.sort_unstable();
+        self.rounds.sort_unstable();
+        let at = |v: &[usize], p: f64| {
+            v.get(((v.len().max(1) - 1) as f64 * p).round() as usize)
+                .copied()
+                .unwrap_or(0)
+        };
+        let total_files: usize = self.files.iter().sum();
+        let total_bytes: usize = bytes.iter().sum();
+        println!(
+            "\nthe mix, {n} keystrokes: {total_files} files, {} sent; per keystroke files p50 {} p95 {} max {}, \
+             sent p50 {} p95 {} max {}, rounds p50 {} p95 {} max {}",
+            kb(total_bytes),
+            at(&self.files, 0.5),
+            at(&self.files, 0.95),
+            at(&self.files, 1.0),
+            kb(at(&bytes, 0.5)),
+            kb(at(&bytes, 0.95)),
+            kb(at(&bytes, 1.0)),
+            at(&self.rounds, 0.5),
+            at(&self.rounds, 0.95),
+            at(&self.rounds, 1.0),
+        );
+        println!("what first asked for each file (a range several lookups need counts once, for the first):");
+        println!("reason | kind | files | sent | share of bytes | median file");
+        for reason in LookupReason::ALL {
+            for ((r, kind), (count, sent)) in &self.by_reason {
+                if *r != reason {
+                    continue;
+                }
+                let mut sizes: Vec<usize> = self
+                    .largest
+                    .iter()
+                    .filter(|f| f.2 == reason && &f.1 == kind)
+                    .map(|f| f.0)
+                    .collect();
+                sizes.sort_unstable();
+                println!(
+                    "{} | {kind} | {count} | {} | {:.0}% | {}",
+                    reason.name(),
+                    kb(*sent),
+                    100.0 * *sent as f64 / total_bytes.max(1) as f64,
+                    kb(sizes[sizes.len() / 2])
+                );
+            }
+        }
+        self.largest.sort_by_key(|f| std::cmp::Reverse(f.0));
+        let over = self.largest.iter().filter(|f| f.0 > 100_000).count();
+        println!(
+            "files over 100 kB sent: {over} of {}, {} of the bytes; the largest:",
+            self.largest.len(),
+            kb(self
+                .largest
+                .iter()
+                .filter(|f| f.0 > 100_000)
+                .map(|f| f.0)
+                .sum())
+        );
+        for (size, kind, why, text) in self.largest.iter().take(8) {
+            println!("  {} .{kind} for {} at {text:?}", kb(*size), why.name());
+        }
+    }
 }
 
 /// "More like this" on the article page.

@@ -570,6 +570,64 @@ fn a_prefix_over_many_ranges_fetches_only_where_its_most_frequent_words_are() {
     }
 }
 
+/// 1,000 articles, 34 words beginning with `tx` (two edits from it, so none is a typo
+/// correction): `txbb` in 400, `txcc` in 300, then 32 in 120 each. The expansion of `tx`
+/// stops at `txcc` (the postings budget is half the articles), so it weighs `txbb` alone.
+fn words_past_the_prefix_budget() -> Vec<Article> {
+    let mut words: Vec<(String, usize)> = vec![("txbb".into(), 400), ("txcc".into(), 300)];
+    for k in 0..32u8 {
+        words.push((
+            format!("txd{}{}", (b'a' + k / 8) as char, (b'a' + k % 8) as char),
+            120,
+        ));
+    }
+    (0..1000)
+        .map(|i| Article {
+            id: format!("p-{i:04}"),
+            title: "tin".into(),
+            body: vec![words
+                .iter()
+                .filter(|(_, df)| (i * 7 + df) % 1000 < *df)
+                .map(|(w, _)| w.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")],
+            ..Article::default()
+        })
+        .collect()
+}
+
+/// The word being typed fetches the ranges of the words its expansion weighs, and of the
+/// word that stops it there, not the dozens of frequent words a typo correction might
+/// have pushed into its place.
+#[test]
+fn a_prefix_fetches_the_ranges_of_the_words_it_weighs_and_of_the_one_that_stops_it() {
+    let index = Index::build(words_past_the_prefix_budget());
+    let bundle = write_bundle_with_ranges_of(&index, 64);
+    let folded = |n: &String| n.ends_with(".fold");
+    assert!(
+        bundle.files.iter().filter(|(n, _)| folded(n)).count() > 30,
+        "each word has a range of its own"
+    );
+    for text in ["tx", "tin tx"] {
+        let request = (text, Filters::default(), Sort::Relevance);
+        let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        let (got, _) = fetch_all_needed(&mut sharded, &bundle, &request);
+        let want = index.find(
+            &index.query(text),
+            &page_of(&Filters::default(), Sort::Relevance),
+        );
+        assert_eq!(got.page, want, "{text:?}");
+        assert_eq!(got.page.total, 400, "{text:?}: `txbb` is weighed, no more");
+        let fetched = bundle
+            .files
+            .iter()
+            .filter(|(n, _)| folded(n) && sharded.has(n))
+            .count();
+        // `tin`, the range `tx` would be in, `txbb` and `txcc`.
+        assert!(fetched <= 4, "{text:?}: {fetched} folded ranges fetched");
+    }
+}
+
 /// [`invented`] articles with rarer words (each in one article of 20 or of 60, so "more
 /// like this" finds distinctive ones), some with related teasers: the title of another
 /// article (in capitals, marks dropped, as pages print them), or a title found nowhere.
@@ -862,5 +920,40 @@ fn a_typo_fetches_the_ranges_of_its_most_frequent_corrections_only() {
     assert!(
         (8..=16 + 1).contains(&fetched),
         "{fetched} folded ranges fetched for 42 corrections"
+    );
+}
+
+/// `find_explained` says why each file is needed, as the bench's breakdown counts them:
+/// the lexicon and the candidates' ranges for a typo, the word's own range for the word,
+/// the chunks of the hits last; and its files are `find`'s.
+#[test]
+fn each_file_a_search_needs_comes_with_what_asked_for_it() {
+    use docbao_engine::search::LookupReason;
+    let index = Index::build(invented(200));
+    let bundle = write_bundle_with_ranges_of(&index, 512);
+    let request = page_of(&Filters::default(), Sort::Relevance);
+    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let mut seen = Vec::new();
+    for _ in 0..16 {
+        let plain = sharded.find("tanh pho", &request).needs;
+        let (fetched, why) = sharded.find_explained("tanh pho", &request);
+        assert_eq!(fetched.needs, plain);
+        assert_eq!(fetched.needs.len(), why.len());
+        if fetched.needs.is_empty() {
+            break;
+        }
+        for (name, why) in fetched.needs.iter().zip(why) {
+            seen.push((name.rsplit('.').next().unwrap().to_string(), why));
+        }
+        add_needed(&mut sharded, &bundle, &fetched.needs);
+    }
+    let has = |kind: &str, why: LookupReason| seen.iter().any(|s| s.0 == kind && s.1 == why);
+    assert!(has("lex", LookupReason::Typo), "{seen:?}");
+    assert!(has("fold", LookupReason::Word), "{seen:?}");
+    assert!(has("docs", LookupReason::Hits), "{seen:?}");
+    assert!(
+        seen.iter()
+            .all(|s| (s.0 == "docs") == (s.1 == LookupReason::Hits)),
+        "only the hits' chunks are fetched for the hits: {seen:?}"
     );
 }

@@ -8,7 +8,7 @@
 //! of the articles given (no hash-map order leaks into the output) and loading allocates
 //! a handful of buffers, not one per term.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -17,6 +17,7 @@ use rustc_hash::FxHashMap;
 use crate::article::Article;
 use crate::facets::Catalog;
 use crate::search::scoring::Bm25F;
+use crate::search::shard_terms::{current_reason, LookupReason};
 use crate::text;
 
 pub(crate) mod norms;
@@ -157,7 +158,8 @@ pub(crate) struct Coverage {
     /// (not including) `firsts[i + 1]`.
     pub(crate) firsts: Arc<Vec<String>>,
     pub(crate) loaded: Vec<bool>,
-    pub(crate) missed: Mutex<BTreeSet<u32>>,
+    /// Ranges looked up and not loaded, each with why it was first looked up.
+    pub(crate) missed: Mutex<BTreeMap<u32, LookupReason>>,
     /// For prefixes whose terms span many ranges: the ranges holding the terms a prefix
     /// expansion can pick (the most frequent words), so only those need to be in.
     pub(crate) prefix_ranges: Arc<BTreeMap<String, Vec<u32>>>,
@@ -187,7 +189,7 @@ impl Coverage {
         if !self.loaded.get(range).copied().unwrap_or(true) {
             // A poisoned lock only means another lookup panicked; the set is still usable.
             let mut missed = self.missed.lock().unwrap_or_else(|e| e.into_inner());
-            missed.insert(range as u32);
+            missed.entry(range as u32).or_insert_with(current_reason);
         }
     }
 
@@ -220,7 +222,7 @@ impl Coverage {
         }
     }
 
-    pub(crate) fn take_missed(&self) -> BTreeSet<u32> {
+    pub(crate) fn take_missed(&self) -> BTreeMap<u32, LookupReason> {
         std::mem::take(&mut *self.missed.lock().unwrap_or_else(|e| e.into_inner()))
     }
 }

@@ -5,10 +5,22 @@ use rustc_hash::FxHashSet;
 
 use super::parse::{Expansion, ExpansionKind, Query, Word, TYPO_MIN_LEN};
 use super::scoring::{PAIRED_TYPO_WEIGHT, PREFIX_DISCOUNT, TYPO_WEIGHT};
+use super::shard_terms::{looking_up, LookupReason};
 use crate::index::{pair_key, Index};
 
 /// Expansions of the word being typed that are scored, the most frequent first.
 pub(super) const MAX_PREFIX_TERMS: usize = 32;
+/// Expansions of a one-letter word being typed.
+pub(super) const ONE_LETTER_PREFIX_TERMS: usize = 8;
+
+/// How many words the word being typed, `prefix`, may expand to.
+pub(crate) fn prefix_terms(prefix: &str) -> usize {
+    if prefix.chars().count() < 2 {
+        ONE_LETTER_PREFIX_TERMS
+    } else {
+        MAX_PREFIX_TERMS
+    }
+}
 /// A correction is vouched for when its pairs with the neighbours are in this many times
 /// more articles than the typed word's.
 pub(super) const PAIR_EVIDENCE_RATIO: usize = 4;
@@ -139,6 +151,7 @@ impl Index {
         } else {
             MAX_TYPO_TERMS_COMMON
         };
+        let why = looking_up(LookupReason::TypoPairs);
         let typed_evidence = if n.left.is_empty() && n.right.is_empty() {
             0
         } else {
@@ -149,6 +162,8 @@ impl Index {
         };
         // Words one edit away, by frequency class: only the most frequent are weighed
         // (their pairs looked up), which bounds what a sharded reader fetches for them.
+        drop(why);
+        let why = looking_up(LookupReason::Typo);
         let mut probed: Vec<(u8, String)> = Vec::new();
         for_each_edit(base, |v| {
             if v.len().max(base.len()) >= TYPO_MIN_LEN
@@ -170,6 +185,8 @@ impl Index {
                 Some((0, self.folded.postings_of(i).len(), v))
             })
             .collect();
+        drop(why);
+        let _why = looking_up(LookupReason::TypoPairs);
         if !n.left.is_empty() || !n.right.is_empty() {
             for f in &mut found {
                 f.0 = self.pair_evidence(&f.2, n);
@@ -215,16 +232,16 @@ impl Index {
         }
         let known: FxHashSet<&str> = w.keys.iter().map(|k| k.term.as_str()).collect();
         if let Some(prefix) = &w.prefix {
-            let limit = if prefix.chars().count() < 2 {
-                8
-            } else {
-                MAX_PREFIX_TERMS
-            };
+            let _why = looking_up(LookupReason::Prefix);
+            let limit = prefix_terms(prefix);
+            // Which words are weighed depends on the prefix alone (a word already a key,
+            // a typo correction say, keeps its place and is not added twice), so the
+            // root of a sharded archive lists exactly the ranges they are in.
             let mut found: Vec<(usize, &str)> = self
                 .folded
                 .with_prefix(prefix)
                 // Syllables only: compounds and synonym keys are not words being typed.
-                .filter(|(t, _)| !known.contains(t) && t.chars().all(char::is_alphanumeric))
+                .filter(|(t, _)| t != prefix && t.chars().all(char::is_alphanumeric))
                 .map(|(t, p)| (p.len(), t))
                 .collect();
             if found.len() > limit {
@@ -234,14 +251,17 @@ impl Index {
             found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
             let budget = self.prefix_budget();
             let mut spent = 0;
+            let mut weighed = Vec::new();
             for (df, t) in found {
                 if spent > 0 && spent + df > budget {
                     break;
                 }
                 spent += df;
-                w.keys
-                    .push(Expansion::new(t, PREFIX_DISCOUNT, ExpansionKind::Prefix));
+                if !known.contains(t) {
+                    weighed.push(Expansion::new(t, PREFIX_DISCOUNT, ExpansionKind::Prefix));
+                }
             }
+            w.keys.extend(weighed);
         }
     }
 }

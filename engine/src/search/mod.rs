@@ -27,6 +27,7 @@ use rustc_hash::FxHashMap;
 
 pub use highlight::Marked;
 pub use parse::{Expansion, ExpansionKind, Query, MAX_QUERY_CHARS, MAX_QUERY_WORDS};
+pub use shard_terms::LookupReason;
 
 use crate::article::Article;
 use crate::facets::{Facets, Filters, Sort};

@@ -5,6 +5,7 @@
 use super::highlight::{light, Light};
 use super::parse::{Clause, ExpansionKind, Phrase, Query, Word};
 use super::scoring::PAIR_WEIGHT;
+use super::shard_terms::{looking_up, LookupReason};
 use crate::index::{field_texts, pair_key, Index, Posting};
 use crate::text::synonyms;
 
@@ -341,6 +342,7 @@ impl Index {
     /// The articles of `within` (sorted by doc) that have the phrase, with the sum of its
     /// words' scores.
     fn phrase_matches(&self, phrase: &Phrase, within: &[(u32, f32)]) -> Vec<(u32, f32)> {
+        let _why = looking_up(LookupReason::Phrase);
         let mut cands = within.iter().map(|&(d, _)| (d, 0.0)).collect();
         for w in phrase.iter().flatten() {
             cands = self.narrow(cands, &self.sources(std::slice::from_ref(w)));
@@ -350,6 +352,7 @@ impl Index {
 
     /// The articles a quoted phrase matches, sorted by doc, with the sum of its words' scores.
     fn phrase_hits(&self, phrase: &Phrase) -> Vec<(u32, f32)> {
+        let _why = looking_up(LookupReason::Phrase);
         let mut sources: Vec<ClauseSources> = phrase
             .iter()
             .flatten()
@@ -470,6 +473,7 @@ impl Index {
         }
         cands = self.without_excluded(cands, query);
         // Query words next to each other score again where the text has them together.
+        let _why = looking_up(LookupReason::Pairs);
         for pair in query.clauses.windows(2) {
             let ([a], [b]) = (pair[0].words.as_slice(), pair[1].words.as_slice()) else {
                 continue;

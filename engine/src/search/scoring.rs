@@ -4,8 +4,9 @@
 //! pairs, prefix expansions and typo corrections). Shaped like tantivy's
 //! `Bm25Weight`: a small struct with the corpus statistics and a cache of norms.
 
-use super::parse::Word;
+use super::parse::{ExpansionKind, Word};
 use super::postings::{ClauseSources, Source};
+use super::shard_terms::{looking_up, LookupReason};
 use crate::index::{norms, Frequencies, Index, Posting, FIELD_COUNT};
 
 /// Field weights: a word in the title counts more than one in the lead, which counts more
@@ -113,6 +114,11 @@ impl Index {
             let own = w.keys.first().and_then(|k| self.folded.get(&k.term));
             let cap = own.map_or(f32::INFINITY, |p| self.idf(p.len()));
             for k in &w.keys {
+                let _why = looking_up(match k.kind {
+                    ExpansionKind::Typo => LookupReason::Typo,
+                    ExpansionKind::Prefix => LookupReason::Prefix,
+                    _ => LookupReason::Word,
+                });
                 if let Some(p) = self.folded.get(&k.term) {
                     let idf = self.idf(p.len());
                     let idf = if k.kind.is_other_word() {
@@ -126,6 +132,7 @@ impl Index {
                     });
                 }
             }
+            let _why = looking_up(LookupReason::Exact);
             for e in &w.exact {
                 if let Some(p) = self.exact.get(e) {
                     bonus.push(Source {

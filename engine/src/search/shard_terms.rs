@@ -1,6 +1,7 @@
 //! What a sharded reader must know of a prepared query beyond the dictionary lookups it
 //! makes: the phrases whose candidates' stored text is read to confirm them.
 
+pub(crate) use super::expand::prefix_terms;
 use super::parse::{Query, Word};
 
 /// One word of a phrase: the folded keys it matches, and those it pairs with.
@@ -36,5 +37,76 @@ impl Query {
                     .collect()
             })
             .collect()
+    }
+}
+
+/// Why a search looked a term up: what a sharded reader's fetches are broken down by
+/// ([`ShardedIndex::find_explained`](crate::shard::ShardedIndex::find_explained)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum LookupReason {
+    /// A query word's own keys: folded as typed, its Telex reading, an abbreviation.
+    #[default]
+    Word,
+    /// A query word's exact marked forms (the bonus for marks typed).
+    Exact,
+    /// Words one edit away weighed as typo corrections, and the lexicon to find them.
+    Typo,
+    /// Pairs of a typo candidate (or the word as typed) with the neighbours, to vouch.
+    TypoPairs,
+    /// Words the last word begins, while it is typed.
+    Prefix,
+    /// Pairs of neighbouring query words (their bonus), corrections included.
+    Pairs,
+    /// A quoted phrase's pairs, and the articles read to confirm it.
+    Phrase,
+    /// The articles of the hits shown.
+    Hits,
+}
+
+impl LookupReason {
+    pub const ALL: [LookupReason; 8] = [
+        LookupReason::Word,
+        LookupReason::Exact,
+        LookupReason::Typo,
+        LookupReason::TypoPairs,
+        LookupReason::Prefix,
+        LookupReason::Pairs,
+        LookupReason::Phrase,
+        LookupReason::Hits,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            LookupReason::Word => "word",
+            LookupReason::Exact => "exact",
+            LookupReason::Typo => "typo",
+            LookupReason::TypoPairs => "typo-pairs",
+            LookupReason::Prefix => "prefix",
+            LookupReason::Pairs => "pairs",
+            LookupReason::Phrase => "phrase",
+            LookupReason::Hits => "hits",
+        }
+    }
+}
+
+thread_local! {
+    static REASON: std::cell::Cell<LookupReason> = const { std::cell::Cell::new(LookupReason::Word) };
+}
+
+/// The reason lookups are made for until the guard drops (then the one before again).
+pub(crate) fn looking_up(reason: LookupReason) -> ReasonGuard {
+    ReasonGuard(REASON.with(|r| r.replace(reason)))
+}
+
+/// Why the lookup being made now is made.
+pub(crate) fn current_reason() -> LookupReason {
+    REASON.with(std::cell::Cell::get)
+}
+
+pub(crate) struct ReasonGuard(LookupReason);
+
+impl Drop for ReasonGuard {
+    fn drop(&mut self) {
+        REASON.with(|r| r.set(self.0));
     }
 }

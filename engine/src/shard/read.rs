@@ -12,7 +12,7 @@ use crate::article::Article;
 use crate::codec::{get_dict, Reader};
 use crate::index::{Coverage, Index, TermDict, TermRun, FIELD_COUNT};
 use crate::search::scoring::Bm25F;
-use crate::search::shard_terms::PhraseWord;
+use crate::search::shard_terms::{looking_up, LookupReason, PhraseWord};
 use crate::search::{ArticlePage, Page, Query, Request};
 
 /// How far a root may inflate: field lengths and facet columns of 10⁶ articles take
@@ -264,7 +264,7 @@ impl ShardedIndex {
         let coverage = Coverage {
             firsts: self.firsts[slot].clone(),
             loaded: self.loaded[slot].clone(),
-            missed: Mutex::new(BTreeSet::new()),
+            missed: Mutex::new(BTreeMap::new()),
             prefix_ranges: if slot == 0 {
                 self.root.prefix_ranges.clone()
             } else {
@@ -299,18 +299,37 @@ impl ShardedIndex {
     /// with an empty id until their chunk is in) and of those whose text confirms a
     /// phrase. Ask again as files arrive: 2–4 rounds.
     pub fn find(&mut self, text: &str, request: &Request) -> Fetched<Searched> {
+        self.find_explained(text, request).0
+    }
+
+    /// [`ShardedIndex::find`], with why each file needed is (what first looked it up, in
+    /// the order of `needs`): a bench's breakdown of what a keystroke fetches.
+    pub fn find_explained(
+        &mut self,
+        text: &str,
+        request: &Request,
+    ) -> (Fetched<Searched>, Vec<LookupReason>) {
         let index = self.index();
         let query = index.query(text);
         let page = index.find(&query, request);
-        let mut needs = self.take_missed();
+        let mut needs = self.take_missed_why();
         if needs.is_empty() {
-            let docs = page.hits.iter().map(|h| h.doc);
-            needs = self.missing_docs(&query, docs);
+            let hits = self.missing_chunks(page.hits.iter().map(|h| h.doc));
+            needs = self.missing_docs(&query, page.hits.iter().map(|h| h.doc));
+            for (name, why) in &mut needs {
+                if hits.contains(name) {
+                    *why = LookupReason::Hits;
+                }
+            }
         }
-        Fetched {
-            answer: Searched { query, page },
-            needs,
-        }
+        let (needs, why) = needs.into_iter().unzip();
+        (
+            Fetched {
+                answer: Searched { query, page },
+                needs,
+            },
+            why,
+        )
     }
 
     /// The article `id` and what its page shows beside it ([`Index::article_page`]):
@@ -381,18 +400,22 @@ impl ShardedIndex {
                 needs,
             };
         }
-        let mut needs = Vec::new();
+        let mut needs: Vec<String> = Vec::new();
         let (previous, next) = neighbours;
         let named = previous.iter().chain(&next).copied();
         let named = named.chain(similar.iter().map(|h| h.doc));
         let named = named.chain(titles.iter().flat_map(|(_, docs)| docs.iter().copied()));
         if let Some(query) = &query {
-            needs.extend(self.missing_docs(query, named.clone()));
+            needs.extend(
+                self.missing_docs(query, named.clone())
+                    .into_iter()
+                    .map(|n| n.0),
+            );
         } else {
             needs.extend(self.missing_chunks(named.clone()));
         }
         for (query, _) in &titles {
-            needs.extend(self.missing_docs(query, []));
+            needs.extend(self.missing_docs(query, []).into_iter().map(|n| n.0));
         }
         needs.sort();
         needs.dedup();
@@ -451,17 +474,27 @@ impl ShardedIndex {
     /// The chunks `docs` are in and, for a query with phrases read in the text, those of
     /// the articles that may confirm them (bounded by their words' keys and pairs; a
     /// pair range this looks up first comes before any chunk).
-    fn missing_docs(&self, query: &Query, docs: impl IntoIterator<Item = u32>) -> Vec<String> {
+    fn missing_docs(
+        &self,
+        query: &Query,
+        docs: impl IntoIterator<Item = u32>,
+    ) -> Vec<(String, LookupReason)> {
         let index = &self.index;
         let mut docs: BTreeSet<u32> = docs.into_iter().collect();
+        let why = looking_up(LookupReason::Phrase);
         for phrase in query.phrases_read_in_text() {
             docs.extend(docs_a_phrase_reads(index, &phrase));
         }
-        let names = self.take_missed();
+        drop(why);
+        let names = self.take_missed_why();
         if !names.is_empty() {
             return names;
         }
-        self.missing_chunks(docs)
+        let chunks = self.missing_chunks(docs);
+        chunks
+            .into_iter()
+            .map(|n| (n, LookupReason::Phrase))
+            .collect()
     }
 
     fn missing_chunks(&self, docs: impl IntoIterator<Item = u32>) -> Vec<String> {
@@ -476,6 +509,11 @@ impl ShardedIndex {
 
     /// The ranges lookups wanted and did not find loaded, as file names.
     fn take_missed(&self) -> Vec<String> {
+        self.take_missed_why().into_iter().map(|n| n.0).collect()
+    }
+
+    /// [`ShardedIndex::take_missed`], with what first looked each range up.
+    fn take_missed_why(&self) -> Vec<(String, LookupReason)> {
         let index = &self.index;
         let mut names = Vec::new();
         for (slot, dict) in [&index.folded, &index.exact, &index.pairs]
@@ -483,12 +521,12 @@ impl ShardedIndex {
             .enumerate()
         {
             if let Some(c) = &dict.coverage {
-                for r in c.take_missed() {
-                    names.push(self.root.directories[slot].names[r as usize].clone());
+                for (r, why) in c.take_missed() {
+                    names.push((self.root.directories[slot].names[r as usize].clone(), why));
                 }
                 // Fetched beside the ranges the words themselves need, so in the same round.
                 if c.lexicon_wanted.swap(false, Ordering::Relaxed) && self.lexicon.is_none() {
-                    names.push(self.root.lexicon.clone());
+                    names.push((self.root.lexicon.clone(), LookupReason::Typo));
                 }
             }
         }

@@ -7,12 +7,15 @@ use crate::article::Article;
 use crate::codec::{put_dict, put_varint};
 use crate::index::norms::frequency_class;
 use crate::index::{Index, Posting, TermDict, TermRun, FIELD_COUNT};
+use crate::search::shard_terms::prefix_terms;
 
 /// A term range is cut once it holds this many bytes of terms and postings, at a term
 /// whose hash is a multiple of [`CUT_ONE_IN`] (so boundaries depend on the terms, not
-/// on what came before), and at twice this size at the latest. About 30–60 kB once a
-/// server compresses it.
-pub(super) const RANGE_TARGET_BYTES: usize = 48 << 10;
+/// on what came before), and at twice this size at the latest; a term this big alone
+/// has a range of its own. Most lookups (a rare word, a pair, a typo candidate) want one
+/// term of a range: 24 kB rather than 48 sends about half as much for them, for ~2,400
+/// more names in the root of a 10⁵-article archive.
+pub(super) const RANGE_TARGET_BYTES: usize = 24 << 10;
 const CUT_ONE_IN: u32 = 8;
 
 /// The files of a sharded index: the root's name, and every file with its name.
@@ -236,22 +239,13 @@ fn id_dict(index: &Index) -> TermDict {
     TermDict::whole(d)
 }
 
-/// Terms a prefix expansion may pick, the most frequent first: at least the search's
-/// `MAX_PREFIX_TERMS` (32; 8 for a one-letter prefix), plus room for the keys of the word
-/// itself, which it skips.
-pub(super) const PREFIX_CANDIDATES: usize = 48;
-const MAX_PREFIX_TERMS: usize = 32;
-const ONE_LETTER_PREFIX_CANDIDATES: usize = 16;
-const ONE_LETTER_PREFIX_TERMS: usize = 8;
-
 /// For every prefix whose terms span more than two ranges: the ranges that hold the words
-/// its expansion may pick (letters and digits only, as expansion takes them). It takes the
-/// most frequent, [`PREFIX_CANDIDATES`] at most (room for the word's own keys, which it
-/// skips), and stops before a word that takes its postings past `budget`: even if all
-/// the skipped words were the most frequent, it stops by the first word past
-/// that room whose postings, with those of the words between, exceed the budget. A
-/// reader holding those ranges answers the expansion exactly; the other ranges of the
-/// span need not be fetched.
+/// its expansion weighs (`search::expand`): the most frequent words of letters and digits
+/// beginning with it, itself aside, at most `prefix_terms` of them, up to the first whose
+/// postings take the expansion past `budget`. That word is listed too: a reader must
+/// see it to stop there. Which words these are depends on the prefix alone, so a reader
+/// holding those ranges answers the expansion exactly and needs no other range of the
+/// span.
 fn prefix_ranges(d: &TermDict, cuts: &[Range<usize>], budget: usize) -> Vec<(String, Vec<u32>)> {
     let firsts: Vec<&str> = cuts.iter().map(|r| d.term(r.start)).collect();
     let range_of = |i: usize| cuts.partition_point(|r| r.end <= i) as u32;
@@ -270,27 +264,19 @@ fn prefix_ranges(d: &TermDict, cuts: &[Range<usize>], budget: usize) -> Vec<(Str
         let start = d.lower_bound(p);
         let mut found: Vec<(usize, usize)> = (start..d.len())
             .take_while(|&i| d.term(i).starts_with(p))
-            .filter(|&i| d.term(i).chars().all(char::is_alphanumeric))
+            .filter(|&i| d.term(i) != p && d.term(i).chars().all(char::is_alphanumeric))
             .map(|i| (d.postings_of(i).len(), i))
             .collect();
         found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let (candidates, picked) = if p.chars().count() < 2 {
-            (ONE_LETTER_PREFIX_CANDIDATES, ONE_LETTER_PREFIX_TERMS)
-        } else {
-            (PREFIX_CANDIDATES, MAX_PREFIX_TERMS)
-        };
-        let room = candidates - picked;
-        found.truncate(candidates);
-        // The fewest postings the expansion can have spent before word `j`: those of the
-        // words from `room` on.
-        let mut least_spent = 0;
+        found.truncate(prefix_terms(p));
+        let mut spent = 0;
         let mut reach = found.len();
-        for (j, &(df, _)) in found.iter().enumerate().skip(room) {
-            if least_spent > 0 && least_spent + df > budget {
-                reach = j;
+        for (j, &(df, _)) in found.iter().enumerate() {
+            if spent > 0 && spent + df > budget {
+                reach = j + 1;
                 break;
             }
-            least_spent += df;
+            spent += df;
         }
         let mut ranges: Vec<u32> = found[..reach].iter().map(|&(_, i)| range_of(i)).collect();
         ranges.sort_unstable();
@@ -304,16 +290,25 @@ fn prefix_ranges(d: &TermDict, cuts: &[Range<usize>], budget: usize) -> Vec<(Str
 pub(super) fn ranges(d: &TermDict, target: usize) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let (mut start, mut size) = (0, 0);
+    let mut after_big = false;
     for i in 0..d.len() {
         let term = d.term(i);
+        // Postings take about two bytes each once encoded.
+        let own = term.len() + 2 + 2 * d.postings_of(i).len();
+        // A frequent word's postings alone fill a range: it gets one of its own, so it
+        // drags no neighbour along, nor a neighbour's lookup it (the cut still depends
+        // on the term alone).
+        let big = own >= target;
         let due = size >= 2 * target
-            || (size >= target && crc32fast::hash(term.as_bytes()).is_multiple_of(CUT_ONE_IN));
+            || (size >= target && crc32fast::hash(term.as_bytes()).is_multiple_of(CUT_ONE_IN))
+            || big
+            || after_big;
         if i > start && due {
             out.push(start..i);
             (start, size) = (i, 0);
         }
-        // Postings take about two bytes each once encoded.
-        size += term.len() + 2 + 2 * d.postings_of(i).len();
+        size += own;
+        after_big = big;
     }
     if start < d.len() {
         out.push(start..d.len());
@@ -341,4 +336,31 @@ fn pack_chunk(index: &Index, chunk: usize, articles: &[Article]) -> Vec<u8> {
     let mut raw = postcard::to_allocvec(articles).expect("articles serialize");
     raw.extend(postcard::to_allocvec(&distinctive).expect("words serialize"));
     miniz_oxide::deflate::compress_to_vec(&raw, 6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Words `ta`…`tz` in 20 articles each, but `tm` in 3,000: the frequent word's range
+    /// holds it alone, so looking up a neighbour never fetches its postings, nor looking
+    /// it up theirs.
+    #[test]
+    fn a_frequent_word_has_a_range_of_its_own() {
+        let terms = (b'a'..=b'z')
+            .map(|c| {
+                let df = if c == b'm' { 3000 } else { 20 };
+                let postings = (0..df).map(|doc| (doc, [0, 0, 1])).collect();
+                (format!("t{}", c as char), postings)
+            })
+            .collect();
+        let dict = TermDict::from_parts(terms);
+        let target = 1 << 10;
+        let cuts = ranges(&dict, target);
+        let frequent = dict.lower_bound("tm");
+        let holding = cuts.iter().find(|r| r.contains(&frequent)).unwrap();
+        assert_eq!(*holding, frequent..frequent + 1, "{cuts:?}");
+        // The others still share ranges of about the target's size.
+        assert!(cuts.len() < 10, "{cuts:?}");
+    }
 }
