@@ -98,6 +98,9 @@ pub struct ShardedIndex {
     /// once, put in place as its file is added (a dictionary holds its ranges as runs,
     /// so adding one costs that range, not a copy of the others).
     index: Index,
+    /// Files of ids or articles came in since the id order was last worked out: it is
+    /// worked out again once before the next call, not once per file.
+    by_id_stale: bool,
 }
 
 impl ShardedIndex {
@@ -131,6 +134,7 @@ impl ShardedIndex {
             chunks: BTreeMap::new(),
             lexicon: None,
             index,
+            by_id_stale: false,
         };
         for slot in 0..3 {
             sharded.cover(slot);
@@ -231,14 +235,14 @@ impl ShardedIndex {
                 *slot = article;
             }
             self.chunks.insert(i, Chunk { distinctive });
-            self.index.by_id = self.by_id();
+            self.by_id_stale = true;
         } else {
             let slot = dict_slot(kind);
             let dir = &self.root.directories[slot];
             let run = read_range(name, body, self.root.docs, dir, i, &self.index.bm25)?;
             if kind == FileKind::Ids {
                 self.ids.insert(i, run);
-                self.index.by_id = self.by_id();
+                self.by_id_stale = true;
             } else {
                 let loaded = &mut self.loaded[slot];
                 let at = loaded[..i as usize].iter().filter(|&&l| l).count();
@@ -288,8 +292,16 @@ impl ShardedIndex {
     /// The index over the files added so far. Lookups outside them are noted, for
     /// [`ShardedIndex::find`] and [`ShardedIndex::article_page`]; its answers are the whole
     /// index's once they say nothing is missing.
-    pub fn index(&self) -> &Index {
+    pub fn index(&mut self) -> &Index {
+        self.catch_up();
         &self.index
+    }
+
+    /// Works out the id order again if files of ids or articles came in.
+    fn catch_up(&mut self) {
+        if std::mem::take(&mut self.by_id_stale) {
+            self.index.by_id = self.by_id();
+        }
     }
 
     /// One page of a search for the query `text`, run once over the files in, and the
@@ -309,6 +321,7 @@ impl ShardedIndex {
         text: &str,
         request: &Request,
     ) -> (Fetched<Searched>, Vec<LookupReason>) {
+        self.catch_up();
         let index = self.index();
         let query = index.query(text);
         let page = index.find(&query, request);
@@ -344,6 +357,7 @@ impl ShardedIndex {
         search: Option<(&str, &Request)>,
         similar: usize,
     ) -> Fetched<Option<ArticlePage>> {
+        self.catch_up();
         let doc = match self.doc_of(id) {
             Ok(Some(doc)) => doc,
             Ok(None) => {
