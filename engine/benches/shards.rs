@@ -42,35 +42,36 @@ fn main() {
         return;
     };
     let started = Instant::now();
-    // DOCBAO_SHARDS_CACHE=DIR keeps the index built and every file's brotli size there
+    // DOCBAO_SHARDS_CACHE=DIR keeps the articles read and every file's brotli size there
     // (files are named by content, so a size never goes stale): a re-run after a change
-    // to the reader or the file layout skips reading and indexing the corpus.
+    // to the reader or the file layout skips reading the corpus. The index is built again
+    // each time: writing the files needs an index built, not one loaded.
     let cache = std::env::var_os("DOCBAO_SHARDS_CACHE").map(std::path::PathBuf::from);
-    let cached = cache.as_ref().and_then(|dir| {
-        let bytes = std::fs::read(dir.join("index.bin")).ok()?;
-        Some(docbao_engine::from_bytes(&bytes).expect("the cached index decodes"))
+    let cached: Option<Vec<docbao_engine::Article>> = cache.as_ref().and_then(|dir| {
+        let bytes = std::fs::read(dir.join("articles.postcard")).ok()?;
+        Some(postcard::from_bytes(&bytes).expect("the cached articles decode"))
     });
-    let (index, summary) = match cached {
-        Some(index) => (index, "index from the cache".to_string()),
+    let (articles, summary) = match cached {
+        Some(articles) => (articles, "articles from the cache".to_string()),
         None => {
             let mut ingester = Ingester::new();
             ingester.add_reader(&path.display().to_string(), file);
             let (articles, report) = ingester.finish();
-            let index = Index::build(articles);
             if let Some(dir) = &cache {
                 std::fs::create_dir_all(dir).expect("cache folder");
-                std::fs::write(dir.join("index.bin"), docbao_engine::to_bytes(&index))
-                    .expect("cache written");
+                let bytes = postcard::to_allocvec(&articles).expect("articles serialize");
+                std::fs::write(dir.join("articles.postcard"), bytes).expect("cache written");
             }
-            (index, report.summary())
+            (articles, report.summary())
         }
     };
+    let index = Index::build(articles);
     let built = started.elapsed().as_secs_f64();
     let bundle = write_bundle(&index);
     let written = started.elapsed().as_secs_f64();
     println!("corpus: {} ({summary})", path.display());
     println!(
-        "build: corpus read and indexed (or the index decoded) {built:.1} s, sharded files {:.1} s",
+        "build: corpus read (or the articles decoded) and indexed {built:.1} s, sharded files {:.1} s",
         written - built
     );
 
