@@ -62,6 +62,10 @@ pub struct Texts {
     pub archive_fetching: &'static str,
     /// Files a search needs that could not be fetched (offline): what shows is partial.
     pub archive_missing: &'static str,
+    /// In place of a result whose article is on its way.
+    pub result_fetching: &'static str,
+    /// In place of a result whose article could not be downloaded.
+    pub result_missing: &'static str,
     /// The same for an article.
     pub article_missing: &'static str,
     /// A sharded archive's button that downloads all of it for offline reading.
@@ -122,6 +126,8 @@ pub const VI: Texts = Texts {
     opening_archive: "Đang mở kho báo…",
     archive_fetching: "Đang tải các phần của kho báo mà tìm kiếm này cần…",
     archive_missing: "Tìm kiếm này cần những phần của kho báo chưa được tải về (có thể bạn đang ngoại tuyến). Kết quả dưới đây chỉ từ những phần đã có.",
+    result_fetching: "Đang tải bài báo…",
+    result_missing: "Bài báo này chưa được tải về.",
     article_missing: "Bài này nằm trong phần kho báo chưa được tải về (có thể bạn đang ngoại tuyến).",
     download_all: "Tải toàn bộ để đọc offline",
 };
@@ -180,6 +186,8 @@ pub const EN: Texts = Texts {
     opening_archive: "Opening the archive…",
     archive_fetching: "Downloading the parts of the archive this search needs…",
     archive_missing: "This search needs parts of the archive not downloaded yet (you may be offline). The results below come only from the parts already here.",
+    result_fetching: "Loading the article…",
+    result_missing: "This article is not downloaded yet.",
     article_missing: "This article is in a part of the archive not downloaded yet (you may be offline).",
     download_all: "Download everything to read offline",
 };

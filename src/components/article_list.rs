@@ -93,10 +93,26 @@ fn article_link(
 /// The items are not keyed: a keystroke usually brings other articles, and Yew then
 /// patches the links in place (text and `href`), where keyed items would all be removed
 /// and built again, the costliest part of a keystroke's render.
-pub fn article_list(hits: &[Hit], context: &Context, navigator: Option<&Navigator>) -> Html {
+///
+/// In a sharded archive a hit can be known (its place, its score) before its article's
+/// file is in: it has no id yet. It keeps its place in the list as a row of about a
+/// result's height that says `pending` (on its way, or not downloaded), so the list does
+/// not jump when the file arrives; it is no link, so the arrow keys pass over it.
+pub fn article_list(
+    hits: &[Hit],
+    context: &Context,
+    navigator: Option<&Navigator>,
+    pending: &str,
+) -> Html {
     html! {
         <ol class="results" onkeydown={Callback::from(on_list_keydown)}>
-            { for hits.iter().map(|hit| html! {
+            { for hits.iter().map(|hit| if hit.id.is_empty() {
+                html! {
+                    <li class="pending">
+                        <p class="result pending-note">{ pending.to_string() }</p>
+                    </li>
+                }
+            } else { html! {
                 <li>
                     { article_link(
                         Route::Article { id: hit.id.clone() },
@@ -110,7 +126,7 @@ pub fn article_list(hits: &[Hit], context: &Context, navigator: Option<&Navigato
                         },
                     ) }
                 </li>
-            }) }
+            } }) }
         </ol>
     }
 }

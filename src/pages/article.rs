@@ -296,7 +296,7 @@ fn ArticleView(props: &ArticleViewProps) -> Html {
             if !similar.is_empty() {
                 <aside class="similar" aria-labelledby="similar-heading">
                     <h2 id="similar-heading">{ t.more_like_this }</h2>
-                    { article_list(similar, &Context::new(), navigator.as_ref()) }
+                    { article_list(similar, &Context::new(), navigator.as_ref(), "") }
                 </aside>
             }
         </>

@@ -88,9 +88,8 @@ pub fn SearchPage() -> Html {
                 if let Some(shards) = corpus.shards() {
                     // One search: the page from the files in, and the files to fetch.
                     let Fetched { answer, needs } = shards.find(s);
+                    // A hit whose article's file is not in yet keeps its place (no id yet).
                     let mut page = answer.page;
-                    // A hit whose article's file is not in yet cannot be shown or opened.
-                    page.hits.retain(|hit| !hit.id.is_empty());
                     let facets = Rc::new(std::mem::take(&mut page.facets));
                     return (answer.query.trimmed(), page, facets, needs);
                 }
@@ -105,8 +104,6 @@ pub fn SearchPage() -> Html {
                         }
                     };
                     let mut page = index.find(&query, &s.request());
-                    // A hit whose article's file is not in yet cannot be shown or opened.
-                    page.hits.retain(|hit| !hit.id.is_empty());
                     // Shared with the facet panel, which renders again only if they changed.
                     let facets = Rc::new(std::mem::take(&mut page.facets));
                     (query.trimmed(), page, facets, Vec::new())
@@ -220,7 +217,7 @@ pub fn SearchPage() -> Html {
                     if page.hits.is_empty() {
                         <p class="no-results">{ t.no_results }</p>
                     } else {
-                        { article_list(&page.hits, &state.to_pairs(), navigator.as_ref()) }
+                        { article_list(&page.hits, &state.to_pairs(), navigator.as_ref(), pending_text(completeness, ui.lang())) }
                     }
                     <Pager total={page.total} page={state.page} on_action={dispatch.clone()} />
                 </section>
@@ -297,6 +294,15 @@ fn use_archive_files(corpus: &Corpus, state: &SearchState, needs: &[String]) -> 
         });
     }
     *completeness
+}
+
+/// What a result whose article's file is not in yet says in its place.
+fn pending_text(completeness: Completeness, lang: Lang) -> &'static str {
+    let t = i18n::texts(lang);
+    match completeness {
+        Completeness::Fetching | Completeness::Complete => t.result_fetching,
+        Completeness::Missing | Completeness::TooMany(_) => t.result_missing,
+    }
 }
 
 /// What the reader should know about a sharded archive's search: files on their way,

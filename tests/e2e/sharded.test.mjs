@@ -202,6 +202,12 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
             await eventually('the query in the URL', () => hashRoute(page), (r) => r.q === SECOND.query);
             const titles = await page.locator('ol.results > li .result-title').allInnerTexts();
             assert.ok(!titles.includes(SECOND.title), 'an article whose file is missing is not shown');
+            // Its place in the list is kept, saying plainly that it is not downloaded.
+            await eventually(
+              'a row in place of each article whose file is missing, saying so',
+              () => page.locator('ol.results > li.pending').allInnerTexts(),
+              (rows) => rows.length > 0 && rows.every((row) => /chưa được tải về/.test(row)),
+            );
             const failed = archiveRequests(seen.failedRequests);
             assert.ok(failed.length > 0 && failed.every((f) => f.endsWith('.docs') && !fetched.includes(f)), `only never-fetched chunks failed: ${failed.join(', ')}`);
           },
