@@ -131,7 +131,7 @@ struct RoutedListProps {
 #[function_component]
 fn ListWithNavigator(props: &RoutedListProps) -> Html {
     let navigator = use_navigator();
-    article_list(&props.hits, &Context::new(), navigator.as_ref())
+    article_list(&props.hits, &Context::new(), navigator.as_ref(), "đang tải")
 }
 
 #[function_component]
@@ -140,7 +140,7 @@ fn RoutedList(props: &RoutedListProps) -> Html {
 }
 
 #[wasm_bindgen_test]
-async fn article_list_links_every_hit_to_its_article_route() {
+async fn article_list_links_every_hit_to_its_article_route_and_keeps_the_place_of_one_not_in_yet() {
     let root = fresh_root();
     let hit = |id: &str, title: &str| Hit {
         doc: 0,
@@ -155,11 +155,21 @@ async fn article_list_links_every_hit_to_its_article_route() {
             marks: vec![],
         },
     };
-    let hits = vec![hit("a1", "Bài một"), hit("b2", "Bài hai")];
+    // The middle one's article is not in yet (a sharded archive): no id, no title.
+    let hits = vec![hit("a1", "Bài một"), hit("", ""), hit("b2", "Bài hai")];
     yew::Renderer::<RoutedList>::with_root_and_props(root.clone(), RoutedListProps { hits })
         .render();
     mounted().await;
 
+    let rows = root.query_selector_all("ol.results > li").unwrap();
+    assert_eq!(rows.length(), 3, "a hit not in yet keeps its place");
+    let pending: Element = rows.item(1).unwrap().dyn_into_element();
+    assert_eq!(pending.class_name(), "pending");
+    assert_eq!(pending.text_content().as_deref(), Some("đang tải"));
+    assert!(
+        pending.query_selector("a").unwrap().is_none(),
+        "no link to open"
+    );
     let links = root.query_selector_all("ol.results li a").unwrap();
     assert_eq!(links.length(), 2);
     let first: Element = links.item(0).unwrap().dyn_into_element();
