@@ -78,6 +78,7 @@ const main = measureBegins[0] && { pid: measureBegins[0].pid };
 const threadNames = events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.pid === main?.pid);
 const mainTid = threadNames.find((e) => e.args.name === 'CrRendererMain')?.tid;
 const ends = events.filter((e) => e.name === 'docbao:search' && e.ph === 'e');
+const findDurations = pairDurations('docbao:find');
 const windows = measureBegins
   .map((b) => ({ start: b.ts, end: ends.find((e) => e.id2?.local === b.id2?.local && e.id === b.id && e.ts >= b.ts)?.ts ?? ends.find((e) => e.ts >= b.ts)?.ts }))
   .filter((w) => w.end !== undefined)
@@ -105,13 +106,19 @@ const rows = windows.map((w, i) => {
     paint: sum('Paint', w.end, next) + sum('PrePaint', w.end, next),
   };
 });
+/** Durations (ms) of the User Timing measure `name`: its begin and end events, paired in order. */
+function pairDurations(name) {
+  const begins = events.filter((e) => e.name === name && e.ph === 'b').sort((a, b) => a.ts - b.ts);
+  const ends = events.filter((e) => e.name === name && e.ph === 'e').sort((a, b) => a.ts - b.ts);
+  return begins.map((b, i) => (ends[i] ? (ends[i].ts - b.ts) / 1e3 : NaN)).filter((d) => d >= 0);
+}
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
 };
 console.log(`trace: ${rows.length} keystrokes measured; load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log(`elements after typing: ${JSON.stringify(nodes)}`);
-console.log('part (ms)                          p50     p95     mean');
+console.log('part (ms)                          p50     p95     mean     max');
 for (const k of ['total', 'script', 'style', 'styled', 'layout', 'dirty', 'objects', 'after', 'paint']) {
   const xs = rows.map((r) => r[k]);
   const mean = xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
@@ -126,8 +133,10 @@ for (const k of ['total', 'script', 'style', 'styled', 'layout', 'dirty', 'objec
     after: 'style+layout after the measure',
     paint: 'paint after the measure',
   }[k];
-  console.log(`${label.padEnd(34)} ${pct(xs, 50).toFixed(2).padStart(6)}  ${pct(xs, 95).toFixed(2).padStart(6)}  ${mean.toFixed(2).padStart(6)}`);
+  console.log(`${label.padEnd(34)} ${pct(xs, 50).toFixed(2).padStart(6)}  ${pct(xs, 95).toFixed(2).padStart(6)}  ${mean.toFixed(2).padStart(6)}  ${Math.max(...xs).toFixed(2).padStart(6)}`);
 }
+const findMean = findDurations.reduce((s, x) => s + x, 0) / Math.max(1, findDurations.length);
+console.log(`${'engine, docbao:find'.padEnd(34)} ${pct(findDurations, 50).toFixed(2).padStart(6)}  ${pct(findDurations, 95).toFixed(2).padStart(6)}  ${findMean.toFixed(2).padStart(6)}  ${Math.max(...findDurations).toFixed(2).padStart(6)}`);
 
 if (invalidations) {
   const counts = new Map();
