@@ -123,6 +123,75 @@ async fn marked_text_puts_matches_in_mark_and_never_parses_html() {
     );
 }
 
+/// Shows one of `texts`; the test switches it through `switch`, as a keystroke does.
+#[derive(Properties, PartialEq)]
+struct SwitchingMarkedProps {
+    texts: Vec<Marked>,
+    switch: Rc<RefCell<Option<UseStateSetter<usize>>>>,
+}
+
+#[function_component]
+fn SwitchingMarked(props: &SwitchingMarkedProps) -> Html {
+    let shown = use_state(|| 0);
+    *props.switch.borrow_mut() = Some(shown.setter());
+    html! { <p>{ marked_text(&props.texts[*shown]) }</p> }
+}
+
+fn marked(text: &str, words: &[&str]) -> Marked {
+    let marks = words
+        .iter()
+        .map(|word| {
+            let start = text.find(word).unwrap();
+            (start, start + word.len())
+        })
+        .collect();
+    Marked {
+        text: text.into(),
+        marks,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn marked_text_keeps_its_mark_elements_when_the_text_changes() {
+    let root = fresh_root();
+    let switch = Rc::new(RefCell::new(None));
+    // The first text starts and ends plain, the second starts and ends with a match: the
+    // next keystroke's snippet often differs so.
+    let texts = vec![
+        marked("Học sinh giỏi quốc gia", &["sinh", "quốc"]),
+        marked("giỏi quốc gia", &["giỏi", "gia"]),
+    ];
+    yew::Renderer::<SwitchingMarked>::with_root_and_props(
+        root.clone(),
+        SwitchingMarkedProps {
+            texts: texts.clone(),
+            switch: switch.clone(),
+        },
+    )
+    .render();
+    mounted().await;
+    let marks = root.query_selector_all("mark").unwrap();
+    assert_eq!(marks.length(), 2);
+    for i in 0..marks.length() {
+        // Yew leaves alone an attribute it did not set: it tells the old elements apart.
+        let mark: Element = marks.item(i).unwrap().dyn_into_element();
+        mark.set_attribute("data-before", "").unwrap();
+    }
+
+    let set = switch.borrow().clone().unwrap();
+    set.set(1);
+    mounted().await;
+    assert_eq!(root.text_content().unwrap(), "giỏi quốc gia");
+    assert_eq!(texts_of(&root, "mark"), ["giỏi", "gia"]);
+    assert_eq!(
+        root.query_selector_all("mark[data-before]")
+            .unwrap()
+            .length(),
+        2,
+        "the <mark> elements are patched in place, not removed and built again"
+    );
+}
+
 #[derive(Properties, PartialEq)]
 struct RoutedListProps {
     hits: Vec<Hit>,

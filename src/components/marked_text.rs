@@ -7,17 +7,64 @@ use yew::prelude::*;
 /// A function, not a component: the text is rendered in the same pass as the page around
 /// it. Yew can let the browser paint between a component's render and its children's,
 /// which would show, for a frame, a new article's byline under the previous title.
+///
+/// The runs always alternate plain, marked, plain, …, plain (a plain run may be empty).
+/// Yew patches an unkeyed list pairwise from its end, so with every kind always in
+/// the same place a new text (the next keystroke's snippet) only changes text nodes;
+/// where the pattern shifted (a text starting with a match, then one not), it removed and
+/// built again every `<mark>` and text node, all of which the browser then lays out anew.
 pub fn marked_text(marked: &Marked) -> Html {
-    marked
-        .segments()
+    alternating_runs(&marked.segments())
         .into_iter()
-        .map(|(text, marked)| {
+        .enumerate()
+        .map(|(i, text)| {
             let text = text.to_string();
-            if marked {
+            if i % 2 == 1 {
                 html! { <mark>{ text }</mark> }
             } else {
                 html! { { text } }
             }
         })
         .collect()
+}
+
+/// `segments` as runs at alternating places: even places plain, odd places marked, first
+/// and last plain, empty where there is none (between two adjacent marks, at either end).
+fn alternating_runs<'a>(segments: &[(&'a str, bool)]) -> Vec<&'a str> {
+    let mut runs: Vec<&'a str> = Vec::with_capacity(segments.len() * 2 + 1);
+    for &(text, marked) in segments {
+        // The next place is marked when the count so far is odd.
+        if marked != (runs.len() % 2 == 1) {
+            // Two plain runs, or two marked ones, in a row: an empty run of the other
+            // kind between them keeps the places (the engine never gives two plain runs
+            // in a row; adjacent marks it does).
+            runs.push("");
+        }
+        runs.push(text);
+    }
+    if runs.len() % 2 == 0 {
+        runs.push("");
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::alternating_runs;
+
+    #[test]
+    fn runs_alternate_plain_and_marked_and_end_plain() {
+        assert_eq!(alternating_runs(&[]), vec![""]);
+        assert_eq!(alternating_runs(&[("a b", false)]), vec!["a b"]);
+        assert_eq!(alternating_runs(&[("a", true)]), vec!["", "a", ""]);
+        assert_eq!(
+            alternating_runs(&[("x ", false), ("a", true), (" y", false)]),
+            vec!["x ", "a", " y"]
+        );
+        // Adjacent marks, a mark first and a mark last.
+        assert_eq!(
+            alternating_runs(&[("a", true), ("b", true), (" y ", false), ("c", true)]),
+            vec!["", "a", "", "b", " y ", "c", ""]
+        );
+    }
 }

@@ -14,6 +14,8 @@
 //                    Built into target/bench-dist/<name>-<layout> (or <name> when picked).
 //     --no-build     reuse the build already there.
 //     --no-pagefind  leave Pagefind out (its column shows why).
+//     --dist DIR     build into (or, with --no-build, reuse) DIR instead, e.g. to keep a
+//                    "before" build beside an "after" one and run them alternately.
 // The table is printed and written to target/bench/<name>-<layout>/table.md.
 //
 // Queries come from the corpus's titles (read with `docbao export`), chosen with a fixed
@@ -70,9 +72,10 @@ const layoutArg = args.includes('--layout') ? args[args.indexOf('--layout') + 1]
 if (layoutArg !== null && !['embedded', 'sharded'].includes(layoutArg)) {
   throw new Error(`--layout ${layoutArg}: expected embedded or sharded`);
 }
-const corpus = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--layout') ?? null;
+const distArg = args.includes('--dist') ? path.resolve(args[args.indexOf('--dist') + 1]) : null;
+const corpus = args.find((a, i) => !a.startsWith('--') && !['--layout', '--dist'].includes(args[i - 1])) ?? null;
 const name = corpus ? path.basename(corpus).replace(/\..*$/, '') || 'corpus' : 'seeds';
-const distDir = path.join(REPO, 'target', 'bench-dist', layoutArg ? `${name}-${layoutArg}` : name);
+const distDir = distArg ?? path.join(REPO, 'target', 'bench-dist', layoutArg ? `${name}-${layoutArg}` : name);
 
 const log = (msg) => console.error(`bench-browser: ${msg}`);
 // The machine may be shared: its load is printed with the figures, which it skews.

@@ -1,0 +1,151 @@
+// Where a keystroke's time goes: a Chromium performance trace of the browser bench's typing
+// (its plan.json), split by the app's `docbao:search` measures. For each keystroke it sums
+// the main thread's style (UpdateLayoutTree), layout (Layout, with its dirty objects) and
+// the rest (script: the engine, Yew, DOM calls) inside the measure, and the layout left
+// after the measure's end until the next key (work the measure would have moved out).
+// Prints medians and p95s; asserts nothing.
+//
+//   node tests/bench/trace.mjs DIST PLAN [--keys N]
+//     DIST   a built bundle (e.g. target/bench-dist/unc-dantri-embedded)
+//     PLAN   the bench's plan (target/bench/unc-dantri-embedded/plan.json)
+//     --keys stop after N letters typed (default: all)
+//     --invalidations  also count what invalidated layout and style, by reason and node
+
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { launchBrowser, waitUntilReady } from '../e2e/support.mjs';
+import { startServer } from '../e2e/server.mjs';
+
+const [dist, planFile] = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--keys');
+const keysArg = process.argv.indexOf('--keys');
+const maxKeys = keysArg > 0 ? Number(process.argv[keysArg + 1]) : Infinity;
+const invalidations = process.argv.includes('--invalidations');
+if (!dist || !planFile) throw new Error('usage: node tests/bench/trace.mjs DIST PLAN [--keys N]');
+const plan = JSON.parse(readFileSync(planFile, 'utf8'));
+
+const browser = await launchBrowser();
+const server = await startServer(dist);
+const events = [];
+let nodes = null;
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/#/search`);
+  await waitUntilReady(page);
+  await page.waitForSelector('ol.results a.result');
+  const cdp = await context.newCDPSession(page);
+  cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
+  const finished = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.start', {
+    traceConfig: {
+      includedCategories: [
+        'devtools.timeline',
+        'blink.user_timing',
+        'disabled-by-default-devtools.timeline',
+        ...(invalidations ? ['disabled-by-default-devtools.timeline.invalidationTracking'] : []),
+      ],
+    },
+    transferMode: 'ReportEvents',
+  });
+  const box = page.locator('input#q[type="search"]');
+  let typed = 0;
+  outer: for (const { q } of plan.queries) {
+    await box.fill('');
+    await page.waitForTimeout(150);
+    for (const ch of [...q]) {
+      if (typed++ >= maxKeys) break outer;
+      await box.pressSequentially(ch);
+      // The bench's pace: the answer, then a quiet moment, then the next key.
+      await page.waitForTimeout(120);
+    }
+  }
+  await cdp.send('Tracing.end');
+  await finished;
+  nodes = await page.evaluate(() => ({
+    page: document.querySelectorAll('*').length,
+    results: document.querySelectorAll('ol.results *').length,
+    filters: document.querySelectorAll('.filters *').length,
+  }));
+  await context.close();
+} finally {
+  await server.close();
+  await browser.close();
+}
+
+// The renderer's main thread: where the measures are.
+const measureBegins = events.filter((e) => e.name === 'docbao:search' && e.ph === 'b');
+const main = measureBegins[0] && { pid: measureBegins[0].pid };
+const threadNames = events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.pid === main?.pid);
+const mainTid = threadNames.find((e) => e.args.name === 'CrRendererMain')?.tid;
+const ends = events.filter((e) => e.name === 'docbao:search' && e.ph === 'e');
+const findDurations = pairDurations('docbao:find');
+const windows = measureBegins
+  .map((b) => ({ start: b.ts, end: ends.find((e) => e.id2?.local === b.id2?.local && e.id === b.id && e.ts >= b.ts)?.ts ?? ends.find((e) => e.ts >= b.ts)?.ts }))
+  .filter((w) => w.end !== undefined)
+  .sort((a, b) => a.start - b.start);
+const onMain = events.filter((e) => e.pid === main?.pid && e.tid === mainTid && e.ph === 'X');
+const sum = (name, from, to) =>
+  onMain.filter((e) => e.name === name && e.ts >= from && e.ts < to).reduce((s, e) => s + (e.dur ?? 0), 0) / 1e3;
+const rows = windows.map((w, i) => {
+  const next = windows[i + 1]?.start ?? w.end + 120e3;
+  const layouts = onMain.filter((e) => e.name === 'Layout' && e.ts >= w.start && e.ts < w.end);
+  const total = (w.end - w.start) / 1e3;
+  const layout = sum('Layout', w.start, w.end);
+  const style = sum('UpdateLayoutTree', w.start, w.end);
+  return {
+    total,
+    layout,
+    style,
+    script: total - layout - style,
+    dirty: layouts.reduce((s, e) => s + (e.args?.beginData?.dirtyObjects ?? 0), 0),
+    objects: layouts.reduce((s, e) => Math.max(s, e.args?.beginData?.totalObjects ?? 0), 0),
+    styled: onMain
+      .filter((e) => e.name === 'UpdateLayoutTree' && e.ts >= w.start && e.ts < w.end)
+      .reduce((s, e) => s + (e.args?.elementCount ?? 0), 0),
+    after: sum('Layout', w.end, next) + sum('UpdateLayoutTree', w.end, next),
+    paint: sum('Paint', w.end, next) + sum('PrePaint', w.end, next),
+  };
+});
+/** Durations (ms) of the User Timing measure `name`: its begin and end events, paired in order. */
+function pairDurations(name) {
+  const begins = events.filter((e) => e.name === name && e.ph === 'b').sort((a, b) => a.ts - b.ts);
+  const ends = events.filter((e) => e.name === name && e.ph === 'e').sort((a, b) => a.ts - b.ts);
+  return begins.map((b, i) => (ends[i] ? (ends[i].ts - b.ts) / 1e3 : NaN)).filter((d) => d >= 0);
+}
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
+};
+console.log(`trace: ${rows.length} keystrokes measured; load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`elements after typing: ${JSON.stringify(nodes)}`);
+console.log('part (ms)                          p50     p95     mean     max');
+for (const k of ['total', 'script', 'style', 'styled', 'layout', 'dirty', 'objects', 'after', 'paint']) {
+  const xs = rows.map((r) => r[k]);
+  const mean = xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
+  const label = {
+    total: 'docbao:search',
+    script: 'script (engine, Yew, DOM)',
+    style: 'style',
+    layout: 'layout',
+    dirty: 'layout: dirty objects',
+    objects: 'layout: all objects',
+    styled: 'style: elements',
+    after: 'style+layout after the measure',
+    paint: 'paint after the measure',
+  }[k];
+  console.log(`${label.padEnd(34)} ${pct(xs, 50).toFixed(2).padStart(6)}  ${pct(xs, 95).toFixed(2).padStart(6)}  ${mean.toFixed(2).padStart(6)}  ${Math.max(...xs).toFixed(2).padStart(6)}`);
+}
+const findMean = findDurations.reduce((s, x) => s + x, 0) / Math.max(1, findDurations.length);
+console.log(`${'engine, docbao:find'.padEnd(34)} ${pct(findDurations, 50).toFixed(2).padStart(6)}  ${pct(findDurations, 95).toFixed(2).padStart(6)}  ${findMean.toFixed(2).padStart(6)}  ${Math.max(...findDurations).toFixed(2).padStart(6)}`);
+
+if (invalidations) {
+  const counts = new Map();
+  for (const e of events) {
+    if (!/InvalidationTracking/.test(e.name) || e.pid !== main?.pid) continue;
+    if (!windows.some((w) => e.ts >= w.start && e.ts < w.end)) continue;
+    const d = e.args?.data ?? {};
+    const key = `${e.name} ${d.reason ?? d.changedAttribute ?? d.changedPseudo ?? ''} ${d.nodeName ?? ''}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  for (const [k, n] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`${String(n).padStart(6)}  ${k}`);
+}
