@@ -318,10 +318,22 @@ async function settle(page, since, ready) {
       },
       { since, quiet: QUIET_MS, limit: SETTLE_LIMIT_MS },
     );
+  const deadline = nodePerformance.now() + SETTLE_LIMIT_MS;
   for (;;) {
     const quiet = await quietSince();
     if (quiet === null) throw new Error(`the page was not quiet within ${SETTLE_LIMIT_MS / 1e3} s (${page.url()})`);
-    if (!(await page.evaluate(ready))) continue;
+    if (!(await page.evaluate(ready))) {
+      // Quiet but not there (the app failed to start, say): an error that shows the page,
+      // never a bench that waits for ever.
+      if (nodePerformance.now() > deadline) {
+        const state = await page.evaluate(() => ({
+          ready: performance.getEntriesByName('docbao:ready', 'mark').length > 0,
+          body: document.body?.innerText.slice(0, 300) ?? '',
+        }));
+        throw new Error(`the page was quiet but never showed what the bench waits for within ${SETTLE_LIMIT_MS / 1e3} s (${page.url()}): ${JSON.stringify(state)}`);
+      }
+      continue;
+    }
     // The page may have changed between the two calls: only an answer quiet on both sides counts.
     const again = await quietSince();
     if (again !== null && again.at === quiet.at) return quiet;
@@ -726,7 +738,7 @@ function makeTable() {
     '⁴ The app\'s own measure: input to its first render of that search (in a sharded archive, possibly before the files it needs arrive).',
     '⁵ docbao: `#/a/<id>` entered from a results page to the page complete (text fetched if sharded), median of ' +
       `${ARTICLE_OPENS}; Pagefind leaves articles to the site: the article's static page, navigation to its load event.`,
-    `⁶ Queries made from a title (as written, unmarked, raw Telex, with a typo): 1/rank of that title's article among the first ${SHOWN}, else 0. The words are 1 to 3 consecutive words of a title picked at random, often words hundreds of articles share (`long`, `ky`, `khong phai`), for which no engine can rank that one article first: the figure compares the engines on the same queries; it is not the engine's known-item score on distinctive title words (0.9+, `engine/tests/known_item.rs`).`,
+    `⁶ Queries made from a title (as written, unmarked, raw Telex, with a typo): 1/rank of that title's article among the first ${SHOWN}, else 0. The words are 1 to 3 consecutive words of a title picked at random, often words hundreds of articles share (\`long\`, \`ky\`, \`khong phai\`), for which no engine can rank that one article first: the figure compares the engines on the same queries; it is not the engine's known-item score on distinctive title words (0.9+, \`engine/tests/known_item.rs\`).`,
     '⁷ Pagefind 1.6 searches in a Web Worker: its wasm memory and the worker\'s heap are not in these figures (its fetches and bytes are).',
     '⁸ The rest is the service worker (`sw.js` and what it precaches: for docbao, the app, the ingest report and the archive\'s root).',
     ...(pagefindSkipped ? [`Pagefind: ${pagefindSkipped}.`] : []),
