@@ -112,6 +112,23 @@ pub const ARTICLES_PER_CHUNK: usize = 64;
 /// postings).
 const TERM_BYTES_PER_SECTION_BYTE: usize = 64;
 
+/// A term after the one before it: the length of their common prefix, then the rest's
+/// length and bytes. Cut only on a character boundary, so every rest is UTF-8 on its own.
+pub(crate) fn put_front_coded(out: &mut Vec<u8>, last: &str, term: &str) {
+    let shared = last
+        .bytes()
+        .zip(term.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let shared = (0..=shared)
+        .rev()
+        .find(|&at| term.is_char_boundary(at))
+        .unwrap_or(0);
+    put_varint(out, shared as u64);
+    put_varint(out, (term.len() - shared) as u64);
+    out.extend_from_slice(&term.as_bytes()[shared..]);
+}
+
 pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
@@ -235,19 +252,7 @@ pub(crate) fn put_dict(out: &mut Vec<u8>, d: &TermDict) {
     let mut prev = "";
     for i in 0..d.len() {
         let t = d.term(i);
-        let shared = prev
-            .bytes()
-            .zip(t.bytes())
-            .take_while(|(a, b)| a == b)
-            .count();
-        // Cut only on a character boundary so every suffix is valid UTF-8 on its own.
-        let shared = (0..=shared)
-            .rev()
-            .find(|&s| t.is_char_boundary(s))
-            .unwrap_or(0);
-        put_varint(out, shared as u64);
-        put_varint(out, (t.len() - shared) as u64);
-        out.extend_from_slice(&t.as_bytes()[shared..]);
+        put_front_coded(out, prev, t);
         prev = t;
     }
     // Postings by kind, not term by term: every document frequency, then every doc

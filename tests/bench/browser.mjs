@@ -740,7 +740,7 @@ function makeTable() {
       `${ARTICLE_OPENS}; Pagefind leaves articles to the site: the article's static page, navigation to its load event.`,
     `⁶ Queries made from a title (as written, unmarked, raw Telex, with a typo): 1/rank of that title's article among the first ${SHOWN}, else 0. The words are 1 to 3 consecutive words of a title picked at random, often words hundreds of articles share (\`long\`, \`ky\`, \`khong phai\`), for which no engine can rank that one article first: the figure compares the engines on the same queries; it is not the engine's known-item score on distinctive title words (0.9+, \`engine/tests/known_item.rs\`).`,
     '⁷ Pagefind 1.6 searches in a Web Worker: its wasm memory and the worker\'s heap are not in these figures (its fetches and bytes are).',
-    '⁸ The rest is the service worker (`sw.js` and what it precaches: for docbao, the app, the ingest report and the archive\'s root).',
+    '⁸ The rest is the service worker (`sw.js` and what it precaches: for docbao, the app and the archive\'s root; the ingest report is cached only once opened).',
     ...(pagefindSkipped ? [`Pagefind: ${pagefindSkipped}.`] : []),
     '',
   ].join('\n');

@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use super::{name_of, seal, FileKind, DOCS_PER_CHUNK};
 use crate::article::Article;
-use crate::codec::{put_dict, put_varint};
+use crate::codec::{put_dict, put_front_coded, put_varint};
 use crate::index::norms::frequency_class;
 use crate::index::{Index, Posting, TermDict, TermRun, FIELD_COUNT};
 use crate::search::shard_terms::prefix_terms;
@@ -164,27 +164,6 @@ pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> Sharded
     let root = name_of(FileKind::Root, &root_bytes);
     files.push((root.clone(), root_bytes));
     ShardedBundle { root, files }
-}
-
-fn put_str(out: &mut Vec<u8>, s: &str) {
-    put_varint(out, s.len() as u64);
-    out.extend_from_slice(s.as_bytes());
-}
-
-/// A term after the one before it: the length of their common prefix, then the rest.
-fn put_front_coded(out: &mut Vec<u8>, last: &str, term: &str) {
-    let shared = last
-        .bytes()
-        .zip(term.bytes())
-        .take_while(|(a, b)| a == b)
-        .count();
-    // Cut on a character boundary, so both parts stay UTF-8.
-    let shared = (0..=shared)
-        .rev()
-        .find(|&at| term.is_char_boundary(at))
-        .unwrap_or(0);
-    put_varint(out, shared as u64);
-    put_str(out, &term[shared..]);
 }
 
 /// A file's name as stored in the root: the 8 bytes its 16 hex digits spell (its kind is
