@@ -3,6 +3,8 @@
 // the main thread's style (UpdateLayoutTree), layout (Layout, with its dirty objects) and
 // the rest (script: the engine, Yew, DOM calls) inside the measure, and the layout left
 // after the measure's end until the next key (work the measure would have moved out).
+// "main thread through paint" adds the style, layout and paint after the measure to it: a
+// change that only moves work into painting (the measure leaves painting out) shows there.
 // Prints medians and p95s; asserts nothing.
 //
 //   node tests/bench/trace.mjs DIST PLAN [--keys N]
@@ -105,7 +107,7 @@ const rows = windows.map((w, i) => {
     after: sum('Layout', w.end, next) + sum('UpdateLayoutTree', w.end, next),
     paint: sum('Paint', w.end, next) + sum('PrePaint', w.end, next),
   };
-});
+}).map((r) => ({ ...r, frame: r.total + r.after + r.paint }));
 /** Durations (ms) of the User Timing measure `name`: its begin and end events, paired in order. */
 function pairDurations(name) {
   const begins = events.filter((e) => e.name === name && e.ph === 'b').sort((a, b) => a.ts - b.ts);
@@ -119,7 +121,7 @@ const pct = (xs, p) => {
 console.log(`trace: ${rows.length} keystrokes measured; load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log(`elements after typing: ${JSON.stringify(nodes)}`);
 console.log('part (ms)                          p50     p95     mean     max');
-for (const k of ['total', 'script', 'style', 'styled', 'layout', 'dirty', 'objects', 'after', 'paint']) {
+for (const k of ['total', 'script', 'style', 'styled', 'layout', 'dirty', 'objects', 'after', 'paint', 'frame']) {
   const xs = rows.map((r) => r[k]);
   const mean = xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
   const label = {
@@ -132,6 +134,7 @@ for (const k of ['total', 'script', 'style', 'styled', 'layout', 'dirty', 'objec
     styled: 'style: elements',
     after: 'style+layout after the measure',
     paint: 'paint after the measure',
+    frame: 'main thread through paint',
   }[k];
   console.log(`${label.padEnd(34)} ${pct(xs, 50).toFixed(2).padStart(6)}  ${pct(xs, 95).toFixed(2).padStart(6)}  ${mean.toFixed(2).padStart(6)}  ${Math.max(...xs).toFixed(2).padStart(6)}`);
 }
