@@ -4,7 +4,6 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::time::Duration;
 
 use docbao::app::{App, Corpus, Ui};
 use docbao::components::{article_list, marked_text, Context, FacetPanel, Pager, SearchBox};
@@ -22,64 +21,10 @@ use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+mod browser_support;
+use browser_support::{eventually, fresh_root, mounted, text_of, texts_of, type_into};
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn fresh_root() -> Element {
-    let document = gloo_document();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    root
-}
-
-fn gloo_document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-/// Returns once Yew has run every render and effect it has pending: what a freshly
-/// mounted component shows, with its event listeners attached. (Yew renders in queued
-/// tasks; this is its own signal that the queue is empty, not a guess at how long.)
-async fn mounted() {
-    yew::scheduler::flush().await;
-}
-
-/// How long a condition may take to come true on a loaded 2-core machine.
-const WAIT_MS: f64 = 30_000.0;
-
-/// Polls `condition` until it holds, giving the browser a turn between tries; false if
-/// it never does within `WAIT_MS`. Used after changes that the app renders in later
-/// tasks (a route change), so a test waits for exactly what it then asserts.
-async fn eventually(mut condition: impl FnMut() -> bool) -> bool {
-    let performance = web_sys::window().unwrap().performance().unwrap();
-    let deadline = performance.now() + WAIT_MS;
-    while !condition() {
-        if performance.now() > deadline {
-            return false;
-        }
-        yew::platform::time::sleep(Duration::from_millis(10)).await;
-    }
-    true
-}
-
-fn text_of(root: &Element, selector: &str) -> Option<String> {
-    root.query_selector(selector).unwrap()?.text_content()
-}
-
-fn texts_of(root: &Element, selector: &str) -> Vec<String> {
-    let nodes = root.query_selector_all(selector).unwrap();
-    (0..nodes.length())
-        .filter_map(|i| nodes.item(i)?.text_content())
-        .collect()
-}
-
-/// Types `text` into a search field as one input event.
-fn type_into(input: &HtmlInputElement, text: &str) {
-    input.set_value(text);
-    let typed = web_sys::InputEventInit::new();
-    typed.set_bubbles(true);
-    input
-        .dispatch_event(&web_sys::InputEvent::new_with_event_init_dict("input", &typed).unwrap())
-        .unwrap();
-}
 
 #[derive(Properties, PartialEq)]
 struct MarkedHarnessProps {
@@ -322,7 +267,7 @@ fn search_field(root: &Element) -> Option<HtmlInputElement> {
 
 #[wasm_bindgen_test]
 async fn typing_in_an_articles_search_box_goes_on_to_the_search_page_with_focus_and_caret() {
-    let document = gloo_document();
+    let document = web_sys::window().unwrap().document().unwrap();
     start_at("#/a/000_2bd3c5a4fc348b9d?q=thanh");
     let root = fresh_root();
     let app = yew::Renderer::<App>::with_root(root.clone()).render();

@@ -13,9 +13,12 @@ use docbao::route::SearchState;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlInputElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
+
+mod browser_support;
+use browser_support::{eventually, texts_of};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -38,33 +41,12 @@ fn SearchPageHarness() -> Html {
     }
 }
 
-fn texts_of(root: &Element, selector: &str) -> Vec<String> {
-    let nodes = root.query_selector_all(selector).unwrap();
-    (0..nodes.length())
-        .filter_map(|i| nodes.item(i)?.text_content())
-        .collect()
-}
-
 /// The titles the search page lists for `query`.
 fn listed_titles(query: &str) -> Vec<String> {
     let index = docbao::corpus::load().unwrap();
     let state = SearchState::from_query(query);
     let page = index.find(&index.query(&state.q), &state.request());
     page.hits.iter().map(|hit| hit.title.text.clone()).collect()
-}
-
-/// Polls `condition` until it holds (false after 30 s), giving the browser a turn between
-/// tries.
-async fn eventually(mut condition: impl FnMut() -> bool) -> bool {
-    let performance = web_sys::window().unwrap().performance().unwrap();
-    let deadline = performance.now() + 30_000.0;
-    while !condition() {
-        if performance.now() > deadline {
-            return false;
-        }
-        yew::platform::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    true
 }
 
 /// The `docbao:search` and `docbao:find` measures recorded since `since` (ms), as

@@ -5,7 +5,6 @@
 
 use std::cell::Cell;
 use std::rc::Rc;
-use std::time::Duration;
 
 use docbao::components::{UpdateBanner, APPLY_UPDATE_EVENT, UPDATE_READY_EVENT};
 use gloo_events::EventListener;
@@ -13,34 +12,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 
+mod browser_support;
+use browser_support::{eventually, fresh_root, mounted};
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn fresh_root() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    root
-}
-
-/// Returns once Yew has run every render and effect it has pending: the banner as
-/// mounted, with its listener for the loader's event attached.
-async fn mounted() {
-    yew::scheduler::flush().await;
-}
-
-/// Polls `condition` until it holds (false after 30 s, generous for a loaded machine),
-/// giving the browser a turn between tries.
-async fn eventually(mut condition: impl FnMut() -> bool) -> bool {
-    let performance = web_sys::window().unwrap().performance().unwrap();
-    let deadline = performance.now() + 30_000.0;
-    while !condition() {
-        if performance.now() > deadline {
-            return false;
-        }
-        yew::platform::time::sleep(Duration::from_millis(10)).await;
-    }
-    true
-}
 
 fn reload_button(root: &Element) -> Option<HtmlElement> {
     root.query_selector("button")
