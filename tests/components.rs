@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use docbao::app::{App, Corpus, Ui};
+use docbao::app::{App, Ui};
 use docbao::components::{article_list, marked_text, Context, FacetPanel, Pager, SearchBox};
 use docbao::i18n;
 use docbao::pages::SearchPage;
@@ -22,7 +22,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 mod browser_support;
-use browser_support::{eventually, fresh_root, mounted, text_of, texts_of, type_into};
+use browser_support::{eventually, fresh_root, mounted, text_of, texts_of, type_into, WithApp};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -412,21 +412,8 @@ struct SearchPageHarnessProps {
 /// The search page as the app provides it, inside a parent that may be slow.
 #[function_component]
 fn SearchPageHarness(props: &SearchPageHarnessProps) -> Html {
-    let corpus = use_memo((), |_| {
-        Corpus::Embedded(Rc::new(docbao::corpus::load().unwrap()))
-    });
-    let ui = Ui {
-        prefs: Prefs::default(),
-        set_prefs: Callback::noop(),
-    };
     html! {
-        <ContextProvider<Corpus> context={(*corpus).clone()}>
-            <ContextProvider<Ui> context={ui}>
-                <HashRouter>
-                    <SlowOnEveryRoute slow={props.slow}><SearchPage /></SlowOnEveryRoute>
-                </HashRouter>
-            </ContextProvider<Ui>>
-        </ContextProvider<Corpus>>
+        <WithApp><SlowOnEveryRoute slow={props.slow}><SearchPage /></SlowOnEveryRoute></WithApp>
     }
 }
 

@@ -6,39 +6,23 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use docbao::app::{Corpus, Ui};
 use docbao::pages::SearchPage;
-use docbao::prefs::Prefs;
 use docbao::route::SearchState;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 mod browser_support;
-use browser_support::{eventually, texts_of};
+use browser_support::{eventually, texts_of, WithApp};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// The search page as the app provides it.
 #[function_component]
 fn SearchPageHarness() -> Html {
-    let corpus = use_memo((), |_| {
-        Corpus::Embedded(Rc::new(docbao::corpus::load().unwrap()))
-    });
-    let ui = Ui {
-        prefs: Prefs::default(),
-        set_prefs: Callback::noop(),
-    };
-    html! {
-        <ContextProvider<Corpus> context={(*corpus).clone()}>
-            <ContextProvider<Ui> context={ui}>
-                <HashRouter><SearchPage /></HashRouter>
-            </ContextProvider<Ui>>
-        </ContextProvider<Corpus>>
-    }
+    html! { <WithApp><SearchPage /></WithApp> }
 }
 
 /// The titles the search page lists for `query`.

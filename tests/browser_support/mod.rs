@@ -60,3 +60,33 @@ pub fn type_into(input: &HtmlInputElement, text: &str) {
         .dispatch_event(&web_sys::InputEvent::new_with_event_init_dict("input", &typed).unwrap())
         .unwrap();
 }
+
+#[derive(yew::Properties, PartialEq)]
+pub struct WithAppProps {
+    pub children: yew::Html,
+}
+
+/// What the app gives its pages: the embedded corpus and the UI preferences as contexts,
+/// and a hash router, around `children`.
+#[yew::function_component]
+pub fn WithApp(props: &WithAppProps) -> yew::Html {
+    use docbao::app::{Corpus, Ui};
+    use std::rc::Rc;
+    use yew::prelude::*;
+    use yew_router::prelude::*;
+
+    let corpus = use_memo((), |_| {
+        Corpus::Embedded(Rc::new(docbao::corpus::load().unwrap()))
+    });
+    let ui = Ui {
+        prefs: docbao::prefs::Prefs::default(),
+        set_prefs: Callback::noop(),
+    };
+    html! {
+        <ContextProvider<Corpus> context={(*corpus).clone()}>
+            <ContextProvider<Ui> context={ui}>
+                <HashRouter>{ props.children.clone() }</HashRouter>
+            </ContextProvider<Ui>>
+        </ContextProvider<Corpus>>
+    }
+}
