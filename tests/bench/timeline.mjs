@@ -57,7 +57,7 @@ try {
   context.on('requestfinished', (req) => {
     if (req.serviceWorker() === null || !req.url().includes('/archive/')) return;
     const t = req.timing();
-    hostTimes.set(req.url(), t.responseEnd);
+    hostTimes.set(req.url(), { total: t.responseEnd, queued: Math.max(0, t.requestStart) });
   });
   const page = await context.newPage();
   page.setDefaultTimeout(180_000);
@@ -127,6 +127,7 @@ function union(intervals) {
   return total + (to - from);
 }
 
+const KINDS = ['fold', 'exct', 'pair', 'ids', 'docs', 'lex'];
 const rows = keys.map((k) => {
   const files = [...k.files].sort((a, b) => a.start - b.start);
   // A round: fetches started before every earlier one of the keystroke had arrived.
@@ -138,8 +139,16 @@ const rows = keys.map((k) => {
   }
   const waiting = union(files.map((f) => [f.start, f.end]));
   // The worker's part of each fetch: the page's request-to-response less the host's.
-  const worker = files.reduce((s, f) => s + Math.max(0, f.end - f.start - (hostTimes.get(f.url) ?? 0)), 0);
-  const host = files.reduce((s, f) => s + (hostTimes.get(f.url) ?? 0), 0);
+  const hostOf = (f) => hostTimes.get(f.url) ?? { total: 0, queued: 0 };
+  const worker = files.reduce((s, f) => s + Math.max(0, f.end - f.start - hostOf(f).total), 0);
+  const host = files.reduce((s, f) => s + hostOf(f).total, 0);
+  // Before its request is sent: mostly waiting for one of the 6 HTTP/1.1 connections.
+  const queued = files.reduce((s, f) => s + hostOf(f).queued, 0);
+  const kinds = {};
+  for (const f of files) {
+    const kind = f.url.split('.').pop();
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+  }
   const engineIntervals = [...k.find, ...k.add].map(([s, d]) => [s, s + d]);
   const engine = union(engineIntervals);
   const finds = k.find.reduce((s, [, d]) => s + d, 0);
@@ -152,6 +161,8 @@ const rows = keys.map((k) => {
     waiting,
     worker: files.length ? worker / files.length : 0,
     host: files.length ? host / files.length : 0,
+    queued: files.length ? queued / files.length : 0,
+    ...Object.fromEntries(KINDS.map((k) => [k, kinds[k] ?? 0])),
     findCount: k.find.length,
     finds,
     adds,
@@ -168,7 +179,7 @@ const quantile = (xs, q) => {
 const fmt = (x) => (Number.isFinite(x) ? x.toFixed(1) : '—');
 const show = (label, all) => {
   console.log(`\n${label}: ${all.length} keystrokes`);
-  const cols = ['total', 'files', 'bytes', 'rounds', 'waiting', 'worker', 'host', 'findCount', 'finds', 'adds', 'engine', 'rest'];
+  const cols = ['total', 'files', ...KINDS, 'bytes', 'rounds', 'waiting', 'worker', 'host', 'queued', 'findCount', 'finds', 'adds', 'engine', 'rest'];
   console.log(`  ${'column'.padEnd(10)} ${'p50'.padStart(10)} ${'p95'.padStart(10)} ${'sum'.padStart(12)}`);
   for (const c of cols) {
     const xs = all.map((r) => r[c]);
@@ -181,6 +192,7 @@ show('every keystroke', rows);
 show('keystrokes fetching', rows.filter((r) => r.files > 0));
 console.log(
   '\ncolumns: total = input to the last change (ms); waiting = some archive fetch in flight (ms, page view);' +
-    ' worker / host = per file, the service worker\'s part / its fetch from the host (ms);' +
+    ' worker / host = per file, the service worker\'s part / its fetch from the host (ms), queued = of which before the request was sent;' +
+    ' fold … lex = files of each kind;' +
     ' finds = docbao:find (count, ms); adds = docbao:add (ms); engine = union of both; rest = total - waiting - engine.',
 );
