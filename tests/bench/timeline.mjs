@@ -15,6 +15,8 @@
 //     DIST   a built sharded bundle (target/bench-dist/vietnews-train-sharded)
 //     PLAN   the bench's plan (target/bench/vietnews-train-sharded/plan.json)
 //     --keys stop after N letters typed (default: all)
+//     --no-worker  block the service worker (Playwright's `serviceWorkers: 'block'`): the
+//            page fetches from the host itself, so the worker's part shows by difference
 
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -24,6 +26,7 @@ import { startServer } from '../e2e/server.mjs';
 const args = process.argv.slice(2);
 const keysArg = args.indexOf('--keys');
 const maxKeys = keysArg >= 0 ? Number(args[keysArg + 1]) : Infinity;
+const noWorker = args.includes('--no-worker');
 const [dist, planFile] = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--keys');
 if (!dist || !planFile) throw new Error('usage: node tests/bench/timeline.mjs DIST PLAN [--keys N]');
 const plan = JSON.parse(readFileSync(planFile, 'utf8'));
@@ -52,7 +55,11 @@ const server = await startServer(dist);
 const hostTimes = new Map();
 const keys = [];
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    locale: 'vi-VN',
+    serviceWorkers: noWorker ? 'block' : 'allow',
+  });
   await context.addInitScript(instrumentation);
   context.on('requestfinished', (req) => {
     if (req.serviceWorker() === null || !req.url().includes('/archive/')) return;
@@ -64,7 +71,7 @@ try {
   await page.goto(`${server.url}/#/search`);
   await waitUntilReady(page);
   await page.waitForSelector('ol.results a.result');
-  await page.evaluate(() => navigator.serviceWorker?.ready);
+  if (!noWorker) await page.evaluate(() => navigator.serviceWorker?.ready);
   await quiet(page);
   const box = page.locator('input#q[type="search"]');
   let typed = 0;
@@ -187,7 +194,7 @@ const show = (label, all) => {
     console.log(`  ${c.padEnd(10)} ${fmt(quantile(xs, 0.5)).padStart(10)} ${fmt(quantile(xs, 0.95)).padStart(10)} ${fmt(sum).padStart(12)}`);
   }
 };
-console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; ${keys.length} letters typed`);
+console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; ${keys.length} letters typed${noWorker ? ', the service worker blocked' : ''}`);
 show('every keystroke', rows);
 show('keystrokes fetching', rows.filter((r) => r.files > 0));
 console.log(
