@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use docbao_engine::shard::{Fetched, Searched, ShardedIndex};
 use docbao_engine::{ArticlePage, Index};
+use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use yew::Callback;
@@ -20,6 +21,15 @@ pub const ARCHIVE_FOLDER: &str = "archive";
 /// request to its last): past it the page says so instead of downloading half the
 /// archive for a query that matches everything.
 pub const MAX_FILES_PER_REQUEST: usize = 64;
+
+/// How long files that arrived wait for the rest of their wave before the pages render
+/// them anyway (a slow file must not hold back the others' results or snippets). Within
+/// it, a wave's files render once, when the last one is in: each render runs the search
+/// again, and rendering per file ran it ~16 times per keystroke (measured, vietnews-train).
+const ARRIVALS_WAIT_MS: u32 = 40;
+
+/// Records how long each file takes to be added to the reader (`tests/bench/timeline.mjs`).
+const ADD_MEASURE: &str = "docbao:add";
 
 /// How far a page's request has got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +54,11 @@ pub struct Shards {
     /// Bumped whenever a file arrives or fails, so the pages render again.
     version: Cell<u64>,
     changed: Callback<()>,
+    /// Bumped when the pages are told of the files in; a waiting timer (`ARRIVALS_WAIT_MS`)
+    /// that finds it changed has nothing left to tell.
+    told: Cell<u64>,
+    /// A timer is waiting to tell the pages of files that arrived.
+    waiting: Cell<bool>,
 }
 
 impl Shards {
@@ -54,7 +69,32 @@ impl Shards {
             failed: RefCell::default(),
             version: Cell::new(0),
             changed,
+            told: Cell::new(0),
+            waiting: Cell::new(false),
         }
+    }
+
+    /// A file arrived or failed: the pages render again once every file on its way is in,
+    /// or `ARRIVALS_WAIT_MS` after this arrival, whichever comes first.
+    fn arrived(self: &Rc<Self>) {
+        self.version.set(self.version.get() + 1);
+        if self.in_flight.borrow().is_empty() {
+            self.tell();
+        } else if !self.waiting.replace(true) {
+            let (shards, told) = (self.clone(), self.told.get());
+            Timeout::new(ARRIVALS_WAIT_MS, move || {
+                if shards.told.get() == told {
+                    shards.tell();
+                }
+            })
+            .forget();
+        }
+    }
+
+    fn tell(&self) {
+        self.told.set(self.told.get() + 1);
+        self.waiting.set(false);
+        self.changed.emit(());
     }
 
     /// Changes with every file that arrives or fails.
@@ -142,19 +182,17 @@ impl Shards {
             let shards = self.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let outcome = fetch_file(&name).await.and_then(|bytes| {
-                    shards
-                        .index
-                        .borrow_mut()
-                        .add_shard(&name, &bytes)
-                        .map_err(|e| e.to_string())
+                    crate::timing::measure(ADD_MEASURE, || {
+                        shards.index.borrow_mut().add_shard(&name, &bytes)
+                    })
+                    .map_err(|e| e.to_string())
                 });
                 shards.in_flight.borrow_mut().remove(&name);
                 if let Err(why) = outcome {
                     web_sys::console::warn_1(&format!("docbao: {name}: {why}").into());
                     shards.failed.borrow_mut().insert(name, why);
                 }
-                shards.version.set(shards.version.get() + 1);
-                shards.changed.emit(());
+                shards.arrived();
             });
         }
         Completeness::Fetching

@@ -290,15 +290,15 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET' || !request.url.startsWith(SCOPE)) return;
-  event.respondWith(fromThisBuild(request));
+  event.respondWith(fromThisBuild(request, event));
 });
 
 /** This build's copy of the file; anything not in the build goes to the network. */
-async function fromThisBuild(request) {
+async function fromThisBuild(request, event) {
   const file = fileInScope(request.url);
   if (file !== undefined && !PRECACHED.has(file)) {
     const archiveHash = file.match(ARCHIVE_FILE)?.[1];
-    if (archiveHash !== undefined) return archiveFile(file, archiveHash);
+    if (archiveHash !== undefined) return archiveFile(file, archiveHash, event);
     const opened = CACHED_WHEN_OPENED.find(({ url }) => url === file);
     if (opened) return fileCachedWhenOpened(opened);
   }
@@ -307,8 +307,12 @@ async function fromThisBuild(request) {
   return cached ?? fetch(request);
 }
 
-/** An archive file: from the archive cache, else fetched, checked and kept there. */
-async function archiveFile(file, hash) {
+/**
+ * An archive file: from the archive cache, else fetched, checked and kept there. The
+ * page has it once checked, without waiting for the cache's write (`event` waits for it),
+ * which would add its time to every file a keystroke waits for.
+ */
+async function archiveFile(file, hash, event) {
   const url = new URL(file, SCOPE).href;
   const archive = await caches.open(ARCHIVE_CACHE_NAME);
   const cached = await archive.match(url);
@@ -323,7 +327,7 @@ async function archiveFile(file, hash) {
       headers: { 'Content-Type': 'text/plain; charset=utf-8' },
     });
   }
-  if (response.ok) await archive.put(url, response.clone());
+  if (response.ok) event.waitUntil(archive.put(url, response.clone()));
   return response;
 }
 

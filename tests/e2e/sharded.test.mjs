@@ -223,6 +223,36 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
       }
     },
   );
+  test('the files a search fetches together are searched once they are all in, not once per file', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // The host answers archive files in batches (every request of a 300 ms slot at its
+    // end), so a round's files arrive together, as from a fast host; each search the
+    // page runs records a `docbao:find` measure.
+    const SLOT_MS = 300;
+    const server = await startServer(DIST_DIR, {
+      holdUntil: (pathname) =>
+        /\/archive\/[0-9a-f]{16}\.(?!root)[a-z]+$/.test(pathname)
+          ? new Promise((resolve) => setTimeout(resolve, SLOT_MS - (Date.now() % SLOT_MS)))
+          : undefined,
+    });
+    try {
+      await withPage(browser, t, async (page, { seen }) => {
+        await page.goto(`${server.url}/#/search?q=${encodeURIComponent(SEVERAL.query)}`);
+        await waitUntilReady(page);
+        await waitForResults(page, SEVERAL.query);
+        await eventually('the search complete', async () => (await archiveStatus(page)).kind === '');
+        const fetched = archiveRequests(seen.requests).filter((f) => !f.endsWith('.root'));
+        const finds = await page.evaluate(() => performance.getEntriesByName('docbao:find', 'measure').length);
+        t.diagnostic(`${fetched.length} files fetched (${fetched.join(', ')}), ${finds} searches`);
+        assert.ok(fetched.filter((f) => f.endsWith('.docs')).length >= 2, `the search fetches several chunks: ${fetched.join(', ')}`);
+        // One search for the keystroke, one per round (ranges, then chunks), and one spare
+        // for a round split by the load; searching once per file would be one per file more.
+        assert.ok(finds < fetched.length, `${finds} searches for ${fetched.length} files`);
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
   test('an article opened by a deep link shows its title, "more like this" and previous/next within its search, as the search lists them', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const server = await startServer(DIST_DIR);
     try {

@@ -1,0 +1,205 @@
+// Where a sharded keystroke's time goes in Chromium: types the browser bench's queries
+// (its plan.json) as the bench does (each key answered and quiet before the next, the
+// service worker in control, fetched files kept) and splits each keystroke from its
+// `input` event to the page's last change into
+//   - rounds: waves of archive fetches, a wave starting once the previous one is in;
+//   - waiting: time some archive fetch is in flight (the page's view: request to its
+//     bytes in the page), of which `worker` is the service worker's own part (the fetch
+//     from the host excluded: hashing, the cache);
+//   - engine: `docbao:find` (each file arriving runs the search again) and `docbao:add`
+//     (a file decoded into the reader, when the app records it);
+//   - the rest: rendering, Yew, the event loop.
+// Prints medians, p95s and totals over the keystrokes that fetch; asserts nothing.
+//
+//   node tests/bench/timeline.mjs DIST PLAN [--keys N]
+//     DIST   a built sharded bundle (target/bench-dist/vietnews-train-sharded)
+//     PLAN   the bench's plan (target/bench/vietnews-train-sharded/plan.json)
+//     --keys stop after N letters typed (default: all)
+//     --no-worker  block the service worker (Playwright's `serviceWorkers: 'block'`): the
+//            page fetches from the host itself, so the worker's part shows by difference
+
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { launchBrowser, waitUntilReady } from '../e2e/support.mjs';
+import { startServer } from '../e2e/server.mjs';
+
+const args = process.argv.slice(2);
+const keysArg = args.indexOf('--keys');
+const maxKeys = keysArg >= 0 ? Number(args[keysArg + 1]) : Infinity;
+const noWorker = args.includes('--no-worker');
+const [dist, planFile] = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--keys');
+if (!dist || !planFile) throw new Error('usage: node tests/bench/timeline.mjs DIST PLAN [--keys N]');
+const plan = JSON.parse(readFileSync(planFile, 'utf8'));
+const QUIET_MS = 100;
+
+const instrumentation = `(() => {
+  const b = (window.__tl = { inflight: 0, lastMutation: 0, lastFetchEnd: 0, lastInput: 0 });
+  new MutationObserver(() => (b.lastMutation = performance.now())).observe(document, {
+    subtree: true, childList: true, characterData: true, attributes: true,
+  });
+  document.addEventListener('input', () => (b.lastInput = performance.now()), true);
+  const fetch = window.fetch;
+  window.fetch = function (input, init) {
+    b.inflight++;
+    const done = () => { b.inflight--; b.lastFetchEnd = performance.now(); };
+    const response = fetch.call(this, input, init);
+    response.then(done, done);
+    return response;
+  };
+  performance.setResourceTimingBufferSize(100000);
+})();`;
+
+const browser = await launchBrowser();
+const server = await startServer(dist);
+// The service worker's own fetches from the host, by URL: its part is the rest.
+const hostTimes = new Map();
+const keys = [];
+try {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    locale: 'vi-VN',
+    serviceWorkers: noWorker ? 'block' : 'allow',
+  });
+  await context.addInitScript(instrumentation);
+  context.on('requestfinished', (req) => {
+    if (req.serviceWorker() === null || !req.url().includes('/archive/')) return;
+    const t = req.timing();
+    hostTimes.set(req.url(), { total: t.responseEnd, queued: Math.max(0, t.requestStart) });
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(180_000);
+  await page.goto(`${server.url}/#/search`);
+  await waitUntilReady(page);
+  await page.waitForSelector('ol.results a.result');
+  if (!noWorker) await page.evaluate(() => navigator.serviceWorker?.ready);
+  await quiet(page);
+  const box = page.locator('input#q[type="search"]');
+  let typed = 0;
+  outer: for (const { q } of plan.queries) {
+    await box.fill('');
+    await quiet(page);
+    for (const ch of [...q]) {
+      if (typed++ >= maxKeys) break outer;
+      await page.evaluate(() => {
+        performance.clearResourceTimings();
+        for (const n of ['docbao:find', 'docbao:add', 'docbao:search']) performance.clearMeasures(n);
+      });
+      await box.pressSequentially(ch);
+      const end = await quiet(page);
+      const key = await page.evaluate(() => {
+        const since = window.__tl.lastInput;
+        const files = performance
+          .getEntriesByType('resource')
+          .filter((e) => e.name.includes('/archive/') && e.startTime >= since)
+          .map((e) => ({ url: e.name, start: e.startTime, end: e.responseEnd, bytes: e.decodedBodySize }));
+        const measures = (n) => performance.getEntriesByName(n, 'measure').filter((m) => m.startTime >= since).map((m) => [m.startTime, m.duration]);
+        return { since, files, find: measures('docbao:find'), add: measures('docbao:add') };
+      });
+      key.total = end - key.since;
+      keys.push(key);
+    }
+  }
+  await context.close();
+} finally {
+  await server.close();
+  await browser.close();
+}
+
+/** Resolves, once the page is quiet, to the time of its last change. */
+function quiet(page) {
+  return page.evaluate(async (quietMs) => {
+    const b = window.__tl;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 20));
+      const now = performance.now();
+      if (b.inflight > 0 || document.querySelector('[data-archive="fetching"]')) continue;
+      if (now - b.lastMutation < quietMs || now - b.lastFetchEnd < quietMs) continue;
+      return b.lastMutation;
+    }
+  }, QUIET_MS);
+}
+
+/** Total length of the union of intervals. */
+function union(intervals) {
+  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
+  if (sorted.length === 0) return 0;
+  let total = 0;
+  let [from, to] = sorted[0];
+  for (const [s, e] of sorted.slice(1)) {
+    if (s > to) {
+      total += to - from;
+      [from, to] = [s, e];
+    } else to = Math.max(to, e);
+  }
+  return total + (to - from);
+}
+
+const KINDS = ['fold', 'exct', 'pair', 'ids', 'docs', 'lex'];
+const rows = keys.map((k) => {
+  const files = [...k.files].sort((a, b) => a.start - b.start);
+  // A round: fetches started before every earlier one of the keystroke had arrived.
+  let rounds = 0;
+  let roundEnd = -Infinity;
+  for (const f of files) {
+    if (f.start >= roundEnd) rounds++;
+    roundEnd = Math.max(roundEnd, f.end);
+  }
+  const waiting = union(files.map((f) => [f.start, f.end]));
+  // The worker's part of each fetch: the page's request-to-response less the host's.
+  const hostOf = (f) => hostTimes.get(f.url) ?? { total: 0, queued: 0 };
+  const worker = files.reduce((s, f) => s + Math.max(0, f.end - f.start - hostOf(f).total), 0);
+  const host = files.reduce((s, f) => s + hostOf(f).total, 0);
+  // Before its request is sent: mostly waiting for one of the 6 HTTP/1.1 connections.
+  const queued = files.reduce((s, f) => s + hostOf(f).queued, 0);
+  const kinds = {};
+  for (const f of files) {
+    const kind = f.url.split('.').pop();
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+  }
+  const engineIntervals = [...k.find, ...k.add].map(([s, d]) => [s, s + d]);
+  const engine = union(engineIntervals);
+  const finds = k.find.reduce((s, [, d]) => s + d, 0);
+  const adds = k.add.reduce((s, [, d]) => s + d, 0);
+  return {
+    total: k.total,
+    files: files.length,
+    bytes: files.reduce((s, f) => s + (f.bytes || 0), 0),
+    rounds,
+    waiting,
+    worker: files.length ? worker / files.length : 0,
+    host: files.length ? host / files.length : 0,
+    queued: files.length ? queued / files.length : 0,
+    ...Object.fromEntries(KINDS.map((k) => [k, kinds[k] ?? 0])),
+    findCount: k.find.length,
+    finds,
+    adds,
+    engine,
+    rest: Math.max(0, k.total - waiting - engine),
+  };
+});
+
+const quantile = (xs, q) => {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+const fmt = (x) => (Number.isFinite(x) ? x.toFixed(1) : '—');
+const show = (label, all) => {
+  console.log(`\n${label}: ${all.length} keystrokes`);
+  const cols = ['total', 'files', ...KINDS, 'bytes', 'rounds', 'waiting', 'worker', 'host', 'queued', 'findCount', 'finds', 'adds', 'engine', 'rest'];
+  console.log(`  ${'column'.padEnd(10)} ${'p50'.padStart(10)} ${'p95'.padStart(10)} ${'sum'.padStart(12)}`);
+  for (const c of cols) {
+    const xs = all.map((r) => r[c]);
+    const sum = xs.reduce((s, x) => s + x, 0);
+    console.log(`  ${c.padEnd(10)} ${fmt(quantile(xs, 0.5)).padStart(10)} ${fmt(quantile(xs, 0.95)).padStart(10)} ${fmt(sum).padStart(12)}`);
+  }
+};
+console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; ${keys.length} letters typed${noWorker ? ', the service worker blocked' : ''}`);
+show('every keystroke', rows);
+show('keystrokes fetching', rows.filter((r) => r.files > 0));
+console.log(
+  '\ncolumns: total = input to the last change (ms); waiting = some archive fetch in flight (ms, page view);' +
+    ' worker / host = per file, the service worker\'s part / its fetch from the host (ms), queued = of which before the request was sent;' +
+    ' fold … lex = files of each kind;' +
+    ' finds = docbao:find (count, ms); adds = docbao:add (ms); engine = union of both; rest = total - waiting - engine.',
+);
