@@ -355,8 +355,10 @@ fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
         .and_then(|n| n.parse().ok())
         .unwrap_or(1);
     let (mut warm, mut warm_cpu, mut slowest) = (Vec::new(), Vec::new(), Vec::new());
+    // DOCBAO_WARM_ONLY=TEXT types again only the queries holding TEXT (for a profiler).
+    let only = std::env::var("DOCBAO_WARM_ONLY").unwrap_or_default();
     for _ in 0..rounds {
-        for q in QUERIES {
+        for q in QUERIES.iter().filter(|q| q.contains(only.as_str())) {
             for n in 1..=q.chars().count() {
                 let text: String = q.chars().take(n).collect();
                 let (t, cpu) = (Instant::now(), thread_cpu_ms());
