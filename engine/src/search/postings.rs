@@ -215,9 +215,12 @@ impl Index {
         for s in bonus {
             for p in s.postings {
                 let score = &mut scores[p.doc as usize];
-                if *score > 0.0 {
-                    *score += s.weight * self.sat(p);
-                }
+                // A select, not a branch: adding 0 leaves a score as it was, to the bit.
+                *score += if *score > 0.0 {
+                    s.weight * self.sat(p)
+                } else {
+                    0.0
+                };
             }
         }
     }
@@ -227,22 +230,17 @@ impl Index {
     /// clause's postings, one array access each, where a merge of two long lists
     /// branches unpredictably at every step: what a keystroke of common words costs.
     fn narrow_dense(&self, scores: &mut [f32], c: &ClauseSources, best: &mut [f32]) -> usize {
+        // Every posting weighed, candidate or not (only candidates' are read below): no
+        // branch in the loop. Impacts are never NaN, so `max` is the merge's `v > best`.
         for s in &c.alts {
             for p in s.postings {
-                let d = p.doc as usize;
-                if scores[d] > 0.0 {
-                    let v = s.weight * self.sat(p);
-                    if v > best[d] {
-                        best[d] = v;
-                    }
-                }
+                let b = &mut best[p.doc as usize];
+                *b = b.max(s.weight * self.sat(p));
             }
         }
         for &(d, v) in c.phrase_hits.iter().flatten() {
-            let d = d as usize;
-            if scores[d] > 0.0 {
-                best[d] = best[d].max(v);
-            }
+            let b = &mut best[d as usize];
+            *b = b.max(v);
         }
         let mut left = 0;
         for (score, b) in scores.iter_mut().zip(best.iter_mut()) {
