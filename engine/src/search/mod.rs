@@ -14,7 +14,8 @@
 //! Scoring is BM25F over title, lead and body, plus a bonus for query words found next to
 //! each other. Matching is document-at-a-time over sorted postings: the rarest clause
 //! gives the candidates, every other clause is looked up for those candidates only
-//! (galloping when its postings are long), so common words cost little.
+//! (galloping when its postings are long), so common words cost little; while the
+//! candidates are many, they are narrowed as a score per article instead.
 
 mod expand;
 mod highlight;
