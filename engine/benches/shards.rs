@@ -38,6 +38,9 @@ fn kb(bytes: usize) -> String {
 }
 
 fn main() {
+    if let Some(dir) = std::env::var_os("DOCBAO_SHARDS_DIR") {
+        return one_reader_from(std::path::Path::new(&dir));
+    }
     let Some((path, file)) = common::corpus("vietnews-train.jsonl.gz") else {
         return;
     };
@@ -345,6 +348,47 @@ fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
     );
     println!("  per keystroke, adding files: {}", summary(&mut adding));
     println!("  per keystroke, searching:    {}", summary(&mut searching));
+    // Typed again, every file in: what a keystroke costs once the shards are in memory.
+    // DOCBAO_WARM_ROUNDS=N types it N times (for a profiler), timing every keystroke.
+    let rounds: usize = std::env::var("DOCBAO_WARM_ROUNDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1);
+    let (mut warm, mut warm_cpu, mut slowest) = (Vec::new(), Vec::new(), Vec::new());
+    // DOCBAO_WARM_ONLY=TEXT types again only the queries holding TEXT (for a profiler).
+    let only = std::env::var("DOCBAO_WARM_ONLY").unwrap_or_default();
+    for _ in 0..rounds {
+        for q in QUERIES.iter().filter(|q| q.contains(only.as_str())) {
+            for n in 1..=q.chars().count() {
+                let text: String = q.chars().take(n).collect();
+                let (t, cpu) = (Instant::now(), thread_cpu_ms());
+                let needs = sharded.find(&text, request).needs;
+                warm_cpu.push(thread_cpu_ms() - cpu);
+                slowest.push((warm_cpu[warm_cpu.len() - 1], text.clone()));
+                warm.push(t.elapsed().as_secs_f64() * 1e3);
+                assert!(needs.is_empty(), "{text:?} needs files typed again");
+            }
+        }
+    }
+    println!("  typed again, its files in:   {}", summary(&mut warm));
+    // CPU time is less skewed than wall time when other processes share the cores.
+    println!(
+        "    the same, this thread's CPU: {}",
+        summary(&mut warm_cpu)
+    );
+    if std::env::var_os("DOCBAO_WARM_EACH").is_some() {
+        for (ms, text) in &slowest {
+            println!("    {ms:.2} {text:?}");
+        }
+    }
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    slowest.dedup_by(|a, b| a.1 == b.1);
+    let slowest: Vec<String> = slowest
+        .iter()
+        .take(8)
+        .map(|(ms, text)| format!("{text:?} {ms:.1}"))
+        .collect();
+    println!("    the slowest (CPU ms): {}", slowest.join(", "));
     println!(
         "  process RSS: {} before the reader, {} after; peak {} (the build's)",
         rss_before,
@@ -353,6 +397,60 @@ fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
     );
     let uptime = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!("  load average: {}", uptime.trim());
+}
+
+/// `DOCBAO_SHARDS_DIR=DIR`: [`one_reader`] over the files `docbao build --layout sharded
+/// --out DIR` wrote, with no index built (seconds, not minutes, per run of a change to
+/// the reader or the search).
+fn one_reader_from(dir: &std::path::Path) {
+    let root_name = std::fs::read_to_string(dir.join("docbao-root.txt")).expect("docbao-root.txt");
+    let root = std::fs::read(dir.join(root_name.trim())).expect("the root reads");
+    let mut contents = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("the folder lists") {
+        let path = entry.expect("an entry").path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name != "docbao-root.txt" {
+            contents.push((name, std::fs::read(&path).expect("a file reads")));
+        }
+    }
+    let files: HashMap<&str, &[u8]> = contents
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    println!("files of {}: {}", dir.display(), files.len());
+    let request = Request {
+        filters: Filters::default(),
+        sort: Sort::Relevance,
+        offset: 0,
+        limit: 10,
+    };
+    one_reader(&root, &files, &request);
+}
+
+/// This thread's CPU time so far, in ms: `clock_gettime(CLOCK_THREAD_CPUTIME_ID)`, which
+/// libc (linked by std on Linux) has; 0 where it fails.
+#[cfg(target_os = "linux")]
+fn thread_cpu_ms() -> f64 {
+    #[repr(C)]
+    struct Timespec {
+        secs: i64,
+        nanos: i64,
+    }
+    extern "C" {
+        fn clock_gettime(clock: i32, now: *mut Timespec) -> i32;
+    }
+    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
+    let mut now = Timespec { secs: 0, nanos: 0 };
+    // SAFETY: `now` is a valid, writable timespec for the call's duration.
+    match unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut now) } {
+        0 => now.secs as f64 * 1e3 + now.nanos as f64 / 1e6,
+        _ => 0.0,
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn thread_cpu_ms() -> f64 {
+    0.0
 }
 
 /// A line of `/proc/self/status` (Linux), e.g. `VmHWM:` the peak RSS, or `?`.

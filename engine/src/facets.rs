@@ -172,13 +172,18 @@ struct Compiled {
 
 /// Every article's facet values as small integers, worked out once when the index is built
 /// or loaded, so that filtering and counting a page of a 150,000-article archive never
-/// hashes or compares strings.
+/// hashes or compares strings: a keystroke counts every match, so this loop is the whole
+/// cost of exact facets.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Catalog {
     /// Source, category, author.
     fields: [ValueTable; 3],
     /// `yyyymmdd`, 0 when unknown.
     days: Vec<u32>,
+    /// The distinct `yyyymm` of dated articles, ascending.
+    months: Vec<u32>,
+    /// Each article's month as an index into `months`, [`NONE`] when undated.
+    month_of_doc: Vec<u32>,
 }
 
 impl Catalog {
@@ -186,16 +191,29 @@ impl Catalog {
         let field = |get: fn(&Article) -> &Option<String>| {
             ValueTable::new(articles.iter().map(move |a| get(a).as_deref()))
         };
+        let days: Vec<u32> = articles
+            .iter()
+            .map(|a| day_number(a.date.as_deref()))
+            .collect();
+        let mut months: Vec<u32> = days.iter().filter(|&&d| d > 0).map(|d| d / 100).collect();
+        months.sort_unstable();
+        months.dedup();
+        let month_of_doc = days
+            .iter()
+            .map(|&d| match d {
+                0 => NONE,
+                d => months.binary_search(&(d / 100)).map_or(NONE, |i| i as u32),
+            })
+            .collect();
         Catalog {
             fields: [
                 field(|a| &a.source),
                 field(|a| &a.category),
                 field(|a| &a.author),
             ],
-            days: articles
-                .iter()
-                .map(|a| day_number(a.date.as_deref()))
-                .collect(),
+            days,
+            months,
+            month_of_doc,
         }
     }
 
@@ -238,37 +256,67 @@ impl Catalog {
         matched: &[(u32, f32)],
         filters: &Filters,
     ) -> (Vec<(u32, f32)>, Facets) {
-        let c = self.compile(filters);
         let mut counts: [Vec<usize>; 3] =
             std::array::from_fn(|f| vec![0; self.fields[f].values.len()]);
-        let mut months: HashMap<u32, usize> = HashMap::new();
+        let mut month_counts = vec![0usize; self.months.len()];
         let mut undated = 0;
-        let mut kept = Vec::new();
-        for &(doc, score) in matched {
-            let d = doc as usize;
-            let ok: [bool; 3] = std::array::from_fn(|f| {
-                c.fields[f]
-                    .as_ref()
-                    .is_none_or(|ids| ids.contains(&self.fields[f].of_doc[d]))
+        let count_month = |d: usize, month_counts: &mut [usize], undated: &mut usize| match self
+            .month_of_doc[d]
+        {
+            NONE => *undated += 1,
+            m => month_counts[m as usize] += 1,
+        };
+        let kept = if filters.is_empty() {
+            // Nothing filtered (most keystrokes): every match is kept and counted.
+            for &(doc, _) in matched {
+                let d = doc as usize;
+                for (field, field_counts) in self.fields.iter().zip(&mut counts) {
+                    let value = field.of_doc[d];
+                    if value != NONE {
+                        field_counts[value as usize] += 1;
+                    }
+                }
+                count_month(d, &mut month_counts, &mut undated);
+            }
+            matched.to_vec()
+        } else {
+            let c = self.compile(filters);
+            // Per field, whether each value is wanted (`None`: the field is free).
+            let wanted: [Option<Vec<bool>>; 3] = std::array::from_fn(|f| {
+                c.fields[f].as_ref().map(|ids| {
+                    let mut mask = vec![false; self.fields[f].values.len()];
+                    for &i in ids {
+                        mask[i as usize] = true;
+                    }
+                    mask
+                })
             });
-            let date_ok = self.date_ok(&c, d);
-            for (f, field_counts) in counts.iter_mut().enumerate() {
-                let others = (0..3).all(|g| g == f || ok[g]);
-                let value = self.fields[f].of_doc[d];
-                if others && date_ok && value != NONE {
-                    field_counts[value as usize] += 1;
+            let mut kept = Vec::new();
+            for &(doc, score) in matched {
+                let d = doc as usize;
+                let ok: [bool; 3] = std::array::from_fn(|f| {
+                    wanted[f].as_ref().is_none_or(|mask| {
+                        let value = self.fields[f].of_doc[d];
+                        value != NONE && mask[value as usize]
+                    })
+                });
+                let date_ok = self.date_ok(&c, d);
+                for (f, field_counts) in counts.iter_mut().enumerate() {
+                    let others = (0..3).all(|g| g == f || ok[g]);
+                    let value = self.fields[f].of_doc[d];
+                    if others && date_ok && value != NONE {
+                        field_counts[value as usize] += 1;
+                    }
+                }
+                if ok.iter().all(|&o| o) {
+                    count_month(d, &mut month_counts, &mut undated);
+                    if date_ok {
+                        kept.push((doc, score));
+                    }
                 }
             }
-            if ok.iter().all(|&o| o) {
-                match self.days[d] {
-                    0 => undated += 1,
-                    day => *months.entry(day / 100).or_default() += 1,
-                }
-                if date_ok {
-                    kept.push((doc, score));
-                }
-            }
-        }
+            kept
+        };
         let values = |f: usize| {
             let mut out: Vec<FacetValue> = counts[f]
                 .iter()
@@ -284,9 +332,10 @@ impl Catalog {
             out
         };
         let mut years: Vec<YearCount> = Vec::new();
-        let mut by_month: Vec<(u32, usize)> = months.into_iter().collect();
-        by_month.sort_unstable();
-        for (ym, n) in by_month.into_iter().rev() {
+        for (&ym, &n) in self.months.iter().zip(&month_counts).rev() {
+            if n == 0 {
+                continue;
+            }
             let (year, month) = ((ym / 100) as u16, (ym % 100) as u8);
             match years.last_mut() {
                 Some(y) if y.year == year => {
@@ -310,15 +359,13 @@ impl Catalog {
         (kept, facets)
     }
 
-    /// Sorts by date, newest or oldest first, undated last; ties keep their order.
-    pub(crate) fn sort_by_date(&self, docs: &mut [(u32, f32)], newest_first: bool) {
-        if newest_first {
-            docs.sort_by_key(|&(d, _)| std::cmp::Reverse(self.days[d as usize]));
-        } else {
-            docs.sort_by_key(|&(d, _)| match self.days[d as usize] {
-                0 => u32::MAX,
-                day => day,
-            });
+    /// Where `doc` goes in a date order, newest or oldest first, undated last: the
+    /// smaller, the earlier (ties are left to the caller).
+    pub(crate) fn date_rank(&self, doc: u32, newest_first: bool) -> u32 {
+        match self.days[doc as usize] {
+            0 => u32::MAX,
+            day if newest_first => u32::MAX - day,
+            day => day,
         }
     }
 }

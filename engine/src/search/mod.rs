@@ -14,7 +14,8 @@
 //! Scoring is BM25F over title, lead and body, plus a bonus for query words found next to
 //! each other. Matching is document-at-a-time over sorted postings: the rarest clause
 //! gives the candidates, every other clause is looked up for those candidates only
-//! (galloping when its postings are long), so common words cost little.
+//! (galloping when its postings are long), so common words cost little; while the
+//! candidates are many, they are narrowed as a score per article instead.
 
 mod expand;
 mod highlight;
@@ -22,6 +23,8 @@ mod parse;
 mod postings;
 pub(crate) mod scoring;
 pub(crate) mod shard_terms;
+
+use std::cmp::Ordering;
 
 use rustc_hash::FxHashMap;
 
@@ -139,37 +142,56 @@ impl Index {
         }
     }
 
-    /// Matching articles (all of them for an empty query), narrowed by `filters`, in
-    /// `sort` order, with the facet counts of the query.
-    fn ordered(&self, query: &Query, filters: &Filters, sort: Sort) -> (Vec<(u32, f32)>, Facets) {
+    /// Matching articles (all of them for an empty query) narrowed by `filters`, in no
+    /// particular order, with the facet counts of the query.
+    fn narrowed(&self, query: &Query, filters: &Filters) -> (Vec<(u32, f32)>, Facets) {
         let matched: Vec<(u32, f32)> = if query.clauses.is_empty() {
             self.without_excluded(self.every_article(), query)
         } else {
-            let mut m = self.matches(query);
-            m.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            m
+            self.matches(query)
         };
-        let (mut kept, facets) = self.catalog.narrow(&matched, filters);
-        match sort {
-            Sort::Relevance => {}
-            Sort::Newest => self.catalog.sort_by_date(&mut kept, true),
-            Sort::Oldest => self.catalog.sort_by_date(&mut kept, false),
+        self.catalog.narrow(&matched, filters)
+    }
+
+    /// The order of results under `sort`, a total order: by date first if asked (undated
+    /// last), then best score first, then by doc.
+    fn result_order(&self, sort: Sort) -> impl Fn(&(u32, f32), &(u32, f32)) -> Ordering + '_ {
+        move |a, b| {
+            let by_date = match sort {
+                Sort::Relevance => Ordering::Equal,
+                Sort::Newest | Sort::Oldest => {
+                    let newest = sort == Sort::Newest;
+                    let rank = |doc| self.catalog.date_rank(doc, newest);
+                    rank(a.0).cmp(&rank(b.0))
+                }
+            };
+            by_date.then(b.1.total_cmp(&a.1)).then(a.0.cmp(&b.0))
         }
-        (kept, facets)
     }
 
     /// One page of results: the articles of `query` narrowed by the request's filters, in
     /// its order, from `offset`, at most `limit` of them, with the facet counts.
     pub fn find(&self, query: &Query, request: &Request) -> Page {
-        let (kept, facets) = self.ordered(query, &request.filters, request.sort);
+        let (mut kept, facets) = self.narrowed(query, &request.filters);
+        let total = kept.len();
+        // Only the results up to the page's end are put in order: a common word matches
+        // most of the archive, and sorting all of it would be most of a keystroke.
+        let order = self.result_order(request.sort);
+        let end = request.offset.saturating_add(request.limit).min(total);
+        if end == 0 {
+            kept.clear();
+        } else if end < total {
+            kept.select_nth_unstable_by(end - 1, &order);
+            kept.truncate(end);
+        }
+        kept.sort_unstable_by(&order);
         let words: Vec<&Word> = query.words().collect();
         let matcher = Matcher::new(&words, true);
         Page {
-            total: kept.len(),
+            total,
             hits: kept
                 .iter()
                 .skip(request.offset)
-                .take(request.limit)
                 .map(|&(doc, score)| self.hit(doc, score, &matcher))
                 .collect(),
             facets,
@@ -200,12 +222,24 @@ impl Index {
         request: &Request,
         doc: u32,
     ) -> (Option<u32>, Option<u32>) {
-        let (kept, _) = self.ordered(query, &request.filters, request.sort);
-        let Some(at) = kept.iter().position(|&(d, _)| d == doc) else {
+        let (kept, _) = self.narrowed(query, &request.filters);
+        let Some(&at) = kept.iter().find(|&&(d, _)| d == doc) else {
             return (None, None);
         };
-        let doc_at = |i: usize| kept.get(i).map(|&(d, _)| d);
-        (at.checked_sub(1).and_then(doc_at), doc_at(at + 1))
+        // The nearest result on either side, without sorting them all.
+        let order = self.result_order(request.sort);
+        let mut previous: Option<(u32, f32)> = None;
+        let mut next: Option<(u32, f32)> = None;
+        for &r in &kept {
+            match order(&r, &at) {
+                Ordering::Less if previous.is_none_or(|p| order(&r, &p).is_gt()) => {
+                    previous = Some(r)
+                }
+                Ordering::Greater if next.is_none_or(|n| order(&r, &n).is_lt()) => next = Some(r),
+                _ => {}
+            }
+        }
+        (previous.map(|r| r.0), next.map(|r| r.0))
     }
 
     /// `text` with the words of `query` marked, for highlighting an opened article. The
@@ -631,6 +665,315 @@ mod tests {
         let idx = index(&[("a", "Đường Trì", "x")]);
         let hit = &idx.search(&idx.query("tri "), 1).hits[0];
         assert_eq!(hit.title.char_marks(), [(6, 9)]);
+    }
+}
+
+/// A page, its facets and an article's neighbours are worked out without sorting or
+/// counting the long way; these tests do it the long way and compare, on an archive where
+/// common words match most articles (the case the short ways are for).
+#[cfg(test)]
+mod order_tests {
+    use super::*;
+    use crate::article::Article;
+    use crate::facets::FacetValue;
+
+    const WORDS: &[&str] = &[
+        "giá",
+        "vàng",
+        "tăng",
+        "giảm",
+        "thị",
+        "trường",
+        "hà",
+        "nội",
+        "bão",
+        "số",
+        "tai",
+        "nạn",
+        "giao",
+        "thông",
+        "thành",
+        "phố",
+        "đội",
+        "tuyển",
+        "việt",
+        "nam",
+    ];
+
+    /// 600 articles of common words (some in most articles), with outlets, categories,
+    /// authors and dates (some undated), from a fixed seed.
+    fn archive() -> Index {
+        let mut seed = 0x2545_f491_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let articles = (0..600)
+            .map(|i| {
+                let mut words = |k: usize| -> String {
+                    (0..k)
+                        .map(|_| WORDS[next(WORDS.len()).min(next(WORDS.len()))])
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                let (title, body) = (words(4), words(30));
+                let pick = |n: usize, of: &[&str]| of[n % of.len()].to_string();
+                Article {
+                    id: format!("a{i}"),
+                    title,
+                    body: vec![body],
+                    source: Some(pick(next(7), &["Dân trí", "VnExpress", "Tuổi trẻ"])),
+                    category: (next(5) > 0).then(|| pick(next(9), &["Thể thao", "Kinh tế"])),
+                    author: Some(pick(next(11), &["An", "Bình", "Chi", "Dũng"])),
+                    date: (next(6) > 0).then(|| {
+                        format!(
+                            "20{:02}-{:02}-{:02}",
+                            18 + next(4),
+                            1 + next(12),
+                            1 + next(28)
+                        )
+                    }),
+                    ..Article::default()
+                }
+            })
+            .collect();
+        Index::build(articles)
+    }
+
+    const QUERIES: &[&str] = &[
+        "g",
+        "giá",
+        "giá v",
+        "giá vàng tăng",
+        "thanh pho",
+        "tai nạn giao th",
+        "ha noi -bão",
+        "\"đội tuyển\" việt",
+        "vang OR bao ",
+        "xyz giá",
+    ];
+
+    fn requests() -> Vec<Request> {
+        let filters = [
+            Filters::default(),
+            Filters {
+                sources: vec!["Dân trí".into(), "Tuổi trẻ".into()],
+                ..Filters::default()
+            },
+            Filters {
+                categories: vec!["Thể thao".into()],
+                year: Some(2019),
+                ..Filters::default()
+            },
+            Filters {
+                authors: vec!["Chi".into()],
+                from: Some("2019-03-01".into()),
+                to: Some("2020-10-31".into()),
+                ..Filters::default()
+            },
+        ];
+        let mut out = Vec::new();
+        for f in &filters {
+            for sort in [Sort::Relevance, Sort::Newest, Sort::Oldest] {
+                for (offset, limit) in [(0, 10), (7, 5), (0, 0), (590, 20), (0, 100_000)] {
+                    out.push(Request {
+                        filters: f.clone(),
+                        sort,
+                        offset,
+                        limit,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Every match that passes the filters, in the request's order, the long way: all
+    /// sorted by score, then (stably) by date.
+    fn in_order(index: &Index, query: &Query, request: &Request) -> Vec<(u32, f32)> {
+        let mut all = if query.clauses.is_empty() {
+            index.without_excluded(index.every_article(), query)
+        } else {
+            index.matches(query)
+        };
+        all.retain(|&(d, _)| request.filters.accepts(&index.articles[d as usize]));
+        all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let date = |d: u32| index.articles[d as usize].date.clone();
+        match request.sort {
+            Sort::Relevance => {}
+            Sort::Newest => all.sort_by_key(|&(d, _)| std::cmp::Reverse(date(d))),
+            Sort::Oldest => all.sort_by_key(|&(d, _)| (date(d).is_none(), date(d))),
+        }
+        all
+    }
+
+    #[test]
+    fn a_page_is_the_window_of_every_result_in_order() {
+        let index = archive();
+        let mut most = 0;
+        for q in QUERIES {
+            let query = index.query(q);
+            for request in requests() {
+                let all = in_order(&index, &query, &request);
+                most = most.max(all.len());
+                let page = index.find(&query, &request);
+                assert_eq!(page.total, all.len(), "{q:?} {request:?}");
+                let expected: Vec<(u32, f32)> = all
+                    .iter()
+                    .skip(request.offset)
+                    .take(request.limit)
+                    .copied()
+                    .collect();
+                let got: Vec<(u32, f32)> = page.hits.iter().map(|h| (h.doc, h.score)).collect();
+                assert_eq!(got, expected, "{q:?} {request:?}");
+            }
+        }
+        assert!(most > 300, "common words match most articles: {most}");
+    }
+
+    #[test]
+    fn neighbours_are_those_of_every_result_in_order() {
+        let index = archive();
+        for q in QUERIES {
+            let query = index.query(q);
+            for request in requests()
+                .into_iter()
+                .filter(|r| r.offset == 0 && r.limit == 10)
+            {
+                let all = in_order(&index, &query, &request);
+                for doc in [0, 1, 17, 123, 599] {
+                    let at = all.iter().position(|&(d, _)| d == doc);
+                    let expected = at.map_or((None, None), |at| {
+                        let doc_at = |i: usize| all.get(i).map(|&(d, _)| d);
+                        (at.checked_sub(1).and_then(doc_at), doc_at(at + 1))
+                    });
+                    assert_eq!(
+                        index.neighbour_docs(&query, &request, doc),
+                        expected,
+                        "{q:?} {doc} {request:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn facets_count_every_match_without_their_own_filter() {
+        let index = archive();
+        for q in QUERIES {
+            let query = index.query(q);
+            for request in requests()
+                .into_iter()
+                .filter(|r| r.offset == 0 && r.limit == 10)
+            {
+                let f = &request.filters;
+                let matched = in_order(
+                    &index,
+                    &query,
+                    &Request {
+                        filters: Filters::default(),
+                        ..request.clone()
+                    },
+                );
+                let facets = index.find(&query, &request).facets;
+                // Each field counted with every filter but its own, the long way.
+                let count = |without: Filters, value: fn(&Article) -> &Option<String>| {
+                    let mut counts: Vec<FacetValue> = Vec::new();
+                    for &(d, _) in &matched {
+                        let a = &index.articles[d as usize];
+                        if let (true, Some(v)) = (without.accepts(a), value(a)) {
+                            match counts.iter_mut().find(|c| &c.value == v) {
+                                Some(c) => c.count += 1,
+                                None => counts.push(FacetValue {
+                                    value: v.clone(),
+                                    count: 1,
+                                }),
+                            }
+                        }
+                    }
+                    counts.sort_by(|a, b| {
+                        b.count
+                            .cmp(&a.count)
+                            .then_with(|| crate::facets::compare_vi(&a.value, &b.value))
+                    });
+                    counts
+                };
+                let sources = count(
+                    Filters {
+                        sources: vec![],
+                        ..f.clone()
+                    },
+                    |a| &a.source,
+                );
+                let categories = count(
+                    Filters {
+                        categories: vec![],
+                        ..f.clone()
+                    },
+                    |a| &a.category,
+                );
+                let authors = count(
+                    Filters {
+                        authors: vec![],
+                        ..f.clone()
+                    },
+                    |a| &a.author,
+                );
+                assert_eq!(facets.sources, sources, "{q:?} {f:?}");
+                assert_eq!(facets.categories, categories, "{q:?} {f:?}");
+                assert_eq!(facets.authors, authors, "{q:?} {f:?}");
+                // Dates: counted with the field filters, not the date ones.
+                let fields_only = Filters {
+                    year: None,
+                    month: None,
+                    from: None,
+                    to: None,
+                    ..f.clone()
+                };
+                let dated: Vec<String> = matched
+                    .iter()
+                    .map(|&(d, _)| &index.articles[d as usize])
+                    .filter(|a| fields_only.accepts(a))
+                    .filter_map(|a| a.date.clone())
+                    .collect();
+                let undated = matched
+                    .iter()
+                    .filter(|&&(d, _)| {
+                        let a = &index.articles[d as usize];
+                        fields_only.accepts(a) && a.date.is_none()
+                    })
+                    .count();
+                assert_eq!(facets.undated, undated, "{q:?} {f:?}");
+                let year_total: usize = facets.years.iter().map(|y| y.count).sum();
+                assert_eq!(year_total, dated.len(), "{q:?} {f:?}");
+                for y in &facets.years {
+                    for &(m, n) in &y.months {
+                        let prefix = format!("{}-{m:02}", y.year);
+                        let expected = dated.iter().filter(|d| d.starts_with(&prefix)).count();
+                        assert_eq!(n, expected, "{q:?} {f:?} {prefix}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn narrowing_as_a_score_per_article_scores_alike_to_the_bit() {
+        let index = archive();
+        for q in QUERIES {
+            let query = index.query(q);
+            let bits = |m: Vec<(u32, f32)>| -> Vec<(u32, u32)> {
+                let mut m: Vec<(u32, u32)> = m.into_iter().map(|(d, s)| (d, s.to_bits())).collect();
+                m.sort_unstable();
+                m
+            };
+            let merged = bits(index.matches_dense_above(&query, usize::MAX));
+            let dense = bits(index.matches_dense_above(&query, 0));
+            assert_eq!(dense, merged, "{q:?}");
+            assert_eq!(bits(index.matches(&query)), merged, "{q:?}");
+        }
     }
 }
 

@@ -70,6 +70,16 @@ pub(super) fn for_each_in(
     }
 }
 
+/// The candidates of a score per article (0: none), sorted by doc.
+fn sparse(scores: &[f32]) -> Vec<(u32, f32)> {
+    scores
+        .iter()
+        .enumerate()
+        .filter(|(_, &s)| s > 0.0)
+        .map(|(d, &s)| (d as u32, s))
+        .collect()
+}
+
 /// For each candidate (sorted by doc) found in `hits` (sorted by doc), calls `f(index, score)`.
 fn for_each_hit(cands: &[(u32, f32)], hits: &[(u32, f32)], mut f: impl FnMut(usize, f32)) {
     let mut from = 0;
@@ -165,39 +175,87 @@ impl Index {
     pub(super) fn materialize(&self, c: &ClauseSources) -> Vec<(u32, f32)> {
         let n = self.articles.len();
         let total = c.size();
-        let mut out: Vec<(u32, f32)>;
         if total > n / 16 {
-            let mut best = vec![0f32; n];
-            for s in &c.alts {
-                for p in s.postings {
-                    let v = s.weight * self.sat(p);
-                    let b = &mut best[p.doc as usize];
-                    if v > *b {
-                        *b = v;
-                    }
-                }
-            }
-            for &(d, v) in c.phrase_hits.iter().flatten() {
-                let b = &mut best[d as usize];
-                *b = b.max(v);
-            }
-            out = best
-                .iter()
-                .enumerate()
-                .filter(|(_, &s)| s > 0.0)
-                .map(|(d, &s)| (d as u32, s))
-                .collect();
-        } else {
-            out = Vec::with_capacity(total);
-            for s in &c.alts {
-                out.extend(s.postings.iter().map(|p| (p.doc, s.weight * self.sat(p))));
-            }
-            out.extend(c.phrase_hits.iter().flatten());
-            out.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
-            out.dedup_by_key(|x| x.0);
+            return sparse(&self.materialize_dense(c));
         }
+        let mut out: Vec<(u32, f32)> = Vec::with_capacity(total);
+        for s in &c.alts {
+            out.extend(s.postings.iter().map(|p| (p.doc, s.weight * self.sat(p))));
+        }
+        out.extend(c.phrase_hits.iter().flatten());
+        out.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        out.dedup_by_key(|x| x.0);
         self.add_bonus(&mut out, &c.bonus);
         out
+    }
+
+    /// [`Index::materialize`] as a score per article (0 where the clause does not match).
+    fn materialize_dense(&self, c: &ClauseSources) -> Vec<f32> {
+        let mut best = vec![0f32; self.articles.len()];
+        for s in &c.alts {
+            for p in s.postings {
+                let v = s.weight * self.sat(p);
+                let b = &mut best[p.doc as usize];
+                if v > *b {
+                    *b = v;
+                }
+            }
+        }
+        for &(d, v) in c.phrase_hits.iter().flatten() {
+            let b = &mut best[d as usize];
+            *b = b.max(v);
+        }
+        self.add_bonus_dense(&mut best, &c.bonus);
+        best
+    }
+
+    /// [`Index::add_bonus`] over a score per article (0: not a candidate), adding in the
+    /// same order, so the scores are the same to the bit.
+    fn add_bonus_dense(&self, scores: &mut [f32], bonus: &[Source]) {
+        for s in bonus {
+            for p in s.postings {
+                let score = &mut scores[p.doc as usize];
+                // A select, not a branch: adding 0 leaves a score as it was, to the bit.
+                *score += if *score > 0.0 {
+                    s.weight * self.sat(p)
+                } else {
+                    0.0
+                };
+            }
+        }
+    }
+
+    /// [`Index::narrow`] over a score per article (0: not a candidate), in place, with
+    /// `best` (as long, all 0) to work in; returns the candidates left. It costs the
+    /// clause's postings, one array access each, where a merge of two long lists
+    /// branches unpredictably at every step: what a keystroke of common words costs.
+    fn narrow_dense(&self, scores: &mut [f32], c: &ClauseSources, best: &mut [f32]) -> usize {
+        // Every posting weighed, candidate or not (only candidates' are read below): no
+        // branch in the loop. Impacts are never NaN, so `max` is the merge's `v > best`.
+        for s in &c.alts {
+            for p in s.postings {
+                let b = &mut best[p.doc as usize];
+                *b = b.max(s.weight * self.sat(p));
+            }
+        }
+        for &(d, v) in c.phrase_hits.iter().flatten() {
+            let b = &mut best[d as usize];
+            *b = b.max(v);
+        }
+        let mut left = 0;
+        for (score, b) in scores.iter_mut().zip(best.iter_mut()) {
+            if *score > 0.0 {
+                if *b > 0.0 {
+                    *score += *b;
+                    left += 1;
+                } else {
+                    *score = 0.0;
+                }
+            }
+            *b = 0.0;
+        }
+        self.add_bonus_dense(scores, &c.bonus);
+        left
     }
 
     pub(super) fn add_bonus(&self, cands: &mut [(u32, f32)], bonus: &[Source]) {
@@ -446,6 +504,12 @@ impl Index {
 
     /// Every article the query matches, with its score, in no particular order.
     pub(super) fn matches(&self, query: &Query) -> Vec<(u32, f32)> {
+        self.matches_dense_above(query, self.articles.len() / 16)
+    }
+
+    /// [`Index::matches`], narrowing the candidates as a score per article while there
+    /// are more than `dense_above` of them (a test compares both ways).
+    pub(super) fn matches_dense_above(&self, query: &Query, dense_above: usize) -> Vec<(u32, f32)> {
         if self.is_empty() || (query.clauses.is_empty() && !query.excludes()) {
             return Vec::new();
         }
@@ -461,12 +525,26 @@ impl Index {
 
         let mut order: Vec<usize> = (0..sources.len()).collect();
         order.sort_by_key(|&i| sources[i].size());
-        let mut cands = self.materialize(&sources[order[0]]);
-        for &i in &order[1..] {
+        let mut rest = order[1..].iter().map(|&i| &sources[i]);
+        let rarest = &sources[order[0]];
+        let mut cands = if rarest.size() > dense_above {
+            // Many candidates: narrowed as a score per article while they stay many.
+            let mut scores = self.materialize_dense(rarest);
+            let mut left = scores.iter().filter(|&&s| s > 0.0).count();
+            let mut best = vec![0f32; scores.len()];
+            while left > dense_above {
+                let Some(c) = rest.next() else { break };
+                left = self.narrow_dense(&mut scores, c, &mut best);
+            }
+            sparse(&scores)
+        } else {
+            self.materialize(rarest)
+        };
+        for c in rest {
             if cands.is_empty() {
                 break;
             }
-            cands = self.narrow(cands, &sources[i]);
+            cands = self.narrow(cands, c);
         }
         if cands.is_empty() {
             cands = self.most_clauses(&sources);

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use super::write::code_width;
 use super::{name_from_digest, open, FileKind, Lexicon, ShardError, DIGEST_LEN};
@@ -576,38 +576,44 @@ fn dict_slot(kind: FileKind) -> usize {
 /// The articles whose text a search may read to confirm a phrase: those holding one key
 /// of each of its words and, for each two neighbours in a run, one of their pairs.
 fn docs_a_phrase_reads(index: &Index, runs: &[Vec<PhraseWord>]) -> Vec<u32> {
-    let mut docs: Option<FxHashSet<u32>> = None;
-    let mut narrow = |found: FxHashSet<u32>| {
-        docs = Some(match docs.take() {
-            None => found,
-            Some(d) => d.intersection(&found).copied().collect(),
-        });
+    // Sorted lists, not hash sets: the words of a phrase are often in tens of thousands
+    // of articles, and this runs on every keystroke of a phrase.
+    let mut docs: Option<Vec<u32>> = None;
+    let mut narrow = |lists: Vec<&[crate::index::Posting]>| {
+        let mut found: Vec<u32> = match lists.as_slice() {
+            [one] => one.iter().map(|p| p.doc).collect(),
+            _ => {
+                let mut all: Vec<u32> =
+                    lists.iter().flat_map(|l| l.iter().map(|p| p.doc)).collect();
+                all.sort_unstable();
+                all.dedup();
+                all
+            }
+        };
+        if let Some(before) = docs.take() {
+            let mut before = before.into_iter().peekable();
+            found.retain(|&d| {
+                while before.next_if(|&b| b < d).is_some() {}
+                before.peek() == Some(&d)
+            });
+        }
+        docs = Some(found);
     };
     for run in runs {
         for w in run {
-            let mut found = FxHashSet::default();
-            for k in &w.keys {
-                if let Some(p) = index.folded.get(k) {
-                    found.extend(p.iter().map(|p| p.doc));
-                }
-            }
-            narrow(found);
+            narrow(w.keys.iter().filter_map(|k| index.folded.get(k)).collect());
         }
         for pair in run.windows(2) {
-            let mut found = FxHashSet::default();
+            let mut lists = Vec::new();
             for a in &pair[0].pair_keys {
                 for b in &pair[1].pair_keys {
-                    if let Some(p) = index.pairs.get(&crate::index::pair_key(a, b)) {
-                        found.extend(p.iter().map(|p| p.doc));
-                    }
+                    lists.extend(index.pairs.get(&crate::index::pair_key(a, b)));
                 }
             }
-            narrow(found);
+            narrow(lists);
         }
     }
-    let mut out: Vec<u32> = docs.unwrap_or_default().into_iter().collect();
-    out.sort_unstable();
-    out
+    docs.unwrap_or_default()
 }
 
 fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
