@@ -353,8 +353,8 @@ pub(crate) fn put_dict_within(out: &mut Vec<u8>, d: &TermDict, base_of: Option<B
     // delta, then every frequency byte. A host's brotli finds far longer runs of alike
     // bytes in three streams than in one interleaved one (UNC: 14% smaller on the wire).
     let (mut dfs, mut docs, mut tfs) = (Vec::new(), Vec::new(), Vec::new());
-    for i in 0..d.len() {
-        let (p, frequencies) = (&numbers[i], d.tfs_of(i));
+    for (i, p) in numbers.iter().enumerate() {
+        let frequencies = d.tfs_of(i);
         assert_eq!(
             p.len(),
             frequencies.len(),
@@ -362,7 +362,7 @@ pub(crate) fn put_dict_within(out: &mut Vec<u8>, d: &TermDict, base_of: Option<B
         );
         put_varint(&mut dfs, p.len() as u64);
         let mut last = 0u32;
-        for (j, &number) in numbers[i].iter().enumerate() {
+        for (j, &number) in p.iter().enumerate() {
             let delta = if j == 0 { number } else { number - last - 1 };
             put_varint(&mut docs, delta as u64);
             last = number;
