@@ -14,6 +14,10 @@
 //!   order: document frequencies; doc numbers delta-coded as varints; per-field term
 //!   frequencies packed into one byte when small (title ≤ 3, lead ≤ 3, body ≤ 7) or
 //!   escaped to three varints. Alike bytes together, so the host's brotli finds runs.
+//!   In `EXCT` and `PAIR` (format 8) a doc number is a place in the postings of the
+//!   folded word the term is read with ([`Within`]), and the streams are preceded by the
+//!   exceptions: the count, then the delta-coded numbers of terms coded with plain doc
+//!   numbers instead.
 //! - `BYID`: doc numbers in article-id order (varints).
 //! - `ARTS`: the stored articles, apart from everything search needs, in chunks of
 //!   [`ARTICLES_PER_CHUNK`] articles: the chunk count, then per chunk its article count,
@@ -47,8 +51,9 @@ use crate::search::scoring::Bm25F;
 /// Every docbao index starts with these bytes.
 pub const MAGIC: [u8; 8] = *b"DOCBAOIX";
 /// Bumped whenever the layout of the serialized index changes (7: one-byte norms, and
-/// postings written as three streams by kind).
-pub const FORMAT_VERSION: u32 = 7;
+/// postings written as three streams by kind; 8: `EXCT` and `PAIR` doc numbers as places
+/// in a folded word's postings).
+pub const FORMAT_VERSION: u32 = 8;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodecError {
@@ -248,6 +253,95 @@ impl<'a> Reader<'a> {
 }
 
 pub(crate) fn put_dict(out: &mut Vec<u8>, d: &TermDict) {
+    put_dict_within(out, d, None);
+}
+
+/// Where a term's documents are all found: the postings of the folded word it is read
+/// with (see [`Within`]), so its doc numbers can be written as places in that list.
+pub(crate) type BaseOf<'a> = &'a dyn Fn(&str) -> Option<&'a [Posting]>;
+
+/// Which dictionaries code their doc numbers as places in a folded word's postings, and
+/// how a term names that word: a marked syllable its folded form (`trì` in `tri`'s
+/// list), a pair the rarer of its two words (`thanh tri` in `tri`'s list, say). Every
+/// document of such a term holds that word, so the places are small numbers (UNC, brotli:
+/// the pairs' doc numbers 1.24 → 0.96 MB, the marked syllables' 0.26 → 0.13 MB).
+#[derive(Clone, Copy)]
+pub(crate) enum Within {
+    Exact,
+    Pairs,
+}
+
+impl Within {
+    /// The postings term `term` is coded within, looked up in the folded dictionary.
+    pub(crate) fn base<'a>(self, folded: &FoldedWords<'a>, term: &str) -> Option<&'a [Posting]> {
+        match self {
+            Within::Exact => folded.get(&crate::text::fold(term)),
+            Within::Pairs => {
+                let (a, b) = term.split_once(' ')?;
+                let (a, b) = (folded.get(a)?, folded.get(b)?);
+                Some(if b.len() < a.len() { b } else { a })
+            }
+        }
+    }
+}
+
+/// The folded dictionary's terms by hash: the pairs' 2 × 217,819 lookups (UNC) by binary
+/// search doubled the index's decoding in the browser.
+pub(crate) struct FoldedWords<'a> {
+    dict: &'a TermDict,
+    numbers: rustc_hash::FxHashMap<&'a str, u32>,
+}
+
+impl<'a> FoldedWords<'a> {
+    pub(crate) fn new(dict: &'a TermDict) -> FoldedWords<'a> {
+        let numbers = (0..dict.len()).map(|i| (dict.term(i), i as u32)).collect();
+        FoldedWords { dict, numbers }
+    }
+
+    fn get(&self, term: &str) -> Option<&'a [Posting]> {
+        let dict: &'a TermDict = self.dict;
+        self.numbers
+            .get(term)
+            .map(|&i| dict.postings_of(i as usize))
+    }
+}
+
+/// The place of each of `postings`' docs in `base`, if every one is there.
+fn places_in(base: &[Posting], postings: &[Posting]) -> Option<Vec<u32>> {
+    let mut from = 0;
+    postings
+        .iter()
+        .map(|p| {
+            let at = from + base[from..].partition_point(|b| b.doc < p.doc);
+            (base.get(at)?.doc == p.doc).then(|| {
+                from = at + 1;
+                at as u32
+            })
+        })
+        .collect()
+}
+
+/// A dictionary, its doc numbers written as places in `base_of(term)`'s postings where
+/// given. Terms whose documents are not all there (none in a dictionary built by
+/// [`Index::build`]) are listed first, as exceptions, and keep plain doc numbers.
+pub(crate) fn put_dict_within(out: &mut Vec<u8>, d: &TermDict, base_of: Option<BaseOf>) {
+    // Each term's numbers as written: places in its base, or doc numbers.
+    let mut exceptions = Vec::new();
+    let numbers: Vec<Vec<u32>> = (0..d.len())
+        .map(|i| {
+            let postings = d.postings_of(i);
+            let places = base_of
+                .map(|base_of| base_of(d.term(i)).and_then(|base| places_in(base, postings)));
+            match places {
+                Some(Some(places)) => places,
+                Some(None) => {
+                    exceptions.push(i);
+                    postings.iter().map(|p| p.doc).collect()
+                }
+                None => postings.iter().map(|p| p.doc).collect(),
+            }
+        })
+        .collect();
     put_varint(out, d.len() as u64);
     let mut prev = "";
     for i in 0..d.len() {
@@ -259,8 +353,8 @@ pub(crate) fn put_dict(out: &mut Vec<u8>, d: &TermDict) {
     // delta, then every frequency byte. A host's brotli finds far longer runs of alike
     // bytes in three streams than in one interleaved one (UNC: 14% smaller on the wire).
     let (mut dfs, mut docs, mut tfs) = (Vec::new(), Vec::new(), Vec::new());
-    for i in 0..d.len() {
-        let (p, frequencies) = (d.postings_of(i), d.tfs_of(i));
+    for (i, p) in numbers.iter().enumerate() {
+        let frequencies = d.tfs_of(i);
         assert_eq!(
             p.len(),
             frequencies.len(),
@@ -268,14 +362,10 @@ pub(crate) fn put_dict(out: &mut Vec<u8>, d: &TermDict) {
         );
         put_varint(&mut dfs, p.len() as u64);
         let mut last = 0u32;
-        for (j, posting) in p.iter().enumerate() {
-            let delta = if j == 0 {
-                posting.doc
-            } else {
-                posting.doc - last - 1
-            };
+        for (j, &number) in p.iter().enumerate() {
+            let delta = if j == 0 { number } else { number - last - 1 };
             put_varint(&mut docs, delta as u64);
-            last = posting.doc;
+            last = number;
             let [t, l, b] = frequencies[j];
             if t <= 3 && l <= 3 && b <= 7 {
                 tfs.push((t | l << 2 | b << 4) as u8);
@@ -285,6 +375,14 @@ pub(crate) fn put_dict(out: &mut Vec<u8>, d: &TermDict) {
                     put_varint(&mut tfs, tf as u64);
                 }
             }
+        }
+    }
+    if base_of.is_some() {
+        put_varint(out, exceptions.len() as u64);
+        let mut last = 0;
+        for (k, &i) in exceptions.iter().enumerate() {
+            put_varint(out, (if k == 0 { i } else { i - last - 1 }) as u64);
+            last = i;
         }
     }
     put_varint(out, dfs.len() as u64);
@@ -305,6 +403,16 @@ pub(crate) fn get_dict(
     r: &mut Reader,
     docs: usize,
     weigh: Option<&Bm25F>,
+) -> Result<TermRun, CodecError> {
+    get_dict_within(r, docs, weigh, None)
+}
+
+/// [`get_dict`] of a dictionary written by [`put_dict_within`] with the same `base_of`.
+pub(crate) fn get_dict_within(
+    r: &mut Reader,
+    docs: usize,
+    weigh: Option<&Bm25F>,
+    base_of: Option<BaseOf>,
 ) -> Result<TermRun, CodecError> {
     let n = r.count("term count")?;
     // Every term takes at least three bytes (prefix, length, document frequency).
@@ -360,6 +468,24 @@ pub(crate) fn get_dict(
     {
         return Err(r.corrupt(format!("term {i} ends inside a character")));
     }
+    // Terms coded with plain doc numbers (see `put_dict_within`), in increasing order.
+    let mut exceptions = Vec::new();
+    if base_of.is_some() {
+        let count = r.count("exception count")?;
+        if count > n.min(r.remaining()) {
+            return Err(r.corrupt(format!("{count} exceptions among {n} terms")));
+        }
+        let mut next = 0usize;
+        for _ in 0..count {
+            let i = next.saturating_add(r.count("exception")?);
+            if i >= n {
+                return Err(r.corrupt(format!("exception names term {i} of {n}")));
+            }
+            exceptions.push(i);
+            next = i + 1;
+        }
+    }
+    let mut exceptions = exceptions.into_iter().peekable();
     // The three posting streams (see `put_dict`), each read to its end.
     let dfs_len = r.count("length of the document frequencies")?;
     let docs_len = r.count("length of the doc numbers")?;
@@ -378,15 +504,40 @@ pub(crate) fn get_dict(
         if weigh.is_none() {
             d.tfs.reserve(df as usize);
         }
+        let plain = exceptions.next_if_eq(&i).is_some();
+        let base = match base_of {
+            Some(base_of) if !plain => {
+                let term =
+                    &d.bytes[if i == 0 { 0 } else { d.ends[i - 1] as usize }..d.ends[i] as usize];
+                Some(base_of(term).ok_or_else(|| {
+                    dfs.corrupt(format!(
+                        "term {i} ({term:?}): the folded word it is coded within is not in FOLD"
+                    ))
+                })?)
+            }
+            _ => None,
+        };
         let mut next = 0usize;
         for _ in 0..df {
             let delta = doc_numbers.count("doc number")?;
-            // Doc numbers strictly increase: each delta counts from one past the last.
-            let doc = next.saturating_add(delta);
+            // Numbers strictly increase: each delta counts from one past the last.
+            let number = next.saturating_add(delta);
+            next = number.saturating_add(1);
+            let doc = match base {
+                Some(base) => match base.get(number) {
+                    Some(p) => p.doc as usize,
+                    None => {
+                        return Err(doc_numbers.corrupt(format!(
+                            "term {i} names place {number} in a list of {}",
+                            base.len()
+                        )))
+                    }
+                },
+                None => number,
+            };
             if doc >= docs {
                 return Err(doc_numbers.corrupt(format!("term {i} names document {doc} of {docs}")));
             }
-            next = doc + 1;
             let tf = match tfs.byte()? {
                 TF_ESCAPE => {
                     let mut tf = [0u16; FIELD_COUNT];
@@ -456,8 +607,11 @@ pub fn to_bytes(index: &Index) -> Vec<u8> {
             meta.extend_from_slice(&avg.to_le_bytes());
         }
     });
-    for d in [&index.folded, &index.exact, &index.pairs] {
-        section(&mut out, &mut |s| put_dict(s, d));
+    section(&mut out, &mut |s| put_dict(s, &index.folded));
+    let folded_words = FoldedWords::new(&index.folded);
+    for (d, within) in [(&index.exact, Within::Exact), (&index.pairs, Within::Pairs)] {
+        let base_of = |term: &str| within.base(&folded_words, term);
+        section(&mut out, &mut |s| put_dict_within(s, d, Some(&base_of)));
     }
     section(&mut out, &mut |by_id| {
         for &doc in &index.by_id {
@@ -631,14 +785,21 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Index, CodecError> {
 
     // Impacts are worked out as postings are read: a loaded index keeps no frequencies.
     let bm25 = Bm25F::new(&field_norms, &avg_field_len);
-    let dict = |name, bytes| {
-        get_dict(&mut Reader::new(name, bytes), docs, Some(&bm25)).map(TermDict::whole)
+    let folded = TermDict::whole(get_dict(&mut Reader::new("FOLD", fold), docs, Some(&bm25))?);
+    // Marked syllables and pairs are coded within the folded words' postings.
+    let folded_words = FoldedWords::new(&folded);
+    let within = |name, bytes, within: Within| {
+        let base_of = |term: &str| within.base(&folded_words, term);
+        get_dict_within(
+            &mut Reader::new(name, bytes),
+            docs,
+            Some(&bm25),
+            Some(&base_of),
+        )
+        .map(TermDict::whole)
     };
-    let (folded, exact, pairs) = (
-        dict("FOLD", fold)?,
-        dict("EXCT", exct)?,
-        dict("PAIR", pair)?,
-    );
+    let exact = within("EXCT", exct, Within::Exact)?;
+    let pairs = within("PAIR", pair, Within::Pairs)?;
 
     let mut r = Reader::new("BYID", byid);
     let mut listed = vec![false; docs];
@@ -1005,6 +1166,80 @@ mod tests {
         assert_eq!(out[terms.len()..], streams);
         let back = get_dict(&mut Reader::new("FOLD", &out), 4, None).unwrap();
         assert_eq!(TermDict::whole(back), d);
+    }
+
+    /// `trà` (in 7, whose folded `tra` is not in the base) and `trì` (in 95 and 99, within
+    /// `tri`'s 90, 95, 99), coded as `EXCT` is.
+    fn exact_within_tri() -> (TermDict, TermDict, Vec<u8>) {
+        let tf = [1, 0, 0];
+        let base = TermDict::from_parts(vec![("tri".into(), vec![(90, tf), (95, tf), (99, tf)])]);
+        let exact = TermDict::from_parts(vec![
+            ("trà".into(), vec![(7, tf)]),
+            ("trì".into(), vec![(95, tf), (99, tf)]),
+        ]);
+        let mut out = Vec::new();
+        put_dict_within(
+            &mut out,
+            &exact,
+            Some(&|t| Within::Exact.base(&FoldedWords::new(&base), t)),
+        );
+        (base, exact, out)
+    }
+
+    #[test]
+    fn marked_syllables_are_coded_as_places_in_their_folded_words_list() {
+        let (base, exact, out) = exact_within_tri();
+        let terms = [2, 0, 4, b't', b'r', 0xc3, 0xa0, 2, 2, 0xc3, 0xac];
+        // One exception, term 0 (`trà`: no `tra` to code it within); then `trì`'s docs as
+        // places 1 and 2 in `tri`'s list (deltas 1, 0), not as docs 95 and 99.
+        let rest = [1, 0, 2, 3, 1, 2, 7, 1, 0, 1, 1, 1];
+        assert_eq!(out, [&terms[..], &rest[..]].concat());
+        let base_of = |t: &str| Within::Exact.base(&FoldedWords::new(&base), t);
+        let back = get_dict_within(&mut Reader::new("EXCT", &out), 100, None, Some(&base_of));
+        assert_eq!(TermDict::whole(back.unwrap()), exact);
+    }
+
+    #[test]
+    fn a_place_outside_its_folded_words_list_is_an_error() {
+        let (base, _, out) = exact_within_tri();
+        let base_of = |t: &str| Within::Exact.base(&FoldedWords::new(&base), t);
+        let decode = |bytes: &[u8]| {
+            let err = get_dict_within(&mut Reader::new("EXCT", bytes), 100, None, Some(&base_of))
+                .unwrap_err();
+            let CodecError::Corrupt { section, why } = err else {
+                panic!("expected Corrupt, got {err:?}")
+            };
+            assert_eq!(section, "EXCT");
+            why
+        };
+        // `trì`'s first place 1 → 3: past the end of `tri`'s three postings.
+        let mut beyond = out.clone();
+        beyond[18] = 3;
+        let why = decode(&beyond);
+        assert!(why.contains("names place 3 in a list of 3"), "{why}");
+        // No exceptions: `trà` must then be coded within `tra`, which is not there.
+        let mut unlisted = out[..11].to_vec();
+        unlisted.push(0);
+        unlisted.extend_from_slice(&out[13..]);
+        let why = decode(&unlisted);
+        assert!(why.contains("not in FOLD"), "{why}");
+    }
+
+    #[test]
+    fn pairs_are_coded_within_their_rarer_word() {
+        let tf = [1, 0, 0];
+        let base = TermDict::from_parts(vec![
+            ("thanh".into(), (0..50).map(|d| (d, tf)).collect()),
+            ("tri".into(), vec![(10, tf), (40, tf)]),
+        ]);
+        let pairs = TermDict::from_parts(vec![("thanh tri".into(), vec![(40, tf)])]);
+        let base_of = |t: &str| Within::Pairs.base(&FoldedWords::new(&base), t);
+        let mut out = Vec::new();
+        put_dict_within(&mut out, &pairs, Some(&base_of));
+        // No exceptions, one posting: place 1 in `tri`'s list (in `thanh`'s it is 40).
+        assert_eq!(out[12..], [0, 1, 1, 1, 1, 1]);
+        let back = get_dict_within(&mut Reader::new("PAIR", &out), 50, None, Some(&base_of));
+        assert_eq!(TermDict::whole(back.unwrap()), pairs);
     }
 
     #[test]

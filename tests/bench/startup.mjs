@@ -1,0 +1,60 @@
+// Where start-up goes in a built bundle: loads the app N times in a fresh browser context
+// (nothing cached) and prints, in ms after navigation, when the page's files arrived (the
+// HTML, the JS glue, the wasm), the wasm's code running (`docbao:start`: compile and
+// instantiate, the data segment copied, in between), the index decoded (`docbao:decode`)
+// and `docbao:ready`, with the medians and the machine's load. Asserts nothing.
+//
+//   node tests/bench/startup.mjs DIST [--runs N]     (DIST e.g. target/bench-dist/unc-dantri-embedded)
+
+import os from 'node:os';
+import { launchBrowser, waitUntilReady } from '../e2e/support.mjs';
+import { startServer } from '../e2e/server.mjs';
+
+const dist = process.argv[2];
+const runsArg = process.argv.indexOf('--runs');
+const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+if (!dist) throw new Error('usage: node tests/bench/startup.mjs DIST [--runs N]');
+
+const browser = await launchBrowser();
+const server = await startServer(dist);
+const rows = [];
+try {
+  for (let i = 0; i < runs; i++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/#/search`);
+    await waitUntilReady(page);
+    rows.push(
+      await page.evaluate(() => {
+        const mark = (name) => performance.getEntriesByName(name)[0];
+        const files = performance.getEntriesByType('resource');
+        const arrived = (suffix) => files.find((f) => f.name.split('?')[0].endsWith(suffix))?.responseEnd ?? NaN;
+        const decode = mark('docbao:decode');
+        return {
+          html: performance.getEntriesByType('navigation')[0].responseEnd,
+          js: arrived('.js'),
+          wasm: arrived('.wasm'),
+          start: mark('docbao:start')?.startTime ?? NaN,
+          decodeStart: decode?.startTime ?? NaN,
+          decode: decode?.duration ?? NaN,
+          ready: mark('docbao:ready')?.startTime ?? NaN,
+          memory: performance.memory?.usedJSHeapSize ?? NaN,
+        };
+      }),
+    );
+    await context.close();
+  }
+} finally {
+  await server.close();
+  await browser.close();
+}
+
+const median = (key) => {
+  const s = rows.map((r) => r[key]).sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+const keys = ['html', 'js', 'wasm', 'start', 'decodeStart', 'decode', 'ready'];
+console.log(`startup: ${dist}, ${runs} loads; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`| ${keys.join(' | ')} |`);
+for (const r of rows) console.log(`| ${keys.map((k) => r[k].toFixed(1)).join(' | ')} |`);
+console.log(`| ${keys.map((k) => median(k).toFixed(1)).join(' | ')} | (medians)`);
