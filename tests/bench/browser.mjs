@@ -37,6 +37,7 @@ import { performance as nodePerformance } from 'node:perf_hooks';
 import { brotliCompressSync, constants as zlib } from 'node:zlib';
 import { launchBrowser, REPO, searchBox, waitUntilReady } from '../e2e/support.mjs';
 import { startServer } from '../e2e/server.mjs';
+import { pageClock } from './page-clock.mjs';
 
 const QUERIES = 32;
 const SEED = 20_251_201;
@@ -435,25 +436,13 @@ function pagefindDriver() {
 
 /** Installed before any page script: the clock and counters both drivers read. */
 function instrumentation() {
-  return `(() => {
-  const b = (window.__bench = { inflight: 0, lastMutation: 0, lastFetchEnd: 0, lastInput: 0, memories: [] });
+  // Each wasm instance's memory in the page (docbao's; Pagefind's is in its worker).
+  return pageClock('__bench', `
+  b.memories = [];
   b.wasmMemory = () => {
     const total = b.memories.reduce((s, m) => s + m.buffer.byteLength, 0);
     return b.memories.length ? total : null;
   };
-  new MutationObserver(() => (b.lastMutation = performance.now())).observe(document, {
-    subtree: true, childList: true, characterData: true, attributes: true,
-  });
-  document.addEventListener('input', () => (b.lastInput = performance.now()), true);
-  const fetch = window.fetch;
-  window.fetch = function (input, init) {
-    b.inflight++;
-    const done = () => { b.inflight--; b.lastFetchEnd = performance.now(); };
-    const response = fetch.call(this, input, init);
-    response.then(done, done);
-    return response;
-  };
-  // Each wasm instance's memory in the page (docbao's; Pagefind's is in its worker).
   const keep = (result) => {
     const exports = (result.instance ?? result).exports;
     if (exports?.memory instanceof WebAssembly.Memory) b.memories.push(exports.memory);
@@ -462,8 +451,7 @@ function instrumentation() {
   for (const f of ['instantiate', 'instantiateStreaming']) {
     const original = WebAssembly[f];
     if (original) WebAssembly[f] = (...a) => original.apply(WebAssembly, a).then(keep);
-  }
-})();`;
+  }`);
 }
 
 /**

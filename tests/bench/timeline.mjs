@@ -22,6 +22,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { launchBrowser, waitUntilReady } from '../e2e/support.mjs';
 import { startServer } from '../e2e/server.mjs';
+import { pageClock } from './page-clock.mjs';
 
 const args = process.argv.slice(2);
 const keysArg = args.indexOf('--keys');
@@ -32,22 +33,7 @@ if (!dist || !planFile) throw new Error('usage: node tests/bench/timeline.mjs DI
 const plan = JSON.parse(readFileSync(planFile, 'utf8'));
 const QUIET_MS = 100;
 
-const instrumentation = `(() => {
-  const b = (window.__tl = { inflight: 0, lastMutation: 0, lastFetchEnd: 0, lastInput: 0 });
-  new MutationObserver(() => (b.lastMutation = performance.now())).observe(document, {
-    subtree: true, childList: true, characterData: true, attributes: true,
-  });
-  document.addEventListener('input', () => (b.lastInput = performance.now()), true);
-  const fetch = window.fetch;
-  window.fetch = function (input, init) {
-    b.inflight++;
-    const done = () => { b.inflight--; b.lastFetchEnd = performance.now(); };
-    const response = fetch.call(this, input, init);
-    response.then(done, done);
-    return response;
-  };
-  performance.setResourceTimingBufferSize(100000);
-})();`;
+const instrumentation = pageClock('__tl', '  performance.setResourceTimingBufferSize(100000);');
 
 const browser = await launchBrowser();
 const server = await startServer(dist);
