@@ -792,6 +792,13 @@ mod order_tests {
 
     /// Every match that passes the filters, in the request's order, the long way: all
     /// sorted by score, then (stably) by date.
+    /// The requests for a first page of ten, of every filter set and sort.
+    fn first_pages() -> impl Iterator<Item = Request> {
+        requests()
+            .into_iter()
+            .filter(|r| r.offset == 0 && r.limit == 10)
+    }
+
     fn in_order(index: &Index, query: &Query, request: &Request) -> Vec<(u32, f32)> {
         let mut all = if query.clauses.is_empty() {
             index.without_excluded(index.every_article(), query)
@@ -838,10 +845,7 @@ mod order_tests {
         let index = archive();
         for q in QUERIES {
             let query = index.query(q);
-            for request in requests()
-                .into_iter()
-                .filter(|r| r.offset == 0 && r.limit == 10)
-            {
+            for request in first_pages() {
                 let all = in_order(&index, &query, &request);
                 for doc in [0, 1, 17, 123, 599] {
                     let at = all.iter().position(|&(d, _)| d == doc);
@@ -864,10 +868,7 @@ mod order_tests {
         let index = archive();
         for q in QUERIES {
             let query = index.query(q);
-            for request in requests()
-                .into_iter()
-                .filter(|r| r.offset == 0 && r.limit == 10)
-            {
+            for request in first_pages() {
                 let f = &request.filters;
                 let matched = in_order(
                     &index,
