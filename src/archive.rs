@@ -181,12 +181,7 @@ impl Shards {
             self.in_flight.borrow_mut().insert(name.clone());
             let shards = self.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let outcome = fetch_file(&name).await.and_then(|bytes| {
-                    crate::timing::measure(ADD_MEASURE, || {
-                        shards.index.borrow_mut().add_shard(&name, &bytes)
-                    })
-                    .map_err(|e| e.to_string())
-                });
+                let outcome = shards.fetch_and_add(&name).await;
                 shards.in_flight.borrow_mut().remove(&name);
                 if let Err(why) = outcome {
                     web_sys::console::warn_1(&format!("docbao: {name}: {why}").into());
@@ -199,12 +194,85 @@ impl Shards {
     }
 }
 
-/// The archive's file `name`, fetched from the app's folder (the service worker answers
-/// from its cache when it can).
+impl Shards {
+    /// Fetches file `name` and adds it to the reader, which refuses it unless its SHA-256
+    /// is its name; then hands the checked bytes to the service worker to keep. A refused
+    /// copy is fetched once more past the HTTP cache, which may hold a damaged one for
+    /// ever (content-named files are served as immutable).
+    async fn fetch_and_add(&self, name: &str) -> Result<(), String> {
+        let add = |buffer: &js_sys::ArrayBuffer| {
+            let bytes = js_sys::Uint8Array::new(buffer).to_vec();
+            crate::timing::measure(ADD_MEASURE, || {
+                self.index.borrow_mut().add_shard(name, &bytes)
+            })
+            .map_err(|e| e.to_string())
+        };
+        let mut buffer = fetch_buffer(&archive_url(name), false).await?;
+        if add(&buffer).is_err() {
+            buffer = fetch_buffer(&archive_url(name), true).await?;
+            add(&buffer)?;
+        }
+        keep_offline(name, buffer);
+        Ok(())
+    }
+}
+
+/// `dist/archive/<name>`, relative to the app's page. Where the browser routes archive
+/// files past the service worker (`web/service-worker.js`, `addRoutes`), a request for
+/// this URL is answered from the worker's archive cache, else by the host, without
+/// waking the worker: its scheduling per request was a keystroke's largest cost.
+fn archive_url(name: &str) -> String {
+    format!("{ARCHIVE_FOLDER}/{name}")
+}
+
+/// The archive's file `name` (its root, at start-up), fetched from the app's folder.
 pub async fn fetch_file(name: &str) -> Result<Vec<u8>, String> {
+    let buffer = fetch_buffer(&archive_url(name), false).await?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// The archive's file `name` asked of the service worker to keep (the offline download):
+/// the query keeps the request off the static route, so the worker fetches the file,
+/// checks it against its name and caches it before answering (a 502 if damaged). Without
+/// a worker the host ignores the query.
+pub async fn fetch_file_to_keep(name: &str) -> Result<Vec<u8>, String> {
+    let buffer = fetch_buffer(&format!("{}?keep", archive_url(name)), false).await?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Hands the bytes of file `name`, already checked against its name, to the service
+/// worker that controls the page, which keeps them for offline reading (and checks them
+/// again: it caches nothing unchecked). The buffer is moved, not copied. Without a
+/// controller (a first visit), `web/loader.js` lists the file to the worker once it
+/// controls the page, and the worker fetches it itself.
+fn keep_offline(name: &str, buffer: js_sys::ArrayBuffer) {
+    let Some(worker) = web_sys::window().and_then(|w| w.navigator().service_worker().controller())
+    else {
+        return;
+    };
+    let message = js_sys::Object::new();
+    let file = wasm_bindgen::JsValue::from(archive_url(name));
+    let set = |key: &str, value: &wasm_bindgen::JsValue| {
+        js_sys::Reflect::set(&message, &key.into(), value).is_ok()
+    };
+    if set("type", &"keep-archive-file".into()) && set("file", &file) && set("bytes", &buffer) {
+        let transfer = js_sys::Array::of1(&buffer);
+        if let Err(e) = worker.post_message_with_transferable(&message, &transfer) {
+            web_sys::console::warn_1(
+                &format!("docbao: {name} not kept offline: {}", describe(&e)).into(),
+            );
+        }
+    }
+}
+
+/// The body of `url`, fetched from the app's folder; `reload` bypasses the HTTP cache.
+async fn fetch_buffer(url: &str, reload: bool) -> Result<js_sys::ArrayBuffer, String> {
     let window = web_sys::window().ok_or("no window")?;
-    let url = format!("{ARCHIVE_FOLDER}/{name}");
-    let response = JsFuture::from(window.fetch_with_str(&url))
+    let init = web_sys::RequestInit::new();
+    if reload {
+        init.set_cache(web_sys::RequestCache::Reload);
+    }
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
         .map_err(|e| describe(&e))?;
     let response: web_sys::Response = response.dyn_into().map_err(|e| describe(&e))?;
@@ -213,7 +281,7 @@ pub async fn fetch_file(name: &str) -> Result<Vec<u8>, String> {
     }
     let body = response.array_buffer().map_err(|e| describe(&e))?;
     let buffer = JsFuture::from(body).await.map_err(|e| describe(&e))?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    buffer.dyn_into().map_err(|e| describe(&e))
 }
 
 fn describe(error: &wasm_bindgen::JsValue) -> String {

@@ -11,15 +11,19 @@ import init from '%BINDINGS_URL%';
 // A sharded archive's files that the page fetches before a service worker controls it
 // (on a first visit, the root and the first search's files) never pass through a worker:
 // noted here, from the start, and listed to the worker once it controls the page, so it
-// caches them too (a request no worker saw has a workerStart of 0).
+// caches them too (a request no worker saw has a workerStart of 0). Once it controls the
+// page, files the browser routes past it (a workerStart of 0 too) are handed over with
+// their bytes by the page itself (src/archive.rs): only those started before are listed.
 const ARCHIVE_FOLDER_URL = new URL('./archive/', import.meta.url).href;
 const SCOPE_URL = new URL('./', import.meta.url).href;
 const archiveFilesFetchedUncontrolled = new Set();
 const canKeepOffline = 'serviceWorker' in navigator && (location.protocol === 'https:' || location.protocol === 'http:');
+/** performance.now() when a worker took control of the page (0: it served the page). */
+let controlledSince = canKeepOffline && navigator.serviceWorker.controller ? 0 : Infinity;
 if (canKeepOffline && 'PerformanceObserver' in globalThis) {
   new PerformanceObserver((entries) => {
     for (const entry of entries.getEntries()) {
-      if (entry.workerStart === 0 && entry.name.startsWith(ARCHIVE_FOLDER_URL)) {
+      if (entry.workerStart === 0 && entry.startTime < controlledSince && entry.name.startsWith(ARCHIVE_FOLDER_URL)) {
         archiveFilesFetchedUncontrolled.add(entry.name.slice(SCOPE_URL.length));
       }
     }
@@ -98,7 +102,10 @@ function watchForUpdates(registration) {
     const previous = controller;
     controller = navigator.serviceWorker.controller;
     if (previous) location.reload();
-    else listArchiveFilesToWorker();
+    else {
+      controlledSince = performance.now();
+      listArchiveFilesToWorker();
+    }
   });
 
   const offerWhenInstalled = (worker) => {

@@ -60,8 +60,48 @@ async function isOlderCacheOfThisScope(name) {
 }
 
 self.addEventListener('install', (event) => {
+  routeArchiveFilesPastTheWorker(event);
   event.waitUntil(precache().then(() => Promise.all([keepArchiveWhole(), keepFilesOpenedBefore()])));
 });
+
+/**
+ * Where the browser offers static routes (`InstallEvent.addRoutes`, Chromium), a page's
+ * request for an archive file never wakes this worker: the browser answers it from the
+ * archive cache, else from the host. The worker's own scheduling per request was the
+ * largest part of a keystroke that fetches (tests/bench/timeline.mjs). The page checks
+ * every file against its name and hands the good ones over to keep ('keep-archive-file',
+ * from src/archive.rs), so nothing unchecked is cached. Left to this worker: the root
+ * (precached with the build) and requests with a query (the offline download's
+ * `?keep`, which this worker fetches, checks and caches before answering). Elsewhere the
+ * fetch handler below does it all, as before.
+ */
+function routeArchiveFilesPastTheWorker(event) {
+  if (ARCHIVE_FILE_LIST === null || typeof event.addRoutes !== 'function') return;
+  const { protocol, hostname, port, pathname } = new URL('archive/', SCOPE);
+  const inArchive = (files, search) => ({ protocol, hostname, port, pathname: `${pathname}${files}`, search });
+  event.waitUntil(
+    event
+      .addRoutes([
+        { condition: { urlPattern: inArchive('*.root', '*') }, source: 'fetch-event' },
+        { condition: { urlPattern: inArchive('*', '') }, source: { cacheName: ARCHIVE_CACHE_NAME } },
+      ])
+      .catch((err) => console.warn('docbao: archive files go through the worker:', err)),
+  );
+}
+
+/**
+ * Keeps an archive file the page fetched and checked: checked again here (the cache
+ * holds only files whose SHA-256 is their name), skipped if already kept.
+ */
+async function keepCheckedFile(file, bytes) {
+  const hash = file.match(ARCHIVE_FILE)?.[1];
+  if (hash === undefined || PRECACHED.has(file)) return;
+  const url = new URL(file, SCOPE).href;
+  const archive = await caches.open(ARCHIVE_CACHE_NAME);
+  if (await archive.match(url)) return;
+  if ((await contentHashOf(bytes)) !== hash) return;
+  await archive.put(url, new Response(bytes, { headers: { 'Content-Type': 'application/octet-stream' } }));
+}
 
 async function precache() {
   const cache = await caches.open(CACHE_NAME);
@@ -261,6 +301,10 @@ self.addEventListener('message', (event) => {
   // Archive files the page fetched before this worker controlled it (a first visit).
   if (type === 'keep-archive-files' && Array.isArray(event.data.files)) {
     event.waitUntil(cacheArchiveFiles(event.data.files.filter((file) => typeof file === 'string')));
+  }
+  // An archive file the page fetched past this worker (static routes) and checked.
+  if (type === 'keep-archive-file' && typeof event.data.file === 'string' && event.data.bytes instanceof ArrayBuffer) {
+    event.waitUntil(keepCheckedFile(event.data.file, event.data.bytes));
   }
   if (type === 'whole-archive') {
     event.waitUntil(

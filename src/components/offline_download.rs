@@ -11,7 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
 use crate::app::{use_corpus, use_ui};
-use crate::archive::{fetch_file, Shards};
+use crate::archive::{fetch_file_to_keep, Shards};
 use crate::i18n;
 
 /// Files downloaded at the same time.
@@ -122,7 +122,7 @@ fn start(
                     return;
                 };
                 // Read and dropped: the service worker keeps the file, not the page.
-                let outcome = fetch_file(&name).await;
+                let outcome = fetch_file_to_keep(&name).await;
                 let finished = {
                     let mut d = download.borrow_mut();
                     let d = d.as_mut().expect("started above");
