@@ -5,7 +5,8 @@
 //   - rounds: waves of archive fetches, a wave starting once the previous one is in;
 //   - waiting: time some archive fetch is in flight (the page's view: request to its
 //     bytes in the page), of which `worker` is the service worker's own part (the fetch
-//     from the host excluded: hashing, the cache);
+//     from the host excluded: hashing, the cache; ~0 for a file the browser routes
+//     past the worker, the page then fetching it from the host itself);
 //   - engine: `docbao:find` (each file arriving runs the search again) and `docbao:add`
 //     (a file decoded into the reader, when the app records it);
 //   - the rest: rendering, Yew, the event loop.
@@ -47,10 +48,13 @@ try {
     serviceWorkers: noWorker ? 'block' : 'allow',
   });
   await context.addInitScript(instrumentation);
-  context.on('requestfinished', (req) => {
-    if (req.serviceWorker() === null || !req.url().includes('/archive/')) return;
+  context.on('requestfinished', async (req) => {
+    if (!req.url().includes('/archive/')) return;
     const t = req.timing();
-    hostTimes.set(req.url(), { total: t.responseEnd, queued: Math.max(0, t.requestStart) });
+    const time = { total: t.responseEnd, queued: Math.max(0, t.requestStart) };
+    if (req.serviceWorker() !== null) hostTimes.set(req.url(), time);
+    // The page's own request to the host: a file routed past the worker (static routes).
+    else if (!(await req.response())?.fromServiceWorker() && !hostTimes.has(req.url())) hostTimes.set(req.url(), time);
   });
   const page = await context.newPage();
   page.setDefaultTimeout(180_000);
