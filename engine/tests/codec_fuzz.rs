@@ -21,11 +21,13 @@ mod common;
 
 use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::Once;
+use std::sync::{Arc, Once};
 use std::time::Instant;
 
 use docbao_engine::facets::{Filters, Sort};
-use docbao_engine::{from_bytes, to_bytes, Article, CodecError, Index, Request, MAGIC};
+use docbao_engine::{
+    from_bytes, from_shared_bytes, to_bytes, Article, CodecError, Index, Request, MAGIC,
+};
 
 /// Variants tried by a normal `cargo test`, over both indexes and both kinds: most on the
 /// small seed index; crafted UNC variants load a whole 1 MB index each, so they get 2%.
@@ -288,10 +290,30 @@ fn fuzz(name: &str, original: &[u8], crafted: bool, variants: u64, seed: u64) ->
     let clock = Instant::now();
     // Damaged variants are mutated in place in this copy.
     let mut work = original.to_vec();
-    // Decodes, and uses what loads: `Ok(true)` when it is the original index.
+    // Decodes, and uses what loads: `Ok(true)` when it is the original index. The
+    // deferred loader (`from_shared_bytes`, the app's) must agree: an error at load or on
+    // finishing where `from_bytes` has one, else the same index.
     let check = |bytes: &[u8]| {
         guarded(|| {
-            from_bytes(bytes).map(|index| {
+            let eager = from_bytes(bytes);
+            let deferred = from_shared_bytes(Arc::from(bytes));
+            if let Ok(index) = &deferred {
+                if crafted {
+                    // Searched before it is finished: a damaged dictionary is empty.
+                    use_index(index);
+                }
+            }
+            let deferred = deferred.and_then(|index| index.finish_loading().map(|()| index));
+            match (&eager, &deferred) {
+                (Ok(a), Ok(b)) => assert!(a == b, "the deferred loader decoded another index"),
+                (Err(_), Err(_)) => {}
+                (a, b) => panic!(
+                    "the loaders disagree: from_bytes {:?}, deferred {:?}",
+                    a.as_ref().map(|_| ()),
+                    b.as_ref().map(|_| ())
+                ),
+            }
+            eager.map(|index| {
                 if crafted {
                     use_index(&index);
                 }
