@@ -292,10 +292,15 @@ fn fuzz(name: &str, original: &[u8], crafted: bool, variants: u64, seed: u64) ->
     let mut work = original.to_vec();
     // Decodes, and uses what loads: `Ok(true)` when it is the original index. The
     // deferred loader (`from_shared_bytes`, the app's) must agree: an error at load or on
-    // finishing where `from_bytes` has one, else the same index.
-    let check = |bytes: &[u8]| {
+    // finishing where `from_bytes` has one, else the same index. It runs on every crafted
+    // variant and one damaged variant in 8: on damage it decodes the articles before it
+    // reaches a dictionary's checksum, which would double the test's time.
+    let check = |bytes: &[u8], both: bool| {
         guarded(|| {
             let eager = from_bytes(bytes);
+            if !both {
+                return eager.map(|index| index == expected);
+            }
             let deferred = from_shared_bytes(Arc::from(bytes));
             if let Ok(index) = &deferred {
                 if crafted {
@@ -333,7 +338,7 @@ fn fuzz(name: &str, original: &[u8], crafted: bool, variants: u64, seed: u64) ->
             bodies[s] = &mutated;
             let changed = mutated != body;
             let tag = String::from_utf8_lossy(&tag).into_owned();
-            (m, tag, check(&seal(original, &bodies)), changed)
+            (m, tag, check(&seal(original, &bodies), true), changed)
         } else {
             // The header and table a quarter of the time, else a section chosen evenly.
             let s = rng.below(spans.len() * 4 / 3 + 1);
@@ -342,7 +347,7 @@ fn fuzz(name: &str, original: &[u8], crafted: bool, variants: u64, seed: u64) ->
                 None => ("header".to_string(), 0, table_end),
             };
             let m = Mutation::random(&mut rng, start, end, original.len());
-            let outcome = m.with_applied(original, &mut work, check);
+            let outcome = m.with_applied(original, &mut work, |b| check(b, variant % 8 == 0));
             let changed = m.changes(original);
             (m, tag, outcome, changed)
         };
