@@ -149,17 +149,37 @@ pub fn App() -> Html {
     use_effect_with(*prefs, |prefs| prefs.save_and_apply());
     // Ready once there is an archive to search (a sharded one's root has arrived).
     let ready = embedded.is_some() || !matches!(*opening, Opening::Fetching);
-    use_effect_with(ready, |ready| {
-        if *ready {
-            timing::mark(timing::READY_MARK)
-        }
-    });
+    // The embedded index's dictionaries are decoded on first touch (the first page, no
+    // query, needs none): right after the page is shown, unless a search came first.
+    // Damage found there replaces the app with the broken-archive page, as at load.
+    let late_damage = use_state(|| None::<String>);
+    {
+        let (embedded, late_damage) = (embedded.clone(), late_damage.clone());
+        use_effect_with(ready, move |ready| {
+            if *ready {
+                timing::mark(timing::READY_MARK);
+                if let Some(Ok(Corpus::Embedded(index))) = &*embedded {
+                    let index = index.clone();
+                    gloo_timers::callback::Timeout::new(0, move || {
+                        let finished = timing::measure(timing::DICTIONARIES_MEASURE, || {
+                            index.finish_loading()
+                        });
+                        if let Err(e) = finished {
+                            late_damage.set(Some(e.to_string()));
+                        }
+                    })
+                    .forget();
+                }
+            }
+        });
+    }
 
     let ui = Ui {
         prefs: *prefs,
         set_prefs: Callback::from(move |p: Prefs| prefs.set(p)),
     };
     let loaded: Result<Corpus, String> = match (&*embedded, &*opening) {
+        _ if late_damage.is_some() => Err(late_damage.as_ref().cloned().unwrap_or_default()),
         (Some(embedded), _) => embedded.as_ref().cloned().map_err(|e| e.to_string()),
         (None, Opening::Open(shards)) => Ok(Corpus::Sharded(shards.clone(), shards.version())),
         (None, Opening::Failed(why)) => Err(why.clone()),

@@ -2,7 +2,7 @@
 //! layout), or only the name of a sharded archive's root, fetched at start-up.
 
 use docbao_engine::shard::{name_of, FileKind, ShardedIndex};
-use docbao_engine::{from_bytes, CodecError, Index};
+use docbao_engine::{from_static_bytes, CodecError, Index};
 
 static CORPUS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/corpus.bin"));
 static ROOT_NAME: &str = include_str!(concat!(env!("OUT_DIR"), "/archive-root.txt"));
@@ -12,9 +12,10 @@ pub fn sharded_root() -> Option<&'static str> {
     (!ROOT_NAME.is_empty()).then_some(ROOT_NAME)
 }
 
-/// Decodes the embedded index (done once, at start-up).
+/// Decodes the embedded index (done once, at start-up), but for its term dictionaries,
+/// decoded on first touch or by `Index::finish_loading`.
 pub fn load() -> Result<Index, CodecError> {
-    from_bytes(CORPUS)
+    from_static_bytes(CORPUS)
 }
 
 /// Fetches and reads the sharded archive's root; its name is the hash of its content,

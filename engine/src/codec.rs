@@ -45,7 +45,7 @@
 use std::fmt;
 
 use crate::article::Article;
-use crate::index::{Index, Posting, TermDict, TermRun, FIELD_COUNT};
+use crate::index::{DeferredDicts, Index, LazyDict, Posting, TermDict, TermRun, FIELD_COUNT};
 use crate::search::scoring::Bm25F;
 
 /// Every docbao index starts with these bytes.
@@ -673,6 +673,30 @@ fn le_u64(b: &[u8]) -> u64 {
 /// The sections' bytes in [`SECTIONS`] order, once the header, the table and every
 /// checksum are verified.
 fn sections(bytes: &[u8]) -> Result<[&[u8]; SECTIONS.len()], CodecError> {
+    let listed = listed_sections(bytes)?;
+    for (tag, &(section, stored)) in SECTIONS.iter().zip(&listed) {
+        checksum(tag, section, stored)?;
+    }
+    Ok(listed.map(|(section, _)| section))
+}
+
+/// A section's bytes against the checksum the table stores for it.
+fn checksum(section: &'static str, bytes: &[u8], stored: u32) -> Result<(), CodecError> {
+    let computed = crc32fast::hash(bytes);
+    if stored != computed {
+        return Err(CodecError::ChecksumMismatch {
+            section,
+            stored,
+            computed,
+        });
+    }
+    Ok(())
+}
+
+/// The sections' bytes in [`SECTIONS`] order, each with its stored checksum (not yet
+/// verified), once the header and the table are.
+#[allow(clippy::type_complexity)]
+fn listed_sections(bytes: &[u8]) -> Result<[(&[u8], u32); SECTIONS.len()], CodecError> {
     if bytes.len() < HEADER_LEN {
         return Err(CodecError::Truncated { len: bytes.len() });
     }
@@ -709,7 +733,7 @@ fn sections(bytes: &[u8]) -> Result<[&[u8]; SECTIONS.len()], CodecError> {
             computed,
         });
     }
-    let mut out = [&bytes[..0]; SECTIONS.len()];
+    let mut out = [(&bytes[..0], 0); SECTIONS.len()];
     // Sections follow the table back to back, in order, up to the last byte.
     let mut expected_offset = (table_end + 4) as u64;
     for (i, tag) in SECTIONS.iter().enumerate() {
@@ -738,15 +762,7 @@ fn sections(bytes: &[u8]) -> Result<[&[u8]; SECTIONS.len()], CodecError> {
                     bytes.len()
                 ),
             })?;
-        let (stored, computed) = (le_u32(&entry[20..24]), crc32fast::hash(section));
-        if stored != computed {
-            return Err(CodecError::ChecksumMismatch {
-                section: tag,
-                stored,
-                computed,
-            });
-        }
-        out[i] = section;
+        out[i] = (section, le_u32(&entry[20..24]));
         expected_offset = end;
     }
     if expected_offset != bytes.len() as u64 {
@@ -762,7 +778,80 @@ fn sections(bytes: &[u8]) -> Result<[&[u8]; SECTIONS.len()], CodecError> {
 /// [`CodecError`] naming what is wrong and where, never a panic.
 pub fn from_bytes(bytes: &[u8]) -> Result<Index, CodecError> {
     let [meta, fold, exct, pair, byid, arts] = sections(bytes)?;
+    let (field_norms, avg_field_len) = get_meta(meta)?;
+    let docs = field_norms.len();
+    // Impacts are worked out as postings are read: a loaded index keeps no frequencies.
+    let bm25 = Bm25F::new(&field_norms, &avg_field_len);
+    let dicts = get_dicts([fold, exct, pair], docs, &bm25)?;
+    let (by_id, articles) = get_stored(byid, arts, docs)?;
+    Ok(Index::assemble(
+        articles,
+        by_id,
+        field_norms,
+        avg_field_len,
+        dicts.map(LazyDict::from),
+    ))
+}
 
+/// [`from_bytes`] for an index built into the program (the app's embedded bundle): the
+/// term dictionaries (`FOLD`, `EXCT`, `PAIR`, most of the decoding) are left as bytes
+/// until a search first touches one, or [`Index::finish_loading`] is called, so the
+/// first page (no query) shows sooner. Their checksums and structure are checked then,
+/// by the same code; damage found there leaves them empty, and `finish_loading` returns
+/// it. Everything else is checked here.
+pub fn from_static_bytes(bytes: &'static [u8]) -> Result<Index, CodecError> {
+    from_held_bytes(bytes)
+}
+
+/// [`from_static_bytes`] for bytes the index keeps shared (tests, and any host that
+/// reads the bundle at run time).
+pub fn from_shared_bytes(bytes: std::sync::Arc<[u8]>) -> Result<Index, CodecError> {
+    from_held_bytes(bytes)
+}
+
+fn from_held_bytes(held: impl AsRef<[u8]> + Send + Sync + 'static) -> Result<Index, CodecError> {
+    let bytes = held.as_ref();
+    let listed = listed_sections(bytes)?;
+    let [meta, fold, exct, pair, byid, arts] = listed;
+    for (tag, (section, stored)) in [("META", meta), ("BYID", byid), ("ARTS", arts)] {
+        checksum(tag, section, stored)?;
+    }
+    let (field_norms, avg_field_len) = get_meta(meta.0)?;
+    let docs = field_norms.len();
+    let (by_id, articles) = get_stored(byid.0, arts.0, docs)?;
+    // Where each dictionary lies in the held bytes, for the decoder to find them again.
+    let start = bytes.as_ptr() as usize;
+    let spans = [fold, exct, pair].map(|(section, stored)| {
+        let at = section.as_ptr() as usize - start;
+        (at..at + section.len(), stored)
+    });
+    let bm25 = Bm25F::new(&field_norms, &avg_field_len);
+    let deferred = DeferredDicts::new(move || {
+        let bytes = held.as_ref();
+        let mut parts = [&bytes[..0]; 3];
+        for (k, (tag, (span, stored))) in
+            ["FOLD", "EXCT", "PAIR"].into_iter().zip(&spans).enumerate()
+        {
+            let section = bytes
+                .get(span.clone())
+                .ok_or(CodecError::Truncated { len: bytes.len() })?;
+            checksum(tag, section, *stored)?;
+            parts[k] = section;
+        }
+        get_dicts(parts, docs, &bm25)
+    });
+    Ok(Index::assemble(
+        articles,
+        by_id,
+        field_norms,
+        avg_field_len,
+        LazyDict::deferred(deferred),
+    ))
+}
+
+/// `META`: each document's field lengths, and the average length of each field.
+#[allow(clippy::type_complexity)]
+fn get_meta(meta: &[u8]) -> Result<(Vec<[u8; FIELD_COUNT]>, [f32; FIELD_COUNT]), CodecError> {
     let mut meta = Reader::new("META", meta);
     let docs = meta.count("document count")?;
     // Every document has its field lengths here, a byte each.
@@ -782,10 +871,16 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Index, CodecError> {
         }
     }
     meta.finish()?;
+    Ok((field_norms, avg_field_len))
+}
 
-    // Impacts are worked out as postings are read: a loaded index keeps no frequencies.
-    let bm25 = Bm25F::new(&field_norms, &avg_field_len);
-    let folded = TermDict::whole(get_dict(&mut Reader::new("FOLD", fold), docs, Some(&bm25))?);
+/// `FOLD`, `EXCT`, `PAIR`, each posting weighed by `bm25` as it is read.
+fn get_dicts(
+    [fold, exct, pair]: [&[u8]; 3],
+    docs: usize,
+    bm25: &Bm25F,
+) -> Result<[TermDict; 3], CodecError> {
+    let folded = TermDict::whole(get_dict(&mut Reader::new("FOLD", fold), docs, Some(bm25))?);
     // Marked syllables and pairs are coded within the folded words' postings.
     let folded_words = FoldedWords::new(&folded);
     let within = |name, bytes, within: Within| {
@@ -793,14 +888,22 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Index, CodecError> {
         get_dict_within(
             &mut Reader::new(name, bytes),
             docs,
-            Some(&bm25),
+            Some(bm25),
             Some(&base_of),
         )
         .map(TermDict::whole)
     };
     let exact = within("EXCT", exct, Within::Exact)?;
     let pairs = within("PAIR", pair, Within::Pairs)?;
+    Ok([folded, exact, pairs])
+}
 
+/// `BYID` and `ARTS`: the id order, and the stored articles.
+fn get_stored(
+    byid: &[u8],
+    arts: &[u8],
+    docs: usize,
+) -> Result<(Vec<u32>, Vec<Article>), CodecError> {
     let mut r = Reader::new("BYID", byid);
     let mut listed = vec![false; docs];
     let mut by_id = Vec::with_capacity(docs);
@@ -825,13 +928,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Index, CodecError> {
             why: format!("entry {} is out of article-id order", i + 1),
         });
     }
-    Ok(Index::assemble(
-        articles,
-        by_id,
-        field_norms,
-        avg_field_len,
-        [folded, exact, pairs],
-    ))
+    Ok((by_id, articles))
 }
 
 /// The stored articles, exactly `docs` of them. Each chunk is read from the bytes that
@@ -897,6 +994,78 @@ mod tests {
                 ..Article::default()
             },
         ])
+    }
+
+    fn deferred(bytes: Vec<u8>) -> Result<Index, CodecError> {
+        from_shared_bytes(std::sync::Arc::from(bytes))
+    }
+
+    /// The ids of a first page of 20, as the app asks for it.
+    fn page_ids(index: &Index, q: &str, sort: crate::facets::Sort) -> Vec<String> {
+        let request = crate::search::Request {
+            filters: Default::default(),
+            sort,
+            offset: 0,
+            limit: 20,
+        };
+        let page = index.find(&index.query(q), &request);
+        page.hits.iter().map(|h| h.id.clone()).collect()
+    }
+
+    /// The app's first page, no query: the newest articles and the facets.
+    fn first_page(index: &Index) -> Vec<String> {
+        page_ids(index, "", crate::facets::Sort::Newest)
+    }
+
+    fn search_ids(index: &Index, q: &str) -> Vec<String> {
+        page_ids(index, q, crate::facets::Sort::Relevance)
+    }
+
+    #[test]
+    fn deferred_dictionaries_wait_for_the_first_search() {
+        let index = sample();
+        let loaded = deferred(to_bytes(&index)).unwrap();
+        assert!(!loaded.dictionaries_decoded());
+        assert_eq!(first_page(&loaded).len(), 2);
+        assert!(
+            !loaded.dictionaries_decoded(),
+            "the first page looked up a term"
+        );
+        assert_eq!(search_ids(&loaded, "covid"), ["a"]);
+        assert!(loaded.dictionaries_decoded());
+        assert_eq!(loaded.finish_loading(), Ok(()));
+        assert_eq!(loaded, from_bytes(&to_bytes(&index)).unwrap());
+    }
+
+    #[test]
+    fn damage_in_a_deferred_dictionary_is_reported_on_first_touch() {
+        let index = sample();
+        let bytes = to_bytes(&index);
+        // Random damage: caught by the section's checksum when it is decoded.
+        let pair = bodies(&bytes)[3].len();
+        let mut damaged = bytes.clone();
+        let last = damaged.len() - bodies(&bytes)[4..].iter().map(Vec::len).sum::<usize>() - 1;
+        assert!(pair > 0);
+        damaged[last] ^= 0x55;
+        let loaded = deferred(damaged).unwrap();
+        assert_eq!(first_page(&loaded).len(), 2);
+        assert!(
+            search_ids(&loaded, "thanh tri").is_empty(),
+            "nothing matches"
+        );
+        match loaded.finish_loading() {
+            Err(CodecError::ChecksumMismatch { section, .. }) => assert_eq!(section, "PAIR"),
+            other => panic!("expected PAIR's checksum error, got {other:?}"),
+        }
+        // A crafted section whose checksum holds: checked for structure all the same.
+        let crafted = with_section(&index, "EXCT", vec![0xff; 4]);
+        let loaded = deferred(crafted.clone()).unwrap();
+        let (section, _) = corrupt_in(loaded.finish_loading().map(|()| sample()));
+        assert_eq!(section, "EXCT");
+        assert_eq!(loaded.finish_loading(), from_bytes(&crafted).map(|_| ()));
+        // Damage elsewhere is found at load, as before.
+        let arts = with_section(&index, "ARTS", vec![0xff; 4]);
+        assert_eq!(corrupt_in(deferred(arts)).0, "ARTS");
     }
 
     #[test]

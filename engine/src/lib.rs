@@ -14,7 +14,9 @@ pub mod shard;
 pub mod text;
 
 pub use article::{Article, Caption, Teaser};
-pub use codec::{from_bytes, to_bytes, CodecError, FORMAT_VERSION, MAGIC};
+pub use codec::{
+    from_bytes, from_shared_bytes, from_static_bytes, to_bytes, CodecError, FORMAT_VERSION, MAGIC,
+};
 pub use index::Index;
 pub use search::{
     ArticlePage, Expansion, ExpansionKind, Hit, Marked, Page, Query, Request, SearchResults,

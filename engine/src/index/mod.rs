@@ -20,7 +20,10 @@ use crate::search::scoring::Bm25F;
 use crate::search::shard_terms::{current_reason, LookupReason};
 use crate::text;
 
+mod lazy;
 pub(crate) mod norms;
+
+pub(crate) use lazy::{DeferredDicts, LazyDict};
 
 /// Indexed fields, in posting order.
 pub const FIELD_COUNT: usize = 3;
@@ -598,9 +601,10 @@ pub struct Index {
     pub(crate) field_norms: Vec<[u8; FIELD_COUNT]>,
     /// The exact average length of each field, from the lengths before they were coded.
     pub(crate) avg_field_len: [f32; FIELD_COUNT],
-    pub(crate) folded: TermDict,
-    pub(crate) exact: TermDict,
-    pub(crate) pairs: TermDict,
+    /// Decoded on first touch when loaded with `codec::from_static_bytes` ([`lazy`]).
+    pub(crate) folded: LazyDict,
+    pub(crate) exact: LazyDict,
+    pub(crate) pairs: LazyDict,
     /// Derived, never stored: the BM25F statistics and norms of these articles.
     pub(crate) bm25: Bm25F,
     /// Derived, never stored: facet values and dates as integers.
@@ -632,8 +636,11 @@ impl Index {
     /// catalog.
     fn derive(&mut self) {
         self.bm25 = Bm25F::new(&self.field_norms, &self.avg_field_len);
+        // A deferred dictionary is weighed as it is decoded.
         for d in [&mut self.folded, &mut self.exact, &mut self.pairs] {
-            d.weigh(&self.bm25);
+            if let Some(d) = d.if_ready_mut() {
+                d.weigh(&self.bm25);
+            }
         }
         self.catalog = Catalog::new(&self.articles);
     }
@@ -717,7 +724,7 @@ impl Index {
             by_id,
             field_norms,
             avg_field_len,
-            [folded.finish(), exact.finish(), pairs],
+            [folded.finish(), exact.finish(), pairs].map(LazyDict::from),
         )
     }
 
@@ -728,7 +735,7 @@ impl Index {
         by_id: Vec<u32>,
         field_norms: Vec<[u8; FIELD_COUNT]>,
         avg_field_len: [f32; FIELD_COUNT],
-        [folded, exact, pairs]: [TermDict; 3],
+        [folded, exact, pairs]: [LazyDict; 3],
     ) -> Index {
         let mut index = Index {
             bm25: Bm25F::default(),
@@ -781,6 +788,18 @@ impl Index {
                 .iter()
                 .map(|d| d.memory_bytes())
                 .sum::<usize>()
+    }
+
+    /// Decodes what loading left for first touch (`codec::from_static_bytes`), if it is
+    /// not done yet: the damage found there, if any, which leaves the dictionaries empty.
+    pub fn finish_loading(&self) -> Result<(), crate::codec::CodecError> {
+        // The three are decoded together: one answers for all.
+        self.folded.finish()
+    }
+
+    /// False while loading has left the dictionaries for first touch.
+    pub fn dictionaries_decoded(&self) -> bool {
+        self.folded.is_decoded()
     }
 
     /// Number of distinct folded terms, for figures and tests.

@@ -63,7 +63,7 @@ pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> Sharded
     let prefixes = prefix_ranges(&index.folded, &folded_ranges, index.prefix_budget());
     let ids = id_dict(index);
     for (kind, dict) in [
-        (FileKind::Folded, &index.folded),
+        (FileKind::Folded, &*index.folded),
         (FileKind::Exact, &index.exact),
         (FileKind::Pairs, &index.pairs),
         (FileKind::Ids, &ids),
