@@ -6,7 +6,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use docbao::app::{App, Ui};
-use docbao::components::{article_list, marked_text, Context, FacetPanel, Pager, SearchBox};
+use docbao::components::{
+    article_list, first_results, marked_text, Context, FacetPanel, Pager, SearchBox,
+};
 use docbao::i18n;
 use docbao::pages::SearchPage;
 use docbao::prefs::Prefs;
@@ -206,6 +208,68 @@ async fn article_list_links_every_hit_to_its_article_route_and_keeps_the_place_o
             .as_deref(),
         Some("đoạn trích a1")
     );
+}
+
+#[derive(Properties, PartialEq)]
+struct FirstResultsProps {
+    hits: Vec<Hit>,
+    shown: usize,
+}
+
+#[function_component]
+fn FirstResults(props: &FirstResultsProps) -> Html {
+    first_results(&props.hits, props.shown, &Context::new(), None, "")
+}
+
+#[wasm_bindgen_test]
+async fn first_results_renders_only_the_rows_asked_for_and_says_the_list_is_partial() {
+    let hit = |n: usize| Hit {
+        doc: n as u32,
+        id: format!("a{n}"),
+        score: 1.0,
+        title: Marked {
+            text: format!("Bài {n}"),
+            marks: vec![],
+        },
+        snippet: Marked {
+            text: format!("đoạn {n}"),
+            marks: vec![],
+        },
+    };
+    let hits: Vec<Hit> = (1..=20).map(hit).collect();
+    let list_of = |root: &Element| root.query_selector("ol.results").unwrap().unwrap();
+
+    let root = fresh_root();
+    yew::Renderer::<FirstResults>::with_root_and_props(
+        root.clone(),
+        FirstResultsProps {
+            hits: hits.clone(),
+            shown: 7,
+        },
+    )
+    .render();
+    mounted().await;
+    assert_eq!(
+        texts_of(&root, "ol.results > li .result-title"),
+        (1..=7).map(|n| format!("Bài {n}")).collect::<Vec<_>>(),
+        "the first 7 rows, in order"
+    );
+    let list = list_of(&root);
+    assert_eq!(list.get_attribute("aria-busy").as_deref(), Some("true"));
+    assert_eq!(list.get_attribute("data-shown").as_deref(), Some("7/20"));
+
+    // Asked for every row (or more): the whole list, not marked partial.
+    let root = fresh_root();
+    yew::Renderer::<FirstResults>::with_root_and_props(
+        root.clone(),
+        FirstResultsProps { hits, shown: 25 },
+    )
+    .render();
+    mounted().await;
+    assert_eq!(texts_of(&root, "ol.results > li .result-title").len(), 20);
+    let list = list_of(&root);
+    assert_eq!(list.get_attribute("aria-busy"), None);
+    assert_eq!(list.get_attribute("data-shown"), None);
 }
 
 #[wasm_bindgen_test]

@@ -104,9 +104,27 @@ pub fn article_list(
     navigator: Option<&Navigator>,
     pending: &str,
 ) -> Html {
+    first_results(hits, hits.len(), context, navigator, pending)
+}
+
+/// [`article_list`] of only the first `shown` of `hits`: the search page, while a query is
+/// being typed, renders only the rows a reader can see (the rest follow when typing
+/// pauses, see `pages::search`). The list then says it is incomplete: `aria-busy` (it is
+/// being updated) and `data-shown` (how many of how many), which the tests wait on.
+pub fn first_results(
+    hits: &[Hit],
+    shown: usize,
+    context: &Context,
+    navigator: Option<&Navigator>,
+    pending: &str,
+) -> Html {
+    let shown = shown.min(hits.len());
+    let partial = shown < hits.len();
+    let busy = partial.then_some("true");
+    let shown_of = partial.then(|| format!("{shown}/{}", hits.len()));
     html! {
-        <ol class="results" onkeydown={Callback::from(on_list_keydown)}>
-            { for hits.iter().map(|hit| if hit.id.is_empty() {
+        <ol class="results" aria-busy={busy} data-shown={shown_of} onkeydown={Callback::from(on_list_keydown)}>
+            { for hits[..shown].iter().map(|hit| if hit.id.is_empty() {
                 html! {
                     <li class="pending">
                         <p class="result pending-note">{ pending.to_string() }</p>

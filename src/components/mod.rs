@@ -9,7 +9,7 @@ mod prefs_bar;
 mod search_box;
 mod update_banner;
 
-pub use article_list::{article_list, result_links, Context};
+pub use article_list::{article_list, first_results, result_links, Context};
 pub use facet_panel::{FacetPanel, FacetPanelProps};
 pub use marked_text::marked_text;
 pub use offline_download::OfflineDownload;

@@ -13,7 +13,7 @@ use yew_router::prelude::*;
 
 use crate::app::{use_corpus, use_ui, Corpus};
 use crate::archive::{Completeness, MAX_FILES_PER_REQUEST};
-use crate::components::{article_list, result_links, FacetPanel, Pager, SearchBox};
+use crate::components::{first_results, result_links, FacetPanel, Pager, SearchBox};
 use crate::i18n;
 use crate::route::{Action, Route, SearchState};
 use crate::timing;
@@ -21,6 +21,23 @@ use crate::timing;
 /// How long typing must pause before the query is written to the URL. Writing the history
 /// entry costs a keystroke more than a millisecond, and nobody bookmarks half a word.
 pub const URL_WRITE_DELAY_MS: u32 = 300;
+
+/// The least height (CSS px) a result row takes at the smallest text size (a one-line
+/// title and snippet: about 86 px at the default size, 75 at 87.5%), and the least height
+/// of the page above the list: a viewport of height `h` shows at most
+/// `(h - ABOVE_RESULTS_MIN_PX) / RESULT_ROW_MIN_PX` rows.
+const RESULT_ROW_MIN_PX: f64 = 72.0;
+const ABOVE_RESULTS_MIN_PX: f64 = 150.0;
+
+/// How many rows fill a viewport `height` CSS px tall, at most (at least 4).
+pub fn rows_to_fill(height: f64) -> usize {
+    let rows = ((height - ABOVE_RESULTS_MIN_PX) / RESULT_ROW_MIN_PX).ceil();
+    if rows.is_finite() && rows > 4.0 {
+        rows as usize
+    } else {
+        4
+    }
+}
 
 /// The search in the URL at this moment, if the URL is the search page's.
 fn search_in_url() -> Option<SearchState> {
@@ -74,6 +91,7 @@ pub fn SearchPage() -> Html {
     let in_url = SearchState::from_location(location.as_ref());
     let state = writer.borrow().search(&in_url);
     use_url_writes_before_leaving(&writer, navigator.as_ref());
+    let viewport = use_viewport(rerender.clone());
 
     // The query is prepared once per `q` (a filter, an order or a page reuses it). A
     // sharded archive's index grows as files arrive, so it is prepared again then
@@ -134,9 +152,12 @@ pub fn SearchPage() -> Html {
                     .apply(action);
                 if typing {
                     let over = search_in_url().unwrap_or_default();
-                    let (nav, pending) = (nav.clone(), writer.clone());
-                    let timer =
-                        Timeout::new(URL_WRITE_DELAY_MS, move || write_typed(&pending, &nav));
+                    let (nav, pending, paused) = (nav.clone(), writer.clone(), rerender.clone());
+                    let timer = Timeout::new(URL_WRITE_DELAY_MS, move || {
+                        if write_typed(&pending, &nav) {
+                            paused.force_update();
+                        }
+                    });
                     *writer.borrow_mut() = UrlWriter {
                         typed: Some(Typed { over, search: next }),
                         timer: Some(timer),
@@ -144,7 +165,7 @@ pub fn SearchPage() -> Html {
                     rerender.force_update();
                 } else {
                     // The typed query keeps its entry; the new search is a step after it.
-                    write_typed_now(&writer, nav);
+                    let _ = write_typed_now(&writer, nav);
                     let _ = nav.push_with_query(&Route::Search, next.to_pairs());
                 }
             })
@@ -152,12 +173,14 @@ pub fn SearchPage() -> Html {
     };
     let dispatch = (*dispatch).clone();
     let on_done_typing = {
-        let writer = writer.clone();
+        let (writer, rerender) = (writer.clone(), rerender.clone());
         use_memo(navigator.clone(), move |navigator| {
             let navigator = navigator.clone();
             Callback::from(move |()| {
                 if let Some(nav) = &navigator {
-                    write_typed_now(&writer, nav);
+                    if write_typed_now(&writer, nav) {
+                        rerender.force_update();
+                    }
                 }
             })
         })
@@ -185,6 +208,17 @@ pub fn SearchPage() -> Html {
         i18n::result_count(ui.lang(), page.total)
     } else {
         i18n::archive_count(ui.lang(), page.total)
+    };
+    // While a query is being typed (not yet written to the URL), only the rows the
+    // viewport can show are rendered: the rows below the fold were a quarter of each
+    // keystroke's script and layout, for rows nobody sees before the next keystroke. The
+    // rest are rendered when typing pauses (the URL write renders the page again), on
+    // Enter, when the box loses the focus (Tab, ArrowDown into the list, the browser's
+    // find bar), or as soon as the page is scrolled.
+    let shown = if writer.borrow().typed.is_some() && !viewport.scrolled_down.get() {
+        viewport.rows_to_fill.get()
+    } else {
+        page.hits.len()
     };
     let sort = state.effective_sort();
     let sort_option = |value: &'static str, option: Sort, label: &'static str| {
@@ -217,7 +251,7 @@ pub fn SearchPage() -> Html {
                     if page.hits.is_empty() {
                         <p class="no-results">{ t.no_results }</p>
                     } else {
-                        { article_list(&page.hits, &state.to_pairs(), navigator.as_ref(), pending_text(completeness, ui.lang())) }
+                        { first_results(&page.hits, shown, &state.to_pairs(), navigator.as_ref(), pending_text(completeness, ui.lang())) }
                     }
                     <Pager total={page.total} page={state.page} on_action={dispatch.clone()} />
                 </section>
@@ -227,22 +261,68 @@ pub fn SearchPage() -> Html {
     }
 }
 
-/// The timer's write: the typed query into the URL, if it is still the page's.
-fn write_typed(writer: &RefCell<UrlWriter>, navigator: &Navigator) {
+/// What the search page knows of the viewport without asking for a layout: whether the
+/// page is scrolled down, and how many result rows can fill it.
+struct Viewport {
+    scrolled_down: Cell<bool>,
+    rows_to_fill: Cell<usize>,
+}
+
+/// Follows the window's scrolling and size (read in their own events, when the layout is
+/// up to date, never in a keystroke's render), rendering the page again when it is
+/// scrolled down, so the rows below the fold are there before they come into view.
+#[hook]
+fn use_viewport(rerender: UseForceUpdateHandle) -> Rc<Viewport> {
+    let height = || web_sys::window().and_then(|w| w.inner_height().ok()?.as_f64());
+    let viewport = use_memo((), |_| Viewport {
+        scrolled_down: Cell::new(false),
+        rows_to_fill: Cell::new(rows_to_fill(height().unwrap_or(0.0))),
+    });
+    {
+        let viewport = viewport.clone();
+        use_effect_with((), move |_| {
+            let listeners = web_sys::window().map(|window| {
+                let on_scroll = {
+                    let (viewport, window) = (viewport.clone(), window.clone());
+                    EventListener::new(&window.clone(), "scroll", move |_| {
+                        let down = window.scroll_y().is_ok_and(|y| y > 0.0);
+                        if viewport.scrolled_down.replace(down) != down && down {
+                            rerender.force_update();
+                        }
+                    })
+                };
+                let on_resize = EventListener::new(&window, "resize", move |_| {
+                    if let Some(h) = height() {
+                        viewport.rows_to_fill.set(rows_to_fill(h));
+                    }
+                });
+                (on_scroll, on_resize)
+            });
+            move || drop(listeners)
+        });
+    }
+    viewport
+}
+
+/// The timer's write: the typed query into the URL, if it is still the page's. Says
+/// whether a query was being typed: typing is over, so the page must render again (all
+/// its rows), which writing the URL does, but not a query typed back to the URL's.
+fn write_typed(writer: &RefCell<UrlWriter>, navigator: &Navigator) -> bool {
     // Taken out first: writing the URL renders the page, which reads the writer.
     let typed = writer.borrow_mut().typed.take();
-    if let Some(typed) = typed {
+    if let Some(typed) = &typed {
         if search_in_url().as_ref() == Some(&typed.over) && typed.search != typed.over {
             let _ = navigator.replace_with_query(&Route::Search, typed.search.to_pairs());
         }
     }
+    typed.is_some()
 }
 
 /// Writes the typed query without waiting for typing to pause.
-fn write_typed_now(writer: &RefCell<UrlWriter>, navigator: &Navigator) {
+fn write_typed_now(writer: &RefCell<UrlWriter>, navigator: &Navigator) -> bool {
     let timer = writer.borrow_mut().timer.take();
     drop(timer);
-    write_typed(writer, navigator);
+    write_typed(writer, navigator)
 }
 
 /// The typed query is written before the page is hidden or closed (a reload, another
@@ -256,7 +336,9 @@ fn use_url_writes_before_leaving(writer: &Rc<RefCell<UrlWriter>>, navigator: Opt
             .zip(navigator.clone())
             .map(|(window, nav)| {
                 let writer = writer.clone();
-                EventListener::new(&window, "pagehide", move |_| write_typed_now(&writer, &nav))
+                EventListener::new(&window, "pagehide", move |_| {
+                    let _ = write_typed_now(&writer, &nav);
+                })
             });
         move || {
             drop(listener);
@@ -322,5 +404,21 @@ pub fn archive_status(completeness: Completeness, lang: Lang) -> Html {
                 { i18n::archive_too_many(lang, n, MAX_FILES_PER_REQUEST) }
             </p>
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rows_to_fill;
+
+    #[test]
+    fn rows_to_fill_covers_the_viewport_at_the_smallest_rows() {
+        // 900 px: the list starts at least 150 px down, and rows are at least 72 px.
+        assert_eq!(rows_to_fill(900.0), 11);
+        assert_eq!(rows_to_fill(600.0), 7);
+        assert_eq!(rows_to_fill(1600.0), 21);
+        // No height known (no window) or a tiny one: a few rows all the same.
+        assert_eq!(rows_to_fill(0.0), 4);
+        assert_eq!(rows_to_fill(f64::NAN), 4);
     }
 }

@@ -370,13 +370,19 @@ function docbaoDriver() {
         };
         return { search: take('docbao:search'), find: take('docbao:find').map((m) => m.ms) };
       }),
+    // Read as a reader pausing sees it: once the typed query is in the URL (300 ms after
+    // the last key), when the page renders every row, not only those that fill the viewport.
     shownIds: (page) =>
-      page.evaluate(() =>
+      page.waitForFunction(() =>
+        new URLSearchParams(location.hash.split('?')[1] ?? '').get('q') === document.querySelector('#q')?.value &&
+        !document.querySelector('ol.results[aria-busy]'),
+      null, { timeout: 5_000 },
+      ).catch(() => {}).then(() => page.evaluate(() =>
         [...document.querySelectorAll('ol.results a.result')].map((a) => {
           const m = /#\/a\/([^?]*)/.exec(a.getAttribute('href') ?? '');
           return m ? decodeURIComponent(m[1]) : null;
         }),
-      ),
+      )),
     // The longest article, opened from a results page again and again, as a reader steps
     // in and out: the route entered to the page complete (its text fetched, if sharded).
     async openArticle(page) {

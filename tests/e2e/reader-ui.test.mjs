@@ -337,6 +337,65 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
     });
   });
 
+  test('while typing only the rows that fill the screen are rendered; scrolling, the arrow keys and a pause bring the rest', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // A short screen: 600 px shows about 5 results, and the page renders 7 while typing.
+    await harness.withPage(t, async (page) => {
+      await harness.openApp(page, '#/search');
+      await expectArchiveCount(page);
+      // The page's timers are held from here, so the typed query is written to the URL (and
+      // every row rendered) only when the test lets 300 ms pass: what brings the rest is known.
+      await page.clock.install();
+      await page.clock.pauseAt(Date.now() + 60_000);
+      const rows = () =>
+        page.evaluate(() => {
+          const list = document.querySelector('ol.results');
+          return {
+            rows: list?.querySelectorAll(':scope > li').length ?? 0,
+            busy: list?.getAttribute('aria-busy') ?? null,
+            shown: list?.dataset.shown ?? null,
+            q: new URLSearchParams(list?.querySelector('a')?.getAttribute('href')?.split('?')[1] ?? '').get('q'),
+            hash: location.hash,
+          };
+        });
+      const typeAndSeePartial = async (query) => {
+        await searchBox(page).focus();
+        await searchBox(page).fill('');
+        await page.keyboard.type(query, { delay: 20 });
+        const seen = await eventually(`the first rows of "${query}", typed`, rows, (r) => r.q === query && r.busy === 'true');
+        assert.ok(seen.rows >= 4 && seen.rows < PAGE_SIZE, `only the rows that fill the screen, got ${JSON.stringify(seen)}`);
+        assert.equal(seen.shown, `${seen.rows}/${PAGE_SIZE}`, 'the list says how many of its rows it shows');
+        const inUrl = new URLSearchParams(seen.hash.split('?')[1] ?? '').get('q');
+        assert.notEqual(inUrl, query, 'typing has not paused: the query is not in the URL yet');
+      };
+
+      await typeAndSeePartial('tin');
+      // Scrolling down brings every row, before any pause.
+      await page.mouse.move(400, 400);
+      await page.mouse.wheel(0, 400);
+      const scrolled = await eventually('every row once scrolled', rows, (r) => r.rows === PAGE_SIZE && r.busy === null);
+      assert.equal(scrolled.hash, '#/search', 'no pause was needed');
+      const lastTitle = await page.evaluate((n) => document.querySelectorAll('ol.results > li .result-title')[n - 1]?.textContent ?? '', PAGE_SIZE);
+      assert.ok(lastTitle.trim(), 'row 20 is a result with a title');
+
+      // The arrow keys reach row 20: leaving the box for the list brings every row.
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await eventually('back at the top', () => page.evaluate(() => window.scrollY), (y) => y === 0);
+      await typeAndSeePartial('ban');
+      for (let i = 0; i < PAGE_SIZE; i++) await page.keyboard.press('ArrowDown');
+      const focused = await page.evaluate(() => {
+        const li = document.activeElement?.closest('ol.results > li');
+        return li ? [...li.parentElement.children].indexOf(li) : -1;
+      });
+      assert.equal(focused, PAGE_SIZE - 1, 'ArrowDown from the box walks every row down to row 20');
+
+      // A pause in typing brings every row too.
+      await typeAndSeePartial('so');
+      await page.clock.runFor(400);
+      const paused = await eventually('every row once typing paused', rows, (r) => r.rows === PAGE_SIZE && r.busy === null);
+      assert.equal(paused.hash, '#/search?q=so', 'the pause wrote the query');
+    }, { viewport: { width: 1280, height: 600 } });
+  });
+
   test('language, theme and text size are remembered across reloads', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const context = await harness.browser.newContext({ viewport: { width: 1280, height: 900 } });
     try {

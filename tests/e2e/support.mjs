@@ -279,9 +279,15 @@ export async function resultTitles(page) {
  * The result list as shown, read at one instant: each item's title, snippet, link, and
  * the query its link carries (the search the list was rendered for).
  */
-export function resultList(page) {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('ol.results > li')].map((li) => {
+export async function resultList(page) {
+  return (await shownList(page)).list;
+}
+
+/** `resultList`, and whether it is partial (see `listIsPartial`), read at one instant. */
+function shownList(page) {
+  return page.evaluate(() => ({
+    partial: !!document.querySelector('ol.results[aria-busy]'),
+    list: [...document.querySelectorAll('ol.results > li')].map((li) => {
       const href = li.querySelector('a')?.getAttribute('href') ?? null;
       return {
         title: li.querySelector('.result-title')?.innerText ?? null,
@@ -290,18 +296,25 @@ export function resultList(page) {
         q: new URLSearchParams(href?.split('?')[1] ?? '').get('q'),
       };
     }),
-  );
+  }));
+}
+
+/** Whether the search page shows only the first rows of its list (while a query is typed). */
+export function listIsPartial(page) {
+  return page.evaluate(() => !!document.querySelector('ol.results[aria-busy]'));
 }
 
 /**
  * Waits until the list shows the results of `query` itself (every link carries it: a
- * list still showing an earlier keystroke's search does not count) and its first title
- * satisfies `firstOk`; returns that list (see `resultList`).
+ * list still showing an earlier keystroke's search does not count), whole (not only the
+ * rows rendered while typing), and its first title satisfies `firstOk`; returns that
+ * list (see `resultList`).
  */
-export function waitForResults(page, query, firstOk = () => true) {
-  return eventually(
-    `results for "${query}"`,
-    () => resultList(page),
-    (list) => list.length > 0 && list.every((item) => item.q === query) && firstOk(list[0].title),
+export async function waitForResults(page, query, firstOk = () => true) {
+  const { list } = await eventually(
+    `results for "${query}", every row`,
+    () => shownList(page),
+    ({ list, partial }) => !partial && list.length > 0 && list.every((item) => item.q === query) && firstOk(list[0].title),
   );
+  return list;
 }
