@@ -115,18 +115,18 @@ impl Index {
                     left: if single && i > 0 { &lone[i - 1] } else { &none },
                     right: lone.get(i + 1).filter(|_| single).unwrap_or(&none),
                 };
-                self.expand(w, &neighbours);
+                self.expand_kept(w, &neighbours);
             }
             for w in clause.phrases.iter_mut().flatten().flatten() {
-                self.expand(w, &Neighbours::default());
+                self.expand_kept(w, &Neighbours::default());
             }
         }
         for w in &mut query.excluded {
             w.typo_base = None;
-            self.expand(w, &Neighbours::default());
+            self.expand_kept(w, &Neighbours::default());
         }
         for w in query.excluded_phrases.iter_mut().flatten().flatten() {
-            self.expand(w, &Neighbours::default());
+            self.expand_kept(w, &Neighbours::default());
         }
     }
 
@@ -214,6 +214,21 @@ impl Index {
         });
         found.truncate(max_typos);
         found.into_iter().map(|(p, _, v)| (v, vouched(p))).collect()
+    }
+
+    /// [`Index::expand`], or its result kept from an earlier query: the same word beside
+    /// the same neighbours, every lookup of it answered by what was in.
+    fn expand_kept(&self, w: &mut Word, neighbours: &Neighbours) {
+        if let Some(expanded) = self.expansions.get(w, neighbours) {
+            *w = expanded;
+            return;
+        }
+        let word = w.clone();
+        let missed = self.lookups_missed();
+        self.expand(w, neighbours);
+        if self.lookups_missed() == missed {
+            self.expansions.put(word, neighbours, w.clone());
+        }
     }
 
     pub(super) fn expand(&self, w: &mut Word, neighbours: &Neighbours) {

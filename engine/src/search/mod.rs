@@ -18,6 +18,7 @@
 //! candidates are many, they are narrowed as a score per article instead.
 
 mod expand;
+pub(crate) mod expansion_cache;
 mod highlight;
 mod parse;
 mod postings;
@@ -128,6 +129,12 @@ impl Index {
         let mut query = parse(text);
         self.resolve(&mut query);
         query
+    }
+
+    /// Forgets the query words' expansions kept from earlier queries (answers never
+    /// depend on them): a bench calls it to time queries as typed for the first time.
+    pub fn forget_kept_expansions(&self) {
+        self.expansions.clear();
     }
 
     fn hit(&self, doc: u32, score: f32, matcher: &Matcher) -> Hit {

@@ -280,8 +280,11 @@ impl ShardedIndex {
                 None
             },
             lexicon_wanted: Default::default(),
+            misses: Default::default(),
         };
         self.dict_mut(slot).coverage = Some(Arc::new(coverage));
+        // What an expansion finds depends on the ranges in.
+        self.index.expansions.clear();
     }
 
     fn chunk_len(&self, chunk: usize) -> usize {
