@@ -27,7 +27,12 @@ struct Kept {
 #[derive(Default)]
 pub(crate) struct ExpansionCache {
     kept: Mutex<Vec<Kept>>,
+    /// A word's typo candidates (folded word, its own keys sorted; each candidate with
+    /// the articles it is in), as many words as expansions.
+    typo_candidates: Mutex<Vec<TypoCandidates>>,
 }
+
+type TypoCandidates = (String, Vec<String>, Vec<(usize, String)>);
 
 impl ExpansionCache {
     fn kept(&self) -> std::sync::MutexGuard<'_, Vec<Kept>> {
@@ -60,9 +65,43 @@ impl ExpansionCache {
         });
     }
 
+    fn candidates(&self) -> std::sync::MutexGuard<'_, Vec<TypoCandidates>> {
+        self.typo_candidates
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The typo candidates of the folded word `base` whose own keys are `own`, if kept.
+    pub(super) fn typo_candidates(
+        &self,
+        base: &str,
+        own: &[String],
+    ) -> Option<Vec<(usize, String)>> {
+        let mut kept = self.candidates();
+        let at = kept.iter().rposition(|(b, o, _)| b == base && o == own)?;
+        let hit = kept.remove(at);
+        let found = hit.2.clone();
+        kept.push(hit);
+        Some(found)
+    }
+
+    pub(super) fn put_typo_candidates(
+        &self,
+        base: &str,
+        own: Vec<String>,
+        found: Vec<(usize, String)>,
+    ) {
+        let mut kept = self.candidates();
+        if kept.len() >= EXPANSIONS_KEPT {
+            kept.remove(0);
+        }
+        kept.push((base.to_string(), own, found));
+    }
+
     /// Forgets every expansion: the dictionaries changed.
     pub(crate) fn clear(&self) {
         self.kept().clear();
+        self.candidates().clear();
     }
 
     pub(crate) fn len(&self) -> usize {
