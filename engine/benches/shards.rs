@@ -359,6 +359,9 @@ fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
     let only = std::env::var("DOCBAO_WARM_ONLY").unwrap_or_default();
     for _ in 0..rounds {
         for q in QUERIES.iter().filter(|q| q.contains(only.as_str())) {
+            // Each query as if typed for the first time: only its own earlier keystrokes'
+            // expansions are kept.
+            sharded.index().forget_kept_expansions();
             for n in 1..=q.chars().count() {
                 let text: String = q.chars().take(n).collect();
                 let (t, cpu) = (Instant::now(), thread_cpu_ms());
@@ -376,6 +379,39 @@ fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
         "    the same, this thread's CPU: {}",
         summary(&mut warm_cpu)
     );
+    // DOCBAO_WARM_SPLIT=1: where a warm keystroke's CPU time goes, summed over the mix
+    // typed once more: preparing the query (parse, Telex, typos, prefixes), matching with
+    // facet counts (a page of no hits), and the page of hits with its snippets.
+    if std::env::var_os("DOCBAO_WARM_SPLIT").is_some() {
+        let (mut prepare, mut matching, mut page) = (0f64, 0f64, 0f64);
+        let none = Request {
+            limit: 0,
+            ..request.clone()
+        };
+        let index = sharded.index();
+        for _ in 0..rounds {
+            for q in QUERIES.iter().filter(|q| q.contains(only.as_str())) {
+                index.forget_kept_expansions();
+                for n in 1..=q.chars().count() {
+                    let text: String = q.chars().take(n).collect();
+                    let t = thread_cpu_ms();
+                    let query = index.query(&text);
+                    let t1 = thread_cpu_ms();
+                    std::hint::black_box(index.find(&query, &none));
+                    let t2 = thread_cpu_ms();
+                    std::hint::black_box(index.find(&query, request));
+                    let t3 = thread_cpu_ms();
+                    prepare += t1 - t;
+                    matching += t2 - t1;
+                    page += (t3 - t2) - (t2 - t1);
+                }
+            }
+        }
+        println!(
+            "    split, CPU ms over the mix: preparing {prepare:.0}, matching and facets \
+             {matching:.0}, the page's hits and snippets {page:.0}"
+        );
+    }
     if std::env::var_os("DOCBAO_WARM_EACH").is_some() {
         for (ms, text) in &slowest {
             println!("    {ms:.2} {text:?}");

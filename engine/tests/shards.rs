@@ -193,6 +193,41 @@ fn sharded_answers_equal_the_embedded_index_across_many_small_ranges() {
 }
 
 #[test]
+fn one_reader_typed_to_letter_by_letter_answers_as_the_whole_index_at_every_keystroke() {
+    // Expansions kept from one keystroke to the next (typo corrections, prefixes) must
+    // not outlive the files they were worked out from: each keystroke here brings in
+    // ranges the previous ones did not have.
+    let index = Index::build(invented(300));
+    let bundle = write_bundle_with_ranges_of(&index, 512);
+    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let request = page_of(&Filters::default(), Sort::Relevance);
+    let mut rounds_after_the_first = 0;
+    for query in [
+        "thanh pho ha noi",
+        "tanh pho ha noi",
+        "hocj sinh giaos duc",
+        "\"bệnh viện\" vắc xin",
+        "kinh te tang truong -covid",
+    ] {
+        for n in 1..=query.chars().count() {
+            let text: String = query.chars().take(n).collect();
+            let (got, rounds) =
+                until_complete(&mut sharded, &bundle, &text, |s| s.find(&text, &request));
+            rounds_after_the_first += usize::from(n > 1 && rounds > 0);
+            // A copy of the index keeps no expansion: the query prepared from scratch.
+            let fresh = index.clone();
+            let want = fresh.query(&text);
+            assert_eq!(got.query, want, "{text:?}");
+            assert_eq!(got.page, fresh.find(&want, &request), "{text:?}");
+        }
+    }
+    assert!(
+        rounds_after_the_first > 5,
+        "files must arrive between keystrokes ({rounds_after_the_first})"
+    );
+}
+
+#[test]
 fn sharded_answers_equal_the_embedded_index_on_a_unc_sample() {
     let Some(mut unc) = common::unc() else { return };
     unc.truncate(600);

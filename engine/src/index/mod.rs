@@ -9,13 +9,14 @@
 //! a handful of buffers, not one per term.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
 
 use crate::article::Article;
 use crate::facets::Catalog;
+use crate::search::expansion_cache::ExpansionCache;
 use crate::search::scoring::Bm25F;
 use crate::search::shard_terms::{current_reason, LookupReason};
 use crate::text;
@@ -172,6 +173,9 @@ pub(crate) struct Coverage {
     /// A typo probe ran while the lexicon was not in: the reader needs it (probes note no
     /// range without it, or hundreds of one-edit strings would fetch every range).
     pub(crate) lexicon_wanted: AtomicBool,
+    /// Lookups so far that wanted a range not in (or the lexicon): an expansion worked
+    /// out while this grew is not kept for the next keystroke.
+    pub(crate) misses: AtomicUsize,
 }
 
 impl PartialEq for Coverage {
@@ -190,6 +194,7 @@ impl Coverage {
 
     fn note(&self, range: usize) {
         if !self.loaded.get(range).copied().unwrap_or(true) {
+            self.misses.fetch_add(1, Ordering::Relaxed);
             // A poisoned lock only means another lookup panicked; the set is still usable.
             let mut missed = self.missed.lock().unwrap_or_else(|e| e.into_inner());
             missed.entry(range as u32).or_insert_with(current_reason);
@@ -318,6 +323,7 @@ impl TermDict {
             if !c.is_loaded(c.range_of(term)) {
                 let Some(lexicon) = &c.lexicon else {
                     c.lexicon_wanted.store(true, Ordering::Relaxed);
+                    c.misses.fetch_add(1, Ordering::Relaxed);
                     return None;
                 };
                 return lexicon.class_of(term);
@@ -609,6 +615,8 @@ pub struct Index {
     pub(crate) bm25: Bm25F,
     /// Derived, never stored: facet values and dates as integers.
     pub(crate) catalog: Catalog,
+    /// Query words' expansions kept between keystrokes (`search::expansion_cache`).
+    pub(crate) expansions: ExpansionCache,
 }
 
 /// The texts of an article, by field. Captions are read as body text.
@@ -747,6 +755,7 @@ impl Index {
             exact,
             pairs,
             catalog: Catalog::default(),
+            expansions: ExpansionCache::default(),
         };
         index.derive();
         index
@@ -754,6 +763,16 @@ impl Index {
 
     pub fn len(&self) -> usize {
         self.articles.len()
+    }
+
+    /// How many lookups so far wanted a term range (or lexicon) not in: never changes
+    /// for an index built or loaded whole.
+    pub(crate) fn lookups_missed(&self) -> usize {
+        [&self.folded, &self.exact, &self.pairs]
+            .iter()
+            .filter_map(|d| d.coverage.as_ref())
+            .map(|c| c.misses.load(Ordering::Relaxed))
+            .sum()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -115,18 +115,18 @@ impl Index {
                     left: if single && i > 0 { &lone[i - 1] } else { &none },
                     right: lone.get(i + 1).filter(|_| single).unwrap_or(&none),
                 };
-                self.expand(w, &neighbours);
+                self.expand_kept(w, &neighbours);
             }
             for w in clause.phrases.iter_mut().flatten().flatten() {
-                self.expand(w, &Neighbours::default());
+                self.expand_kept(w, &Neighbours::default());
             }
         }
         for w in &mut query.excluded {
             w.typo_base = None;
-            self.expand(w, &Neighbours::default());
+            self.expand_kept(w, &Neighbours::default());
         }
         for w in query.excluded_phrases.iter_mut().flatten().flatten() {
-            self.expand(w, &Neighbours::default());
+            self.expand_kept(w, &Neighbours::default());
         }
     }
 
@@ -137,6 +137,50 @@ impl Index {
         let left = n.left.iter().map(|l| df(pair_key(l, term))).max();
         let right = n.right.iter().map(|r| df(pair_key(term, r))).max();
         left.unwrap_or(0) + right.unwrap_or(0)
+    }
+
+    /// [`Index::typo_candidates`], or those kept from an earlier keystroke: a word's
+    /// candidates do not depend on its neighbours, which change as the next word is typed.
+    fn typo_candidates_kept(&self, base: &str, own: &FxHashSet<&str>) -> Vec<(usize, String)> {
+        let mut own: Vec<String> = own.iter().map(|k| k.to_string()).collect();
+        own.sort_unstable();
+        if let Some(found) = self.expansions.typo_candidates(base, &own) {
+            return found;
+        }
+        let missed = self.lookups_missed();
+        let found = self.typo_candidates(base, &own);
+        if self.lookups_missed() == missed {
+            self.expansions
+                .put_typo_candidates(base, own, found.clone());
+        }
+        found
+    }
+
+    /// Dictionary words one edit away from `base` (not one of its `own` keys), with the
+    /// articles each is in: by frequency class, only the most frequent are weighed (their
+    /// pairs looked up), which bounds what a sharded reader fetches for them.
+    fn typo_candidates(&self, base: &str, own: &[String]) -> Vec<(usize, String)> {
+        let _why = looking_up(LookupReason::Typo);
+        let mut probed: Vec<(u8, String)> = Vec::new();
+        for_each_edit(base, |v| {
+            if v.len().max(base.len()) >= TYPO_MIN_LEN
+                && !own.iter().any(|k| k == v)
+                && !probed.iter().any(|(_, f)| f == v)
+            {
+                if let Some(class) = self.folded.probe_class(v) {
+                    probed.push((class, v.to_string()));
+                }
+            }
+        });
+        probed.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        probed.truncate(MAX_TYPO_CANDIDATES);
+        probed
+            .into_iter()
+            .filter_map(|(_, v)| {
+                let i = self.folded.find(&v)?;
+                Some((self.folded.postings_of(i).len(), v))
+            })
+            .collect()
     }
 
     /// Dictionary words one edit away from `base`, the most likely meant first, each with
@@ -160,32 +204,13 @@ impl Index {
                 .max()
                 .unwrap_or(0)
         };
-        // Words one edit away, by frequency class: only the most frequent are weighed
-        // (their pairs looked up), which bounds what a sharded reader fetches for them.
         drop(why);
-        let why = looking_up(LookupReason::Typo);
-        let mut probed: Vec<(u8, String)> = Vec::new();
-        for_each_edit(base, |v| {
-            if v.len().max(base.len()) >= TYPO_MIN_LEN
-                && !own.contains(v)
-                && !probed.iter().any(|(_, f)| f == v)
-            {
-                if let Some(class) = self.folded.probe_class(v) {
-                    probed.push((class, v.to_string()));
-                }
-            }
-        });
-        probed.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        probed.truncate(MAX_TYPO_CANDIDATES);
         // (pairs with the neighbours, articles, word)
-        let mut found: Vec<(usize, usize, String)> = probed
+        let mut found: Vec<(usize, usize, String)> = self
+            .typo_candidates_kept(base, &own)
             .into_iter()
-            .filter_map(|(_, v)| {
-                let i = self.folded.find(&v)?;
-                Some((0, self.folded.postings_of(i).len(), v))
-            })
+            .map(|(df, v)| (0, df, v))
             .collect();
-        drop(why);
         let _why = looking_up(LookupReason::TypoPairs);
         if !n.left.is_empty() || !n.right.is_empty() {
             for f in &mut found {
@@ -214,6 +239,21 @@ impl Index {
         });
         found.truncate(max_typos);
         found.into_iter().map(|(p, _, v)| (v, vouched(p))).collect()
+    }
+
+    /// [`Index::expand`], or its result kept from an earlier query: the same word beside
+    /// the same neighbours, every lookup of it answered by what was in.
+    fn expand_kept(&self, w: &mut Word, neighbours: &Neighbours) {
+        if let Some(expanded) = self.expansions.get(w, neighbours) {
+            *w = expanded;
+            return;
+        }
+        let word = w.clone();
+        let missed = self.lookups_missed();
+        self.expand(w, neighbours);
+        if self.lookups_missed() == missed {
+            self.expansions.put(word, neighbours, w.clone());
+        }
     }
 
     pub(super) fn expand(&self, w: &mut Word, neighbours: &Neighbours) {

@@ -18,6 +18,7 @@
 //! candidates are many, they are narrowed as a score per article instead.
 
 mod expand;
+pub(crate) mod expansion_cache;
 mod highlight;
 mod parse;
 mod postings;
@@ -94,6 +95,34 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
 }
 
+/// Pages up to this far in are picked in one pass; deeper ones by selection.
+const PICKED_IN_ONE_PASS: usize = 64;
+
+/// The first `k` of `items` under `order` (a total order), in order. For a first page
+/// (`k` ≤ [`PICKED_IN_ONE_PASS`]) one pass keeps them sorted, most items costing one
+/// comparison with the last kept: a selection over tens of thousands of matches compares
+/// each several times.
+fn first_in_order<T: Copy>(items: &[T], k: usize, order: impl Fn(&T, &T) -> Ordering) -> Vec<T> {
+    if k > PICKED_IN_ONE_PASS {
+        let mut items = items.to_vec();
+        items.select_nth_unstable_by(k - 1, &order);
+        items.truncate(k);
+        return items;
+    }
+    let mut first: Vec<T> = Vec::with_capacity(k + 1);
+    for x in items {
+        if first.len() == k {
+            if order(x, &first[k - 1]).is_ge() {
+                continue;
+            }
+            first.pop();
+        }
+        let at = first.partition_point(|f| order(f, x).is_lt());
+        first.insert(at, *x);
+    }
+    first
+}
+
 impl Index {
     /// Ranked articles for a query, best first, at most `limit` of them.
     ///
@@ -128,6 +157,12 @@ impl Index {
         let mut query = parse(text);
         self.resolve(&mut query);
         query
+    }
+
+    /// Forgets the query words' expansions kept from earlier queries (answers never
+    /// depend on them): a bench calls it to time queries as typed for the first time.
+    pub fn forget_kept_expansions(&self) {
+        self.expansions.clear();
     }
 
     fn hit(&self, doc: u32, score: f32, matcher: &Matcher) -> Hit {
@@ -181,8 +216,7 @@ impl Index {
         if end == 0 {
             kept.clear();
         } else if end < total {
-            kept.select_nth_unstable_by(end - 1, &order);
-            kept.truncate(end);
+            kept = first_in_order(&kept, end, &order);
         }
         kept.sort_unstable_by(&order);
         let words: Vec<&Word> = query.words().collect();
@@ -814,6 +848,31 @@ mod order_tests {
             Sort::Oldest => all.sort_by_key(|&(d, _)| (date(d).is_none(), date(d))),
         }
         all
+    }
+
+    #[test]
+    fn the_first_of_a_page_are_those_of_a_full_sort() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for len in [0usize, 1, 5, 10, 63, 64, 65, 300, 2000] {
+            let items: Vec<(u32, f32)> = (0..len as u32)
+                .map(|d| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    // Few distinct scores: ties are broken by doc.
+                    (d, (seed % 7) as f32)
+                })
+                .collect();
+            let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+            let mut sorted = items.clone();
+            sorted.sort_unstable_by(order);
+            for k in [1, 2, 10, 20, 64, 65, 100] {
+                let mut first = first_in_order(&items, k.min(len.max(1)), order);
+                first.sort_unstable_by(order);
+                let want: Vec<_> = sorted.iter().take(k.min(len.max(1))).copied().collect();
+                assert_eq!(first, want, "{len} items, first {k}");
+            }
+        }
     }
 
     #[test]

@@ -113,6 +113,61 @@ fn edge_words(run: &[Word], last: bool) -> Vec<String> {
     }
 }
 
+/// Whether `text` has `words` one after another, each word of the text one of the
+/// word's folded keys, nothing but spaces between them: what [`light`]'s words and pairs
+/// say, worked out in one pass with one reused buffer (`folded`), without its spans. A
+/// phrase's candidates are confirmed so, thousands of paragraphs per keystroke.
+pub(super) fn has_words_in_a_row(text: &str, words: &[&Word], folded: &mut String) -> bool {
+    let n = words.len();
+    if n == 0 || n > 64 {
+        // Never from a query (at most `MAX_QUERY_WORDS` words); kept exact all the same.
+        let a = light(text);
+        return (0..a.folded.len().saturating_sub(n.saturating_sub(1))).any(|i| {
+            words.iter().enumerate().all(|(k, w)| {
+                a.folded
+                    .get(i + k)
+                    .is_some_and(|f| w.pair_keys.iter().any(|(key, _)| key == f))
+                    && (k == 0 || a.pair[i + k - 1])
+            })
+        });
+    }
+    // Bit k: the words so far end with `words[..=k]` in a row.
+    let mut in_a_row: u64 = 0;
+    let mut previous_end: Option<usize> = None;
+    let mut start: Option<usize> = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (start, crate::text::is_word_char(c)) {
+            (None, true) => start = Some(i),
+            (Some(s), false) => {
+                start = None;
+                folded.clear();
+                for c in text[s..i].chars() {
+                    crate::text::push_folded(c, folded);
+                }
+                crate::text::unify_i_y(folded);
+                let joined = previous_end.is_some_and(|e| text[e..s].trim().is_empty());
+                previous_end = Some(i);
+                let mut next = 0u64;
+                for (k, w) in words.iter().enumerate() {
+                    let follows = k == 0 || (joined && in_a_row & (1 << (k - 1)) != 0);
+                    if follows && w.pair_keys.iter().any(|(key, _)| key == folded.as_str()) {
+                        next |= 1 << k;
+                    }
+                }
+                if next & (1 << (n - 1)) != 0 {
+                    return true;
+                }
+                in_a_row = next;
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Whether the analyzed text has the phrase's runs one after another, from some word on.
 fn runs_in_a_row(text: &Light, phrase: &Phrase) -> bool {
     let run_at = |run: &[Word], at: usize| -> Option<usize> {
@@ -378,21 +433,14 @@ impl Index {
         if words.len() < 3 {
             return cands;
         }
+        let mut folded = String::new();
         cands
             .into_iter()
             .filter(|&(doc, _)| {
                 field_texts(&self.articles[doc as usize])
                     .iter()
                     .flatten()
-                    .any(|t| {
-                        let a = light(t);
-                        (0..a.folded.len().saturating_sub(words.len() - 1)).any(|i| {
-                            words.iter().enumerate().all(|(k, w)| {
-                                w.pair_keys.iter().any(|(key, _)| *key == a.folded[i + k])
-                                    && (k == 0 || a.pair[i + k - 1])
-                            })
-                        })
-                    })
+                    .any(|t| has_words_in_a_row(t, words, &mut folded))
             })
             .collect()
     }
@@ -401,7 +449,8 @@ impl Index {
     /// words' scores.
     fn phrase_matches(&self, phrase: &Phrase, within: &[(u32, f32)]) -> Vec<(u32, f32)> {
         let _why = looking_up(LookupReason::Phrase);
-        let mut cands = within.iter().map(|&(d, _)| (d, 0.0)).collect();
+        let cands = within.iter().map(|&(d, _)| (d, 0.0)).collect();
+        let mut cands = self.with_runs_pairs(cands, phrase);
         for w in phrase.iter().flatten() {
             cands = self.narrow(cands, &self.sources(std::slice::from_ref(w)));
         }
@@ -420,7 +469,8 @@ impl Index {
         let Some((rarest, rest)) = sources.split_first() else {
             return Vec::new();
         };
-        let mut cands = self.materialize(rarest);
+        let cands = self.materialize(rarest);
+        let mut cands = self.with_runs_pairs(cands, phrase);
         for s in rest {
             if cands.is_empty() {
                 break;
@@ -428,6 +478,22 @@ impl Index {
             cands = self.narrow(cands, s);
         }
         self.has_runs(cands, phrase)
+    }
+
+    /// The candidates with, for each two neighbours in a run of the phrase, one of their
+    /// pairs: what [`Index::has_phrase`] narrows by first, done before the phrase's words
+    /// narrow (a pair is far rarer than either word, and a merge costs the shorter list).
+    /// Scores are untouched, so the answer is the same to the bit.
+    fn with_runs_pairs(&self, cands: Vec<(u32, f32)>, phrase: &Phrase) -> Vec<(u32, f32)> {
+        let mut cands = cands;
+        for w in phrase.iter().flat_map(|run| run.windows(2)) {
+            let pairs = w[0]
+                .pair_keys
+                .iter()
+                .flat_map(|(a, _)| w[1].pair_keys.iter().map(move |(b, _)| pair_key(a, b)));
+            cands = self.with_any_pair(cands, pairs);
+        }
+        cands
     }
 
     /// Candidates with each run of the phrase in a row and the runs one after another.
@@ -587,5 +653,93 @@ impl Index {
             }
         }
         cands
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The analyzer's reading (`light`: every word folded, every gap looked at): what
+    /// `has_words_in_a_row` must answer.
+    fn analyzed_has_words_in_a_row(text: &str, words: &[&Word]) -> bool {
+        let a = light(text);
+        (0..a.folded.len().saturating_sub(words.len() - 1)).any(|i| {
+            words.iter().enumerate().all(|(k, w)| {
+                w.pair_keys.iter().any(|(key, _)| *key == a.folded[i + k])
+                    && (k == 0 || a.pair[i + k - 1])
+            })
+        })
+    }
+
+    fn word(keys: &[&str]) -> Word {
+        Word {
+            pair_keys: keys
+                .iter()
+                .map(|k| (k.to_string(), ExpansionKind::Typed))
+                .collect(),
+            ..Word::default()
+        }
+    }
+
+    /// Words with marks, `đ`, final `y`, compounds and abbreviations, and the gaps
+    /// between them: spaces, punctuation, a newline, a no-break space.
+    const PIECES: &[&str] = &[
+        "Đội", "đội", "tuyển", "TUYỂN", "Việt", "viet", "Nam", "nam", "kỳ", "ki", "quy", "qui",
+        "Mỹ", "covid-19", "TP.HCM", "24/8", "x", " ", " ", " ", ", ", ". ", "-", "\n", "\u{a0}",
+        "  ", "(", ")", "\"",
+    ];
+    const KEYS: &[&str] = &[
+        "doi", "tuyen", "viet", "nam", "ki", "qui", "mi", "x", "covid",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn phrase_words_in_a_row_read_as_the_analyzer_reads_them(
+            pieces in prop::collection::vec(0..PIECES.len(), 0..40),
+            phrase in prop::collection::vec(
+                prop::collection::vec(0..KEYS.len(), 1..3), 3..6),
+        ) {
+            let text: String = pieces.iter().map(|&i| PIECES[i]).collect();
+            let words: Vec<Word> = phrase
+                .iter()
+                .map(|keys| word(&keys.iter().map(|&k| KEYS[k]).collect::<Vec<_>>()))
+                .collect();
+            let words: Vec<&Word> = words.iter().collect();
+            let mut folded = String::new();
+            prop_assert_eq!(
+                has_words_in_a_row(&text, &words, &mut folded),
+                analyzed_has_words_in_a_row(&text, &words),
+                "{:?}", text
+            );
+        }
+    }
+
+    #[test]
+    fn phrase_words_in_a_row_need_only_spaces_between_them() {
+        let words = [word(&["doi"]), word(&["tuyen"]), word(&["viet"])];
+        let words: Vec<&Word> = words.iter().collect();
+        let mut folded = String::new();
+        for (text, expected) in [
+            ("Đội tuyển Việt Nam thắng", true),
+            ("đội  tuyển\u{a0}VIỆT", true),
+            ("đội tuyển, Việt Nam", false),
+            ("đội tuyển đội tuyển việt", true),
+            ("tuyển việt", false),
+            ("đội tuyển", false),
+        ] {
+            assert_eq!(
+                has_words_in_a_row(text, &words, &mut folded),
+                expected,
+                "{text:?}"
+            );
+        }
+        // A lone final `y` is read as `i`, as the index reads it.
+        let words = [word(&["mi"]), word(&["ki"]), word(&["qui"])];
+        let words: Vec<&Word> = words.iter().collect();
+        assert!(has_words_in_a_row("Mỹ kỳ quy", &words, &mut folded));
+        assert!(has_words_in_a_row("mĩ KÌ qui", &words, &mut folded));
     }
 }

@@ -280,8 +280,11 @@ impl ShardedIndex {
                 None
             },
             lexicon_wanted: Default::default(),
+            misses: Default::default(),
         };
         self.dict_mut(slot).coverage = Some(Arc::new(coverage));
+        // What an expansion finds depends on the ranges in.
+        self.index.expansions.clear();
     }
 
     fn chunk_len(&self, chunk: usize) -> usize {
@@ -576,32 +579,15 @@ fn dict_slot(kind: FileKind) -> usize {
 /// The articles whose text a search may read to confirm a phrase: those holding one key
 /// of each of its words and, for each two neighbours in a run, one of their pairs.
 fn docs_a_phrase_reads(index: &Index, runs: &[Vec<PhraseWord>]) -> Vec<u32> {
-    // Sorted lists, not hash sets: the words of a phrase are often in tens of thousands
-    // of articles, and this runs on every keystroke of a phrase.
-    let mut docs: Option<Vec<u32>> = None;
-    let mut narrow = |lists: Vec<&[crate::index::Posting]>| {
-        let mut found: Vec<u32> = match lists.as_slice() {
-            [one] => one.iter().map(|p| p.doc).collect(),
-            _ => {
-                let mut all: Vec<u32> =
-                    lists.iter().flat_map(|l| l.iter().map(|p| p.doc)).collect();
-                all.sort_unstable();
-                all.dedup();
-                all
-            }
-        };
-        if let Some(before) = docs.take() {
-            let mut before = before.into_iter().peekable();
-            found.retain(|&d| {
-                while before.next_if(|&b| b < d).is_some() {}
-                before.peek() == Some(&d)
-            });
-        }
-        docs = Some(found);
-    };
+    use crate::index::Posting;
+    // Each word's lists and each neighbours' pairs: an article is read if it is in one
+    // list of every group. The smallest group (a pair, usually) gives sorted candidates,
+    // the others are searched for them: the words of a phrase are often in tens of
+    // thousands of articles, and this runs on every keystroke of a phrase.
+    let mut groups: Vec<Vec<&[Posting]>> = Vec::new();
     for run in runs {
         for w in run {
-            narrow(w.keys.iter().filter_map(|k| index.folded.get(k)).collect());
+            groups.push(w.keys.iter().filter_map(|k| index.folded.get(k)).collect());
         }
         for pair in run.windows(2) {
             let mut lists = Vec::new();
@@ -610,10 +596,28 @@ fn docs_a_phrase_reads(index: &Index, runs: &[Vec<PhraseWord>]) -> Vec<u32> {
                     lists.extend(index.pairs.get(&crate::index::pair_key(a, b)));
                 }
             }
-            narrow(lists);
+            groups.push(lists);
         }
     }
-    docs.unwrap_or_default()
+    let size = |g: &Vec<&[Posting]>| g.iter().map(|l| l.len()).sum::<usize>();
+    groups.sort_by_key(size);
+    let Some((smallest, others)) = groups.split_first() else {
+        return Vec::new();
+    };
+    let mut docs: Vec<u32> = smallest
+        .iter()
+        .flat_map(|l| l.iter().map(|p| p.doc))
+        .collect();
+    docs.sort_unstable();
+    docs.dedup();
+    for group in others {
+        docs.retain(|&d| {
+            group
+                .iter()
+                .any(|l| l.binary_search_by_key(&d, |p| p.doc).is_ok())
+        });
+    }
+    docs
 }
 
 fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
