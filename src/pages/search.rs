@@ -332,19 +332,81 @@ fn write_typed_now(writer: &RefCell<UrlWriter>, navigator: &Navigator) -> bool {
 fn use_url_writes_before_leaving(writer: &Rc<RefCell<UrlWriter>>, navigator: Option<&Navigator>) {
     let writer = writer.clone();
     use_effect_with(navigator.cloned(), move |navigator| {
-        let listener = web_sys::window()
+        let listeners = web_sys::window()
             .zip(navigator.clone())
             .map(|(window, nav)| {
                 let writer = writer.clone();
-                EventListener::new(&window, "pagehide", move |_| {
+                let on_hide = EventListener::new(&window, "pagehide", move |_| {
+                    keep_typed_for_reload(&writer.borrow());
                     let _ = write_typed_now(&writer, &nav);
-                })
+                });
+                let on_show =
+                    EventListener::new(&window, "pageshow", |_| forget_typed_kept_for_reload());
+                (on_hide, on_show)
             });
+        if let Some(nav) = navigator {
+            restore_typed_after_reload(nav);
+        }
         move || {
-            drop(listener);
+            drop(listeners);
             *writer.borrow_mut() = UrlWriter::default();
         }
     });
+}
+
+/// The session storage key of a query typed and not yet in the URL when the page was left.
+const TYPED_ON_LEAVING_KEY: &str = "docbao:typed-on-leaving";
+
+/// A reload starts from the URL the browser chose before `pagehide` ran, so a query typed
+/// within [`URL_WRITE_DELAY_MS`] of it would be lost: it is kept in the tab's session
+/// storage with the URL it was typed over, for [`restore_typed_after_reload`].
+fn keep_typed_for_reload(writer: &UrlWriter) {
+    let Some(typed) = &writer.typed else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(over) = window.location().hash() else {
+        return;
+    };
+    if SearchState::from_search_hash(&over).as_ref() != Some(&typed.over) {
+        return;
+    }
+    let Ok(query) = serde_urlencoded::to_string(typed.search.to_pairs()) else {
+        return;
+    };
+    if let Ok(Some(storage)) = window.session_storage() {
+        let _ = storage.set_item(TYPED_ON_LEAVING_KEY, &format!("{over}\n{query}"));
+    }
+}
+
+/// When this tab next opens the URL a query was typed over (a reload, Back from another
+/// site), shows that query (kept by [`keep_typed_for_reload`]); any other start forgets it.
+fn restore_typed_after_reload(navigator: &Navigator) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(Some(storage)) = window.session_storage() else {
+        return;
+    };
+    let Ok(Some(kept)) = storage.get_item(TYPED_ON_LEAVING_KEY) else {
+        return;
+    };
+    let _ = storage.remove_item(TYPED_ON_LEAVING_KEY);
+    let Some((over, query)) = kept.split_once('\n') else {
+        return;
+    };
+    if window.location().hash().ok().as_deref() == Some(over) {
+        let _ =
+            navigator.replace_with_query(&Route::Search, SearchState::from_query(query).to_pairs());
+    }
+}
+
+/// A page shown again from the back/forward cache kept its state (and wrote the typed
+/// query to its URL on leaving): nothing kept for a reload is needed.
+fn forget_typed_kept_for_reload() {
+    if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.session_storage()) {
+        let _ = storage.remove_item(TYPED_ON_LEAVING_KEY);
+    }
 }
 
 /// In a sharded archive, fetches the files this search `needs` (as its last search said),

@@ -396,6 +396,35 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
     }, { viewport: { width: 1280, height: 600 } });
   });
 
+  test('a reload right after typing, before the query reached the URL, keeps the typed query', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await harness.withPage(t, async (page) => {
+      await harness.openApp(page, '#/search');
+      await expectArchiveCount(page);
+      // The page's timers are held: the typed query cannot reach the URL by a pause, so
+      // only what the page does on leaving can keep it.
+      await page.clock.install();
+      await page.clock.pauseAt(Date.now() + 60_000);
+      await searchBox(page).focus();
+      await page.keyboard.type('tin', { delay: 20 });
+      const typed = await eventually(
+        'the results of "tin", typed',
+        () => page.evaluate(() => ({ hash: location.hash, q: new URLSearchParams(document.querySelector('ol.results a')?.getAttribute('href')?.split('?')[1] ?? '').get('q') })),
+        (r) => r.q === 'tin',
+      );
+      assert.equal(typed.hash, '#/search', 'typing has not paused: the query is not in the URL before the reload');
+      await page.reload({ waitUntil: 'commit' });
+      // The held clock stays held in the new document: let the app start.
+      await page.clock.resume();
+      const after = await eventually(
+        'the typed query after the reload',
+        () => page.evaluate(() => ({ hash: location.hash, box: document.querySelector('input#q')?.value ?? null })),
+        (r) => r.hash === '#/search?q=tin',
+      );
+      assert.equal(after.box, 'tin', 'the box shows the typed query again');
+      assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'nothing is left behind for a later visit');
+    });
+  });
+
   test('language, theme and text size are remembered across reloads', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const context = await harness.browser.newContext({ viewport: { width: 1280, height: 900 } });
     try {

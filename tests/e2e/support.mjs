@@ -236,7 +236,6 @@ export class Harness {
   }
 }
 
-/** Waits until the app has set its `docbao:ready` User Timing mark. */
 /** Waits until an activated service worker controls the page. */
 export async function waitForServiceWorkerControl(page) {
   await eventually(
@@ -246,6 +245,7 @@ export async function waitForServiceWorkerControl(page) {
   );
 }
 
+/** Waits until the app has set its `docbao:ready` User Timing mark. */
 export async function waitUntilReady(page) {
   await page.waitForFunction(() => performance.getEntriesByName('docbao:ready', 'mark').length > 0, null, {
     timeout: WAIT_MS,
