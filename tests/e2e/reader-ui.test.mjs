@@ -64,6 +64,16 @@ const expectCount = (page, n, what) =>
   eventually(`${what}: "${n} kết quả"`, () => countText(page), (s) => s === `${n} kết quả`);
 const expectArchiveCount = (page) =>
   eventually('the archive count', () => countText(page), (s) => s === `${articles.length} bài báo trong kho`);
+/**
+ * Opens the search page and holds its timers from then on: a typed query reaches the URL
+ * (after typing pauses for 300 ms) only when the test lets the clock run.
+ */
+async function openSearchWithTimersHeld(page) {
+  await harness.openApp(page, '#/search');
+  await expectArchiveCount(page);
+  await page.clock.install();
+  await page.clock.pauseAt(Date.now() + 60_000);
+}
 const facetButton = (page, facet, name) =>
   page.locator(`#${facet} button.facet-value`).filter({ has: page.locator('.facet-name', { hasText: name }) });
 /** A facet's values and counts as shown, read at one instant. */
@@ -340,12 +350,9 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
   test('while typing only the rows that fill the screen are rendered; scrolling, the arrow keys and a pause bring the rest', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     // A short screen: 600 px shows about 5 results, and the page renders 7 while typing.
     await harness.withPage(t, async (page) => {
-      await harness.openApp(page, '#/search');
-      await expectArchiveCount(page);
-      // The page's timers are held from here, so the typed query is written to the URL (and
-      // every row rendered) only when the test lets 300 ms pass: what brings the rest is known.
-      await page.clock.install();
-      await page.clock.pauseAt(Date.now() + 60_000);
+      // The typed query is written to the URL (and every row rendered) only when the test
+      // lets 300 ms pass: what brings the rest is known.
+      await openSearchWithTimersHeld(page);
       const rows = () =>
         page.evaluate(() => {
           const list = document.querySelector('ol.results');
@@ -398,12 +405,9 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
 
   test('a reload right after typing, before the query reached the URL, keeps the typed query', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await harness.withPage(t, async (page) => {
-      await harness.openApp(page, '#/search');
-      await expectArchiveCount(page);
-      // The page's timers are held: the typed query cannot reach the URL by a pause, so
-      // only what the page does on leaving can keep it.
-      await page.clock.install();
-      await page.clock.pauseAt(Date.now() + 60_000);
+      // The typed query cannot reach the URL by a pause, so only what the page does on
+      // leaving can keep it.
+      await openSearchWithTimersHeld(page);
       await searchBox(page).focus();
       await page.keyboard.type('tin', { delay: 20 });
       const typed = await eventually(
