@@ -179,7 +179,7 @@ pub fn App() -> Html {
         set_prefs: Callback::from(move |p: Prefs| prefs.set(p)),
     };
     let loaded: Result<Corpus, String> = match (&*embedded, &*opening) {
-        _ if late_damage.is_some() => Err(late_damage.as_ref().cloned().unwrap_or_default()),
+        _ if let Some(why) = &*late_damage => Err(why.clone()),
         (Some(embedded), _) => embedded.as_ref().cloned().map_err(|e| e.to_string()),
         (None, Opening::Open(shards)) => Ok(Corpus::Sharded(shards.clone(), shards.version())),
         (None, Opening::Failed(why)) => Err(why.clone()),

@@ -227,8 +227,7 @@ fn archive_url(name: &str) -> String {
 
 /// The archive's file `name` (its root, at start-up), fetched from the app's folder.
 pub async fn fetch_file(name: &str) -> Result<Vec<u8>, String> {
-    let buffer = fetch_buffer(&archive_url(name), false).await?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    fetch_bytes(&archive_url(name)).await
 }
 
 /// The archive's file `name` asked of the service worker to keep (the offline download):
@@ -236,7 +235,11 @@ pub async fn fetch_file(name: &str) -> Result<Vec<u8>, String> {
 /// checks it against its name and caches it before answering (a 502 if damaged). Without
 /// a worker the host ignores the query.
 pub async fn fetch_file_to_keep(name: &str) -> Result<Vec<u8>, String> {
-    let buffer = fetch_buffer(&format!("{}?keep", archive_url(name)), false).await?;
+    fetch_bytes(&format!("{}?keep", archive_url(name))).await
+}
+
+async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    let buffer = fetch_buffer(url, false).await?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 

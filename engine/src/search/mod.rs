@@ -98,11 +98,14 @@ pub struct SearchResults {
 /// Pages up to this far in are picked in one pass; deeper ones by selection.
 const PICKED_IN_ONE_PASS: usize = 64;
 
-/// The first `k` of `items` under `order` (a total order), in order. For a first page
-/// (`k` ≤ [`PICKED_IN_ONE_PASS`]) one pass keeps them sorted, most items costing one
-/// comparison with the last kept: a selection over tens of thousands of matches compares
-/// each several times.
+/// The first `k` of `items` under `order` (a total order), not necessarily in order. For a
+/// first page (`k` ≤ [`PICKED_IN_ONE_PASS`]) one pass keeps them sorted, most items costing
+/// one comparison with the last kept: a selection over tens of thousands of matches
+/// compares each several times.
 fn first_in_order<T: Copy>(items: &[T], k: usize, order: impl Fn(&T, &T) -> Ordering) -> Vec<T> {
+    if k == 0 {
+        return Vec::new();
+    }
     if k > PICKED_IN_ONE_PASS {
         let mut items = items.to_vec();
         items.select_nth_unstable_by(k - 1, &order);
@@ -866,7 +869,7 @@ mod order_tests {
             let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
             let mut sorted = items.clone();
             sorted.sort_unstable_by(order);
-            for k in [1, 2, 10, 20, 64, 65, 100] {
+            for k in [0, 1, 2, 10, 20, 64, 65, 100] {
                 let mut first = first_in_order(&items, k.min(len.max(1)), order);
                 first.sort_unstable_by(order);
                 let want: Vec<_> = sorted.iter().take(k.min(len.max(1))).copied().collect();
