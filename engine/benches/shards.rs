@@ -6,7 +6,9 @@
 //! brotli (quality 9) of each file, as a CDN would send it; stored-article chunks are
 //! DEFLATE already and counted as they are. Figures are printed, not asserted.
 //! `-- --one-reader` prints only the build and one reader's memory and time across the
-//! whole query mix.
+//! whole query mix. `DOCBAO_PLAN=target/bench/<name>-sharded/plan.json` makes that one
+//! reader type the browser bench's queries instead, with the app's page of 20 results, so
+//! the engine's native time compares with the wasm's `docbao:find`.
 
 mod common;
 
@@ -32,6 +34,24 @@ const QUERIES: &[&str] = &[
     "\"đội tuyển Việt Nam\"",
     "covid -vaccine",
 ];
+
+/// The app's page of results (`src/route.rs`, `PAGE_SIZE`), used with `DOCBAO_PLAN`.
+const APP_PAGE: usize = 20;
+
+/// The queries one reader types: the browser bench's plan (`DOCBAO_PLAN`), else [`QUERIES`].
+fn one_reader_queries() -> Vec<String> {
+    let Some(plan) = std::env::var_os("DOCBAO_PLAN") else {
+        return QUERIES.iter().map(|q| q.to_string()).collect();
+    };
+    let text = std::fs::read_to_string(&plan).expect("DOCBAO_PLAN reads");
+    let plan: serde_json::Value = serde_json::from_str(&text).expect("DOCBAO_PLAN is JSON");
+    plan["queries"]
+        .as_array()
+        .expect("the plan has queries")
+        .iter()
+        .map(|q| q["q"].as_str().expect("a query's text").to_string())
+        .collect()
+}
 
 fn kb(bytes: usize) -> String {
     format!("{:.1} kB", bytes as f64 / 1e3)
@@ -294,11 +314,20 @@ fn main() {
 /// the app's does across queries): the bytes it then holds and, per keystroke, the time
 /// spent adding files (decoding them and bringing the index up to date) and searching.
 fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
+    let queries = one_reader_queries();
+    let request = &Request {
+        limit: if std::env::var_os("DOCBAO_PLAN").is_some() {
+            APP_PAGE
+        } else {
+            request.limit
+        },
+        ..request.clone()
+    };
     let rss_before = proc_status("VmRSS:");
     let mut sharded = ShardedIndex::from_root(root).expect("root reads");
     let (mut adding, mut searching) = (Vec::new(), Vec::new());
     let (mut added, mut added_bytes) = (0usize, 0usize);
-    for q in QUERIES {
+    for q in &queries {
         for n in 1..=q.chars().count() {
             let text: String = q.chars().take(n).collect();
             let (mut add_ms, mut search_ms) = (0f64, 0f64);
@@ -337,7 +366,7 @@ fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
     };
     println!(
         "\none reader, the {} queries typed letter by letter ({} keystrokes), its files kept:",
-        QUERIES.len(),
+        queries.len(),
         adding.len()
     );
     println!(
@@ -358,7 +387,7 @@ fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
     // DOCBAO_WARM_ONLY=TEXT types again only the queries holding TEXT (for a profiler).
     let only = std::env::var("DOCBAO_WARM_ONLY").unwrap_or_default();
     for _ in 0..rounds {
-        for q in QUERIES.iter().filter(|q| q.contains(only.as_str())) {
+        for q in queries.iter().filter(|q| q.contains(only.as_str())) {
             // Each query as if typed for the first time: only its own earlier keystrokes'
             // expansions are kept.
             sharded.index().forget_kept_expansions();
@@ -390,7 +419,7 @@ fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
         };
         let index = sharded.index();
         for _ in 0..rounds {
-            for q in QUERIES.iter().filter(|q| q.contains(only.as_str())) {
+            for q in queries.iter().filter(|q| q.contains(only.as_str())) {
                 index.forget_kept_expansions();
                 for n in 1..=q.chars().count() {
                     let text: String = q.chars().take(n).collect();

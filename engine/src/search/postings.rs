@@ -70,14 +70,21 @@ pub(super) fn for_each_in(
     }
 }
 
-/// The candidates of a score per article (0: none), sorted by doc.
+/// The candidates of a score per article (0: none), sorted by doc. Every article is
+/// written and the next slot taken only for a candidate: no branch on the score, which a
+/// filter mispredicted on about every other article of a common word's (15% of a warm
+/// keystroke's CPU on vietnews-train).
 fn sparse(scores: &[f32]) -> Vec<(u32, f32)> {
-    scores
-        .iter()
-        .enumerate()
-        .filter(|(_, &s)| s > 0.0)
-        .map(|(d, &s)| (d as u32, s))
-        .collect()
+    let count = scores.iter().filter(|&&s| s > 0.0).count();
+    // One slot more than the candidates: the articles after the last one are written there.
+    let mut out = vec![(0u32, 0f32); count + 1];
+    let mut n = 0;
+    for (d, &s) in scores.iter().enumerate() {
+        out[n] = (d as u32, s);
+        n += usize::from(s > 0.0);
+    }
+    out.truncate(n);
+    out
 }
 
 /// For each candidate (sorted by doc) found in `hits` (sorted by doc), calls `f(index, score)`.
@@ -297,16 +304,13 @@ impl Index {
             let b = &mut best[d as usize];
             *b = b.max(v);
         }
+        // Selects, not branches (a candidate's fate is a coin toss for common words): a
+        // score that was not positive stays out (0, never read as a candidate again).
         let mut left = 0;
         for (score, b) in scores.iter_mut().zip(best.iter_mut()) {
-            if *score > 0.0 {
-                if *b > 0.0 {
-                    *score += *b;
-                    left += 1;
-                } else {
-                    *score = 0.0;
-                }
-            }
+            let kept = (*score > 0.0) & (*b > 0.0);
+            *score = if kept { *score + *b } else { 0.0 };
+            left += usize::from(kept);
             *b = 0.0;
         }
         self.add_bonus_dense(scores, &c.bonus);
@@ -693,6 +697,25 @@ mod tests {
     const KEYS: &[&str] = &[
         "doi", "tuyen", "viet", "nam", "ki", "qui", "mi", "x", "covid",
     ];
+
+    proptest! {
+        /// The branch-free compaction keeps exactly the positive scores, in doc order.
+        #[test]
+        fn sparse_keeps_the_positive_scores_in_doc_order(
+            scores in prop::collection::vec(
+                prop_oneof![Just(0.0f32), Just(-0.0f32), -3.0f32..3.0, 0.001f32..100.0],
+                0..300,
+            ),
+        ) {
+            let expected: Vec<(u32, f32)> = scores
+                .iter()
+                .enumerate()
+                .filter(|(_, &s)| s > 0.0)
+                .map(|(d, &s)| (d as u32, s))
+                .collect();
+            prop_assert_eq!(sparse(&scores), expected);
+        }
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
