@@ -150,7 +150,7 @@ impl ValueTable {
 }
 
 /// `2021-08-24` → `20210824`; 0 when unknown.
-fn day_number(date: Option<&str>) -> u32 {
+pub(crate) fn day_number(date: Option<&str>) -> u32 {
     let Some((y, m)) = date.and_then(year_month) else {
         return 0;
     };

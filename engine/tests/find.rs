@@ -45,6 +45,42 @@ fn browsing_with_no_query_lists_everything_newest_first_undated_last() {
     assert_eq!(ids(&oldest), ["c", "a", "b", "d"]);
 }
 
+/// Within a day, newest first lists the article added last first (docs are numbered in
+/// date order, ties as given), so the newest page is one run of adjacent articles, and
+/// oldest first is its reverse; undated last in both.
+#[test]
+fn articles_of_one_day_list_last_added_first_when_newest_first() {
+    let index = Index::build(vec![
+        article("day-1", "Tin một", "Dân trí", Some("2021-05-01")),
+        article("day-2-first", "Tin hai", "Dân trí", Some("2021-05-02")),
+        article("undated", "Tin ba", "Dân trí", None),
+        article("day-2-second", "Tin bốn", "Dân trí", Some("2021-05-02")),
+        article("day-2-third", "Tin năm", "Dân trí", Some("2021-05-02")),
+    ]);
+    for limit in [2, 10] {
+        let newest = index.find(&index.query(""), &request(Sort::Newest, 0, limit));
+        let want = [
+            "day-2-third",
+            "day-2-second",
+            "day-2-first",
+            "day-1",
+            "undated",
+        ];
+        assert_eq!(ids(&newest), want[..limit.min(5)], "{limit}");
+    }
+    let oldest = index.find(&index.query(""), &request(Sort::Oldest, 0, 10));
+    assert_eq!(
+        ids(&oldest),
+        [
+            "day-1",
+            "day-2-first",
+            "day-2-second",
+            "day-2-third",
+            "undated"
+        ]
+    );
+}
+
 #[test]
 fn pages_are_windows_of_the_same_order() {
     let index = corpus();

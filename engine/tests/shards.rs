@@ -315,10 +315,21 @@ fn the_same_index_gives_byte_identical_files_named_by_content() {
     assert_eq!(names.len(), a.files.len(), "every file has its own name");
 }
 
+/// `n` invented articles, and ten more dated after all of them: an archive's next day.
+fn invented_and_ten_newer(n: usize) -> (Vec<Article>, Vec<Article>) {
+    let before = invented(n);
+    let mut after = invented(n + 10);
+    for (k, article) in after[n..].iter_mut().enumerate() {
+        article.date = Some(format!("2030-01-{:02}", 1 + k));
+    }
+    (before, after)
+}
+
 #[test]
 fn adding_one_percent_more_articles_keeps_most_file_names() {
-    let before = write_bundle_with_ranges_of(&Index::build(invented(1000)), 1024);
-    let after = write_bundle_with_ranges_of(&Index::build(invented(1010)), 1024);
+    let (before, after) = invented_and_ten_newer(1000);
+    let before = write_bundle_with_ranges_of(&Index::build(before), 1024);
+    let after = write_bundle_with_ranges_of(&Index::build(after), 1024);
     let old: std::collections::HashSet<&str> =
         before.files.iter().map(|(n, _)| n.as_str()).collect();
     let kept = after.files.iter().filter(|(n, _)| old.contains(n.as_str()));
@@ -329,7 +340,8 @@ fn adding_one_percent_more_articles_keeps_most_file_names() {
         after.files.len(),
         total_bytes - kept_bytes
     );
-    // Every chunk of the first 1000 articles is unchanged, and they are most files.
+    // Newer articles are numbered last: every chunk of the first 1000 articles (a
+    // multiple of 8) is unchanged, and they are most files.
     let old_chunks = before
         .files
         .iter()
@@ -337,6 +349,58 @@ fn adding_one_percent_more_articles_keeps_most_file_names() {
         .count();
     assert!(kept_files >= old_chunks, "{kept_files} < {old_chunks}");
     assert!(kept_files * 2 > after.files.len());
+}
+
+/// The chunks (`.docs`) a request reads, from a fresh reader, until its answer is whole.
+fn chunks_read(bundle: &ShardedBundle, request: &Request) -> Vec<String> {
+    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let (text, filters, sort) = request;
+    let request = common::search::request(filters, *sort, 0, 20);
+    let mut chunks = Vec::new();
+    until_complete(&mut sharded, bundle, text, |s| {
+        let fetched = s.find(text, &request);
+        chunks.extend(
+            fetched
+                .needs
+                .iter()
+                .filter(|n| n.ends_with(".docs"))
+                .cloned(),
+        );
+        fetched
+    });
+    chunks
+}
+
+/// Articles are numbered in date order, so the first page (the newest 20) and a month's
+/// browsing read a few adjacent chunks of 8, not one chunk per article: 20 adjacent
+/// articles span at most 4 chunks, 3 when the archive's count is a multiple of 8.
+#[test]
+fn the_newest_page_and_a_month_read_few_chunks() {
+    let index = Index::build(invented(1000));
+    let bundle = write_bundle_with_ranges_of(&index, 1024);
+    let newest = chunks_read(&bundle, &("", Filters::default(), Sort::Newest));
+    assert_eq!(newest.len(), 3, "{newest:?}");
+    let oldest = chunks_read(&bundle, &("", Filters::default(), Sort::Oldest));
+    assert!(oldest.len() <= 4, "{oldest:?}");
+    let month = Filters {
+        year: Some(2021),
+        month: Some(2),
+        ..Filters::default()
+    };
+    let page = index.find(
+        &index.query(""),
+        &common::search::request(&month, Sort::Newest, 0, 20),
+    );
+    assert!(
+        page.hits.len() >= 10,
+        "the month holds a page: {}",
+        page.hits.len()
+    );
+    let in_month = chunks_read(&bundle, &("", month, Sort::Newest));
+    assert!(
+        in_month.len() <= page.hits.len().div_ceil(8) + 1,
+        "{in_month:?}"
+    );
 }
 
 #[test]

@@ -34,7 +34,11 @@ const articles = readFileSync(CORPUS, 'utf8')
   .filter((line) => line.trim())
   .map((line) => JSON.parse(line));
 const count = (pred) => articles.filter(pred).length;
-const newestFirst = [...articles].sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''));
+// Newest first; within a day, the article listed last first (docs are numbered in date order).
+const newestFirst = articles
+  .map((article, i) => ({ article, i }))
+  .sort((a, b) => (b.article.date ?? '').localeCompare(a.article.date ?? '') || b.i - a.i)
+  .map(({ article }) => article);
 
 const AXE = path.join(REPO, 'node_modules', 'axe-core', 'axe.min.js');
 

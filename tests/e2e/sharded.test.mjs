@@ -36,7 +36,8 @@ const FIRST = { query: 'đường sắt 12', title: 'Đường sắt đô thị:
 const SECOND = { query: 'mưa lớn 43', title: 'Mưa lớn: bản tin số 43' };
 const NOTHING = 'qqqq';
 // A search of several results, whose middle ones have a previous and a next article.
-const SEVERAL = { query: 'đường sắt', id: 'fx-017' };
+// Its middle article (dated mid-2020: docs are numbered in date order, so neither first nor last).
+const SEVERAL = { query: 'đường sắt', id: 'fx-022' };
 
 const setupProblem = !existsSync(path.join(DIST_DIR, 'index.html'))
   ? `${DIST_DIR}/index.html is missing: build the fixture sharded, e.g. DOCBAO_LAYOUT=sharded DOCBAO_CORPUS=tests/fixtures/reader-corpus.jsonl trunk build --release --dist target/dist-fixture-sharded (scripts/test does).`
@@ -224,6 +225,34 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
       }
     },
   );
+  test('the first page, the newest articles, reads only the few adjacent chunks that hold them', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // Articles are numbered in date order (undated first, ties as the corpus lists them),
+    // and chunks hold 8 adjacent ones: the newest 20 of the 45 are in the last 3 chunks.
+    const articles = readFileSync(FIXTURE, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const dated = articles.map((a, i) => ({ ...a, i })).filter((a) => a.date);
+    dated.sort((a, b) => b.date.localeCompare(a.date) || b.i - a.i);
+    const newest = dated.slice(0, 20).map((a) => a.title);
+    const server = await startServer(DIST_DIR);
+    try {
+      await withPage(browser, t, async (page, { seen }) => {
+        await page.goto(`${server.url}/`);
+        await waitUntilReady(page);
+        const titles = await eventually(
+          'the newest 20 articles listed, each with its title',
+          () => page.locator('ol.results > li:not(.pending) .result-title').allInnerTexts(),
+          (listed) => listed.length === newest.length,
+        );
+        assert.deepEqual(titles, newest, 'newest first, the last listed of a day first');
+        const chunks = archiveRequests(seen.requests).filter((f) => f.endsWith('.docs'));
+        const allChunks = archiveFiles().filter((f) => f.endsWith('.docs'));
+        t.diagnostic(`the first page read ${chunks.length} of ${allChunks.length} chunks`);
+        assert.equal(chunks.length, 3, `chunks read for the first page: ${chunks.join(', ')}`);
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
   test('the files a search fetches together are searched once they are all in, not once per file', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     // The host answers archive files in batches (every request of a 300 ms slot at its
     // end), so a round's files arrive together, as from a fast host; each search the
@@ -282,7 +311,7 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
             s.similar.length > 0 &&
             s.similar.every((title) => title.trim() !== ''),
         );
-        assert.match(shown.h1, /^Đường sắt đô thị: bản tin số 17$/);
+        assert.match(shown.h1, /^Đường sắt đô thị: bản tin số 22$/);
         assert.ok(!shown.similar.includes(shown.h1), 'an article is not "like" itself');
         for (const title of shown.similar) assert.ok(title.trim() !== '', 'every article like it has its title');
 

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use rustc_hash::FxHashMap;
 
 use crate::article::Article;
-use crate::facets::Catalog;
+use crate::facets::{day_number, Catalog};
 use crate::search::expansion_cache::ExpansionCache;
 use crate::search::scoring::Bm25F;
 use crate::search::shard_terms::{current_reason, LookupReason};
@@ -653,8 +653,13 @@ impl Index {
         self.catalog = Catalog::new(&self.articles);
     }
 
-    /// Indexes the articles in the order given; that order is the doc numbering.
-    pub fn build(articles: Vec<Article>) -> Index {
+    /// Indexes the articles in date order, oldest first, undated before dated, ties in
+    /// the order given; that order is the doc numbering. A sharded archive stores
+    /// articles in chunks by doc number, so the newest page and a month's browsing read a
+    /// few adjacent chunks, and newer articles added later go last, leaving the names of
+    /// earlier chunks unchanged (undated first, so that a dated article added moves none).
+    pub fn build(mut articles: Vec<Article>) -> Index {
+        articles.sort_by_key(|a| day_number(a.date.as_deref()));
         let mut folded = DictBuilder::default();
         let mut exact = DictBuilder::default();
         let mut pairs = PairBuilder::default();
@@ -917,6 +922,38 @@ mod tests {
         assert_eq!(index.article("a").unwrap().title, "A");
         assert_eq!(index.article("b").unwrap().title, "B");
         assert!(index.article("c").is_none());
+    }
+
+    #[test]
+    fn docs_are_numbered_in_date_order_undated_first_ties_as_given() {
+        let dated = |id: &str, date: Option<&str>| Article {
+            date: date.map(str::to_string),
+            ..article(id, id, &[])
+        };
+        let articles = vec![
+            dated("may-2", Some("2021-05-02")),
+            dated("undated-1", None),
+            dated("apr-30", Some("2021-04-30")),
+            dated("may-2-later", Some("2021-05-02")),
+            dated("not-a-date", Some("hôm qua")),
+            dated("may-1", Some("2021-05-01")),
+        ];
+        let index = Index::build(articles.clone());
+        let ids: Vec<&str> = index.articles.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "undated-1",
+                "not-a-date",
+                "apr-30",
+                "may-1",
+                "may-2",
+                "may-2-later"
+            ]
+        );
+        assert_eq!(index.article("may-1").unwrap().id, "may-1");
+        // The same articles give the same numbering, and so the same bytes.
+        assert_eq!(Index::build(articles), index);
     }
 
     #[test]

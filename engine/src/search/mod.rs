@@ -192,9 +192,15 @@ impl Index {
     }
 
     /// The order of results under `sort`, a total order: by date first if asked (undated
-    /// last), then best score first, then by doc.
+    /// last), then best score first, then by doc (newest first: the last first, since docs
+    /// are numbered in date order, so that the newest page is one run of adjacent docs).
     fn result_order(&self, sort: Sort) -> impl Fn(&(u32, f32), &(u32, f32)) -> Ordering + '_ {
         move |a, b| {
+            let by_doc = if sort == Sort::Newest {
+                b.0.cmp(&a.0)
+            } else {
+                a.0.cmp(&b.0)
+            };
             let by_date = match sort {
                 Sort::Relevance => Ordering::Equal,
                 Sort::Newest | Sort::Oldest => {
@@ -203,7 +209,7 @@ impl Index {
                     rank(a.0).cmp(&rank(b.0))
                 }
             };
-            by_date.then(b.1.total_cmp(&a.1)).then(a.0.cmp(&b.0))
+            by_date.then(b.1.total_cmp(&a.1)).then(by_doc)
         }
     }
 
@@ -219,6 +225,11 @@ impl Index {
         if end == 0 {
             kept.clear();
         } else if end < total {
+            if request.sort == Sort::Newest {
+                // Matches come in doc order and newest first takes the last docs first:
+                // offered last first, most are passed over with one comparison.
+                kept.reverse();
+            }
             kept = first_in_order(&kept, end, &order);
         }
         kept.sort_unstable_by(&order);
@@ -843,7 +854,12 @@ mod order_tests {
             index.matches(query)
         };
         all.retain(|&(d, _)| request.filters.accepts(&index.articles[d as usize]));
-        all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        // Ties by doc: the last first when newest first.
+        let newest = request.sort == Sort::Newest;
+        all.sort_by(|a, b| {
+            let by_doc = if newest { b.0.cmp(&a.0) } else { a.0.cmp(&b.0) };
+            b.1.total_cmp(&a.1).then(by_doc)
+        });
         let date = |d: u32| index.articles[d as usize].date.clone();
         match request.sort {
             Sort::Relevance => {}
