@@ -16,6 +16,7 @@ import {
   eventually,
   eventuallyEqual,
   hashRoute,
+  listIsPartial,
   resultTitles,
   searchBox,
   setupProblem,
@@ -417,6 +418,27 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
       await page.clock.runFor(400);
       const paused = await eventually('every row once typing paused', rows, (r) => r.rows === PAGE_SIZE && r.busy === null);
       assert.equal(paused.hash, '#/search?q=so', 'the pause wrote the query');
+    }, { viewport: { width: 1280, height: 600 } });
+  });
+
+  test('the URL waits for 300 ms after the last key, not the first, with one timer for a run of keys', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await harness.withPage(t, async (page) => {
+      await openSearchWithTimersHeld(page);
+      await searchBox(page).focus();
+      const typedQuery = () =>
+        page.evaluate(() => new URLSearchParams(document.querySelector('ol.results a')?.getAttribute('href')?.split('?')[1] ?? '').get('q'));
+      await page.keyboard.type('t');
+      await eventually('the results of "t"', typedQuery, (q) => q === 't');
+      await page.clock.runFor(200);
+      await page.keyboard.type('i');
+      await eventually('the results of "ti"', typedQuery, (q) => q === 'ti');
+      // 350 ms after the first key, 150 after the last: the timer set at the first key
+      // has fired, and must wait on.
+      await page.clock.runFor(150);
+      assert.equal(await page.evaluate(() => location.hash), '#/search', 'typing paused only 150 ms: the URL waits');
+      assert.ok(await listIsPartial(page), 'and the rows below the fold wait with it');
+      await page.clock.runFor(200);
+      await eventually('the query in the URL 300 ms after the last key', () => page.evaluate(() => location.hash), (h) => h === '#/search?q=ti');
     }, { viewport: { width: 1280, height: 600 } });
   });
 
