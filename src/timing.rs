@@ -98,8 +98,9 @@ pub fn search_started() {
 
 /// Called from the search page's rendered effect, which Yew runs after its children's:
 /// lays the page out (work the browser would do before the next frame anyway, done here
-/// so the measure includes it) and records `docbao:search`.
-pub fn search_rendered() {
+/// so the measure includes it), runs `after_layout` (reads of the laid-out page, which
+/// cost no layout now) and records `docbao:search`.
+pub fn search_rendered(after_layout: impl FnOnce()) {
     if let Some(body) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.body())
@@ -107,6 +108,7 @@ pub fn search_rendered() {
         // Reading a layout property makes the browser compute style and layout now.
         let _ = body.offset_height();
     }
+    after_layout();
     finish(SEARCH_MEASURE);
     SEARCH_PENDING.with(|pending| pending.set(false));
 }

@@ -7,7 +7,8 @@ use docbao_engine::search::Query;
 use docbao_engine::shard::Fetched;
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
-use web_sys::HtmlSelectElement;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, HtmlSelectElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -22,21 +23,32 @@ use crate::timing;
 /// entry costs a keystroke more than a millisecond, and nobody bookmarks half a word.
 pub const URL_WRITE_DELAY_MS: u32 = 300;
 
-/// The least height (CSS px) a result row takes at the smallest text size (a one-line
-/// title and snippet: about 86 px at the default size, 75 at 87.5%), and the least height
-/// of the page above the list: a viewport of height `h` shows at most
-/// `(h - ABOVE_RESULTS_MIN_PX) / RESULT_ROW_MIN_PX` rows.
+/// Before the page has been laid out once: the least height (CSS px) a result row takes at
+/// the smallest text size (75 px at 87.5%), and the least height of the page above the
+/// list.
 const RESULT_ROW_MIN_PX: f64 = 72.0;
 const ABOVE_RESULTS_MIN_PX: f64 = 150.0;
 
-/// How many rows fill a viewport `height` CSS px tall, at most (at least 4).
-pub fn rows_to_fill(height: f64) -> usize {
-    let rows = ((height - ABOVE_RESULTS_MIN_PX) / RESULT_ROW_MIN_PX).ceil();
+/// The least height of a result row in rem, from `styles/app.css`: `.result`'s padding
+/// (2 × 0.9), a one-line title (1.2 × 1.35, and 0.3 below it) and a one-line snippet (the
+/// body's 1.6), rounded down; its 1 px rule is added apart. A row is never shorter, so
+/// rows of this height from the list's top to the viewport's bottom never leave a gap.
+const RESULT_ROW_MIN_REM: f64 = 5.3;
+
+/// How many rows fill a viewport `height` CSS px tall below a list starting `list_top` px
+/// down the page, rows being at least `row_min` px tall (at least 4).
+pub fn rows_to_fill(height: f64, list_top: f64, row_min: f64) -> usize {
+    let rows = ((height - list_top) / row_min).ceil();
     if rows.is_finite() && rows > 4.0 {
         rows as usize
     } else {
         4
     }
+}
+
+/// The least height (CSS px) of a result row at a root font size of `rem` px.
+pub fn result_row_min_px(rem: f64) -> f64 {
+    RESULT_ROW_MIN_REM * rem + 1.0
 }
 
 /// The search in the URL at this moment, if the URL is the search page's.
@@ -58,6 +70,11 @@ struct Typed {
 #[derive(Default)]
 struct UrlWriter {
     typed: Option<Typed>,
+    /// When the latest key was typed (`performance.now()`, ms).
+    typed_at: f64,
+    /// One timer for a run of keys (setting and clearing one per key cost a keystroke
+    /// about 0.1 ms): when it fires before typing has paused long enough, it is set again
+    /// for what is left (`arm_url_write`).
     timer: Option<Timeout>,
 }
 
@@ -129,7 +146,21 @@ pub fn SearchPage() -> Html {
             })
         })
     };
-    use_effect_with(state.clone(), |_| timing::search_rendered());
+    {
+        // Another text size changes the rows' least height and may move the list: the
+        // fixed bounds until the next search lays the page out. (Run before the effect
+        // below, which measures a new search.)
+        let viewport = viewport.clone();
+        use_effect_with(ui.prefs.font_step, move |_| viewport.list.set(None));
+    }
+    {
+        // The list's place is read once the search's layout is forced, for the next
+        // keystroke's rows (`Viewport::rows_to_fill`).
+        let viewport = viewport.clone();
+        use_effect_with(state.clone(), move |_| {
+            timing::search_rendered(|| viewport.measure())
+        });
+    }
     let (trimmed, page, facets) = (searched.0, &searched.1, searched.2.clone());
     let completeness = use_archive_files(&corpus, &state, &searched.3);
     timing::use_settled_mark(completeness != Completeness::Fetching);
@@ -152,16 +183,18 @@ pub fn SearchPage() -> Html {
                     .apply(action);
                 if typing {
                     let over = search_in_url().unwrap_or_default();
-                    let (nav, pending, paused) = (nav.clone(), writer.clone(), rerender.clone());
-                    let timer = Timeout::new(URL_WRITE_DELAY_MS, move || {
-                        if write_typed(&pending, &nav) {
-                            paused.force_update();
-                        }
-                    });
-                    *writer.borrow_mut() = UrlWriter {
-                        typed: Some(Typed { over, search: next }),
-                        timer: Some(timer),
-                    };
+                    let mut typed = writer.borrow_mut();
+                    typed.typed = Some(Typed { over, search: next });
+                    typed.typed_at = now_ms().unwrap_or_default();
+                    if typed.timer.is_none() {
+                        typed.timer = Some(arm_url_write(
+                            URL_WRITE_DELAY_MS,
+                            writer.clone(),
+                            nav.clone(),
+                            rerender.clone(),
+                        ));
+                    }
+                    drop(typed);
                     rerender.force_update();
                 } else {
                     // The typed query keeps its entry; the new search is a step after it.
@@ -216,7 +249,7 @@ pub fn SearchPage() -> Html {
     // Enter, when the box loses the focus (Tab, ArrowDown into the list, the browser's
     // find bar), or as soon as the page is scrolled.
     let shown = if writer.borrow().typed.is_some() && !viewport.scrolled_down.get() {
-        viewport.rows_to_fill.get()
+        viewport.rows_to_fill()
     } else {
         page.hits.len()
     };
@@ -262,10 +295,82 @@ pub fn SearchPage() -> Html {
 }
 
 /// What the search page knows of the viewport without asking for a layout: whether the
-/// page is scrolled down, and how many result rows can fill it.
+/// page is scrolled down, its height, and where the result list starts and how short a
+/// row can be, as the last search's forced layout found them (see [`Viewport::measure`]).
 struct Viewport {
     scrolled_down: Cell<bool>,
-    rows_to_fill: Cell<usize>,
+    height: Cell<f64>,
+    /// The list's top (CSS px from the page's top) and a row's least height, once known.
+    list: Cell<Option<(f64, f64)>>,
+}
+
+impl Viewport {
+    /// How many rows fill the viewport: from the list's top as last laid out, at the
+    /// least height a row can take at the current text size (the list is not scrolled:
+    /// scrolled, every row is rendered); before any layout, from fixed bounds.
+    fn rows_to_fill(&self) -> usize {
+        let (top, row_min) = self
+            .list
+            .get()
+            .unwrap_or((ABOVE_RESULTS_MIN_PX, RESULT_ROW_MIN_PX));
+        rows_to_fill(self.height.get(), top, row_min)
+    }
+
+    /// Reads the result list's top and the root font size. Called only once the search
+    /// page's layout is up to date (its measure forces it), so this costs no layout.
+    fn measure(&self) {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Some(list) = document
+            .query_selector("ol.results")
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<HtmlElement>().ok())
+        else {
+            return;
+        };
+        let Some(rem) = document
+            .document_element()
+            .and_then(|html| font_size_px(&html))
+        else {
+            return;
+        };
+        self.list
+            .set(Some((page_top(&list), result_row_min_px(rem))));
+    }
+}
+
+/// `element`'s top, CSS px from the page's top (its offsets up the offset parents).
+fn page_top(element: &HtmlElement) -> f64 {
+    let mut top = 0.0;
+    let mut at = Some(element.clone());
+    while let Some(el) = at {
+        top += f64::from(el.offset_top());
+        at = el
+            .offset_parent()
+            .and_then(|parent| parent.dyn_into::<HtmlElement>().ok());
+    }
+    top
+}
+
+/// `element`'s computed font size in CSS px (`getComputedStyle`, called through
+/// `js_sys` for one property).
+fn font_size_px(element: &web_sys::Element) -> Option<f64> {
+    let window = web_sys::window()?;
+    let get_computed_style: js_sys::Function =
+        js_sys::Reflect::get(&window, &"getComputedStyle".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+    let style = get_computed_style.call1(&window, element).ok()?;
+    let size = js_sys::Reflect::get(&style, &"fontSize".into())
+        .ok()?
+        .as_string()?;
+    size.strip_suffix("px")?
+        .parse()
+        .ok()
+        .filter(|px: &f64| *px > 0.0)
 }
 
 /// Follows the window's scrolling and size (read in their own events, when the layout is
@@ -276,7 +381,8 @@ fn use_viewport(rerender: UseForceUpdateHandle) -> Rc<Viewport> {
     let height = || web_sys::window().and_then(|w| w.inner_height().ok()?.as_f64());
     let viewport = use_memo((), |_| Viewport {
         scrolled_down: Cell::new(false),
-        rows_to_fill: Cell::new(rows_to_fill(height().unwrap_or(0.0))),
+        height: Cell::new(height().unwrap_or(0.0)),
+        list: Cell::new(None),
     });
     {
         let viewport = viewport.clone();
@@ -293,7 +399,10 @@ fn use_viewport(rerender: UseForceUpdateHandle) -> Rc<Viewport> {
                 };
                 let on_resize = EventListener::new(&window, "resize", move |_| {
                     if let Some(h) = height() {
-                        viewport.rows_to_fill.set(rows_to_fill(h));
+                        viewport.height.set(h);
+                        // Another width may wrap the page above the list otherwise: the
+                        // fixed bounds until the next search lays it out.
+                        viewport.list.set(None);
                     }
                 });
                 (on_scroll, on_resize)
@@ -302,6 +411,40 @@ fn use_viewport(rerender: UseForceUpdateHandle) -> Rc<Viewport> {
         });
     }
     viewport
+}
+
+/// The timer that writes the typed query to the URL in `delay` ms, once typing has paused
+/// for [`URL_WRITE_DELAY_MS`]; a key typed since it was set sets it again for the rest.
+fn arm_url_write(
+    delay: u32,
+    writer: Rc<RefCell<UrlWriter>>,
+    navigator: Navigator,
+    rerender: UseForceUpdateHandle,
+) -> Timeout {
+    Timeout::new(delay, move || {
+        let delay = f64::from(URL_WRITE_DELAY_MS);
+        let left = now_ms().map_or(0.0, |now| delay - (now - writer.borrow().typed_at));
+        // Replacing the timer drops this one while it runs, which wasm-bindgen defers.
+        if left >= 1.0 && writer.borrow().typed.is_some() {
+            let again = arm_url_write(
+                left.min(delay).ceil() as u32,
+                writer.clone(),
+                navigator,
+                rerender,
+            );
+            writer.borrow_mut().timer = Some(again);
+            return;
+        }
+        drop(writer.borrow_mut().timer.take());
+        if write_typed(&writer, &navigator) {
+            rerender.force_update();
+        }
+    })
+}
+
+/// The page's monotonic clock (ms), if it has one.
+fn now_ms() -> Option<f64> {
+    Some(web_sys::window()?.performance()?.now())
 }
 
 /// The timer's write: the typed query into the URL, if it is still the page's. Says
@@ -471,16 +614,25 @@ pub fn archive_status(completeness: Completeness, lang: Lang) -> Html {
 
 #[cfg(test)]
 mod tests {
-    use super::rows_to_fill;
+    use super::{result_row_min_px, rows_to_fill, ABOVE_RESULTS_MIN_PX, RESULT_ROW_MIN_PX};
 
     #[test]
     fn rows_to_fill_covers_the_viewport_at_the_smallest_rows() {
-        // 900 px: the list starts at least 150 px down, and rows are at least 72 px.
-        assert_eq!(rows_to_fill(900.0), 11);
-        assert_eq!(rows_to_fill(600.0), 7);
-        assert_eq!(rows_to_fill(1600.0), 21);
+        // Before any layout, at 900 px: the list starts at least 150 px down, and rows
+        // are at least 72 px.
+        let fixed = |h| rows_to_fill(h, ABOVE_RESULTS_MIN_PX, RESULT_ROW_MIN_PX);
+        assert_eq!(fixed(900.0), 11);
+        assert_eq!(fixed(600.0), 7);
+        assert_eq!(fixed(1600.0), 21);
         // No height known (no window) or a tiny one: a few rows all the same.
-        assert_eq!(rows_to_fill(0.0), 4);
-        assert_eq!(rows_to_fill(f64::NAN), 4);
+        assert_eq!(fixed(0.0), 4);
+        assert_eq!(fixed(f64::NAN), 4);
+        // Laid out: the list 230 px down, rows at least 86 px (16 px text): 8 rows reach
+        // 918 px, 7 would stop at 832, short of 900.
+        assert_eq!(rows_to_fill(900.0, 230.0, result_row_min_px(16.0)), 8);
+        assert!(230.0 + 7.0 * result_row_min_px(16.0) < 900.0);
+        // Larger text: taller rows, fewer of them; a list below the fold: the least.
+        assert_eq!(rows_to_fill(900.0, 230.0, result_row_min_px(22.4)), 6);
+        assert_eq!(rows_to_fill(900.0, 1200.0, result_row_min_px(16.0)), 4);
     }
 }

@@ -15,6 +15,9 @@
 //               400 lets the page write the query to the URL and finish what it left for
 //               the pause (the rows below the fold); "main thread, all tasks" counts it
 //     --invalidations  also count what invalidated layout and style, by reason and node
+//     --profile  also take a CPU profile (CDP Profiler, 100 µs samples) and print the
+//               functions with the most self time inside the measures (wasm functions by
+//               name only in a build that keeps the name section, e.g. `data-keep-debug`)
 
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -27,6 +30,7 @@ const pauseMs = pauseArg > 0 ? Number(process.argv[pauseArg + 1]) : 120;
 const keysArg = process.argv.indexOf('--keys');
 const maxKeys = keysArg > 0 ? Number(process.argv[keysArg + 1]) : Infinity;
 const invalidations = process.argv.includes('--invalidations');
+const profiling = process.argv.includes('--profile');
 if (!dist || !planFile) throw new Error('usage: node tests/bench/trace.mjs DIST PLAN [--keys N]');
 const plan = JSON.parse(readFileSync(planFile, 'utf8'));
 
@@ -34,6 +38,7 @@ const browser = await launchBrowser();
 const server = await startServer(dist);
 const events = [];
 let nodes = null;
+let profile = null;
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
   const page = await context.newPage();
@@ -54,6 +59,11 @@ try {
     },
     transferMode: 'ReportEvents',
   });
+  if (profiling) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+  }
   const box = page.locator('input#q[type="search"]');
   let typed = 0;
   outer: for (const { q } of plan.queries) {
@@ -67,6 +77,7 @@ try {
       await page.waitForTimeout(i === letters.length - 1 ? pauseMs : 120);
     }
   }
+  if (profiling) ({ profile } = await cdp.send('Profiler.stop'));
   await cdp.send('Tracing.end');
   await finished;
   nodes = await page.evaluate(() => ({
@@ -163,4 +174,40 @@ if (invalidations) {
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   for (const [k, n] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`${String(n).padStart(6)}  ${k}`);
+}
+
+if (profile) {
+  // The profile's clock is the trace's (both microseconds of the same monotonic clock).
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const label = (n) => n.callFrame.functionName || `(anonymous ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber})`;
+  const self = new Map();
+  const inclusive = new Map();
+  let t = profile.startTime;
+  let inside = 0;
+  const sorted = windows;
+  let w = 0;
+  for (const [i, id] of profile.samples.entries()) {
+    t += profile.timeDeltas[i];
+    while (w < sorted.length && sorted[w].end < t) w++;
+    if (w >= sorted.length || t < sorted[w].start) continue;
+    const dt = (profile.timeDeltas[i + 1] ?? 100) / 1e3;
+    inside += dt;
+    const node = byId.get(id);
+    self.set(label(node), (self.get(label(node)) ?? 0) + dt);
+    const seen = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const name = label(byId.get(at));
+      if (seen.has(name)) continue;
+      seen.add(name);
+      inclusive.set(name, (inclusive.get(name) ?? 0) + dt);
+    }
+  }
+  const perKey = (ms) => (ms / Math.max(1, rows.length)).toFixed(3);
+  console.log(`CPU profile: ${inside.toFixed(0)} ms sampled inside the measures (${perKey(inside)} ms a keystroke)`);
+  console.log('self time, ms a keystroke:');
+  for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`  ${perKey(ms).padStart(7)}  ${name.slice(0, 110)}`);
+  console.log('inclusive time, ms a keystroke:');
+  for (const [name, ms] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 60)) console.log(`  ${perKey(ms).padStart(7)}  ${name.slice(0, 110)}`);
 }

@@ -16,6 +16,7 @@ import {
   eventually,
   eventuallyEqual,
   hashRoute,
+  listIsPartial,
   resultTitles,
   searchBox,
   setupProblem,
@@ -352,7 +353,8 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
   });
 
   test('while typing only the rows that fill the screen are rendered; scrolling, the arrow keys and a pause bring the rest', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    // A short screen: 600 px shows about 5 results, and the page renders 7 while typing.
+    // A short screen: 600 px shows about 3 results, and the page renders 5 while typing
+    // (as many as reach its bottom at the least height a row can take).
     await harness.withPage(t, async (page) => {
       // The typed query is written to the URL (and every row rendered) only when the test
       // lets 300 ms pass: what brings the rest is known.
@@ -366,7 +368,21 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
             shown: list?.dataset.shown ?? null,
             q: new URLSearchParams(list?.querySelector('a')?.getAttribute('href')?.split('?')[1] ?? '').get('q'),
             hash: location.hash,
+            ...geometry(list),
           };
+          // Where the list starts and ends on screen, and the least height of a row by the
+          // page's style: its rule, padding, a one-line title and a one-line snippet.
+          function geometry(list) {
+            const rows = list?.querySelectorAll(':scope > li') ?? [];
+            const first = rows[0];
+            if (!first?.querySelector('.snippet')) return {};
+            const px = (el, prop) => parseFloat(getComputedStyle(el)[prop]);
+            const link = first.querySelector('a.result');
+            const title = first.querySelector('.result-title');
+            const rowMin = px(first, 'borderTopWidth') + px(link, 'paddingTop') + px(link, 'paddingBottom') +
+              px(title, 'lineHeight') + px(title, 'marginBottom') + px(first.querySelector('.snippet'), 'lineHeight');
+            return { top: list.getBoundingClientRect().top, bottom: rows[rows.length - 1].getBoundingClientRect().bottom, rowMin, screen: innerHeight };
+          }
         });
       const typeAndSeePartial = async (query) => {
         await searchBox(page).focus();
@@ -375,6 +391,8 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
         const seen = await eventually(`the first rows of "${query}", typed`, rows, (r) => r.q === query && r.busy === 'true');
         assert.ok(seen.rows >= 4 && seen.rows < PAGE_SIZE, `only the rows that fill the screen, got ${JSON.stringify(seen)}`);
         assert.equal(seen.shown, `${seen.rows}/${PAGE_SIZE}`, 'the list says how many of its rows it shows');
+        assert.ok(seen.bottom >= seen.screen, `the rows reach the bottom of the screen: ${JSON.stringify(seen)}`);
+        assert.ok(seen.top + (seen.rows - 1) * seen.rowMin < seen.screen, `no more rows than could be needed: one fewer, at the least height, could fall short of the bottom (${JSON.stringify(seen)})`);
         const inUrl = new URLSearchParams(seen.hash.split('?')[1] ?? '').get('q');
         assert.notEqual(inUrl, query, 'typing has not paused: the query is not in the URL yet');
       };
@@ -404,6 +422,27 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
       await page.clock.runFor(400);
       const paused = await eventually('every row once typing paused', rows, (r) => r.rows === PAGE_SIZE && r.busy === null);
       assert.equal(paused.hash, '#/search?q=so', 'the pause wrote the query');
+    }, { viewport: { width: 1280, height: 600 } });
+  });
+
+  test('the URL waits for 300 ms after the last key, not the first, with one timer for a run of keys', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await harness.withPage(t, async (page) => {
+      await openSearchWithTimersHeld(page);
+      await searchBox(page).focus();
+      const typedQuery = () =>
+        page.evaluate(() => new URLSearchParams(document.querySelector('ol.results a')?.getAttribute('href')?.split('?')[1] ?? '').get('q'));
+      await page.keyboard.type('t');
+      await eventually('the results of "t"', typedQuery, (q) => q === 't');
+      await page.clock.runFor(200);
+      await page.keyboard.type('i');
+      await eventually('the results of "ti"', typedQuery, (q) => q === 'ti');
+      // 350 ms after the first key, 150 after the last: the timer set at the first key
+      // has fired, and must wait on.
+      await page.clock.runFor(150);
+      assert.equal(await page.evaluate(() => location.hash), '#/search', 'typing paused only 150 ms: the URL waits');
+      assert.ok(await listIsPartial(page), 'and the rows below the fold wait with it');
+      await page.clock.runFor(200);
+      await eventually('the query in the URL 300 ms after the last key', () => page.evaluate(() => location.hash), (h) => h === '#/search?q=ti');
     }, { viewport: { width: 1280, height: 600 } });
   });
 
