@@ -16,6 +16,9 @@ use crate::codec::CodecError;
 pub(crate) type DecodeChunk =
     dyn Fn(usize, &[Article]) -> Result<Vec<Article>, CodecError> + Send + Sync;
 
+/// A chunk once decoded: its articles, or on damage their stubs and the error.
+type DecodedChunk = OnceLock<(Vec<Article>, Option<CodecError>)>;
+
 /// Articles still to be decoded, chunk by chunk.
 pub(crate) struct DeferredArticles {
     /// Every article's id, source, category, author and date, its text left empty: what
@@ -23,7 +26,7 @@ pub(crate) struct DeferredArticles {
     stubs: Vec<Article>,
     /// Each chunk's docs, and the chunk once decoded: damage leaves the chunk's stubs in
     /// place of its articles, and the error beside them for `finish` to report.
-    chunks: Vec<(Range<usize>, OnceLock<(Vec<Article>, Option<CodecError>)>)>,
+    chunks: Vec<(Range<usize>, DecodedChunk)>,
     decode: Box<DecodeChunk>,
     /// Checks what no chunk's decoding covers (the section's own checksum), once.
     check_whole: Box<dyn Fn() -> Result<(), CodecError> + Send + Sync>,
