@@ -79,7 +79,8 @@ pub enum CodecError {
         computed: u32,
     },
     /// The checksums hold but a section breaks the format's rules (a crafted file, or a
-    /// writer bug): what is wrong, and where.
+    /// writer bug): what is wrong, and where. Also a chunk of `ARTS` that fails its own
+    /// checksum, found when it is first read (named by its number).
     Corrupt { section: &'static str, why: String },
 }
 
