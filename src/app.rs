@@ -149,9 +149,11 @@ pub fn App() -> Html {
     use_effect_with(*prefs, |prefs| prefs.save_and_apply());
     // Ready once there is an archive to search (a sharded one's root has arrived).
     let ready = embedded.is_some() || !matches!(*opening, Opening::Fetching);
-    // The embedded index's dictionaries are decoded on first touch (the first page, no
-    // query, needs none): right after the page is shown, unless a search came first.
-    // Damage found there replaces the app with the broken-archive page, as at load.
+    // The embedded index's dictionaries, and its stored articles chunk by chunk, are
+    // decoded on first touch (the first page, no query, needs no dictionary and 20
+    // articles): what is left, right after the page is shown. Damage found there (or in
+    // a chunk the first page read, whose articles showed without text) replaces the app
+    // with the broken-archive page naming the section and chunk, as at load.
     let late_damage = use_state(|| None::<String>);
     {
         let (embedded, late_damage) = (embedded.clone(), late_damage.clone());

@@ -9,8 +9,8 @@ use yew::prelude::*;
 pub const START_MARK: &str = "docbao:start";
 /// The embedded index's decoding at start-up, between `START_MARK` and `READY_MARK`.
 pub const DECODE_MEASURE: &str = "docbao:decode";
-/// The embedded index's dictionaries decoded, after `READY_MARK` (unless a search
-/// touched them first, inside its own measure).
+/// The embedded index's dictionaries and stored articles not read yet decoded, after
+/// `READY_MARK` (unless a search touched them first, inside its own measure).
 pub const DICTIONARIES_MEASURE: &str = "docbao:decode-dictionaries";
 /// Set once the index is loaded and the app can search.
 pub const READY_MARK: &str = "docbao:ready";

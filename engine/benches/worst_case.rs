@@ -13,8 +13,9 @@ mod common;
 use std::time::{Duration, Instant};
 
 use criterion::black_box;
+use docbao_engine::index::Articles;
 use docbao_engine::search::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
-use docbao_engine::{Article, Index, Request};
+use docbao_engine::{Index, Request};
 
 const RUNS: usize = 5;
 
@@ -57,7 +58,7 @@ fn fill(words: &[&str], end: &str) -> String {
     q + end
 }
 
-fn long_queries(articles: &[Article]) -> Vec<(&'static str, String)> {
+fn long_queries(articles: &Articles) -> Vec<(&'static str, String)> {
     let title_words: Vec<&str> = articles
         .iter()
         .step_by(97)

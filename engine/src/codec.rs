@@ -19,10 +19,14 @@
 //!   exceptions: the count, then the delta-coded numbers of terms coded with plain doc
 //!   numbers instead.
 //! - `BYID`: doc numbers in article-id order (varints).
-//! - `ARTS`: the stored articles, apart from everything search needs, in chunks of
-//!   [`ARTICLES_PER_CHUNK`] articles: the chunk count, then per chunk its article count,
-//!   its length and the postcard-encoded articles, not compressed: the host's brotli
-//!   compresses text far better than it recompresses DEFLATE.
+//! - `ARTS`: the stored articles, apart from everything search needs (format 9): a head
+//!   (its length, then postcard: every article's id and its source, category, author
+//!   and date as facet columns; then its CRC-32), so the first page and the facets need
+//!   no article decoded; then the chunk count and chunks of [`ARTICLES_PER_CHUNK`]
+//!   articles (the last one the rest), each its article count, length, CRC-32 and the
+//!   articles' other fields in postcard, not compressed: the host's brotli compresses
+//!   text far better than it recompresses DEFLATE. `from_static_bytes` decodes a chunk
+//!   when one of its articles is first read.
 //!
 //! **Hostile bytes.** Decoding never panics and never trusts a number: random damage is
 //! caught by the checksums (a [`CodecError::ChecksumMismatch`] naming the section), and a
@@ -44,16 +48,20 @@
 
 use std::fmt;
 
-use crate::article::Article;
-use crate::index::{DeferredDicts, Index, LazyDict, Posting, TermDict, TermRun, FIELD_COUNT};
+use crate::article::{Article, Caption, Teaser};
+use crate::index::{
+    Articles, DeferredArticles, DeferredDicts, Index, LazyDict, Posting, TermDict, TermRun,
+    FIELD_COUNT,
+};
 use crate::search::scoring::Bm25F;
 
 /// Every docbao index starts with these bytes.
 pub const MAGIC: [u8; 8] = *b"DOCBAOIX";
 /// Bumped whenever the layout of the serialized index changes (7: one-byte norms, and
 /// postings written as three streams by kind; 8: `EXCT` and `PAIR` doc numbers as places
-/// in a folded word's postings).
-pub const FORMAT_VERSION: u32 = 8;
+/// in a folded word's postings; 9: `ARTS` with a head of ids and facet columns, and a
+/// checksum per chunk).
+pub const FORMAT_VERSION: u32 = 9;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodecError {
@@ -71,7 +79,8 @@ pub enum CodecError {
         computed: u32,
     },
     /// The checksums hold but a section breaks the format's rules (a crafted file, or a
-    /// writer bug): what is wrong, and where.
+    /// writer bug): what is wrong, and where. Also a chunk of `ARTS` that fails its own
+    /// checksum, found when it is first read (named by its number).
     Corrupt { section: &'static str, why: String },
 }
 
@@ -108,8 +117,10 @@ const ENTRY_LEN: usize = 4 + 8 + 8 + 4;
 /// What errors about the header and section table name.
 const TABLE: &str = "section table";
 const SECTIONS: [&str; 6] = ["META", "FOLD", "EXCT", "PAIR", "BYID", "ARTS"];
-/// Stored articles are compressed in chunks of this many, in doc order.
-pub const ARTICLES_PER_CHUNK: usize = 64;
+/// Stored articles are written in chunks of this many, in doc order: the unit decoded on
+/// first touch. UNC's 20 newest lie in 15 of 42 chunks of 64; in chunks of 8, at most 20
+/// chunks of 332 (each chunk costs 6–8 bytes of framing and checksum).
+pub const ARTICLES_PER_CHUNK: usize = 8;
 
 /// A dictionary's terms may take at most this many bytes per byte of its section. Front
 /// coding lets a few bytes repeat a long prefix, so a crafted section could otherwise
@@ -618,19 +629,7 @@ pub fn to_bytes(index: &Index) -> Vec<u8> {
             put_varint(by_id, doc as u64);
         }
     });
-    section(&mut out, &mut |arts| {
-        let chunks: Vec<&[Article]> = index.articles.chunks(ARTICLES_PER_CHUNK).collect();
-        put_varint(arts, chunks.len() as u64);
-        for chunk in chunks {
-            // Plain postcard, not compressed: the host compresses the bundle (brotli on
-            // text alone beats brotli over DEFLATE by a third, UNC: 2.39 MB against
-            // 3.51), and start-up has nothing to inflate.
-            let plain = postcard::to_allocvec(chunk).expect("articles serialize");
-            put_varint(arts, chunk.len() as u64);
-            put_varint(arts, plain.len() as u64);
-            arts.extend_from_slice(&plain);
-        }
-    });
+    section(&mut out, &mut |arts| put_articles(arts, index));
     seal(&mut out, &spans);
     out
 }
@@ -783,9 +782,14 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Index, CodecError> {
     // Impacts are worked out as postings are read: a loaded index keeps no frequencies.
     let bm25 = Bm25F::new(&field_norms, &avg_field_len);
     let dicts = get_dicts([fold, exct, pair], docs, &bm25)?;
-    let (by_id, articles) = get_stored(byid, arts, docs)?;
+    let (by_id, stored) = get_stored(byid, arts, docs)?;
+    let mut articles = Vec::with_capacity(docs);
+    for (c, (bytes, crc)) in stored.chunks.iter().enumerate() {
+        let stubs = &stored.stubs[c * ARTICLES_PER_CHUNK..][..stored.chunk_len(c)];
+        articles.extend(get_chunk(c, bytes, *crc, stubs)?);
+    }
     Ok(Index::assemble(
-        articles,
+        articles.into(),
         by_id,
         field_norms,
         avg_field_len,
@@ -794,11 +798,13 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Index, CodecError> {
 }
 
 /// [`from_bytes`] for an index built into the program (the app's embedded bundle): the
-/// term dictionaries (`FOLD`, `EXCT`, `PAIR`, most of the decoding) are left as bytes
-/// until a search first touches one, or [`Index::finish_loading`] is called, so the
-/// first page (no query) shows sooner. Their checksums and structure are checked then,
-/// by the same code; damage found there leaves them empty, and `finish_loading` returns
-/// it. Everything else is checked here.
+/// term dictionaries (`FOLD`, `EXCT`, `PAIR`) are left as bytes until a search first
+/// touches one, and each chunk of stored articles until one of its articles is first
+/// read, or until [`Index::finish_loading`] is called, so the first page (no query: 20
+/// articles and the facets, read from `ARTS`' head) shows sooner. Their checksums and
+/// structure are checked then, by the same code; damage found there leaves the
+/// dictionaries empty, or the chunk's articles without their text, and `finish_loading`
+/// returns it. Everything else (`META`, `BYID`, `ARTS`' head) is checked here.
 pub fn from_static_bytes(bytes: &'static [u8]) -> Result<Index, CodecError> {
     from_held_bytes(bytes)
 }
@@ -810,24 +816,28 @@ pub fn from_shared_bytes(bytes: std::sync::Arc<[u8]>) -> Result<Index, CodecErro
 }
 
 fn from_held_bytes(held: impl AsRef<[u8]> + Send + Sync + 'static) -> Result<Index, CodecError> {
-    let bytes = held.as_ref();
+    let held = std::sync::Arc::new(held);
+    let bytes = (*held).as_ref();
     let listed = listed_sections(bytes)?;
     let [meta, fold, exct, pair, byid, arts] = listed;
-    for (tag, (section, stored)) in [("META", meta), ("BYID", byid), ("ARTS", arts)] {
+    // `ARTS`' own checksum waits with its chunks: its head and each chunk have theirs.
+    for (tag, (section, stored)) in [("META", meta), ("BYID", byid)] {
         checksum(tag, section, stored)?;
     }
     let (field_norms, avg_field_len) = get_meta(meta.0)?;
     let docs = field_norms.len();
-    let (by_id, articles) = get_stored(byid.0, arts.0, docs)?;
-    // Where each dictionary lies in the held bytes, for the decoder to find them again.
+    let (by_id, stored) = get_stored(byid.0, arts.0, docs)?;
+    // Where each part lies in the held bytes, for the decoders to find it again.
     let start = bytes.as_ptr() as usize;
-    let spans = [fold, exct, pair].map(|(section, stored)| {
-        let at = section.as_ptr() as usize - start;
-        (at..at + section.len(), stored)
-    });
+    let span_of = |part: &[u8]| {
+        let at = part.as_ptr() as usize - start;
+        at..at + part.len()
+    };
+    let spans = [fold, exct, pair].map(|(section, stored)| (span_of(section), stored));
     let bm25 = Bm25F::new(&field_norms, &avg_field_len);
+    let dict_bytes = held.clone();
     let deferred = DeferredDicts::new(move || {
-        let bytes = held.as_ref();
+        let bytes = (*dict_bytes).as_ref();
         let mut parts = [&bytes[..0]; 3];
         for (k, (tag, (span, stored))) in
             ["FOLD", "EXCT", "PAIR"].into_iter().zip(&spans).enumerate()
@@ -840,8 +850,27 @@ fn from_held_bytes(held: impl AsRef<[u8]> + Send + Sync + 'static) -> Result<Ind
         }
         get_dicts(parts, docs, &bm25)
     });
+    let chunk_spans: Vec<_> = stored
+        .chunks
+        .iter()
+        .map(|(bytes, crc)| (span_of(bytes), *crc))
+        .collect();
+    let chunk_bytes = held.clone();
+    let decode = move |c: usize, stubs: &[Article]| {
+        let (span, crc) = &chunk_spans[c];
+        get_chunk(c, &(*chunk_bytes).as_ref()[span.clone()], *crc, stubs)
+    };
+    let (arts_span, arts_crc) = (span_of(arts.0), arts.1);
+    let whole = held.clone();
+    let check_whole = move || checksum("ARTS", &(*whole).as_ref()[arts_span.clone()], arts_crc);
+    let articles = DeferredArticles::new(
+        stored.stubs,
+        ARTICLES_PER_CHUNK,
+        Box::new(decode),
+        Box::new(check_whole),
+    );
     Ok(Index::assemble(
-        articles,
+        Articles::deferred(articles),
         by_id,
         field_norms,
         avg_field_len,
@@ -898,12 +927,129 @@ fn get_dicts(
     Ok([folded, exact, pairs])
 }
 
-/// `BYID` and `ARTS`: the id order, and the stored articles.
-fn get_stored(
+/// What a chunk of `ARTS` stores of each article: all but its id and facet fields, which
+/// the section's head holds for every article.
+#[derive(serde::Serialize)]
+struct ArticleTextRef<'a> {
+    title: &'a str,
+    url: &'a Option<String>,
+    lead: &'a Option<String>,
+    body: &'a [String],
+    captions: &'a [Caption],
+    related: &'a [Teaser],
+}
+
+/// [`ArticleTextRef`] as read back.
+#[derive(serde::Deserialize)]
+struct ArticleText {
+    title: String,
+    url: Option<String>,
+    lead: Option<String>,
+    body: Vec<String>,
+    captions: Vec<Caption>,
+    related: Vec<Teaser>,
+}
+
+/// One facet field of every article: its distinct values, sorted, and each article's
+/// as 0 (none) or 1 + the value's place.
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+struct FacetColumn {
+    values: Vec<String>,
+    codes: Vec<u32>,
+}
+
+/// `ARTS`' head: every article's id, and its source, category, author and date columns.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ArticlesHead {
+    ids: Vec<String>,
+    columns: [FacetColumn; 4],
+}
+
+/// The facet fields of an article, in [`ArticlesHead::columns`]' order.
+fn facet_fields(a: &Article) -> [&Option<String>; 4] {
+    [&a.source, &a.category, &a.author, &a.date]
+}
+
+fn facet_fields_mut(a: &mut Article) -> [&mut Option<String>; 4] {
+    [&mut a.source, &mut a.category, &mut a.author, &mut a.date]
+}
+
+/// `ARTS`: the head (its length, postcard, CRC-32), then the chunk count and each chunk:
+/// its article count, length, CRC-32 and the articles' text.
+fn put_articles(arts: &mut Vec<u8>, index: &Index) {
+    let all: Vec<&Article> = index.articles.iter().collect();
+    let columns = std::array::from_fn(|f| {
+        let mut values: Vec<&str> = all
+            .iter()
+            .filter_map(|a| facet_fields(a)[f].as_deref())
+            .collect();
+        values.sort_unstable();
+        values.dedup();
+        let codes = all
+            .iter()
+            .map(|a| {
+                facet_fields(a)[f]
+                    .as_deref()
+                    .map_or(0, |v| 1 + values.binary_search(&v).expect("listed") as u32)
+            })
+            .collect();
+        FacetColumn {
+            values: values.into_iter().map(str::to_string).collect(),
+            codes,
+        }
+    });
+    let head = ArticlesHead {
+        ids: all.iter().map(|a| a.id.clone()).collect(),
+        columns,
+    };
+    let head = postcard::to_allocvec(&head).expect("the head serializes");
+    put_varint(arts, head.len() as u64);
+    arts.extend_from_slice(&head);
+    arts.extend_from_slice(&crc32fast::hash(&head).to_le_bytes());
+    let chunks: Vec<&[&Article]> = all.chunks(ARTICLES_PER_CHUNK).collect();
+    put_varint(arts, chunks.len() as u64);
+    for chunk in chunks {
+        let texts: Vec<ArticleTextRef> = chunk
+            .iter()
+            .map(|a| ArticleTextRef {
+                title: &a.title,
+                url: &a.url,
+                lead: &a.lead,
+                body: &a.body,
+                captions: &a.captions,
+                related: &a.related,
+            })
+            .collect();
+        // Plain postcard, not compressed: the host compresses the bundle (brotli on
+        // text alone beats brotli over DEFLATE by a third, UNC: 2.39 MB against
+        // 3.51), and start-up has nothing to inflate.
+        let plain = postcard::to_allocvec(&texts).expect("articles serialize");
+        put_varint(arts, chunk.len() as u64);
+        put_varint(arts, plain.len() as u64);
+        arts.extend_from_slice(&crc32fast::hash(&plain).to_le_bytes());
+        arts.extend_from_slice(&plain);
+    }
+}
+
+/// `BYID` and `ARTS`, read but for the chunks' contents: the id order, every article's
+/// stub (id and facet fields) and each chunk's bytes and checksum.
+struct Stored<'a> {
+    stubs: Vec<Article>,
+    chunks: Vec<(&'a [u8], u32)>,
+}
+
+impl Stored<'_> {
+    /// Articles in chunk `c`: [`ARTICLES_PER_CHUNK`], the last chunk the rest.
+    fn chunk_len(&self, c: usize) -> usize {
+        (self.stubs.len() - c * ARTICLES_PER_CHUNK).min(ARTICLES_PER_CHUNK)
+    }
+}
+
+fn get_stored<'a>(
     byid: &[u8],
-    arts: &[u8],
+    arts: &'a [u8],
     docs: usize,
-) -> Result<(Vec<u32>, Vec<Article>), CodecError> {
+) -> Result<(Vec<u32>, Stored<'a>), CodecError> {
     let mut r = Reader::new("BYID", byid);
     let mut listed = vec![false; docs];
     let mut by_id = Vec::with_capacity(docs);
@@ -918,60 +1064,138 @@ fn get_stored(
     }
     r.finish()?;
 
-    let articles = get_articles(&mut Reader::new("ARTS", arts), docs)?;
+    let mut r = Reader::new("ARTS", arts);
+    let stubs = get_stubs(&mut r, docs)?;
     if let Some(i) = by_id
         .windows(2)
-        .position(|w| articles[w[0] as usize].id > articles[w[1] as usize].id)
+        .position(|w| stubs[w[0] as usize].id > stubs[w[1] as usize].id)
     {
         return Err(CodecError::Corrupt {
             section: "BYID",
             why: format!("entry {} is out of article-id order", i + 1),
         });
     }
-    Ok((by_id, articles))
-}
-
-/// The stored articles, exactly `docs` of them. Each chunk is read from the bytes that
-/// hold it, so nothing allocates beyond what the section justifies.
-fn get_articles(r: &mut Reader, docs: usize) -> Result<Vec<Article>, CodecError> {
-    let chunks = r.count("chunk count")?;
-    let mut articles: Vec<Article> = Vec::new();
-    for c in 0..chunks {
-        let count = r.count("article count")?;
-        if count == 0 || count > ARTICLES_PER_CHUNK {
-            return Err(r.corrupt(format!(
-                "chunk {c} holds {count} articles, not 1 to {ARTICLES_PER_CHUNK}"
-            )));
-        }
-        if articles.len() + count > docs {
-            return Err(r.corrupt(format!("more articles than the {docs} documents")));
-        }
-        let len = r.count("chunk length")?;
-        let plain = r.take(len)?;
-        let (chunk, rest): (Vec<Article>, &[u8]) = postcard::take_from_bytes(plain)
-            .map_err(|e| r.corrupt(format!("chunk {c} does not decode: {e}")))?;
-        if !rest.is_empty() {
-            return Err(r.corrupt(format!(
-                "chunk {c} has {} bytes after its articles",
-                rest.len()
-            )));
-        }
-        if chunk.len() != count {
-            return Err(r.corrupt(format!(
-                "chunk {c} holds {} articles, its header says {count}",
-                chunk.len()
-            )));
-        }
-        articles.extend(chunk);
-    }
-    r.finish()?;
-    if articles.len() != docs {
+    let chunk_count = r.count("chunk count")?;
+    let expected = docs.div_ceil(ARTICLES_PER_CHUNK);
+    if chunk_count != expected {
         return Err(r.corrupt(format!(
-            "{} articles stored for {docs} documents",
-            articles.len()
+            "{chunk_count} chunks for {docs} articles, expected {expected}"
         )));
     }
-    Ok(articles)
+    let mut stored = Stored {
+        stubs,
+        chunks: Vec::with_capacity(chunk_count),
+    };
+    for c in 0..chunk_count {
+        let count = r.count("article count")?;
+        if count != stored.chunk_len(c) {
+            return Err(r.corrupt(format!(
+                "chunk {c} holds {count} articles, expected {}",
+                stored.chunk_len(c)
+            )));
+        }
+        let len = r.count("chunk length")?;
+        let crc = le_u32(r.take(4)?);
+        stored.chunks.push((r.take(len)?, crc));
+    }
+    r.finish()?;
+    Ok((by_id, stored))
+}
+
+/// `ARTS`' head, checked against its checksum: every article's id and facet fields, as
+/// articles without text.
+fn get_stubs(r: &mut Reader, docs: usize) -> Result<Vec<Article>, CodecError> {
+    let len = r.count("head length")?;
+    let head = r.take(len)?;
+    let stored = le_u32(r.take(4)?);
+    let computed = crc32fast::hash(head);
+    if stored != computed {
+        return Err(r.corrupt(format!(
+            "the head's checksum is {computed:08x}, {stored:08x} stored: damaged"
+        )));
+    }
+    // Postcard allocates no more than the bytes read justify (serde's cautious size hints).
+    let head: ArticlesHead = match postcard::take_from_bytes(head) {
+        Ok((head, [])) => head,
+        Ok((_, rest)) => return Err(r.corrupt(format!("{} bytes after the head", rest.len()))),
+        Err(e) => return Err(r.corrupt(format!("the head does not decode: {e}"))),
+    };
+    if head.ids.len() != docs {
+        return Err(r.corrupt(format!("{} ids for {docs} documents", head.ids.len())));
+    }
+    let mut stubs: Vec<Article> = head
+        .ids
+        .into_iter()
+        .map(|id| Article {
+            id,
+            ..Article::default()
+        })
+        .collect();
+    for (f, column) in head.columns.into_iter().enumerate() {
+        if column.codes.len() != docs {
+            return Err(r.corrupt(format!(
+                "facet column {f} has {} values for {docs} documents",
+                column.codes.len()
+            )));
+        }
+        for (stub, &code) in stubs.iter_mut().zip(&column.codes) {
+            *facet_fields_mut(stub)[f] = match code {
+                0 => None,
+                c => Some(column.values.get(c as usize - 1).cloned().ok_or_else(|| {
+                    r.corrupt(format!(
+                        "facet column {f}: value {c} of {}",
+                        column.values.len()
+                    ))
+                })?),
+            };
+        }
+    }
+    Ok(stubs)
+}
+
+/// Chunk `c` of `ARTS`: its text, checked against its checksum, with each article's id
+/// and facet fields from `stubs` (the chunk's, from the head).
+fn get_chunk(
+    c: usize,
+    bytes: &[u8],
+    crc: u32,
+    stubs: &[Article],
+) -> Result<Vec<Article>, CodecError> {
+    let corrupt = |why: String| CodecError::Corrupt {
+        section: "ARTS",
+        why: format!("chunk {c} ({} bytes): {why}", bytes.len()),
+    };
+    let computed = crc32fast::hash(bytes);
+    if crc != computed {
+        return Err(corrupt(format!(
+            "its checksum is {computed:08x}, {crc:08x} stored: damaged"
+        )));
+    }
+    let texts: Vec<ArticleText> = match postcard::take_from_bytes(bytes) {
+        Ok((texts, [])) => texts,
+        Ok((_, rest)) => return Err(corrupt(format!("{} bytes after its articles", rest.len()))),
+        Err(e) => return Err(corrupt(format!("does not decode: {e}"))),
+    };
+    if texts.len() != stubs.len() {
+        return Err(corrupt(format!(
+            "holds {} articles, its header says {}",
+            texts.len(),
+            stubs.len()
+        )));
+    }
+    Ok(stubs
+        .iter()
+        .zip(texts)
+        .map(|(stub, t)| Article {
+            title: t.title,
+            url: t.url,
+            lead: t.lead,
+            body: t.body,
+            captions: t.captions,
+            related: t.related,
+            ..stub.clone()
+        })
+        .collect())
 }
 
 #[cfg(test)]
@@ -1068,6 +1292,141 @@ mod tests {
         assert_eq!(corrupt_in(deferred(arts)).0, "ARTS");
     }
 
+    /// 133 articles dated by doc: the newest are the last ones.
+    fn dated_articles() -> Index {
+        Index::build(
+            (0..133)
+                .map(|i| Article {
+                    id: format!("{i:04}"),
+                    title: format!("Tin số {i} về Hà Nội"),
+                    source: Some(["Dân trí", "Tuổi trẻ"][i % 2].into()),
+                    author: (i % 3 == 0).then(|| format!("Tác giả {}", i % 7)),
+                    date: Some(format!("2021-{:02}-{:02}", 1 + i / 28, 1 + i % 28)),
+                    body: vec!["Đoạn một.".into(), format!("Đoạn {i}.")],
+                    ..Article::default()
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn stored_articles_are_decoded_per_chunk_on_first_touch() {
+        let index = dated_articles();
+        let bytes = to_bytes(&index);
+        let eager = from_bytes(&bytes).unwrap();
+        let lazy = deferred(bytes).unwrap();
+        let chunks = 133usize.div_ceil(ARTICLES_PER_CHUNK);
+        assert_eq!(lazy.articles().chunks_not_decoded(), chunks);
+        // The first page: the 20 newest (docs 132..=113) and every facet, from the head.
+        let request = crate::search::Request {
+            sort: crate::facets::Sort::Newest,
+            limit: 20,
+            ..Default::default()
+        };
+        let (lazy_page, eager_page) = (
+            lazy.find(&lazy.query(""), &request),
+            eager.find(&eager.query(""), &request),
+        );
+        assert_eq!(lazy_page.facets, eager_page.facets);
+        assert_eq!(lazy_page.hits, eager_page.hits);
+        assert_eq!(lazy_page.hits[0].id, "0132");
+        let first_page_chunks = 132 / ARTICLES_PER_CHUNK - 113 / ARTICLES_PER_CHUNK + 1;
+        assert_eq!(
+            lazy.articles().chunks_not_decoded(),
+            chunks - first_page_chunks,
+            "only the first page's chunks are decoded"
+        );
+        // A lookup by id reads the head; the article itself its chunk.
+        assert_eq!(lazy.article("0003").unwrap().title, "Tin số 3 về Hà Nội");
+        assert_eq!(
+            lazy.articles().chunks_not_decoded(),
+            chunks - first_page_chunks - 1
+        );
+        assert_eq!(lazy.finish_loading(), Ok(()));
+        assert_eq!(lazy.articles().chunks_not_decoded(), 0);
+        assert_eq!(lazy, eager);
+        assert_eq!(eager, index);
+    }
+
+    #[test]
+    fn a_damaged_chunk_is_reported_on_first_touch() {
+        let index = dated_articles();
+        let bytes = to_bytes(&index);
+        // A byte of article 70's text: only its chunk's checksum (and the section's)
+        // covers it.
+        let chunk = format!("chunk {} ", 70 / ARTICLES_PER_CHUNK);
+        let at = bytes
+            .windows("Tin số 70 ".len())
+            .position(|w| w == "Tin số 70 ".as_bytes())
+            .unwrap();
+        let mut damaged = bytes.clone();
+        damaged[at] ^= 0x20;
+        assert!(matches!(
+            from_bytes(&damaged),
+            Err(CodecError::ChecksumMismatch {
+                section: "ARTS",
+                ..
+            })
+        ));
+        let loaded = deferred(damaged).unwrap();
+        assert_eq!(loaded.article("0005").unwrap().title, "Tin số 5 về Hà Nội");
+        // Read, the damaged chunk's articles keep their id and facets, without text.
+        let hit = loaded.article("0070").unwrap();
+        assert_eq!((hit.id.as_str(), hit.title.as_str()), ("0070", ""));
+        assert_eq!(hit.source.as_deref(), Some("Dân trí"));
+        match loaded.finish_loading() {
+            Err(CodecError::Corrupt { section, why }) => {
+                assert_eq!(section, "ARTS");
+                assert!(why.starts_with(&chunk), "{why}");
+                assert!(why.contains("checksum"), "{why}");
+            }
+            other => panic!("expected {chunk}'s error, got {other:?}"),
+        }
+        // The same bytes crafted, the checksums sealed again: found by structure, the
+        // same way by both loaders.
+        let mut arts = bodies(&bytes)[5].clone();
+        let at = arts
+            .windows("Tin số 70 ".len())
+            .position(|w| w == "Tin số 70 ".as_bytes())
+            .unwrap();
+        arts[at - 1] = 0xff; // the title's length, a varint, now unfinished
+        reseal_articles(&mut arts);
+        let crafted = with_section(&index, "ARTS", arts);
+        let (section, why) = corrupt_in(from_bytes(&crafted));
+        assert_eq!(section, "ARTS");
+        assert!(
+            why.starts_with(&chunk) && why.contains("does not decode"),
+            "{why}"
+        );
+        let loaded = deferred(crafted.clone()).unwrap();
+        assert_eq!(loaded.article("0070").unwrap().title, "");
+        assert_eq!(
+            loaded.finish_loading(),
+            Err(from_bytes(&crafted).unwrap_err())
+        );
+    }
+
+    /// Writes `ARTS`' inner checksums (the head's, each chunk's) again, as a crafted file
+    /// would.
+    fn reseal_articles(arts: &mut [u8]) {
+        let mut r = Reader::new("ARTS", arts);
+        let len = r.count("").unwrap();
+        let head = r.at..r.at + len;
+        let mut crcs = vec![(head.end, head)];
+        r.take(len + 4).unwrap();
+        for _ in 0..r.count("").unwrap() {
+            r.count("").unwrap();
+            let len = r.count("").unwrap();
+            let at = r.at;
+            crcs.push((at, at + 4..at + 4 + len));
+            r.take(4 + len).unwrap();
+        }
+        for (at, span) in crcs {
+            let crc = crc32fast::hash(&arts[span]);
+            arts[at..at + 4].copy_from_slice(&crc.to_le_bytes());
+        }
+    }
+
     #[test]
     fn round_trip_keeps_the_index() {
         let index = sample();
@@ -1087,7 +1446,7 @@ mod tests {
 
     #[test]
     fn many_articles_round_trip_through_chunks() {
-        let articles: Vec<Article> = (0..ARTICLES_PER_CHUNK * 2 + 5)
+        let articles: Vec<Article> = (0..ARTICLES_PER_CHUNK * 16 + 5)
             .map(|i| Article {
                 id: format!("{i:04}"),
                 title: format!("Tin số {i} về Hà Nội"),

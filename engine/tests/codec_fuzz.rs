@@ -62,7 +62,7 @@ fn env_number(name: &str, default: u64) -> u64 {
     }
 }
 
-// ---- The layout, as written by `codec::to_bytes` (version 6), to re-seal crafted bytes.
+// ---- The layout, as written by `codec::to_bytes` (version 9), to re-seal crafted bytes.
 
 const HEADER_LEN: usize = MAGIC.len() + 4 + 4;
 const ENTRY_LEN: usize = 4 + 8 + 8 + 4;
@@ -99,6 +99,47 @@ fn seal(original: &[u8], bodies: &[&[u8]]) -> Vec<u8> {
         out.extend_from_slice(body);
     }
     out
+}
+
+/// Writes `ARTS`' inner checksums (its head's, each chunk's) again where its framing
+/// still reads, as someone crafting a file would: the mutation then reaches the head's
+/// and the chunks' decoding, not only their checksums.
+fn reseal_articles(arts: &mut [u8]) {
+    fn varint(b: &[u8], at: &mut usize) -> Option<usize> {
+        let mut v = 0usize;
+        for shift in (0..35).step_by(7) {
+            let byte = *b.get(*at)?;
+            *at += 1;
+            v |= ((byte & 0x7f) as usize) << shift;
+            if byte < 0x80 {
+                return Some(v);
+            }
+        }
+        None
+    }
+    let mut at = 0;
+    let mut crcs = Vec::new();
+    let Some(len) = varint(arts, &mut at) else {
+        return;
+    };
+    crcs.push((at + len, at..at + len));
+    at += len + 4;
+    let Some(chunks) = varint(arts, &mut at) else {
+        return;
+    };
+    for _ in 0..chunks {
+        let (Some(_), Some(len)) = (varint(arts, &mut at), varint(arts, &mut at)) else {
+            break;
+        };
+        crcs.push((at, at + 4..at + 4 + len));
+        at += 4 + len;
+    }
+    for (at, span) in crcs {
+        if span.end.max(at + 4) <= arts.len() {
+            let crc = crc32fast::hash(&arts[span]);
+            arts[at..at + 4].copy_from_slice(&crc.to_le_bytes());
+        }
+    }
 }
 
 // ---- Mutations.
@@ -333,7 +374,10 @@ fn fuzz(name: &str, original: &[u8], crafted: bool, variants: u64, seed: u64) ->
             let (tag, start, end) = spans[s];
             let body = &original[start..end];
             let m = Mutation::random(&mut rng, 0, body.len(), body.len());
-            let mutated = m.apply(body);
+            let mut mutated = m.apply(body);
+            if &tag == b"ARTS" {
+                reseal_articles(&mut mutated);
+            }
             let mut bodies: Vec<&[u8]> = spans.iter().map(|&(_, a, b)| &original[a..b]).collect();
             bodies[s] = &mutated;
             let changed = mutated != body;

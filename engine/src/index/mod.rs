@@ -23,8 +23,11 @@ use crate::text;
 
 mod lazy;
 pub(crate) mod norms;
+mod stored;
 
 pub(crate) use lazy::{DeferredDicts, LazyDict};
+pub use stored::Articles;
+pub(crate) use stored::DeferredArticles;
 
 /// Indexed fields, in posting order.
 pub const FIELD_COUNT: usize = 3;
@@ -600,7 +603,8 @@ struct WordIds {
 /// The searchable corpus: stored articles plus their inverted index.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Index {
-    pub(crate) articles: Vec<Article>,
+    /// Decoded per chunk on first touch when loaded with `codec::from_static_bytes`.
+    pub(crate) articles: Articles,
     /// Doc numbers ordered by article id, for lookups by id.
     pub(crate) by_id: Vec<u32>,
     /// Each article's field lengths in words, a byte each ([`norms`]).
@@ -650,7 +654,7 @@ impl Index {
                 d.weigh(&self.bm25);
             }
         }
-        self.catalog = Catalog::new(&self.articles);
+        self.catalog = Catalog::new(self.articles.facet_fields());
     }
 
     /// Indexes the articles in date order, oldest first, undated before dated, ties in
@@ -733,7 +737,7 @@ impl Index {
 
         let pairs = pairs.finish(&folded.names);
         Index::assemble(
-            articles,
+            articles.into(),
             by_id,
             field_norms,
             avg_field_len,
@@ -744,7 +748,7 @@ impl Index {
     /// An index from its stored parts (after build or load), with everything derived from
     /// them worked out: BM25F norms, posting impacts, the facet catalog.
     pub(crate) fn assemble(
-        articles: Vec<Article>,
+        articles: Articles,
         by_id: Vec<u32>,
         field_norms: Vec<[u8; FIELD_COUNT]>,
         avg_field_len: [f32; FIELD_COUNT],
@@ -784,7 +788,7 @@ impl Index {
         self.articles.is_empty()
     }
 
-    pub fn articles(&self) -> &[Article] {
+    pub fn articles(&self) -> &Articles {
         &self.articles
     }
 
@@ -795,7 +799,7 @@ impl Index {
 
     pub(crate) fn by_id_doc(&self, id: &str) -> Option<u32> {
         self.by_id
-            .binary_search_by(|&doc| self.articles[doc as usize].id.as_str().cmp(id))
+            .binary_search_by(|&doc| self.articles.id(doc as usize).cmp(id))
             .ok()
             .map(|i| self.by_id[i])
     }
@@ -803,8 +807,7 @@ impl Index {
     /// Bytes held on the heap by its dictionaries, stored articles and per-doc columns
     /// (the facet catalog, a few bytes per doc, aside): a figure to print or log.
     pub fn memory_bytes(&self) -> usize {
-        let articles = self.articles.capacity() * std::mem::size_of::<Article>()
-            + self.articles.iter().map(Article::heap_bytes).sum::<usize>();
+        let articles = self.articles.heap_bytes();
         let columns = self.by_id.capacity() * 4 + 2 * self.field_norms.capacity() * FIELD_COUNT;
         articles
             + columns
@@ -815,10 +818,13 @@ impl Index {
     }
 
     /// Decodes what loading left for first touch (`codec::from_static_bytes`), if it is
-    /// not done yet: the damage found there, if any, which leaves the dictionaries empty.
+    /// not done yet: the dictionaries, then every chunk of stored articles not read yet.
+    /// The damage found there, if any: it leaves the dictionaries empty, or a chunk's
+    /// articles as their ids and facet fields without text.
     pub fn finish_loading(&self) -> Result<(), crate::codec::CodecError> {
         // The three are decoded together: one answers for all.
-        self.folded.finish()
+        self.folded.finish()?;
+        self.articles.finish()
     }
 
     /// False while loading has left the dictionaries for first touch.

@@ -119,7 +119,7 @@ impl ShardedIndex {
         files.insert(root.lexicon.clone(), (FileKind::Lexicon, 0));
         // Every doc's lengths and facets from the root (moved, not copied), no term yet.
         let index = Index::assemble(
-            std::mem::take(&mut root.stubs),
+            std::mem::take(&mut root.stubs).into(),
             Vec::new(),
             std::mem::take(&mut root.field_norms),
             root.avg_field_len,
@@ -231,7 +231,10 @@ impl ShardedIndex {
         } else if kind == FileKind::Docs {
             let (articles, distinctive) = read_chunk(name, body, self.chunk_len(i as usize))?;
             let first = i as usize * self.root.docs_per_chunk;
-            for (slot, article) in self.index.articles[first..].iter_mut().zip(articles) {
+            for (slot, article) in self.index.articles.as_mut_slice()[first..]
+                .iter_mut()
+                .zip(articles)
+            {
                 *slot = article;
             }
             self.chunks.insert(i, Chunk { distinctive });

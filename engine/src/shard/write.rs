@@ -107,6 +107,7 @@ pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> Sharded
     let lexicon = add(FileKind::Lexicon, &lexicon);
     let chunks: Vec<String> = index
         .articles
+        .to_slice()
         .chunks(DOCS_PER_CHUNK)
         .enumerate()
         .map(|(c, chunk)| add(FileKind::Docs, &pack_chunk(index, c, chunk)))
