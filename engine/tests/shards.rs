@@ -7,7 +7,7 @@ mod common;
 use common::search::seed_index;
 use docbao_engine::facets::{Filters, Sort};
 use docbao_engine::shard::{
-    write_bundle_with_ranges_of, Fetched, Searched, ShardedBundle, ShardedIndex,
+    write_bundle, write_bundle_with_ranges_of, Fetched, Searched, ShardedBundle, ShardedIndex,
 };
 use docbao_engine::{Article, ArticlePage, Index, Page, Teaser};
 
@@ -349,6 +349,94 @@ fn adding_one_percent_more_articles_keeps_most_file_names() {
         .count();
     assert!(kept_files >= old_chunks, "{kept_files} < {old_chunks}");
     assert!(kept_files * 2 > after.files.len());
+}
+
+/// Files of `after` whose names `before` had: (files, bytes) kept, and the `.docs`
+/// chunks of `before` that `after` no longer has.
+fn kept_between(before: &ShardedBundle, after: &ShardedBundle) -> (usize, usize, Vec<String>) {
+    let old: std::collections::HashSet<&str> =
+        before.files.iter().map(|(n, _)| n.as_str()).collect();
+    let new: std::collections::HashSet<&str> =
+        after.files.iter().map(|(n, _)| n.as_str()).collect();
+    let kept = after.files.iter().filter(|(n, _)| old.contains(n.as_str()));
+    let (files, bytes) = kept.fold((0, 0), |(f, b), (_, bytes)| (f + 1, b + bytes.len()));
+    let lost_chunks = old
+        .iter()
+        .filter(|n| n.ends_with(".docs") && !new.contains(*n))
+        .map(|n| n.to_string())
+        .collect();
+    (files, bytes, lost_chunks)
+}
+
+/// A word that one old article and one new article share: the new one makes it a
+/// distinctive word of the old one (a word in one article alone is not), as any idf
+/// shift may. The old article's chunk keeps its name all the same: what is weighed over
+/// the archive lives in the `.words` files.
+#[test]
+fn new_articles_change_no_text_chunk_before_them() {
+    let (mut before, mut after) = invented_and_ten_newer(1000);
+    for articles in [&mut before, &mut after] {
+        articles[500].body.push("một chữ hiếmthấy".to_string());
+    }
+    after[1005].body.push("lại hiếmthấy".to_string());
+    let (before, after) = (Index::build(before), Index::build(after));
+    let old_doc = |index: &Index| {
+        let page = index.find(
+            &index.query("hiếmthấy"),
+            &page_of(&Filters::default(), Sort::Oldest),
+        );
+        page.hits[0].doc
+    };
+    let words_before = before.distinctive_terms(old_doc(&before));
+    let words_after = after.distinctive_terms(old_doc(&after));
+    assert!(
+        !words_before.contains(&"hiemthay".to_string())
+            && words_after.contains(&"hiemthay".to_string()),
+        "the new article makes the shared word distinctive: {words_before:?} → {words_after:?}"
+    );
+    let before = write_bundle_with_ranges_of(&before, 1024);
+    let after = write_bundle_with_ranges_of(&after, 1024);
+    let (_, _, lost_chunks) = kept_between(&before, &after);
+    // 1000 is a multiple of 8: every chunk of the old articles is whole, so kept.
+    assert_eq!(lost_chunks, Vec::<String>::new());
+}
+
+/// UNC in date order, its newest 1% added to the rest: every chunk but the last (which
+/// the new articles fill up) keeps its name. Prints what a returning reader fetches again.
+#[test]
+fn one_percent_more_unc_articles_keep_every_text_chunk_but_the_last() {
+    let Some(unc) = common::unc() else { return };
+    let after = Index::build(unc);
+    let added = after.articles().len() / 100;
+    let older: Vec<Article> = after
+        .articles()
+        .iter()
+        .take(after.articles().len() - added)
+        .cloned()
+        .collect();
+    let before = write_bundle(&Index::build(older));
+    let after = write_bundle(&after);
+    let (kept_files, kept_bytes, lost_chunks) = kept_between(&before, &after);
+    let total: usize = after.files.iter().map(|(_, b)| b.len()).sum();
+    let of_kind = |b: &ShardedBundle, ext: &str| {
+        let files = b.files.iter().filter(|(n, _)| n.ends_with(ext));
+        files.fold((0, 0), |(f, s), (_, bytes)| (f + 1, s + bytes.len()))
+    };
+    let (chunks, chunk_bytes) = of_kind(&after, ".docs");
+    let (words, words_bytes) = of_kind(&after, ".words");
+    eprintln!(
+        "UNC + {added} newest articles (1%): {kept_files} of {} files kept, {:.2} of {:.2} MB \
+         to download again; {} of {} old chunks changed; now {chunks} chunks ({:.2} MB) and \
+         {words} words files ({:.1} kB)",
+        after.files.len(),
+        (total - kept_bytes) as f64 / 1e6,
+        total as f64 / 1e6,
+        lost_chunks.len(),
+        of_kind(&before, ".docs").0,
+        chunk_bytes as f64 / 1e6,
+        words_bytes as f64 / 1e3,
+    );
+    assert!(lost_chunks.len() <= 1, "{lost_chunks:?}");
 }
 
 /// The chunks (`.docs`) a request reads, from a fresh reader, until its answer is whole.
@@ -878,11 +966,13 @@ fn an_article_shows_as_soon_as_its_chunk_is_in_and_its_lists_fill_in_after() {
     add_needed(&mut sharded, &bundle, &first.needs);
     let second = sharded.article_page(id, Some(("", &request)), 5);
     assert_eq!(second.answer, None);
-    assert!(
-        second.needs.iter().all(|n| n.ends_with(".docs")),
-        "{:?}",
-        second.needs
-    );
+    // Its chunk, and in the same round its distinctive words (kept apart from the text).
+    let kinds: Vec<&str> = second
+        .needs
+        .iter()
+        .map(|n| n.rsplit('.').next().unwrap())
+        .collect();
+    assert_eq!(kinds, ["docs", "words"], "{:?}", second.needs);
     add_needed(&mut sharded, &bundle, &second.needs);
     let third = sharded.article_page(id, Some(("", &request)), 5);
     let shown = third.answer.expect("the article, once its chunk is in");

@@ -8,8 +8,11 @@
 //! - **range files**: a dictionary's terms in one range, postings kept with their terms
 //!   (the codec's encoding); ranges are cut where a term's hash says so once a range is
 //!   big enough, so a rebuild with a few more articles keeps most boundaries;
-//! - **chunks**: [`DOCS_PER_CHUNK`] stored articles, DEFLATE-compressed, each with its
-//!   distinctive words (what "more like this" looks up);
+//! - **chunks**: [`DOCS_PER_CHUNK`] stored articles, DEFLATE-compressed: an article's
+//!   own content only, so a rebuild with more articles keeps their names;
+//! - **words**: each article's distinctive words (what "more like this" looks up),
+//!   [`DOCS_PER_WORDS_FILE`] articles a file, apart from the chunks because they are
+//!   weighed by idf over the whole archive, which any new article shifts;
 //! - the **lexicon**: a 32-bit hash of every folded term of letters a–z, read before the
 //!   first search, so typo corrections (hundreds of probes, in every range) fetch only
 //!   the ranges of those that exist.
@@ -29,16 +32,23 @@ mod read;
 mod write;
 
 pub use read::{Fetched, Searched, ShardedIndex};
-pub use write::{write_bundle, write_bundle_with_ranges_of, ShardedBundle};
+pub use write::{
+    write_bundle, write_bundle_with_chunks_of, write_bundle_with_ranges_of, ShardedBundle,
+};
 
 pub const SHARD_MAGIC: [u8; 8] = *b"DOCBAOSH";
 /// 2: chunks hold each article's distinctive words after the articles.
 /// 3: the root keeps one-byte norms, byte-plane facet codes, front-coded terms and digest
 /// names; the lexicon carries a frequency class per hash.
 /// 4: dictionary files take the index's format-7 posting layout (`codec::put_dict`).
-pub const SHARD_FORMAT_VERSION: u32 = 4;
+/// 5: distinctive words in `.words` files of their own, not in the chunks.
+pub const SHARD_FORMAT_VERSION: u32 = 5;
 /// Stored articles per chunk: ten results fetch a few small files, not ten large ones.
 pub const DOCS_PER_CHUNK: usize = 8;
+/// Articles whose distinctive words share a `.words` file: a few kB, fetched with an
+/// opened article's chunk; all of them change with each rebuild, so fewer files, fewer
+/// requests for a returning reader.
+pub const DOCS_PER_WORDS_FILE: usize = 64;
 /// Bytes of a file's digest in its name (16 hex digits).
 const DIGEST_LEN: usize = 8;
 /// Magic, version, kind, checksum of the body.
@@ -53,6 +63,8 @@ pub enum FileKind {
     Pairs,
     Ids,
     Docs,
+    /// Each article's distinctive words, for "more like this".
+    Words,
     /// Hashes of every folded term made of the letters a–z: the words typo corrections
     /// probe, so a reader fetches only the ranges of corrections that exist.
     Lexicon,
@@ -60,13 +72,14 @@ pub enum FileKind {
 
 impl FileKind {
     /// Every kind of file a bundle holds.
-    pub const ALL_STORED: [FileKind; 7] = [
+    pub const ALL_STORED: [FileKind; 8] = [
         FileKind::Root,
         FileKind::Folded,
         FileKind::Exact,
         FileKind::Pairs,
         FileKind::Ids,
         FileKind::Docs,
+        FileKind::Words,
         FileKind::Lexicon,
     ];
 
@@ -78,6 +91,7 @@ impl FileKind {
             FileKind::Pairs => b"PAIR",
             FileKind::Ids => b"IDS_",
             FileKind::Docs => b"DOCS",
+            FileKind::Words => b"WRDS",
             FileKind::Lexicon => b"LEXI",
         }
     }
@@ -91,6 +105,7 @@ impl FileKind {
             FileKind::Pairs => "pair",
             FileKind::Ids => "ids",
             FileKind::Docs => "docs",
+            FileKind::Words => "words",
             FileKind::Lexicon => "lex",
         }
     }

@@ -20,7 +20,7 @@ use crate::search::{ArticlePage, Page, Query, Request};
 const ROOT_INFLATE_LIMIT: usize = 256 << 20;
 /// How far one chunk of stored articles may inflate.
 const CHUNK_INFLATE_LIMIT: usize = 64 << 20;
-/// More articles per chunk than a reader accepts.
+/// More articles per chunk (or per words file) than a reader accepts.
 const MAX_DOCS_PER_CHUNK: usize = 1 << 16;
 const DICTS: [FileKind; 4] = [
     FileKind::Folded,
@@ -52,6 +52,8 @@ struct Root {
     prefix_ranges: Arc<BTreeMap<String, Vec<u32>>>,
     docs_per_chunk: usize,
     chunks: Vec<String>,
+    docs_per_words_file: usize,
+    words_files: Vec<String>,
     lexicon: String,
     /// Bytes of every file but the root: the whole archive's download.
     files_bytes: u64,
@@ -90,8 +92,10 @@ pub struct ShardedIndex {
     loaded: [Vec<bool>; 3],
     /// Loaded id ranges, by range number.
     ids: BTreeMap<u32, TermRun>,
-    /// Each loaded chunk's distinctive words; its articles are in the index.
-    chunks: BTreeMap<u32, Chunk>,
+    /// The chunks loaded, by number; their articles are in the index.
+    chunks: BTreeSet<u32>,
+    /// Each loaded words file: its articles' distinctive words, by file number.
+    words: BTreeMap<u32, Vec<Vec<String>>>,
     /// Sorted hashes of the folded terms of letters a–z, once the lexicon is in.
     lexicon: Option<Arc<Lexicon>>,
     /// The index over what is loaded: every decoded range and article is held here
@@ -116,6 +120,9 @@ impl ShardedIndex {
         for (i, name) in root.chunks.iter().enumerate() {
             files.insert(name.clone(), (FileKind::Docs, i as u32));
         }
+        for (i, name) in root.words_files.iter().enumerate() {
+            files.insert(name.clone(), (FileKind::Words, i as u32));
+        }
         files.insert(root.lexicon.clone(), (FileKind::Lexicon, 0));
         // Every doc's lengths and facets from the root (moved, not copied), no term yet.
         let index = Index::assemble(
@@ -131,7 +138,8 @@ impl ShardedIndex {
             root,
             files,
             ids: BTreeMap::new(),
-            chunks: BTreeMap::new(),
+            chunks: BTreeSet::new(),
+            words: BTreeMap::new(),
             lexicon: None,
             index,
             by_id_stale: false,
@@ -179,7 +187,7 @@ impl ShardedIndex {
                     .sum::<usize>()
         };
         let ids: usize = self.ids.values().map(TermRun::memory_bytes).sum();
-        let chunks: usize = self.chunks.values().map(|c| words(&c.distinctive)).sum();
+        let chunks: usize = self.words.values().map(words).sum();
         let lexicon = self
             .lexicon
             .as_ref()
@@ -190,7 +198,8 @@ impl ShardedIndex {
     /// Whether this file is already in.
     pub fn has(&self, name: &str) -> bool {
         match self.files.get(name) {
-            Some(&(FileKind::Docs, i)) => self.chunks.contains_key(&i),
+            Some(&(FileKind::Docs, i)) => self.chunks.contains(&i),
+            Some(&(FileKind::Words, i)) => self.words.contains_key(&i),
             Some(&(FileKind::Lexicon, _)) => self.lexicon.is_some(),
             Some(&(FileKind::Ids, i)) => self.ids.contains_key(&i),
             Some(&(kind, i)) => self.loaded[dict_slot(kind)][i as usize],
@@ -229,7 +238,7 @@ impl ShardedIndex {
             self.lexicon = Some(Arc::new(read_lexicon(name, body)?));
             self.cover(0);
         } else if kind == FileKind::Docs {
-            let (articles, distinctive) = read_chunk(name, body, self.chunk_len(i as usize))?;
+            let articles = read_chunk(name, body, self.chunk_len(i as usize))?;
             let first = i as usize * self.root.docs_per_chunk;
             for (slot, article) in self.index.articles.as_mut_slice()[first..]
                 .iter_mut()
@@ -237,8 +246,12 @@ impl ShardedIndex {
             {
                 *slot = article;
             }
-            self.chunks.insert(i, Chunk { distinctive });
+            self.chunks.insert(i);
             self.by_id_stale = true;
+        } else if kind == FileKind::Words {
+            let per = self.root.docs_per_words_file;
+            let expected = per.min(self.root.docs - i as usize * per);
+            self.words.insert(i, read_words(name, body, expected)?);
         } else {
             let slot = dict_slot(kind);
             let dir = &self.root.directories[slot];
@@ -380,14 +393,21 @@ impl ShardedIndex {
             }
         };
         let per = self.root.docs_per_chunk as u32;
-        let Some(chunk) = self.chunks.get(&(doc / per)) else {
+        let per_words = self.root.docs_per_words_file as u32;
+        let words_file = self.root.words_files[(doc / per_words) as usize].clone();
+        let words = self.words.get(&(doc / per_words));
+        if !self.chunks.contains(&(doc / per)) {
+            // Its words come in the same round: "more like this" needs them next.
             let chunk = self.root.chunks[(doc / per) as usize].clone();
             return Fetched {
                 answer: None,
-                needs: vec![chunk],
+                needs: [chunk]
+                    .into_iter()
+                    .chain(words.is_none().then_some(words_file))
+                    .collect(),
             };
-        };
-        let distinctive = chunk.distinctive[(doc % per) as usize].clone();
+        }
+        let distinctive = words.map(|w| w[(doc % per_words) as usize].clone());
         let article = self.index.articles[doc as usize].clone();
         let mut page = ArticlePage {
             related: vec![None; article.related.len()],
@@ -395,6 +415,12 @@ impl ShardedIndex {
             previous: None,
             next: None,
             similar: Vec::new(),
+        };
+        let Some(distinctive) = distinctive else {
+            return Fetched {
+                answer: Some(page),
+                needs: vec![words_file],
+            };
         };
         let index = self.index();
         let query = search.map(|(text, _)| index.query(text));
@@ -460,10 +486,7 @@ impl ShardedIndex {
             .zip(&titles)
         {
             // Which candidate is the one titled so is known once all of them are in.
-            if candidates
-                .iter()
-                .all(|d| self.chunks.contains_key(&(d / per)))
-            {
+            if candidates.iter().all(|d| self.chunks.contains(&(d / per))) {
                 *target = index.article_titled(&teaser.title).map(|a| a.id.clone());
             }
         }
@@ -522,7 +545,7 @@ impl ShardedIndex {
         let chunks: BTreeSet<u32> = docs.into_iter().map(|d| d / per).collect();
         chunks
             .into_iter()
-            .filter(|c| !self.chunks.contains_key(c))
+            .filter(|c| !self.chunks.contains(c))
             .map(|c| self.root.chunks[c as usize].clone())
             .collect()
     }
@@ -560,16 +583,9 @@ impl ShardedIndex {
         self.ids
             .values()
             .flat_map(|ids| ids.postings.iter().map(|p| p.doc))
-            .filter(|&d| self.chunks.contains_key(&(d / per)))
+            .filter(|&d| self.chunks.contains(&(d / per)))
             .collect()
     }
-}
-
-/// A loaded chunk: each of its articles' distinctive words (for "more like this"); the
-/// articles themselves are moved into the index.
-#[derive(Debug)]
-struct Chunk {
-    distinctive: Vec<Vec<String>>,
 }
 
 fn dict_slot(kind: FileKind) -> usize {
@@ -752,6 +768,17 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
     for _ in 0..chunk_count {
         chunks.push(read_name(&mut r, FileKind::Docs).map_err(err)?);
     }
+    let docs_per_words_file = r.count("articles per words file").map_err(err)?;
+    if docs_per_words_file == 0 || docs_per_words_file > MAX_DOCS_PER_CHUNK {
+        return Err(err(
+            r.corrupt(format!("{docs_per_words_file} articles per words file"))
+        ));
+    }
+    let words_count = docs.div_ceil(docs_per_words_file);
+    let mut words_files = Vec::with_capacity(words_count.min(r.remaining()));
+    for _ in 0..words_count {
+        words_files.push(read_name(&mut r, FileKind::Words).map_err(err)?);
+    }
     let lexicon = read_name(&mut r, FileKind::Lexicon).map_err(err)?;
     let files_bytes = r.varint().map_err(err)?;
     r.finish().map_err(err)?;
@@ -764,6 +791,8 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
         prefix_ranges: Arc::new(prefix_ranges),
         docs_per_chunk,
         chunks,
+        docs_per_words_file,
+        words_files,
         lexicon,
         files_bytes,
     })
@@ -868,38 +897,53 @@ fn read_lexicon(name: &str, body: &[u8]) -> Result<Lexicon, ShardError> {
     Ok(Lexicon { hashes, classes })
 }
 
-/// A chunk's articles and each one's distinctive words.
-fn read_chunk(
-    name: &str,
-    body: &[u8],
-    expected: usize,
-) -> Result<(Vec<Article>, Vec<Vec<String>>), ShardError> {
-    let raw = miniz_oxide::inflate::decompress_to_vec_with_limit(body, CHUNK_INFLATE_LIMIT)
-        .map_err(|e| {
-            ShardError::new(
-                name,
-                format!(
-                    "does not inflate within {CHUNK_INFLATE_LIMIT} bytes: {:?}",
-                    e.status
-                ),
-            )
-        })?;
+/// DEFLATE-compressed postcard, inflated within [`CHUNK_INFLATE_LIMIT`].
+fn inflate(name: &str, body: &[u8]) -> Result<Vec<u8>, ShardError> {
+    miniz_oxide::inflate::decompress_to_vec_with_limit(body, CHUNK_INFLATE_LIMIT).map_err(|e| {
+        ShardError::new(
+            name,
+            format!(
+                "does not inflate within {CHUNK_INFLATE_LIMIT} bytes: {:?}",
+                e.status
+            ),
+        )
+    })
+}
+
+/// A chunk's articles.
+fn read_chunk(name: &str, body: &[u8], expected: usize) -> Result<Vec<Article>, ShardError> {
+    let raw = inflate(name, body)?;
     let (articles, rest): (Vec<Article>, &[u8]) = postcard::take_from_bytes(&raw)
         .map_err(|e| ShardError::new(name, format!("articles do not decode: {e}")))?;
-    let (distinctive, rest): (Vec<Vec<String>>, &[u8]) = postcard::take_from_bytes(rest)
-        .map_err(|e| ShardError::new(name, format!("distinctive words do not decode: {e}")))?;
-    if !rest.is_empty() || articles.len() != expected || distinctive.len() != expected {
+    if !rest.is_empty() || articles.len() != expected {
         return Err(ShardError::new(
             name,
             format!(
-                "holds {} articles, {} lists of words and {} bytes more, {expected} articles expected",
+                "holds {} articles and {} bytes more, {expected} articles expected",
                 articles.len(),
-                distinctive.len(),
                 rest.len()
             ),
         ));
     }
-    Ok((articles, distinctive))
+    Ok(articles)
+}
+
+/// A words file: each of its articles' distinctive words.
+fn read_words(name: &str, body: &[u8], expected: usize) -> Result<Vec<Vec<String>>, ShardError> {
+    let raw = inflate(name, body)?;
+    let (words, rest): (Vec<Vec<String>>, &[u8]) = postcard::take_from_bytes(&raw)
+        .map_err(|e| ShardError::new(name, format!("distinctive words do not decode: {e}")))?;
+    if !rest.is_empty() || words.len() != expected {
+        return Err(ShardError::new(
+            name,
+            format!(
+                "holds {} lists of words and {} bytes more, {expected} expected",
+                words.len(),
+                rest.len()
+            ),
+        ));
+    }
+    Ok(words)
 }
 
 #[cfg(test)]

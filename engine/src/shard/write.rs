@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::{name_of, seal, FileKind, DOCS_PER_CHUNK};
+use super::{name_of, seal, FileKind, DOCS_PER_CHUNK, DOCS_PER_WORDS_FILE};
 use crate::article::Article;
 use crate::codec::{put_dict, put_front_coded, put_varint};
 use crate::index::norms::frequency_class;
@@ -48,6 +48,17 @@ pub fn write_bundle(index: &Index) -> ShardedBundle {
 /// [`write_bundle`] with term ranges cut near `range_bytes` (before compression): small
 /// ranges let tests cross many of them on a small corpus.
 pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> ShardedBundle {
+    write_bundle_with_chunks_of(index, range_bytes, DOCS_PER_CHUNK)
+}
+
+/// [`write_bundle_with_ranges_of`] with `docs_per_chunk` stored articles per chunk (the
+/// root says how many): to measure what other chunk sizes cost.
+pub fn write_bundle_with_chunks_of(
+    index: &Index,
+    range_bytes: usize,
+    docs_per_chunk: usize,
+) -> ShardedBundle {
+    let docs_per_chunk = docs_per_chunk.max(1);
     let docs = index.articles.len();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut add = |kind: FileKind, body: &[u8]| -> String {
@@ -108,9 +119,15 @@ pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> Sharded
     let chunks: Vec<String> = index
         .articles
         .to_slice()
-        .chunks(DOCS_PER_CHUNK)
-        .enumerate()
-        .map(|(c, chunk)| add(FileKind::Docs, &pack_chunk(index, c, chunk)))
+        .chunks(docs_per_chunk)
+        .map(|chunk| add(FileKind::Docs, &pack_chunk(chunk)))
+        .collect();
+    let words_files: Vec<String> = (0..docs)
+        .step_by(DOCS_PER_WORDS_FILE)
+        .map(|first| {
+            let range = first..(first + DOCS_PER_WORDS_FILE).min(docs);
+            add(FileKind::Words, &pack_words(index, range))
+        })
         .collect();
 
     let mut root = Vec::new();
@@ -151,9 +168,13 @@ pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> Sharded
             previous = r;
         }
     }
-    put_varint(&mut root, DOCS_PER_CHUNK as u64);
+    put_varint(&mut root, docs_per_chunk as u64);
     put_varint(&mut root, chunks.len() as u64);
     for name in &chunks {
+        root.extend_from_slice(&name_digest(name));
+    }
+    put_varint(&mut root, DOCS_PER_WORDS_FILE as u64);
+    for name in &words_files {
         root.extend_from_slice(&name_digest(name));
     }
     root.extend_from_slice(&name_digest(&lexicon));
@@ -304,17 +325,22 @@ fn sub_dict(d: &TermDict, range: Range<usize>) -> TermDict {
     TermDict::whole(s)
 }
 
-/// A chunk: its articles, then each one's distinctive words, so "more like this" looks
-/// up a dozen words, not every word of the article in ranges all over the dictionary.
-/// One DEFLATE block of postcard.
-fn pack_chunk(index: &Index, chunk: usize, articles: &[Article]) -> Vec<u8> {
-    let first = chunk * DOCS_PER_CHUNK;
-    let distinctive: Vec<Vec<String>> = (first..first + articles.len())
+/// A chunk: its articles as they were ingested and nothing weighed over the archive, so
+/// its name survives a rebuild that adds articles after it. One DEFLATE block of postcard.
+fn pack_chunk(articles: &[Article]) -> Vec<u8> {
+    // Serializing plain vectors, strings and options into a Vec cannot fail.
+    let raw = postcard::to_allocvec(articles).expect("articles serialize");
+    miniz_oxide::deflate::compress_to_vec(&raw, 6)
+}
+
+/// The distinctive words of `docs`, so "more like this" looks up a dozen words, not
+/// every word of the article in ranges all over the dictionary. One DEFLATE block of
+/// postcard.
+fn pack_words(index: &Index, docs: Range<usize>) -> Vec<u8> {
+    let distinctive: Vec<Vec<String>> = docs
         .map(|doc| index.distinctive_terms(doc as u32))
         .collect();
-    // Serializing plain vectors, strings and options into a Vec cannot fail.
-    let mut raw = postcard::to_allocvec(articles).expect("articles serialize");
-    raw.extend(postcard::to_allocvec(&distinctive).expect("words serialize"));
+    let raw = postcard::to_allocvec(&distinctive).expect("words serialize");
     miniz_oxide::deflate::compress_to_vec(&raw, 6)
 }
 
