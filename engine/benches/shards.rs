@@ -18,7 +18,7 @@ use std::time::Instant;
 use docbao_engine::facets::{Filters, Sort};
 use docbao_engine::ingest::Ingester;
 use docbao_engine::search::LookupReason;
-use docbao_engine::shard::{write_bundle, ShardedIndex};
+use docbao_engine::shard::{write_bundle_with_chunks_of, ShardedIndex, DOCS_PER_CHUNK};
 use docbao_engine::{Index, Request};
 
 /// Queries as readers type them, letter by letter.
@@ -90,9 +90,18 @@ fn main() {
     };
     let index = Index::build(articles);
     let built = started.elapsed().as_secs_f64();
-    let bundle = write_bundle(&index);
+    // DOCBAO_DOCS_PER_CHUNK=N: chunks of N articles rather than DOCS_PER_CHUNK, to
+    // measure what a chunk size costs.
+    let docs_per_chunk = std::env::var("DOCBAO_DOCS_PER_CHUNK")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(DOCS_PER_CHUNK);
+    let bundle = write_bundle_with_chunks_of(&index, docs_per_chunk);
     let written = started.elapsed().as_secs_f64();
-    println!("corpus: {} ({summary})", path.display());
+    println!(
+        "corpus: {} ({summary}); {docs_per_chunk} articles per chunk",
+        path.display()
+    );
     println!(
         "build: corpus read (or the articles decoded) and indexed {built:.1} s, sharded files {:.1} s",
         written - built
@@ -327,23 +336,30 @@ fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
     let mut sharded = ShardedIndex::from_root(root).expect("root reads");
     let (mut adding, mut searching) = (Vec::new(), Vec::new());
     let (mut added, mut added_bytes) = (0usize, 0usize);
+    let mut added_by_kind: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for q in &queries {
         for n in 1..=q.chars().count() {
             let text: String = q.chars().take(n).collect();
             let (mut add_ms, mut search_ms) = (0f64, 0f64);
             loop {
                 let t = Instant::now();
-                let needs = sharded.find(&text, request).needs;
+                let (fetched, why) = sharded.find_explained(&text, request);
+                let needs = fetched.needs;
                 search_ms += t.elapsed().as_secs_f64() * 1e3;
                 if needs.is_empty() {
                     break;
                 }
                 let t = Instant::now();
-                for name in &needs {
+                for (name, why) in needs.iter().zip(why) {
                     let bytes = files[name.as_str()];
                     sharded.add_shard(name, bytes).expect("file adds");
                     added += 1;
                     added_bytes += bytes.len();
+                    let kind = name.rsplit('.').next().unwrap_or("");
+                    let of_kind = added_by_kind
+                        .entry(format!("{kind} ({why:?})"))
+                        .or_default();
+                    *of_kind = (of_kind.0 + 1, of_kind.1 + bytes.len());
                 }
                 // The index catches up with the files here, not in the next search.
                 sharded.index();
@@ -375,6 +391,11 @@ fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
         added_bytes as f64 / 1e6,
         sharded.memory_bytes() as f64 / 1e6
     );
+    let by_kind: Vec<String> = added_by_kind
+        .iter()
+        .map(|(kind, (n, bytes))| format!("{kind} {n} ({})", kb(*bytes)))
+        .collect();
+    println!("  of them, by kind (as stored): {}", by_kind.join(", "));
     println!("  per keystroke, adding files: {}", summary(&mut adding));
     println!("  per keystroke, searching:    {}", summary(&mut searching));
     // Typed again, every file in: what a keystroke costs once the shards are in memory.

@@ -48,16 +48,16 @@ pub fn write_bundle(index: &Index) -> ShardedBundle {
 /// [`write_bundle`] with term ranges cut near `range_bytes` (before compression): small
 /// ranges let tests cross many of them on a small corpus.
 pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> ShardedBundle {
-    write_bundle_with_chunks_of(index, range_bytes, DOCS_PER_CHUNK)
+    write_bundle_shaped(index, range_bytes, DOCS_PER_CHUNK)
 }
 
-/// [`write_bundle_with_ranges_of`] with `docs_per_chunk` stored articles per chunk (the
-/// root says how many): to measure what other chunk sizes cost.
-pub fn write_bundle_with_chunks_of(
-    index: &Index,
-    range_bytes: usize,
-    docs_per_chunk: usize,
-) -> ShardedBundle {
+/// [`write_bundle`] with `docs_per_chunk` stored articles per chunk (the root says how
+/// many): to measure what other chunk sizes cost.
+pub fn write_bundle_with_chunks_of(index: &Index, docs_per_chunk: usize) -> ShardedBundle {
+    write_bundle_shaped(index, RANGE_TARGET_BYTES, docs_per_chunk)
+}
+
+fn write_bundle_shaped(index: &Index, range_bytes: usize, docs_per_chunk: usize) -> ShardedBundle {
     let docs_per_chunk = docs_per_chunk.max(1);
     let docs = index.articles.len();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
