@@ -9,6 +9,9 @@
 //! whole query mix. `DOCBAO_PLAN=target/bench/<name>-sharded/plan.json` makes that one
 //! reader type the browser bench's queries instead, with the app's page of 20 results, so
 //! the engine's native time compares with the wasm's `docbao:find`.
+//! `DOCBAO_DOCS_PER_CHUNK=N` writes chunks of N articles, `DOCBAO_PAGE=N` shows pages of N
+//! hits, `DOCBAO_HEAD_PASSAGES=N` estimates chunks of heads (the first N paragraphs) with
+//! the whole article fetched only for snippets further down.
 
 mod common;
 
@@ -325,7 +328,13 @@ fn main() {
 fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
     let queries = one_reader_queries();
     let request = &Request {
-        limit: if std::env::var_os("DOCBAO_PLAN").is_some() {
+        // DOCBAO_PAGE=N: pages of N hits instead (what fetching fewer rows would save).
+        limit: if let Some(n) = std::env::var("DOCBAO_PAGE")
+            .ok()
+            .and_then(|n| n.parse().ok())
+        {
+            n
+        } else if std::env::var_os("DOCBAO_PLAN").is_some() {
             APP_PAGE
         } else {
             request.limit
@@ -337,6 +346,8 @@ fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
     let (mut adding, mut searching) = (Vec::new(), Vec::new());
     let (mut added, mut added_bytes) = (0usize, 0usize);
     let mut added_by_kind: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    // Each hit shown, once its page is whole: (doc, which passage its snippet is from).
+    let mut shown: Vec<(u32, Option<usize>)> = Vec::new();
     for q in &queries {
         for n in 1..=q.chars().count() {
             let text: String = q.chars().take(n).collect();
@@ -347,6 +358,11 @@ fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
                 let needs = fetched.needs;
                 search_ms += t.elapsed().as_secs_f64() * 1e3;
                 if needs.is_empty() {
+                    let index = sharded.index();
+                    for hit in &fetched.answer.page.hits {
+                        let article = index.articles().get(hit.doc as usize).expect("a hit");
+                        shown.push((hit.doc, snippet_passage(article, &hit.snippet.text)));
+                    }
                     break;
                 }
                 let t = Instant::now();
@@ -396,6 +412,9 @@ fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
         .map(|(kind, (n, bytes))| format!("{kind} {n} ({})", kb(*bytes)))
         .collect();
     println!("  of them, by kind (as stored): {}", by_kind.join(", "));
+    if std::env::var_os("DOCBAO_HEAD_PASSAGES").is_some() {
+        head_and_body_estimate(&mut sharded, &shown);
+    }
     println!("  per keystroke, adding files: {}", summary(&mut adding));
     println!("  per keystroke, searching:    {}", summary(&mut searching));
     // Typed again, every file in: what a keystroke costs once the shards are in memory.
@@ -483,6 +502,98 @@ fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
     );
     let uptime = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!("  load average: {}", uptime.trim());
+}
+
+/// Which passage of `article` a snippet is cut from: 0 the lead (or the title, when
+/// the snippet is there), 1 + i body paragraph i; `None` if none holds it.
+fn snippet_passage(article: &docbao_engine::Article, snippet: &str) -> Option<usize> {
+    let cut = snippet.trim_start_matches('…').trim_end_matches('…');
+    if article.lead.as_deref().is_some_and(|l| l.contains(cut)) || article.title.contains(cut) {
+        return Some(0);
+    }
+    article
+        .body
+        .iter()
+        .position(|p| p.contains(cut))
+        .map(|i| 1 + i)
+}
+
+/// A design measured, not built (with `DOCBAO_HEAD_PASSAGES=N`): chunks of "heads" (an
+/// article without the body's paragraphs past the first N) for the results list,
+/// the whole article only where a hit's snippet is further down. Prints the chunks of
+/// heads the hits shown read and the whole chunks their snippets would still need,
+/// against the whole chunks read today (each DEFLATE as today's chunks, 8 articles).
+fn head_and_body_estimate(sharded: &mut ShardedIndex, shown: &[(u32, Option<usize>)]) {
+    let keep: usize = std::env::var("DOCBAO_HEAD_PASSAGES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(2);
+    // Also what storing chunks raw would send, the host's brotli compressing them.
+    let per = DOCS_PER_CHUNK as u32;
+    let articles = sharded.index().articles();
+    let packed = |docs: std::ops::Range<usize>, head_only: bool| {
+        let list: Vec<docbao_engine::Article> = docs
+            .filter_map(|d| articles.get(d).cloned())
+            .map(|mut a| {
+                if head_only {
+                    a.body.truncate(keep);
+                }
+                a
+            })
+            .collect();
+        let raw = postcard::to_allocvec(&list).expect("articles serialize");
+        miniz_oxide::deflate::compress_to_vec(&raw, 6).len()
+    };
+    let chunks: std::collections::BTreeSet<u32> = shown.iter().map(|(d, _)| d / per).collect();
+    let deep: std::collections::BTreeSet<u32> = shown
+        .iter()
+        .filter(|(_, at)| at.is_none_or(|at| at > keep))
+        .map(|(d, _)| d / per)
+        .collect();
+    let range = |c: u32| (c * per) as usize..((c + 1) * per) as usize;
+    let brotli_raw: usize = chunks
+        .iter()
+        .map(|&c| {
+            let list: Vec<docbao_engine::Article> =
+                range(c).filter_map(|d| articles.get(d).cloned()).collect();
+            common::brotli_len(&postcard::to_allocvec(&list).expect("serializes"), 11)
+        })
+        .sum();
+    println!(
+        "  the chunks read, stored raw and sent brotli (11): {}",
+        kb(brotli_raw)
+    );
+    let whole: usize = chunks.iter().map(|&c| packed(range(c), false)).sum();
+    let heads: usize = chunks.iter().map(|&c| packed(range(c), true)).sum();
+    let bodies: usize = deep.iter().map(|&c| packed(range(c), false)).sum();
+    let deep_docs: std::collections::BTreeSet<u32> = shown
+        .iter()
+        .filter(|(_, at)| at.is_none_or(|at| at > keep))
+        .map(|(d, _)| *d)
+        .collect();
+    let alone: usize = deep_docs
+        .iter()
+        .map(|&d| packed(d as usize..d as usize + 1, false))
+        .sum();
+    let deep_hits = shown
+        .iter()
+        .filter(|(_, at)| at.is_none_or(|at| at > keep))
+        .count();
+    println!(
+        "  heads of {keep} passages (estimate): {} hits shown, {deep_hits} with their snippet \
+         further down; chunks read {} ({}), as heads {} + the whole chunks of those \
+         snippets {} ({}) = {}; or those {} articles alone ({}): {}",
+        shown.len(),
+        chunks.len(),
+        kb(whole),
+        kb(heads),
+        deep.len(),
+        kb(bodies),
+        kb(heads + bodies),
+        deep_docs.len(),
+        kb(alone),
+        kb(heads + alone)
+    );
 }
 
 /// `DOCBAO_SHARDS_DIR=DIR`: [`one_reader`] over the files `docbao build --layout sharded

@@ -367,8 +367,9 @@ impl ShardedIndex {
     /// The article `id` and what its page shows beside it ([`Index::article_page`]):
     /// previous/next within `search` (query text and request), "more like this" and
     /// the related teasers' targets. The article comes first (its id range, then its
-    /// chunk, and the answer holds it as soon as it is in), then the dictionary ranges
-    /// of the search, of its stored distinctive words and of its teasers' titles, then
+    /// chunk with its `.words` file, and the answer holds it as soon as the chunk is
+    /// in), then the dictionary ranges of the search, of its distinctive words and of
+    /// its teasers' titles, then
     /// the chunks of the articles they name. `None` once the archive has no such id.
     pub fn article_page(
         &mut self,
