@@ -161,6 +161,7 @@ pub fn SearchPage() -> Html {
             timing::search_rendered(|| viewport.measure())
         });
     }
+    let first_render = use_mut_ref(|| None::<(SearchState, u64)>);
     let (trimmed, page, facets) = (searched.0, &searched.1, searched.2.clone());
     let completeness = use_archive_files(&corpus, &state, &searched.3);
     timing::use_settled_mark(completeness != Completeness::Fetching);
@@ -247,12 +248,17 @@ pub fn SearchPage() -> Html {
     // keystroke's script and layout, for rows nobody sees before the next keystroke. The
     // rest are rendered when typing pauses (the URL write renders the page again), on
     // Enter, when the box loses the focus (Tab, ArrowDown into the list, the browser's
-    // find bar), or as soon as the page is scrolled.
-    let shown = if writer.borrow().typed.is_some() && !viewport.scrolled_down.get() {
-        viewport.rows_to_fill()
-    } else {
-        page.hits.len()
-    };
+    // find bar), or as soon as the page is scrolled. A render for archive files that
+    // arrived after the keystroke renders them all at once: that keystroke waited for
+    // the network anyway, and the pause's render then changes nothing (it ran ~300 ms
+    // after the key, so a keystroke whose files took > 200 ms ended at it).
+    let files_arrived = arrived_since_first_render(&first_render, &state, corpus.version());
+    let shown =
+        if writer.borrow().typed.is_some() && !viewport.scrolled_down.get() && !files_arrived {
+            viewport.rows_to_fill()
+        } else {
+            page.hits.len()
+        };
     let sort = state.effective_sort();
     let sort_option = |value: &'static str, option: Sort, label: &'static str| {
         html! { <option {value} selected={sort == option}>{ label }</option> }
@@ -442,6 +448,23 @@ fn arm_url_write(
     })
 }
 
+/// Whether archive files arrived (the corpus's `version` changed) since `state` was first
+/// rendered; notes `state`'s first render in `first_render`.
+fn arrived_since_first_render(
+    first_render: &RefCell<Option<(SearchState, u64)>>,
+    state: &SearchState,
+    version: u64,
+) -> bool {
+    let mut first = first_render.borrow_mut();
+    match first.as_ref() {
+        Some((rendered, at)) if rendered == state => *at != version,
+        _ => {
+            *first = Some((state.clone(), version));
+            false
+        }
+    }
+}
+
 /// The page's monotonic clock (ms), if it has one.
 fn now_ms() -> Option<f64> {
     Some(web_sys::window()?.performance()?.now())
@@ -614,7 +637,31 @@ pub fn archive_status(completeness: Completeness, lang: Lang) -> Html {
 
 #[cfg(test)]
 mod tests {
-    use super::{result_row_min_px, rows_to_fill, ABOVE_RESULTS_MIN_PX, RESULT_ROW_MIN_PX};
+    use std::cell::RefCell;
+
+    use super::{
+        arrived_since_first_render, result_row_min_px, rows_to_fill, ABOVE_RESULTS_MIN_PX,
+        RESULT_ROW_MIN_PX,
+    };
+    use crate::route::SearchState;
+
+    #[test]
+    fn files_arrived_only_after_a_search_first_rendered() {
+        let first = RefCell::new(None);
+        let typed = SearchState::from_query("q=ha");
+        let more = SearchState::from_query("q=han");
+        // A keystroke's own render, then again with nothing new: no files arrived.
+        assert!(!arrived_since_first_render(&first, &typed, 3));
+        assert!(!arrived_since_first_render(&first, &typed, 3));
+        // Its files arrive: the page renders again for them.
+        assert!(arrived_since_first_render(&first, &typed, 4));
+        assert!(arrived_since_first_render(&first, &typed, 5));
+        // The next keystroke's own render, at whatever version, is its first again.
+        assert!(!arrived_since_first_render(&first, &more, 5));
+        assert!(arrived_since_first_render(&first, &more, 6));
+        // Typed back to an earlier query: a first render too.
+        assert!(!arrived_since_first_render(&first, &typed, 6));
+    }
 
     #[test]
     fn rows_to_fill_covers_the_viewport_at_the_smallest_rows() {

@@ -18,6 +18,10 @@
 //     --keys stop after N letters typed (default: all)
 //     --no-worker  block the service worker (Playwright's `serviceWorkers: 'block'`): the
 //            page fetches from the host itself, so the worker's part shows by difference
+//     --slowest F  also print, for the slowest fraction F of the keystrokes that fetch
+//            (default 0.1), each one's files (kind, bytes, request start and response end
+//            from its `input` event, queued before sent, the host's time), its decodes
+//            (`docbao:add`), searches (`docbao:find`), the URL write and its last change
 
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -29,12 +33,21 @@ const args = process.argv.slice(2);
 const keysArg = args.indexOf('--keys');
 const maxKeys = keysArg >= 0 ? Number(args[keysArg + 1]) : Infinity;
 const noWorker = args.includes('--no-worker');
-const [dist, planFile] = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--keys');
+const slowestArg = args.indexOf('--slowest');
+const slowest = slowestArg >= 0 ? Number(args[slowestArg + 1]) : 0.1;
+const [dist, planFile] = args.filter((a, i) => !a.startsWith('--') && !['--keys', '--slowest'].includes(args[i - 1]));
 if (!dist || !planFile) throw new Error('usage: node tests/bench/timeline.mjs DIST PLAN [--keys N]');
 const plan = JSON.parse(readFileSync(planFile, 'utf8'));
 const QUIET_MS = 100;
 
-const instrumentation = pageClock('__tl', '  performance.setResourceTimingBufferSize(100000);');
+// The search page writes a typed query to the URL when typing pauses (history.replaceState).
+const instrumentation = pageClock('__tl', `  performance.setResourceTimingBufferSize(100000);
+  b.urlWrites = [];
+  const replaceState = history.replaceState;
+  history.replaceState = function (...a) {
+    b.urlWrites.push(performance.now());
+    return replaceState.apply(this, a);
+  };`);
 
 const browser = await launchBrowser();
 const server = await startServer(dist);
@@ -51,7 +64,7 @@ try {
   context.on('requestfinished', async (req) => {
     if (!req.url().includes('/archive/')) return;
     const t = req.timing();
-    const time = { total: t.responseEnd, queued: Math.max(0, t.requestStart) };
+    const time = { total: t.responseEnd, queued: Math.max(0, t.requestStart), server: Math.max(0, t.responseStart - t.requestStart) };
     if (req.serviceWorker() !== null) hostTimes.set(req.url(), time);
     // The page's own request to the host: a file routed past the worker (static routes).
     else if (!(await req.response())?.fromServiceWorker() && !hostTimes.has(req.url())) hostTimes.set(req.url(), time);
@@ -68,7 +81,9 @@ try {
   outer: for (const { q } of plan.queries) {
     await box.fill('');
     await quiet(page);
+    let typedSoFar = '';
     for (const ch of [...q]) {
+      typedSoFar += ch;
       if (typed++ >= maxKeys) break outer;
       await page.evaluate(() => {
         performance.clearResourceTimings();
@@ -83,9 +98,11 @@ try {
           .filter((e) => e.name.includes('/archive/') && e.startTime >= since)
           .map((e) => ({ url: e.name, start: e.startTime, end: e.responseEnd, bytes: e.decodedBodySize }));
         const measures = (n) => performance.getEntriesByName(n, 'measure').filter((m) => m.startTime >= since).map((m) => [m.startTime, m.duration]);
-        return { since, files, find: measures('docbao:find'), add: measures('docbao:add') };
+        const urlWrite = window.__tl.urlWrites.filter((t) => t >= since).at(-1) ?? null;
+        return { since, files, find: measures('docbao:find'), add: measures('docbao:add'), urlWrite };
       });
       key.total = end - key.since;
+      key.q = typedSoFar;
       keys.push(key);
     }
   }
@@ -150,7 +167,27 @@ const rows = keys.map((k) => {
   const engine = union(engineIntervals);
   const finds = k.find.reduce((s, [, d]) => s + d, 0);
   const adds = k.add.reduce((s, [, d]) => s + d, 0);
+  const detail = {
+    q: k.q,
+    urlWrite: k.urlWrite === null ? null : k.urlWrite - k.since,
+    files: files.map((f) => ({
+      name: f.url.split('/').pop(),
+      bytes: f.bytes,
+      start: f.start - k.since,
+      end: f.end - k.since,
+      ...hostOf(f),
+    })),
+    find: k.find.map(([s, d]) => [s - k.since, d]),
+    add: k.add.map(([s, d]) => [s - k.since, d]),
+  };
+  // The keystroke ended at the render of the pause that writes the URL (300 ms after
+  // the key): after its files and searches, with nothing else left to show.
+  const lastEnd = Math.max(0, ...detail.files.map((f) => f.end));
+  const findEnd = Math.max(0, ...detail.find.map(([s, d]) => s + d));
+  const endedAtPause = detail.urlWrite !== null && detail.urlWrite > Math.max(lastEnd, findEnd) && k.total >= detail.urlWrite;
   return {
+    detail,
+    endedAtPause,
     total: k.total,
     files: files.length,
     bytes: files.reduce((s, f) => s + (f.bytes || 0), 0),
@@ -187,6 +224,39 @@ const show = (label, all) => {
 console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; ${keys.length} letters typed${noWorker ? ', the service worker blocked' : ''}`);
 show('every keystroke', rows);
 show('keystrokes fetching', rows.filter((r) => r.files > 0));
+{
+  const fetching = rows.filter((r) => r.files > 0);
+  const atPause = fetching.filter((r) => r.endedAtPause);
+  console.log(
+    `\nkeystrokes that fetch ending at the render of the pause that writes the URL: ${atPause.length} of ${fetching.length}`,
+  );
+}
+if (slowest > 0) {
+  const fetching = rows.filter((r) => r.files > 0).sort((a, b) => b.total - a.total);
+  const worst = fetching.slice(0, Math.max(1, Math.ceil(slowest * fetching.length)));
+  console.log(`\nthe slowest ${worst.length} keystrokes that fetch (times in ms from the keystroke's input event):`);
+  for (const r of worst) {
+    const d = r.detail;
+    const lastEnd = Math.max(...d.files.map((f) => f.end));
+    const findEnd = Math.max(0, ...d.find.map(([s, l]) => s + l));
+    console.log(
+      `\n  "${d.q}": last change ${fmt(r.total)}; ${r.files} files, ${(r.bytes / 1e3).toFixed(0)} kB, ${r.rounds} rounds;` +
+        ` last file in at ${fmt(lastEnd)}; ${d.find.length} finds ${fmt(r.finds)} ms (last ends ${fmt(findEnd)});` +
+        ` adds ${fmt(r.adds)} ms; URL written at ${d.urlWrite === null ? '—' : fmt(d.urlWrite)}` +
+        `${r.endedAtPause ? ' (the last change is the URL write\'s render)' : ''}`,
+    );
+    console.log(`    ${'file'.padEnd(24)} ${'kB'.padStart(7)} ${'start'.padStart(7)} ${'end'.padStart(7)} ${'queued'.padStart(7)} ${'server'.padStart(7)} ${'host'.padStart(7)}`);
+    for (const f of d.files) {
+      console.log(
+        `    ${f.name.padEnd(24)} ${(f.bytes / 1e3).toFixed(1).padStart(7)} ${fmt(f.start).padStart(7)} ${fmt(f.end).padStart(7)}` +
+          ` ${fmt(f.queued ?? NaN).padStart(7)} ${fmt(f.server ?? NaN).padStart(7)} ${fmt(f.total ?? NaN).padStart(7)}`,
+      );
+    }
+    const adds = d.add.map(([s, l]) => `${fmt(s)}+${fmt(l)}`).join(' ');
+    const finds = d.find.map(([s, l]) => `${fmt(s)}+${fmt(l)}`).join(' ');
+    console.log(`    finds (at+ms): ${finds}\n    adds (at+ms): ${adds}`);
+  }
+}
 console.log(
   '\ncolumns: total = input to the last change (ms); waiting = some archive fetch in flight (ms, page view);' +
     ' worker / host = per file, the service worker\'s part / its fetch from the host (ms), queued = of which before the request was sent;' +

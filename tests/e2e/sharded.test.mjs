@@ -283,6 +283,53 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
     }
   });
 
+  test('a typed search whose files arrive after its keystroke renders every row with them, so the pause that writes the URL adds none', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // While a query is typed and not yet in the URL, a keystroke renders only the rows the
+    // viewport shows, the rest when typing pauses (300 ms). A keystroke that waits for
+    // archive files is no keystroke's own render any more when they arrive: its rows come
+    // all at once then, not at the pause (which ended such a keystroke ~300 ms after it).
+    const MANY = 'bản tin'; // every article of the fixture: a page of 20, more than a viewport
+    const server = await startServer(DIST_DIR);
+    try {
+      await withPage(browser, t, async (page) => {
+        await page.goto(`${server.url}/#/search`);
+        await waitUntilReady(page);
+        await page.waitForSelector('ol.results a.result');
+        // The list at the instant the search's files are all in (its "fetching" note gone,
+        // in the same render), and whether the typed query was in the URL by then.
+        await page.evaluate(() => {
+          const seen = (window.__arrived = { fetching: false, atCompletion: null });
+          new MutationObserver(() => {
+            const fetching = document.querySelector('[data-archive="fetching"]') !== null;
+            if (fetching) seen.fetching = true;
+            else if (seen.fetching && seen.atCompletion === null) {
+              const list = document.querySelector('ol.results');
+              const q = new URLSearchParams(location.hash.split('?')[1] ?? '').get('q');
+              seen.atCompletion = {
+                busy: list?.hasAttribute('aria-busy') ?? null,
+                rows: list?.children.length ?? 0,
+                urlWritten: q === document.querySelector('#q').value,
+              };
+            }
+          }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+        });
+        await enterQuery(page, MANY);
+        const atCompletion = await eventually(
+          'the typed search complete',
+          () => page.evaluate(() => window.__arrived.atCompletion),
+          (seen) => seen !== null,
+        );
+        t.diagnostic(`at completion: ${JSON.stringify(atCompletion)}`);
+        assert.equal(atCompletion.busy, false, 'the render of the arrived files shows every row');
+        assert.equal(atCompletion.rows, 20, 'a whole page of rows');
+        const list = await waitForResults(page, MANY);
+        assert.equal(list.length, 20);
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
   test('an article opened by a deep link shows its title, "more like this" and previous/next within its search, as the search lists them', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const server = await startServer(DIST_DIR);
     try {
