@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use unicode_normalization::UnicodeNormalization;
+use crate::text::normalize::{nfc, nfd};
 
 use crate::article::Article;
 
@@ -388,18 +388,18 @@ fn collation_key(s: &str) -> (Vec<u32>, Vec<u8>, Vec<bool>) {
     let mut letters = Vec::new();
     let mut tones = Vec::new();
     let mut cases = Vec::new();
-    for c in s.nfc() {
+    for c in nfc(s).chars() {
         let upper = c.is_uppercase();
         let lower: String = c.to_lowercase().collect();
         let mut base = String::new();
         let mut tone = 0u8;
-        for d in lower.nfd() {
+        for d in nfd(&lower).chars() {
             match TONES.iter().position(|&t| t == d) {
                 Some(i) => tone = i as u8 + 1,
                 None => base.push(d),
             }
         }
-        let base: String = base.nfc().collect();
+        let base: String = nfc(&base);
         let mut chars = base.chars();
         let weight = match (chars.next(), chars.next()) {
             (Some(b), None) => match ALPHABET.chars().position(|a| a == b) {
@@ -425,6 +425,7 @@ pub fn compare_vi(a: &str, b: &str) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_normalization::UnicodeNormalization;
 
     fn article(source: &str, category: &str, date: Option<&str>) -> Article {
         Article {

@@ -116,8 +116,7 @@ fn vni_apply(base: char, mark: Option<char>, tone: Option<char>) -> Option<Strin
     if let Some(tone) = tone {
         letter.push(tone);
     }
-    use unicode_normalization::UnicodeNormalization;
-    let composed: String = letter.nfc().collect();
+    let composed = super::normalize::nfc(&letter);
     Some(if upper {
         composed.to_uppercase()
     } else {

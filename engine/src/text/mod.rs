@@ -11,6 +11,7 @@
 
 pub mod legacy;
 
+pub mod normalize;
 pub mod syllable;
 pub mod synonyms;
 pub mod telex;
@@ -19,7 +20,7 @@ use std::cell::RefCell;
 
 use rustc_hash::FxHashMap;
 use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+use unicode_normalization::{is_nfc_quick, IsNormalized};
 
 pub use syllable::{canonical_tone, is_syllable};
 
@@ -131,7 +132,7 @@ pub fn clean_and_count(text: &str) -> (String, Removed) {
     if !needs_repair(text.as_bytes()) {
         let text = match is_nfc_quick(text.chars()) {
             IsNormalized::Yes => text.to_string(),
-            _ => text.nfc().collect(),
+            _ => normalize::nfc(text),
         };
         return (text, removed);
     }
@@ -158,7 +159,7 @@ pub fn clean_and_count(text: &str) -> (String, Removed) {
     // Most text arrives composed: the quick check spares it a full NFC pass.
     let out = match is_nfc_quick(out.chars()) {
         IsNormalized::Yes => out,
-        _ => out.nfc().collect(),
+        _ => normalize::nfc(&out),
     };
     (out, removed)
 }
@@ -222,10 +223,11 @@ fn needs_repair(bytes: &[u8]) -> bool {
 /// Text with every combining mark removed (tones, vowel marks, and any other accent),
 /// case kept. Letters that are not a base plus marks stay: `đ`, `Ð`, `ﬁ`.
 pub fn deaccent(text: &str) -> String {
-    text.nfd()
+    let unmarked: String = normalize::nfd(text)
+        .chars()
         .filter(|c| !is_combining_mark(*c))
-        .nfc()
-        .collect()
+        .collect();
+    normalize::nfc(&unmarked)
 }
 
 /// Canonical display form of a text: [`clean`], tabs read as spaces, and the tone of
@@ -565,6 +567,7 @@ pub fn analyze(text: &str) -> Analyzed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_normalization::UnicodeNormalization;
 
     fn check_fold(input: &str, expected: &str) {
         assert_eq!(fold(input), expected, "fold({input:?})");

@@ -11,8 +11,8 @@
 //! (`hòa`, `thủy`, `khỏe`, `mùa`), or on the middle of three (`ngoài`, `khuỷu`, `khuya`).
 //! So `hoà` and `hòa` share one exact key, and so do `baỏ` and `bảo`.
 
+use super::normalize::{nfc, nfd};
 use unicode_normalization::char::{compose, is_combining_mark};
-use unicode_normalization::UnicodeNormalization;
 
 /// The five tone marks (huyền, sắc, ngã, hỏi, nặng) as combining characters.
 pub const TONE_MARKS: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
@@ -105,7 +105,7 @@ pub struct Split {
 pub fn split(word: &str) -> Option<Split> {
     let mut letters: Vec<char> = Vec::with_capacity(word.len());
     let mut tone = None;
-    for c in word.nfd() {
+    for c in nfd(word).chars() {
         if TONE_MARKS.contains(&c) {
             if tone.is_some_and(|t| t != c) {
                 return None;
@@ -172,17 +172,17 @@ fn assemble(letters: &[char], tone: Option<char>, at: Option<usize>) -> String {
             }
         }
     }
-    s.nfc().collect()
+    nfc(&s)
 }
 
 /// The word with its tone on the canonical vowel (case kept, NFC). Words that are not
 /// Vietnamese syllables, or carry no tone, come back as they were (in NFC).
 pub fn canonical_tone(word: &str) -> String {
     let Some(sp) = split(word) else {
-        return word.nfc().collect();
+        return nfc(word);
     };
     let Some(tone) = sp.tone else {
-        return word.nfc().collect();
+        return nfc(word);
     };
     let lower: Vec<char> = sp
         .letters
@@ -191,7 +191,7 @@ pub fn canonical_tone(word: &str) -> String {
         .collect();
     match tone_position(&lower) {
         Some(at) => assemble(&sp.letters, Some(tone), Some(at)),
-        None => word.nfc().collect(),
+        None => nfc(word),
     }
 }
 
