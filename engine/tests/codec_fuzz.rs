@@ -11,7 +11,7 @@
 //!   each must be `Ok` or `Err`, never a panic, and an index that loads is searched,
 //!   filtered and browsed, which must not panic either.
 //!
-//! `cargo test` tries 100,000 variants (20–45 s at the test profile on 2 busy cores). For
+//! `cargo test` tries 100,000 variants (137 s at the test profile under load 12, format 10). For
 //! a longer run: `DOCBAO_FUZZ_VARIANTS=2000000 cargo test -p docbao-engine --test
 //! codec_fuzz -- --nocapture` (and `DOCBAO_FUZZ_SEED=<n>` for another sequence; the
 //! figures are printed with `--nocapture`). A failure prints the seed, the variant number
