@@ -18,6 +18,37 @@ use crate::prefs::Prefs;
 use crate::route::Route;
 use crate::{corpus, timing};
 
+/// How long one slice of deriving the dictionaries runs before it yields to the page.
+const SLICE_MS: f64 = 12.0;
+/// Text derived between two looks at the clock: ~1 ms natively, a few in wasm.
+const SLICE_TEXT_BYTES: usize = 24 * 1024;
+
+/// Derives the embedded index's dictionaries a slice of about [`SLICE_MS`] at a time,
+/// each in a task of its own, so input and frames come between them.
+fn derive_in_slices(index: Rc<Index>, late_damage: UseStateHandle<Option<String>>) {
+    gloo_timers::callback::Timeout::new(0, move || {
+        let started = timing::now();
+        let done = timing::measure(timing::DICTIONARIES_SLICE_MEASURE, || loop {
+            if index.load_some(SLICE_TEXT_BYTES) {
+                break true;
+            }
+            if timing::now() - started >= SLICE_MS {
+                break false;
+            }
+        });
+        if !done {
+            return derive_in_slices(index, late_damage);
+        }
+        // The articles' section's own checksum, and any chunk left unread.
+        let finished = index.finish_loading();
+        timing::finish_measure(timing::DICTIONARIES_MEASURE);
+        if let Err(e) = finished {
+            late_damage.set(Some(e.to_string()));
+        }
+    })
+    .forget();
+}
+
 /// The loaded corpus, shared with every page through a context: the embedded index, or
 /// a sharded archive whose files arrive as pages need them.
 #[derive(Clone)]
@@ -149,11 +180,13 @@ pub fn App() -> Html {
     use_effect_with(*prefs, |prefs| prefs.save_and_apply());
     // Ready once there is an archive to search (a sharded one's root has arrived).
     let ready = embedded.is_some() || !matches!(*opening, Opening::Fetching);
-    // The embedded index's dictionaries, and its stored articles chunk by chunk, are
-    // decoded on first touch (the first page, no query, needs no dictionary and 20
-    // articles): what is left, right after the page is shown. Damage found there (or in
-    // a chunk the first page read, whose articles showed without text) replaces the app
-    // with the broken-archive page naming the section and chunk, as at load.
+    // The embedded index's dictionaries are derived from its stored articles (decoding
+    // them chunk by chunk) after the first page is shown (it needs no dictionary and 20
+    // articles), in slices between frames. A search typed before they are done derives
+    // the rest at once: its results wait for them either way, and at once is sooner.
+    // Damage found there (or in a chunk the first page read, whose articles showed
+    // without text) replaces the app with the broken-archive page naming the section and
+    // chunk, as at load.
     let late_damage = use_state(|| None::<String>);
     {
         let (embedded, late_damage) = (embedded.clone(), late_damage.clone());
@@ -161,16 +194,8 @@ pub fn App() -> Html {
             if *ready {
                 timing::mark(timing::READY_MARK);
                 if let Some(Ok(Corpus::Embedded(index))) = &*embedded {
-                    let index = index.clone();
-                    gloo_timers::callback::Timeout::new(0, move || {
-                        let finished = timing::measure(timing::DICTIONARIES_MEASURE, || {
-                            index.finish_loading()
-                        });
-                        if let Err(e) = finished {
-                            late_damage.set(Some(e.to_string()));
-                        }
-                    })
-                    .forget();
+                    timing::start_measure(timing::DICTIONARIES_MEASURE);
+                    derive_in_slices(index.clone(), late_damage);
                 }
             }
         });

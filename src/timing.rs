@@ -9,9 +9,12 @@ use yew::prelude::*;
 pub const START_MARK: &str = "docbao:start";
 /// The embedded index's decoding at start-up, between `START_MARK` and `READY_MARK`.
 pub const DECODE_MEASURE: &str = "docbao:decode";
-/// The embedded index's dictionaries and stored articles not read yet decoded, after
-/// `READY_MARK` (unless a search touched them first, inside its own measure).
+/// The embedded index's dictionaries derived from its stored articles, after
+/// `READY_MARK`, in slices (unless a search touched them first and finished them inside
+/// its own measure): from the first slice's start to the last one's end.
 pub const DICTIONARIES_MEASURE: &str = "docbao:decode-dictionaries";
+/// One of those slices: none should keep the page from a frame for long.
+pub const DICTIONARIES_SLICE_MEASURE: &str = "docbao:derive-slice";
 /// Set once the index is loaded and the app can search.
 pub const READY_MARK: &str = "docbao:ready";
 /// The measure each search records: from the event that asked for it (a keystroke, a
@@ -66,6 +69,21 @@ fn finish(name: &str) {
     if let Some(p) = performance() {
         let _ = p.measure_with_start_mark_and_end_mark(name, &start, &end);
     }
+}
+
+/// Starts the measure `name`, which [`finish_measure`] records.
+pub fn start_measure(name: &str) {
+    mark(&start_mark(name));
+}
+
+/// Records the measure `name` from its latest [`start_measure`].
+pub fn finish_measure(name: &str) {
+    finish(name);
+}
+
+/// The time since navigation, in ms (0 where there is no clock).
+pub fn now() -> f64 {
+    performance().map_or(0.0, |p| p.now())
 }
 
 /// Runs `work` between two marks and records the measure `name`.

@@ -56,3 +56,33 @@ fn an_absent_shared_folder_skips_locally_and_fails_under_ci() {
         Some(here.join("Cargo.toml"))
     );
 }
+
+/// The embedded bundle ships no dictionaries (codec format 10): the reader derives them
+/// from the stored articles. On UNC, what it derives, at once or in slices as the app
+/// does, must be exactly what the build made: terms, postings and impacts.
+#[test]
+fn unc_dictionaries_derived_from_the_stored_articles_equal_the_built_ones() {
+    let Some((path, bytes)) = common::corpus_bytes("unc-dantri.jsonl.gz") else {
+        return;
+    };
+    let mut ingester = Ingester::new();
+    ingester.add_file(&path.display().to_string(), &bytes);
+    let (articles, _) = ingester.finish();
+    let built = docbao_engine::Index::build(articles);
+    let (folded, exact, pairs) = built.dictionary_sizes();
+    assert!(
+        folded > 1_000 && exact > 1_000 && pairs > 100_000,
+        "{folded} {exact} {pairs}"
+    );
+    let encoded = docbao_engine::to_bytes(&built);
+    let derived = docbao_engine::from_bytes(&encoded).expect("loads");
+    assert!(derived == built, "derived at once: not the built index");
+    let sliced = docbao_engine::from_shared_bytes(encoded.into()).expect("loads");
+    let mut slices = 1;
+    while !sliced.load_some(64 * 1024) {
+        slices += 1;
+    }
+    assert!(slices > 100, "{slices} slices of 64 kB for 10.9 MB of text");
+    assert_eq!(sliced.finish_loading(), Ok(()));
+    assert!(sliced == built, "derived in slices: not the built index");
+}

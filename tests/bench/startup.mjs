@@ -3,7 +3,8 @@
 // HTML, the JS glue, the wasm), the wasm's code running (`docbao:start`: compile and
 // instantiate, the data segment copied, in between), the index decoded (`docbao:decode`)
 // and `docbao:ready`, then the dictionaries decoded after it (`docbao:decode-dictionaries`,
-// its duration and end; builds before session 7 decode them inside `docbao:decode`), with
+// its duration and end; builds before session 7 decode them inside `docbao:decode`; since
+// session 9 they are derived in slices, `slice` the longest `docbao:derive-slice`), with
 // the medians and the machine's load. Asserts nothing.
 //
 //   node tests/bench/startup.mjs DIST [--runs N]     (DIST e.g. target/bench-dist/unc-dantri-embedded)
@@ -27,9 +28,9 @@ try {
     await page.goto(`${server.url}/#/search`);
     await waitUntilReady(page);
     // Builds since session 7 decode the dictionaries just after ready; older ones never
-    // record this measure, so the wait gives up after 5 s.
+    // record this measure, so the wait gives up after 30 s.
     await page
-      .waitForFunction(() => performance.getEntriesByName('docbao:decode-dictionaries').length > 0, null, { timeout: 5000 })
+      .waitForFunction(() => performance.getEntriesByName('docbao:decode-dictionaries').length > 0, null, { timeout: 30000 })
       .catch(() => {});
     rows.push(
       await page.evaluate(() => {
@@ -47,6 +48,8 @@ try {
           ready: mark('docbao:ready')?.startTime ?? NaN,
           dicts: mark('docbao:decode-dictionaries')?.duration ?? NaN,
           dictsEnd: ((m) => (m ? m.startTime + m.duration : NaN))(mark('docbao:decode-dictionaries')),
+          slice: ((d) => (d.length ? Math.max(...d) : NaN))(performance.getEntriesByName('docbao:derive-slice').map((m) => m.duration)),
+          slices: performance.getEntriesByName('docbao:derive-slice').length,
           memory: performance.memory?.usedJSHeapSize ?? NaN,
         };
       }),
@@ -62,7 +65,7 @@ const median = (key) => {
   const s = rows.map((r) => r[key]).sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 };
-const keys = ['html', 'js', 'wasm', 'start', 'decodeStart', 'decode', 'ready', 'dicts', 'dictsEnd'];
+const keys = ['html', 'js', 'wasm', 'start', 'decodeStart', 'decode', 'ready', 'dicts', 'dictsEnd', 'slice', 'slices'];
 console.log(`startup: ${dist}, ${runs} loads; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log(`| ${keys.join(' | ')} |`);
 for (const r of rows) console.log(`| ${keys.map((k) => r[k].toFixed(1)).join(' | ')} |`);

@@ -1,43 +1,79 @@
-//! Dictionaries decoded on first touch. The app's first page (no query: the newest
+//! Dictionaries made on first touch. The app's first page (no query: the newest
 //! articles and the facets) looks up no term, so an embedded index loaded with
-//! `codec::from_static_bytes` leaves its three dictionaries, most of the decoding, as
-//! bytes until a search touches one or the app calls `Index::finish_loading` once the
-//! page is shown. The same decoder runs either way; only when changes.
+//! `codec::from_static_bytes` leaves its three dictionaries, most of the work, undone
+//! until a search touches one, or the app has them made a slice at a time
+//! (`Index::load_some`) once the page is shown. They are derived from the stored
+//! articles (codec format 10) by the build's own code; the same code runs either way,
+//! only when changes.
 
 use std::fmt;
 use std::ops::{Deref, DerefMut};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use super::TermDict;
 use crate::codec::CodecError;
 
-/// The three dictionaries (folded, exact, pairs) of one index, still to be decoded.
+/// The dictionaries once made, or what damage left them (empty: nothing matches).
+type Made = ([TermDict; 3], Option<CodecError>);
+
+/// Makes the dictionaries, resumably: given a budget (bytes of article text), does about
+/// that much and returns `None`, or finishes and returns them.
+pub(crate) type MakeSome = dyn FnMut(usize) -> Option<Result<[TermDict; 3], CodecError>> + Send;
+
+/// The three dictionaries (folded, exact, pairs) of one index, still to be made.
 pub(crate) struct DeferredDicts {
-    decode: Box<dyn Fn() -> Result<[TermDict; 3], CodecError> + Send + Sync>,
-    /// Damage found on decoding leaves the dictionaries empty (nothing matches) and the
-    /// error here, for `Index::finish_loading` to report.
-    decoded: OnceLock<([TermDict; 3], Option<CodecError>)>,
+    /// The work under way; only ever run with this lock held.
+    make: Mutex<Box<MakeSome>>,
+    /// Damage found while making them leaves the dictionaries empty (nothing matches)
+    /// and the error here, for `Index::finish_loading` to report.
+    made: OnceLock<Made>,
 }
 
 impl DeferredDicts {
     pub(crate) fn new(
-        decode: impl Fn() -> Result<[TermDict; 3], CodecError> + Send + Sync + 'static,
+        make: impl FnMut(usize) -> Option<Result<[TermDict; 3], CodecError>> + Send + 'static,
     ) -> Arc<DeferredDicts> {
         Arc::new(DeferredDicts {
-            decode: Box::new(decode),
-            decoded: OnceLock::new(),
+            make: Mutex::new(Box::new(make)),
+            made: OnceLock::new(),
         })
     }
 
-    fn get(&self) -> &([TermDict; 3], Option<CodecError>) {
-        self.decoded.get_or_init(|| match (self.decode)() {
-            Ok(dicts) => (dicts, None),
-            Err(e) => (Default::default(), Some(e)),
-        })
+    /// Goes on making the dictionaries for about `budget` bytes of article text; true
+    /// once they are made.
+    pub(crate) fn make_some(&self, budget: usize) -> bool {
+        if self.made.get().is_some() {
+            return true;
+        }
+        // A poisoned lock means a panic mid-way: the work is not resumed half done.
+        let Ok(mut make) = self.make.lock() else {
+            let _ = self.made.set((Default::default(), None));
+            return true;
+        };
+        // Another caller may have finished while this one waited.
+        if self.made.get().is_some() {
+            return true;
+        }
+        match make(budget) {
+            None => false,
+            Some(result) => {
+                // Only a holder of the lock sets it: this cannot fail.
+                let _ = self.made.set(match result {
+                    Ok(dicts) => (dicts, None),
+                    Err(e) => (Default::default(), Some(e)),
+                });
+                true
+            }
+        }
+    }
+
+    fn get(&self) -> &Made {
+        while !self.make_some(usize::MAX) {}
+        self.made.get().expect("made once make_some is done")
     }
 }
 
-/// A dictionary, either at hand or one of three decoded together on first touch.
+/// A dictionary, either at hand or one of three made together on first touch.
 #[derive(Clone, Default)]
 pub(crate) struct LazyDict {
     /// The dictionary when not deferred.
@@ -54,12 +90,20 @@ impl LazyDict {
         })
     }
 
-    /// The dictionary if it was never deferred, without starting any decoding.
+    /// The dictionary if it was never deferred, without starting any work.
     pub(crate) fn if_ready_mut(&mut self) -> Option<&mut TermDict> {
         self.deferred.is_none().then_some(&mut self.ready)
     }
 
-    /// Decodes now if still deferred; the damage found, if any.
+    /// Goes on making it for about `budget` bytes of text if still deferred; true once
+    /// made (or never deferred).
+    pub(crate) fn make_some(&self, budget: usize) -> bool {
+        self.deferred
+            .as_ref()
+            .is_none_or(|(d, _)| d.make_some(budget))
+    }
+
+    /// Makes it now if still deferred; the damage found, if any.
     pub(crate) fn finish(&self) -> Result<(), CodecError> {
         match &self.deferred {
             None => Ok(()),
@@ -67,11 +111,11 @@ impl LazyDict {
         }
     }
 
-    /// True once the dictionary is decoded (or was never deferred).
+    /// True once the dictionary is made (or was never deferred).
     pub(crate) fn is_decoded(&self) -> bool {
         self.deferred
             .as_ref()
-            .is_none_or(|(d, _)| d.decoded.get().is_some())
+            .is_none_or(|(d, _)| d.made.get().is_some())
     }
 }
 
@@ -96,7 +140,7 @@ impl Deref for LazyDict {
 }
 
 impl DerefMut for LazyDict {
-    /// Changing a deferred dictionary decodes it and keeps a copy of its own.
+    /// Changing a deferred dictionary makes it and keeps a copy of its own.
     fn deref_mut(&mut self) -> &mut TermDict {
         if let Some((d, i)) = self.deferred.take() {
             self.ready = d.get().0[i].clone();
@@ -116,7 +160,7 @@ impl fmt::Debug for LazyDict {
         if self.is_decoded() {
             TermDict::fmt(self, f)
         } else {
-            f.write_str("(not decoded yet)")
+            f.write_str("(not made yet)")
         }
     }
 }

@@ -382,127 +382,167 @@ impl TermDict {
         }
         TermDict::whole(run)
     }
-
-    /// A dictionary from the builder's lists, allocated once at its final size: the
-    /// postings of a 10⁵-article archive take gigabytes, so they are never copied into a
-    /// buffer that grows by doubling.
-    fn from_built(terms: Vec<(Box<str>, BuiltList)>) -> TermDict {
-        let mut d = TermRun::default();
-        let postings: usize = terms.iter().map(|(_, p)| p.len as usize).sum();
-        d.bytes.reserve(terms.iter().map(|(t, _)| t.len()).sum());
-        d.ends.reserve(terms.len());
-        d.starts.reserve(terms.len() + 1);
-        d.postings.reserve(postings);
-        d.tfs.reserve(postings);
-        d.starts.push(0);
-        for (term, list) in terms {
-            d.bytes.push_str(&term);
-            d.ends.push(d.bytes.len() as u32);
-            list.decode_into(&mut d.postings, &mut d.tfs);
-            d.starts.push(d.postings.len() as u32);
-        }
-        TermDict::whole(d)
-    }
 }
 
-/// A term's postings while the index is built, delta- and varint-encoded: about 3 bytes
-/// each instead of the 14 of a built [`Posting`] and its [`Frequencies`], across the tens of millions a 10⁵-article
-/// archive holds (peak memory of the build is what this saves).
+/// Every posting of one dictionary while the index is built, in doc order: for each
+/// document, how many terms it holds, then their ids (ascending, delta-coded varints),
+/// each followed by its frequencies packed in a byte (title ≤ 3, lead ≤ 3, body ≤ 7; else
+/// an escape and three varints). One buffer written in sequence, about 3 bytes a posting
+/// (a 10⁵-article build holds tens of millions), and no allocation per term: UNC has a
+/// million pairs, and growing a list for each took most of the build. [`Self::lay_out`]
+/// puts them in term order in two passes.
 #[derive(Default)]
-struct BuiltList {
+struct PostingStream {
     bytes: Vec<u8>,
-    last: u32,
-    len: u32,
-}
-
-impl BuiltList {
-    fn put(&mut self, mut v: u32) {
-        while v >= 0x80 {
-            self.bytes.push(v as u8 | 0x80);
-            v >>= 7;
-        }
-        self.bytes.push(v as u8);
-    }
-
-    /// Docs come in increasing order.
-    fn push(&mut self, doc: u32, tf: [u16; FIELD_COUNT]) {
-        let delta = if self.len == 0 { doc } else { doc - self.last };
-        self.put(delta);
-        let [t, l, b] = tf;
-        if t <= 3 && l <= 3 && b <= 7 {
-            self.bytes.push((t | l << 2 | b << 4) as u8);
-        } else {
-            self.bytes.push(0x80);
-            for f in tf {
-                self.put(f as u32);
-            }
-        }
-        self.last = doc;
-        self.len += 1;
-    }
-
-    fn decode_into(self, out: &mut Vec<Posting>, out_tfs: &mut Vec<Frequencies>) {
-        fn varint(bytes: &[u8], at: &mut usize) -> u32 {
-            let mut v = 0u32;
-            let mut shift = 0;
-            loop {
-                let b = bytes[*at];
-                *at += 1;
-                v |= ((b & 0x7f) as u32) << shift;
-                if b < 0x80 {
-                    return v;
-                }
-                shift += 7;
-            }
-        }
-        let (bytes, mut at) = (&self.bytes[..], 0);
-        let mut doc = 0u32;
-        for i in 0..self.len {
-            let delta = varint(bytes, &mut at);
-            doc = if i == 0 { delta } else { doc + delta };
-            let packed = bytes[at];
-            at += 1;
-            let tf = if packed == 0x80 {
-                let mut tf = [0u16; FIELD_COUNT];
-                for f in &mut tf {
-                    *f = varint(bytes, &mut at) as u16;
-                }
-                tf
-            } else {
-                let p = packed as u16;
-                [p & 3, (p >> 2) & 3, (p >> 4) & 7]
-            };
-            out.push(Posting { doc, impact: 0.0 });
-            out_tfs.push(tf);
-        }
-    }
-}
-
-/// Per-document term frequencies, dense by term id, with the ids touched.
-#[derive(Default)]
-struct DocCounts {
-    tf: Vec<[u16; FIELD_COUNT]>,
+    /// Each term's document frequency so far, by term id.
+    df: Vec<u32>,
+    /// Documents ended so far: the next one's number.
+    docs: u32,
+    /// The current document's frequencies, dense by term id, and the ids it touched.
+    tf: Vec<Frequencies>,
     touched: Vec<u32>,
 }
 
-impl DocCounts {
-    fn bump(&mut self, id: u32, field: usize) {
-        let i = id as usize;
-        if i >= self.tf.len() {
-            self.tf.resize(i + 1, [0; FIELD_COUNT]);
+/// A packed-frequencies byte that says three varints follow instead.
+const BUILD_TF_ESCAPE: u8 = 0x80;
+
+fn put_build_varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Reads back what [`put_build_varint`] wrote (the builder's own bytes, never input).
+fn build_varint(bytes: &[u8], at: &mut usize) -> u32 {
+    let mut v = 0u32;
+    let mut shift = 0;
+    loop {
+        let b = bytes[*at];
+        *at += 1;
+        v |= ((b & 0x7f) as u32) << shift;
+        if b < 0x80 {
+            return v;
         }
-        let tf = &mut self.tf[i];
+        shift += 7;
+    }
+}
+
+impl PostingStream {
+    /// A new term id (ids are given in sequence).
+    fn add_term(&mut self) {
+        self.df.push(0);
+        self.tf.push([0; FIELD_COUNT]);
+    }
+
+    #[inline]
+    fn bump(&mut self, id: u32, field: usize) {
+        let tf = &mut self.tf[id as usize];
         if *tf == [0; FIELD_COUNT] {
             self.touched.push(id);
         }
         tf[field] = tf[field].saturating_add(1);
     }
 
-    fn flush(&mut self, doc: u32, lists: &mut [BuiltList]) {
-        for id in self.touched.drain(..) {
+    /// Ends the current document: its postings go to the stream.
+    fn end_doc(&mut self) {
+        self.touched.sort_unstable();
+        put_build_varint(&mut self.bytes, self.touched.len() as u32);
+        let mut last = 0;
+        for &id in &self.touched {
             let tf = std::mem::take(&mut self.tf[id as usize]);
-            lists[id as usize].push(doc, tf);
+            Self::put(&mut self.bytes, &mut self.df, &mut last, id, tf);
         }
+        self.touched.clear();
+        self.docs += 1;
+    }
+
+    /// Ends the current document with these postings (term id and frequencies, counted
+    /// by the caller), sorting them.
+    fn end_doc_with(&mut self, postings: &mut [(u32, Frequencies)]) {
+        postings.sort_unstable_by_key(|&(id, _)| id);
+        put_build_varint(&mut self.bytes, postings.len() as u32);
+        let mut last = 0;
+        for &(id, tf) in postings.iter() {
+            Self::put(&mut self.bytes, &mut self.df, &mut last, id, tf);
+        }
+        self.docs += 1;
+    }
+
+    #[inline]
+    fn put(bytes: &mut Vec<u8>, df: &mut [u32], last: &mut u32, id: u32, tf: Frequencies) {
+        put_build_varint(bytes, id - *last);
+        *last = id;
+        df[id as usize] += 1;
+        let [t, l, b] = tf;
+        if t <= 3 && l <= 3 && b <= 7 {
+            bytes.push((t | l << 2 | b << 4) as u8);
+        } else {
+            bytes.push(BUILD_TF_ESCAPE);
+            for f in tf {
+                put_build_varint(bytes, f as u32);
+            }
+        }
+    }
+
+    /// The postings laid out by term: `order` lists the term ids in term order,
+    /// `write_term` appends one's text to the terms' buffer (which `term_bytes` bytes
+    /// will hold). Every buffer is allocated once at its final size.
+    fn lay_out(
+        self,
+        order: &[u32],
+        term_bytes: usize,
+        mut write_term: impl FnMut(u32, &mut String),
+    ) -> TermRun {
+        let mut run = TermRun::default();
+        let total: usize = self.df.iter().map(|&n| n as usize).sum();
+        run.bytes.reserve(term_bytes);
+        run.ends.reserve(order.len());
+        run.starts.reserve(order.len() + 1);
+        run.starts.push(0);
+        // Where each term's next posting goes.
+        let mut cursor = vec![0u32; self.df.len()];
+        let mut at = 0u32;
+        for &id in order {
+            write_term(id, &mut run.bytes);
+            run.ends.push(run.bytes.len() as u32);
+            cursor[id as usize] = at;
+            at += self.df[id as usize];
+            run.starts.push(at);
+        }
+        run.postings = vec![
+            Posting {
+                doc: 0,
+                impact: 0.0
+            };
+            total
+        ];
+        run.tfs = vec![[0; FIELD_COUNT]; total];
+        let (bytes, mut at) = (&self.bytes[..], 0);
+        for doc in 0..self.docs {
+            let mut id = 0;
+            for _ in 0..build_varint(bytes, &mut at) {
+                id += build_varint(bytes, &mut at);
+                let packed = bytes[at];
+                at += 1;
+                let tf = if packed == BUILD_TF_ESCAPE {
+                    std::array::from_fn(|_| build_varint(bytes, &mut at) as u16)
+                } else {
+                    let p = packed as u16;
+                    [p & 3, (p >> 2) & 3, (p >> 4) & 7]
+                };
+                let slot = &mut cursor[id as usize];
+                run.postings[*slot as usize].doc = doc;
+                run.tfs[*slot as usize] = tf;
+                *slot += 1;
+            }
+        }
+        debug_assert!(
+            (1..run.len()).all(|i| run.term(i - 1) < run.term(i)),
+            "terms laid out in strictly increasing order"
+        );
+        run
     }
 }
 
@@ -511,8 +551,7 @@ impl DocCounts {
 struct DictBuilder {
     ids: FxHashMap<Box<str>, u32>,
     names: Vec<Box<str>>,
-    lists: Vec<BuiltList>,
-    doc: DocCounts,
+    postings: PostingStream,
 }
 
 impl DictBuilder {
@@ -523,32 +562,29 @@ impl DictBuilder {
         let id = self.names.len() as u32;
         self.ids.insert(key.into(), id);
         self.names.push(key.into());
-        self.lists.push(BuiltList::default());
+        self.postings.add_term();
         id
     }
 
     fn add(&mut self, key: &str, field: usize) {
         let id = self.id(key);
-        self.doc.bump(id, field);
+        self.postings.bump(id, field);
     }
 
-    fn end_doc(&mut self, doc: u32) {
-        self.doc.flush(doc, &mut self.lists);
-    }
-
-    fn finish(self) -> TermDict {
+    /// The dictionary, each term id's place in it, and the terms by id.
+    fn finish(self) -> (TermDict, Vec<u32>, Vec<Box<str>>) {
         let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
         order.sort_unstable_by(|&a, &b| self.names[a as usize].cmp(&self.names[b as usize]));
-        let mut lists = self.lists;
-        TermDict::from_built(
-            order
-                .into_iter()
-                .map(|id| {
-                    let postings = std::mem::take(&mut lists[id as usize]);
-                    (self.names[id as usize].clone(), postings)
-                })
-                .collect(),
-        )
+        let mut place = vec![0u32; order.len()];
+        for (i, &id) in order.iter().enumerate() {
+            place[id as usize] = i as u32;
+        }
+        let names = self.names;
+        let term_bytes = names.iter().map(|n| n.len()).sum();
+        let run = self.postings.lay_out(&order, term_bytes, |id, out| {
+            out.push_str(&names[id as usize])
+        });
+        (TermDict::whole(run), place, names)
     }
 }
 
@@ -557,38 +593,70 @@ impl DictBuilder {
 struct PairBuilder {
     ids: FxHashMap<u64, u32>,
     keys: Vec<u64>,
-    lists: Vec<BuiltList>,
-    doc: DocCounts,
+    postings: PostingStream,
+    /// The current document's pairs, counted in a table small enough to stay in cache
+    /// and given their ids once per document: the table of every pair (UNC: 217,819) is
+    /// a cache miss a lookup, and most lookups were of it.
+    doc: FxHashMap<u64, Frequencies>,
+    doc_postings: Vec<(u32, Frequencies)>,
 }
 
 impl PairBuilder {
+    #[inline]
     fn add(&mut self, a: u32, b: u32, field: usize) {
         let key = (a as u64) << 32 | b as u64;
-        let next = self.keys.len() as u32;
-        let id = *self.ids.entry(key).or_insert(next);
-        if id == next {
-            self.keys.push(key);
-            self.lists.push(BuiltList::default());
+        let tf = self.doc.entry(key).or_default();
+        tf[field] = tf[field].saturating_add(1);
+    }
+
+    fn end_doc(&mut self) {
+        for (key, tf) in self.doc.drain() {
+            let next = self.keys.len() as u32;
+            let id = *self.ids.entry(key).or_insert(next);
+            if id == next {
+                self.keys.push(key);
+                self.postings.add_term();
+            }
+            self.doc_postings.push((id, tf));
         }
-        self.doc.bump(id, field);
+        self.postings.end_doc_with(&mut self.doc_postings);
+        self.doc_postings.clear();
     }
 
-    fn end_doc(&mut self, doc: u32) {
-        self.doc.flush(doc, &mut self.lists);
-    }
-
-    fn finish(self, names: &[Box<str>]) -> TermDict {
-        let mut terms: Vec<(Box<str>, BuiltList)> = self
+    /// `names` and `place`: the folded words' texts and places in their dictionary.
+    fn finish(self, names: &[Box<str>], place: &[u32]) -> TermDict {
+        // A pair's term is `a b`, and a space sorts before any character of a folded
+        // word, so pairs sort as their words' places do: integers, not strings, compared.
+        let mut by_place: Vec<(u64, u32)> = self
             .keys
             .iter()
-            .zip(self.lists)
-            .map(|(&k, postings)| {
+            .enumerate()
+            .map(|(id, &k)| {
                 let (a, b) = ((k >> 32) as usize, (k & 0xffff_ffff) as usize);
-                (pair_key(&names[a], &names[b]).into_boxed_str(), postings)
+                ((place[a] as u64) << 32 | place[b] as u64, id as u32)
             })
             .collect();
-        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        TermDict::from_built(terms)
+        by_place.sort_unstable();
+        let order: Vec<u32> = by_place.iter().map(|&(_, id)| id).collect();
+        let words = |id: u32| {
+            let k = self.keys[id as usize];
+            (
+                &*names[(k >> 32) as usize],
+                &*names[(k & 0xffff_ffff) as usize],
+            )
+        };
+        let term_bytes = order
+            .iter()
+            .map(|&id| words(id).0.len() + 1 + words(id).1.len())
+            .sum();
+        // The same text as `pair_key`, written in place.
+        let write_term = |id: u32, out: &mut String| {
+            let (a, b) = words(id);
+            out.push_str(a);
+            out.push(' ');
+            out.push_str(b);
+        };
+        TermDict::whole(self.postings.lay_out(&order, term_bytes, write_term))
     }
 }
 
@@ -598,6 +666,132 @@ impl PairBuilder {
 struct WordIds {
     folded: u32,
     exact: Option<u32>,
+}
+
+/// Builds the three dictionaries and the field lengths from articles given one at a
+/// time, in doc order: [`Index::build`]'s one implementation, which the embedded reader
+/// also runs to derive the dictionaries from the stored articles (`codec`, format 10),
+/// so what it derives is what the build would have made. It can stop after any article
+/// and go on later: the reader derives in slices between frames.
+#[derive(Default)]
+pub(crate) struct DictionaryBuilder {
+    folded: DictBuilder,
+    exact: DictBuilder,
+    pairs: PairBuilder,
+    field_norms: Vec<[u8; FIELD_COUNT]>,
+    total_len: [u64; FIELD_COUNT],
+    /// Surface word → ids: each distinct spelling is analyzed (folded) once.
+    words: FxHashMap<Box<str>, WordIds>,
+    /// Reused for every passage: its word ranges and their ids.
+    ranges: Vec<(usize, usize)>,
+    ids: Vec<WordIds>,
+}
+
+/// What [`DictionaryBuilder`] found: the dictionaries (their postings' frequencies kept,
+/// impacts not worked out) and each article's field lengths.
+pub(crate) struct BuiltDictionaries {
+    pub(crate) dicts: [TermDict; 3],
+    pub(crate) field_norms: Vec<[u8; FIELD_COUNT]>,
+    pub(crate) avg_field_len: [f32; FIELD_COUNT],
+}
+
+impl BuiltDictionaries {
+    /// The dictionaries as a loaded index keeps them: impacts worked out, frequencies
+    /// dropped (a reader's posting is 8 bytes).
+    pub(crate) fn weighed(self, bm25: &Bm25F) -> [TermDict; 3] {
+        self.dicts.map(|mut d| {
+            d.weigh(bm25);
+            for run in &mut d.parts {
+                run.tfs = Vec::new();
+            }
+            d
+        })
+    }
+}
+
+impl DictionaryBuilder {
+    /// Articles indexed so far.
+    pub(crate) fn len(&self) -> usize {
+        self.field_norms.len()
+    }
+
+    /// Indexes the next article (the next doc number).
+    pub(crate) fn add(&mut self, article: &Article) {
+        let DictionaryBuilder {
+            folded,
+            exact,
+            pairs,
+            words,
+            ranges,
+            ids,
+            ..
+        } = self;
+        let mut lens = [0u32; FIELD_COUNT];
+        for (field, texts) in field_texts(article).iter().enumerate() {
+            for t in texts {
+                text::word_ranges_into(t, ranges);
+                lens[field] += ranges.len() as u32;
+                ids.clear();
+                for &(s, e) in ranges.iter() {
+                    let w = &t[s..e];
+                    let wi = match words.get(w) {
+                        Some(&wi) => wi,
+                        None => {
+                            let (ex, fo) = text::keys(w);
+                            let wi = WordIds {
+                                folded: folded.id(&fo),
+                                exact: (ex != fo).then(|| exact.id(&ex)),
+                            };
+                            words.insert(w.into(), wi);
+                            wi
+                        }
+                    };
+                    folded.postings.bump(wi.folded, field);
+                    if let Some(e) = wi.exact {
+                        exact.postings.bump(e, field);
+                    }
+                    ids.push(wi);
+                }
+                let names: Vec<&str> = ids
+                    .iter()
+                    .map(|w| &*folded.names[w.folded as usize])
+                    .collect();
+                let (spans, pair) = text::spans(t, ranges, &names);
+                for (k, joined) in pair.iter().enumerate() {
+                    if *joined {
+                        pairs.add(ids[k].folded, ids[k + 1].folded, field);
+                    }
+                }
+                for span in &spans {
+                    folded.add(&span.key, field);
+                }
+            }
+        }
+        folded.postings.end_doc();
+        exact.postings.end_doc();
+        pairs.end_doc();
+        for (total, &len) in self.total_len.iter_mut().zip(&lens) {
+            *total += len as u64;
+        }
+        self.field_norms.push(lens.map(norms::encode_length));
+    }
+
+    pub(crate) fn finish(self) -> BuiltDictionaries {
+        let mut avg_field_len = [0f32; FIELD_COUNT];
+        if !self.field_norms.is_empty() {
+            for (avg, total) in avg_field_len.iter_mut().zip(self.total_len) {
+                *avg = total as f32 / self.field_norms.len() as f32;
+            }
+        }
+        let (folded, place, names) = self.folded.finish();
+        let pairs = self.pairs.finish(&names, &place);
+        let (exact, ..) = self.exact.finish();
+        BuiltDictionaries {
+            dicts: [folded, exact, pairs],
+            field_norms: self.field_norms,
+            avg_field_len,
+        }
+    }
 }
 
 /// The searchable corpus: stored articles plus their inverted index.
@@ -664,84 +858,19 @@ impl Index {
     /// earlier chunks unchanged (undated first, so that a dated article added moves none).
     pub fn build(mut articles: Vec<Article>) -> Index {
         articles.sort_by_key(|a| day_number(a.date.as_deref()));
-        let mut folded = DictBuilder::default();
-        let mut exact = DictBuilder::default();
-        let mut pairs = PairBuilder::default();
-        let mut field_norms = Vec::with_capacity(articles.len());
-        let mut total_len = [0u64; FIELD_COUNT];
-        // Surface word → ids: each distinct spelling is analyzed once.
-        let mut words: FxHashMap<Box<str>, WordIds> = FxHashMap::default();
-        let mut ids: Vec<WordIds> = Vec::new();
-
-        for (doc, article) in articles.iter().enumerate() {
-            let mut lens = [0u32; FIELD_COUNT];
-            for (field, texts) in field_texts(article).iter().enumerate() {
-                for t in texts {
-                    let ranges = text::word_ranges(t);
-                    lens[field] += ranges.len() as u32;
-                    ids.clear();
-                    for &(s, e) in &ranges {
-                        let w = &t[s..e];
-                        let wi = match words.get(w) {
-                            Some(&wi) => wi,
-                            None => {
-                                let (ex, fo) = text::keys(w);
-                                let wi = WordIds {
-                                    folded: folded.id(&fo),
-                                    exact: (ex != fo).then(|| exact.id(&ex)),
-                                };
-                                words.insert(w.into(), wi);
-                                wi
-                            }
-                        };
-                        folded.doc.bump(wi.folded, field);
-                        if let Some(e) = wi.exact {
-                            exact.doc.bump(e, field);
-                        }
-                        ids.push(wi);
-                    }
-                    let names: Vec<&str> = ids
-                        .iter()
-                        .map(|w| &*folded.names[w.folded as usize])
-                        .collect();
-                    let (spans, pair) = text::spans(t, &ranges, &names);
-                    for (k, joined) in pair.iter().enumerate() {
-                        if *joined {
-                            pairs.add(ids[k].folded, ids[k + 1].folded, field);
-                        }
-                    }
-                    for span in &spans {
-                        folded.add(&span.key, field);
-                    }
-                }
-            }
-            let doc = doc as u32;
-            folded.end_doc(doc);
-            exact.end_doc(doc);
-            pairs.end_doc(doc);
-            for (total, &len) in total_len.iter_mut().zip(&lens) {
-                *total += len as u64;
-            }
-            field_norms.push(lens.map(norms::encode_length));
+        let mut builder = DictionaryBuilder::default();
+        for article in &articles {
+            builder.add(article);
         }
-
-        let mut avg_field_len = [0f32; FIELD_COUNT];
-        if !field_norms.is_empty() {
-            for (avg, total) in avg_field_len.iter_mut().zip(total_len) {
-                *avg = total as f32 / field_norms.len() as f32;
-            }
-        }
-
+        let built = builder.finish();
         let mut by_id: Vec<u32> = (0..articles.len() as u32).collect();
         by_id.sort_by(|&a, &b| articles[a as usize].id.cmp(&articles[b as usize].id));
-
-        let pairs = pairs.finish(&folded.names);
         Index::assemble(
             articles.into(),
             by_id,
-            field_norms,
-            avg_field_len,
-            [folded.finish(), exact.finish(), pairs].map(LazyDict::from),
+            built.field_norms,
+            built.avg_field_len,
+            built.dicts.map(LazyDict::from),
         )
     }
 
@@ -827,6 +956,14 @@ impl Index {
         self.articles.finish()
     }
 
+    /// Goes on with what loading left (an embedded index's dictionaries, derived from
+    /// its stored articles) for about `text_bytes` bytes of article text, so a host can
+    /// do it in slices between frames; true once nothing is left, and then
+    /// [`Self::finish_loading`] only reports. A search meanwhile finishes it at once.
+    pub fn load_some(&self, text_bytes: usize) -> bool {
+        self.folded.make_some(text_bytes)
+    }
+
     /// False while loading has left the dictionaries for first touch.
     pub fn dictionaries_decoded(&self) -> bool {
         self.folded.is_decoded()
@@ -862,22 +999,36 @@ mod tests {
     }
 
     #[test]
-    fn encoded_build_lists_give_back_every_posting() {
-        let mut list = BuiltList::default();
-        let postings = [
-            (0, [1, 0, 0]),
-            (1, [3, 3, 7]),
-            (200, [4, 0, 1]),
-            (70_000, [0, 9, 300]),
-            (70_001, [u16::MAX, 1, 0]),
-        ];
-        for (doc, tf) in postings {
-            list.push(doc, tf);
+    fn the_posting_stream_gives_back_every_posting_in_term_order() {
+        let mut stream = PostingStream::default();
+        for _ in 0..3 {
+            stream.add_term();
         }
-        let (mut out, mut tfs) = (Vec::new(), Vec::new());
-        list.decode_into(&mut out, &mut tfs);
-        let back: Vec<(u32, Frequencies)> = out.iter().map(|p| p.doc).zip(tfs).collect();
-        assert_eq!(back, postings);
+        // Doc 0: term 2 (large counts: escaped), term 0; doc 1: nothing; doc 2: term 0.
+        let bumps: [&[(u32, usize, u16)]; 3] =
+            [&[(2, BODY, 300), (0, TITLE, 1)], &[], &[(0, LEAD, 4)]];
+        for doc in bumps {
+            for &(id, field, times) in doc {
+                for _ in 0..times {
+                    stream.bump(id, field);
+                }
+            }
+            stream.end_doc();
+        }
+        let names = ["b", "c", "a"];
+        let run = stream.lay_out(&[2, 0, 1], 3, |id, out| out.push_str(names[id as usize]));
+        let terms: Vec<&str> = (0..run.len()).map(|i| run.term(i)).collect();
+        assert_eq!(terms, ["a", "b", "c"]);
+        let postings = |i: usize| -> Vec<(u32, Frequencies)> {
+            run.postings_of(i)
+                .iter()
+                .map(|p| p.doc)
+                .zip(run.tfs_of(i).iter().copied())
+                .collect()
+        };
+        assert_eq!(postings(0), [(0, [0, 0, 300])]);
+        assert_eq!(postings(1), [(0, [1, 0, 0]), (2, [0, 4, 0])]);
+        assert_eq!(postings(2), []);
     }
 
     #[test]

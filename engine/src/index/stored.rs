@@ -110,6 +110,21 @@ impl Articles {
         self.len() == 0
     }
 
+    /// The article at `doc` with its text, decoding its chunk if it is the first read
+    /// there; the chunk's damage if it is damaged (where [`Self::get`] gives the stub).
+    pub(crate) fn get_whole(&self, doc: usize) -> Option<Result<&Article, CodecError>> {
+        let Some(d) = &self.deferred else {
+            return self.decoded.get(doc).map(Ok);
+        };
+        let c = d.chunks.partition_point(|(docs, _)| docs.end <= doc);
+        let (docs, _) = d.chunks.get(c)?;
+        let (articles, damage) = d.chunk(c);
+        match damage {
+            Some(e) => Some(Err(e.clone())),
+            None => articles.get(doc - docs.start).map(Ok),
+        }
+    }
+
     /// The article at `doc`, decoding its chunk if it is the first read there.
     pub fn get(&self, doc: usize) -> Option<&Article> {
         match &self.deferred {

@@ -487,12 +487,27 @@ fn joiner(gap: &str, a: &str, b: &str) -> Option<char> {
 /// Byte ranges of the words of a text (maximal runs of letters, digits and marks).
 pub fn word_ranges(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    word_ranges_into(text, &mut out);
+    out
+}
+
+/// [`word_ranges`] into `out` (cleared first), so the indexer reuses one buffer. ASCII
+/// bytes, most of Vietnamese text's, are classified without decoding a character.
+pub fn word_ranges_into(text: &str, out: &mut Vec<(usize, usize)>) {
+    out.clear();
+    let bytes = text.as_bytes();
     let mut start = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        match (start, is_word_char(c)) {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (is_word, len) = if b < 0x80 {
+            (b.is_ascii_alphanumeric(), 1)
+        } else {
+            // `i` is on a character boundary: every step moves by a whole character.
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (is_word_char(c), c.len_utf8())
+        };
+        match (start, is_word) {
             (None, true) => start = Some(i),
             (Some(s), false) => {
                 out.push((s, i));
@@ -500,8 +515,11 @@ pub fn word_ranges(text: &str) -> Vec<(usize, usize)> {
             }
             _ => {}
         }
+        i += len;
     }
-    out
+    if let Some(s) = start {
+        out.push((s, bytes.len()));
+    }
 }
 
 /// Compounds, synonym phrases and adjacency over words already found: `ranges` are the
