@@ -117,9 +117,8 @@ pub fn search_started() {
 /// Called from the search page's rendered effect, which Yew runs after its children's:
 /// lays the page out (work the browser would do before the next frame anyway, done here
 /// so the measure includes it), runs `after_layout` (reads of the laid-out page, which
-/// cost no layout now) and records `docbao:search`, unless `after_layout` says the page
-/// renders again for this search (`false`): the measure then ends at that render's call.
-pub fn search_rendered(after_layout: impl FnOnce() -> bool) {
+/// cost no layout now) and records `docbao:search`.
+pub fn search_rendered(after_layout: impl FnOnce()) {
     if let Some(body) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.body())
@@ -127,10 +126,9 @@ pub fn search_rendered(after_layout: impl FnOnce() -> bool) {
         // Reading a layout property makes the browser compute style and layout now.
         let _ = body.offset_height();
     }
-    if after_layout() {
-        finish(SEARCH_MEASURE);
-        SEARCH_PENDING.with(|pending| pending.set(false));
-    }
+    after_layout();
+    finish(SEARCH_MEASURE);
+    SEARCH_PENDING.with(|pending| pending.set(false));
 }
 
 /// Records the measure `name` for each route (URL hash) the calling page is rendered for:

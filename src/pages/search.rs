@@ -29,19 +29,6 @@ pub const URL_WRITE_DELAY_MS: u32 = 300;
 const RESULT_ROW_MIN_PX: f64 = 72.0;
 const ABOVE_RESULTS_MIN_PX: f64 = 150.0;
 
-/// How many rows fill a viewport `height` CSS px tall below a list starting `list_top` px
-/// down, guessed from the rows last laid out (`row_mean` px tall on average) with one to
-/// spare, never more than rows of the least height `row_min` need. A guess can fall
-/// short: the page then renders the rows of the least height (`Viewport::measure`).
-pub fn rows_likely_to_fill(height: f64, list_top: f64, row_mean: f64, row_min: f64) -> usize {
-    let least = rows_to_fill(height, list_top, row_min);
-    if row_mean.is_finite() && row_mean > row_min {
-        least.min(rows_to_fill(height, list_top, row_mean) + 1)
-    } else {
-        least
-    }
-}
-
 /// The least height of a result row in rem, from `styles/app.css`: `.result`'s padding
 /// (2 × 0.9), a one-line title (1.2 × 1.35, and 0.3 below it) and a one-line snippet (the
 /// body's 1.6), rounded down; its 1 px rule is added apart. A row is never shorter, so
@@ -167,35 +154,11 @@ pub fn SearchPage() -> Html {
         use_effect_with(ui.prefs.font_step, move |_| viewport.list.set(None));
     }
     {
-        // The render that fills a gap a guess left (below) ends the search's measure.
-        // (Before the effect below, so that effect's own render does not end it.)
-        let viewport = viewport.clone();
-        use_effect(move || {
-            if viewport.filling_gap.take() {
-                timing::search_rendered(|| {
-                    viewport.measure();
-                    true
-                });
-            }
-        });
-    }
-    {
         // The list's place is read once the search's layout is forced, for the next
-        // keystroke's rows (`Viewport::rows_while_typing`). Rows guessed too few to reach
-        // the viewport's bottom are rendered again at once, inside the same measure, as
-        // many as the least height needs.
-        let (viewport, rerender) = (viewport.clone(), rerender.clone());
-        use_effect_with(state.clone(), move |state| {
-            let state = state.clone();
-            timing::search_rendered(|| {
-                if !viewport.measure() {
-                    return true;
-                }
-                *viewport.gap_for.borrow_mut() = Some(state);
-                viewport.filling_gap.set(true);
-                rerender.force_update();
-                false
-            })
+        // keystroke's rows (`Viewport::rows_to_fill`).
+        let viewport = viewport.clone();
+        use_effect_with(state.clone(), move |_| {
+            timing::search_rendered(|| viewport.measure())
         });
     }
     let first_render = use_mut_ref(|| None::<(SearchState, u64)>);
@@ -292,9 +255,7 @@ pub fn SearchPage() -> Html {
     let files_arrived = arrived_since_first_render(&first_render, &state, corpus.version());
     let shown =
         if writer.borrow().typed.is_some() && !viewport.scrolled_down.get() && !files_arrived {
-            // A sharded archive's rows can change with no new search (files arriving), and
-            // only a new search checks for a gap: there, the least height's bound.
-            viewport.rows_while_typing(&state, corpus.shards().is_none())
+            viewport.rows_to_fill()
         } else {
             page.hits.len()
         };
@@ -340,40 +301,16 @@ pub fn SearchPage() -> Html {
 }
 
 /// What the search page knows of the viewport without asking for a layout: whether the
-/// page is scrolled down, its height, and where the result list starts and how tall its
-/// rows are, as the last search's forced layout found them (see [`Viewport::measure`]).
+/// page is scrolled down, its height, and where the result list starts and how short a
+/// row can be, as the last search's forced layout found them (see [`Viewport::measure`]).
 struct Viewport {
     scrolled_down: Cell<bool>,
     height: Cell<f64>,
     /// The list's top (CSS px from the page's top) and a row's least height, once known.
     list: Cell<Option<(f64, f64)>>,
-    /// The mean height (CSS px) of the rows last laid out, once known.
-    row_mean: Cell<Option<f64>>,
-    /// The search whose guessed rows fell short of the viewport's bottom: it is shown
-    /// with as many rows as the least height needs.
-    gap_for: RefCell<Option<SearchState>>,
-    /// The page is rendering again to fill such a gap.
-    filling_gap: Cell<bool>,
 }
 
 impl Viewport {
-    /// How many rows to render while `search` is typed: as many as rows of the mean
-    /// height last laid out need, and one more (rows are 112–267 px at 900 px, so about
-    /// 6 rather than the least height's 8, a quarter less of a keystroke's rows to build
-    /// and lay out); the least height's count when `guess` is off, the mean is not known
-    /// yet, or a guess for `search` fell short. (Tried: never fewer rows than earlier in
-    /// the same run of keys, so no row is dropped and built again a key later; the run's
-    /// first key, often a short query's short rows, then set the count for all of it.)
-    fn rows_while_typing(&self, search: &SearchState, guess: bool) -> usize {
-        let fell_short = self.gap_for.borrow().as_ref() == Some(search);
-        match (self.list.get(), self.row_mean.get()) {
-            (Some((top, row_min)), Some(mean)) if guess && !fell_short => {
-                rows_likely_to_fill(self.height.get(), top, mean, row_min)
-            }
-            _ => self.rows_to_fill(),
-        }
-    }
-
     /// How many rows fill the viewport: from the list's top as last laid out, at the
     /// least height a row can take at the current text size (the list is not scrolled:
     /// scrolled, every row is rendered); before any layout, from fixed bounds.
@@ -385,13 +322,11 @@ impl Viewport {
         rows_to_fill(self.height.get(), top, row_min)
     }
 
-    /// Reads the result list's top, its rows' mean height and the root font size, and
-    /// says whether the list shows only some of its rows and ends above the viewport's
-    /// bottom (a gap). Called only once the search page's layout is up to date (its
-    /// measure forces it), so this costs no layout.
-    fn measure(&self) -> bool {
+    /// Reads the result list's top and the root font size. Called only once the search
+    /// page's layout is up to date (its measure forces it), so this costs no layout.
+    fn measure(&self) {
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-            return false;
+            return;
         };
         let Some(list) = document
             .query_selector("ol.results")
@@ -399,21 +334,16 @@ impl Viewport {
             .flatten()
             .and_then(|el| el.dyn_into::<HtmlElement>().ok())
         else {
-            return false;
+            return;
         };
         let Some(rem) = document
             .document_element()
             .and_then(|html| font_size_px(&html))
         else {
-            return false;
+            return;
         };
-        let (top, height) = (page_top(&list), f64::from(list.offset_height()));
-        self.list.set(Some((top, result_row_min_px(rem))));
-        let rows = list.child_element_count();
-        if rows > 0 {
-            self.row_mean.set(Some(height / f64::from(rows)));
-        }
-        list.has_attribute("data-shown") && top + height < self.height.get()
+        self.list
+            .set(Some((page_top(&list), result_row_min_px(rem))));
     }
 }
 
@@ -459,9 +389,6 @@ fn use_viewport(rerender: UseForceUpdateHandle) -> Rc<Viewport> {
         scrolled_down: Cell::new(false),
         height: Cell::new(height().unwrap_or(0.0)),
         list: Cell::new(None),
-        row_mean: Cell::new(None),
-        gap_for: RefCell::new(None),
-        filling_gap: Cell::new(false),
     });
     {
         let viewport = viewport.clone();
@@ -713,8 +640,8 @@ mod tests {
     use std::cell::RefCell;
 
     use super::{
-        arrived_since_first_render, result_row_min_px, rows_likely_to_fill, rows_to_fill,
-        ABOVE_RESULTS_MIN_PX, RESULT_ROW_MIN_PX,
+        arrived_since_first_render, result_row_min_px, rows_to_fill, ABOVE_RESULTS_MIN_PX,
+        RESULT_ROW_MIN_PX,
     };
     use crate::route::SearchState;
 
@@ -754,22 +681,5 @@ mod tests {
         // Larger text: taller rows, fewer of them; a list below the fold: the least.
         assert_eq!(rows_to_fill(900.0, 230.0, result_row_min_px(22.4)), 6);
         assert_eq!(rows_to_fill(900.0, 1200.0, result_row_min_px(16.0)), 4);
-    }
-
-    #[test]
-    fn rows_likely_to_fill_guess_from_the_mean_and_never_pass_the_least_height_bound() {
-        let row_min = result_row_min_px(16.0);
-        // Rows of 150 px on average, the list 230 px down a 900 px viewport: 5 rows of the
-        // mean reach 980 px, and one spare: 6 (the least height's bound is 8).
-        assert_eq!(rows_likely_to_fill(900.0, 230.0, 150.0, row_min), 6);
-        assert_eq!(rows_to_fill(900.0, 230.0, row_min), 8);
-        // Rows of the least height, or shorter (a mean can't be), or no mean: the bound.
-        assert_eq!(rows_likely_to_fill(900.0, 230.0, row_min, row_min), 8);
-        assert_eq!(rows_likely_to_fill(900.0, 230.0, 40.0, row_min), 8);
-        assert_eq!(rows_likely_to_fill(900.0, 230.0, f64::NAN, row_min), 8);
-        // Tall rows: never fewer than the 4 the bound keeps, and one to spare.
-        assert_eq!(rows_likely_to_fill(900.0, 230.0, 600.0, row_min), 5);
-        // A short screen: the bound is 5 there, the guess the same.
-        assert_eq!(rows_likely_to_fill(600.0, 230.0, 150.0, row_min), 5);
     }
 }

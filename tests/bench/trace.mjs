@@ -18,17 +18,13 @@
 //     --profile  also take a CPU profile (CDP Profiler, 100 µs samples) and print the
 //               functions with the most self time inside the measures (wasm functions by
 //               name only in a build that keeps the name section, e.g. `data-keep-debug`)
-//     --save FILE  also write the main thread's events inside the measures (style, layout
-//               with their args: roots, dirty objects, element counts) to FILE as JSON
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { launchBrowser, waitUntilReady } from '../e2e/support.mjs';
 import { startServer } from '../e2e/server.mjs';
 
-const [dist, planFile] = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !['--keys', '--pause', '--save'].includes(all[i - 1]));
-const saveArg = process.argv.indexOf('--save');
-const saveFile = saveArg > 0 ? process.argv[saveArg + 1] : null;
+const [dist, planFile] = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !['--keys', '--pause'].includes(all[i - 1]));
 const pauseArg = process.argv.indexOf('--pause');
 const pauseMs = pauseArg > 0 ? Number(process.argv[pauseArg + 1]) : 120;
 const keysArg = process.argv.indexOf('--keys');
@@ -165,10 +161,6 @@ const tasks = onMain.filter((e) => e.name === 'RunTask' && windows.length && e.t
 const busy = tasks.reduce((s, e) => s + (e.dur ?? 0), 0) / 1e3;
 const inMeasures = rows.reduce((s, r) => s + r.total, 0);
 console.log(`main thread, all tasks: ${busy.toFixed(0)} ms over ${plan.queries.length} queries (${(busy / plan.queries.length).toFixed(1)} ms a query; ${inMeasures.toFixed(0)} ms of it in docbao:search; pause after a query ${pauseMs} ms)`);
-if (saveFile) {
-  const inside = windows.map((w) => ({ ...w, events: onMain.filter((e) => e.ts >= w.start && e.ts < w.end && e.name !== 'RunTask') }));
-  writeFileSync(saveFile, JSON.stringify(inside));
-}
 const findMean = findDurations.reduce((s, x) => s + x, 0) / Math.max(1, findDurations.length);
 console.log(`${'engine, docbao:find'.padEnd(34)} ${pct(findDurations, 50).toFixed(2).padStart(6)}  ${pct(findDurations, 95).toFixed(2).padStart(6)}  ${findMean.toFixed(2).padStart(6)}  ${Math.max(...findDurations).toFixed(2).padStart(6)}`);
 

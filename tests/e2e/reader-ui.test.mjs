@@ -425,54 +425,6 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
     }, { viewport: { width: 1280, height: 600 } });
   });
 
-  test('while typing the rows are guessed from the last rows laid out, and a guess that falls short is filled at once', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    await harness.withPage(t, async (page) => {
-      await openSearchWithTimersHeld(page);
-      const rows = () =>
-        page.evaluate(() => {
-          const list = document.querySelector('ol.results');
-          const rows = list?.querySelectorAll(':scope > li') ?? [];
-          const first = rows[0];
-          if (!first?.querySelector('.snippet')) return { rows: rows.length };
-          const px = (el, prop) => parseFloat(getComputedStyle(el)[prop]);
-          const link = first.querySelector('a.result');
-          const title = first.querySelector('.result-title');
-          // The least height of a row by the style, as the page reckons it (without the
-          // test's own min-height below).
-          const rowMin = px(first, 'borderTopWidth') + px(link, 'paddingTop') + px(link, 'paddingBottom') +
-            px(title, 'lineHeight') + px(title, 'marginBottom') + px(first.querySelector('.snippet'), 'lineHeight');
-          const top = list.getBoundingClientRect().top;
-          return {
-            rows: rows.length,
-            busy: list.getAttribute('aria-busy'),
-            q: new URLSearchParams(first.querySelector('a')?.getAttribute('href')?.split('?')[1] ?? '').get('q'),
-            bottom: rows[rows.length - 1].getBoundingClientRect().bottom,
-            screen: innerHeight,
-            leastHeightRows: Math.max(4, Math.ceil((innerHeight - top) / rowMin)),
-          };
-        });
-      const typed = async (letter, query) => {
-        await page.keyboard.type(letter);
-        return eventually(`the first rows of "${query}", typed`, rows, (r) => r.q === query && r.busy === 'true');
-      };
-      await searchBox(page).focus();
-      // Rows 600 px tall: the search after the first shows fewer rows than rows of the
-      // least height would need, and still reaches the bottom of the screen.
-      const tall = await page.addStyleTag({ content: 'ol.results > li { min-height: 600px; }' });
-      await typed('t', 't');
-      const guessed = await typed('i', 'ti');
-      assert.ok(guessed.rows < guessed.leastHeightRows, `fewer rows than the least height needs: ${JSON.stringify(guessed)}`);
-      assert.ok(guessed.bottom >= guessed.screen, `the rows reach the bottom of the screen: ${JSON.stringify(guessed)}`);
-      // Rows of their own height again (a fixture row is under 200 px), guessed from the
-      // 600 px ones: 5 rows, far short of 1400 px, so the page renders the rows the least
-      // height needs, inside the same search's measure.
-      await tall.evaluate((style) => style.remove());
-      const filled = await typed('n', 'tin');
-      assert.ok(filled.rows > guessed.rows, `more rows than the guess: ${JSON.stringify({ guessed, filled })}`);
-      assert.ok(filled.bottom >= filled.screen, `a guess that fell short is filled: ${JSON.stringify(filled)}`);
-    }, { viewport: { width: 1280, height: 1400 } });
-  });
-
   test('the URL waits for 300 ms after the last key, not the first, with one timer for a run of keys', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await harness.withPage(t, async (page) => {
       await openSearchWithTimersHeld(page);
