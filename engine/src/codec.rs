@@ -52,8 +52,8 @@ use std::fmt;
 
 use crate::article::{Article, Caption, Teaser};
 use crate::index::{
-    Articles, DeferredArticles, DeferredDicts, DictionaryBuilder, Index, LazyDict, Posting,
-    TermDict, TermRun, FIELD_COUNT,
+    Articles, BuiltDictionaries, DeferredArticles, DeferredDicts, DictionaryBuilder, Finishing,
+    Index, LazyDict, Posting, TermDict, TermRun, FIELD_COUNT,
 };
 use crate::search::scoring::Bm25F;
 
@@ -808,32 +808,68 @@ fn from_held_bytes(held: impl AsRef<[u8]> + Send + Sync + 'static) -> Result<Ind
     // The dictionaries, derived article by article from the same (shared) articles, so
     // each chunk is decoded once, whether deriving or the reader reads it first.
     let (source, norms) = (articles.clone(), field_norms.clone());
-    let mut builder = Some(DictionaryBuilder::default());
-    let deferred = DeferredDicts::new(move |budget| {
-        let b = builder.as_mut()?;
-        let mut text = 0usize;
-        while b.len() < docs && text < budget {
-            let doc = b.len();
-            match source.get_whole(doc) {
-                Some(Ok(article)) => {
-                    text += article_text_len(article);
-                    b.add(article);
-                }
-                found => {
-                    let error = found.and_then(Result::err).unwrap_or(CodecError::Corrupt {
-                        section: "ARTS",
-                        why: format!("no article {doc} of {docs}"),
-                    });
-                    builder = None;
-                    return Some(Err(error));
+    let mut deriving = Deriving::Adding(DictionaryBuilder::default());
+    // One step a call: a slice of articles, then each dictionary laid out, then each
+    // weighed, so a reader deriving in slices yields between steps.
+    let deferred = DeferredDicts::new(move |budget| match &mut deriving {
+        Deriving::Adding(b) => {
+            let mut text = 0usize;
+            while b.len() < docs && text < budget {
+                let doc = b.len();
+                match source.get_whole(doc) {
+                    Some(Ok(article)) => {
+                        text += article_text_len(article);
+                        b.add(article);
+                    }
+                    found => {
+                        let error = found.and_then(Result::err).unwrap_or(CodecError::Corrupt {
+                            section: "ARTS",
+                            why: format!("no article {doc} of {docs}"),
+                        });
+                        deriving = Deriving::Done;
+                        return Some(Err(error));
+                    }
                 }
             }
+            if b.len() == docs {
+                if let Deriving::Adding(b) = std::mem::replace(&mut deriving, Deriving::Done) {
+                    deriving = Deriving::Finishing(b.finishing());
+                }
+            }
+            None
         }
-        if b.len() < docs {
-            return None;
+        Deriving::Finishing(finishing) => {
+            let built = finishing.step()?;
+            if let Err(e) = check_derived(&built, &norms, &avg_field_len) {
+                deriving = Deriving::Done;
+                return Some(Err(e));
+            }
+            deriving = Deriving::Weighing {
+                dicts: built.dicts,
+                bm25: Bm25F::new(&norms, &avg_field_len),
+                weighed: 0,
+            };
+            None
         }
-        let b = builder.take()?;
-        Some(derived_dicts(b, &norms, &avg_field_len))
+        Deriving::Weighing {
+            dicts,
+            bm25,
+            weighed,
+        } => {
+            dicts[*weighed].weigh_for_reading(bm25);
+            *weighed += 1;
+            if *weighed < dicts.len() {
+                return None;
+            }
+            let dicts = std::mem::take(dicts);
+            deriving = Deriving::Done;
+            Some(Ok(dicts))
+        }
+        // Not called once a result was given; an answer rather than a loop if it were.
+        Deriving::Done => Some(Err(CodecError::Corrupt {
+            section: "ARTS",
+            why: "the dictionaries were already derived".into(),
+        })),
     });
     Ok(Index::assemble(
         articles,
@@ -852,6 +888,18 @@ fn article_text_len(a: &Article) -> usize {
         + a.captions.iter().map(|c| c.text.len()).sum::<usize>()
 }
 
+/// Where deriving the dictionaries from the stored articles stands.
+enum Deriving {
+    Adding(DictionaryBuilder),
+    Finishing(Finishing),
+    Weighing {
+        dicts: [TermDict; 3],
+        bm25: Bm25F,
+        weighed: usize,
+    },
+    Done,
+}
+
 /// The dictionaries `builder` derived from the stored articles, weighed, once its field
 /// lengths are found to be `META`'s (which the first page's BM25F statistics came from).
 fn derived_dicts(
@@ -860,6 +908,16 @@ fn derived_dicts(
     avg_field_len: &[f32; FIELD_COUNT],
 ) -> Result<[TermDict; 3], CodecError> {
     let built = builder.finish();
+    check_derived(&built, field_norms, avg_field_len)?;
+    Ok(built.weighed(&Bm25F::new(field_norms, avg_field_len)))
+}
+
+/// Whether the field lengths found deriving are `META`'s.
+fn check_derived(
+    built: &BuiltDictionaries,
+    field_norms: &[[u8; FIELD_COUNT]],
+    avg_field_len: &[f32; FIELD_COUNT],
+) -> Result<(), CodecError> {
     let mismatch = |why: String| CodecError::Corrupt {
         section: "META",
         why,
@@ -878,7 +936,7 @@ fn derived_dicts(
             "the average field lengths are not those of the stored articles".into(),
         ));
     }
-    Ok(built.weighed(&Bm25F::new(field_norms, avg_field_len)))
+    Ok(())
 }
 
 /// `META`: each document's field lengths, and the average length of each field.
@@ -1266,14 +1324,15 @@ mod tests {
     fn dictionaries_are_derived_in_slices_and_a_search_finishes_them() {
         let index = dated_articles();
         let bytes = to_bytes(&index);
-        // A budget of one byte of text: one article a slice, the last one finishing.
+        // A budget of one byte of text: one article a slice, then a slice for each
+        // dictionary laid out (three) and each weighed (three), the last one finishing.
         let sliced = deferred(bytes.clone()).unwrap();
         let mut slices = 1;
         while !sliced.load_some(1) {
             assert!(!sliced.dictionaries_decoded());
             slices += 1;
         }
-        assert_eq!(slices, index.len());
+        assert_eq!(slices, index.len() + 6);
         assert!(sliced.dictionaries_decoded());
         assert_eq!(sliced.finish_loading(), Ok(()));
         assert_eq!(sliced, index);

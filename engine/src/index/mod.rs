@@ -700,11 +700,62 @@ impl BuiltDictionaries {
     /// dropped (a reader's posting is 8 bytes).
     pub(crate) fn weighed(self, bm25: &Bm25F) -> [TermDict; 3] {
         self.dicts.map(|mut d| {
-            d.weigh(bm25);
-            for run in &mut d.parts {
-                run.tfs = Vec::new();
-            }
+            d.weigh_for_reading(bm25);
             d
+        })
+    }
+}
+
+impl TermDict {
+    /// Impacts worked out and frequencies dropped, as a loaded index keeps postings.
+    pub(crate) fn weigh_for_reading(&mut self, bm25: &Bm25F) {
+        self.weigh(bm25);
+        for run in &mut self.parts {
+            run.tfs = Vec::new();
+        }
+    }
+}
+
+/// [`DictionaryBuilder::finish`] in steps, one dictionary sorted and laid out a step, so
+/// a reader deriving in slices yields between them (each is ~1/3 of finishing).
+pub(crate) struct Finishing {
+    folded: Option<DictBuilder>,
+    exact: Option<DictBuilder>,
+    pairs: Option<PairBuilder>,
+    /// The folded words' places in sorted order and their names, once folded is laid out.
+    place: Vec<u32>,
+    names: Vec<Box<str>>,
+    dicts: [TermDict; 3],
+    field_norms: Vec<[u8; FIELD_COUNT]>,
+    total_len: [u64; FIELD_COUNT],
+}
+
+impl Finishing {
+    /// Does the next step; the dictionaries once the last one is done.
+    pub(crate) fn step(&mut self) -> Option<BuiltDictionaries> {
+        if let Some(folded) = self.folded.take() {
+            let (dict, place, names) = folded.finish();
+            (self.dicts[0], self.place, self.names) = (dict, place, names);
+            return None;
+        }
+        if let Some(pairs) = self.pairs.take() {
+            self.dicts[2] = pairs.finish(&self.names, &self.place);
+            return None;
+        }
+        if let Some(exact) = self.exact.take() {
+            self.dicts[1] = exact.finish().0;
+        }
+        let docs = self.field_norms.len();
+        let mut avg_field_len = [0f32; FIELD_COUNT];
+        if docs > 0 {
+            for (avg, total) in avg_field_len.iter_mut().zip(self.total_len) {
+                *avg = total as f32 / docs as f32;
+            }
+        }
+        Some(BuiltDictionaries {
+            dicts: std::mem::take(&mut self.dicts),
+            field_norms: std::mem::take(&mut self.field_norms),
+            avg_field_len,
         })
     }
 }
@@ -777,19 +828,25 @@ impl DictionaryBuilder {
     }
 
     pub(crate) fn finish(self) -> BuiltDictionaries {
-        let mut avg_field_len = [0f32; FIELD_COUNT];
-        if !self.field_norms.is_empty() {
-            for (avg, total) in avg_field_len.iter_mut().zip(self.total_len) {
-                *avg = total as f32 / self.field_norms.len() as f32;
+        let mut finishing = self.finishing();
+        loop {
+            if let Some(built) = finishing.step() {
+                return built;
             }
         }
-        let (folded, place, names) = self.folded.finish();
-        let pairs = self.pairs.finish(&names, &place);
-        let (exact, ..) = self.exact.finish();
-        BuiltDictionaries {
-            dicts: [folded, exact, pairs],
+    }
+
+    /// Finishing, to be done a step at a time ([`Finishing::step`]).
+    pub(crate) fn finishing(self) -> Finishing {
+        Finishing {
+            folded: Some(self.folded),
+            exact: Some(self.exact),
+            pairs: Some(self.pairs),
+            place: Vec::new(),
+            names: Vec::new(),
+            dicts: Default::default(),
             field_norms: self.field_norms,
-            avg_field_len,
+            total_len: self.total_len,
         }
     }
 }
