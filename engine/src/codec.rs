@@ -889,6 +889,8 @@ fn article_text_len(a: &Article) -> usize {
 }
 
 /// Where deriving the dictionaries from the stored articles stands.
+// One per index, only while deriving: its variants' sizes do not matter.
+#[allow(clippy::large_enum_variant)]
 enum Deriving {
     Adding(DictionaryBuilder),
     Finishing(Finishing),
