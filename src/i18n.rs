@@ -230,18 +230,20 @@ pub fn archive_too_many(lang: Lang, needed: usize, allowed: usize) -> String {
 }
 
 /// What downloading a whole sharded archive costs, said before it starts.
-pub fn offline_size(lang: Lang, files: usize, mb: f64) -> String {
+pub fn offline_size(lang: Lang, files: usize, bytes: u64) -> String {
+    let mb = megabytes(bytes);
     match lang {
-        Lang::Vi => format!("Toàn bộ kho báo: {files} tệp, {mb:.1} MB."),
-        Lang::En => format!("The whole archive: {files} files, {mb:.1} MB."),
+        Lang::Vi => format!("Toàn bộ kho báo: {files} tệp, {mb} MB."),
+        Lang::En => format!("The whole archive: {files} files, {mb} MB."),
     }
 }
 
 /// The download of a whole sharded archive: files and megabytes so far.
-pub fn offline_progress(lang: Lang, done: usize, total: usize, mb: f64) -> String {
+pub fn offline_progress(lang: Lang, done: usize, total: usize, bytes: u64) -> String {
+    let mb = megabytes(bytes);
     match lang {
-        Lang::Vi => format!("Đã tải {done}/{total} tệp ({mb:.1} MB)."),
-        Lang::En => format!("Downloaded {done} of {total} files ({mb:.1} MB)."),
+        Lang::Vi => format!("Đã tải {done}/{total} tệp ({mb} MB)."),
+        Lang::En => format!("Downloaded {done} of {total} files ({mb} MB)."),
     }
 }
 
@@ -254,11 +256,18 @@ pub fn offline_failed(lang: Lang, failed: usize) -> String {
 }
 
 /// The origin's storage once the download is done.
-pub fn offline_storage(lang: Lang, usage_mb: f64, quota_mb: f64) -> String {
+pub fn offline_storage(lang: Lang, usage_mb: u64, quota_mb: u64) -> String {
     match lang {
-        Lang::Vi => format!(" Bộ nhớ đang dùng: {usage_mb:.0} MB / {quota_mb:.0} MB."),
-        Lang::En => format!(" Storage used: {usage_mb:.0} MB of {quota_mb:.0} MB."),
+        Lang::Vi => format!(" Bộ nhớ đang dùng: {usage_mb} MB / {quota_mb} MB."),
+        Lang::En => format!(" Storage used: {usage_mb} MB of {quota_mb} MB."),
     }
+}
+
+/// `bytes` in MB with one decimal (`12.3`), in integers: formatting an `f64` links
+/// the standard library's float printing (~10 kB of the wasm) for these lines alone.
+pub fn megabytes(bytes: u64) -> String {
+    let tenths = bytes.saturating_add(50_000) / 100_000;
+    format!("{}.{}", tenths / 10, tenths % 10)
 }
 
 /// `Trang 2/7` / `Page 2 of 7`.
@@ -281,6 +290,23 @@ pub fn reading_time(lang: Lang, minutes: usize) -> String {
 mod tests {
     use super::*;
     use docbao_engine::search::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
+
+    #[test]
+    fn megabytes_read_as_one_decimal_like_float_formatting() {
+        assert_eq!(megabytes(0), "0.0");
+        assert_eq!(megabytes(49_999), "0.0");
+        assert_eq!(megabytes(50_000), "0.1");
+        assert_eq!(megabytes(6_750_000), "6.8");
+        assert_eq!(megabytes(u64::MAX), "18446744073709.5");
+        // Away from exact ties (where float rounding goes to even), as `{:.1}` of the MB.
+        for bytes in (0..200_000_000u64).step_by(1_234_567) {
+            assert_eq!(
+                megabytes(bytes),
+                format!("{:.1}", bytes as f64 / 1e6),
+                "{bytes}"
+            );
+        }
+    }
 
     #[test]
     fn the_trimmed_query_note_states_the_engines_limits() {

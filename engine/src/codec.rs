@@ -596,9 +596,9 @@ fn seal(out: &mut [u8], spans: &[(usize, usize)]) {
         head.extend_from_slice(tag.as_bytes());
         head.extend_from_slice(&(start as u64).to_le_bytes());
         head.extend_from_slice(&((end - start) as u64).to_le_bytes());
-        head.extend_from_slice(&crc32fast::hash(&out[start..end]).to_le_bytes());
+        head.extend_from_slice(&crate::crc::crc32(&out[start..end]).to_le_bytes());
     }
-    let table_crc = crc32fast::hash(&head);
+    let table_crc = crate::crc::crc32(&head);
     head.extend_from_slice(&table_crc.to_le_bytes());
     out[..head.len()].copy_from_slice(&head);
 }
@@ -632,7 +632,7 @@ fn sections(bytes: &[u8]) -> Result<[&[u8]; SECTIONS.len()], CodecError> {
 
 /// A section's bytes against the checksum the table stores for it.
 fn checksum(section: &'static str, bytes: &[u8], stored: u32) -> Result<(), CodecError> {
-    let computed = crc32fast::hash(bytes);
+    let computed = crate::crc::crc32(bytes);
     if stored != computed {
         return Err(CodecError::ChecksumMismatch {
             section,
@@ -675,7 +675,7 @@ fn listed_sections(bytes: &[u8]) -> Result<[(&[u8], u32); SECTIONS.len()], Codec
     let Some(stored) = bytes.get(table_end..table_end + 4).map(le_u32) else {
         return Err(CodecError::Truncated { len: bytes.len() });
     };
-    let computed = crc32fast::hash(&bytes[..table_end]);
+    let computed = crate::crc::crc32(&bytes[..table_end]);
     if stored != computed {
         return Err(CodecError::ChecksumMismatch {
             section: TABLE,
@@ -1044,7 +1044,7 @@ fn put_articles(arts: &mut Vec<u8>, index: &Index) {
     let head = postcard::to_allocvec(&head).expect("the head serializes");
     put_varint(arts, head.len() as u64);
     arts.extend_from_slice(&head);
-    arts.extend_from_slice(&crc32fast::hash(&head).to_le_bytes());
+    arts.extend_from_slice(&crate::crc::crc32(&head).to_le_bytes());
     let chunks: Vec<&[&Article]> = all.chunks(ARTICLES_PER_CHUNK).collect();
     put_varint(arts, chunks.len() as u64);
     for chunk in chunks {
@@ -1065,7 +1065,7 @@ fn put_articles(arts: &mut Vec<u8>, index: &Index) {
         let plain = postcard::to_allocvec(&texts).expect("articles serialize");
         put_varint(arts, chunk.len() as u64);
         put_varint(arts, plain.len() as u64);
-        arts.extend_from_slice(&crc32fast::hash(&plain).to_le_bytes());
+        arts.extend_from_slice(&crate::crc::crc32(&plain).to_le_bytes());
         arts.extend_from_slice(&plain);
     }
 }
@@ -1147,7 +1147,7 @@ fn get_stubs(r: &mut Reader, docs: usize) -> Result<Vec<Article>, CodecError> {
     let len = r.count("head length")?;
     let head = r.take(len)?;
     let stored = le_u32(r.take(4)?);
-    let computed = crc32fast::hash(head);
+    let computed = crate::crc::crc32(head);
     if stored != computed {
         return Err(r.corrupt(format!(
             "the head's checksum is {computed:08x}, {stored:08x} stored: damaged"
@@ -1204,7 +1204,7 @@ fn get_chunk(
         section: "ARTS",
         why: format!("chunk {c} ({} bytes): {why}", bytes.len()),
     };
-    let computed = crc32fast::hash(bytes);
+    let computed = crate::crc::crc32(bytes);
     if crc != computed {
         return Err(corrupt(format!(
             "its checksum is {computed:08x}, {crc:08x} stored: damaged"
@@ -1478,7 +1478,7 @@ mod tests {
             r.take(4 + len).unwrap();
         }
         for (at, span) in crcs {
-            let crc = crc32fast::hash(&arts[span]);
+            let crc = crate::crc::crc32(&arts[span]);
             arts[at..at + 4].copy_from_slice(&crc.to_le_bytes());
         }
     }

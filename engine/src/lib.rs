@@ -5,6 +5,7 @@
 
 pub mod article;
 pub mod codec;
+pub mod crc;
 pub mod display;
 pub mod facets;
 pub mod index;

@@ -26,8 +26,8 @@ pub struct Download {
     pub done: usize,
     pub failed: usize,
     pub bytes: u64,
-    /// Usage and quota of the origin's storage once finished, in bytes.
-    pub storage: Option<(f64, f64)>,
+    /// Usage and quota of the origin's storage once finished, in whole MB.
+    pub storage: Option<(u64, u64)>,
     /// Whether the browser agreed to keep the storage (`navigator.storage.persist()`).
     pub persisted: Option<bool>,
 }
@@ -68,21 +68,15 @@ pub fn OfflineDownload() -> Html {
     let size = (*archive_size)
         .filter(|_| state.is_none())
         .map(|(files, bytes)| {
-            let mb = bytes as f64 / 1_000_000.0;
-            html! { <span class="offline-size">{ i18n::offline_size(ui.lang(), files, mb) }</span> }
+            html! { <span class="offline-size">{ i18n::offline_size(ui.lang(), files, bytes) }</span> }
         });
     let status = state.map(|d| {
-        let mb = d.bytes as f64 / 1_000_000.0;
-        let mut text = i18n::offline_progress(ui.lang(), d.done, d.total, mb);
+        let mut text = i18n::offline_progress(ui.lang(), d.done, d.total, d.bytes);
         if d.failed > 0 {
             text.push_str(&i18n::offline_failed(ui.lang(), d.failed));
         }
         if let Some((usage, quota)) = d.storage {
-            text.push_str(&i18n::offline_storage(
-                ui.lang(),
-                usage / 1_000_000.0,
-                quota / 1_000_000.0,
-            ));
+            text.push_str(&i18n::offline_storage(ui.lang(), usage, quota));
         }
         let finished = d.finished();
         html! {
@@ -159,7 +153,7 @@ fn tell_worker_the_archive_is_kept_whole() {
 }
 
 /// Asks the browser to keep this origin's storage, and says how much it uses.
-async fn keep_storage() -> (Option<(f64, f64)>, Option<bool>) {
+async fn keep_storage() -> (Option<(u64, u64)>, Option<bool>) {
     let Some(window) = web_sys::window() else {
         return (None, None);
     };
@@ -174,7 +168,8 @@ async fn keep_storage() -> (Option<(f64, f64)>, Option<bool>) {
     };
     let usage = estimate.and_then(|e| {
         let e: web_sys::StorageEstimate = wasm_bindgen::JsCast::unchecked_into(e);
-        Some((e.get_usage()?, e.get_quota()?))
+        let mb = |bytes: f64| (bytes / 1_000_000.0).round() as u64;
+        Some((mb(e.get_usage()?), mb(e.get_quota()?)))
     });
     (usage, persisted)
 }

@@ -373,10 +373,9 @@ fn font_size_px(element: &web_sys::Element) -> Option<f64> {
     let size = js_sys::Reflect::get(&style, &"fontSize".into())
         .ok()?
         .as_string()?;
-    size.strip_suffix("px")?
-        .parse()
-        .ok()
-        .filter(|px: &f64| *px > 0.0)
+    // JavaScript's parseFloat: Rust's would link the standard library's float parsing
+    // (~10 kB of the wasm) for this one number.
+    Some(js_sys::parse_float(size.strip_suffix("px")?)).filter(|px| *px > 0.0)
 }
 
 /// Follows the window's scrolling and size (read in their own events, when the layout is

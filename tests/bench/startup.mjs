@@ -5,11 +5,15 @@
 // and `docbao:ready`, then the dictionaries decoded after it (`docbao:decode-dictionaries`,
 // its duration and end; builds before session 7 decode them inside `docbao:decode`; since
 // session 9 they are derived in slices, `slice` the longest `docbao:derive-slice`), with
-// the medians and the machine's load. Asserts nothing.
+// the medians and the machine's load. A sharded build (DIST/archive/) has no dictionaries
+// to derive: it prints when the root arrived, when the first page's last chunk arrived
+// and the first results (`first`: the archive's newest articles listed). Asserts nothing.
 //
 //   node tests/bench/startup.mjs DIST [--runs N]     (DIST e.g. target/bench-dist/unc-dantri-embedded)
 
+import { existsSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { launchBrowser, waitUntilReady } from '../e2e/support.mjs';
 import { startServer } from '../e2e/server.mjs';
 
@@ -18,6 +22,7 @@ const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
 if (!dist) throw new Error('usage: node tests/bench/startup.mjs DIST [--runs N]');
 
+const sharded = existsSync(path.join(dist, 'archive'));
 const browser = await launchBrowser();
 const server = await startServer(dist);
 const rows = [];
@@ -27,11 +32,24 @@ try {
     const page = await context.newPage();
     await page.goto(`${server.url}/#/search`);
     await waitUntilReady(page);
-    // Builds since session 7 decode the dictionaries just after ready; older ones never
-    // record this measure, so the wait gives up after 30 s.
-    await page
-      .waitForFunction(() => performance.getEntriesByName('docbao:decode-dictionaries').length > 0, null, { timeout: 30000 })
-      .catch(() => {});
+    if (sharded) {
+      // Polled every frame: the first frame with the whole first page listed.
+      await page.waitForFunction(
+        () => {
+          const done = !!document.querySelector('ol.results a.result') && !document.querySelector('ol.results li.pending');
+          if (done) window.__docbaoFirst ??= performance.now();
+          return done;
+        },
+        null,
+        { timeout: 30000 },
+      );
+    } else {
+      // Builds since session 7 decode the dictionaries just after ready; older ones never
+      // record this measure, so the wait gives up after 30 s.
+      await page
+        .waitForFunction(() => performance.getEntriesByName('docbao:decode-dictionaries').length > 0, null, { timeout: 30000 })
+        .catch(() => {});
+    }
     rows.push(
       await page.evaluate(() => {
         const mark = (name) => performance.getEntriesByName(name)[0];
@@ -51,6 +69,9 @@ try {
           slice: ((d) => (d.length ? Math.max(...d) : NaN))(performance.getEntriesByName('docbao:derive-slice').map((m) => m.duration)),
           slices: performance.getEntriesByName('docbao:derive-slice').length,
           memory: performance.memory?.usedJSHeapSize ?? NaN,
+          root: arrived('.root'),
+          chunks: Math.max(...files.filter((f) => f.name.endsWith('.docs')).map((f) => f.responseEnd)),
+          first: window.__docbaoFirst ?? NaN,
         };
       }),
     );
@@ -65,7 +86,9 @@ const median = (key) => {
   const s = rows.map((r) => r[key]).sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 };
-const keys = ['html', 'js', 'wasm', 'start', 'decodeStart', 'decode', 'ready', 'dicts', 'dictsEnd', 'slice', 'slices'];
+const keys = sharded
+  ? ['html', 'js', 'wasm', 'start', 'root', 'ready', 'chunks', 'first']
+  : ['html', 'js', 'wasm', 'start', 'decodeStart', 'decode', 'ready', 'dicts', 'dictsEnd', 'slice', 'slices'];
 console.log(`startup: ${dist}, ${runs} loads; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log(`| ${keys.join(' | ')} |`);
 for (const r of rows) console.log(`| ${keys.map((k) => r[k].toFixed(1)).join(' | ')} |`);

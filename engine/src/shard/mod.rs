@@ -158,7 +158,7 @@ pub(crate) fn in_lexicon_alphabet(term: &str) -> bool {
 }
 
 pub(crate) fn lexicon_hash(term: &str) -> u32 {
-    crc32fast::hash(term.as_bytes())
+    crate::crc::crc32(term.as_bytes())
 }
 
 /// The lexicon as read: sorted hashes of the folded terms of letters a–z, and for each
@@ -187,7 +187,7 @@ fn seal(kind: FileKind, body: &[u8]) -> Vec<u8> {
     out.extend_from_slice(&SHARD_MAGIC);
     out.extend_from_slice(&SHARD_FORMAT_VERSION.to_le_bytes());
     out.extend_from_slice(&kind.tag());
-    out.extend_from_slice(&crc32fast::hash(body).to_le_bytes());
+    out.extend_from_slice(&crate::crc::crc32(body).to_le_bytes());
     out.extend_from_slice(body);
     out
 }
@@ -226,7 +226,7 @@ fn open<'a>(file: &str, kind: FileKind, bytes: &'a [u8]) -> Result<&'a [u8], Sha
     }
     let stored = u32::from_le_bytes(bytes[16..20].try_into().expect("4 bytes"));
     let body = &bytes[HEADER_LEN..];
-    let computed = crc32fast::hash(body);
+    let computed = crate::crc::crc32(body);
     if stored != computed {
         return Err(ShardError::new(
             file,

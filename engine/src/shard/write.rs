@@ -301,7 +301,7 @@ pub(super) fn ranges(d: &TermDict, target: usize) -> Vec<Range<usize>> {
         // on the term alone).
         let big = own >= target;
         let due = size >= 2 * target
-            || (size >= target && crc32fast::hash(term.as_bytes()).is_multiple_of(CUT_ONE_IN))
+            || (size >= target && crate::crc::crc32(term.as_bytes()).is_multiple_of(CUT_ONE_IN))
             || big
             || after_big;
         if i > start && due {
