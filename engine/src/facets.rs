@@ -123,9 +123,13 @@ struct ValueTable {
 
 impl ValueTable {
     fn new<'a>(per_doc: impl Iterator<Item = Option<&'a str>> + Clone) -> ValueTable {
+        // Distinct values first, then each one's collation key once: keys compared
+        // afresh per comparison over every article's value were most of loading an index.
         let mut values: Vec<String> = per_doc.clone().flatten().map(str::to_string).collect();
-        values.sort_by(|a, b| compare_vi(a, b));
+        values.sort_unstable();
         values.dedup();
+        // Stable, so values of equal keys stay in byte order, as `compare_vi` has them.
+        values.sort_by_cached_key(|v| collation_key(v));
         let index: HashMap<&str, u32> = values
             .iter()
             .enumerate()
@@ -475,6 +479,38 @@ mod tests {
     fn nfd_and_nfc_values_collate_alike() {
         let nfd: String = "Đà Nẵng".nfd().collect();
         assert_eq!(collation_key(&nfd), collation_key("Đà Nẵng"));
+    }
+
+    #[test]
+    fn value_table_holds_distinct_values_in_compare_vi_order() {
+        // Repeats, NFC and NFD spellings (equal keys, kept apart in byte order), cases.
+        let nfd: String = "Đà Nẵng".nfd().collect();
+        let per_doc = [
+            Some("Zalo"),
+            Some(nfd.as_str()),
+            None,
+            Some("Đà Nẵng"),
+            Some("dân trí"),
+            Some("Dân trí"),
+            Some("Zalo"),
+            Some("Ánh"),
+            Some("Anh"),
+            Some("Đà Nẵng"),
+            Some("mà"),
+            Some("ma"),
+        ];
+        let table = ValueTable::new(per_doc.iter().copied());
+        let mut expected: Vec<String> = per_doc.iter().flatten().map(|v| v.to_string()).collect();
+        expected.sort_by(|a, b| compare_vi(a, b));
+        expected.dedup();
+        assert_eq!(table.values, expected);
+        for (doc, value) in per_doc.iter().enumerate() {
+            let found = table
+                .values
+                .get(table.of_doc[doc] as usize)
+                .map(String::as_str);
+            assert_eq!(found, *value);
+        }
     }
 
     #[test]
