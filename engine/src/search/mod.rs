@@ -195,7 +195,7 @@ impl Index {
         } else {
             self.matches(query)
         };
-        self.catalog.narrow(&matched, filters)
+        self.catalog.narrow(matched, filters)
     }
 
     /// The order of results under `sort`, a total order: by date first if asked (undated
