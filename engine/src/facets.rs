@@ -256,12 +256,9 @@ impl Catalog {
         matched: Vec<(u32, f32)>,
         filters: &Filters,
     ) -> (Vec<(u32, f32)>, Facets) {
-        // A slot past the values, and past the months, where an article without one is
-        // counted and then dropped: counting needs no branch on whether an article has
-        // an author (a coin toss, mispredicted over tens of thousands of matches).
         let mut counts: [Vec<usize>; 3] =
-            std::array::from_fn(|f| vec![0; self.fields[f].values.len() + 1]);
-        let mut month_counts = vec![0usize; self.months.len() + 1];
+            std::array::from_fn(|f| vec![0; self.fields[f].values.len()]);
+        let mut month_counts = vec![0usize; self.months.len()];
         let mut undated = 0;
         let count_month = |d: usize, month_counts: &mut [usize], undated: &mut usize| match self
             .month_of_doc[d]
@@ -271,17 +268,16 @@ impl Catalog {
         };
         let kept = if filters.is_empty() {
             // Nothing filtered (most keystrokes): every match is kept and counted.
-            let undated_slot = self.months.len();
             for &(doc, _) in &matched {
                 let d = doc as usize;
                 for (field, field_counts) in self.fields.iter().zip(&mut counts) {
-                    // NONE (u32::MAX) lands in the last slot.
-                    let none_slot = field_counts.len() - 1;
-                    field_counts[(field.of_doc[d] as usize).min(none_slot)] += 1;
+                    let value = field.of_doc[d];
+                    if value != NONE {
+                        field_counts[value as usize] += 1;
+                    }
                 }
-                month_counts[(self.month_of_doc[d] as usize).min(undated_slot)] += 1;
+                count_month(d, &mut month_counts, &mut undated);
             }
-            undated = month_counts[undated_slot];
             // Kept as they came, not copied: a common word matches most of the archive.
             matched
         } else {
@@ -322,10 +318,6 @@ impl Catalog {
             }
             kept
         };
-        month_counts.pop();
-        for field_counts in &mut counts {
-            field_counts.pop();
-        }
         let values = |f: usize| {
             let mut out: Vec<FacetValue> = counts[f]
                 .iter()
