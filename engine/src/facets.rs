@@ -258,7 +258,7 @@ impl Catalog {
     /// all matches in the same pass: each field without its own filter.
     pub(crate) fn narrow(
         &self,
-        matched: &[(u32, f32)],
+        matched: Vec<(u32, f32)>,
         filters: &Filters,
     ) -> (Vec<(u32, f32)>, Facets) {
         let mut counts: [Vec<usize>; 3] =
@@ -273,7 +273,7 @@ impl Catalog {
         };
         let kept = if filters.is_empty() {
             // Nothing filtered (most keystrokes): every match is kept and counted.
-            for &(doc, _) in matched {
+            for &(doc, _) in &matched {
                 let d = doc as usize;
                 for (field, field_counts) in self.fields.iter().zip(&mut counts) {
                     let value = field.of_doc[d];
@@ -283,7 +283,8 @@ impl Catalog {
                 }
                 count_month(d, &mut month_counts, &mut undated);
             }
-            matched.to_vec()
+            // Kept as they came, not copied: a common word matches most of the archive.
+            matched
         } else {
             let c = self.compile(filters);
             // Per field, whether each value is wanted (`None`: the field is free).
@@ -297,7 +298,7 @@ impl Catalog {
                 })
             });
             let mut kept = Vec::new();
-            for &(doc, score) in matched {
+            for &(doc, score) in &matched {
                 let d = doc as usize;
                 let ok: [bool; 3] = std::array::from_fn(|f| {
                     wanted[f].as_ref().is_none_or(|mask| {
@@ -379,7 +380,7 @@ impl Catalog {
 /// convenience over [`Catalog`] for callers without an index.
 pub fn facets(articles: &[Article], docs: &[u32], filters: &Filters) -> Facets {
     let matched: Vec<(u32, f32)> = docs.iter().map(|&d| (d, 0.0)).collect();
-    Catalog::new(articles).narrow(&matched, filters).1
+    Catalog::new(articles).narrow(matched, filters).1
 }
 
 /// The Vietnamese alphabet: `ă` and `â` after `a`, `đ` after `d`, and so on. Letters

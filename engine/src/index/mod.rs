@@ -323,6 +323,14 @@ impl TermDict {
     /// hundreds of one-edit strings fetch nothing; without the lexicon it asks for it.
     pub(crate) fn probe_class(&self, term: &str) -> Option<u8> {
         if let Some(c) = &self.coverage {
+            // Most probes are no word: the lexicon says so from a hash, before any range
+            // is searched (its `None` is exact: no such term anywhere).
+            if c.lexicon
+                .as_ref()
+                .is_some_and(|l| l.class_of(term).is_none())
+            {
+                return None;
+            }
             if !c.is_loaded(c.range_of(term)) {
                 let Some(lexicon) = &c.lexicon else {
                     c.lexicon_wanted.store(true, Ordering::Relaxed);

@@ -1,10 +1,13 @@
 //! Highlights and snippets: which words of a text match the query, as byte ranges on the
 //! original accented text, and the passage that best shows why an article matched.
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
+
 use rustc_hash::FxHashMap;
 
 use super::parse::{ExpansionKind, Word};
-use crate::index::{field_texts, Index, BODY, LEAD, TITLE};
+use crate::index::{field_texts, Index, Posting, BODY, LEAD, TITLE};
 use crate::text;
 
 /// Characters a snippet aims for.
@@ -60,6 +63,29 @@ impl Marked {
     }
 }
 
+/// The postings of each query word's keys (`[word][key]`, as in [`Matcher::words`]),
+/// each looked up when first needed: once for a page of hits, not once per hit.
+pub(super) struct KeyPostings<'i> {
+    looked_up: Vec<Vec<OnceCell<Option<&'i [Posting]>>>>,
+}
+
+impl<'i> KeyPostings<'i> {
+    pub(super) fn new(m: &Matcher) -> KeyPostings<'i> {
+        KeyPostings {
+            looked_up: m
+                .words
+                .iter()
+                .map(|w| w.keys.iter().map(|_| OnceCell::new()).collect())
+                .collect(),
+        }
+    }
+
+    /// The postings of `term`, key `key` of word `word`.
+    fn get(&self, index: &'i Index, word: usize, key: usize, term: &str) -> Option<&'i [Posting]> {
+        *self.looked_up[word][key].get_or_init(|| index.folded.get(term))
+    }
+}
+
 /// Tells which query word, if any, a word or span of text matches: every key of every
 /// word in one hash map, prefixes apart. Corrections are left out: [`Index::matcher_for`]
 /// adds those that matched one article.
@@ -110,40 +136,49 @@ impl<'a> Matcher<'a> {
     }
 }
 
-impl Index {
+impl<'i> Index {
     /// `m` with the corrections that matched article `doc`: for each query word the
     /// article does not have as typed (nor as read from Telex or as an abbreviation),
     /// the correction worth the most there. A correction that did not bring the article
-    /// in is not marked, nor are the frequent words one edit from a word it has.
-    pub(super) fn matcher_for<'a>(&self, m: &Matcher<'a>, doc: u32) -> Matcher<'a> {
-        let mut out = m.clone();
-        let has = |term: &str| {
-            self.folded
-                .get(term)
-                .is_some_and(|p| p.binary_search_by_key(&doc, |p| p.doc).is_ok())
-        };
+    /// in is not marked, nor are the frequent words one edit from a word it has. `m`
+    /// itself (no copy) when no correction matched, as for most hits.
+    pub(super) fn matcher_for<'m, 'a>(
+        &'i self,
+        m: &'m Matcher<'a>,
+        doc: u32,
+        postings: &KeyPostings<'i>,
+    ) -> Cow<'m, Matcher<'a>> {
+        let has = |p: &[Posting]| p.binary_search_by_key(&doc, |p| p.doc).is_ok();
+        let mut corrections: Vec<(&'a str, usize)> = Vec::new();
         for (i, w) in m.words.iter().enumerate() {
-            let typed_here = w
-                .keys
-                .iter()
-                .any(|k| !k.kind.is_other_word() && has(&k.term));
+            let typed_here = w.keys.iter().enumerate().any(|(j, k)| {
+                !k.kind.is_other_word() && postings.get(self, i, j, &k.term).is_some_and(has)
+            });
             if typed_here {
                 continue;
             }
             let best = w
                 .keys
                 .iter()
-                .filter(|k| k.kind == ExpansionKind::Typo)
-                .filter_map(|k| {
-                    let df = self.folded.get(&k.term)?.len();
-                    has(&k.term).then(|| (k.weight * self.idf(df), k.term.as_str()))
+                .enumerate()
+                .filter(|(_, k)| k.kind == ExpansionKind::Typo)
+                .filter_map(|(j, k)| {
+                    let p = postings.get(self, i, j, &k.term)?;
+                    has(p).then(|| (k.weight * self.idf(p.len()), k.term.as_str()))
                 })
                 .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(a.1)));
             if let Some((_, term)) = best {
-                out.keys.entry(term).or_insert(i);
+                corrections.push((term, i));
             }
         }
-        out
+        if corrections.is_empty() {
+            return Cow::Borrowed(m);
+        }
+        let mut out = m.clone();
+        for (term, i) in corrections {
+            out.keys.entry(term).or_insert(i);
+        }
+        Cow::Owned(out)
     }
 
     /// The passage of the article that best shows why it matched.
@@ -152,36 +187,57 @@ impl Index {
         let mut best: Option<(usize, &str)> = None;
         let mut buf = String::new();
         let mut seen = vec![false; m.words.len()];
+        // The plain words' hits of a passage, and of the best so far: its marks, so the
+        // passage chosen is not read again to mark it.
+        let (mut at, mut best_at) = (Vec::new(), Vec::new());
         // No passage can score more than this: the first to reach it is the snippet, so
         // the rest of a long article need not be read (the costly part of a keystroke).
         let best_possible = m.words.len() * 4 + if m.words.len() > 1 { 3 } else { 0 };
         for text in fields[LEAD].iter().chain(&fields[BODY]) {
             // Compounds and synonyms need the whole analyzer; plain words a quick fold.
-            let hits = if m.spans {
-                word_hits(&light(text), m)
+            let score = if m.spans {
+                passage_score(word_hits(&light(text), m).into_iter(), &mut seen)
             } else {
-                quick_hits(text, m, &mut buf)
+                quick_hits_into(text, m, &mut buf, &mut at);
+                passage_score(at.iter().map(|&(h, _)| h), &mut seen)
             };
-            seen.iter_mut().for_each(|s| *s = false);
-            for h in &hits {
-                seen[h.2] = true;
-            }
-            let distinct = seen.iter().filter(|s| **s).count();
-            let together = hits
-                .windows(2)
-                .filter(|h| h[1].2 == h[0].2 + 1 && h[1].0 == h[0].1)
-                .count();
-            let score = distinct * 4 + together.min(3);
             if best.is_none_or(|(s, _)| score > s) {
                 best = Some((score, text));
+                std::mem::swap(&mut at, &mut best_at);
                 if score >= best_possible {
                     break;
                 }
             }
         }
-        let passage = best.map(|(_, t)| t).or(fields[TITLE].first().copied());
-        passage.map(|p| window(p, m)).unwrap_or_default()
+        match best {
+            // The same marks as `mark` finds, kept from choosing the passage.
+            Some((_, passage)) if !m.spans => {
+                window_of(passage, best_at.into_iter().map(|(_, r)| r).collect())
+            }
+            Some((_, passage)) => window(passage, m),
+            None => fields[TITLE]
+                .first()
+                .map(|t| window(t, m))
+                .unwrap_or_default(),
+        }
     }
+}
+
+/// How well a passage with these hits (in text order) shows the query: 4 for each query
+/// word it has, and 1 for each of up to 3 query words right after the one before.
+/// `seen` (one per query word) is worked in.
+fn passage_score(hits: impl Iterator<Item = Hit3>, seen: &mut [bool]) -> usize {
+    seen.iter_mut().for_each(|s| *s = false);
+    let mut together = 0;
+    let mut previous: Option<Hit3> = None;
+    for h in hits {
+        seen[h.2] = true;
+        if previous.is_some_and(|p| h.2 == p.2 + 1 && h.0 == p.1) {
+            together += 1;
+        }
+        previous = Some(h);
+    }
+    seen.iter().filter(|s| **s).count() * 4 + together.min(3)
 }
 
 /// A match of a query word in a text: `(first word, end word, query word number)`.
@@ -195,6 +251,18 @@ pub(super) fn quick_hits_at(
     buf: &mut String,
 ) -> Vec<(Hit3, (usize, usize))> {
     let mut out = Vec::new();
+    quick_hits_into(text, m, buf, &mut out);
+    out
+}
+
+/// [`quick_hits_at`] into `out` (cleared first), so a caller reuses one buffer.
+fn quick_hits_into(
+    text: &str,
+    m: &Matcher,
+    buf: &mut String,
+    out: &mut Vec<(Hit3, (usize, usize))>,
+) {
+    out.clear();
     let mut n = 0;
     buf.clear();
     let mut start = None;
@@ -214,14 +282,6 @@ pub(super) fn quick_hits_at(
             buf.clear();
         }
     }
-    out
-}
-
-pub(super) fn quick_hits(text: &str, m: &Matcher, buf: &mut String) -> Vec<(usize, usize, usize)> {
-    quick_hits_at(text, m, buf)
-        .into_iter()
-        .map(|(h, _)| h)
-        .collect()
 }
 
 /// Matches of query words in analyzed text: `(first token, end token, word number)`,
@@ -295,11 +355,18 @@ pub(super) fn mark(text: &str, m: &Matcher) -> Marked {
 /// A window of about [`SNIPPET_CHARS`] around the first match, cut at spaces, with `…`
 /// where text was left out.
 pub(super) fn window(text: &str, m: &Matcher) -> Marked {
-    let full = mark(text, m);
+    window_of(text, mark(text, m).marks)
+}
+
+/// [`window`] of `text` whose marks (sorted byte ranges) are `marks`.
+fn window_of(text: &str, marks: Vec<(usize, usize)>) -> Marked {
     if text.chars().count() <= SNIPPET_CHARS {
-        return full;
+        return Marked {
+            text: text.to_string(),
+            marks,
+        };
     }
-    let first = full.marks.first().map_or(0, |m| m.0);
+    let first = marks.first().map_or(0, |m| m.0);
     // Start a little before the first match, on a word boundary.
     let lead_in = text[..first]
         .char_indices()
@@ -328,11 +395,144 @@ pub(super) fn window(text: &str, m: &Matcher) -> Marked {
     let shift = prefix.len() as isize - start as isize;
     Marked {
         text: format!("{prefix}{}{suffix}", &text[start..end]),
-        marks: full
-            .marks
+        marks: marks
             .into_iter()
             .filter(|&(s, e)| s >= start && e <= end)
             .map(|(s, e)| ((s as isize + shift) as usize, (e as isize + shift) as usize))
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::Article;
+
+    /// Articles with a lead and several paragraphs, some longer than a snippet, so that
+    /// the snippet is chosen among passages and windowed.
+    fn index() -> Index {
+        let long = "Người dân Hà Nội đi làm sớm vì tắc đường. ".repeat(8);
+        let docs = [
+            (
+                "a",
+                "Giá vàng hôm nay",
+                "Giá vàng tăng mạnh.",
+                vec![
+                    "Thị trường sôi động.",
+                    long.as_str(),
+                    "Giá vàng SJC lên đỉnh.",
+                ],
+            ),
+            (
+                "b",
+                "Thời tiết",
+                "Bão số 3 đổ bộ.",
+                vec![long.as_str(), "Hà Nội mưa to, giá rau tăng."],
+            ),
+            (
+                "c",
+                "TP.HCM",
+                "Tin TP.HCM hôm nay.",
+                vec!["Covid-19 ở TP.HCM giảm.", long.as_str()],
+            ),
+            (
+                "d",
+                "Học sinh giỏi",
+                "Học sinh giỏi quốc gia.",
+                vec!["Trường đại học mở cửa.", "Học sinh đi học."],
+            ),
+            ("e", "Không có gì", "", vec![]),
+        ];
+        Index::build(
+            docs.iter()
+                .map(|(id, title, lead, body)| Article {
+                    id: id.to_string(),
+                    title: title.to_string(),
+                    lead: (!lead.is_empty()).then(|| lead.to_string()),
+                    body: body.iter().map(|p| p.to_string()).collect(),
+                    ..Article::default()
+                })
+                .collect(),
+        )
+    }
+
+    const QUERIES: &[&str] = &[
+        "gia vang",
+        "giá v",
+        "ha noi tac duong",
+        "hà nội mưa",
+        "tp.hcm covid-19",
+        "hocj sinh gioi",
+        "truong dai hoc",
+        "bao so 3",
+        "nguoi dan di lam",
+        "khong",
+    ];
+
+    /// The snippet as chosen before its marks were kept: the passages scored, then the
+    /// chosen one marked again by [`window`].
+    fn snippet_marked_again(index: &Index, doc: u32, m: &Matcher) -> Marked {
+        let fields = field_texts(&index.articles[doc as usize]);
+        let mut best: Option<(usize, &str)> = None;
+        let mut buf = String::new();
+        let mut seen = vec![false; m.words.len()];
+        for text in fields[LEAD].iter().chain(&fields[BODY]) {
+            let hits: Vec<Hit3> = if m.spans {
+                word_hits(&light(text), m)
+            } else {
+                quick_hits_at(text, m, &mut buf)
+                    .into_iter()
+                    .map(|(h, _)| h)
+                    .collect()
+            };
+            let score = passage_score(hits.into_iter(), &mut seen);
+            if best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, text));
+            }
+        }
+        let passage = best.map(|(_, t)| t).or(fields[TITLE].first().copied());
+        passage.map(|p| window(p, m)).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_snippet_keeps_the_marks_its_passage_was_chosen_by() {
+        let index = index();
+        let mut windowed = 0;
+        for q in QUERIES {
+            let query = index.query(q);
+            let words: Vec<&Word> = query.words().collect();
+            let m = Matcher::new(&words, true);
+            let postings = KeyPostings::new(&m);
+            for doc in 0..index.len() as u32 {
+                let m = index.matcher_for(&m, doc, &postings);
+                let snippet = index.snippet(doc, &m);
+                windowed += usize::from(snippet.text.contains('…'));
+                assert_eq!(
+                    snippet,
+                    snippet_marked_again(&index, doc, &m),
+                    "{q:?} in {doc}"
+                );
+            }
+        }
+        assert!(windowed > 0, "some snippets are windows of long passages");
+    }
+
+    #[test]
+    fn key_postings_looked_up_once_serve_every_hit_alike() {
+        let index = index();
+        let mut corrected = 0;
+        for q in QUERIES {
+            let query = index.query(q);
+            let words: Vec<&Word> = query.words().collect();
+            let m = Matcher::new(&words, true);
+            let shared = KeyPostings::new(&m);
+            for doc in 0..index.len() as u32 {
+                let once = index.matcher_for(&m, doc, &shared);
+                let fresh = index.matcher_for(&m, doc, &KeyPostings::new(&m));
+                assert_eq!(once.keys, fresh.keys, "{q:?} in {doc}");
+                corrected += usize::from(once.keys.len() > m.keys.len());
+            }
+        }
+        assert!(corrected > 0, "some hit is marked through a correction");
     }
 }

@@ -37,7 +37,7 @@ use crate::article::Article;
 use crate::facets::{Facets, Filters, Sort};
 use crate::index::Index;
 use crate::text;
-use highlight::{mark, Matcher};
+use highlight::{mark, KeyPostings, Matcher};
 use parse::{parse, Word};
 
 /// Distinctive words of an article used to find others like it.
@@ -146,9 +146,10 @@ impl Index {
 
         let words: Vec<&Word> = query.words().collect();
         let matcher = Matcher::new(&words, true);
+        let postings = KeyPostings::new(&matcher);
         let hits = cands
             .into_iter()
-            .map(|(doc, score)| self.hit(doc, score, &matcher))
+            .map(|(doc, score)| self.hit(doc, score, &matcher, &postings))
             .collect();
         SearchResults { total, hits }
     }
@@ -168,9 +169,15 @@ impl Index {
         self.expansions.clear();
     }
 
-    fn hit(&self, doc: u32, score: f32, matcher: &Matcher) -> Hit {
+    fn hit<'i>(
+        &'i self,
+        doc: u32,
+        score: f32,
+        matcher: &Matcher,
+        postings: &KeyPostings<'i>,
+    ) -> Hit {
         let article = &self.articles[doc as usize];
-        let matcher = self.matcher_for(matcher, doc);
+        let matcher = self.matcher_for(matcher, doc, postings);
         Hit {
             doc,
             id: article.id.clone(),
@@ -188,7 +195,7 @@ impl Index {
         } else {
             self.matches(query)
         };
-        self.catalog.narrow(&matched, filters)
+        self.catalog.narrow(matched, filters)
     }
 
     /// The order of results under `sort`, a total order: by date first if asked (undated
@@ -235,12 +242,13 @@ impl Index {
         kept.sort_unstable_by(&order);
         let words: Vec<&Word> = query.words().collect();
         let matcher = Matcher::new(&words, true);
+        let postings = KeyPostings::new(&matcher);
         Page {
             total,
             hits: kept
                 .iter()
                 .skip(request.offset)
-                .map(|&(doc, score)| self.hit(doc, score, &matcher))
+                .map(|&(doc, score)| self.hit(doc, score, &matcher, &postings))
                 .collect(),
             facets,
         }
@@ -305,7 +313,10 @@ impl Index {
         let words: Vec<&Word> = query.words().collect();
         let matcher = Matcher::new(&words, false);
         match self.by_id_doc(id) {
-            Some(doc) => mark(text, &self.matcher_for(&matcher, doc)),
+            Some(doc) => {
+                let postings = KeyPostings::new(&matcher);
+                mark(text, &self.matcher_for(&matcher, doc, &postings))
+            }
             None => mark(text, &matcher),
         }
     }
@@ -388,10 +399,11 @@ impl Index {
         let mut ranked: Vec<(u32, f32)> = scores.into_iter().collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let matcher = Matcher::default();
+        let postings = KeyPostings::new(&matcher);
         ranked
             .into_iter()
             .take(limit)
-            .map(|(d, score)| self.hit(d, score, &matcher))
+            .map(|(d, score)| self.hit(d, score, &matcher, &postings))
             .collect()
     }
 

@@ -75,7 +75,13 @@ pub(super) fn for_each_in(
 /// filter mispredicted on about every other article of a common word's (15% of a warm
 /// keystroke's CPU on vietnews-train).
 fn sparse(scores: &[f32]) -> Vec<(u32, f32)> {
-    let count = scores.iter().filter(|&&s| s > 0.0).count();
+    sparse_of(scores, scores.iter().filter(|&&s| s > 0.0).count())
+}
+
+/// [`sparse`] where the candidates are known to be `count` (a pass over every article
+/// saved).
+fn sparse_of(scores: &[f32], count: usize) -> Vec<(u32, f32)> {
+    debug_assert_eq!(count, scores.iter().filter(|&&s| s > 0.0).count());
     // One slot more than the candidates: the articles after the last one are written there.
     let mut out = vec![(0u32, 0f32); count + 1];
     let mut n = 0;
@@ -606,7 +612,7 @@ impl Index {
                 let Some(c) = rest.next() else { break };
                 left = self.narrow_dense(&mut scores, c, &mut best);
             }
-            sparse(&scores)
+            sparse_of(&scores, left)
         } else {
             self.materialize(rarest)
         };
