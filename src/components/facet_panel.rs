@@ -17,6 +17,10 @@ pub struct FacetPanelProps {
     /// (or the filters) changed.
     pub facets: Rc<Facets>,
     pub filters: Filters,
+    /// The counts are those of an earlier search (a query is being typed): the panel says
+    /// so (`aria-busy`), and its counts are shown faded.
+    #[prop_or_default]
+    pub busy: bool,
     pub on_action: Callback<Action>,
 }
 
@@ -123,7 +127,8 @@ fn date_input(
 }
 
 /// Filters with live counts over the current query: outlet, category, author, and a
-/// year/month histogram with a from–to range.
+/// year/month histogram with a from–to range. While a query is typed the search page gives
+/// it the counts of the search last written to the URL, `busy` (see `pages::search`).
 #[function_component]
 pub fn FacetPanel(props: &FacetPanelProps) -> Html {
     let ui = use_ui();
@@ -157,7 +162,7 @@ pub fn FacetPanel(props: &FacetPanelProps) -> Html {
         + usize::from(f.year.is_some())
         + usize::from(f.from.is_some() || f.to.is_some());
     html! {
-        <aside class="filters" aria-labelledby="filters-heading">
+        <aside class="filters" aria-labelledby="filters-heading" aria-busy={props.busy.then_some("true")}>
           <details class="filters-fold" open={*wide}>
             <summary>
                 <h2 id="filters-heading">{ t.filters_heading }</h2>

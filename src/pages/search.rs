@@ -87,6 +87,13 @@ impl UrlWriter {
         }
     }
 
+    /// Whether the page shows a query typed over the URL's `in_url` and not yet written.
+    fn typing(&self, in_url: &SearchState) -> bool {
+        self.typed
+            .as_ref()
+            .is_some_and(|typed| typed.over == *in_url)
+    }
+
     /// The search the page shows now, whatever the latest render bound: a handler can run
     /// before the latest change has been rendered into its part of the page (Yew lets the
     /// browser run between a page's render and its parts'), so an action applies to this.
@@ -163,6 +170,7 @@ pub fn SearchPage() -> Html {
     }
     let first_render = use_mut_ref(|| None::<(SearchState, u64)>);
     let (trimmed, page, facets) = (searched.0, &searched.1, searched.2.clone());
+    let counted = use_mut_ref(|| facets.clone());
     let completeness = use_archive_files(&corpus, &state, &searched.3);
     timing::use_settled_mark(completeness != Completeness::Fetching);
 
@@ -253,12 +261,22 @@ pub fn SearchPage() -> Html {
     // the network anyway, and the pause's render then changes nothing (it ran ~300 ms
     // after the key, so a keystroke whose files took > 200 ms ended at it).
     let files_arrived = arrived_since_first_render(&first_render, &state, corpus.version());
-    let shown =
-        if writer.borrow().typed.is_some() && !viewport.scrolled_down.get() && !files_arrived {
-            viewport.rows_to_fill()
-        } else {
-            page.hits.len()
-        };
+    let typing = writer.borrow().typing(&in_url) && !files_arrived;
+    let shown = if typing && !viewport.scrolled_down.get() {
+        viewport.rows_to_fill()
+    } else {
+        page.hits.len()
+    };
+    // The facet panel's counts, likewise, are those of the search last written to the URL
+    // while a query is typed (the panel says they are not current: `busy`), and the new
+    // ones come with the URL write: a panel's worth of counts changed on every key was
+    // about half of the objects each keystroke's layout walked. Any other action (a filter,
+    // an order, a page) writes the typed query first, so it never acts on stale counts.
+    if !typing {
+        *counted.borrow_mut() = facets.clone();
+    }
+    let panel_facets = counted.borrow().clone();
+    let facets_stale = !Rc::ptr_eq(&panel_facets, &facets);
     let sort = state.effective_sort();
     let sort_option = |value: &'static str, option: Sort, label: &'static str| {
         html! { <option {value} selected={sort == option}>{ label }</option> }
@@ -294,7 +312,7 @@ pub fn SearchPage() -> Html {
                     }
                     <Pager total={page.total} page={state.page} on_action={dispatch.clone()} />
                 </section>
-                <FacetPanel {facets} filters={state.filters.clone()} on_action={dispatch} />
+                <FacetPanel facets={panel_facets} busy={facets_stale} filters={state.filters.clone()} on_action={dispatch} />
             </div>
         </div>
     }

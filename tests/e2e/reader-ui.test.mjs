@@ -425,6 +425,74 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
     }, { viewport: { width: 1280, height: 600 } });
   });
 
+  test('while a query is typed the facet counts wait, marked busy; a pause, Enter and any action bring its own', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await harness.withPage(t, async (page) => {
+      // Typed queries reach the URL (and the panel its counts) only when the test says.
+      await openSearchWithTimersHeld(page);
+      // The panel, the list's query and the count, read at one instant.
+      const shown = () =>
+        page.evaluate(() => {
+          const counts = (facet) =>
+            Object.fromEntries([...document.querySelectorAll(`#${facet} button.facet-value`)].map((b) => [b.querySelector('.facet-name').innerText, Number(b.querySelector('.count').innerText)]));
+          return {
+            busy: document.querySelector('aside.filters')?.getAttribute('aria-busy') ?? null,
+            q: new URLSearchParams(document.querySelector('ol.results a')?.getAttribute('href')?.split('?')[1] ?? '').get('q'),
+            total: Number(/^\d+/.exec(document.getElementById('result-count')?.innerText ?? '')?.[0]),
+            sources: counts('facet-source'),
+            categories: counts('facet-category'),
+          };
+        });
+      const sum = (counts) => Object.values(counts).reduce((s, n) => s + n, 0);
+      const bySource = (pred) => {
+        const out = {};
+        for (const a of articles.filter(pred)) out[a.source] = (out[a.source] ?? 0) + 1;
+        return out;
+      };
+      const gold = (a) => a.title.startsWith('Giá vàng');
+      const archive = await eventually('the archive and its counts', shown, (s) => s.busy === null && s.total === articles.length);
+      assert.deepEqual(archive.sources, bySource(() => true));
+
+      // Typing: the list follows every key, the panel keeps the URL's search's counts.
+      await searchBox(page).focus();
+      await page.keyboard.type('gia vang', { delay: 20 });
+      const typed = await eventually('"gia vang" listed, the panel busy', shown, (s) => s.q === 'gia vang' && s.busy === 'true');
+      assert.equal(typed.total, count(gold), 'the count is the typed query\'s');
+      assert.deepEqual(typed.sources, archive.sources, 'the panel still counts the search in the URL (the archive)');
+      // The pause writes the query and brings its counts.
+      await page.clock.runFor(400);
+      const paused = await eventually('the panel current after the pause', shown, (s) => s.busy === null && s.q === 'gia vang');
+      assert.deepEqual(paused.sources, bySource(gold), 'the outlets counted over "gia vang"');
+      assert.equal((await hashRoute(page)).q, 'gia vang');
+
+      // Enter brings them at once.
+      await searchBox(page).fill('');
+      await page.keyboard.type('tin', { delay: 20 });
+      const tin = await eventually('"tin" listed, the panel busy', shown, (s) => s.q === 'tin' && s.busy === 'true');
+      assert.notEqual(tin.total, count(gold), 'a query whose count differs from the one in the URL');
+      assert.deepEqual(tin.sources, bySource(gold), 'the panel still counts "gia vang", the search in the URL');
+      await page.keyboard.press('Enter');
+      const entered = await eventually('the panel current after Enter', shown, (s) => s.busy === null && s.q === 'tin');
+      assert.equal(sum(entered.sources), entered.total, 'the outlets count every result of "tin"');
+      assert.equal(sum(entered.categories), entered.total, 'so do the categories');
+      assert.equal((await hashRoute(page)).q, 'tin');
+
+      // A filter chosen on the busy panel applies to the typed query, and the counts after
+      // it are that search's.
+      await searchBox(page).fill('');
+      await page.keyboard.type('gia vang', { delay: 20 });
+      await eventually('"gia vang" listed again, the panel busy', shown, (s) => s.q === 'gia vang' && s.busy === 'true');
+      await page.evaluate(() =>
+        [...document.querySelectorAll('#facet-source button.facet-value')].find((b) => b.querySelector('.facet-name').innerText === 'Zing').click(),
+      );
+      const zing = (a) => gold(a) && a.source === 'Zing';
+      const filtered = await eventually('the panel current after the filter', shown, (s) => s.busy === null && s.total === count(zing));
+      assert.deepEqual(filtered.sources, bySource(gold), 'the outlets counted over "gia vang" (their own filter aside)');
+      assert.equal(sum(filtered.categories), count(zing), 'the categories counted over "gia vang" from Zing');
+      const route = await hashRoute(page);
+      assert.deepEqual([route.q, route.params.getAll('src')], ['gia vang', ['Zing']]);
+    });
+  });
+
   test('the URL waits for 300 ms after the last key, not the first, with one timer for a run of keys', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await harness.withPage(t, async (page) => {
       await openSearchWithTimersHeld(page);
