@@ -127,9 +127,12 @@ impl Shards {
     }
 
     /// A search page's results from the files fetched so far, and the files it still
-    /// needs (`ShardedIndex::find`): one search per keystroke or arrival.
-    pub fn find(&self, state: &crate::route::SearchState) -> Fetched<Searched> {
-        self.index.borrow_mut().find(&state.q, &state.request())
+    /// needs (`ShardedIndex::find_first`): one search per keystroke or arrival. Of the
+    /// hits' articles it needs those of the first `shown` only, the rows on screen.
+    pub fn find(&self, state: &crate::route::SearchState, shown: usize) -> Fetched<Searched> {
+        self.index
+            .borrow_mut()
+            .find_first(&state.q, &state.request(), shown)
     }
 
     /// Article `id`'s page from the files fetched so far, previous/next within `state`'s

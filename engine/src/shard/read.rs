@@ -333,6 +333,15 @@ impl ShardedIndex {
         self.find_explained(text, request).0
     }
 
+    /// [`ShardedIndex::find`] for a page that shows only its first `shown` hits (a list
+    /// rendering the rows a viewport holds while a query is typed): the same page, but of
+    /// the hits' chunks it needs only those of the first `shown`, so their text is not
+    /// held back behind the chunks of rows nobody sees yet. Asked again with more rows,
+    /// it needs the rest.
+    pub fn find_first(&mut self, text: &str, request: &Request, shown: usize) -> Fetched<Searched> {
+        self.find_first_explained(text, request, shown).0
+    }
+
     /// [`ShardedIndex::find`], with why each file needed is (what first looked it up, in
     /// the order of `needs`): a bench's breakdown of what a keystroke fetches.
     pub fn find_explained(
@@ -340,14 +349,25 @@ impl ShardedIndex {
         text: &str,
         request: &Request,
     ) -> (Fetched<Searched>, Vec<LookupReason>) {
+        self.find_first_explained(text, request, usize::MAX)
+    }
+
+    /// [`ShardedIndex::find_first`], with why each file is needed.
+    pub fn find_first_explained(
+        &mut self,
+        text: &str,
+        request: &Request,
+        shown: usize,
+    ) -> (Fetched<Searched>, Vec<LookupReason>) {
         self.catch_up();
         let index = self.index();
         let query = index.query(text);
         let page = index.find(&query, request);
         let mut needs = self.take_missed_why();
         if needs.is_empty() {
-            let hits = self.missing_chunks(page.hits.iter().map(|h| h.doc));
-            needs = self.missing_docs(&query, page.hits.iter().map(|h| h.doc));
+            let shown_docs = || page.hits.iter().take(shown).map(|h| h.doc);
+            let hits = self.missing_chunks(shown_docs());
+            needs = self.missing_docs(&query, shown_docs());
             for (name, why) in &mut needs {
                 if hits.contains(name) {
                     *why = LookupReason::Hits;
