@@ -118,11 +118,12 @@ pub fn SearchPage() -> Html {
     // While a query is typed and not yet written to the URL, only the rows the viewport
     // can show are rendered: the rows below the fold were a quarter of each keystroke's
     // script and layout, for rows nobody sees before the next keystroke. In a sharded
-    // archive only their articles' files are fetched too (about 8 chunks of a page's ~18):
-    // a fetching keystroke's rows are complete once those are in, not behind files for rows
-    // nobody sees. The rest (rows and files) come when typing pauses (the URL write renders
-    // the page again), on Enter, when the box loses the focus (Tab, ArrowDown into the
-    // list, the browser's find bar), or as soon as the page is scrolled.
+    // archive their articles' chunks are fetched first (about 8 of a page's ~18), the
+    // rest behind them at a low priority: a fetching keystroke's rows are complete once
+    // those are in, not behind files for rows nobody sees yet. The other rows come when
+    // typing pauses (the URL write renders the page again), on Enter, when the box loses
+    // the focus (Tab, ArrowDown into the list, the browser's find bar), or as soon as the
+    // page is scrolled.
     let rows_while_typing = (writer.borrow().typed.is_some() && !viewport.scrolled_down.get())
         .then(|| viewport.rows_to_fill());
     let prepared = use_mut_ref(|| None::<(String, u64, Rc<Query>)>);
@@ -138,7 +139,11 @@ pub fn SearchPage() -> Html {
                     // A hit whose article's file is not in yet keeps its place (no id yet).
                     let mut page = answer.page;
                     let facets = Rc::new(std::mem::take(&mut page.facets));
-                    return (answer.query.trimmed(), page, facets, needs);
+                    let files = ArchiveFiles {
+                        needs,
+                        later: answer.later,
+                    };
+                    return (answer.query.trimmed(), page, facets, files);
                 }
                 corpus.with_index(|index| {
                     let mut prepared = prepared.borrow_mut();
@@ -153,7 +158,7 @@ pub fn SearchPage() -> Html {
                     let mut page = index.find(&query, &s.request());
                     // Shared with the facet panel, which renders again only if they changed.
                     let facets = Rc::new(std::mem::take(&mut page.facets));
-                    (query.trimmed(), page, facets, Vec::new())
+                    (query.trimmed(), page, facets, ArchiveFiles::default())
                 })
             })
         })
@@ -554,12 +559,21 @@ fn forget_typed_kept_for_reload() {
     }
 }
 
+/// The files a sharded archive's search still needs, as its last run said.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct ArchiveFiles {
+    /// For the rows rendered.
+    needs: Vec<String>,
+    /// The chunks of the rows not rendered yet (while a query is typed).
+    later: Vec<String>,
+}
+
 /// In a sharded archive, fetches the files this search `needs` (as its last search said),
-/// round after round (a file may show what else it needs), within
-/// [`MAX_FILES_PER_REQUEST`] per search, and says how far it has got. Always complete for
-/// the embedded index.
+/// round after round (a file may show what else it needs), then behind them those of the
+/// rows not rendered yet, within [`MAX_FILES_PER_REQUEST`] per search, and says how far it
+/// has got (for the rows rendered). Always complete for the embedded index.
 #[hook]
-fn use_archive_files(corpus: &Corpus, state: &SearchState, needs: &[String]) -> Completeness {
+fn use_archive_files(corpus: &Corpus, state: &SearchState, files: &ArchiveFiles) -> Completeness {
     let completeness = use_state_eq(|| {
         if corpus.shards().is_some() {
             Completeness::Fetching
@@ -573,15 +587,16 @@ fn use_archive_files(corpus: &Corpus, state: &SearchState, needs: &[String]) -> 
         let shards = corpus.shards().cloned();
         // Keyed on what is needed too: the same search asks for more files once every
         // row is shown (typing paused), with no file arriving.
-        let deps = (state.clone(), corpus.version(), needs.to_vec());
-        use_effect_with(deps, move |(state, _, needs)| {
+        let deps = (state.clone(), corpus.version(), files.clone());
+        use_effect_with(deps, move |(state, _, files)| {
             let Some(shards) = shards else { return };
             let mut budget = budget.borrow_mut();
             if budget.0.as_ref() != Some(state) {
                 *budget = (Some(state.clone()), Cell::new(MAX_FILES_PER_REQUEST));
                 shards.forget_failures();
             }
-            completeness.set(shards.fetch(needs.clone(), &budget.1));
+            completeness.set(shards.fetch(files.needs.clone(), &budget.1));
+            shards.fetch_later(files.later.clone(), &budget.1);
         });
     }
     *completeness

@@ -75,6 +75,9 @@ pub struct Fetched<T> {
 pub struct Searched {
     pub query: Query,
     pub page: Page,
+    /// Of [`ShardedIndex::find_first`]: the chunks of the hits past the first rows, not
+    /// in yet (known once no range is missing), for a reader to fetch behind `needs`.
+    pub later: Vec<String>,
 }
 
 /// A sharded index: the root, and whatever files have been added. [`ShardedIndex::find`]
@@ -364,6 +367,7 @@ impl ShardedIndex {
         let query = index.query(text);
         let page = index.find(&query, request);
         let mut needs = self.take_missed_why();
+        let mut later = Vec::new();
         if needs.is_empty() {
             let shown_docs = || page.hits.iter().take(shown).map(|h| h.doc);
             let hits = self.missing_chunks(shown_docs());
@@ -373,11 +377,13 @@ impl ShardedIndex {
                     *why = LookupReason::Hits;
                 }
             }
+            later = self.missing_chunks(page.hits.iter().skip(shown).map(|h| h.doc));
+            later.retain(|name| !needs.iter().any(|(n, _)| n == name));
         }
         let (needs, why) = needs.into_iter().unzip();
         (
             Fetched {
-                answer: Searched { query, page },
+                answer: Searched { query, page, later },
                 needs,
             },
             why,
