@@ -139,6 +139,20 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
           browser,
           t,
           async (page, { context, seen }) => {
+            // The page's fetches in flight, counted from the call: Chromium may hold a
+            // low-priority one (the chunks of rows below the fold) before it is sent.
+            await page.addInitScript(() => {
+              let inFlight = 0;
+              window.__fetchesInFlight = () => inFlight;
+              const fetch = window.fetch;
+              window.fetch = function (...args) {
+                inFlight++;
+                const done = () => inFlight--;
+                const response = fetch.apply(this, args);
+                response.then(done, done);
+                return response;
+              };
+            });
             // Opened on a search that matches nothing: the home page lists the newest
             // articles, whose chunks it fetches too (on this 45-article fixture, every one).
             await page.goto(`${server.url}/#/search?q=${encodeURIComponent(NOTHING)}`);
@@ -169,15 +183,18 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
             for (const name of fetched) assert.ok(all.includes(name), `${name} is a file of the archive`);
             // The first page's files were fetched before the worker controlled the page (it
             // registers once that page is complete): it caches them when told, in the
-            // background. Offline comes once every file fetched so far is in its cache.
+            // background. Offline comes once the page fetches nothing more and every file
+            // fetched so far is in its cache.
             await eventually(
-              'every archive file fetched so far, in a cache of the worker',
+              'no fetch in flight, and every archive file fetched so far in a cache of the worker',
               () =>
                 page.evaluate(async (files) => {
                   const found = await Promise.all(files.map((file) => caches.match(new URL(`archive/${file}`, location.href).href)));
-                  return files.filter((_, i) => found[i] === undefined);
+                  // Between two rounds of the article's files, it says it is fetching.
+                  const fetching = document.querySelector('[data-archive="fetching"]') !== null;
+                  return { inFlight: window.__fetchesInFlight() + fetching, missing: files.filter((_, i) => found[i] === undefined) };
                 }, archiveRequests(seen.requests)),
-              (missing) => missing.length === 0,
+              ({ inFlight, missing }) => inFlight === 0 && missing.length === 0,
             );
 
             // Offline: the server gone and the browser offline.
@@ -283,10 +300,11 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
     }
   });
 
-  test('a typed search fetches the articles of the rows on screen only, and the rest with their rows when typing ends', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  test('a typed search fetches the articles of the rows on screen first, the rest behind them, and shows the rest when typing ends', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     // While a query is typed and not yet in the URL, a keystroke renders only the rows the
-    // viewport shows, and fetches only their articles' chunks; the rest of the rows and
-    // their chunks come when typing ends (the pause, Enter, leaving the box).
+    // viewport shows: their articles' chunks are fetched first, those of the rows below at
+    // a low priority (so Chromium sends them after), and those rows come, their articles
+    // already in, when typing ends (the pause, Enter, leaving the box).
     const MANY = 'bản tin'; // every article of the fixture: a page of 20, more than a phone shows
     // Docs are numbered in date order (undated first, ties as the corpus lists them), and
     // a chunk holds 8 adjacent ones: an article's chunk, from the fixture alone.
@@ -301,7 +319,6 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
         return {
           fetching: document.querySelector('[data-archive="fetching"]') !== null,
           shown: list?.dataset.shown ?? null,
-          rows: list?.children.length ?? 0,
           pending: list?.querySelectorAll('li.pending').length ?? 0,
           ids: links.map((href) => decodeURIComponent(/#\/a\/([^?]*)/.exec(href)?.[1] ?? '')),
           queries: links.map((href) => new URLSearchParams(href.split('?')[1] ?? '').get('q')),
@@ -312,7 +329,19 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
       await withPage(
         browser,
         t,
-        async (page, { seen }) => {
+        async (page) => {
+          // Each chunk request with the priority Chromium gave it, in the order sent.
+          const chunks = [];
+          const inFlight = new Set();
+          const cdp = await page.context().newCDPSession(page);
+          cdp.on('Network.requestWillBeSent', ({ requestId, request }) => {
+            if (!/\/archive\/[0-9a-f]{16}\.docs$/.test(request.url)) return;
+            chunks.push({ url: request.url, priority: request.initialPriority });
+            inFlight.add(requestId);
+          });
+          cdp.on('Network.loadingFinished', ({ requestId }) => inFlight.delete(requestId));
+          cdp.on('Network.loadingFailed', ({ requestId }) => inFlight.delete(requestId));
+          await cdp.send('Network.enable');
           // The typing pause (300 ms) never ends typing by itself here, however slow the
           // machine: the test ends it with Enter.
           await page.addInitScript(() => {
@@ -325,10 +354,9 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
           await waitUntilReady(page);
           await page.waitForSelector('ol.results a.result');
           await eventually('the first page complete', async () => (await archiveStatus(page)).kind === '');
-          const chunksRequested = () => archiveRequests(seen.requests).filter((f) => f.endsWith('.docs'));
-          const firstPage = (await listed(page)).ids;
-          const before = chunksOf(firstPage);
-          assert.equal(chunksRequested().length, before.size, 'the first page read its own chunks');
+          const before = chunksOf((await listed(page)).ids);
+          assert.equal(chunks.length, before.size, 'the first page read its own chunks');
+          chunks.length = 0;
 
           await enterQuery(page, MANY);
           const typing = await eventually(
@@ -337,11 +365,12 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
             (l) => !l.fetching && l.shown !== null && l.pending === 0 && l.ids.length > 0 && l.queries.every((q) => q === MANY),
           );
           const [shown, total] = typing.shown.split('/').map(Number);
-          t.diagnostic(`while typing: ${JSON.stringify(typing.shown)} rows, ${chunksRequested().length} chunks requested`);
           assert.equal(total, 20, 'a whole page of hits');
           assert.equal(typing.ids.length, shown, 'every row on screen is its article, none on its way');
-          const shownChunks = [...chunksOf(typing.ids)].filter((c) => !before.has(c));
-          assert.equal(chunksRequested().length, before.size + shownChunks.length, 'only the shown rows\' chunks are fetched');
+          const shownChunks = [...chunksOf(typing.ids)].filter((c) => !before.has(c)).length;
+          // Those of the rows below were asked for with the rows' own (one search's answer).
+          await eventually('the chunks behind the rows on screen in', () => inFlight.size === 0);
+          const whileTyping = [...chunks];
 
           await searchBox(page).press('Enter');
           const whole = await eventually(
@@ -349,10 +378,17 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
             () => listed(page),
             (l) => !l.fetching && l.shown === null && l.pending === 0 && l.ids.length === 20,
           );
-          const allChunks = new Set([...before, ...chunksOf(whole.ids)]);
-          t.diagnostic(`typing ended: ${chunksRequested().length} chunks requested, ${allChunks.size} hold the first page and the search's 20`);
-          assert.ok(allChunks.size > before.size + shownChunks.length, 'the rows below the fold need chunks of their own');
-          assert.equal(chunksRequested().length, allChunks.size, 'the rest of the rows\' chunks, each once');
+          const below = [...chunksOf(whole.ids)].filter((c) => !before.has(c)).length - shownChunks;
+          t.diagnostic(`${shown} rows on screen: chunks requested ${JSON.stringify(whileTyping.map((c) => c.priority))}; ${below} more below`);
+          assert.ok(below > 0, 'the rows below the fold need chunks of their own');
+          assert.equal(whileTyping.length, shownChunks + below, 'every chunk of the page fetched while typing, each once');
+          assert.equal(chunks.length, whileTyping.length, 'typing ended: the rows below needed nothing more');
+          const low = (c) => /low/i.test(c.priority);
+          assert.deepEqual(
+            whileTyping.map(low),
+            [...Array(shownChunks).fill(false), ...Array(below).fill(true)],
+            'the rows on screen first, the rest behind them at a low priority',
+          );
         },
         { viewport: { width: 360, height: 640 } },
       );
