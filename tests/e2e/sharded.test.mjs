@@ -343,11 +343,22 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
           cdp.on('Network.loadingFailed', ({ requestId }) => inFlight.delete(requestId));
           await cdp.send('Network.enable');
           // The typing pause (300 ms) never ends typing by itself here, however slow the
-          // machine: the test ends it with Enter.
+          // machine: the test ends it with Enter. The page's fetches in flight are counted
+          // from the call (Chromium may hold a low-priority one before it is sent).
           await page.addInitScript(() => {
             const setTimeout = window.setTimeout;
             window.setTimeout = function (f, ms, ...rest) {
               return setTimeout.call(this, f, ms === 300 ? 600_000 : ms, ...rest);
+            };
+            let inFlight = 0;
+            window.__fetchesInFlight = () => inFlight;
+            const fetch = window.fetch;
+            window.fetch = function (...args) {
+              inFlight++;
+              const done = () => inFlight--;
+              const response = fetch.apply(this, args);
+              response.then(done, done);
+              return response;
             };
           });
           await page.goto(`${server.url}/#/search`);
@@ -369,7 +380,11 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
           assert.equal(typing.ids.length, shown, 'every row on screen is its article, none on its way');
           const shownChunks = [...chunksOf(typing.ids)].filter((c) => !before.has(c)).length;
           // Those of the rows below were asked for with the rows' own (one search's answer).
-          await eventually('the chunks behind the rows on screen in', () => inFlight.size === 0);
+          await eventually(
+            'the chunks behind the rows on screen in',
+            async () => (await page.evaluate(() => window.__fetchesInFlight())) + inFlight.size,
+            (n) => n === 0,
+          );
           const whileTyping = [...chunks];
 
           await searchBox(page).press('Enter');
