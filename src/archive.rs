@@ -127,9 +127,12 @@ impl Shards {
     }
 
     /// A search page's results from the files fetched so far, and the files it still
-    /// needs (`ShardedIndex::find`): one search per keystroke or arrival.
-    pub fn find(&self, state: &crate::route::SearchState) -> Fetched<Searched> {
-        self.index.borrow_mut().find(&state.q, &state.request())
+    /// needs (`ShardedIndex::find_first`): one search per keystroke or arrival. Of the
+    /// hits' articles it needs those of the first `shown` only, the rows on screen.
+    pub fn find(&self, state: &crate::route::SearchState, shown: usize) -> Fetched<Searched> {
+        self.index
+            .borrow_mut()
+            .find_first(&state.q, &state.request(), shown)
     }
 
     /// Article `id`'s page from the files fetched so far, previous/next within `state`'s
@@ -177,11 +180,37 @@ impl Shards {
             return Completeness::TooMany(new.len());
         }
         budget.set(budget.get() - new.len());
-        for name in new {
+        self.start(new, Priority::Auto);
+        Completeness::Fetching
+    }
+
+    /// Starts fetching, behind everything else on its way, what `later` names and is
+    /// neither in nor on its way nor failed, within what is left of `budget` (else
+    /// nothing): the articles of rows not rendered yet, so that they are in when the rows
+    /// are, without holding back the files of the rows on screen. How far the page's
+    /// request has got does not count them (the page waits for no row it does not show).
+    pub fn fetch_later(self: &Rc<Self>, later: Vec<String>, budget: &Cell<usize>) {
+        let new: Vec<String> = {
+            let index = self.index.borrow();
+            let (in_flight, failed) = (self.in_flight.borrow(), self.failed.borrow());
+            later
+                .into_iter()
+                .filter(|n| !in_flight.contains(n) && !failed.contains_key(n) && !index.has(n))
+                .collect()
+        };
+        if new.is_empty() || new.len() > budget.get() {
+            return;
+        }
+        budget.set(budget.get() - new.len());
+        self.start(new, Priority::Low);
+    }
+
+    fn start(self: &Rc<Self>, names: Vec<String>, priority: Priority) {
+        for name in names {
             self.in_flight.borrow_mut().insert(name.clone());
             let shards = self.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let outcome = shards.fetch_and_add(&name).await;
+                let outcome = shards.fetch_and_add(&name, priority).await;
                 shards.in_flight.borrow_mut().remove(&name);
                 if let Err(why) = outcome {
                     web_sys::console::warn_1(&format!("docbao: {name}: {why}").into());
@@ -190,8 +219,15 @@ impl Shards {
                 shards.arrived();
             });
         }
-        Completeness::Fetching
     }
+}
+
+/// A fetch's priority among the page's requests (`RequestInit.priority`): Chromium sends
+/// its queued requests to a host (6 at a time over HTTP/1.1) in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Priority {
+    Auto,
+    Low,
 }
 
 impl Shards {
@@ -199,7 +235,7 @@ impl Shards {
     /// is its name; then hands the checked bytes to the service worker to keep. A refused
     /// copy is fetched once more past the HTTP cache, which may hold a damaged one for
     /// ever (content-named files are served as immutable).
-    async fn fetch_and_add(&self, name: &str) -> Result<(), String> {
+    async fn fetch_and_add(&self, name: &str, priority: Priority) -> Result<(), String> {
         let add = |buffer: &js_sys::ArrayBuffer| {
             let bytes = js_sys::Uint8Array::new(buffer).to_vec();
             crate::timing::measure(ADD_MEASURE, || {
@@ -207,9 +243,9 @@ impl Shards {
             })
             .map_err(|e| e.to_string())
         };
-        let mut buffer = fetch_buffer(&archive_url(name), false).await?;
+        let mut buffer = fetch_buffer(&archive_url(name), false, priority).await?;
         if add(&buffer).is_err() {
-            buffer = fetch_buffer(&archive_url(name), true).await?;
+            buffer = fetch_buffer(&archive_url(name), true, priority).await?;
             add(&buffer)?;
         }
         keep_offline(name, buffer);
@@ -239,7 +275,7 @@ pub async fn fetch_file_to_keep(name: &str) -> Result<Vec<u8>, String> {
 }
 
 async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    let buffer = fetch_buffer(url, false).await?;
+    let buffer = fetch_buffer(url, false, Priority::Auto).await?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
@@ -269,11 +305,19 @@ fn keep_offline(name: &str, buffer: js_sys::ArrayBuffer) {
 }
 
 /// The body of `url`, fetched from the app's folder; `reload` bypasses the HTTP cache.
-async fn fetch_buffer(url: &str, reload: bool) -> Result<js_sys::ArrayBuffer, String> {
+async fn fetch_buffer(
+    url: &str,
+    reload: bool,
+    priority: Priority,
+) -> Result<js_sys::ArrayBuffer, String> {
     let window = web_sys::window().ok_or("no window")?;
     let init = web_sys::RequestInit::new();
     if reload {
         init.set_cache(web_sys::RequestCache::Reload);
+    }
+    if priority == Priority::Low {
+        // Not in web-sys yet; a browser without priorities ignores the member.
+        let _ = js_sys::Reflect::set(&init, &"priority".into(), &"low".into());
     }
     let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await

@@ -8,6 +8,7 @@ use common::search::seed_index;
 use docbao_engine::facets::{Filters, Sort};
 use docbao_engine::shard::{
     write_bundle, write_bundle_with_ranges_of, Fetched, Searched, ShardedBundle, ShardedIndex,
+    DOCS_PER_CHUNK,
 };
 use docbao_engine::{Article, ArticlePage, Index, Page, Teaser};
 
@@ -1016,6 +1017,94 @@ fn a_search_lists_its_hits_in_place_before_their_articles_arrive() {
             }
             add_needed(&mut sharded, &bundle, &needs);
         }
+    }
+}
+
+/// A page showing only its first rows (a list while a query is typed) needs the chunks of
+/// those rows' articles only, and shows them whole once those are in, the other hits in
+/// their places; asked again for every row, it needs the rest of the chunks, and then
+/// answers exactly as the whole index does.
+#[test]
+fn a_search_showing_its_first_rows_needs_only_their_chunks_until_asked_for_all() {
+    let index = Index::build(invented(300));
+    let bundle = write_bundle_with_ranges_of(&index, 512);
+    for (text, shown) in [
+        ("Hà Nội ", 4),
+        ("t", 6),
+        ("giáo dục OR bóng đá ", 1),
+        ("", 8),
+    ] {
+        let request = page_of(&Filters::default(), Sort::Relevance);
+        let want = index.find(&index.query(text), &request);
+        assert!(
+            want.hits.len() > shown,
+            "{text:?}: a page longer than its rows"
+        );
+        let chunk_of = |doc: u32| doc as usize / DOCS_PER_CHUNK;
+        let shown_chunks: std::collections::BTreeSet<usize> =
+            want.hits[..shown].iter().map(|h| chunk_of(h.doc)).collect();
+        let all_chunks: std::collections::BTreeSet<usize> =
+            want.hits.iter().map(|h| chunk_of(h.doc)).collect();
+        assert!(
+            all_chunks.len() > shown_chunks.len(),
+            "{text:?}: more chunks below"
+        );
+
+        let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        let mut chunks_read = 0;
+        let (first, _) = until_complete(&mut sharded, &bundle, text, |s| {
+            let fetched = s.find_first(text, &request, shown);
+            chunks_read += fetched
+                .needs
+                .iter()
+                .filter(|n| n.ends_with(".docs"))
+                .count();
+            fetched
+        });
+        assert_eq!(
+            chunks_read,
+            shown_chunks.len(),
+            "{text:?}: the shown rows' chunks only"
+        );
+        let places = |p: &Page| p.hits.iter().map(|h| (h.doc, h.score)).collect::<Vec<_>>();
+        assert_eq!(
+            places(&first.page),
+            places(&want),
+            "{text:?}: every hit in its place"
+        );
+        assert_eq!(
+            first.page.hits[..shown],
+            want.hits[..shown],
+            "{text:?}: the rows shown whole"
+        );
+        let loaded_below = want.hits[shown..]
+            .iter()
+            .filter(|h| !shown_chunks.contains(&chunk_of(h.doc)))
+            .count();
+        let empty_below = first.page.hits[shown..]
+            .iter()
+            .filter(|h| h.id.is_empty())
+            .count();
+        assert_eq!(
+            empty_below, loaded_below,
+            "{text:?}: rows below wait for their chunks"
+        );
+
+        let Fetched { needs, .. } = sharded.find(text, &request);
+        assert_eq!(
+            needs.len(),
+            all_chunks.len() - shown_chunks.len(),
+            "{text:?}: every row asks for the rest: {needs:?}"
+        );
+        assert_eq!(
+            first.later, needs,
+            "{text:?}: named as the rows' later chunks"
+        );
+        assert!(needs.iter().all(|n| n.ends_with(".docs")), "{needs:?}");
+        let (whole, rounds) =
+            until_complete(&mut sharded, &bundle, text, |s| s.find(text, &request));
+        assert_eq!(rounds, 1, "{text:?}");
+        assert_eq!(whole.page, want, "{text:?}");
     }
 }
 

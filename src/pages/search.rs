@@ -121,19 +121,36 @@ pub fn SearchPage() -> Html {
     // sharded archive's index grows as files arrive, so it is prepared again then
     // (`version`). `docbao:search` spans the event that asked for the search, this
     // (`docbao:find`), the render and the layout (see `timing`): what a keystroke costs.
+    //
+    // While a query is typed and not yet written to the URL, only the rows the viewport
+    // can show are rendered: the rows below the fold were a quarter of each keystroke's
+    // script and layout, for rows nobody sees before the next keystroke. In a sharded
+    // archive their articles' chunks are fetched first (about 8 of a page's ~18), the
+    // rest behind them at a low priority: a fetching keystroke's rows are complete once
+    // those are in, not behind files for rows nobody sees yet. The other rows come when
+    // typing pauses (the URL write renders the page again), on Enter, when the box loses
+    // the focus (Tab, ArrowDown into the list, the browser's find bar), or as soon as the
+    // page is scrolled.
+    let rows_while_typing = (writer.borrow().typing(&in_url) && !viewport.scrolled_down.get())
+        .then(|| viewport.rows_to_fill());
     let prepared = use_mut_ref(|| None::<(String, u64, Rc<Query>)>);
     let searched = {
         let corpus = corpus.clone();
-        use_memo((state.clone(), corpus.version()), move |(s, version)| {
+        let deps = (state.clone(), corpus.version(), rows_while_typing);
+        use_memo(deps, move |(s, version, rows)| {
             timing::search_started();
             timing::measure(timing::FIND_MEASURE, || {
                 if let Some(shards) = corpus.shards() {
                     // One search: the page from the files in, and the files to fetch.
-                    let Fetched { answer, needs } = shards.find(s);
+                    let Fetched { answer, needs } = shards.find(s, rows.unwrap_or(usize::MAX));
                     // A hit whose article's file is not in yet keeps its place (no id yet).
                     let mut page = answer.page;
                     let facets = Rc::new(std::mem::take(&mut page.facets));
-                    return (answer.query.trimmed(), page, facets, needs);
+                    let files = ArchiveFiles {
+                        needs,
+                        later: answer.later,
+                    };
+                    return (answer.query.trimmed(), page, facets, files);
                 }
                 corpus.with_index(|index| {
                     let mut prepared = prepared.borrow_mut();
@@ -148,7 +165,7 @@ pub fn SearchPage() -> Html {
                     let mut page = index.find(&query, &s.request());
                     // Shared with the facet panel, which renders again only if they changed.
                     let facets = Rc::new(std::mem::take(&mut page.facets));
-                    (query.trimmed(), page, facets, Vec::new())
+                    (query.trimmed(), page, facets, ArchiveFiles::default())
                 })
             })
         })
@@ -168,7 +185,6 @@ pub fn SearchPage() -> Html {
             timing::search_rendered(|| viewport.measure())
         });
     }
-    let first_render = use_mut_ref(|| None::<(SearchState, u64)>);
     let (trimmed, page, facets) = (searched.0, &searched.1, searched.2.clone());
     let counted = use_mut_ref(|| facets.clone());
     let completeness = use_archive_files(&corpus, &state, &searched.3);
@@ -251,28 +267,13 @@ pub fn SearchPage() -> Html {
     } else {
         i18n::archive_count(ui.lang(), page.total)
     };
-    // While a query is being typed (not yet written to the URL), only the rows the
-    // viewport can show are rendered: the rows below the fold were a quarter of each
-    // keystroke's script and layout, for rows nobody sees before the next keystroke. The
-    // rest are rendered when typing pauses (the URL write renders the page again), on
-    // Enter, when the box loses the focus (Tab, ArrowDown into the list, the browser's
-    // find bar), or as soon as the page is scrolled. A render for archive files that
-    // arrived after the keystroke renders them all at once: that keystroke waited for
-    // the network anyway, and the pause's render then changes nothing (it ran ~300 ms
-    // after the key, so a keystroke whose files took > 200 ms ended at it).
-    let files_arrived = arrived_since_first_render(&first_render, &state, corpus.version());
-    let typing = writer.borrow().typing(&in_url) && !files_arrived;
-    let shown = if typing && !viewport.scrolled_down.get() {
-        viewport.rows_to_fill()
-    } else {
-        page.hits.len()
-    };
+    let shown = rows_while_typing.unwrap_or(page.hits.len());
     // The facet panel's counts, likewise, are those of the search last written to the URL
     // while a query is typed (the panel says they are not current: `busy`), and the new
     // ones come with the URL write: a panel's worth of counts changed on every key was
     // about half of the objects each keystroke's layout walked. Any other action (a filter,
     // an order, a page) writes the typed query first, so it never acts on stale counts.
-    if !typing {
+    if !writer.borrow().typing(&in_url) {
         *counted.borrow_mut() = facets.clone();
     }
     let panel_facets = counted.borrow().clone();
@@ -465,23 +466,6 @@ fn arm_url_write(
     })
 }
 
-/// Whether archive files arrived (the corpus's `version` changed) since `state` was first
-/// rendered; notes `state`'s first render in `first_render`.
-fn arrived_since_first_render(
-    first_render: &RefCell<Option<(SearchState, u64)>>,
-    state: &SearchState,
-    version: u64,
-) -> bool {
-    let mut first = first_render.borrow_mut();
-    match first.as_ref() {
-        Some((rendered, at)) if rendered == state => *at != version,
-        _ => {
-            *first = Some((state.clone(), version));
-            false
-        }
-    }
-}
-
 /// The page's monotonic clock (ms), if it has one.
 fn now_ms() -> Option<f64> {
     Some(web_sys::window()?.performance()?.now())
@@ -592,12 +576,21 @@ fn forget_typed_kept_for_reload() {
     }
 }
 
+/// The files a sharded archive's search still needs, as its last run said.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct ArchiveFiles {
+    /// For the rows rendered.
+    needs: Vec<String>,
+    /// The chunks of the rows not rendered yet (while a query is typed).
+    later: Vec<String>,
+}
+
 /// In a sharded archive, fetches the files this search `needs` (as its last search said),
-/// round after round (a file may show what else it needs), within
-/// [`MAX_FILES_PER_REQUEST`] per search, and says how far it has got. Always complete for
-/// the embedded index.
+/// round after round (a file may show what else it needs), then behind them those of the
+/// rows not rendered yet, within [`MAX_FILES_PER_REQUEST`] per search, and says how far it
+/// has got (for the rows rendered). Always complete for the embedded index.
 #[hook]
-fn use_archive_files(corpus: &Corpus, state: &SearchState, needs: &[String]) -> Completeness {
+fn use_archive_files(corpus: &Corpus, state: &SearchState, files: &ArchiveFiles) -> Completeness {
     let completeness = use_state_eq(|| {
         if corpus.shards().is_some() {
             Completeness::Fetching
@@ -609,15 +602,18 @@ fn use_archive_files(corpus: &Corpus, state: &SearchState, needs: &[String]) -> 
     {
         let completeness = completeness.clone();
         let shards = corpus.shards().cloned();
-        let needs = needs.to_vec();
-        use_effect_with((state.clone(), corpus.version()), move |(state, _)| {
+        // Keyed on what is needed too: the same search asks for more files once every
+        // row is shown (typing paused), with no file arriving.
+        let deps = (state.clone(), corpus.version(), files.clone());
+        use_effect_with(deps, move |(state, _, files)| {
             let Some(shards) = shards else { return };
             let mut budget = budget.borrow_mut();
             if budget.0.as_ref() != Some(state) {
                 *budget = (Some(state.clone()), Cell::new(MAX_FILES_PER_REQUEST));
                 shards.forget_failures();
             }
-            completeness.set(shards.fetch(needs, &budget.1));
+            completeness.set(shards.fetch(files.needs.clone(), &budget.1));
+            shards.fetch_later(files.later.clone(), &budget.1);
         });
     }
     *completeness
@@ -654,31 +650,7 @@ pub fn archive_status(completeness: Completeness, lang: Lang) -> Html {
 
 #[cfg(test)]
 mod tests {
-    use std::cell::RefCell;
-
-    use super::{
-        arrived_since_first_render, result_row_min_px, rows_to_fill, ABOVE_RESULTS_MIN_PX,
-        RESULT_ROW_MIN_PX,
-    };
-    use crate::route::SearchState;
-
-    #[test]
-    fn files_arrived_only_after_a_search_first_rendered() {
-        let first = RefCell::new(None);
-        let typed = SearchState::from_query("q=ha");
-        let more = SearchState::from_query("q=han");
-        // A keystroke's own render, then again with nothing new: no files arrived.
-        assert!(!arrived_since_first_render(&first, &typed, 3));
-        assert!(!arrived_since_first_render(&first, &typed, 3));
-        // Its files arrive: the page renders again for them.
-        assert!(arrived_since_first_render(&first, &typed, 4));
-        assert!(arrived_since_first_render(&first, &typed, 5));
-        // The next keystroke's own render, at whatever version, is its first again.
-        assert!(!arrived_since_first_render(&first, &more, 5));
-        assert!(arrived_since_first_render(&first, &more, 6));
-        // Typed back to an earlier query: a first render too.
-        assert!(!arrived_since_first_render(&first, &typed, 6));
-    }
+    use super::{result_row_min_px, rows_to_fill, ABOVE_RESULTS_MIN_PX, RESULT_ROW_MIN_PX};
 
     #[test]
     fn rows_to_fill_covers_the_viewport_at_the_smallest_rows() {

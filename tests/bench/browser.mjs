@@ -371,11 +371,13 @@ function docbaoDriver() {
         return { search: take('docbao:search'), find: take('docbao:find').map((m) => m.ms) };
       }),
     // Read as a reader pausing sees it: once the typed query is in the URL (300 ms after
-    // the last key), when the page renders every row, not only those that fill the viewport.
+    // the last key), when the page renders every row, not only those that fill the viewport,
+    // and the articles of the rows below the fold, fetched then in a sharded archive, are in.
     shownIds: (page) =>
       page.waitForFunction(() =>
         new URLSearchParams(location.hash.split('?')[1] ?? '').get('q') === document.querySelector('#q')?.value &&
-        !document.querySelector('ol.results[aria-busy]'),
+        !document.querySelector('ol.results[aria-busy]') &&
+        !document.querySelector('ol.results > li.pending, [data-archive="fetching"]'),
       null, { timeout: 5_000 },
       ).catch(() => {}).then(() => page.evaluate(() =>
         [...document.querySelectorAll('ol.results a.result')].map((a) => {

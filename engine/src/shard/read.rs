@@ -75,6 +75,9 @@ pub struct Fetched<T> {
 pub struct Searched {
     pub query: Query,
     pub page: Page,
+    /// Of [`ShardedIndex::find_first`]: the chunks of the hits past the first rows, not
+    /// in yet (known once no range is missing), for a reader to fetch behind `needs`.
+    pub later: Vec<String>,
 }
 
 /// A sharded index: the root, and whatever files have been added. [`ShardedIndex::find`]
@@ -333,6 +336,15 @@ impl ShardedIndex {
         self.find_explained(text, request).0
     }
 
+    /// [`ShardedIndex::find`] for a page that shows only its first `shown` hits (a list
+    /// rendering the rows a viewport holds while a query is typed): the same page, but of
+    /// the hits' chunks it needs only those of the first `shown`, so their text is not
+    /// held back behind the chunks of rows nobody sees yet. Asked again with more rows,
+    /// it needs the rest.
+    pub fn find_first(&mut self, text: &str, request: &Request, shown: usize) -> Fetched<Searched> {
+        self.find_first_explained(text, request, shown).0
+    }
+
     /// [`ShardedIndex::find`], with why each file needed is (what first looked it up, in
     /// the order of `needs`): a bench's breakdown of what a keystroke fetches.
     pub fn find_explained(
@@ -340,24 +352,38 @@ impl ShardedIndex {
         text: &str,
         request: &Request,
     ) -> (Fetched<Searched>, Vec<LookupReason>) {
+        self.find_first_explained(text, request, usize::MAX)
+    }
+
+    /// [`ShardedIndex::find_first`], with why each file is needed.
+    pub fn find_first_explained(
+        &mut self,
+        text: &str,
+        request: &Request,
+        shown: usize,
+    ) -> (Fetched<Searched>, Vec<LookupReason>) {
         self.catch_up();
         let index = self.index();
         let query = index.query(text);
         let page = index.find(&query, request);
         let mut needs = self.take_missed_why();
+        let mut later = Vec::new();
         if needs.is_empty() {
-            let hits = self.missing_chunks(page.hits.iter().map(|h| h.doc));
-            needs = self.missing_docs(&query, page.hits.iter().map(|h| h.doc));
+            let shown_docs = || page.hits.iter().take(shown).map(|h| h.doc);
+            let hits = self.missing_chunks(shown_docs());
+            needs = self.missing_docs(&query, shown_docs());
             for (name, why) in &mut needs {
                 if hits.contains(name) {
                     *why = LookupReason::Hits;
                 }
             }
+            later = self.missing_chunks(page.hits.iter().skip(shown).map(|h| h.doc));
+            later.retain(|name| !needs.iter().any(|(n, _)| n == name));
         }
         let (needs, why) = needs.into_iter().unzip();
         (
             Fetched {
-                answer: Searched { query, page },
+                answer: Searched { query, page, later },
                 needs,
             },
             why,
