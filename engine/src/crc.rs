@@ -2,8 +2,10 @@
 //!
 //! In wasm, on a table of 256 entries (1 KiB) rather than crc32fast's sixteen (16 KiB of
 //! nearly random bytes: ~15 kB of the app's brotli'd wasm). The reader checksums what it
-//! loads, a few MB at most, so the slower loop costs it milliseconds; native builds (the
-//! writer, the tests) keep crc32fast's faster one.
+//! loads: a sharded archive's files as they arrive (kB each), but an embedded archive's
+//! whole text too (UNC: ~11 MB, read by the derivation after `docbao:ready`, in slices),
+//! where the byte-at-a-time loop costs tens of milliseconds; native builds (the writer, the
+//! tests) keep crc32fast's faster one.
 
 #[cfg(target_arch = "wasm32")]
 pub fn crc32(bytes: &[u8]) -> u32 {

@@ -180,7 +180,7 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
       // The list and the pager, read at one instant.
       const shown = () =>
         page.evaluate(() => ({
-          titles: [...document.querySelectorAll('ol.results > li .result-title')].map((t) => t.innerText),
+          titles: [...document.querySelectorAll('ol.results > li .result-title')].map((t) => t.textContent),
           pageOf: document.querySelector('.page-of')?.innerText ?? null,
         }));
       const firstPage = newestFirst.slice(0, PAGE_SIZE).map((a) => a.title);

@@ -17,6 +17,7 @@ import {
   CHROMIUM,
   REPO,
   TEST_TIMEOUT_MS,
+  countFetchesInFlight,
   eventually,
   hashRoute,
   launchBrowser,
@@ -139,20 +140,7 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
           browser,
           t,
           async (page, { context, seen }) => {
-            // The page's fetches in flight, counted from the call: Chromium may hold a
-            // low-priority one (the chunks of rows below the fold) before it is sent.
-            await page.addInitScript(() => {
-              let inFlight = 0;
-              window.__fetchesInFlight = () => inFlight;
-              const fetch = window.fetch;
-              window.fetch = function (...args) {
-                inFlight++;
-                const done = () => inFlight--;
-                const response = fetch.apply(this, args);
-                response.then(done, done);
-                return response;
-              };
-            });
+            await countFetchesInFlight(page);
             // Opened on a search that matches nothing: the home page lists the newest
             // articles, whose chunks it fetches too (on this 45-article fixture, every one).
             await page.goto(`${server.url}/#/search?q=${encodeURIComponent(NOTHING)}`);
@@ -347,24 +335,14 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
           cdp.on('Network.loadingFailed', ({ requestId }) => inFlight.delete(requestId));
           await cdp.send('Network.enable');
           // The typing pause (300 ms) never ends typing by itself here, however slow the
-          // machine: the test ends it with Enter. The page's fetches in flight are counted
-          // from the call (Chromium may hold a low-priority one before it is sent).
+          // machine: the test ends it with Enter.
           await page.addInitScript(() => {
             const setTimeout = window.setTimeout;
             window.setTimeout = function (f, ms, ...rest) {
               return setTimeout.call(this, f, ms === 300 ? 600_000 : ms, ...rest);
             };
-            let inFlight = 0;
-            window.__fetchesInFlight = () => inFlight;
-            const fetch = window.fetch;
-            window.fetch = function (...args) {
-              inFlight++;
-              const done = () => inFlight--;
-              const response = fetch.apply(this, args);
-              response.then(done, done);
-              return response;
-            };
           });
+          await countFetchesInFlight(page);
           await page.goto(`${server.url}/#/search`);
           await waitUntilReady(page);
           await page.waitForSelector('ol.results a.result');

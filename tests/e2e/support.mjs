@@ -271,8 +271,12 @@ export async function hashRoute(page) {
   return { hash, route, q: params.get('q'), params };
 }
 
+/**
+ * The result titles as the DOM holds them. Not `innerText`: a row off screen is skipped by
+ * `content-visibility: auto`, and Chromium can read its rendered text as ''.
+ */
 export async function resultTitles(page) {
-  return page.locator('ol.results > li .result-title').allInnerTexts();
+  return page.locator('ol.results > li .result-title').allTextContents();
 }
 
 /**
@@ -317,4 +321,24 @@ export async function waitForResults(page, query, firstOk = () => true) {
     ({ list, partial }) => !partial && list.length > 0 && list.every((item) => item.q === query) && firstOk(list[0].title),
   );
   return list;
+}
+
+/**
+ * Counts the page's fetches in flight from the call (`window.__fetchesInFlight()`), for
+ * every page the context opens after: Chromium may hold a low-priority fetch (the chunks
+ * of rows below the fold) before it is sent, so the network alone would not show it.
+ */
+export async function countFetchesInFlight(page) {
+  await page.addInitScript(() => {
+    let inFlight = 0;
+    window.__fetchesInFlight = () => inFlight;
+    const fetch = window.fetch;
+    window.fetch = function (...args) {
+      inFlight++;
+      const done = () => inFlight--;
+      const response = fetch.apply(this, args);
+      response.then(done, done);
+      return response;
+    };
+  });
 }
