@@ -9,7 +9,8 @@
 //! whole query mix. `DOCBAO_PLAN=target/bench/<name>-sharded/plan.json` makes that one
 //! reader type the browser bench's queries instead, with the app's page of 20 results, so
 //! the engine's native time compares with the wasm's `docbao:find`.
-//! `DOCBAO_DOCS_PER_CHUNK=N` writes chunks of N articles, `DOCBAO_PAGE=N` shows pages of N
+//! `DOCBAO_DOCS_PER_CHUNK=N` writes chunks of N articles, `DOCBAO_LOOKUP_RANGE_BYTES=N` cuts
+//! exact and pair ranges near N bytes, `DOCBAO_PAGE=N` shows pages of N
 //! hits, `DOCBAO_HEAD_PASSAGES=N` estimates chunks of heads (the first N paragraphs) with
 //! the whole article fetched only for snippets further down.
 
@@ -21,7 +22,9 @@ use std::time::Instant;
 use docbao_engine::facets::{Filters, Sort};
 use docbao_engine::ingest::Ingester;
 use docbao_engine::search::LookupReason;
-use docbao_engine::shard::{write_bundle_with_chunks_of, ShardedIndex, DOCS_PER_CHUNK};
+use docbao_engine::shard::{
+    write_bundle_with_chunks_of, write_bundle_with_lookup_ranges_of, ShardedIndex, DOCS_PER_CHUNK,
+};
 use docbao_engine::{Index, Request};
 
 /// Queries as readers type them, letter by letter.
@@ -99,7 +102,14 @@ fn main() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(DOCS_PER_CHUNK);
-    let bundle = write_bundle_with_chunks_of(&index, docs_per_chunk);
+    // DOCBAO_LOOKUP_RANGE_BYTES=N: exact and pair ranges cut near N bytes instead.
+    let bundle = match std::env::var("DOCBAO_LOOKUP_RANGE_BYTES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        Some(bytes) => write_bundle_with_lookup_ranges_of(&index, bytes),
+        None => write_bundle_with_chunks_of(&index, docs_per_chunk),
+    };
     let written = started.elapsed().as_secs_f64();
     println!(
         "corpus: {} ({summary}); {docs_per_chunk} articles per chunk",
@@ -127,7 +137,7 @@ fn main() {
     for (name, bytes) in &bundle.files {
         let kind = name.rsplit('.').next().unwrap_or("");
         let size = match kind {
-            "docs" | "root" => bytes.len(),
+            "docs" | "head" | "root" => bytes.len(),
             _ => *known
                 .entry(name.clone())
                 .or_insert_with(|| common::brotli_len(bytes, 9)),

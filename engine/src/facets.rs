@@ -127,7 +127,9 @@ impl ValueTable {
         // out once: compare_vi works both keys out per comparison, and sorting every
         // article's value with it cost ~200 ms of a sharded reader's start-up in wasm.
         let mut values: Vec<String> = per_doc.clone().flatten().map(str::to_string).collect();
-        values.sort_unstable();
+        // `sort`, not `sort_unstable`: the same order for strings, and one sort of
+        // strings in the wasm (the reader's other string sorts are stable).
+        values.sort();
         values.dedup();
         // Stable, after byte order: equal keys stay in byte order, as compare_vi has them.
         values.sort_by_cached_key(|v| collation_key(v));
@@ -200,9 +202,7 @@ impl Catalog {
             .iter()
             .map(|a| day_number(a.date.as_deref()))
             .collect();
-        let mut months: Vec<u32> = days.iter().filter(|&&d| d > 0).map(|d| d / 100).collect();
-        months.sort_unstable();
-        months.dedup();
+        let months = crate::order::distinct(days.iter().filter(|&&d| d > 0).map(|d| d / 100));
         let month_of_doc = days
             .iter()
             .map(|&d| match d {
@@ -324,7 +324,7 @@ impl Catalog {
             kept
         };
         let values = |f: usize| {
-            let mut out: Vec<FacetValue> = counts[f]
+            let out: Vec<FacetValue> = counts[f]
                 .iter()
                 .enumerate()
                 .filter(|&(_, &n)| n > 0)
@@ -334,8 +334,8 @@ impl Catalog {
                 })
                 .collect();
             // Values are already in Vietnamese order: a stable sort by count keeps it.
-            out.sort_by_key(|v| std::cmp::Reverse(v.count));
-            out
+            // Counts are at most the archive's size, below 2³²: largest first.
+            crate::order::sorted_by(out, |v| u32::MAX as usize - v.count.min(u32::MAX as usize))
         };
         let mut years: Vec<YearCount> = Vec::new();
         for (&ym, &n) in self.months.iter().zip(&month_counts).rev() {

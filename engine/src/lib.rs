@@ -10,6 +10,7 @@ pub mod display;
 pub mod facets;
 pub mod index;
 pub mod ingest;
+mod order;
 pub mod search;
 pub mod shard;
 pub mod text;

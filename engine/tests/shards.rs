@@ -8,7 +8,7 @@ use common::search::seed_index;
 use docbao_engine::facets::{Filters, Sort};
 use docbao_engine::shard::{
     write_bundle, write_bundle_with_ranges_of, Fetched, Searched, ShardedBundle, ShardedIndex,
-    DOCS_PER_CHUNK,
+    DOCS_PER_CHUNK, DOCS_PER_HEAD,
 };
 use docbao_engine::{Article, ArticlePage, Index, Page, Teaser};
 
@@ -442,6 +442,12 @@ fn one_percent_more_unc_articles_keep_every_text_chunk_but_the_last() {
 
 /// The chunks (`.docs`) a request reads, from a fresh reader, until its answer is whole.
 fn chunks_read(bundle: &ShardedBundle, request: &Request) -> Vec<String> {
+    files_read(bundle, request, ".docs")
+}
+
+/// The files of a kind (`.docs`, `.head`) a request reads, from a fresh reader, until its
+/// answer is whole.
+fn files_read(bundle: &ShardedBundle, request: &Request, extension: &str) -> Vec<String> {
     let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
     let (text, filters, sort) = request;
     let request = common::search::request(filters, *sort, 0, 20);
@@ -452,7 +458,7 @@ fn chunks_read(bundle: &ShardedBundle, request: &Request) -> Vec<String> {
             fetched
                 .needs
                 .iter()
-                .filter(|n| n.ends_with(".docs"))
+                .filter(|n| n.ends_with(extension))
                 .cloned(),
         );
         fetched
@@ -461,16 +467,21 @@ fn chunks_read(bundle: &ShardedBundle, request: &Request) -> Vec<String> {
 }
 
 /// Articles are numbered in date order, so the first page (the newest 20) and a month's
-/// browsing read a few adjacent chunks of 8, not one chunk per article: 20 adjacent
-/// articles span at most 4 chunks, 3 when the archive's count is a multiple of 8.
+/// browsing read a few adjacent head files of 32, not one file per article, and no chunk:
+/// 20 adjacent articles span at most 2 head files.
 #[test]
-fn the_newest_page_and_a_month_read_few_chunks() {
+fn the_newest_page_and_a_month_read_few_heads_and_no_chunk() {
     let index = Index::build(invented(1000));
     let bundle = write_bundle_with_ranges_of(&index, 1024);
-    let newest = chunks_read(&bundle, &("", Filters::default(), Sort::Newest));
-    assert_eq!(newest.len(), 3, "{newest:?}");
-    let oldest = chunks_read(&bundle, &("", Filters::default(), Sort::Oldest));
-    assert!(oldest.len() <= 4, "{oldest:?}");
+    for sort in [Sort::Newest, Sort::Oldest] {
+        let request = ("", Filters::default(), sort);
+        assert_eq!(chunks_read(&bundle, &request), Vec::<String>::new());
+        let heads = files_read(&bundle, &request, ".head");
+        assert!((1..=2).contains(&heads.len()), "{heads:?}");
+    }
+    // 1000 = 31 × 32 + 8: the newest 20 are the last 8 and 12 of the file before.
+    let newest = files_read(&bundle, &("", Filters::default(), Sort::Newest), ".head");
+    assert_eq!(newest.len(), 2, "{newest:?}");
     let month = Filters {
         year: Some(2021),
         month: Some(2),
@@ -485,11 +496,92 @@ fn the_newest_page_and_a_month_read_few_chunks() {
         "the month holds a page: {}",
         page.hits.len()
     );
-    let in_month = chunks_read(&bundle, &("", month, Sort::Newest));
+    let in_month = files_read(&bundle, &("", month.clone(), Sort::Newest), ".head");
     assert!(
-        in_month.len() <= page.hits.len().div_ceil(8) + 1,
+        in_month.len() <= page.hits.len().div_ceil(DOCS_PER_HEAD) + 1,
         "{in_month:?}"
     );
+    assert_eq!(
+        chunks_read(&bundle, &("", month, Sort::Newest)),
+        Vec::<String>::new()
+    );
+}
+
+/// A list without a query (browsing, filters, exclusions alone) shows each row's title
+/// and the start of its first passage: the heads answer it exactly as the whole index
+/// does, without a chunk. Words to mark, an opened article or a text read for a phrase
+/// still read the chunks, which then take the heads' place.
+#[test]
+fn a_list_without_a_query_reads_heads_and_answers_exactly() {
+    let index = Index::build(invented(300));
+    let bundle = write_bundle_with_ranges_of(&index, 512);
+    let month = Filters {
+        year: Some(2021),
+        month: Some(2),
+        ..Filters::default()
+    };
+    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    for (text, filters, sort, offset) in [
+        ("", Filters::default(), Sort::Newest, 0),
+        ("", Filters::default(), Sort::Newest, 20),
+        ("", Filters::default(), Sort::Oldest, 0),
+        ("", month, Sort::Newest, 0),
+        ("-bóng ", Filters::default(), Sort::Relevance, 0),
+        ("-\"giáo dục\" ", Filters::default(), Sort::Newest, 0),
+    ] {
+        let request = common::search::request(&filters, sort, offset, 20);
+        let want = index.find(&index.query(text), &request);
+        assert!(!want.hits.is_empty(), "{text:?}");
+        let mut fresh = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        for reader in [&mut fresh, &mut sharded] {
+            let mut read = Vec::new();
+            let (got, _) = until_complete(reader, &bundle, text, |s| {
+                let fetched = s.find_first(text, &request, 8);
+                read.extend(fetched.needs.clone());
+                fetched
+            });
+            let (whole, _) = until_complete(reader, &bundle, text, |s| {
+                let fetched = s.find(text, &request);
+                read.extend(fetched.needs.clone());
+                fetched
+            });
+            let shown = want.hits.len().min(8);
+            assert_eq!(got.page.hits[..shown], want.hits[..shown], "{text:?}");
+            assert_eq!(whole.page, want, "{text:?}");
+            let phrase = text.contains('"');
+            assert!(
+                phrase || read.iter().all(|n| !n.ends_with(".docs")),
+                "{text:?}: {read:?}"
+            );
+        }
+    }
+    // Heads in, a query with words reads its hits' chunks and answers exactly.
+    for text in ["Hà Nội ", "t", "\"giáo dục\" "] {
+        let request = page_of(&Filters::default(), Sort::Newest);
+        let want = index.find(&index.query(text), &request);
+        let (got, _) = fetch_all_needed(
+            &mut sharded,
+            &bundle,
+            &(text, Filters::default(), Sort::Newest),
+        );
+        assert_eq!(got.page, want, "{text:?}");
+    }
+    // An article whose head is in is read whole.
+    let newest = index.find(
+        &index.query(""),
+        &common::search::request(&Filters::default(), Sort::Newest, 0, 1),
+    );
+    let mut reader = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    until_complete(&mut reader, &bundle, "", |s| {
+        s.find(
+            "",
+            &common::search::request(&Filters::default(), Sort::Newest, 0, 1),
+        )
+    });
+    let id = &newest.hits[0].id;
+    let (page, _) = until_complete(&mut reader, &bundle, id, |s| s.article_page(id, None, 5));
+    let whole = index.article_page(id, None, 5).unwrap();
+    assert_eq!(page.unwrap().article, whole.article);
 }
 
 #[test]
@@ -1028,12 +1120,7 @@ fn a_search_lists_its_hits_in_place_before_their_articles_arrive() {
 fn a_search_showing_its_first_rows_needs_only_their_chunks_until_asked_for_all() {
     let index = Index::build(invented(300));
     let bundle = write_bundle_with_ranges_of(&index, 512);
-    for (text, shown) in [
-        ("Hà Nội ", 4),
-        ("t", 6),
-        ("giáo dục OR bóng đá ", 1),
-        ("", 8),
-    ] {
+    for (text, shown) in [("Hà Nội ", 4), ("t", 6), ("giáo dục OR bóng đá ", 1)] {
         let request = page_of(&Filters::default(), Sort::Relevance);
         let want = index.find(&index.query(text), &request);
         assert!(

@@ -236,6 +236,14 @@ async function measure(label, root, driver) {
     const total = sizes(requests.map((r) => r.path));
     // Which files the first results took, for whoever makes them fewer.
     const firstFiles = new Map(untilFirst.map((r) => [r.path, r.byWorker]));
+    // Every file sent in all, by kind (the name's extension), as sent: where the bytes go.
+    const byKind = {};
+    for (const p of new Set(requests.map((r) => r.path))) {
+      const kind = p.match(/\.([a-z0-9_]+)$/i)?.[1] ?? p;
+      const { files, br } = sizes([p]);
+      byKind[kind] = { files: (byKind[kind]?.files ?? 0) + files, br: (byKind[kind]?.br ?? 0) + br };
+    }
+    writeFileSync(path.join(workDir, `${label.toLowerCase()}-sent-by-kind.json`), JSON.stringify(byKind, null, 1));
     writeFileSync(
       path.join(workDir, `${label.toLowerCase()}-first-files.json`),
       JSON.stringify([...firstFiles].map(([p, byWorker]) => ({ path: p, byWorker, ...sizes([p]) })), null, 1),

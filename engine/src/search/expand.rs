@@ -143,7 +143,8 @@ impl Index {
     /// candidates do not depend on its neighbours, which change as the next word is typed.
     fn typo_candidates_kept(&self, base: &str, own: &FxHashSet<&str>) -> Vec<(usize, String)> {
         let mut own: Vec<String> = own.iter().map(|k| k.to_string()).collect();
-        own.sort_unstable();
+        // `sort`: one sort of strings in the wasm (see `facets::ValueTable::new`).
+        own.sort();
         if let Some(found) = self.expansions.typo_candidates(base, &own) {
             return found;
         }

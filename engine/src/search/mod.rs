@@ -141,7 +141,7 @@ impl Index {
             cands.select_nth_unstable_by(limit - 1, by_score);
             cands.truncate(limit);
         }
-        cands.sort_unstable_by(by_score);
+        crate::order::by_score_then_doc(&mut cands);
         cands.truncate(limit);
 
         let words: Vec<&Word> = query.words().collect();
@@ -340,7 +340,7 @@ impl Index {
     /// its [`Index::title_query`].
     pub(crate) fn title_candidates(&self, query: &Query) -> Vec<u32> {
         let mut cands = self.matches(query);
-        cands.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        crate::order::by_score_then_doc(&mut cands);
         cands.into_iter().take(3).map(|(d, _)| d).collect()
     }
 
@@ -397,7 +397,7 @@ impl Index {
             }
         }
         let mut ranked: Vec<(u32, f32)> = scores.into_iter().collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        crate::order::by_score_then_doc(&mut ranked);
         let matcher = Matcher::default();
         let postings = KeyPostings::new(&matcher);
         ranked

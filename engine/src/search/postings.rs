@@ -251,7 +251,7 @@ impl Index {
             out.extend(s.postings.iter().map(|p| (p.doc, s.weight * self.sat(p))));
         }
         out.extend(c.phrase_hits.iter().flatten());
-        out.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        crate::order::by_doc_then_score(&mut out);
         out.dedup_by_key(|x| x.0);
         self.add_bonus(&mut out, &c.bonus);
         out
@@ -470,12 +470,12 @@ impl Index {
     /// The articles a quoted phrase matches, sorted by doc, with the sum of its words' scores.
     fn phrase_hits(&self, phrase: &Phrase) -> Vec<(u32, f32)> {
         let _why = looking_up(LookupReason::Phrase);
-        let mut sources: Vec<ClauseSources> = phrase
+        let sources: Vec<ClauseSources> = phrase
             .iter()
             .flatten()
             .map(|w| self.sources(std::slice::from_ref(w)))
             .collect();
-        sources.sort_by_key(ClauseSources::size);
+        let sources = crate::order::sorted_by(sources, ClauseSources::size);
         let Some((rarest, rest)) = sources.split_first() else {
             return Vec::new();
         };
@@ -599,8 +599,7 @@ impl Index {
             .map(|c| self.clause_sources(c))
             .collect();
 
-        let mut order: Vec<usize> = (0..sources.len()).collect();
-        order.sort_by_key(|&i| sources[i].size());
+        let order = crate::order::positions_by(sources.len(), |i| sources[i].size());
         let mut rest = order[1..].iter().map(|&i| &sources[i]);
         let rarest = &sources[order[0]];
         let mut cands = if rarest.size() > dense_above {

@@ -20,6 +20,12 @@ impl<'a> PhraseWord<'a> {
 }
 
 impl Query {
+    /// Whether a hit of this query marks words in its title and snippet: if not, a hit
+    /// shows its title and the start of its first passage as they are (an article's head).
+    pub(crate) fn marks_words(&self) -> bool {
+        self.words().next().is_some()
+    }
+
     /// Every phrase, wanted or excluded, whose matching reads article text (a run of
     /// three words or more, or several runs), as runs of words. The search reads only
     /// articles holding one key of each word and, for each two neighbours in a run, one

@@ -10,6 +10,9 @@
 //!   big enough, so a rebuild with a few more articles keeps most boundaries;
 //! - **chunks**: [`DOCS_PER_CHUNK`] stored articles, DEFLATE-compressed: an article's
 //!   own content only, so a rebuild with more articles keeps their names;
+//! - **heads**: [`DOCS_PER_HEAD`] articles' ids, titles and first passages, DEFLATE-compressed:
+//!   what a list without a query shows of each (its row's title and snippet), a fraction
+//!   of the whole articles, so the first page and browsing read these, not the chunks;
 //! - **words**: each article's distinctive words (what "more like this" looks up),
 //!   [`DOCS_PER_WORDS_FILE`] articles a file, apart from the chunks because they are
 //!   weighed by idf over the whole archive, which any new article shifts;
@@ -33,7 +36,8 @@ mod write;
 
 pub use read::{Fetched, Searched, ShardedIndex};
 pub use write::{
-    write_bundle, write_bundle_with_chunks_of, write_bundle_with_ranges_of, ShardedBundle,
+    write_bundle, write_bundle_with_chunks_of, write_bundle_with_heads_of,
+    write_bundle_with_lookup_ranges_of, write_bundle_with_ranges_of, ShardedBundle,
 };
 
 pub const SHARD_MAGIC: [u8; 8] = *b"DOCBAOSH";
@@ -42,13 +46,17 @@ pub const SHARD_MAGIC: [u8; 8] = *b"DOCBAOSH";
 /// names; the lexicon carries a frequency class per hash.
 /// 4: dictionary files take the index's format-7 posting layout (`codec::put_dict`).
 /// 5: distinctive words in `.words` files of their own, not in the chunks.
-pub const SHARD_FORMAT_VERSION: u32 = 5;
+/// 6: `.head` files (ids, titles, first passages), named by the root after the words files.
+pub const SHARD_FORMAT_VERSION: u32 = 6;
 /// Stored articles per chunk: ten results fetch a few small files, not ten large ones.
 pub const DOCS_PER_CHUNK: usize = 8;
 /// Articles whose distinctive words share a `.words` file: a few kB, fetched with an
 /// opened article's chunk; all of them change with each rebuild, so fewer files, fewer
 /// requests for a returning reader.
 pub const DOCS_PER_WORDS_FILE: usize = 64;
+/// Articles whose heads share a `.head` file. A head is a tenth of an article or less, so
+/// the newest 20 fit in one or two files; each file costs its 8 digest bytes in the root.
+pub const DOCS_PER_HEAD: usize = 32;
 /// Bytes of a file's digest in its name (16 hex digits).
 const DIGEST_LEN: usize = 8;
 /// Magic, version, kind, checksum of the body.
@@ -63,6 +71,8 @@ pub enum FileKind {
     Pairs,
     Ids,
     Docs,
+    /// Articles' ids, titles and first passages: a row of a list without a query.
+    Heads,
     /// Each article's distinctive words, for "more like this".
     Words,
     /// Hashes of every folded term made of the letters a–z: the words typo corrections
@@ -72,13 +82,14 @@ pub enum FileKind {
 
 impl FileKind {
     /// Every kind of file a bundle holds.
-    pub const ALL_STORED: [FileKind; 8] = [
+    pub const ALL_STORED: [FileKind; 9] = [
         FileKind::Root,
         FileKind::Folded,
         FileKind::Exact,
         FileKind::Pairs,
         FileKind::Ids,
         FileKind::Docs,
+        FileKind::Heads,
         FileKind::Words,
         FileKind::Lexicon,
     ];
@@ -91,6 +102,7 @@ impl FileKind {
             FileKind::Pairs => b"PAIR",
             FileKind::Ids => b"IDS_",
             FileKind::Docs => b"DOCS",
+            FileKind::Heads => b"HEAD",
             FileKind::Words => b"WRDS",
             FileKind::Lexicon => b"LEXI",
         }
@@ -105,6 +117,7 @@ impl FileKind {
             FileKind::Pairs => "pair",
             FileKind::Ids => "ids",
             FileKind::Docs => "docs",
+            FileKind::Heads => "head",
             FileKind::Words => "words",
             FileKind::Lexicon => "lex",
         }

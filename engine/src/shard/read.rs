@@ -54,6 +54,8 @@ struct Root {
     chunks: Vec<String>,
     docs_per_words_file: usize,
     words_files: Vec<String>,
+    docs_per_head: usize,
+    heads: Vec<String>,
     lexicon: String,
     /// Bytes of every file but the root: the whole archive's download.
     files_bytes: u64,
@@ -97,6 +99,9 @@ pub struct ShardedIndex {
     ids: BTreeMap<u32, TermRun>,
     /// The chunks loaded, by number; their articles are in the index.
     chunks: BTreeSet<u32>,
+    /// The head files loaded, by number: their articles' ids, titles and first passages
+    /// are in the index where their chunks are not (a list without a query shows them).
+    heads: BTreeSet<u32>,
     /// Each loaded words file: its articles' distinctive words, by file number.
     words: BTreeMap<u32, Vec<Vec<String>>>,
     /// Sorted hashes of the folded terms of letters a–z, once the lexicon is in.
@@ -126,6 +131,9 @@ impl ShardedIndex {
         for (i, name) in root.words_files.iter().enumerate() {
             files.insert(name.clone(), (FileKind::Words, i as u32));
         }
+        for (i, name) in root.heads.iter().enumerate() {
+            files.insert(name.clone(), (FileKind::Heads, i as u32));
+        }
         files.insert(root.lexicon.clone(), (FileKind::Lexicon, 0));
         // Every doc's lengths and facets from the root (moved, not copied), no term yet.
         let index = Index::assemble(
@@ -142,6 +150,7 @@ impl ShardedIndex {
             files,
             ids: BTreeMap::new(),
             chunks: BTreeSet::new(),
+            heads: BTreeSet::new(),
             words: BTreeMap::new(),
             lexicon: None,
             index,
@@ -202,6 +211,7 @@ impl ShardedIndex {
     pub fn has(&self, name: &str) -> bool {
         match self.files.get(name) {
             Some(&(FileKind::Docs, i)) => self.chunks.contains(&i),
+            Some(&(FileKind::Heads, i)) => self.heads.contains(&i),
             Some(&(FileKind::Words, i)) => self.words.contains_key(&i),
             Some(&(FileKind::Lexicon, _)) => self.lexicon.is_some(),
             Some(&(FileKind::Ids, i)) => self.ids.contains_key(&i),
@@ -251,6 +261,22 @@ impl ShardedIndex {
             }
             self.chunks.insert(i);
             self.by_id_stale = true;
+        } else if kind == FileKind::Heads {
+            let per = self.root.docs_per_head;
+            let first = i as usize * per;
+            let heads = read_heads(name, body, per.min(self.root.docs - first))?;
+            let per_chunk = self.root.docs_per_chunk;
+            for (doc, (id, title, first_passage)) in (first..).zip(heads) {
+                // A whole article already in says more than its head.
+                if self.chunks.contains(&((doc / per_chunk) as u32)) {
+                    continue;
+                }
+                let article = &mut self.index.articles.as_mut_slice()[doc];
+                article.id = id;
+                article.title = title;
+                article.lead = first_passage;
+            }
+            self.heads.insert(i);
         } else if kind == FileKind::Words {
             let per = self.root.docs_per_words_file;
             let expected = per.min(self.root.docs - i as usize * per);
@@ -370,14 +396,30 @@ impl ShardedIndex {
         let mut later = Vec::new();
         if needs.is_empty() {
             let shown_docs = || page.hits.iter().take(shown).map(|h| h.doc);
-            let hits = self.missing_chunks(shown_docs());
-            needs = self.missing_docs(&query, shown_docs());
-            for (name, why) in &mut needs {
-                if hits.contains(name) {
-                    *why = LookupReason::Hits;
+            let rest_docs = || page.hits.iter().skip(shown).map(|h| h.doc);
+            if query.marks_words() {
+                // A hit's marks and snippet come from its whole text.
+                let hits = self.missing_chunks(shown_docs());
+                needs = self.missing_docs(&query, shown_docs());
+                for (name, why) in &mut needs {
+                    if hits.contains(name) {
+                        *why = LookupReason::Hits;
+                    }
+                }
+                later = self.missing_chunks(rest_docs());
+            } else {
+                // Nothing to mark: a row is its title and the start of its first passage,
+                // which the heads hold. Excluded phrases may still read text first.
+                needs = self.missing_docs(&query, []);
+                let ranges_first = needs
+                    .iter()
+                    .any(|(name, _)| self.files.get(name).is_some_and(|f| f.0 != FileKind::Docs));
+                if !ranges_first {
+                    let heads = self.missing_heads(shown_docs());
+                    needs.extend(heads.into_iter().map(|n| (n, LookupReason::Hits)));
+                    later = self.missing_heads(rest_docs());
                 }
             }
-            later = self.missing_chunks(page.hits.iter().skip(shown).map(|h| h.doc));
             later.retain(|name| !needs.iter().any(|(n, _)| n == name));
         }
         let (needs, why) = needs.into_iter().unzip();
@@ -550,7 +592,7 @@ impl ShardedIndex {
         docs: impl IntoIterator<Item = u32>,
     ) -> Vec<(String, LookupReason)> {
         let index = &self.index;
-        let mut docs: BTreeSet<u32> = docs.into_iter().collect();
+        let mut docs: Vec<u32> = docs.into_iter().collect();
         let why = looking_up(LookupReason::Phrase);
         for phrase in query.phrases_read_in_text() {
             docs.extend(docs_a_phrase_reads(index, &phrase));
@@ -567,9 +609,25 @@ impl ShardedIndex {
             .collect()
     }
 
+    /// The head files of those of `docs` whose chunks and heads are not in.
+    fn missing_heads(&self, docs: impl IntoIterator<Item = u32>) -> Vec<String> {
+        let per_chunk = self.root.docs_per_chunk as u32;
+        let per = self.root.docs_per_head as u32;
+        let heads = crate::order::distinct(
+            docs.into_iter()
+                .filter(|d| !self.chunks.contains(&(d / per_chunk)))
+                .map(|d| d / per),
+        );
+        heads
+            .into_iter()
+            .filter(|h| !self.heads.contains(h))
+            .map(|h| self.root.heads[h as usize].clone())
+            .collect()
+    }
+
     fn missing_chunks(&self, docs: impl IntoIterator<Item = u32>) -> Vec<String> {
         let per = self.root.docs_per_chunk as u32;
-        let chunks: BTreeSet<u32> = docs.into_iter().map(|d| d / per).collect();
+        let chunks = crate::order::distinct(docs.into_iter().map(|d| d / per));
         chunks
             .into_iter()
             .filter(|c| !self.chunks.contains(c))
@@ -646,16 +704,11 @@ fn docs_a_phrase_reads(index: &Index, runs: &[Vec<PhraseWord>]) -> Vec<u32> {
         }
     }
     let size = |g: &Vec<&[Posting]>| g.iter().map(|l| l.len()).sum::<usize>();
-    groups.sort_by_key(size);
+    let groups = crate::order::sorted_by(groups, size);
     let Some((smallest, others)) = groups.split_first() else {
         return Vec::new();
     };
-    let mut docs: Vec<u32> = smallest
-        .iter()
-        .flat_map(|l| l.iter().map(|p| p.doc))
-        .collect();
-    docs.sort_unstable();
-    docs.dedup();
+    let mut docs = crate::order::distinct(smallest.iter().flat_map(|l| l.iter().map(|p| p.doc)));
     for group in others {
         docs.retain(|&d| {
             group
@@ -806,6 +859,17 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
     for _ in 0..words_count {
         words_files.push(read_name(&mut r, FileKind::Words).map_err(err)?);
     }
+    let docs_per_head = r.count("articles per head file").map_err(err)?;
+    if docs_per_head == 0 || docs_per_head > MAX_DOCS_PER_CHUNK {
+        return Err(err(
+            r.corrupt(format!("{docs_per_head} articles per head file"))
+        ));
+    }
+    let head_count = docs.div_ceil(docs_per_head);
+    let mut heads = Vec::with_capacity(head_count.min(r.remaining()));
+    for _ in 0..head_count {
+        heads.push(read_name(&mut r, FileKind::Heads).map_err(err)?);
+    }
     let lexicon = read_name(&mut r, FileKind::Lexicon).map_err(err)?;
     let files_bytes = r.varint().map_err(err)?;
     r.finish().map_err(err)?;
@@ -820,6 +884,8 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
         chunks,
         docs_per_words_file,
         words_files,
+        docs_per_head,
+        heads,
         lexicon,
         files_bytes,
     })
@@ -953,6 +1019,26 @@ fn read_chunk(name: &str, body: &[u8], expected: usize) -> Result<Vec<Article>, 
         ));
     }
     Ok(articles)
+}
+
+/// A head file: each of its articles' id, title and first passage.
+type Head = (String, String, Option<String>);
+
+fn read_heads(name: &str, body: &[u8], expected: usize) -> Result<Vec<Head>, ShardError> {
+    let raw = inflate(name, body)?;
+    let (heads, rest): (Vec<Head>, &[u8]) = postcard::take_from_bytes(&raw)
+        .map_err(|e| ShardError::new(name, format!("heads do not decode: {e}")))?;
+    if !rest.is_empty() || heads.len() != expected {
+        return Err(ShardError::new(
+            name,
+            format!(
+                "holds {} heads and {} bytes more, {expected} expected",
+                heads.len(),
+                rest.len()
+            ),
+        ));
+    }
+    Ok(heads)
 }
 
 /// A words file: each of its articles' distinctive words.

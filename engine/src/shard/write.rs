@@ -2,11 +2,11 @@
 
 use std::ops::Range;
 
-use super::{name_of, seal, FileKind, DOCS_PER_CHUNK, DOCS_PER_WORDS_FILE};
+use super::{name_of, seal, FileKind, DOCS_PER_CHUNK, DOCS_PER_HEAD, DOCS_PER_WORDS_FILE};
 use crate::article::Article;
 use crate::codec::{put_dict, put_front_coded, put_varint};
 use crate::index::norms::frequency_class;
-use crate::index::{Index, Posting, TermDict, TermRun, FIELD_COUNT};
+use crate::index::{field_texts, Index, Posting, TermDict, TermRun, BODY, FIELD_COUNT, LEAD};
 use crate::search::shard_terms::prefix_terms;
 
 /// A term range is cut once it holds this many bytes of terms and postings, at a term
@@ -48,17 +48,63 @@ pub fn write_bundle(index: &Index) -> ShardedBundle {
 /// [`write_bundle`] with term ranges cut near `range_bytes` (before compression): small
 /// ranges let tests cross many of them on a small corpus.
 pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> ShardedBundle {
-    write_bundle_shaped(index, range_bytes, DOCS_PER_CHUNK)
+    write_bundle_shaped(
+        index,
+        range_bytes,
+        range_bytes,
+        DOCS_PER_CHUNK,
+        DOCS_PER_HEAD,
+    )
+}
+
+/// [`write_bundle`] with the exact and pair ranges cut near `lookup_range_bytes`: to
+/// measure what other sizes cost.
+pub fn write_bundle_with_lookup_ranges_of(
+    index: &Index,
+    lookup_range_bytes: usize,
+) -> ShardedBundle {
+    write_bundle_shaped(
+        index,
+        RANGE_TARGET_BYTES,
+        lookup_range_bytes,
+        DOCS_PER_CHUNK,
+        DOCS_PER_HEAD,
+    )
 }
 
 /// [`write_bundle`] with `docs_per_chunk` stored articles per chunk (the root says how
 /// many): to measure what other chunk sizes cost.
 pub fn write_bundle_with_chunks_of(index: &Index, docs_per_chunk: usize) -> ShardedBundle {
-    write_bundle_shaped(index, RANGE_TARGET_BYTES, docs_per_chunk)
+    write_bundle_shaped(
+        index,
+        RANGE_TARGET_BYTES,
+        RANGE_TARGET_BYTES,
+        docs_per_chunk,
+        DOCS_PER_HEAD,
+    )
 }
 
-fn write_bundle_shaped(index: &Index, range_bytes: usize, docs_per_chunk: usize) -> ShardedBundle {
+/// [`write_bundle`] with `docs_per_head` articles per head file (the root says how many):
+/// to measure what other sizes cost.
+pub fn write_bundle_with_heads_of(index: &Index, docs_per_head: usize) -> ShardedBundle {
+    write_bundle_shaped(
+        index,
+        RANGE_TARGET_BYTES,
+        RANGE_TARGET_BYTES,
+        DOCS_PER_CHUNK,
+        docs_per_head,
+    )
+}
+
+fn write_bundle_shaped(
+    index: &Index,
+    range_bytes: usize,
+    lookup_range_bytes: usize,
+    docs_per_chunk: usize,
+    docs_per_head: usize,
+) -> ShardedBundle {
     let docs_per_chunk = docs_per_chunk.max(1);
+    let docs_per_head = docs_per_head.max(1);
     let docs = index.articles.len();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut add = |kind: FileKind, body: &[u8]| -> String {
@@ -80,10 +126,10 @@ fn write_bundle_shaped(index: &Index, range_bytes: usize, docs_per_chunk: usize)
         (FileKind::Ids, &ids),
     ] {
         let mut directory = Vec::new();
-        let cuts = if kind == FileKind::Folded {
-            folded_ranges.clone()
-        } else {
-            ranges(dict, range_bytes)
+        let cuts = match kind {
+            FileKind::Folded => folded_ranges.clone(),
+            FileKind::Exact | FileKind::Pairs => ranges(dict, lookup_range_bytes.max(1)),
+            _ => ranges(dict, range_bytes),
         };
         for range in cuts {
             let first = dict.term(range.start).to_string();
@@ -121,6 +167,12 @@ fn write_bundle_shaped(index: &Index, range_bytes: usize, docs_per_chunk: usize)
         .to_slice()
         .chunks(docs_per_chunk)
         .map(|chunk| add(FileKind::Docs, &pack_chunk(chunk)))
+        .collect();
+    let heads: Vec<String> = index
+        .articles
+        .to_slice()
+        .chunks(docs_per_head)
+        .map(|articles| add(FileKind::Heads, &pack_heads(articles)))
         .collect();
     let words_files: Vec<String> = (0..docs)
         .step_by(DOCS_PER_WORDS_FILE)
@@ -175,6 +227,10 @@ fn write_bundle_shaped(index: &Index, range_bytes: usize, docs_per_chunk: usize)
     }
     put_varint(&mut root, DOCS_PER_WORDS_FILE as u64);
     for name in &words_files {
+        root.extend_from_slice(&name_digest(name));
+    }
+    put_varint(&mut root, docs_per_head as u64);
+    for name in &heads {
         root.extend_from_slice(&name_digest(name));
     }
     root.extend_from_slice(&name_digest(&lexicon));
@@ -331,6 +387,23 @@ fn pack_chunk(articles: &[Article]) -> Vec<u8> {
     // Serializing plain vectors, strings and options into a Vec cannot fail.
     let raw = postcard::to_allocvec(articles).expect("articles serialize");
     miniz_oxide::deflate::compress_to_vec(&raw, 6)
+}
+
+/// A head file: each article's id, title and first passage (of its lead, else its body),
+/// what a row of a list without a query shows (a snippet of no query is the start of the
+/// first passage). Its articles' own content only, like a chunk, so a rebuild keeps its
+/// name. One DEFLATE block of postcard.
+fn pack_heads(articles: &[Article]) -> Vec<u8> {
+    let heads: Vec<(&str, &str, Option<&str>)> = articles
+        .iter()
+        .map(|a| {
+            let fields = field_texts(a);
+            let first = fields[LEAD].iter().chain(&fields[BODY]).next().copied();
+            (a.id.as_str(), a.title.as_str(), first)
+        })
+        .collect();
+    let raw = postcard::to_allocvec(&heads).expect("heads serialize");
+    miniz_oxide::deflate::compress_to_vec(&raw, 9)
 }
 
 /// The distinctive words of `docs`, so "more like this" looks up a dozen words, not
