@@ -218,7 +218,9 @@ struct FirstResultsProps {
 
 #[function_component]
 fn FirstResults(props: &FirstResultsProps) -> Html {
-    first_results(&props.hits, props.shown, &Context::new(), None, "")
+    // The page's first `shown` hits, of a list of all of them.
+    let shown = &props.hits[..props.shown.min(props.hits.len())];
+    first_results(shown, props.hits.len(), &Context::new(), None, "")
 }
 
 #[wasm_bindgen_test]

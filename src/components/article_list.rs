@@ -107,24 +107,24 @@ pub fn article_list(
     first_results(hits, hits.len(), context, navigator, pending)
 }
 
-/// [`article_list`] of only the first `shown` of `hits`: the search page, while a query is
-/// being typed, renders only the rows a reader can see (the rest follow when typing
-/// pauses, see `pages::search`). The list then says it is incomplete: `aria-busy` (it is
-/// being updated) and `data-shown` (how many of how many), which the tests wait on.
+/// [`article_list`] of only the first rows of a list of `rows`, the hits `shown`: the
+/// search page, while a query is being typed, renders (and asks the engine for) only the
+/// rows a reader can see (the rest follow when typing pauses, see `pages::search`). The
+/// list then says it is incomplete: `aria-busy` (it is being updated) and `data-shown`
+/// (how many of how many), which the tests wait on.
 pub fn first_results(
-    hits: &[Hit],
-    shown: usize,
+    shown: &[Hit],
+    rows: usize,
     context: &Context,
     navigator: Option<&Navigator>,
     pending: &str,
 ) -> Html {
-    let shown = shown.min(hits.len());
-    let partial = shown < hits.len();
+    let partial = shown.len() < rows;
     let busy = partial.then_some("true");
-    let shown_of = partial.then(|| format!("{shown}/{}", hits.len()));
+    let shown_of = partial.then(|| format!("{}/{rows}", shown.len()));
     html! {
         <ol class="results" aria-busy={busy} data-shown={shown_of} onkeydown={Callback::from(on_list_keydown)}>
-            { for hits[..shown].iter().map(|hit| if hit.id.is_empty() {
+            { for shown.iter().map(|hit| if hit.id.is_empty() {
                 html! {
                     <li class="pending">
                         <p class="result pending-note">{ pending.to_string() }</p>

@@ -162,7 +162,16 @@ pub fn SearchPage() -> Html {
                             query
                         }
                     };
-                    let mut page = index.find(&query, &s.request());
+                    // While a query is typed, the page's rows not rendered are not
+                    // asked for either: their snippets were work for rows nobody sees
+                    // before the next key. The pause that renders every row asks again
+                    // (`rows` changes), for the whole page. The first rows of a page are
+                    // the same whatever its length (results are in a total order).
+                    let mut request = s.request();
+                    if let Some(rows) = rows {
+                        request.limit = request.limit.min(*rows);
+                    }
+                    let mut page = index.find(&query, &request);
                     // Shared with the facet panel, which renders again only if they changed.
                     let facets = Rc::new(std::mem::take(&mut page.facets));
                     (query.trimmed(), page, facets, ArchiveFiles::default())
@@ -267,7 +276,10 @@ pub fn SearchPage() -> Html {
     } else {
         i18n::archive_count(ui.lang(), page.total)
     };
-    let shown = rows_while_typing.unwrap_or(page.hits.len());
+    // The rows of the whole page, of which the hits may be only the first (while typing).
+    let request = state.request();
+    let page_rows = request.limit.min(page.total.saturating_sub(request.offset));
+    let shown = rows_while_typing.unwrap_or(page_rows).min(page.hits.len());
     // The facet panel's counts, likewise, are those of the search last written to the URL
     // while a query is typed (the panel says they are not current: `busy`), and the new
     // ones come with the URL write: a panel's worth of counts changed on every key was
@@ -309,7 +321,7 @@ pub fn SearchPage() -> Html {
                     if page.hits.is_empty() {
                         <p class="no-results">{ t.no_results }</p>
                     } else {
-                        { first_results(&page.hits, shown, &state.to_pairs(), navigator.as_ref(), pending_text(completeness, ui.lang())) }
+                        { first_results(&page.hits[..shown], page_rows, &state.to_pairs(), navigator.as_ref(), pending_text(completeness, ui.lang())) }
                     }
                     <Pager total={page.total} page={state.page} on_action={dispatch.clone()} />
                 </section>

@@ -17,14 +17,23 @@
 //     --invalidations  also count what invalidated layout and style, by reason and node
 //     --profile  also take a CPU profile (CDP Profiler, 100 µs samples) and print the
 //               functions with the most self time inside the measures (wasm functions by
-//               name only in a build that keeps the name section, e.g. `data-keep-debug`)
+//               name only in a build that keeps the name section, e.g. `data-keep-debug`
+//               with `data-wasm-opt-params="--debuginfo"`: wasm-opt drops names otherwise);
+//               TRACE_PROFILE_OUT=FILE also writes the profile there (a .cpuprofile for
+//               DevTools)
+//     --slowest F  also print the slowest fraction F of the keystrokes one by one (what was
+//               typed, script/style/layout, dirty objects, the engine, garbage collection,
+//               other measures inside, e.g. a slice of the dictionaries' derivation) and,
+//               with --profile, the functions with the most self time inside those alone
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { launchBrowser, waitUntilReady } from '../e2e/support.mjs';
 import { startServer } from '../e2e/server.mjs';
 
-const [dist, planFile] = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !['--keys', '--pause'].includes(all[i - 1]));
+const [dist, planFile] = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !['--keys', '--pause', '--slowest'].includes(all[i - 1]));
+const slowestArg = process.argv.indexOf('--slowest');
+const slowest = slowestArg > 0 ? Number(process.argv[slowestArg + 1]) : 0;
 const pauseArg = process.argv.indexOf('--pause');
 const pauseMs = pauseArg > 0 ? Number(process.argv[pauseArg + 1]) : 120;
 const keysArg = process.argv.indexOf('--keys');
@@ -66,12 +75,17 @@ try {
   }
   const box = page.locator('input#q[type="search"]');
   let typed = 0;
+  // Each action is labelled in the page's timeline (a User Timing mark the bench sets just
+  // before it), so a measure can be named by the keystroke that caused it.
+  const label = (text) => page.evaluate((t) => performance.mark(`bench:key ${t}`), text);
   outer: for (const { q } of plan.queries) {
+    await label('(cleared)');
     await box.fill('');
     await page.waitForTimeout(150);
     const letters = [...q];
     for (const [i, ch] of letters.entries()) {
       if (typed++ >= maxKeys) break outer;
+      await label(letters.slice(0, i + 1).join(''));
       await box.pressSequentially(ch);
       // The bench's pace: the answer, then a quiet moment, then the next key.
       await page.waitForTimeout(i === letters.length - 1 ? pauseMs : 120);
@@ -105,6 +119,14 @@ const windows = measureBegins
 const onMain = events.filter((e) => e.pid === main?.pid && e.tid === mainTid && e.ph === 'X');
 const sum = (name, from, to) =>
   onMain.filter((e) => e.name === name && e.ts >= from && e.ts < to).reduce((s, e) => s + (e.dur ?? 0), 0) / 1e3;
+const keyMarks = events
+  .filter((e) => typeof e.name === 'string' && e.name.startsWith('bench:key '))
+  .sort((a, b) => a.ts - b.ts);
+const findSpans = pairSpans('docbao:find');
+const sliceSpans = pairSpans('docbao:derive-slice');
+/** The total ms of `spans` (begin/end in µs) inside [from, to). */
+const within = (spans, from, to) =>
+  spans.reduce((s, { start, end }) => s + Math.max(0, Math.min(end, to) - Math.max(start, from)), 0) / 1e3;
 const rows = windows.map((w, i) => {
   const next = windows[i + 1]?.start ?? w.end + 120e3;
   const layouts = onMain.filter((e) => e.name === 'Layout' && e.ts >= w.start && e.ts < w.end);
@@ -123,8 +145,22 @@ const rows = windows.map((w, i) => {
       .reduce((s, e) => s + (e.args?.elementCount ?? 0), 0),
     after: sum('Layout', w.end, next) + sum('UpdateLayoutTree', w.end, next),
     paint: sum('Paint', w.end, next) + sum('PrePaint', w.end, next),
+    find: within(findSpans, w.start, w.end),
+    gc: onMain
+      .filter((e) => /GC|Scavenge|MarkCompact/.test(e.name) && e.ts >= w.start && e.ts < w.end)
+      .reduce((s, e) => s + (e.dur ?? 0), 0) / 1e3,
+    derive: within(sliceSpans, w.start, w.end),
+    layouts: layouts.length,
+    key: keyMarks.filter((m) => m.ts <= w.start).at(-1)?.name.slice('bench:key '.length) ?? '(before typing)',
+    index: i,
   };
 }).map((r) => ({ ...r, frame: r.total + r.after + r.paint }));
+/** The User Timing measure `name`'s spans (µs): its begin and end events, paired in order. */
+function pairSpans(name) {
+  const begins = events.filter((e) => e.name === name && e.ph === 'b').sort((a, b) => a.ts - b.ts);
+  const ends = events.filter((e) => e.name === name && e.ph === 'e').sort((a, b) => a.ts - b.ts);
+  return begins.map((b, i) => ({ start: b.ts, end: ends[i]?.ts ?? b.ts })).filter((s) => s.end >= s.start);
+}
 /** Durations (ms) of the User Timing measure `name`: its begin and end events, paired in order. */
 function pairDurations(name) {
   const begins = events.filter((e) => e.name === name && e.ph === 'b').sort((a, b) => a.ts - b.ts);
@@ -164,6 +200,18 @@ console.log(`main thread, all tasks: ${busy.toFixed(0)} ms over ${plan.queries.l
 const findMean = findDurations.reduce((s, x) => s + x, 0) / Math.max(1, findDurations.length);
 console.log(`${'engine, docbao:find'.padEnd(34)} ${pct(findDurations, 50).toFixed(2).padStart(6)}  ${pct(findDurations, 95).toFixed(2).padStart(6)}  ${findMean.toFixed(2).padStart(6)}  ${Math.max(...findDurations).toFixed(2).padStart(6)}`);
 
+// The slowest keystrokes one by one: what was typed and where their time went.
+const worst = slowest > 0
+  ? [...rows].sort((a, b) => b.total - a.total).slice(0, Math.max(1, Math.ceil(slowest * rows.length)))
+  : [];
+if (worst.length) {
+  console.log(`\nthe slowest ${worst.length} of ${rows.length} (ms; #: order in the run; layouts: forced layouts inside):`);
+  console.log('   #  typed                          total  script  style  layout  dirty  layouts  find    gc  derive');
+  for (const r of worst) {
+    console.log(`${String(r.index).padStart(4)}  ${JSON.stringify(r.key).slice(0, 30).padEnd(30)} ${[r.total, r.script, r.style, r.layout].map((x) => x.toFixed(2).padStart(6)).join(' ')} ${String(r.dirty).padStart(6)} ${String(r.layouts).padStart(8)} ${[r.find, r.gc, r.derive].map((x) => x.toFixed(2).padStart(5)).join(' ')}`);
+  }
+}
+
 if (invalidations) {
   const counts = new Map();
   for (const e of events) {
@@ -177,37 +225,50 @@ if (invalidations) {
 }
 
 if (profile) {
+  // For a closer look (callers, callees) in DevTools or a script of one's own.
+  if (process.env.TRACE_PROFILE_OUT) writeFileSync(process.env.TRACE_PROFILE_OUT, JSON.stringify(profile));
   // The profile's clock is the trace's (both microseconds of the same monotonic clock).
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const label = (n) => n.callFrame.functionName || `(anonymous ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber})`;
-  const self = new Map();
-  const inclusive = new Map();
-  let t = profile.startTime;
-  let inside = 0;
-  const sorted = windows;
-  let w = 0;
-  for (const [i, id] of profile.samples.entries()) {
-    t += profile.timeDeltas[i];
-    while (w < sorted.length && sorted[w].end < t) w++;
-    if (w >= sorted.length || t < sorted[w].start) continue;
-    const dt = (profile.timeDeltas[i + 1] ?? 100) / 1e3;
-    inside += dt;
-    const node = byId.get(id);
-    self.set(label(node), (self.get(label(node)) ?? 0) + dt);
-    const seen = new Set();
-    for (let at = id; at !== undefined; at = parent.get(at)) {
-      const name = label(byId.get(at));
-      if (seen.has(name)) continue;
-      seen.add(name);
-      inclusive.set(name, (inclusive.get(name) ?? 0) + dt);
+  /** Self and inclusive time per function of the samples inside `spans` (sorted by start). */
+  const sampled = (spans) => {
+    const self = new Map();
+    const inclusive = new Map();
+    let t = profile.startTime;
+    let inside = 0;
+    let w = 0;
+    for (const [i, id] of profile.samples.entries()) {
+      t += profile.timeDeltas[i];
+      while (w < spans.length && spans[w].end < t) w++;
+      if (w >= spans.length || t < spans[w].start) continue;
+      const dt = (profile.timeDeltas[i + 1] ?? 100) / 1e3;
+      inside += dt;
+      const node = byId.get(id);
+      self.set(label(node), (self.get(label(node)) ?? 0) + dt);
+      const seen = new Set();
+      for (let at = id; at !== undefined; at = parent.get(at)) {
+        const name = label(byId.get(at));
+        if (seen.has(name)) continue;
+        seen.add(name);
+        inclusive.set(name, (inclusive.get(name) ?? 0) + dt);
+      }
     }
+    return { self, inclusive, inside };
+  };
+  const report = (what, spans, keys, top) => {
+    const { self, inclusive, inside } = sampled(spans);
+    const perKey = (ms) => (ms / Math.max(1, keys)).toFixed(3);
+    console.log(`CPU profile, ${what}: ${inside.toFixed(0)} ms sampled inside the measures (${perKey(inside)} ms a keystroke)`);
+    console.log('self time, ms a keystroke:');
+    for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${perKey(ms).padStart(7)}  ${name.slice(0, 110)}`);
+    console.log('inclusive time, ms a keystroke:');
+    for (const [name, ms] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top * 1.5)) console.log(`  ${perKey(ms).padStart(7)}  ${name.slice(0, 110)}`);
+  };
+  report('every keystroke', windows, rows.length, 40);
+  if (worst.length) {
+    const spans = worst.map((r) => windows[r.index]).sort((a, b) => a.start - b.start);
+    report(`the slowest ${worst.length}`, spans, worst.length, 30);
   }
-  const perKey = (ms) => (ms / Math.max(1, rows.length)).toFixed(3);
-  console.log(`CPU profile: ${inside.toFixed(0)} ms sampled inside the measures (${perKey(inside)} ms a keystroke)`);
-  console.log('self time, ms a keystroke:');
-  for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`  ${perKey(ms).padStart(7)}  ${name.slice(0, 110)}`);
-  console.log('inclusive time, ms a keystroke:');
-  for (const [name, ms] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 60)) console.log(`  ${perKey(ms).padStart(7)}  ${name.slice(0, 110)}`);
 }
