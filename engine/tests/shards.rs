@@ -1235,3 +1235,74 @@ fn each_file_a_search_needs_comes_with_what_asked_for_it() {
         "only the hits' chunks are fetched for the hits: {seen:?}"
     );
 }
+
+/// While a keystroke's dictionary ranges are missing, the rows the files in already show
+/// name their chunks as `later`, a guess fetched beside the ranges (the ranges leave the
+/// first rows as they are more often than not): once those chunks are in, the same rows
+/// are whole, and the search then needs only its ranges.
+#[test]
+fn while_ranges_are_missing_the_rows_shown_name_their_chunks_as_a_guess() {
+    let index = Index::build(invented(300));
+    let bundle = write_bundle_with_ranges_of(&index, 512);
+    let request = page_of(&Filters::default(), Sort::Relevance);
+    let mut guessed = 0;
+    for (typed, next, shown) in [("Hà Nội ", "Hà Nội g", 8), ("giáo dục ", "giáo dục b", 8)]
+    {
+        let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        until_complete(&mut sharded, &bundle, typed, |s| {
+            s.find_first(typed, &request, 2)
+        });
+        let Fetched { answer, needs } = sharded.find_first(next, &request, shown);
+        if needs.is_empty() {
+            continue;
+        }
+        assert!(
+            needs.iter().all(|n| !n.ends_with(".docs")),
+            "{next:?}: ranges first: {needs:?}"
+        );
+        let rows = answer.page.hits.len().min(shown);
+        let waiting = answer.page.hits[..rows]
+            .iter()
+            .filter(|h| h.id.is_empty())
+            .count();
+        assert_eq!(
+            answer.later.is_empty(),
+            waiting == 0,
+            "{next:?}: {:?}",
+            answer.later
+        );
+        assert!(
+            answer.later.iter().all(|n| n.ends_with(".docs")),
+            "{:?}",
+            answer.later
+        );
+        if answer.later.is_empty() {
+            continue;
+        }
+        guessed += 1;
+        add_needed(&mut sharded, &bundle, &answer.later);
+        let again = sharded.find_first(next, &request, shown);
+        assert_eq!(
+            again.needs, needs,
+            "{next:?}: still its ranges, and only them"
+        );
+        let places = |p: &Page| p.hits.iter().map(|h| (h.doc, h.score)).collect::<Vec<_>>();
+        assert_eq!(
+            places(&again.answer.page),
+            places(&answer.page),
+            "{next:?}: the same rows"
+        );
+        assert!(
+            again.answer.page.hits[..rows]
+                .iter()
+                .all(|h| !h.id.is_empty()),
+            "{next:?}: the rows shown are whole"
+        );
+        assert!(
+            again.answer.later.is_empty(),
+            "{next:?}: {:?}",
+            again.answer.later
+        );
+    }
+    assert!(guessed > 0, "some keystroke guessed its rows' chunks");
+}
