@@ -75,10 +75,8 @@ pub struct Fetched<T> {
 pub struct Searched {
     pub query: Query,
     pub page: Page,
-    /// Of [`ShardedIndex::find_first`], for a reader to fetch behind `needs`: once no
-    /// range is missing, the chunks of the hits past the first rows, not in yet; while
-    /// ranges are missing, those of the first rows as the files in answer them (a guess:
-    /// the ranges may change the rows).
+    /// Of [`ShardedIndex::find_first`]: the chunks of the hits past the first rows, not
+    /// in yet (known once no range is missing), for a reader to fetch behind `needs`.
     pub later: Vec<String>,
 }
 
@@ -381,12 +379,6 @@ impl ShardedIndex {
             }
             later = self.missing_chunks(page.hits.iter().skip(shown).map(|h| h.doc));
             later.retain(|name| !needs.iter().any(|(n, _)| n == name));
-        } else {
-            // The ranges first; beside them, a guess: the chunks of the rows shown as the
-            // files in answer them. A keystroke's ranges (a longer prefix's words, pairs,
-            // typo candidates) leave its first rows as they are more often than not, and
-            // then their chunks are in one round earlier.
-            later = self.missing_chunks(page.hits.iter().take(shown).map(|h| h.doc));
         }
         let (needs, why) = needs.into_iter().unzip();
         (
