@@ -4,7 +4,7 @@
 //! engine's business; this module only fetches bytes and hands them over.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use docbao_engine::shard::{Fetched, Searched, ShardedIndex};
@@ -26,6 +26,8 @@ pub const MAX_FILES_PER_REQUEST: usize = 64;
 /// them anyway (a slow file must not hold back the others' results or snippets). Within
 /// it, a wave's files render once, when the last one is in: each render runs the search
 /// again, and rendering per file ran it ~16 times per keystroke (measured, vietnews-train).
+/// The wave is the files a page waits for: those fetched at a low priority behind them
+/// (the rows below the fold) never hold back its render.
 const ARRIVALS_WAIT_MS: u32 = 40;
 
 /// Records how long each file takes to be added to the reader (`tests/bench/timeline.mjs`).
@@ -48,7 +50,8 @@ pub enum Completeness {
 /// The sharded archive and the files fetched so far.
 pub struct Shards {
     index: RefCell<ShardedIndex>,
-    in_flight: RefCell<BTreeSet<String>>,
+    /// Files on their way, each with the priority it was asked for at.
+    in_flight: RefCell<BTreeMap<String, Priority>>,
     /// Files whose fetch failed, with why, until the next request forgets them.
     failed: RefCell<BTreeMap<String, String>>,
     /// Bumped whenever a file arrives or fails, so the pages render again.
@@ -74,11 +77,18 @@ impl Shards {
         }
     }
 
-    /// A file arrived or failed: the pages render again once every file on its way is in,
-    /// or `ARRIVALS_WAIT_MS` after this arrival, whichever comes first.
-    fn arrived(self: &Rc<Self>) {
+    /// A file arrived or failed: the pages render again once every file on its way is in
+    /// (for a file a page waits for, once every such file is in: those fetched at a low
+    /// priority behind them do not count), or `ARRIVALS_WAIT_MS` after this arrival,
+    /// whichever comes first.
+    fn arrived(self: &Rc<Self>, priority: Priority) {
         self.version.set(self.version.get() + 1);
-        if self.in_flight.borrow().is_empty() {
+        let wave_in = {
+            let in_flight = self.in_flight.borrow();
+            in_flight.is_empty()
+                || (priority == Priority::Auto && !in_flight.values().any(|p| *p == Priority::Auto))
+        };
+        if wave_in {
             self.tell();
         } else if !self.waiting.replace(true) {
             let (shards, told) = (self.clone(), self.told.get());
@@ -159,17 +169,26 @@ impl Shards {
         if needed.is_empty() {
             return Completeness::Complete;
         }
+        // A file asked for behind the page's (a row below the fold) that the page now waits
+        // for: its arrival ends the wave as the page's own files do.
+        for (name, priority) in self.in_flight.borrow_mut().iter_mut() {
+            if needed.contains(name) {
+                *priority = Priority::Auto;
+            }
+        }
         let new: Vec<String> = {
             let in_flight = self.in_flight.borrow();
             let failed = self.failed.borrow();
             needed
                 .iter()
-                .filter(|n| !in_flight.contains(*n) && !failed.contains_key(*n))
+                .filter(|n| !in_flight.contains_key(*n) && !failed.contains_key(*n))
                 .cloned()
                 .collect()
         };
         if new.is_empty() {
-            let waiting = needed.iter().any(|n| self.in_flight.borrow().contains(n));
+            let waiting = needed
+                .iter()
+                .any(|n| self.in_flight.borrow().contains_key(n));
             return if waiting {
                 Completeness::Fetching
             } else {
@@ -195,7 +214,7 @@ impl Shards {
             let (in_flight, failed) = (self.in_flight.borrow(), self.failed.borrow());
             later
                 .into_iter()
-                .filter(|n| !in_flight.contains(n) && !failed.contains_key(n) && !index.has(n))
+                .filter(|n| !in_flight.contains_key(n) && !failed.contains_key(n) && !index.has(n))
                 .collect()
         };
         if new.is_empty() || new.len() > budget.get() {
@@ -207,16 +226,17 @@ impl Shards {
 
     fn start(self: &Rc<Self>, names: Vec<String>, priority: Priority) {
         for name in names {
-            self.in_flight.borrow_mut().insert(name.clone());
+            self.in_flight.borrow_mut().insert(name.clone(), priority);
             let shards = self.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let outcome = shards.fetch_and_add(&name, priority).await;
-                shards.in_flight.borrow_mut().remove(&name);
+                // As the page waits for it now (see `fetch`), not as it was sent.
+                let waited_for = shards.in_flight.borrow_mut().remove(&name);
                 if let Err(why) = outcome {
                     web_sys::console::warn_1(&format!("docbao: {name}: {why}").into());
                     shards.failed.borrow_mut().insert(name, why);
                 }
-                shards.arrived();
+                shards.arrived(waited_for.unwrap_or(priority));
             });
         }
     }

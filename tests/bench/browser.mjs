@@ -14,6 +14,10 @@
 //                    Built into target/bench-dist/<name>-<layout> (or <name> when picked).
 //     --no-build     reuse the build already there.
 //     --no-pagefind  leave Pagefind out (its column shows why).
+//     --http1        serve both over plain HTTP/1.1 (6 connections to a host in Chromium)
+//                    instead of HTTPS with HTTP/2, as a CDN serves (a self-signed
+//                    certificate made with openssl into target/bench-tls/, which the
+//                    bench's Chromium accepts).
 //     --dist DIR     build into (or, with --no-build, reuse) DIR instead, e.g. to keep a
 //                    "before" build beside an "after" one and run them alternately.
 // The table is printed and written to target/bench/<name>-<layout>/table.md.
@@ -36,7 +40,7 @@ import path from 'node:path';
 import { performance as nodePerformance } from 'node:perf_hooks';
 import { brotliCompressSync, constants as zlib } from 'node:zlib';
 import { launchBrowser, REPO, searchBox, waitUntilReady } from '../e2e/support.mjs';
-import { startServer } from '../e2e/server.mjs';
+import { benchCertificate, startServer } from '../e2e/server.mjs';
 import { pageClock } from './page-clock.mjs';
 
 const QUERIES = 32;
@@ -69,6 +73,7 @@ const wireSizes = new Map();
 const args = process.argv.slice(2);
 const build = !args.includes('--no-build');
 const withPagefind = !args.includes('--no-pagefind');
+const http1 = args.includes('--http1');
 const layoutArg = args.includes('--layout') ? args[args.indexOf('--layout') + 1] : null;
 if (layoutArg !== null && !['embedded', 'sharded'].includes(layoutArg)) {
   throw new Error(`--layout ${layoutArg}: expected embedded or sharded`);
@@ -149,7 +154,9 @@ let pagefindBuild = null;
 let pagefindSkipped = withPagefind ? null : '--no-pagefind';
 
 // --- the browser -------------------------------------------------------------------------
-const browser = await launchBrowser();
+const certificate = http1 ? null : benchCertificate(path.join(REPO, 'target', 'bench-tls'));
+const protocol = http1 ? 'HTTP/1.1' : 'HTTP/2 over TLS';
+const browser = await launchBrowser({ certificateSpki: certificate?.spki });
 const chromium = browser.version();
 let docbao;
 let pagefind = null;
@@ -192,7 +199,7 @@ log(`table written to ${path.relative(REPO, path.join(workDir, 'table.md'))}`);
  * memory), the longest article opened, the memory held. `driver` knows the page.
  */
 async function measure(label, root, driver) {
-  const server = await startServer(root);
+  const server = await startServer(root, { tls: certificate ?? undefined });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
   await context.addInitScript(instrumentation());
   const page = await context.newPage();
@@ -363,6 +370,12 @@ function docbaoDriver() {
       await waitUntilReady(page);
       // Let the service worker cache the build, as a first visit does.
       await page.evaluate(() => navigator.serviceWorker?.ready);
+      // It claims the page once active (over https too: the bench's certificate counts
+      // as valid): the figures are those of a page it controls.
+      const controlled = await page
+        .waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 })
+        .then(() => true, () => false);
+      if (!controlled) log('docbao: the service worker never controlled the page');
       await this.clearMeasures(page);
     },
     clearMeasures: (page) =>
@@ -727,7 +740,7 @@ function makeTable() {
     `### ${name}, ${layout}: ${articles.length} articles, ${(textBytes / 1e6).toFixed(1)} MB of text`,
     '',
     `${new Date().toISOString().slice(0, 16)}Z, commit ${commit}${dirty}; ${cpu}, ${os.cpus().length} cores; ` +
-      `load average ${loadBefore} before, ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} after; Chromium ${chromium}. ` +
+      `load average ${loadBefore} before, ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} after; Chromium ${chromium}, served over ${protocol} from 127.0.0.1. ` +
       `${queries.length} queries, ${docbao.passes[0].keys.length} letters typed; longest article ${longest.id} (${longest.passages} passages).`,
     '',
     line(all[0]),

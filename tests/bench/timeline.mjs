@@ -16,6 +16,9 @@
 //     DIST   a built sharded bundle (target/bench-dist/vietnews-train-sharded)
 //     PLAN   the bench's plan (target/bench/vietnews-train-sharded/plan.json)
 //     --keys stop after N letters typed (default: all)
+//     --http1  serve over plain HTTP/1.1 (the browser's 6 connections to a host) instead
+//            of HTTPS with HTTP/2 (a self-signed certificate in target/bench-tls/), as a
+//            CDN serves
 //     --no-worker  block the service worker (Playwright's `serviceWorkers: 'block'`): the
 //            page fetches from the host itself, so the worker's part shows by difference
 //     --slowest F  also print, for the slowest fraction F of the keystrokes that fetch
@@ -25,14 +28,16 @@
 
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { launchBrowser, waitUntilReady } from '../e2e/support.mjs';
-import { startServer } from '../e2e/server.mjs';
+import path from 'node:path';
+import { launchBrowser, REPO, waitUntilReady } from '../e2e/support.mjs';
+import { benchCertificate, startServer } from '../e2e/server.mjs';
 import { pageClock } from './page-clock.mjs';
 
 const args = process.argv.slice(2);
 const keysArg = args.indexOf('--keys');
 const maxKeys = keysArg >= 0 ? Number(args[keysArg + 1]) : Infinity;
 const noWorker = args.includes('--no-worker');
+const http1 = args.includes('--http1');
 const slowestArg = args.indexOf('--slowest');
 const slowest = slowestArg >= 0 ? Number(args[slowestArg + 1]) : 0.1;
 const [dist, planFile] = args.filter((a, i) => !a.startsWith('--') && !['--keys', '--slowest'].includes(args[i - 1]));
@@ -49,11 +54,13 @@ const instrumentation = pageClock('__tl', `  performance.setResourceTimingBuffer
     return replaceState.apply(this, a);
   };`);
 
-const browser = await launchBrowser();
-const server = await startServer(dist);
+const certificate = http1 ? null : benchCertificate(path.join(REPO, 'target', 'bench-tls'));
+const browser = await launchBrowser({ certificateSpki: certificate?.spki });
+const server = await startServer(dist, { tls: certificate ?? undefined });
 // The service worker's own fetches from the host, by URL: its part is the rest.
 const hostTimes = new Map();
 const keys = [];
+let controlled = false;
 try {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 900 },
@@ -76,6 +83,12 @@ try {
   await page.waitForSelector('ol.results a.result');
   if (!noWorker) await page.evaluate(() => navigator.serviceWorker?.ready);
   await quiet(page);
+  if (!noWorker) {
+    // The worker claims the page once active: the bench measures pages it controls.
+    controlled = await page
+      .waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 })
+      .then(() => true, () => false);
+  }
   const box = page.locator('input#q[type="search"]');
   let typed = 0;
   outer: for (const { q } of plan.queries) {
@@ -221,7 +234,10 @@ const show = (label, all) => {
     console.log(`  ${c.padEnd(10)} ${fmt(quantile(xs, 0.5)).padStart(10)} ${fmt(quantile(xs, 0.95)).padStart(10)} ${fmt(sum).padStart(12)}`);
   }
 };
-console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; ${keys.length} letters typed${noWorker ? ', the service worker blocked' : ''}`);
+console.log(
+  `load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; ${server.protocol}; ${keys.length} letters typed` +
+    `${noWorker ? ', the service worker blocked' : ''}; the worker ${controlled ? 'controlled the page' : 'NEVER controlled the page'}`,
+);
 show('every keystroke', rows);
 show('keystrokes fetching', rows.filter((r) => r.files > 0));
 {

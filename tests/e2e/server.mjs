@@ -15,13 +15,20 @@
 //   holdUntil    (pathname) => a promise to wait for before answering that path, or
 //                undefined: plays a slow file (e.g. sw.js, so a first visit's page
 //                fetches before any service worker controls it)
+//   tls          { key, cert } (PEM): serve HTTPS over HTTP/2, as a CDN does (many
+//                requests multiplexed on one connection, where HTTP/1.1 has the
+//                browser's 6 connections to a host), HTTP/1.1 still offered by ALPN;
+//                `server.url` is then https://. The benches use it (see
+//                `benchCertificate`); the e2e tests keep plain HTTP/1.1.
 // `server.served` lists every file sent ({ path, bytes }), as the host saw it.
 //
 // Or by hand: node tests/e2e/server.mjs dist [port]
 
-import { createReadStream } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { createSecureServer } from 'node:http2';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -111,16 +118,23 @@ async function handle(root, options, req, res) {
  * `url` has no final slash and does not include `basePath`.
  * `port` 0 (the default) lets the OS pick a free one; the other options are above.
  */
-export async function startServer(folder, { port = 0, basePath = '/', mimeTypes = {}, headers = {}, holdUntil } = {}) {
+export async function startServer(folder, { port = 0, basePath = '/', mimeTypes = {}, headers = {}, holdUntil, tls } = {}) {
   if (!basePath.startsWith('/') || !basePath.endsWith('/')) throw new Error(`basePath must start and end with /: ${basePath}`);
   const root = path.resolve(folder);
   const served = [];
   const options = { basePath, mimeTypes, headers, holdUntil, served };
-  const server = createServer((req, res) => {
+  const respond = (req, res) => {
     handle(root, options, req, res).catch((err) => {
       if (!res.headersSent) sendText(res, 500, `internal error: ${err.message}\n`);
       else res.destroy();
     });
+  };
+  const server = tls ? createSecureServer({ ...tls, allowHTTP1: true }, respond) : createServer(respond);
+  // HTTP/2 sessions hold their socket open: closing destroys every connection.
+  const sockets = new Set();
+  server.on(tls ? 'secureConnection' : 'connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -128,15 +142,42 @@ export async function startServer(folder, { port = 0, basePath = '/', mimeTypes 
   });
   const actualPort = server.address().port;
   return {
-    url: `http://127.0.0.1:${actualPort}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${actualPort}`,
     port: actualPort,
+    protocol: tls ? 'HTTP/2' : 'HTTP/1.1',
     served,
     close: () =>
       new Promise((resolve) => {
-        server.closeAllConnections();
+        server.closeAllConnections?.();
         server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
       }),
   };
+}
+
+/**
+ * A self-signed certificate for 127.0.0.1, made once with `openssl` into `dir` (under
+ * target/, never committed) and reused: { key, cert } for `startServer`'s `tls`, and
+ * `spki`, the base64 SHA-256 of its public key, which Chromium is told to accept
+ * (`--ignore-certificate-errors-spki-list`): the certificate then counts as valid, so
+ * the service worker registers over https as it would on a real host.
+ */
+export function benchCertificate(dir) {
+  const keyFile = path.join(dir, 'key.pem');
+  const certFile = path.join(dir, 'cert.pem');
+  if (!existsSync(keyFile) || !existsSync(certFile)) {
+    mkdirSync(dir, { recursive: true });
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+      '-keyout', keyFile, '-out', certFile, '-days', '3650',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  }
+  const cert = readFileSync(certFile);
+  const publicKey = execFileSync('openssl', ['x509', '-pubkey', '-noout'], { input: cert });
+  const der = execFileSync('openssl', ['pkey', '-pubin', '-outform', 'der'], { input: publicKey });
+  const spki = execFileSync('openssl', ['dgst', '-sha256', '-binary'], { input: der }).toString('base64');
+  return { key: readFileSync(keyFile), cert, spki };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

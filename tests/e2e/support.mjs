@@ -87,8 +87,12 @@ function slug(text) {
     .slice(0, 80);
 }
 
-/** Debian's Chromium, headless, as root and on a closed network. */
-export function launchBrowser() {
+/**
+ * Debian's Chromium, headless, as root and on a closed network. `certificateSpki` (a
+ * bench's HTTPS server, `benchCertificate` in server.mjs): the one self-signed
+ * certificate it accepts as valid.
+ */
+export function launchBrowser({ certificateSpki } = {}) {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -102,6 +106,7 @@ export function launchBrowser() {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...(certificateSpki ? [`--ignore-certificate-errors-spki-list=${certificateSpki}`] : []),
     ],
   });
 }
