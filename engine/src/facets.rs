@@ -272,16 +272,29 @@ impl Catalog {
             m => month_counts[m as usize] += 1,
         };
         let kept = if filters.is_empty() {
-            // Nothing filtered (most keystrokes): every match is kept and counted.
-            for &(doc, _) in &matched {
-                let d = doc as usize;
-                for (field, field_counts) in self.fields.iter().zip(&mut counts) {
-                    let value = field.of_doc[d];
-                    if value != NONE {
-                        field_counts[value as usize] += 1;
+            // Nothing filtered (most keystrokes): every match is kept and counted, in the
+            // fields that have values (an archive without authors, or without any facet
+            // and date, as vietnews-train, reads no column for them).
+            let fields: Vec<(&ValueTable, &mut Vec<usize>)> = self
+                .fields
+                .iter()
+                .zip(&mut counts)
+                .filter(|(field, _)| !field.values.is_empty())
+                .collect();
+            if fields.is_empty() && self.months.is_empty() {
+                undated = matched.len();
+            } else {
+                let mut fields = fields;
+                for &(doc, _) in &matched {
+                    let d = doc as usize;
+                    for (field, field_counts) in fields.iter_mut() {
+                        let value = field.of_doc[d];
+                        if value != NONE {
+                            field_counts[value as usize] += 1;
+                        }
                     }
+                    count_month(d, &mut month_counts, &mut undated);
                 }
-                count_month(d, &mut month_counts, &mut undated);
             }
             // Kept as they came, not copied: a common word matches most of the archive.
             matched
@@ -530,6 +543,27 @@ mod tests {
                 Some(v) => assert_eq!(table.values[table.of_doc[doc] as usize], *v),
             }
         }
+    }
+
+    #[test]
+    fn an_archive_without_facet_values_or_dates_counts_every_match_undated() {
+        let articles: Vec<Article> = (0..4).map(|_| Article::default()).collect();
+        let f = facets(&articles, &[0, 2, 3], &Filters::default());
+        assert_eq!(f.undated, 3);
+        assert!(f.sources.is_empty() && f.categories.is_empty() && f.authors.is_empty());
+        assert!(f.years.is_empty());
+        // One field with values: it is counted, the others read nothing.
+        let mut articles = articles;
+        articles[2].source = Some("A".into());
+        let f = facets(&articles, &[0, 2, 3], &Filters::default());
+        assert_eq!(f.undated, 3);
+        assert_eq!(
+            f.sources,
+            [FacetValue {
+                value: "A".into(),
+                count: 1
+            }]
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ use rustc_hash::FxHashMap;
 use crate::article::Article;
 use crate::facets::{day_number, Catalog};
 use crate::search::expansion_cache::ExpansionCache;
+use crate::search::postings::ScoreArrays;
 use crate::search::scoring::Bm25F;
 use crate::search::shard_terms::{current_reason, LookupReason};
 use crate::text;
@@ -880,6 +881,8 @@ pub struct Index {
     pub(crate) catalog: Catalog,
     /// Query words' expansions kept between keystrokes (`search::expansion_cache`).
     pub(crate) expansions: ExpansionCache,
+    /// Score arrays kept between searches (`search::postings`).
+    pub(crate) score_arrays: ScoreArrays,
 }
 
 /// The texts of an article, by field. Captions are read as body text.
@@ -959,6 +962,7 @@ impl Index {
             pairs,
             catalog: Catalog::default(),
             expansions: ExpansionCache::default(),
+            score_arrays: ScoreArrays::default(),
         };
         index.derive();
         index

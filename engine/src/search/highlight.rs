@@ -97,6 +97,56 @@ pub(super) struct Matcher<'a> {
     pub(super) words: Vec<&'a Word>,
     /// Some key is a compound or synonym key, which only the full analyzer sees.
     pub(super) spans: bool,
+    /// Which words of a text may be a key or begin with a prefix, answered before the
+    /// hash map: a snippet looks up every word of the passages it reads, and nearly all
+    /// are no key (hashing them was a fifth of a keystroke's engine time in wasm).
+    sieve: Sieve,
+}
+
+/// The first bytes and lengths of a [`Matcher`]'s keys, and the first bytes of its
+/// prefixes: a word neither could match is no key and begins no prefix.
+#[derive(Default, Clone)]
+struct Sieve {
+    key_first: [u64; 4],
+    /// Bit `min(len, 63)` for each key's length in bytes.
+    key_len: u64,
+    prefix_first: [u64; 4],
+}
+
+fn has_byte(set: &[u64; 4], b: u8) -> bool {
+    set[usize::from(b >> 6)] >> (b & 63) & 1 == 1
+}
+
+fn put_byte(set: &mut [u64; 4], b: u8) {
+    set[usize::from(b >> 6)] |= 1 << (b & 63);
+}
+
+impl Sieve {
+    fn add_key(&mut self, key: &str) {
+        if let Some(&b) = key.as_bytes().first() {
+            put_byte(&mut self.key_first, b);
+            self.key_len |= 1 << key.len().min(63);
+        }
+    }
+
+    fn add_prefix(&mut self, prefix: &str) {
+        match prefix.as_bytes().first() {
+            Some(&b) => put_byte(&mut self.prefix_first, b),
+            // An empty prefix begins every word.
+            None => self.prefix_first = [u64::MAX; 4],
+        }
+    }
+
+    /// False only where `folded` is surely no key and begins no prefix (the empty word,
+    /// which only an empty key matches, is left to the map).
+    #[inline]
+    fn may_match(&self, folded: &str) -> bool {
+        let Some(&b) = folded.as_bytes().first() else {
+            return true;
+        };
+        (has_byte(&self.key_first, b) && self.key_len >> folded.len().min(63) & 1 == 1)
+            || has_byte(&self.prefix_first, b)
+    }
 }
 
 impl<'a> Matcher<'a> {
@@ -112,17 +162,28 @@ impl<'a> Matcher<'a> {
                 if (!typing && k.kind == ExpansionKind::Prefix) || k.kind == ExpansionKind::Typo {
                     continue;
                 }
-                m.keys.entry(k.term.as_str()).or_insert(i);
+                m.add_key(k.term.as_str(), i);
                 m.spans |= !k.term.chars().all(char::is_alphanumeric);
             }
             if let Some(p) = w.prefix.as_ref().filter(|_| typing) {
                 m.prefixes.push((p.as_str(), i));
+                m.sieve.add_prefix(p);
             }
         }
         m
     }
 
+    /// `key` matches word `i`, unless an earlier word has it.
+    fn add_key(&mut self, key: &'a str, i: usize) {
+        self.keys.entry(key).or_insert(i);
+        self.sieve.add_key(key);
+    }
+
+    #[inline]
     pub(super) fn token(&self, folded: &str) -> Option<usize> {
+        if !self.sieve.may_match(folded) {
+            return None;
+        }
         self.keys.get(folded).copied().or_else(|| {
             self.prefixes
                 .iter()
@@ -176,7 +237,7 @@ impl<'i> Index {
         }
         let mut out = m.clone();
         for (term, i) in corrections {
-            out.keys.entry(term).or_insert(i);
+            out.add_key(term, i);
         }
         Cow::Owned(out)
     }
@@ -266,21 +327,53 @@ fn quick_hits_into(
     let mut n = 0;
     buf.clear();
     let mut start = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        if text::is_word_char(c) {
-            text::push_folded(c, buf);
+    // `text::push_folded` and `text::is_word_char` byte by byte, inlined: ASCII without
+    // decoding, Latin letters from the folding table, anything else the full way. The
+    // end of the text ends a word as a space does. (The loop this replaces, a call per
+    // character, was a third of a keystroke's engine time in wasm.)
+    let bytes = text.as_bytes();
+    let latin = text::latin_fold_table();
+    let mut i = 0;
+    while i <= bytes.len() {
+        let (word_char, len) = match bytes.get(i) {
+            None => (false, 1),
+            Some(&b) if b.is_ascii() => {
+                let word_char = b.is_ascii_alphanumeric();
+                if word_char {
+                    buf.push(char::from(b.to_ascii_lowercase()));
+                }
+                (word_char, 1)
+            }
+            Some(_) => {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                let word_char = text::is_word_char(c);
+                if word_char {
+                    match latin.get(c as usize) {
+                        Some(&f) if f != 0 => buf.push(char::from(f)),
+                        _ => text::push_folded(c, buf),
+                    }
+                }
+                (word_char, c.len_utf8())
+            }
+        };
+        if word_char {
             start.get_or_insert(i);
         } else if let Some(s) = start.take() {
-            text::unify_i_y(buf);
+            // Only a final `y` (or a non-ASCII letter) may change.
+            if buf
+                .as_bytes()
+                .last()
+                .is_some_and(|&b| b == b'y' || !b.is_ascii())
+            {
+                text::unify_i_y(buf);
+            }
             if let Some(w) = m.token(buf) {
                 out.push(((n, n + 1, w), (s, i)));
             }
             n += 1;
             buf.clear();
         }
+        i += len;
     }
 }
 
@@ -405,6 +498,7 @@ fn window_of(text: &str, marks: Vec<(usize, usize)>) -> Marked {
 
 #[cfg(test)]
 mod tests {
+    use super::super::parse::Expansion;
     use super::*;
     use crate::article::Article;
 
@@ -492,6 +586,123 @@ mod tests {
         }
         let passage = best.map(|(_, t)| t).or(fields[TITLE].first().copied());
         passage.map(|p| window(p, m)).unwrap_or_default()
+    }
+
+    /// What [`quick_hits_into`] answers, a character at a time through
+    /// [`text::push_folded`] and [`text::is_word_char`], every word looked up.
+    fn quick_hits_one_char_at_a_time(text: &str, m: &Matcher) -> Vec<(Hit3, (usize, usize))> {
+        let mut out = Vec::new();
+        let (mut n, mut buf, mut start) = (0, String::new(), None);
+        for (i, c) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            if text::is_word_char(c) {
+                text::push_folded(c, &mut buf);
+                start.get_or_insert(i);
+            } else if let Some(s) = start.take() {
+                text::unify_i_y(&mut buf);
+                let w = m.keys.get(buf.as_str()).copied().or_else(|| {
+                    m.prefixes
+                        .iter()
+                        .find(|(p, _)| buf.starts_with(p))
+                        .map(|&(_, i)| i)
+                });
+                if let Some(w) = w {
+                    out.push(((n, n + 1, w), (s, i)));
+                }
+                n += 1;
+                buf.clear();
+            }
+        }
+        out
+    }
+
+    /// Words and gaps: ASCII, marked letters (composed and not), a final `y`, letters
+    /// beyond the folding table, marks alone, digits, punctuation.
+    const PIECES: &[&str] = &[
+        "Học",
+        "sinh",
+        "giỏi",
+        "quốc",
+        "gia",
+        "HỌC",
+        "hoc",
+        "Mỹ",
+        "kỳ",
+        "quy",
+        "thủy",
+        "Đà",
+        "đường",
+        "duong",
+        "Thành",
+        "pho\u{302}",
+        "Hoa\u{300}",
+        "\u{301}",
+        "ß",
+        "Ǆ",
+        "ﬁ",
+        "Ωμέγα",
+        "ἀρχή",
+        "中国",
+        "٣",
+        "x",
+        "y",
+        "24/8",
+        "covid-19",
+        "1.416",
+        " ",
+        "  ",
+        ", ",
+        ".",
+        "-",
+        "\n",
+        "\u{a0}",
+        "😀",
+        "(",
+        "\"",
+    ];
+    /// Folded keys and prefixes a query may hold.
+    const KEYS: &[&str] = &[
+        "hoc", "sinh", "gioi", "quoc", "gia", "mi", "ki", "qui", "thui", "da", "duong", "thanh",
+        "pho", "hoa", "x", "i", "ss", "omega", "covid", "24", "", "thuy", "中国",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        #[test]
+        fn quick_hits_fold_and_look_up_as_one_character_at_a_time(
+            pieces in proptest::collection::vec(0..PIECES.len(), 0..30),
+            keys in proptest::collection::vec(
+                proptest::collection::vec(0..KEYS.len(), 1..3), 0..4),
+            prefix in proptest::option::of(0..KEYS.len()),
+        ) {
+            let text: String = pieces.iter().map(|&i| PIECES[i]).collect();
+            let mut words: Vec<Word> = keys
+                .iter()
+                .map(|ks| Word {
+                    keys: ks
+                        .iter()
+                        .map(|&k| Expansion::new(KEYS[k], 1.0, ExpansionKind::Typed))
+                        .collect(),
+                    ..Word::default()
+                })
+                .collect();
+            if let Some(p) = prefix {
+                words.push(Word {
+                    prefix: Some(KEYS[p].to_string()),
+                    ..Word::default()
+                });
+            }
+            let words: Vec<&Word> = words.iter().collect();
+            let m = Matcher::new(&words, true);
+            let mut buf = String::new();
+            proptest::prop_assert_eq!(
+                quick_hits_at(&text, &m, &mut buf),
+                quick_hits_one_char_at_a_time(&text, &m),
+                "{:?}", text
+            );
+        }
     }
 
     #[test]

@@ -21,7 +21,7 @@ mod expand;
 pub(crate) mod expansion_cache;
 mod highlight;
 mod parse;
-mod postings;
+pub(crate) mod postings;
 pub(crate) mod scoring;
 pub(crate) mod shard_terms;
 

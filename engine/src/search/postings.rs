@@ -70,27 +70,84 @@ pub(super) fn for_each_in(
     }
 }
 
-/// The candidates of a score per article (0: none), sorted by doc. Every article is
-/// written and the next slot taken only for a candidate: no branch on the score, which a
-/// filter mispredicted on about every other article of a common word's (15% of a warm
+/// The candidates of a score per article (0: none), sorted by doc, leaving every score 0
+/// (so the array goes back to [`ScoreArrays`] as it came). Every article is written and
+/// the next slot taken only for a candidate: no branch on the score, which a filter
+/// mispredicted on about every other article of a common word's (15% of a warm
 /// keystroke's CPU on vietnews-train).
-fn sparse(scores: &[f32]) -> Vec<(u32, f32)> {
-    sparse_of(scores, scores.iter().filter(|&&s| s > 0.0).count())
+fn sparse(scores: &mut [f32]) -> Vec<(u32, f32)> {
+    let count = scores.iter().filter(|&&s| s > 0.0).count();
+    sparse_of(scores, count)
 }
 
 /// [`sparse`] where the candidates are known to be `count` (a pass over every article
 /// saved).
-fn sparse_of(scores: &[f32], count: usize) -> Vec<(u32, f32)> {
+fn sparse_of(scores: &mut [f32], count: usize) -> Vec<(u32, f32)> {
     debug_assert_eq!(count, scores.iter().filter(|&&s| s > 0.0).count());
     // One slot more than the candidates: the articles after the last one are written there.
     let mut out = vec![(0u32, 0f32); count + 1];
     let mut n = 0;
-    for (d, &s) in scores.iter().enumerate() {
-        out[n] = (d as u32, s);
-        n += usize::from(s > 0.0);
+    for (d, s) in scores.iter_mut().enumerate() {
+        out[n] = (d as u32, *s);
+        n += usize::from(*s > 0.0);
+        *s = 0.0;
     }
     out.truncate(n);
     out
+}
+
+/// Arrays of a score per article, all 0, kept from one search to the next: a query of
+/// common words narrows its candidates in two of them, and allocating and zeroing them
+/// for every keystroke (400 kB each on vietnews-train) was ~7% of its engine time in
+/// wasm. Each is given back all 0 ([`sparse`] clears what it reads, `narrow_dense` its
+/// working array), so none is zeroed again.
+#[derive(Default)]
+pub(crate) struct ScoreArrays(std::sync::Mutex<Vec<Vec<f32>>>);
+
+impl ScoreArrays {
+    /// Arrays kept at most: a search holds two at a time.
+    const KEPT: usize = 2;
+
+    fn kept(&self) -> std::sync::MutexGuard<'_, Vec<Vec<f32>>> {
+        // A poisoned lock only means a search panicked elsewhere; what is kept is all 0.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// `n` scores of 0.
+    fn take(&self, n: usize) -> Vec<f32> {
+        let mut scores = self.kept().pop().unwrap_or_default();
+        scores.resize(n, 0.0);
+        scores
+    }
+
+    /// Keeps `scores`, which must be all 0 again, for the next search.
+    fn give(&self, scores: Vec<f32>) {
+        debug_assert!(scores.iter().all(|&s| s == 0.0));
+        let mut kept = self.kept();
+        if kept.len() < Self::KEPT {
+            kept.push(scores);
+        }
+    }
+}
+
+/// A copy of an index starts with no arrays kept.
+impl Clone for ScoreArrays {
+    fn clone(&self) -> ScoreArrays {
+        ScoreArrays::default()
+    }
+}
+
+/// What is kept never changes an answer: indexes are equal whatever they keep.
+impl PartialEq for ScoreArrays {
+    fn eq(&self, _: &ScoreArrays) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for ScoreArrays {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ScoreArrays({} kept)", self.kept().len())
+    }
 }
 
 /// For each candidate (sorted by doc) found in `hits` (sorted by doc), calls `f(index, score)`.
@@ -244,7 +301,10 @@ impl Index {
         let n = self.articles.len();
         let total = c.size();
         if total > n / 16 {
-            return sparse(&self.materialize_dense(c));
+            let mut scores = self.materialize_dense(c);
+            let out = sparse(&mut scores);
+            self.score_arrays.give(scores);
+            return out;
         }
         let mut out: Vec<(u32, f32)> = Vec::with_capacity(total);
         for s in &c.alts {
@@ -257,21 +317,22 @@ impl Index {
         out
     }
 
-    /// [`Index::materialize`] as a score per article (0 where the clause does not match).
+    /// [`Index::materialize`] as a score per article (0 where the clause does not match),
+    /// in an array of [`ScoreArrays`].
     fn materialize_dense(&self, c: &ClauseSources) -> Vec<f32> {
-        let mut best = vec![0f32; self.articles.len()];
+        let mut best = self.score_arrays.take(self.articles.len());
+        // `f32::max` is a call in wasm (its NaN rule is not the instruction's); impacts
+        // are never NaN, so a select is the same.
         for s in &c.alts {
             for p in s.postings {
                 let v = s.weight * self.sat(p);
                 let b = &mut best[p.doc as usize];
-                if v > *b {
-                    *b = v;
-                }
+                *b = if v > *b { v } else { *b };
             }
         }
         for &(d, v) in c.phrase_hits.iter().flatten() {
             let b = &mut best[d as usize];
-            *b = b.max(v);
+            *b = if v > *b { v } else { *b };
         }
         self.add_bonus_dense(&mut best, &c.bonus);
         best
@@ -299,16 +360,18 @@ impl Index {
     /// branches unpredictably at every step: what a keystroke of common words costs.
     fn narrow_dense(&self, scores: &mut [f32], c: &ClauseSources, best: &mut [f32]) -> usize {
         // Every posting weighed, candidate or not (only candidates' are read below): no
-        // branch in the loop. Impacts are never NaN, so `max` is the merge's `v > best`.
+        // branch in the loop. Impacts are never NaN, so the select is the merge's
+        // `v > best` (and `f32::max`, a call in wasm).
         for s in &c.alts {
             for p in s.postings {
                 let b = &mut best[p.doc as usize];
-                *b = b.max(s.weight * self.sat(p));
+                let v = s.weight * self.sat(p);
+                *b = if v > *b { v } else { *b };
             }
         }
         for &(d, v) in c.phrase_hits.iter().flatten() {
             let b = &mut best[d as usize];
-            *b = b.max(v);
+            *b = if v > *b { v } else { *b };
         }
         // Selects, not branches (a candidate's fate is a coin toss for common words): a
         // score that was not positive stays out (0, never read as a candidate again).
@@ -347,7 +410,11 @@ impl Index {
             });
         }
         for hits in &c.phrase_hits {
-            for_each_hit(&cands, hits, |j, v| best[j] = best[j].max(v));
+            for_each_hit(&cands, hits, |j, v| {
+                if v > best[j] {
+                    best[j] = v;
+                }
+            });
         }
         let mut out: Vec<(u32, f32)> = cands
             .into_iter()
@@ -606,12 +673,15 @@ impl Index {
             // Many candidates: narrowed as a score per article while they stay many.
             let mut scores = self.materialize_dense(rarest);
             let mut left = scores.iter().filter(|&&s| s > 0.0).count();
-            let mut best = vec![0f32; scores.len()];
+            let mut best = self.score_arrays.take(scores.len());
             while left > dense_above {
                 let Some(c) = rest.next() else { break };
                 left = self.narrow_dense(&mut scores, c, &mut best);
             }
-            sparse_of(&scores, left)
+            self.score_arrays.give(best);
+            let cands = sparse_of(&mut scores, left);
+            self.score_arrays.give(scores);
+            cands
         } else {
             self.materialize(rarest)
         };
@@ -718,7 +788,9 @@ mod tests {
                 .filter(|(_, &s)| s > 0.0)
                 .map(|(d, &s)| (d as u32, s))
                 .collect();
-            prop_assert_eq!(sparse(&scores), expected);
+            let mut scores = scores;
+            prop_assert_eq!(sparse(&mut scores), expected);
+            prop_assert!(scores.iter().all(|&s| s == 0.0), "every score read is cleared");
         }
     }
 

@@ -415,7 +415,7 @@ fn fold_char(c: char, out: &mut String) {
 
 /// For every character below U+1F00 that [`fold_char`] folds to one ASCII letter or digit,
 /// that byte (else 0).
-fn latin_fold_table() -> &'static [u8; 0x1F00] {
+pub(crate) fn latin_fold_table() -> &'static [u8; 0x1F00] {
     static TABLE: std::sync::OnceLock<Box<[u8; 0x1F00]>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
         let mut t = Box::new([0u8; 0x1F00]);
