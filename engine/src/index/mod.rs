@@ -694,6 +694,19 @@ pub(crate) struct DictionaryBuilder {
     /// Reused for every passage: its word ranges and their ids.
     ranges: Vec<(usize, usize)>,
     ids: Vec<WordIds>,
+    /// Reused for every passage: its compounds, synonym phrases and adjacency, and (its
+    /// allocation only, empty between passages) its words' folded keys.
+    spans: text::SpanBuffers,
+    names: Vec<&'static str>,
+}
+
+/// `v`'s allocation, emptied, for references of another lifetime (the collect reuses it
+/// in place: the element types have one size and alignment).
+fn reuse<'b>(mut v: Vec<&'_ str>) -> Vec<&'b str> {
+    v.clear();
+    v.into_iter()
+        .map(|_| -> &'b str { unreachable!() })
+        .collect()
 }
 
 /// What [`DictionaryBuilder`] found: the dictionaries (their postings' frequencies kept,
@@ -784,6 +797,8 @@ impl DictionaryBuilder {
             words,
             ranges,
             ids,
+            spans,
+            names: names_buffer,
             ..
         } = self;
         let mut lens = [0u32; FIELD_COUNT];
@@ -812,17 +827,16 @@ impl DictionaryBuilder {
                     }
                     ids.push(wi);
                 }
-                let names: Vec<&str> = ids
-                    .iter()
-                    .map(|w| &*folded.names[w.folded as usize])
-                    .collect();
-                let (spans, pair) = text::spans(t, ranges, &names);
-                for (k, joined) in pair.iter().enumerate() {
+                let mut names = reuse(std::mem::take(names_buffer));
+                names.extend(ids.iter().map(|w| &*folded.names[w.folded as usize]));
+                text::spans_into(t, ranges, &names, spans);
+                *names_buffer = reuse(names);
+                for (k, joined) in spans.pair.iter().enumerate() {
                     if *joined {
                         pairs.add(ids[k].folded, ids[k + 1].folded, field);
                     }
                 }
-                for span in &spans {
+                for span in &spans.spans {
                     folded.add(&span.key, field);
                 }
             }

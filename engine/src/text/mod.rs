@@ -526,10 +526,34 @@ pub fn word_ranges_into(text: &str, out: &mut Vec<(usize, usize)>) {
 /// words' byte ranges in `text`, `folded` their folded keys. Returns `(spans, pair)` as
 /// in [`Analyzed`].
 pub fn spans(text: &str, ranges: &[(usize, usize)], folded: &[&str]) -> (Vec<Span>, Vec<bool>) {
+    let mut buffers = SpanBuffers::default();
+    spans_into(text, ranges, folded, &mut buffers);
+    (buffers.spans, buffers.pair)
+}
+
+/// What [`spans_into`] writes, kept between passages so the indexer allocates none a
+/// passage: `spans` and `pair` as [`spans`] returns them.
+#[derive(Default)]
+pub struct SpanBuffers {
+    pub spans: Vec<Span>,
+    pub pair: Vec<bool>,
+    syn_joined: Vec<bool>,
+    joins: Vec<Option<char>>,
+}
+
+/// [`spans`] into `out` (cleared first).
+pub fn spans_into(text: &str, ranges: &[(usize, usize)], folded: &[&str], out: &mut SpanBuffers) {
+    let SpanBuffers {
+        spans,
+        pair,
+        syn_joined,
+        joins,
+    } = out;
+    spans.clear();
+    pair.clear();
+    syn_joined.clear();
+    joins.clear();
     let n = ranges.len();
-    let mut pair = Vec::with_capacity(n.saturating_sub(1));
-    let mut syn_joined = Vec::with_capacity(n.saturating_sub(1));
-    let mut joins = Vec::with_capacity(n.saturating_sub(1));
     for k in 1..n {
         let raw = &text[ranges[k - 1].1..ranges[k].0];
         let gap = raw.trim();
@@ -537,7 +561,6 @@ pub fn spans(text: &str, ranges: &[(usize, usize)], folded: &[&str]) -> (Vec<Spa
         syn_joined.push(matches!(gap, "" | "." | "-"));
         joins.push(joiner(raw, folded[k - 1], folded[k]));
     }
-    let mut spans = Vec::new();
     let mut i = 0;
     while i < n {
         let mut j = i;
@@ -558,14 +581,13 @@ pub fn spans(text: &str, ranges: &[(usize, usize)], folded: &[&str]) -> (Vec<Spa
         }
         i = j + 1;
     }
-    for m in synonyms::find(folded, &syn_joined) {
+    for m in synonyms::find(folded, syn_joined) {
         spans.push(Span {
             first: m.start,
             last: m.end,
             key: m.key.to_string(),
         });
     }
-    (spans, pair)
 }
 
 /// The analyzer: words, compounds, synonym phrases and adjacency, for indexing and
@@ -600,6 +622,26 @@ mod tests {
         check_fold("hòa", "hoa");
         check_fold("Ðông", "dong");
         assert_eq!(fold_text("Covid-19"), "covid 19");
+    }
+
+    #[test]
+    fn spans_into_one_buffer_finds_what_spans_finds_for_each_passage() {
+        let mut buffers = SpanBuffers::default();
+        for text in [
+            "UBND TP.HCM họp về Covid-19 ngày 24/8",
+            "Thanh Trì",
+            "",
+            "a-b-c 1,5 tỷ, Hội đồng nhân dân TP. Hồ Chí Minh",
+            "một",
+        ] {
+            let ranges = word_ranges(text);
+            let keys: Vec<String> = ranges.iter().map(|&(s, e)| keys(&text[s..e]).1).collect();
+            let folded: Vec<&str> = keys.iter().map(String::as_str).collect();
+            spans_into(text, &ranges, &folded, &mut buffers);
+            let (spans, pair) = spans(text, &ranges, &folded);
+            assert_eq!(buffers.spans, spans, "{text:?}");
+            assert_eq!(buffers.pair, pair, "{text:?}");
+        }
     }
 
     #[test]
