@@ -18,7 +18,7 @@ pub struct FacetPanelProps {
     pub facets: Rc<Facets>,
     pub filters: Filters,
     /// The counts are those of an earlier search (a query is being typed): the panel says
-    /// so (`aria-busy`), and its counts are shown faded.
+    /// so (`aria-busy`), and its value lists are shown faded (one style on each list).
     #[prop_or_default]
     pub busy: bool,
     pub on_action: Callback<Action>,

@@ -436,6 +436,8 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
             Object.fromEntries([...document.querySelectorAll(`#${facet} button.facet-value`)].map((b) => [b.querySelector('.facet-name').innerText, Number(b.querySelector('.count').innerText)]));
           return {
             busy: document.querySelector('aside.filters')?.getAttribute('aria-busy') ?? null,
+            // How the value lists look: faded while busy (one style on each list).
+            faded: [...document.querySelectorAll('aside.filters .facet ul')].map((ul) => getComputedStyle(ul).opacity < 1),
             q: new URLSearchParams(document.querySelector('ol.results a')?.getAttribute('href')?.split('?')[1] ?? '').get('q'),
             total: Number(/^\d+/.exec(document.getElementById('result-count')?.innerText ?? '')?.[0]),
             sources: counts('facet-source'),
@@ -458,10 +460,13 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
       const typed = await eventually('"gia vang" listed, the panel busy', shown, (s) => s.q === 'gia vang' && s.busy === 'true');
       assert.equal(typed.total, count(gold), 'the count is the typed query\'s');
       assert.deepEqual(typed.sources, archive.sources, 'the panel still counts the search in the URL (the archive)');
+      assert.ok(typed.faded.length >= 3 && typed.faded.every(Boolean), `the busy panel's lists are faded: ${typed.faded}`);
+      assert.ok(archive.faded.length >= 3 && !archive.faded.some(Boolean), `a current panel's are not: ${archive.faded}`);
       // The pause writes the query and brings its counts.
       await page.clock.runFor(400);
       const paused = await eventually('the panel current after the pause', shown, (s) => s.busy === null && s.q === 'gia vang');
       assert.deepEqual(paused.sources, bySource(gold), 'the outlets counted over "gia vang"');
+      assert.ok(!paused.faded.some(Boolean), `no longer faded: ${paused.faded}`);
       assert.equal((await hashRoute(page)).q, 'gia vang');
 
       // Enter brings them at once.
