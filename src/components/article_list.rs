@@ -3,7 +3,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::marked_text;
+use super::marked_text_padded;
 use crate::route::Route;
 
 /// The URL query an opened article keeps, so it knows the search it came from.
@@ -83,6 +83,11 @@ fn article_link(
     html! { <a class="result" {href} {onclick}>{ body }</a> }
 }
 
+/// The `<mark>`s a result's title and snippet always have (see [`marked_text_padded`]):
+/// more than most have, so a keystroke only changes their text.
+const TITLE_MARKS: usize = 3;
+const SNIPPET_MARKS: usize = 6;
+
 /// Search results (or browsed articles) as a list of links: title and snippet; each link
 /// carries `context`, the search the list shows.
 ///
@@ -138,8 +143,8 @@ pub fn first_results(
                         navigator,
                         html! {
                             <>
-                                <h3 class="result-title">{ marked_text(&hit.title) }</h3>
-                                <p class="snippet">{ marked_text(&hit.snippet) }</p>
+                                <h3 class="result-title">{ marked_text_padded(&hit.title, TITLE_MARKS) }</h3>
+                                <p class="snippet">{ marked_text_padded(&hit.snippet, SNIPPET_MARKS) }</p>
                             </>
                         },
                     ) }

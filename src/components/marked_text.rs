@@ -14,7 +14,17 @@ use yew::prelude::*;
 /// where the pattern shifted (a text starting with a match, then one not), it removed and
 /// built again every `<mark>` and text node, all of which the browser then lays out anew.
 pub fn marked_text(marked: &Marked) -> Html {
-    alternating_runs(&marked.segments())
+    marked_text_padded(marked, 0)
+}
+
+/// [`marked_text`] with at least `marks` `<mark>`s: empty runs, plain and marked, go in
+/// front of the text's own (an empty `<mark>` takes no room: `.result mark` has no
+/// padding in the styles). A search result's title and snippet are rendered so: Yew
+/// pairs a list's old and new nodes from its end, so when the next keystroke's snippet
+/// has a different number of matches the surplus `<mark>`s and text nodes at the front
+/// would be removed or built anew; with the count held, only their text changes.
+pub fn marked_text_padded(marked: &Marked, marks: usize) -> Html {
+    padded_runs(&marked.segments(), marks)
         .into_iter()
         .enumerate()
         .map(|(i, text)| {
@@ -26,6 +36,14 @@ pub fn marked_text(marked: &Marked) -> Html {
             }
         })
         .collect()
+}
+
+/// [`alternating_runs`] with empty runs in front, so that at least `marks` are marked.
+fn padded_runs<'a>(segments: &[(&'a str, bool)], marks: usize) -> Vec<&'a str> {
+    let mut runs = alternating_runs(segments);
+    let missing = marks.saturating_sub(runs.len() / 2);
+    runs.splice(0..0, std::iter::repeat_n("", 2 * missing));
+    runs
 }
 
 /// `segments` as runs at alternating places: even places plain, odd places marked, first
@@ -50,7 +68,7 @@ fn alternating_runs<'a>(segments: &[(&'a str, bool)]) -> Vec<&'a str> {
 
 #[cfg(test)]
 mod tests {
-    use super::alternating_runs;
+    use super::{alternating_runs, padded_runs};
 
     #[test]
     fn runs_alternate_plain_and_marked_and_end_plain() {
@@ -66,5 +84,40 @@ mod tests {
             alternating_runs(&[("a", true), ("b", true), (" y ", false), ("c", true)]),
             vec!["", "a", "", "b", " y ", "c", ""]
         );
+    }
+
+    #[test]
+    fn padded_runs_hold_the_marks_asked_for_in_front() {
+        // One mark padded to three: two empty marks (and plain runs) in front.
+        assert_eq!(
+            padded_runs(&[("x ", false), ("a", true), (" y", false)], 3),
+            vec!["", "", "", "", "x ", "a", " y"]
+        );
+        assert_eq!(
+            padded_runs(&[("a b", false)], 2),
+            vec!["", "", "", "", "a b"]
+        );
+        // As many or more than asked: the runs as they are.
+        let three = [
+            ("a", true),
+            (" ", false),
+            ("b", true),
+            (" ", false),
+            ("c", true),
+        ];
+        assert_eq!(padded_runs(&three, 2), alternating_runs(&three));
+        assert_eq!(padded_runs(&three, 3), alternating_runs(&three));
+        for marks in 0..6 {
+            let runs = padded_runs(&three, marks);
+            assert_eq!(runs.len(), 2 * marks.max(3) + 1, "{marks}");
+            assert_eq!(
+                runs.iter()
+                    .skip(1)
+                    .step_by(2)
+                    .filter(|r| !r.is_empty())
+                    .count(),
+                3
+            );
+        }
     }
 }

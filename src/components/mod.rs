@@ -11,7 +11,7 @@ mod update_banner;
 
 pub use article_list::{article_list, first_results, result_links, Context};
 pub use facet_panel::{FacetPanel, FacetPanelProps};
-pub use marked_text::marked_text;
+pub use marked_text::{marked_text, marked_text_padded};
 pub use offline_download::OfflineDownload;
 pub use pager::{Pager, PagerProps};
 pub use prefs_bar::PrefsBar;

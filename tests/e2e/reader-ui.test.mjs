@@ -498,6 +498,66 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
     });
   });
 
+  test('typing on, a result row keeps its highlight nodes and only their text changes; the highlights stay right', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await harness.withPage(t, async (page) => {
+      await openSearchWithTimersHeld(page);
+      // Every row's title and snippet highlights: their text, whether shown, and whether
+      // they are the nodes tagged before (`tag` tags them from now on).
+      const highlights = (tag) =>
+        page.evaluate((tag) => {
+          const fold = (s) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+          return [...document.querySelectorAll('ol.results > li')].map((li) =>
+            [...li.querySelectorAll('.result-title, .snippet')].map((part) =>
+              [...part.querySelectorAll('mark')].map((m) => {
+                const seen = { text: fold(m.textContent), shown: m.getBoundingClientRect().width > 0, kept: m.docbaoTag === 'kept' };
+                if (tag) m.docbaoTag = 'kept';
+                return seen;
+              }),
+            ),
+          );
+        }, tag);
+      const listedQuery = () => page.evaluate(() => new URLSearchParams(document.querySelector('ol.results a')?.getAttribute('href')?.split('?')[1] ?? '').get('q'));
+      const check = (rows, words) => {
+        assert.ok(rows.length >= 3, `results listed: ${rows.length}`);
+        for (const parts of rows) {
+          for (const marks of parts) {
+            for (const m of marks) {
+              assert.equal(m.shown, m.text !== '', `a highlight takes room exactly when it has text: ${JSON.stringify(m)}`);
+              if (m.text) assert.ok(words.some((w) => m.text.startsWith(w)), `"${m.text}" is a typed word: ${words}`);
+            }
+          }
+        }
+        assert.ok(rows.flat(2).some((m) => m.text), 'something is highlighted');
+      };
+
+      await searchBox(page).focus();
+      await page.keyboard.type('gia', { delay: 20 });
+      await eventually('"gia" listed', listedQuery, (q) => q === 'gia');
+      const before = await highlights(true);
+      check(before, ['gia']);
+      await page.keyboard.type(' vang', { delay: 20 });
+      await eventually('"gia vang" listed', listedQuery, (q) => q === 'gia vang');
+      const after = await highlights(false);
+      check(after, ['gia', 'vang']);
+      // The first rows (the ones both lists render while typing) hold the same highlight
+      // nodes where a title has up to 3 highlights and a snippet up to 6 (the counts the
+      // page keeps, components/article_list.rs), though "vang" changed how many show.
+      const HELD = [3, 6];
+      const rows = Math.min(before.length, after.length);
+      const shown = (marks) => marks.filter((m) => m.text).length;
+      let changed = 0;
+      for (let r = 0; r < rows; r++) {
+        for (const [i, marks] of after[r].entries()) {
+          if (Math.max(shown(marks), shown(before[r][i])) > HELD[i]) continue;
+          assert.equal(marks.length, before[r][i].length, `row ${r}: as many highlight nodes`);
+          assert.ok(marks.every((m) => m.kept), `row ${r}: the same highlight nodes, only their text changed`);
+          if (shown(marks) !== shown(before[r][i])) changed += 1;
+        }
+      }
+      assert.ok(changed > 0, 'some title or snippet changed its number of highlights in the same nodes');
+    });
+  });
+
   test('the URL waits for 300 ms after the last key, not the first, with one timer for a run of keys', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await harness.withPage(t, async (page) => {
       await openSearchWithTimersHeld(page);
