@@ -60,7 +60,7 @@ fn alternating_runs<'a>(segments: &[(&'a str, bool)]) -> Vec<&'a str> {
         }
         runs.push(text);
     }
-    if runs.len() % 2 == 0 {
+    if runs.len().is_multiple_of(2) {
         runs.push("");
     }
     runs
