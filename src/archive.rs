@@ -4,7 +4,7 @@
 //! engine's business; this module only fetches bytes and hands them over.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use docbao_engine::shard::{Fetched, Searched, ShardedIndex};
@@ -26,8 +26,6 @@ pub const MAX_FILES_PER_REQUEST: usize = 64;
 /// them anyway (a slow file must not hold back the others' results or snippets). Within
 /// it, a wave's files render once, when the last one is in: each render runs the search
 /// again, and rendering per file ran it ~16 times per keystroke (measured, vietnews-train).
-/// The wave is the files a page waits for: those fetched at a low priority behind them
-/// (the rows below the fold) never hold back its render.
 const ARRIVALS_WAIT_MS: u32 = 40;
 
 /// Records how long each file takes to be added to the reader (`tests/bench/timeline.mjs`).
@@ -50,8 +48,8 @@ pub enum Completeness {
 /// The sharded archive and the files fetched so far.
 pub struct Shards {
     index: RefCell<ShardedIndex>,
-    /// Files on their way, each with the priority it was asked for at.
-    in_flight: RefCell<BTreeMap<String, Priority>>,
+    /// Files on their way.
+    in_flight: RefCell<BTreeSet<String>>,
     /// Files whose fetch failed, with why, until the next request forgets them.
     failed: RefCell<BTreeMap<String, String>>,
     /// Bumped whenever a file arrives or fails, so the pages render again.
@@ -77,18 +75,11 @@ impl Shards {
         }
     }
 
-    /// A file arrived or failed: the pages render again once every file on its way is in
-    /// (for a file a page waits for, once every such file is in: those fetched at a low
-    /// priority behind them do not count), or `ARRIVALS_WAIT_MS` after this arrival,
-    /// whichever comes first.
-    fn arrived(self: &Rc<Self>, priority: Priority) {
+    /// A file arrived or failed: the pages render again once every file on its way is in,
+    /// or `ARRIVALS_WAIT_MS` after this arrival, whichever comes first.
+    fn arrived(self: &Rc<Self>) {
         self.version.set(self.version.get() + 1);
-        let wave_in = {
-            let in_flight = self.in_flight.borrow();
-            in_flight.is_empty()
-                || (priority == Priority::Auto && !in_flight.values().any(|p| *p == Priority::Auto))
-        };
-        if wave_in {
+        if self.in_flight.borrow().is_empty() {
             self.tell();
         } else if !self.waiting.replace(true) {
             let (shards, told) = (self.clone(), self.told.get());
@@ -169,26 +160,17 @@ impl Shards {
         if needed.is_empty() {
             return Completeness::Complete;
         }
-        // A file asked for behind the page's (a row below the fold) that the page now waits
-        // for: its arrival ends the wave as the page's own files do.
-        for (name, priority) in self.in_flight.borrow_mut().iter_mut() {
-            if needed.contains(name) {
-                *priority = Priority::Auto;
-            }
-        }
         let new: Vec<String> = {
             let in_flight = self.in_flight.borrow();
             let failed = self.failed.borrow();
             needed
                 .iter()
-                .filter(|n| !in_flight.contains_key(*n) && !failed.contains_key(*n))
+                .filter(|n| !in_flight.contains(*n) && !failed.contains_key(*n))
                 .cloned()
                 .collect()
         };
         if new.is_empty() {
-            let waiting = needed
-                .iter()
-                .any(|n| self.in_flight.borrow().contains_key(n));
+            let waiting = needed.iter().any(|n| self.in_flight.borrow().contains(n));
             return if waiting {
                 Completeness::Fetching
             } else {
@@ -199,55 +181,25 @@ impl Shards {
             return Completeness::TooMany(new.len());
         }
         budget.set(budget.get() - new.len());
-        self.start(new, Priority::Auto);
+        self.start(new);
         Completeness::Fetching
     }
 
-    /// Starts fetching, behind everything else on its way, what `later` names and is
-    /// neither in nor on its way nor failed, within what is left of `budget` (else
-    /// nothing): the articles of rows not rendered yet, so that they are in when the rows
-    /// are, without holding back the files of the rows on screen. How far the page's
-    /// request has got does not count them (the page waits for no row it does not show).
-    pub fn fetch_later(self: &Rc<Self>, later: Vec<String>, budget: &Cell<usize>) {
-        let new: Vec<String> = {
-            let index = self.index.borrow();
-            let (in_flight, failed) = (self.in_flight.borrow(), self.failed.borrow());
-            later
-                .into_iter()
-                .filter(|n| !in_flight.contains_key(n) && !failed.contains_key(n) && !index.has(n))
-                .collect()
-        };
-        if new.is_empty() || new.len() > budget.get() {
-            return;
-        }
-        budget.set(budget.get() - new.len());
-        self.start(new, Priority::Low);
-    }
-
-    fn start(self: &Rc<Self>, names: Vec<String>, priority: Priority) {
+    fn start(self: &Rc<Self>, names: Vec<String>) {
         for name in names {
-            self.in_flight.borrow_mut().insert(name.clone(), priority);
+            self.in_flight.borrow_mut().insert(name.clone());
             let shards = self.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let outcome = shards.fetch_and_add(&name, priority).await;
-                // As the page waits for it now (see `fetch`), not as it was sent.
-                let waited_for = shards.in_flight.borrow_mut().remove(&name);
+                let outcome = shards.fetch_and_add(&name).await;
+                shards.in_flight.borrow_mut().remove(&name);
                 if let Err(why) = outcome {
                     web_sys::console::warn_1(&format!("docbao: {name}: {why}").into());
                     shards.failed.borrow_mut().insert(name, why);
                 }
-                shards.arrived(waited_for.unwrap_or(priority));
+                shards.arrived();
             });
         }
     }
-}
-
-/// A fetch's priority among the page's requests (`RequestInit.priority`): Chromium sends
-/// its queued requests to a host (6 at a time over HTTP/1.1) in this order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Priority {
-    Auto,
-    Low,
 }
 
 impl Shards {
@@ -255,7 +207,7 @@ impl Shards {
     /// is its name; then hands the checked bytes to the service worker to keep. A refused
     /// copy is fetched once more past the HTTP cache, which may hold a damaged one for
     /// ever (content-named files are served as immutable).
-    async fn fetch_and_add(&self, name: &str, priority: Priority) -> Result<(), String> {
+    async fn fetch_and_add(&self, name: &str) -> Result<(), String> {
         let add = |buffer: &js_sys::ArrayBuffer| {
             let bytes = js_sys::Uint8Array::new(buffer).to_vec();
             crate::timing::measure(ADD_MEASURE, || {
@@ -263,9 +215,9 @@ impl Shards {
             })
             .map_err(|e| e.to_string())
         };
-        let mut buffer = fetch_buffer(&archive_url(name), false, priority).await?;
+        let mut buffer = fetch_buffer(&archive_url(name), false).await?;
         if add(&buffer).is_err() {
-            buffer = fetch_buffer(&archive_url(name), true, priority).await?;
+            buffer = fetch_buffer(&archive_url(name), true).await?;
             add(&buffer)?;
         }
         keep_offline(name, buffer);
@@ -295,7 +247,7 @@ pub async fn fetch_file_to_keep(name: &str) -> Result<Vec<u8>, String> {
 }
 
 async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    let buffer = fetch_buffer(url, false, Priority::Auto).await?;
+    let buffer = fetch_buffer(url, false).await?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
@@ -325,19 +277,11 @@ fn keep_offline(name: &str, buffer: js_sys::ArrayBuffer) {
 }
 
 /// The body of `url`, fetched from the app's folder; `reload` bypasses the HTTP cache.
-async fn fetch_buffer(
-    url: &str,
-    reload: bool,
-    priority: Priority,
-) -> Result<js_sys::ArrayBuffer, String> {
+async fn fetch_buffer(url: &str, reload: bool) -> Result<js_sys::ArrayBuffer, String> {
     let window = web_sys::window().ok_or("no window")?;
     let init = web_sys::RequestInit::new();
     if reload {
         init.set_cache(web_sys::RequestCache::Reload);
-    }
-    if priority == Priority::Low {
-        // Not in web-sys yet; a browser without priorities ignores the member.
-        let _ = js_sys::Reflect::set(&init, &"priority".into(), &"low".into());
     }
     let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
