@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use docbao_engine::shard::{Fetched, Searched, ShardedIndex};
 use docbao_engine::{ArticlePage, Index};
+use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -27,6 +28,13 @@ pub const MAX_FILES_PER_REQUEST: usize = 64;
 /// it, a wave's files render once, when the last one is in: each render runs the search
 /// again, and rendering per file ran it ~16 times per keystroke (measured, vietnews-train).
 const ARRIVALS_WAIT_MS: u32 = 40;
+
+/// How long the archive must be quiet (no file on its way) before the files fetched since
+/// are handed to the service worker to keep for offline reading: its checking and caching
+/// competed with a keystroke's own files and rendering (on two cores, a keystroke with the
+/// worker in control took a third longer than without it, measured on vietnews-train), so
+/// it waits for a pause in the reader's requests. Leaving the page hands them over at once.
+const KEEP_OFFLINE_AFTER_MS: u32 = 500;
 
 /// Records how long each file takes to be added to the reader (`tests/bench/timeline.mjs`).
 const ADD_MEASURE: &str = "docbao:add";
@@ -60,11 +68,20 @@ pub struct Shards {
     told: Cell<u64>,
     /// A timer is waiting to tell the pages of files that arrived.
     waiting: Cell<bool>,
+    /// Files checked against their names and not yet handed to the service worker to keep
+    /// (`KEEP_OFFLINE_AFTER_MS`), with their bytes.
+    to_keep: RefCell<Vec<(String, js_sys::ArrayBuffer)>>,
+    /// Hands `to_keep` over once the archive has been quiet long enough, if set.
+    keep_timer: RefCell<Option<Timeout>>,
+    /// When the last file on its way arrived (`performance.now()`, ms).
+    quiet_since: Cell<f64>,
+    /// Hands `to_keep` over when the page is left.
+    on_leave: RefCell<Option<EventListener>>,
 }
 
 impl Shards {
-    pub fn new(index: ShardedIndex, changed: Callback<()>) -> Shards {
-        Shards {
+    pub fn new(index: ShardedIndex, changed: Callback<()>) -> Rc<Shards> {
+        let shards = Rc::new(Shards {
             index: RefCell::new(index),
             in_flight: RefCell::default(),
             failed: RefCell::default(),
@@ -72,7 +89,21 @@ impl Shards {
             changed,
             told: Cell::new(0),
             waiting: Cell::new(false),
+            to_keep: RefCell::default(),
+            keep_timer: RefCell::default(),
+            quiet_since: Cell::new(0.0),
+            on_leave: RefCell::default(),
+        });
+        if let Some(window) = web_sys::window() {
+            let weak = Rc::downgrade(&shards);
+            let on_leave = EventListener::new(&window, "pagehide", move |_| {
+                if let Some(shards) = weak.upgrade() {
+                    shards.keep_now();
+                }
+            });
+            *shards.on_leave.borrow_mut() = Some(on_leave);
         }
+        shards
     }
 
     /// A file arrived or failed: the pages render again once every file on its way is in,
@@ -80,6 +111,7 @@ impl Shards {
     fn arrived(self: &Rc<Self>) {
         self.version.set(self.version.get() + 1);
         if self.in_flight.borrow().is_empty() {
+            self.keep_when_quiet();
             self.tell();
         } else if !self.waiting.replace(true) {
             let (shards, told) = (self.clone(), self.told.get());
@@ -89,6 +121,44 @@ impl Shards {
                 }
             })
             .forget();
+        }
+    }
+
+    /// Hands the files fetched to the service worker once no file has been on its way for
+    /// `KEEP_OFFLINE_AFTER_MS` (called as the last file on its way arrives).
+    fn keep_when_quiet(self: &Rc<Self>) {
+        self.quiet_since.set(crate::timing::now());
+        if !self.to_keep.borrow().is_empty() && self.keep_timer.borrow().is_none() {
+            self.arm_keep(KEEP_OFFLINE_AFTER_MS);
+        }
+    }
+
+    /// One timer for a run of arrivals (a timer is never cleared: one set before a test
+    /// installed a fake clock would outlive its dropped callback), set again for what is
+    /// left when files arrived since it was set.
+    fn arm_keep(self: &Rc<Self>, delay: u32) {
+        let shards = self.clone();
+        let timer = Timeout::new(delay, move || {
+            // This timer, firing: dropped at the end of this callback (wasm-bindgen defers it).
+            let _firing = shards.keep_timer.borrow_mut().take();
+            if !shards.in_flight.borrow().is_empty() {
+                return; // the last of those files to arrive sets it again
+            }
+            let quiet = crate::timing::now() - shards.quiet_since.get();
+            let left = f64::from(KEEP_OFFLINE_AFTER_MS) - quiet;
+            if left >= 1.0 {
+                shards.arm_keep(left.ceil() as u32);
+            } else {
+                shards.keep_now();
+            }
+        });
+        *self.keep_timer.borrow_mut() = Some(timer);
+    }
+
+    /// Hands every file fetched and not yet kept to the service worker.
+    fn keep_now(&self) {
+        for (name, buffer) in self.to_keep.take() {
+            keep_offline(&name, buffer);
         }
     }
 
@@ -204,7 +274,8 @@ impl Shards {
 
 impl Shards {
     /// Fetches file `name` and adds it to the reader, which refuses it unless its SHA-256
-    /// is its name; then hands the checked bytes to the service worker to keep. A refused
+    /// is its name; then queues the checked bytes for the service worker to keep
+    /// (`KEEP_OFFLINE_AFTER_MS`). A refused
     /// copy is fetched once more past the HTTP cache, which may hold a damaged one for
     /// ever (content-named files are served as immutable).
     async fn fetch_and_add(&self, name: &str) -> Result<(), String> {
@@ -220,7 +291,7 @@ impl Shards {
             buffer = fetch_buffer(&archive_url(name), true).await?;
             add(&buffer)?;
         }
-        keep_offline(name, buffer);
+        self.to_keep.borrow_mut().push((name.to_string(), buffer));
         Ok(())
     }
 }
