@@ -168,7 +168,7 @@ pub fn App() -> Html {
                     opening.set(match corpus::load_root(root).await {
                         Ok(index) => {
                             let changed = Callback::from(move |()| rerender.force_update());
-                            Opening::Open(Rc::new(Shards::new(index, changed)))
+                            Opening::Open(Shards::new(index, changed))
                         }
                         Err(why) => Opening::Failed(why),
                     });

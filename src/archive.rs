@@ -4,11 +4,12 @@
 //! engine's business; this module only fetches bytes and hands them over.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use docbao_engine::shard::{Fetched, Searched, ShardedIndex};
 use docbao_engine::{ArticlePage, Index};
+use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -26,9 +27,14 @@ pub const MAX_FILES_PER_REQUEST: usize = 64;
 /// them anyway (a slow file must not hold back the others' results or snippets). Within
 /// it, a wave's files render once, when the last one is in: each render runs the search
 /// again, and rendering per file ran it ~16 times per keystroke (measured, vietnews-train).
-/// The wave is the files a page waits for: those fetched at a low priority behind them
-/// (the rows below the fold) never hold back its render.
 const ARRIVALS_WAIT_MS: u32 = 40;
+
+/// How long the archive must be quiet (no file on its way) before the files fetched since
+/// are handed to the service worker to keep for offline reading: its checking and caching
+/// competed with a keystroke's own files and rendering (on two cores, a keystroke with the
+/// worker in control took a third longer than without it, measured on vietnews-train), so
+/// it waits for a pause in the reader's requests. Leaving the page hands them over at once.
+const KEEP_OFFLINE_AFTER_MS: u32 = 500;
 
 /// Records how long each file takes to be added to the reader (`tests/bench/timeline.mjs`).
 const ADD_MEASURE: &str = "docbao:add";
@@ -50,8 +56,8 @@ pub enum Completeness {
 /// The sharded archive and the files fetched so far.
 pub struct Shards {
     index: RefCell<ShardedIndex>,
-    /// Files on their way, each with the priority it was asked for at.
-    in_flight: RefCell<BTreeMap<String, Priority>>,
+    /// Files on their way.
+    in_flight: RefCell<BTreeSet<String>>,
     /// Files whose fetch failed, with why, until the next request forgets them.
     failed: RefCell<BTreeMap<String, String>>,
     /// Bumped whenever a file arrives or fails, so the pages render again.
@@ -62,11 +68,20 @@ pub struct Shards {
     told: Cell<u64>,
     /// A timer is waiting to tell the pages of files that arrived.
     waiting: Cell<bool>,
+    /// Files checked against their names and not yet handed to the service worker to keep
+    /// (`KEEP_OFFLINE_AFTER_MS`), with their bytes.
+    to_keep: RefCell<Vec<(String, js_sys::ArrayBuffer)>>,
+    /// Hands `to_keep` over once the archive has been quiet long enough, if set.
+    keep_timer: RefCell<Option<Timeout>>,
+    /// When the last file on its way arrived (`performance.now()`, ms).
+    quiet_since: Cell<f64>,
+    /// Hands `to_keep` over when the page is left.
+    on_leave: RefCell<Option<EventListener>>,
 }
 
 impl Shards {
-    pub fn new(index: ShardedIndex, changed: Callback<()>) -> Shards {
-        Shards {
+    pub fn new(index: ShardedIndex, changed: Callback<()>) -> Rc<Shards> {
+        let shards = Rc::new(Shards {
             index: RefCell::new(index),
             in_flight: RefCell::default(),
             failed: RefCell::default(),
@@ -74,21 +89,29 @@ impl Shards {
             changed,
             told: Cell::new(0),
             waiting: Cell::new(false),
+            to_keep: RefCell::default(),
+            keep_timer: RefCell::default(),
+            quiet_since: Cell::new(0.0),
+            on_leave: RefCell::default(),
+        });
+        if let Some(window) = web_sys::window() {
+            let weak = Rc::downgrade(&shards);
+            let on_leave = EventListener::new(&window, "pagehide", move |_| {
+                if let Some(shards) = weak.upgrade() {
+                    shards.keep_now();
+                }
+            });
+            *shards.on_leave.borrow_mut() = Some(on_leave);
         }
+        shards
     }
 
-    /// A file arrived or failed: the pages render again once every file on its way is in
-    /// (for a file a page waits for, once every such file is in: those fetched at a low
-    /// priority behind them do not count), or `ARRIVALS_WAIT_MS` after this arrival,
-    /// whichever comes first.
-    fn arrived(self: &Rc<Self>, priority: Priority) {
+    /// A file arrived or failed: the pages render again once every file on its way is in,
+    /// or `ARRIVALS_WAIT_MS` after this arrival, whichever comes first.
+    fn arrived(self: &Rc<Self>) {
         self.version.set(self.version.get() + 1);
-        let wave_in = {
-            let in_flight = self.in_flight.borrow();
-            in_flight.is_empty()
-                || (priority == Priority::Auto && !in_flight.values().any(|p| *p == Priority::Auto))
-        };
-        if wave_in {
+        if self.in_flight.borrow().is_empty() {
+            self.keep_when_quiet();
             self.tell();
         } else if !self.waiting.replace(true) {
             let (shards, told) = (self.clone(), self.told.get());
@@ -98,6 +121,44 @@ impl Shards {
                 }
             })
             .forget();
+        }
+    }
+
+    /// Hands the files fetched to the service worker once no file has been on its way for
+    /// `KEEP_OFFLINE_AFTER_MS` (called as the last file on its way arrives).
+    fn keep_when_quiet(self: &Rc<Self>) {
+        self.quiet_since.set(crate::timing::now());
+        if !self.to_keep.borrow().is_empty() && self.keep_timer.borrow().is_none() {
+            self.arm_keep(KEEP_OFFLINE_AFTER_MS);
+        }
+    }
+
+    /// One timer for a run of arrivals (a timer is never cleared: one set before a test
+    /// installed a fake clock would outlive its dropped callback), set again for what is
+    /// left when files arrived since it was set.
+    fn arm_keep(self: &Rc<Self>, delay: u32) {
+        let shards = self.clone();
+        let timer = Timeout::new(delay, move || {
+            // This timer, firing: dropped at the end of this callback (wasm-bindgen defers it).
+            let _firing = shards.keep_timer.borrow_mut().take();
+            if !shards.in_flight.borrow().is_empty() {
+                return; // the last of those files to arrive sets it again
+            }
+            let quiet = crate::timing::now() - shards.quiet_since.get();
+            let left = f64::from(KEEP_OFFLINE_AFTER_MS) - quiet;
+            if left >= 1.0 {
+                shards.arm_keep(left.ceil() as u32);
+            } else {
+                shards.keep_now();
+            }
+        });
+        *self.keep_timer.borrow_mut() = Some(timer);
+    }
+
+    /// Hands every file fetched and not yet kept to the service worker.
+    fn keep_now(&self) {
+        for (name, buffer) in self.to_keep.take() {
+            keep_offline(&name, buffer);
         }
     }
 
@@ -169,26 +230,17 @@ impl Shards {
         if needed.is_empty() {
             return Completeness::Complete;
         }
-        // A file asked for behind the page's (a row below the fold) that the page now waits
-        // for: its arrival ends the wave as the page's own files do.
-        for (name, priority) in self.in_flight.borrow_mut().iter_mut() {
-            if needed.contains(name) {
-                *priority = Priority::Auto;
-            }
-        }
         let new: Vec<String> = {
             let in_flight = self.in_flight.borrow();
             let failed = self.failed.borrow();
             needed
                 .iter()
-                .filter(|n| !in_flight.contains_key(*n) && !failed.contains_key(*n))
+                .filter(|n| !in_flight.contains(*n) && !failed.contains_key(*n))
                 .cloned()
                 .collect()
         };
         if new.is_empty() {
-            let waiting = needed
-                .iter()
-                .any(|n| self.in_flight.borrow().contains_key(n));
+            let waiting = needed.iter().any(|n| self.in_flight.borrow().contains(n));
             return if waiting {
                 Completeness::Fetching
             } else {
@@ -199,63 +251,34 @@ impl Shards {
             return Completeness::TooMany(new.len());
         }
         budget.set(budget.get() - new.len());
-        self.start(new, Priority::Auto);
+        self.start(new);
         Completeness::Fetching
     }
 
-    /// Starts fetching, behind everything else on its way, what `later` names and is
-    /// neither in nor on its way nor failed, within what is left of `budget` (else
-    /// nothing): the articles of rows not rendered yet, so that they are in when the rows
-    /// are, without holding back the files of the rows on screen. How far the page's
-    /// request has got does not count them (the page waits for no row it does not show).
-    pub fn fetch_later(self: &Rc<Self>, later: Vec<String>, budget: &Cell<usize>) {
-        let new: Vec<String> = {
-            let index = self.index.borrow();
-            let (in_flight, failed) = (self.in_flight.borrow(), self.failed.borrow());
-            later
-                .into_iter()
-                .filter(|n| !in_flight.contains_key(n) && !failed.contains_key(n) && !index.has(n))
-                .collect()
-        };
-        if new.is_empty() || new.len() > budget.get() {
-            return;
-        }
-        budget.set(budget.get() - new.len());
-        self.start(new, Priority::Low);
-    }
-
-    fn start(self: &Rc<Self>, names: Vec<String>, priority: Priority) {
+    fn start(self: &Rc<Self>, names: Vec<String>) {
         for name in names {
-            self.in_flight.borrow_mut().insert(name.clone(), priority);
+            self.in_flight.borrow_mut().insert(name.clone());
             let shards = self.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let outcome = shards.fetch_and_add(&name, priority).await;
-                // As the page waits for it now (see `fetch`), not as it was sent.
-                let waited_for = shards.in_flight.borrow_mut().remove(&name);
+                let outcome = shards.fetch_and_add(&name).await;
+                shards.in_flight.borrow_mut().remove(&name);
                 if let Err(why) = outcome {
                     web_sys::console::warn_1(&format!("docbao: {name}: {why}").into());
                     shards.failed.borrow_mut().insert(name, why);
                 }
-                shards.arrived(waited_for.unwrap_or(priority));
+                shards.arrived();
             });
         }
     }
 }
 
-/// A fetch's priority among the page's requests (`RequestInit.priority`): Chromium sends
-/// its queued requests to a host (6 at a time over HTTP/1.1) in this order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Priority {
-    Auto,
-    Low,
-}
-
 impl Shards {
     /// Fetches file `name` and adds it to the reader, which refuses it unless its SHA-256
-    /// is its name; then hands the checked bytes to the service worker to keep. A refused
+    /// is its name; then queues the checked bytes for the service worker to keep
+    /// (`KEEP_OFFLINE_AFTER_MS`). A refused
     /// copy is fetched once more past the HTTP cache, which may hold a damaged one for
     /// ever (content-named files are served as immutable).
-    async fn fetch_and_add(&self, name: &str, priority: Priority) -> Result<(), String> {
+    async fn fetch_and_add(&self, name: &str) -> Result<(), String> {
         let add = |buffer: &js_sys::ArrayBuffer| {
             let bytes = js_sys::Uint8Array::new(buffer).to_vec();
             crate::timing::measure(ADD_MEASURE, || {
@@ -263,12 +286,12 @@ impl Shards {
             })
             .map_err(|e| e.to_string())
         };
-        let mut buffer = fetch_buffer(&archive_url(name), false, priority).await?;
+        let mut buffer = fetch_buffer(&archive_url(name), false).await?;
         if add(&buffer).is_err() {
-            buffer = fetch_buffer(&archive_url(name), true, priority).await?;
+            buffer = fetch_buffer(&archive_url(name), true).await?;
             add(&buffer)?;
         }
-        keep_offline(name, buffer);
+        self.to_keep.borrow_mut().push((name.to_string(), buffer));
         Ok(())
     }
 }
@@ -295,7 +318,7 @@ pub async fn fetch_file_to_keep(name: &str) -> Result<Vec<u8>, String> {
 }
 
 async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    let buffer = fetch_buffer(url, false, Priority::Auto).await?;
+    let buffer = fetch_buffer(url, false).await?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
@@ -325,19 +348,11 @@ fn keep_offline(name: &str, buffer: js_sys::ArrayBuffer) {
 }
 
 /// The body of `url`, fetched from the app's folder; `reload` bypasses the HTTP cache.
-async fn fetch_buffer(
-    url: &str,
-    reload: bool,
-    priority: Priority,
-) -> Result<js_sys::ArrayBuffer, String> {
+async fn fetch_buffer(url: &str, reload: bool) -> Result<js_sys::ArrayBuffer, String> {
     let window = web_sys::window().ok_or("no window")?;
     let init = web_sys::RequestInit::new();
     if reload {
         init.set_cache(web_sys::RequestCache::Reload);
-    }
-    if priority == Priority::Low {
-        // Not in web-sys yet; a browser without priorities ignores the member.
-        let _ = js_sys::Reflect::set(&init, &"priority".into(), &"low".into());
     }
     let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await

@@ -72,6 +72,13 @@ struct UrlWriter {
     typed: Option<Typed>,
     /// When the latest key was typed (`performance.now()`, ms).
     typed_at: f64,
+    /// A sharded archive's files for the rows shown are on their way.
+    answer_pending: bool,
+    /// When the rows shown last became complete (`performance.now()`, ms): typing has
+    /// paused once the reader has had the answer this long too, so the pause's work (every
+    /// row, their articles' files, the history entry) never competes with a keystroke's
+    /// own files, or lands on a slow keystroke's answer.
+    answered_at: f64,
     /// One timer for a run of keys (setting and clearing one per key cost a keystroke
     /// about 0.1 ms): when it fires before typing has paused long enough, it is set again
     /// for what is left (`arm_url_write`).
@@ -84,6 +91,25 @@ impl UrlWriter {
         match &self.typed {
             Some(typed) if typed.over == *in_url => typed.search.clone(),
             _ => in_url.clone(),
+        }
+    }
+
+    /// Notes whether the rows shown are waiting for files (a sharded archive), each render.
+    fn note_answer(&mut self, pending: bool) {
+        if self.answer_pending && !pending {
+            self.answered_at = now_ms().unwrap_or_default();
+        }
+        self.answer_pending = pending;
+    }
+
+    /// How long typing must still pause before the typed query is written (ms), at `now`:
+    /// [`URL_WRITE_DELAY_MS`] after the latest key and after the rows shown were complete.
+    fn pause_left(&self, now: f64) -> f64 {
+        let delay = f64::from(URL_WRITE_DELAY_MS);
+        if self.answer_pending {
+            delay
+        } else {
+            delay - (now - self.typed_at.max(self.answered_at))
         }
     }
 
@@ -125,12 +151,10 @@ pub fn SearchPage() -> Html {
     // While a query is typed and not yet written to the URL, only the rows the viewport
     // can show are rendered: the rows below the fold were a quarter of each keystroke's
     // script and layout, for rows nobody sees before the next keystroke. In a sharded
-    // archive their articles' chunks are fetched first (about 8 of a page's ~18), the
-    // rest behind them at a low priority: a fetching keystroke's rows are complete once
-    // those are in, not behind files for rows nobody sees yet. The other rows come when
-    // typing pauses (the URL write renders the page again), on Enter, when the box loses
-    // the focus (Tab, ArrowDown into the list, the browser's find bar), or as soon as the
-    // page is scrolled.
+    // archive only their articles' chunks are fetched (about 8 of a page's ~18). The other
+    // rows come when typing pauses (the URL write renders the page again), on Enter, when
+    // the box loses the focus (Tab, ArrowDown into the list, the browser's find bar), or
+    // as soon as the page is scrolled.
     let rows_while_typing = (writer.borrow().typing(&in_url) && !viewport.scrolled_down.get())
         .then(|| viewport.rows_to_fill());
     let prepared = use_mut_ref(|| None::<(String, u64, Rc<Query>)>);
@@ -146,11 +170,7 @@ pub fn SearchPage() -> Html {
                     // A hit whose article's file is not in yet keeps its place (no id yet).
                     let mut page = answer.page;
                     let facets = Rc::new(std::mem::take(&mut page.facets));
-                    let files = ArchiveFiles {
-                        needs,
-                        later: answer.later,
-                    };
-                    return (answer.query.trimmed(), page, facets, files);
+                    return (answer.query.trimmed(), page, facets, needs);
                 }
                 corpus.with_index(|index| {
                     let mut prepared = prepared.borrow_mut();
@@ -174,7 +194,7 @@ pub fn SearchPage() -> Html {
                     let mut page = index.find(&query, &request);
                     // Shared with the facet panel, which renders again only if they changed.
                     let facets = Rc::new(std::mem::take(&mut page.facets));
-                    (query.trimmed(), page, facets, ArchiveFiles::default())
+                    (query.trimmed(), page, facets, Vec::new())
                 })
             })
         })
@@ -197,6 +217,9 @@ pub fn SearchPage() -> Html {
     let (trimmed, page, facets) = (searched.0, &searched.1, searched.2.clone());
     let counted = use_mut_ref(|| facets.clone());
     let completeness = use_archive_files(&corpus, &state, &searched.3);
+    writer
+        .borrow_mut()
+        .note_answer(completeness == Completeness::Fetching);
     timing::use_settled_mark(completeness != Completeness::Fetching);
 
     // Typing keeps one history entry, written when typing pauses (`UrlWriter`), so Back
@@ -450,7 +473,8 @@ fn use_viewport(rerender: UseForceUpdateHandle) -> Rc<Viewport> {
 }
 
 /// The timer that writes the typed query to the URL in `delay` ms, once typing has paused
-/// for [`URL_WRITE_DELAY_MS`]; a key typed since it was set sets it again for the rest.
+/// for [`URL_WRITE_DELAY_MS`] (and the rows shown have been complete that long:
+/// [`UrlWriter::pause_left`]); a key typed since it was set sets it again for the rest.
 fn arm_url_write(
     delay: u32,
     writer: Rc<RefCell<UrlWriter>>,
@@ -459,7 +483,7 @@ fn arm_url_write(
 ) -> Timeout {
     Timeout::new(delay, move || {
         let delay = f64::from(URL_WRITE_DELAY_MS);
-        let left = now_ms().map_or(0.0, |now| delay - (now - writer.borrow().typed_at));
+        let left = now_ms().map_or(0.0, |now| writer.borrow().pause_left(now));
         // Replacing the timer drops this one while it runs, which wasm-bindgen defers.
         if left >= 1.0 && writer.borrow().typed.is_some() {
             let again = arm_url_write(
@@ -588,21 +612,15 @@ fn forget_typed_kept_for_reload() {
     }
 }
 
-/// The files a sharded archive's search still needs, as its last run said.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct ArchiveFiles {
-    /// For the rows rendered.
-    needs: Vec<String>,
-    /// The chunks of the rows not rendered yet (while a query is typed).
-    later: Vec<String>,
-}
-
 /// In a sharded archive, fetches the files this search `needs` (as its last search said),
-/// round after round (a file may show what else it needs), then behind them those of the
-/// rows not rendered yet, within [`MAX_FILES_PER_REQUEST`] per search, and says how far it
-/// has got (for the rows rendered). Always complete for the embedded index.
+/// round after round (a file may show what else it needs), within
+/// [`MAX_FILES_PER_REQUEST`] per search, and says how far it has got. Only the rows
+/// rendered ask for their articles: while a query is typed, those that fill the viewport
+/// (the rows below come, with their articles, when typing pauses, on Enter or on
+/// scrolling; fetching them for every keystroke was half its files, for rows nobody saw
+/// before the next key). Always complete for the embedded index.
 #[hook]
-fn use_archive_files(corpus: &Corpus, state: &SearchState, files: &ArchiveFiles) -> Completeness {
+fn use_archive_files(corpus: &Corpus, state: &SearchState, needs: &[String]) -> Completeness {
     let completeness = use_state_eq(|| {
         if corpus.shards().is_some() {
             Completeness::Fetching
@@ -616,16 +634,15 @@ fn use_archive_files(corpus: &Corpus, state: &SearchState, files: &ArchiveFiles)
         let shards = corpus.shards().cloned();
         // Keyed on what is needed too: the same search asks for more files once every
         // row is shown (typing paused), with no file arriving.
-        let deps = (state.clone(), corpus.version(), files.clone());
-        use_effect_with(deps, move |(state, _, files)| {
+        let deps = (state.clone(), corpus.version(), needs.to_vec());
+        use_effect_with(deps, move |(state, _, needs)| {
             let Some(shards) = shards else { return };
             let mut budget = budget.borrow_mut();
             if budget.0.as_ref() != Some(state) {
                 *budget = (Some(state.clone()), Cell::new(MAX_FILES_PER_REQUEST));
                 shards.forget_failures();
             }
-            completeness.set(shards.fetch(files.needs.clone(), &budget.1));
-            shards.fetch_later(files.later.clone(), &budget.1);
+            completeness.set(shards.fetch(needs.clone(), &budget.1));
         });
     }
     *completeness

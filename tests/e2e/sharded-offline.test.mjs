@@ -368,8 +368,12 @@ describe('a sharded archive kept offline', { skip: setupProblem !== null }, () =
           await waitForResults(page, SECOND.query, (title) => title === SECOND.title);
           await searchBox(page).fill(FIRST.query);
           await waitForResults(page, FIRST.query, (title) => title === FIRST.title);
-          const chunksCached = (await archiveFilesCached(page)).filter((file) => file.endsWith('.docs'));
-          assert.ok(chunksCached.length >= 2, `the whole chunks were cached: ${chunksCached.join(', ')}`);
+          // Handed to the worker once the page has fetched nothing for a moment.
+          await eventually(
+            'the whole chunks cached',
+            async () => (await archiveFilesCached(page)).filter((file) => file.endsWith('.docs')),
+            (chunksCached) => chunksCached.length >= 2,
+          );
           assert.deepEqual(await damagedFilesCached(page), [], 'every cached file hashes to its name');
         },
       );

@@ -295,11 +295,10 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
     }
   });
 
-  test('a typed search fetches the articles of the rows on screen first, the rest behind them, and shows the rest when typing ends', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  test('a typed search fetches only the articles of the rows on screen, and those of the rest when typing ends', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     // While a query is typed and not yet in the URL, a keystroke renders only the rows the
-    // viewport shows: their articles' chunks are fetched first, those of the rows below at
-    // a low priority (so Chromium sends them after), and those rows come, their articles
-    // already in, when typing ends (the pause, Enter, leaving the box).
+    // viewport shows and fetches only their articles' chunks; the rows below come, with
+    // their articles, when typing ends (the pause, Enter, leaving the box).
     const MANY = 'bản tin'; // every article of the fixture: a page of 20, more than a phone shows
     // Docs are numbered in date order (undated first, ties as the corpus lists them), and
     // a chunk holds 8 adjacent ones: an article's chunk, from the fixture alone.
@@ -325,13 +324,13 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
         browser,
         t,
         async (page) => {
-          // Each chunk request with the priority Chromium gave it, in the order sent.
+          // Each chunk request, in the order sent.
           const chunks = [];
           const inFlight = new Set();
           const cdp = await page.context().newCDPSession(page);
           cdp.on('Network.requestWillBeSent', ({ requestId, request }) => {
             if (!/\/archive\/[0-9a-f]{16}\.docs$/.test(request.url)) return;
-            chunks.push({ url: request.url, priority: request.initialPriority });
+            chunks.push(request.url);
             inFlight.add(requestId);
           });
           cdp.on('Network.loadingFinished', ({ requestId }) => inFlight.delete(requestId));
@@ -365,13 +364,13 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
           assert.equal(total, 20, 'a whole page of hits');
           assert.equal(typing.ids.length, shown, 'every row on screen is its article, none on its way');
           const shownChunks = [...chunksOf(typing.ids)].filter((c) => !before.has(c)).length;
-          // Those of the rows below were asked for with the rows' own (one search's answer).
           await eventually(
-            'the chunks behind the rows on screen in',
+            'no request in flight',
             async () => (await page.evaluate(() => window.__fetchesInFlight())) + inFlight.size,
             (n) => n === 0,
           );
           const whileTyping = [...chunks];
+          assert.equal(whileTyping.length, shownChunks, 'while typing, the chunks of the rows on screen only, each once');
 
           await searchBox(page).press('Enter');
           const whole = await eventually(
@@ -380,20 +379,71 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
             (l) => !l.fetching && l.shown === null && l.pending === 0 && l.ids.length === 20,
           );
           const below = [...chunksOf(whole.ids)].filter((c) => !before.has(c)).length - shownChunks;
-          t.diagnostic(`${shown} rows on screen: chunks requested ${JSON.stringify(whileTyping.map((c) => c.priority))}; ${below} more below`);
+          t.diagnostic(`${shown} rows on screen: ${shownChunks} chunks while typing; ${below} more below`);
           assert.ok(below > 0, 'the rows below the fold need chunks of their own');
-          assert.equal(whileTyping.length, shownChunks + below, 'every chunk of the page fetched while typing, each once');
-          assert.equal(chunks.length, whileTyping.length, 'typing ended: the rows below needed nothing more');
-          const low = (c) => /low/i.test(c.priority);
-          assert.deepEqual(
-            whileTyping.map(low),
-            [...Array(shownChunks).fill(false), ...Array(below).fill(true)],
-            'the rows on screen first, the rest behind them at a low priority',
-          );
+          assert.equal(chunks.length, shownChunks + below, 'typing ended: the chunks of the rows below, each once');
+          assert.equal(new Set(chunks).size, chunks.length, 'no chunk asked for twice');
         },
         { viewport: { width: 360, height: 640 } },
       );
     } finally {
+      await server.close();
+    }
+  });
+
+  test('typing pauses only once the rows on screen are complete, so the pause never lands on a slow answer', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // The pause that writes a typed query to the URL (300 ms) also renders every row and
+    // asks for their articles: it waits until the rows on screen are complete, so it never
+    // competes with a keystroke's own files. The host holds the chunks until the test lets
+    // them go, and the page's clock moves only as the test moves it.
+    let release;
+    const held = new Promise((resolve) => {
+      release = resolve;
+    });
+    const heldChunks = [];
+    const server = await startServer(DIST_DIR, {
+      holdUntil: (pathname) => {
+        if (!/\/archive\/[0-9a-f]{16}\.docs$/.test(pathname)) return undefined;
+        heldChunks.push(pathname);
+        return held;
+      },
+    });
+    try {
+      await withPage(browser, t, async (page) => {
+        await page.goto(`${server.url}/#/search`);
+        await waitUntilReady(page);
+        await page.waitForSelector('ol.results a.result');
+        await eventually('the first page complete', async () => (await archiveStatus(page)).kind === '');
+        await page.clock.install();
+        await page.clock.pauseAt(Date.now() + 60_000);
+        await enterQuery(page, SEVERAL.query);
+        // The clock moves in steps, so that a render waiting on a timer goes on too.
+        const step = async () => {
+          await page.clock.runFor(100);
+          return {
+            hash: await page.evaluate(() => location.hash),
+            status: (await archiveStatus(page)).kind,
+            pending: await page.locator('ol.results > li.pending').count(),
+          };
+        };
+        await eventually('the rows on screen waiting for their chunks, held', step, (s) => heldChunks.length > 0 && s.status === 'fetching');
+        await page.clock.runFor(2_000);
+        const later = await step();
+        assert.equal(later.hash, '#/search', `typing paused for 2 s, but the rows on screen still wait: no pause yet (${JSON.stringify(later)})`);
+        assert.equal(later.status, 'fetching');
+
+        release();
+        await eventually('the rows on screen complete', async () => ({ ...(await archiveStatus(page)), pending: await page.locator('ol.results > li.pending').count() }), (s) => s.kind === '' && s.pending === 0);
+        let advanced = 0;
+        await eventually('the typed query in the URL once the reader has had the answer for a pause', async () => {
+          const s = await step();
+          advanced += 100;
+          return s;
+        }, (s) => s.hash.startsWith('#/search?'));
+        assert.ok(advanced >= 300, `the pause counts from the answer, not from the key: written ${advanced} ms after it`);
+      });
+    } finally {
+      release?.();
       await server.close();
     }
   });

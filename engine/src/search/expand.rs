@@ -141,7 +141,7 @@ impl Index {
 
     /// [`Index::typo_candidates`], or those kept from an earlier keystroke: a word's
     /// candidates do not depend on its neighbours, which change as the next word is typed.
-    fn typo_candidates_kept(&self, base: &str, own: &FxHashSet<&str>) -> Vec<(usize, String)> {
+    fn typo_candidates_kept(&self, base: &str, own: &FxHashSet<&str>) -> Vec<String> {
         let mut own: Vec<String> = own.iter().map(|k| k.to_string()).collect();
         // `sort`: one sort of strings in the wasm (see `facets::ValueTable::new`).
         own.sort();
@@ -157,10 +157,11 @@ impl Index {
         found
     }
 
-    /// Dictionary words one edit away from `base` (not one of its `own` keys), with the
-    /// articles each is in: by frequency class, only the most frequent are weighed (their
-    /// pairs looked up), which bounds what a sharded reader fetches for them.
-    fn typo_candidates(&self, base: &str, own: &[String]) -> Vec<(usize, String)> {
+    /// Words one edit away from `base` (not one of its `own` keys) that the dictionary's
+    /// probe says it holds: by frequency class, only the most frequent are weighed (their
+    /// pairs looked up), which bounds what a sharded reader fetches for them. Their
+    /// postings are not looked up here (see `corrections`).
+    fn typo_candidates(&self, base: &str, own: &[String]) -> Vec<String> {
         let _why = looking_up(LookupReason::Typo);
         let mut probed: Vec<(u8, String)> = Vec::new();
         for_each_edit(base, |v| {
@@ -175,13 +176,7 @@ impl Index {
         });
         probed.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         probed.truncate(MAX_TYPO_CANDIDATES);
-        probed
-            .into_iter()
-            .filter_map(|(_, v)| {
-                let i = self.folded.find(&v)?;
-                Some((self.folded.postings_of(i).len(), v))
-            })
-            .collect()
+        probed.into_iter().map(|(_, v)| v).collect()
     }
 
     /// Dictionary words one edit away from `base`, the most likely meant first, each with
@@ -210,16 +205,18 @@ impl Index {
         let mut found: Vec<(usize, usize, String)> = self
             .typo_candidates_kept(base, &own)
             .into_iter()
-            .map(|(df, v)| (0, df, v))
+            .map(|v| (0, 0, v))
             .collect();
-        let _why = looking_up(LookupReason::TypoPairs);
+        let why = looking_up(LookupReason::TypoPairs);
         if !n.left.is_empty() || !n.right.is_empty() {
             for f in &mut found {
                 f.0 = self.pair_evidence(&f.2, n);
             }
         }
+        drop(why);
         // Vouched: far more often beside the neighbours than the word as typed, and for an
-        // unknown word, not far less than the best correction.
+        // unknown word, not far less than the best correction. (A word the probe only
+        // seemed to hold stands beside nothing: its pairs, 0, change neither.)
         let best = found.iter().map(|f| f.0).max().unwrap_or(0);
         let vouched = |pairs: usize| {
             pairs > 0
@@ -231,6 +228,18 @@ impl Index {
             // for are made without marks.
             found.retain(|f| !w.marked && vouched(f.0));
         }
+        // The articles each is in, looked up only now: a known word keeps only the
+        // corrections its neighbours vouch for (none without neighbours), so a sharded
+        // reader fetches no range for the others (most keystrokes' typo ranges, measured).
+        let why = looking_up(LookupReason::Typo);
+        found = found
+            .into_iter()
+            .filter_map(|(pairs, _, v)| {
+                let i = self.folded.find(&v)?;
+                Some((pairs, self.folded.postings_of(i).len(), v))
+            })
+            .collect();
+        drop(why);
         found.sort_unstable_by(|a, b| {
             vouched(b.0)
                 .cmp(&vouched(a.0))

@@ -32,7 +32,7 @@ pub(crate) struct ExpansionCache {
     typo_candidates: Mutex<Vec<TypoCandidates>>,
 }
 
-type TypoCandidates = (String, Vec<String>, Vec<(usize, String)>);
+type TypoCandidates = (String, Vec<String>, Vec<String>);
 
 impl ExpansionCache {
     fn kept(&self) -> std::sync::MutexGuard<'_, Vec<Kept>> {
@@ -72,11 +72,7 @@ impl ExpansionCache {
     }
 
     /// The typo candidates of the folded word `base` whose own keys are `own`, if kept.
-    pub(super) fn typo_candidates(
-        &self,
-        base: &str,
-        own: &[String],
-    ) -> Option<Vec<(usize, String)>> {
+    pub(super) fn typo_candidates(&self, base: &str, own: &[String]) -> Option<Vec<String>> {
         let mut kept = self.candidates();
         let at = kept.iter().rposition(|(b, o, _)| b == base && o == own)?;
         let hit = kept.remove(at);
@@ -85,12 +81,7 @@ impl ExpansionCache {
         Some(found)
     }
 
-    pub(super) fn put_typo_candidates(
-        &self,
-        base: &str,
-        own: Vec<String>,
-        found: Vec<(usize, String)>,
-    ) {
+    pub(super) fn put_typo_candidates(&self, base: &str, own: Vec<String>, found: Vec<String>) {
         let mut kept = self.candidates();
         if kept.len() >= EXPANSIONS_KEPT {
             kept.remove(0);

@@ -77,9 +77,6 @@ pub struct Fetched<T> {
 pub struct Searched {
     pub query: Query,
     pub page: Page,
-    /// Of [`ShardedIndex::find_first`]: the chunks of the hits past the first rows, not
-    /// in yet (known once no range is missing), for a reader to fetch behind `needs`.
-    pub later: Vec<String>,
 }
 
 /// A sharded index: the root, and whatever files have been added. [`ShardedIndex::find`]
@@ -393,10 +390,8 @@ impl ShardedIndex {
         let query = index.query(text);
         let page = index.find(&query, request);
         let mut needs = self.take_missed_why();
-        let mut later = Vec::new();
         if needs.is_empty() {
             let shown_docs = || page.hits.iter().take(shown).map(|h| h.doc);
-            let rest_docs = || page.hits.iter().skip(shown).map(|h| h.doc);
             if query.marks_words() {
                 // A hit's marks and snippet come from its whole text.
                 let hits = self.missing_chunks(shown_docs());
@@ -406,7 +401,6 @@ impl ShardedIndex {
                         *why = LookupReason::Hits;
                     }
                 }
-                later = self.missing_chunks(rest_docs());
             } else {
                 // Nothing to mark: a row is its title and the start of its first passage,
                 // which the heads hold. Excluded phrases may still read text first.
@@ -417,15 +411,13 @@ impl ShardedIndex {
                 if !ranges_first {
                     let heads = self.missing_heads(shown_docs());
                     needs.extend(heads.into_iter().map(|n| (n, LookupReason::Hits)));
-                    later = self.missing_heads(rest_docs());
                 }
             }
-            later.retain(|name| !needs.iter().any(|(n, _)| n == name));
         }
         let (needs, why) = needs.into_iter().unzip();
         (
             Fetched {
-                answer: Searched { query, page, later },
+                answer: Searched { query, page },
                 needs,
             },
             why,
