@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use docbao_engine::shard::{Fetched, Searched, ShardedIndex};
-use docbao_engine::{ArticlePage, Index};
+use docbao_engine::{ArticlePage, Index, Request};
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsCast;
@@ -199,11 +199,21 @@ impl Shards {
 
     /// A search page's results from the files fetched so far, and the files it still
     /// needs (`ShardedIndex::find_first`): one search per keystroke or arrival. Of the
-    /// hits' articles it needs those of the first `shown` only, the rows on screen.
-    pub fn find(&self, state: &crate::route::SearchState, shown: usize) -> Fetched<Searched> {
+    /// hits' articles it needs those of the first `shown` only, the rows on screen; its
+    /// facets are counted only if `count_facets`.
+    pub fn find(
+        &self,
+        state: &crate::route::SearchState,
+        shown: usize,
+        count_facets: bool,
+    ) -> Fetched<Searched> {
+        let request = Request {
+            count_facets,
+            ..state.request()
+        };
         self.index
             .borrow_mut()
-            .find_first(&state.q, &state.request(), shown)
+            .find_first(&state.q, &request, shown)
     }
 
     /// Article `id`'s page from the files fetched so far, previous/next within `state`'s

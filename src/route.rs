@@ -100,6 +100,7 @@ impl SearchState {
             sort: self.effective_sort(),
             offset: self.page * PAGE_SIZE,
             limit: PAGE_SIZE,
+            count_facets: true,
         }
     }
 

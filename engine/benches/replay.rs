@@ -5,6 +5,8 @@
 //!   DOCBAO_REPLAY_CORPUS  a JSON Lines file of the corpus (what `docbao export` writes)
 //!   DOCBAO_REPLAY_PLAN    {"keystrokes": [the search box's value after each key, …],
 //!                          "article": {"id": …, "queries": [q, …]}}
+//! Keystrokes are asked without facet counts, as the app types (its panel's counts come at
+//! the pause); `DOCBAO_COUNT_FACETS=1` counts them on every keystroke (as before session 13).
 //! It prints one line, `replay: {…}`, of figures in ms (as the app calls the engine:
 //! `find` for the first page of results; the article page's `more_like_this`,
 //! `article_titled` for each related teaser and, with a query, `neighbours` and
@@ -81,6 +83,7 @@ fn main() {
     let load_ms = ms(started.elapsed());
 
     // A keystroke prepares its query and finds, as the search page does.
+    let count_facets = std::env::var("DOCBAO_COUNT_FACETS").is_ok_and(|v| v == "1");
     let find = |q: &str| {
         let query = index.query(q);
         index.find(
@@ -88,6 +91,7 @@ fn main() {
             &Request {
                 sort: sort_for(q),
                 limit: PAGE_SIZE,
+                count_facets,
                 ..Request::default()
             },
         )

@@ -155,6 +155,7 @@ fn figures(c: &mut Criterion, name: &str, articles: Vec<Article>, step: usize) {
         sort: Sort::Relevance,
         offset: 0,
         limit: 10,
+        count_facets: true,
     };
     let mut typed: Vec<Duration> = Vec::new();
     for (_, q) in &queries {

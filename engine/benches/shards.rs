@@ -8,7 +8,8 @@
 //! `-- --one-reader` prints only the build and one reader's memory and time across the
 //! whole query mix. `DOCBAO_PLAN=target/bench/<name>-sharded/plan.json` makes that one
 //! reader type the browser bench's queries instead, with the app's page of 20 results, so
-//! the engine's native time compares with the wasm's `docbao:find`.
+//! the engine's native time compares with the wasm's `docbao:find` (without facet counts,
+//! as the app types; `DOCBAO_COUNT_FACETS=1` counts them on every keystroke).
 //! `DOCBAO_DOCS_PER_CHUNK=N` writes chunks of N articles, `DOCBAO_LOOKUP_RANGE_BYTES=N` cuts
 //! exact and pair ranges near N bytes, `DOCBAO_PAGE=N` shows pages of N
 //! hits, `DOCBAO_HEAD_PASSAGES=N` estimates chunks of heads (the first N paragraphs) with
@@ -181,6 +182,7 @@ fn main() {
         sort: Sort::Relevance,
         offset: 0,
         limit: 10,
+        count_facets: true,
     };
     one_reader(root, &files, &request);
     if std::env::args().any(|a| a == "--one-reader") {
@@ -349,6 +351,8 @@ fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
         } else {
             request.limit
         },
+        count_facets: std::env::var_os("DOCBAO_PLAN").is_none()
+            || std::env::var("DOCBAO_COUNT_FACETS").is_ok_and(|v| v == "1"),
         ..request.clone()
     };
     let rss_before = proc_status("VmRSS:");
@@ -630,6 +634,7 @@ fn one_reader_from(dir: &std::path::Path) {
         sort: Sort::Relevance,
         offset: 0,
         limit: 10,
+        count_facets: true,
     };
     one_reader(&root, &files, &request);
 }

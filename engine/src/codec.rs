@@ -1270,6 +1270,7 @@ mod tests {
             sort,
             offset: 0,
             limit: 20,
+            count_facets: true,
         };
         let page = index.find(&index.query(q), &request);
         page.hits.iter().map(|h| h.id.clone()).collect()

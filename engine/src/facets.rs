@@ -238,6 +238,19 @@ impl Catalog {
         }
     }
 
+    /// Per field, whether each value is wanted (`None`: the field is free).
+    fn wanted(&self, c: &Compiled) -> [Option<Vec<bool>>; 3] {
+        std::array::from_fn(|f| {
+            c.fields[f].as_ref().map(|ids| {
+                let mut mask = vec![false; self.fields[f].values.len()];
+                for &i in ids {
+                    mask[i as usize] = true;
+                }
+                mask
+            })
+        })
+    }
+
     fn date_ok(&self, c: &Compiled, doc: usize) -> bool {
         let day = self.days[doc];
         let constrained = c.year.is_some() || c.from > 0 || c.to < u32::MAX;
@@ -255,12 +268,17 @@ impl Catalog {
     }
 
     /// Keeps the matches that pass `filters`, in their order, and counts the facets of
-    /// all matches in the same pass: each field without its own filter.
+    /// all matches in the same pass: each field without its own filter. Without `count`,
+    /// the same matches are kept and no facet is counted ([`Facets::default`]).
     pub(crate) fn narrow(
         &self,
         matched: Vec<(u32, f32)>,
         filters: &Filters,
+        count: bool,
     ) -> (Vec<(u32, f32)>, Facets) {
+        if !count {
+            return (self.keep(matched, filters), Facets::default());
+        }
         let mut counts: [Vec<usize>; 3] =
             std::array::from_fn(|f| vec![0; self.fields[f].values.len()]);
         let mut month_counts = vec![0usize; self.months.len()];
@@ -300,16 +318,7 @@ impl Catalog {
             matched
         } else {
             let c = self.compile(filters);
-            // Per field, whether each value is wanted (`None`: the field is free).
-            let wanted: [Option<Vec<bool>>; 3] = std::array::from_fn(|f| {
-                c.fields[f].as_ref().map(|ids| {
-                    let mut mask = vec![false; self.fields[f].values.len()];
-                    for &i in ids {
-                        mask[i as usize] = true;
-                    }
-                    mask
-                })
-            });
+            let wanted = self.wanted(&c);
             let mut kept = Vec::new();
             for &(doc, score) in &matched {
                 let d = doc as usize;
@@ -378,6 +387,26 @@ impl Catalog {
         (kept, facets)
     }
 
+    /// The matches that pass `filters`, in their order: [`Catalog::narrow`]'s without
+    /// counting.
+    fn keep(&self, mut matched: Vec<(u32, f32)>, filters: &Filters) -> Vec<(u32, f32)> {
+        if filters.is_empty() {
+            return matched;
+        }
+        let c = self.compile(filters);
+        let wanted = self.wanted(&c);
+        matched.retain(|&(doc, _)| {
+            let d = doc as usize;
+            (0..3).all(|f| {
+                wanted[f].as_ref().is_none_or(|mask| {
+                    let value = self.fields[f].of_doc[d];
+                    value != NONE && mask[value as usize]
+                })
+            }) && self.date_ok(&c, d)
+        });
+        matched
+    }
+
     /// Where `doc` goes in a date order, newest or oldest first, undated last: the
     /// smaller, the earlier (ties are left to the caller).
     pub(crate) fn date_rank(&self, doc: u32, newest_first: bool) -> u32 {
@@ -393,7 +422,7 @@ impl Catalog {
 /// convenience over [`Catalog`] for callers without an index.
 pub fn facets(articles: &[Article], docs: &[u32], filters: &Filters) -> Facets {
     let matched: Vec<(u32, f32)> = docs.iter().map(|&d| (d, 0.0)).collect();
-    Catalog::new(articles).narrow(matched, filters).1
+    Catalog::new(articles).narrow(matched, filters, true).1
 }
 
 /// The Vietnamese alphabet: `ă` and `â` after `a`, `đ` after `d`, and so on. Letters

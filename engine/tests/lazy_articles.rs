@@ -53,6 +53,7 @@ fn unc_articles_decoded_on_first_touch_equal_the_eager_ones() {
         sort: Sort::Oldest,
         offset: 20,
         limit: 20,
+        count_facets: true,
     };
     for (q, request) in [
         ("", &filtered),

@@ -5,7 +5,7 @@
 mod common;
 
 use common::search::seed_index;
-use docbao_engine::facets::{Filters, Sort};
+use docbao_engine::facets::{Facets, Filters, Sort};
 use docbao_engine::shard::{
     write_bundle, write_bundle_with_ranges_of, Fetched, Searched, ShardedBundle, ShardedIndex,
     DOCS_PER_CHUNK, DOCS_PER_HEAD,
@@ -226,6 +226,39 @@ fn one_reader_typed_to_letter_by_letter_answers_as_the_whole_index_at_every_keys
         rounds_after_the_first > 5,
         "files must arrive between keystrokes ({rounds_after_the_first})"
     );
+}
+
+#[test]
+fn a_sharded_page_without_facet_counts_is_the_same_page_from_the_same_files() {
+    let index = Index::build(invented(300));
+    let bundle = write_bundle_with_ranges_of(&index, 512);
+    let outlet = index.articles().first().and_then(|a| a.source.clone());
+    let mut counted = 0;
+    for (text, filters, sort) in requests(outlet.as_deref().unwrap_or("")) {
+        let with = page_of(&filters, sort);
+        let without = docbao_engine::Request {
+            count_facets: false,
+            ..with.clone()
+        };
+        // Two fresh readers, asked alike but for the counts, round by round.
+        let mut a = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        let mut b = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        for round in 0.. {
+            assert!(round < 16, "{text:?}: still needs files after 16 rounds");
+            let (got, want) = (b.find(text, &without), a.find(text, &with));
+            assert_eq!(got.needs, want.needs, "{text:?} round {round}");
+            assert_eq!(got.answer.page.total, want.answer.page.total, "{text:?}");
+            assert_eq!(got.answer.page.hits, want.answer.page.hits, "{text:?}");
+            assert_eq!(got.answer.page.facets, Facets::default(), "{text:?}");
+            if want.needs.is_empty() {
+                counted += usize::from(want.answer.page.facets != Facets::default());
+                break;
+            }
+            add_needed(&mut a, &bundle, &want.needs);
+            add_needed(&mut b, &bundle, &got.needs);
+        }
+    }
+    assert!(counted > 5, "the pages with counts counted some: {counted}");
 }
 
 #[test]

@@ -155,18 +155,23 @@ pub fn SearchPage() -> Html {
     // rows come when typing pauses (the URL write renders the page again), on Enter, when
     // the box loses the focus (Tab, ArrowDown into the list, the browser's find bar), or
     // as soon as the page is scrolled.
-    let rows_while_typing = (writer.borrow().typing(&in_url) && !viewport.scrolled_down.get())
-        .then(|| viewport.rows_to_fill());
+    let typing = writer.borrow().typing(&in_url);
+    let rows_while_typing =
+        (typing && !viewport.scrolled_down.get()).then(|| viewport.rows_to_fill());
+    // Nor are the facets counted while typing: the panel holds the counts of the search
+    // in the URL until typing pauses (below), and the pause asks again (`typing` changes)
+    // with the counts, exact for what it shows.
     let prepared = use_mut_ref(|| None::<(String, u64, Rc<Query>)>);
     let searched = {
         let corpus = corpus.clone();
-        let deps = (state.clone(), corpus.version(), rows_while_typing);
-        use_memo(deps, move |(s, version, rows)| {
+        let deps = (state.clone(), corpus.version(), rows_while_typing, typing);
+        use_memo(deps, move |(s, version, rows, typing)| {
             timing::search_started();
             timing::measure(timing::FIND_MEASURE, || {
                 if let Some(shards) = corpus.shards() {
                     // One search: the page from the files in, and the files to fetch.
-                    let Fetched { answer, needs } = shards.find(s, rows.unwrap_or(usize::MAX));
+                    let Fetched { answer, needs } =
+                        shards.find(s, rows.unwrap_or(usize::MAX), !typing);
                     // A hit whose article's file is not in yet keeps its place (no id yet).
                     let mut page = answer.page;
                     let facets = Rc::new(std::mem::take(&mut page.facets));
@@ -188,6 +193,7 @@ pub fn SearchPage() -> Html {
                     // (`rows` changes), for the whole page. The first rows of a page are
                     // the same whatever its length (results are in a total order).
                     let mut request = s.request();
+                    request.count_facets = !typing;
                     if let Some(rows) = rows {
                         request.limit = request.limit.min(*rows);
                     }

@@ -445,11 +445,13 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
           };
         });
       const sum = (counts) => Object.values(counts).reduce((s, n) => s + n, 0);
-      const bySource = (pred) => {
+      const by = (field) => (pred) => {
         const out = {};
-        for (const a of articles.filter(pred)) out[a.source] = (out[a.source] ?? 0) + 1;
+        for (const a of articles.filter(pred)) if (a[field]) out[a[field]] = (out[a[field]] ?? 0) + 1;
         return out;
       };
+      const bySource = by('source');
+      const byCategory = by('category');
       const gold = (a) => a.title.startsWith('Giá vàng');
       const archive = await eventually('the archive and its counts', shown, (s) => s.busy === null && s.total === articles.length);
       assert.deepEqual(archive.sources, bySource(() => true));
@@ -465,8 +467,10 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
       // The pause writes the query and brings its counts.
       await page.clock.runFor(400);
       const paused = await eventually('the panel current after the pause', shown, (s) => s.busy === null && s.q === 'gia vang');
+      // Counted at the pause (the keys before it counted none): exact.
       assert.deepEqual(paused.sources, bySource(gold), 'the outlets counted over "gia vang"');
       assert.ok(!paused.faded.some(Boolean), `no longer faded: ${paused.faded}`);
+      assert.deepEqual(paused.categories, byCategory(gold), 'the categories counted over "gia vang"');
       assert.equal((await hashRoute(page)).q, 'gia vang');
 
       // Enter brings them at once.

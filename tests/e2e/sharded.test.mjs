@@ -448,6 +448,49 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
     }
   });
 
+  test('the facet counts a typed query shows once typing pauses are those of the same query opened from its URL', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // While typing, the engine counts no facet (the panel holds the URL's search's counts,
+    // busy); the pause asks again with the counts.
+    const panel = (page) =>
+      page.evaluate(() => ({
+        busy: document.querySelector('aside.filters')?.getAttribute('aria-busy') ?? null,
+        q: new URLSearchParams(document.querySelector('ol.results a')?.getAttribute('href')?.split('?')[1] ?? '').get('q'),
+        values: [...document.querySelectorAll('aside.filters button.facet-value')].map(
+          (b) => `${b.closest('section')?.id}: ${b.querySelector('.facet-name')?.innerText} ${b.querySelector('.count')?.innerText}`,
+        ),
+      }));
+    const server = await startServer(DIST_DIR);
+    try {
+      let archive;
+      let typed;
+      await withPage(browser, t, async (page) => {
+        await page.goto(`${server.url}/#/search`);
+        await waitUntilReady(page);
+        archive = await eventually('the archive\'s counts', () => panel(page), (p) => p.busy === null && p.values.length > 0);
+        await searchBox(page).focus();
+        await page.keyboard.type(SEVERAL.query, { delay: 20 });
+        typed = await eventually(
+          `"${SEVERAL.query}" written to the URL and its counts shown`,
+          async () => ({ ...(await panel(page)), route: (await hashRoute(page)).q, status: (await archiveStatus(page)).kind }),
+          (p) => p.busy === null && p.q === SEVERAL.query && p.route === SEVERAL.query && p.status === '',
+        );
+      });
+      await withPage(browser, t, async (page) => {
+        await page.goto(`${server.url}/#/search?q=${encodeURIComponent(SEVERAL.query)}`);
+        await waitUntilReady(page);
+        const opened = await eventually(
+          `"${SEVERAL.query}" opened from its URL with its counts`,
+          async () => ({ ...(await panel(page)), status: (await archiveStatus(page)).kind }),
+          (p) => p.busy === null && p.q === SEVERAL.query && p.status === '' && p.values.length > 0,
+        );
+        assert.deepEqual(typed.values, opened.values, 'the same counts as the query opened from its URL');
+        assert.notDeepEqual(typed.values, archive.values, 'the query\'s counts, not the archive\'s');
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
   test('an article opened by a deep link shows its title, "more like this" and previous/next within its search, as the search lists them', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const server = await startServer(DIST_DIR);
     try {

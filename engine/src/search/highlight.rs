@@ -137,6 +137,17 @@ impl Sieve {
         }
     }
 
+    /// False only where a word whose folded form begins with `b` is surely no key and
+    /// begins no prefix, whatever follows. (`y` may become `i` once the word is whole,
+    /// and a letter not folded to ASCII is left to the whole word.)
+    #[inline]
+    fn may_begin(&self, b: u8) -> bool {
+        !b.is_ascii()
+            || has_byte(&self.key_first, b)
+            || has_byte(&self.prefix_first, b)
+            || b == b'y'
+    }
+
     /// False only where `folded` is surely no key and begins no prefix (the empty word,
     /// which only an empty key matches, is left to the map).
     #[inline]
@@ -331,15 +342,19 @@ fn quick_hits_into(
     // decoding, Latin letters from the folding table, anything else the full way. The
     // end of the text ends a word as a space does. (The loop this replaces, a call per
     // character, was a third of a keystroke's engine time in wasm.)
+    //
+    // A word whose first folded byte begins no key and no prefix is not folded further
+    // (`skip`): most words of a passage are passed over after their first letter.
     let bytes = text.as_bytes();
     let latin = text::latin_fold_table();
+    let mut skip = false;
     let mut i = 0;
     while i <= bytes.len() {
         let (word_char, len) = match bytes.get(i) {
             None => (false, 1),
             Some(&b) if b.is_ascii() => {
                 let word_char = b.is_ascii_alphanumeric();
-                if word_char {
+                if word_char && !skip {
                     buf.push(char::from(b.to_ascii_lowercase()));
                 }
                 (word_char, 1)
@@ -347,7 +362,7 @@ fn quick_hits_into(
             Some(_) => {
                 let c = text[i..].chars().next().unwrap_or(' ');
                 let word_char = text::is_word_char(c);
-                if word_char {
+                if word_char && !skip {
                     match latin.get(c as usize) {
                         Some(&f) if f != 0 => buf.push(char::from(f)),
                         _ => text::push_folded(c, buf),
@@ -357,19 +372,29 @@ fn quick_hits_into(
             }
         };
         if word_char {
-            start.get_or_insert(i);
+            if start.is_none() {
+                start = Some(i);
+                // Nothing folded (a mark alone) or not ASCII: folded the whole way.
+                skip = buf
+                    .as_bytes()
+                    .first()
+                    .is_some_and(|&b| !m.sieve.may_begin(b));
+            }
         } else if let Some(s) = start.take() {
-            // Only a final `y` (or a non-ASCII letter) may change.
-            if buf
-                .as_bytes()
-                .last()
-                .is_some_and(|&b| b == b'y' || !b.is_ascii())
-            {
-                text::unify_i_y(buf);
+            if !skip {
+                // Only a final `y` (or a non-ASCII letter) may change.
+                if buf
+                    .as_bytes()
+                    .last()
+                    .is_some_and(|&b| b == b'y' || !b.is_ascii())
+                {
+                    text::unify_i_y(buf);
+                }
+                if let Some(w) = m.token(buf) {
+                    out.push(((n, n + 1, w), (s, i)));
+                }
             }
-            if let Some(w) = m.token(buf) {
-                out.push(((n, n + 1, w), (s, i)));
-            }
+            skip = false;
             n += 1;
             buf.clear();
         }

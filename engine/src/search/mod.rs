@@ -62,6 +62,10 @@ pub struct Request {
     pub offset: usize,
     /// Results on the page, at most.
     pub limit: usize,
+    /// Whether the page's facets are counted; without, [`Page::facets`] is empty and the
+    /// hits, their order and the total are the same (a page typed over, whose counts
+    /// nobody sees until typing pauses, skips them).
+    pub count_facets: bool,
 }
 
 /// Results on a page when a [`Request`] does not say.
@@ -75,6 +79,7 @@ impl Default for Request {
             sort: Sort::default(),
             offset: 0,
             limit: DEFAULT_LIMIT,
+            count_facets: true,
         }
     }
 }
@@ -188,14 +193,14 @@ impl Index {
     }
 
     /// Matching articles (all of them for an empty query) narrowed by `filters`, in no
-    /// particular order, with the facet counts of the query.
-    fn narrowed(&self, query: &Query, filters: &Filters) -> (Vec<(u32, f32)>, Facets) {
+    /// particular order, with the facet counts of the query if `count` (else none).
+    fn narrowed(&self, query: &Query, filters: &Filters, count: bool) -> (Vec<(u32, f32)>, Facets) {
         let matched: Vec<(u32, f32)> = if query.clauses.is_empty() {
             self.without_excluded(self.every_article(), query)
         } else {
             self.matches(query)
         };
-        self.catalog.narrow(matched, filters)
+        self.catalog.narrow(matched, filters, count)
     }
 
     /// The order of results under `sort`, a total order: by date first if asked (undated
@@ -223,7 +228,7 @@ impl Index {
     /// One page of results: the articles of `query` narrowed by the request's filters, in
     /// its order, from `offset`, at most `limit` of them, with the facet counts.
     pub fn find(&self, query: &Query, request: &Request) -> Page {
-        let (mut kept, facets) = self.narrowed(query, &request.filters);
+        let (mut kept, facets) = self.narrowed(query, &request.filters, request.count_facets);
         let total = kept.len();
         // Only the results up to the page's end are put in order: a common word matches
         // most of the archive, and sorting all of it would be most of a keystroke.
@@ -278,7 +283,7 @@ impl Index {
         request: &Request,
         doc: u32,
     ) -> (Option<u32>, Option<u32>) {
-        let (kept, _) = self.narrowed(query, &request.filters);
+        let (kept, _) = self.narrowed(query, &request.filters, false);
         let Some(&at) = kept.iter().find(|&&(d, _)| d == doc) else {
             return (None, None);
         };
@@ -843,6 +848,7 @@ mod order_tests {
                         sort,
                         offset,
                         limit,
+                        count_facets: true,
                     });
                 }
             }
@@ -928,6 +934,33 @@ mod order_tests {
             }
         }
         assert!(most > 300, "common words match most articles: {most}");
+    }
+
+    #[test]
+    fn a_page_without_facet_counts_is_the_same_page_without_facets() {
+        let index = archive();
+        let mut counted = 0;
+        for q in QUERIES {
+            let query = index.query(q);
+            for request in requests() {
+                let with = index.find(&query, &request);
+                let without = index.find(
+                    &query,
+                    &Request {
+                        count_facets: false,
+                        ..request.clone()
+                    },
+                );
+                assert_eq!(without.total, with.total, "{q:?} {request:?}");
+                assert_eq!(without.hits, with.hits, "{q:?} {request:?}");
+                assert_eq!(without.facets, Facets::default(), "{q:?} {request:?}");
+                counted += usize::from(with.facets != Facets::default());
+            }
+        }
+        assert!(
+            counted > 100,
+            "the requests with counts counted some: {counted}"
+        );
     }
 
     #[test]

@@ -62,6 +62,7 @@ pub fn request(filters: &Filters, sort: Sort, offset: usize, limit: usize) -> Re
         sort,
         offset,
         limit,
+        count_facets: true,
     }
 }
 
