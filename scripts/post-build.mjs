@@ -36,6 +36,8 @@ export const ARCHIVE_FOLDER = 'archive';
 export const ARCHIVE_FILE_LIST = /^archive-files-[0-9a-f]{16}\.txt$/;
 /** A sharded archive's file: `<first 16 hex digits of its SHA-256>.<kind>` (engine/src/shard). */
 const ARCHIVE_FILE_NAME = /^([0-9a-f]{16})\.[a-z]+$/;
+/** build.rs's list of the files the first page reads after the root (build.rs, FIRST_PAGE_FILE). */
+const FIRST_PAGE_LIST = 'first-page.txt';
 /**
  * Files too large to make every visitor download (the ingest report: 2.76 MB brotli for
  * the RSS corpus): the worker caches them when first opened, checked against their
@@ -77,19 +79,49 @@ export async function writeLoader(dir) {
   }
   const [placeholder, base, bindings, wasm] = placeholders[0];
   const wasmBytes = await readFile(path.join(dir, wasm));
+  const { root, firstPage } = await takeFirstPageFiles(dir);
   // The loader sits next to the bindings and the wasm, so './' names them from there.
   const loader = (await readFile(LOADER_TEMPLATE, 'utf8'))
     .replace("'%BINDINGS_URL%'", JSON.stringify(`./${bindings}`))
     .replace("'%WASM_URL%'", JSON.stringify(`./${wasm}`))
-    .replace("'%WASM_INTEGRITY%'", JSON.stringify(integrityOf(wasmBytes)));
+    .replace("'%WASM_INTEGRITY%'", JSON.stringify(integrityOf(wasmBytes)))
+    .replace("'%FIRST_PAGE_FILES%'", JSON.stringify(firstPage.map((name) => `./${ARCHIVE_FOLDER}/${name}`)));
   const unfilled = loader.match(/%[A-Z_]+%/);
   if (unfilled) throw new Error(`web/loader.js: ${unfilled[0]} was not filled in`);
 
   const loaderName = `loader-${nameHashOf(loader)}.js`;
   await writeFile(path.join(dir, loaderName), loader);
   const tag = `<script type="module" src="${base}${loaderName}" integrity="${integrityOf(loader)}" crossorigin="anonymous"></script>`;
-  await writeFile(indexFile, html.replace(placeholder, tag));
+  // A sharded archive's root is the first thing the app fetches once its wasm runs: the
+  // page asks for it at once instead, beside the wasm (the app's fetch() takes the
+  // preloaded response: same URL, mode cors, same-origin credentials).
+  const preload = root
+    ? `<link rel="preload" href="${base}${ARCHIVE_FOLDER}/${root}" as="fetch" crossorigin="anonymous" />\n    `
+    : '';
+  await writeFile(indexFile, html.replace(placeholder, `${preload}${tag}`));
   return loaderName;
+}
+
+/**
+ * A sharded archive's root, and the files its first page reads after it (build.rs lists
+ * them in archive/first-page.txt, which is taken out here: it does not ship). None for
+ * an embedded build.
+ */
+async function takeFirstPageFiles(dir) {
+  const archive = path.join(dir, ARCHIVE_FOLDER);
+  const names = await readdir(archive).catch(() => []);
+  const roots = names.filter((name) => name.endsWith('.root'));
+  if (roots.length === 0) return { root: null, firstPage: [] };
+  if (roots.length > 1) throw new Error(`${archive} holds ${roots.length} roots; a build writes one`);
+  const listFile = path.join(archive, FIRST_PAGE_LIST);
+  const firstPage = names.includes(FIRST_PAGE_LIST)
+    ? (await readFile(listFile, 'utf8')).split('\n').filter(Boolean)
+    : [];
+  for (const name of firstPage) {
+    if (!names.includes(name)) throw new Error(`${listFile} names ${name}, which is not in ${archive}`);
+  }
+  await rm(listFile, { force: true });
+  return { root: roots[0], firstPage };
 }
 
 /**

@@ -1,12 +1,26 @@
 // docbao's loader: starts the app, then keeps it available offline.
 //
-// This is a template. scripts/post-build.mjs fills in the three %…% names (the hashed
+// This is a template. scripts/post-build.mjs fills in the four %…% names (the hashed
 // files of one build and the wasm's integrity) and writes the result to dist/ as
 // loader-<hash>.js, loaded by an external <script integrity=…>: no inline script, so
 // the page runs under `script-src 'self'`. Every URL is relative to this file, which
 // sits at the root of dist/ next to index.html, so any folder of any host works
 // (fetch() and register() would resolve against the page's URL, hence import.meta.url).
 import init from '%BINDINGS_URL%';
+
+// A sharded archive's first page (the newest articles: no query in the URL) reads these
+// files after the root (index.html preloads the root): asked for now, while the wasm
+// downloads and compiles, the app's own fetch() of each takes the preloaded response
+// instead of starting a round trip once the root is read. Listed by the build
+// (build.rs, scripts/post-build.mjs); empty for an embedded archive.
+const FIRST_PAGE_FILES = '%FIRST_PAGE_FILES%';
+if (['', '#', '#/', '#/search', '#/search/'].includes(location.hash)) {
+  for (const file of FIRST_PAGE_FILES) {
+    const link = document.createElement('link');
+    Object.assign(link, { rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href: new URL(file, import.meta.url).href });
+    document.head.append(link);
+  }
+}
 
 // A sharded archive's files that the page fetches before a service worker controls it
 // (on a first visit, the root and the first search's files) never pass through a worker:

@@ -540,6 +540,40 @@ fn the_newest_page_and_a_month_read_few_heads_and_no_chunk() {
     );
 }
 
+/// The files a bundle says its first page reads (what the app preloads while it loads)
+/// are all a fresh reader needs for it: given them, it answers the whole index's page
+/// without asking for more, and each was needed (the newest page: a head file or two).
+#[test]
+fn the_files_a_bundle_lists_for_a_page_are_those_a_fresh_reader_reads() {
+    let index = Index::build(invented(1000));
+    let bundle = write_bundle_with_ranges_of(&index, 1024);
+    for (text, sort) in [("", Sort::Newest), ("thành phố", Sort::Relevance)] {
+        let request = common::search::request(&Filters::default(), sort, 0, 20);
+        let files = bundle.files_to_show(text, &request, 20).unwrap();
+        let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        add_needed(&mut sharded, &bundle, &files);
+        let Fetched { answer, needs } = sharded.find(text, &request);
+        assert_eq!(
+            needs,
+            Vec::<String>::new(),
+            "{text:?}: nothing more is needed"
+        );
+        assert_eq!(
+            answer.page,
+            index.find(&index.query(text), &request),
+            "{text:?}"
+        );
+        let read = files_read(&bundle, &(text, Filters::default(), sort), "");
+        assert_eq!(files, read, "{text:?}: the files a reader reads, in order");
+    }
+    let newest = common::search::request(&Filters::default(), Sort::Newest, 0, 20);
+    let files = bundle.files_to_show("", &newest, 20).unwrap();
+    assert!(
+        (1..=2).contains(&files.len()) && files.iter().all(|f| f.ends_with(".head")),
+        "{files:?}"
+    );
+}
+
 /// A list without a query (browsing, filters, exclusions alone) shows each row's title
 /// and the start of its first passage: the heads answer it exactly as the whole index
 /// does, without a chunk. Words to mark, an opened article or a text read for a phrase

@@ -241,6 +241,9 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
     const server = await startServer(DIST_DIR);
     try {
       await withPage(browser, t, async (page, { seen }) => {
+        // The page's own requests (the service worker's precaching, later, is not counted).
+        const pageRequests = [];
+        page.on('request', (req) => pageRequests.push(req.url()));
         await page.goto(`${server.url}/`);
         await waitUntilReady(page);
         // The titles' text as the DOM holds it: `innerText` of the 20th row, far below the
@@ -259,6 +262,26 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
         t.diagnostic(`the first page read ${heads.length} of ${allHeads.length} head files: ${read.join(', ')}`);
         assert.equal(heads.length, 2, `head files read for the first page: ${read.join(', ')}`);
         assert.deepEqual(read.filter((f) => f.endsWith('.docs')), [], 'no chunk read for the first page');
+
+        // The page asks for these while the app loads (index.html preloads the root, the
+        // loader the first page's files): exactly the files the first page reads, each
+        // requested once, so the app's own fetch() took the preloaded response.
+        const root = archiveFiles().find((f) => f.endsWith('.root'));
+        const html = readFileSync(path.join(DIST_DIR, 'index.html'), 'utf8');
+        assert.ok(
+          html.includes(`<link rel="preload" href="./archive/${root}" as="fetch" crossorigin="anonymous"`),
+          'index.html preloads the root',
+        );
+        const loaderFile = readdirSync(DIST_DIR).find((f) => /^loader-[0-9a-f]{16}\.js$/.test(f));
+        const loader = readFileSync(path.join(DIST_DIR, loaderFile), 'utf8');
+        const preloaded = JSON.parse(loader.match(/^const FIRST_PAGE_FILES = (.*);$/m)[1]).map((url) => url.replace('./archive/', ''));
+        assert.deepEqual([root, ...preloaded].sort(), read, 'the loader preloads the files the first page reads, and only those');
+        const archiveUrls = pageRequests.filter((url) => /\/archive\/[0-9a-f]+\.[a-z]+$/.test(url));
+        assert.deepEqual(
+          archiveUrls.filter((url, i) => archiveUrls.indexOf(url) !== i),
+          [],
+          `each archive file requested once by the page: ${archiveUrls.join(', ')}`,
+        );
       });
     } finally {
       await server.close();

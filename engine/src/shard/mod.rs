@@ -161,8 +161,18 @@ pub fn name_of(kind: FileKind, bytes: &[u8]) -> String {
 
 /// The name of a file of this kind whose digest begins with these bytes.
 fn name_from_digest(kind: FileKind, digest: &[u8]) -> String {
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{hex}.{}", kind.extension())
+    // By hand, not `format!` per byte: a root names every file (23k at vietnews-train
+    // scale), and formatting them was a tenth of reading it.
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let extension = kind.extension();
+    let mut name = String::with_capacity(digest.len() * 2 + 1 + extension.len());
+    for &b in digest {
+        name.push(HEX[usize::from(b >> 4)] as char);
+        name.push(HEX[usize::from(b & 15)] as char);
+    }
+    name.push('.');
+    name.push_str(extension);
+    name
 }
 
 /// Whether a lookup of `term` can be answered by the lexicon: a term of letters a–z.

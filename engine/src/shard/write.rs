@@ -2,12 +2,16 @@
 
 use std::ops::Range;
 
-use super::{name_of, seal, FileKind, DOCS_PER_CHUNK, DOCS_PER_HEAD, DOCS_PER_WORDS_FILE};
+use super::{
+    name_of, seal, FileKind, ShardError, ShardedIndex, DOCS_PER_CHUNK, DOCS_PER_HEAD,
+    DOCS_PER_WORDS_FILE,
+};
 use crate::article::Article;
 use crate::codec::{put_dict, put_front_coded, put_varint};
 use crate::index::norms::frequency_class;
 use crate::index::{field_texts, Index, Posting, TermDict, TermRun, BODY, FIELD_COUNT, LEAD};
 use crate::search::shard_terms::prefix_terms;
+use crate::Request;
 
 /// A term range is cut once it holds this many bytes of terms and postings, at a term
 /// whose hash is a multiple of [`CUT_ONE_IN`] (so boundaries depend on the terms, not
@@ -36,6 +40,37 @@ impl ShardedBundle {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, b)| b.as_slice())
+    }
+
+    /// The files a fresh reader fetches after the root to show the first `shown` rows of
+    /// the query `text` under `request`, round by round ([`ShardedIndex::find_first`] until
+    /// nothing is missing): what a page can ask for while the app is still loading (the
+    /// bundle's first page, preloaded: `scripts/post-build.mjs`).
+    pub fn files_to_show(
+        &self,
+        text: &str,
+        request: &Request,
+        shown: usize,
+    ) -> Result<Vec<String>, ShardError> {
+        let mut reader = ShardedIndex::from_root(self.root_bytes())?;
+        let mut files: Vec<String> = Vec::new();
+        loop {
+            let needs = reader.find_first(text, request, shown).needs;
+            if needs.is_empty() {
+                return Ok(files);
+            }
+            for name in needs {
+                if files.contains(&name) {
+                    // Added once already: asking again would never end.
+                    return Err(ShardError::new(&name, "still needed once added"));
+                }
+                let bytes = self
+                    .file(&name)
+                    .ok_or_else(|| ShardError::new(&name, "not in the bundle"))?;
+                reader.add_shard(&name, bytes)?;
+                files.push(name);
+            }
+        }
     }
 }
 
