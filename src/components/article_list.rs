@@ -52,35 +52,38 @@ fn on_list_keydown(e: KeyboardEvent) {
     }
 }
 
-/// The `href` yew-router's `Link` writes for an article under the app's `HashRouter`.
-fn article_href(route: &Route, context: &Context) -> String {
-    match serde_urlencoded::to_string(context) {
-        Ok(query) if !query.is_empty() => format!("#{}?{query}", route.to_path()),
-        _ => format!("#{}", route.to_path()),
-    }
+/// The `href` yew-router's `Link` writes for an article under the app's `HashRouter`:
+/// `#/a/<id>` then `query`, the list's context already encoded (`?…`, or nothing).
+fn article_href(id: &str, query: &str) -> String {
+    format!(
+        "#{}{query}",
+        Route::Article { id: id.to_string() }.to_path()
+    )
 }
 
-/// A link to `route` that navigates inside the app as `Link` does (a modified click is
-/// left to the browser: a new tab, a new window).
-fn article_link(
-    route: Route,
-    context: &Context,
-    navigator: Option<&Navigator>,
-    body: Html,
-) -> Html {
-    let href = article_href(&route, context);
-    let onclick = navigator.map(|navigator| {
-        let navigator = navigator.clone();
-        let context = context.clone();
-        Callback::from(move |e: MouseEvent| {
-            if e.meta_key() || e.ctrl_key() || e.shift_key() || e.alt_key() {
-                return;
-            }
-            e.prevent_default();
-            let _ = navigator.push_with_query(&route, &context);
-        })
-    });
-    html! { <a class="result" {href} {onclick}>{ body }</a> }
+/// A click on a result link navigates inside the app as `Link` does (a modified click is
+/// left to the browser: a new tab, a new window). One listener on the list, not one per
+/// row: a keystroke then builds no closure (and no copy of the context) for every row.
+fn on_list_click(navigator: Option<&Navigator>, context: &Context) -> Option<Callback<MouseEvent>> {
+    let navigator = navigator?.clone();
+    let context = context.clone();
+    Some(Callback::from(move |e: MouseEvent| {
+        if e.meta_key() || e.ctrl_key() || e.shift_key() || e.alt_key() {
+            return;
+        }
+        let Some(link) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("a.result[data-id]").ok().flatten())
+        else {
+            return;
+        };
+        let Some(id) = link.get_attribute("data-id") else {
+            return;
+        };
+        e.prevent_default();
+        let _ = navigator.push_with_query(&Route::Article { id }, &context);
+    }))
 }
 
 /// The `<mark>`s a result's title and snippet always have (see [`marked_text_padded`]):
@@ -127,8 +130,14 @@ pub fn first_results(
     let partial = shown.len() < rows;
     let busy = partial.then_some("true");
     let shown_of = partial.then(|| format!("{}/{rows}", shown.len()));
+    // The context is the same for every row: encoded once.
+    let query = match serde_urlencoded::to_string(context) {
+        Ok(query) if !query.is_empty() => format!("?{query}"),
+        _ => String::new(),
+    };
     html! {
-        <ol class="results" aria-busy={busy} data-shown={shown_of} onkeydown={Callback::from(on_list_keydown)}>
+        <ol class="results" aria-busy={busy} data-shown={shown_of}
+            onkeydown={Callback::from(on_list_keydown)} onclick={on_list_click(navigator, context)}>
             { for shown.iter().map(|hit| if hit.id.is_empty() {
                 html! {
                     <li class="pending">
@@ -137,17 +146,10 @@ pub fn first_results(
                 }
             } else { html! {
                 <li>
-                    { article_link(
-                        Route::Article { id: hit.id.clone() },
-                        context,
-                        navigator,
-                        html! {
-                            <>
-                                <h3 class="result-title">{ marked_text_padded(&hit.title, TITLE_MARKS) }</h3>
-                                <p class="snippet">{ marked_text_padded(&hit.snippet, SNIPPET_MARKS) }</p>
-                            </>
-                        },
-                    ) }
+                    <a class="result" href={article_href(&hit.id, &query)} data-id={hit.id.clone()}>
+                        <h3 class="result-title">{ marked_text_padded(&hit.title, TITLE_MARKS) }</h3>
+                        <p class="snippet">{ marked_text_padded(&hit.snippet, SNIPPET_MARKS) }</p>
+                    </a>
                 </li>
             } }) }
         </ol>

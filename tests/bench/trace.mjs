@@ -25,13 +25,15 @@
 //               typed, script/style/layout, dirty objects, the engine, garbage collection,
 //               other measures inside, e.g. a slice of the dictionaries' derivation) and,
 //               with --profile, the functions with the most self time inside those alone
+//     --css RULES  add RULES as a style sheet before typing: try a style's effect on the
+//               keystroke's style and layout without building again
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { launchBrowser, waitUntilReady } from '../e2e/support.mjs';
 import { startServer } from '../e2e/server.mjs';
 
-const [dist, planFile] = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !['--keys', '--pause', '--slowest'].includes(all[i - 1]));
+const [dist, planFile] = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !['--keys', '--pause', '--slowest', '--css'].includes(all[i - 1]));
 const slowestArg = process.argv.indexOf('--slowest');
 const slowest = slowestArg > 0 ? Number(process.argv[slowestArg + 1]) : 0;
 const pauseArg = process.argv.indexOf('--pause');
@@ -39,6 +41,8 @@ const pauseMs = pauseArg > 0 ? Number(process.argv[pauseArg + 1]) : 120;
 const keysArg = process.argv.indexOf('--keys');
 const maxKeys = keysArg > 0 ? Number(process.argv[keysArg + 1]) : Infinity;
 const invalidations = process.argv.includes('--invalidations');
+const cssArg = process.argv.indexOf('--css');
+const extraCss = cssArg > 0 ? process.argv[cssArg + 1] : null;
 const profiling = process.argv.includes('--profile');
 if (!dist || !planFile) throw new Error('usage: node tests/bench/trace.mjs DIST PLAN [--keys N]');
 const plan = JSON.parse(readFileSync(planFile, 'utf8'));
@@ -54,6 +58,7 @@ try {
   await page.goto(`${server.url}/#/search`);
   await waitUntilReady(page);
   await page.waitForSelector('ol.results a.result');
+  if (extraCss) await page.addStyleTag({ content: extraCss });
   const cdp = await context.newCDPSession(page);
   cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
   const finished = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
