@@ -6,7 +6,7 @@
 // the table gives p50 / p95 / total per build. Not a test; asserts only equal answers.
 //
 //   node tests/bench/wasm-harness.mjs --plan PLAN (--corpus JSONL | --archive DIR)
-//        --a A.wasm --b B.wasm [--rounds 5] [--limit 20] [--a-facets 1] [--b-facets 1]
+//        --a A.wasm --b B.wasm [--rounds 5] [--limit 20] [--shown 11] [--a-facets 1] [--b-facets 1]
 //
 //   PLAN     the bench's plan.json (target/bench/<name>-<layout>/plan.json, written by
 //            scripts/bench-browser): its `keystrokes` are typed
@@ -15,6 +15,8 @@
 //   --archive the sharded layout: a dist's archive/ directory; each keystroke is first
 //            typed with the files it needs added (the bench's fetching pass), then timed
 //            in memory (its typed-again pass)
+//   --shown  sharded: the hits whose chunks a search needs (`find_first`: the rows on
+//            screen while a query is typed; default 11, as a desktop viewport shows)
 //   --a-facets / --b-facets 0: that build asks without facet counts (as the app types
 //            since session 13); 1 (default) with
 //
@@ -36,9 +38,10 @@ const archive = opt('archive');
 const builds = [opt('a'), opt('b')];
 const rounds = Number(opt('rounds', 5));
 const limit = Number(opt('limit', 20));
+const shown = Number(opt('shown', 11));
 const facets = [Number(opt('a-facets', 1)), Number(opt('b-facets', 1))];
 if (!planFile || !builds[0] || !builds[1] || !(corpus || archive)) {
-  console.error('usage: wasm-harness.mjs --plan PLAN (--corpus JSONL | --archive DIR) --a A.wasm --b B.wasm [--rounds N] [--limit N] [--a-facets 0|1] [--b-facets 0|1]');
+  console.error('usage: wasm-harness.mjs --plan PLAN (--corpus JSONL | --archive DIR) --a A.wasm --b B.wasm [--rounds N] [--limit N] [--shown N] [--a-facets 0|1] [--b-facets 0|1]');
   process.exit(2);
 }
 const keystrokes = JSON.parse(readFileSync(planFile, 'utf8')).keystrokes;
@@ -61,7 +64,7 @@ async function load(file) {
     add: (name, bytes) => x.harness_add(...put(encoder.encode(name)), ...put(bytes)),
     /** The files the search still needs. */
     find: (q, countFacets) => {
-      const n = x.harness_find(...put(encoder.encode(q)), limit, countFacets);
+      const n = x.harness_find(...put(encoder.encode(q)), limit, countFacets, shown);
       return n ? out(n).split('\n') : [];
     },
     /** Encoded before the timed call, so the timing holds only the engine's work. */
@@ -69,7 +72,7 @@ async function load(file) {
       const [p, len] = put(encoder.encode(q));
       const cpu = process.cpuUsage();
       const t = performance.now();
-      x.harness_find(p, len, limit, countFacets);
+      x.harness_find(p, len, limit, countFacets, shown);
       const wall = performance.now() - t;
       const used = process.cpuUsage(cpu);
       return { wall, cpu: (used.user + used.system) / 1e3 };
@@ -147,8 +150,16 @@ const row = (i, kind) => {
   return { p50: pct(per, 0.5), p95: pct(per, 0.95), max: pct(per, 1), total: per.reduce((a, b) => a + b, 0) };
 };
 const fmt = (x) => x.toFixed(3);
-console.log(`${keystrokes.length} keystrokes x ${rounds} rounds, alternated; limit ${limit}; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+console.log(`${keystrokes.length} keystrokes x ${rounds} rounds, alternated; limit ${limit}${archive ? `, chunks of the first ${shown}` : ''}; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 console.log('build | facets | wall p50 / p95 / max / total ms | cpu p50 / p95 / max / total ms');
+// The slowest 5% of the last build's keystrokes (CPU medians), beside the first's.
+const perKey = (i) => times[i].map((t) => median(t.cpu));
+const slowest = keystrokes
+  .map((q, k) => ({ q, a: perKey(0)[k], b: perKey(1)[k] }))
+  .sort((x, y) => y.b - x.b)
+  .slice(0, Math.max(1, Math.ceil(keystrokes.length * 0.05)));
+console.log('slowest 5% (B), cpu ms A -> B:');
+for (const s of slowest) console.log(`  ${JSON.stringify(s.q)} ${fmt(s.a)} -> ${fmt(s.b)}`);
 engines.forEach((e, i) => {
   const w = row(i, 'wall');
   const c = row(i, 'cpu');

@@ -672,13 +672,17 @@ impl Index {
         let mut cands = if rarest.size() > dense_above {
             // Many candidates: narrowed as a score per article while they stay many.
             let mut scores = self.materialize_dense(rarest);
-            let mut left = scores.iter().filter(|&&s| s > 0.0).count();
+            // The candidates left, counted by narrowing: the rarest clause's are not
+            // counted apart when another clause narrows them next (a pass over the
+            // archive saved; narrowing as a score per article scores alike to the bit).
+            let mut left = None;
             let mut best = self.score_arrays.take(scores.len());
-            while left > dense_above {
+            while left.is_none_or(|left| left > dense_above) {
                 let Some(c) = rest.next() else { break };
-                left = self.narrow_dense(&mut scores, c, &mut best);
+                left = Some(self.narrow_dense(&mut scores, c, &mut best));
             }
             self.score_arrays.give(best);
+            let left = left.unwrap_or_else(|| scores.iter().filter(|&&s| s > 0.0).count());
             let cands = sparse_of(&mut scores, left);
             self.score_arrays.give(scores);
             cands
@@ -715,23 +719,58 @@ impl Index {
                     keys.push((pair_key(ka, kb), weight));
                 }
             }
+            let lists: Vec<(&[Posting], f32)> = keys
+                .into_iter()
+                .filter_map(|(k, weight)| {
+                    let p = self.pairs.get(&k)?;
+                    Some((p, weight * PAIR_WEIGHT * self.idf(p.len())))
+                })
+                .collect();
+            let postings: usize = lists.iter().map(|(p, _)| p.len()).sum();
+            if cands.len() > dense_above && postings * 16 > cands.len() {
+                self.add_pairs_dense(&mut cands, &lists);
+                continue;
+            }
             let mut add = vec![0f32; cands.len()];
-            for (k, weight) in keys {
-                if let Some(p) = self.pairs.get(&k) {
-                    let w = weight * PAIR_WEIGHT * self.idf(p.len());
-                    for_each_in(&cands, p, |j, p| {
-                        let v = w * self.sat(p);
-                        if v > add[j] {
-                            add[j] = v;
-                        }
-                    });
-                }
+            for (p, w) in lists {
+                for_each_in(&cands, p, |j, p| {
+                    let v = w * self.sat(p);
+                    if v > add[j] {
+                        add[j] = v;
+                    }
+                });
             }
             for (c, a) in cands.iter_mut().zip(add) {
                 c.1 += a;
             }
         }
         cands
+    }
+
+    /// The pairs' bonus (for each candidate, the best of `lists`, postings with what one
+    /// is worth) added as the merge adds it, to the bit, through a score per article:
+    /// with many candidates, a prefix's pairs (dozens of lists, some long) cost their
+    /// postings and one pass over the candidates, where the merge galloped through the
+    /// candidates for every posting (a tenth of a common-word keystroke's engine time).
+    fn add_pairs_dense(&self, cands: &mut [(u32, f32)], lists: &[(&[Posting], f32)]) {
+        let mut best = self.score_arrays.take(self.articles.len());
+        for &(p, w) in lists {
+            for p in p {
+                let v = w * self.sat(p);
+                let b = &mut best[p.doc as usize];
+                *b = if v > *b { v } else { *b };
+            }
+        }
+        for c in cands.iter_mut() {
+            c.1 += best[c.0 as usize];
+        }
+        // Given back all 0: only the postings' slots were written.
+        for &(p, _) in lists {
+            for p in p {
+                best[p.doc as usize] = 0.0;
+            }
+        }
+        self.score_arrays.give(best);
     }
 }
 

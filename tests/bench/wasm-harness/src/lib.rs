@@ -151,9 +151,11 @@ fn request(q: &str, limit: usize, count_facets: bool) -> Request {
 }
 
 /// One keystroke's search, as the search page asks it: the query prepared and a page of
-/// `limit` results in the app's order, with facet counts if `count_facets`. Hands back
-/// (`harness_out_ptr`, the length returned) the files a sharded search still needs, one
-/// a line; none once its answer is whole.
+/// `limit` results in the app's order, with facet counts if `count_facets`; a sharded
+/// reader needs the chunks of the first `shown` hits only (`find_first`, the rows a
+/// viewport shows while a query is typed). Hands back (`harness_out_ptr`, the length
+/// returned) the files a sharded search still needs, one a line; none once its answer
+/// is whole.
 ///
 /// # Safety
 /// `p`, `len`: one `harness_alloc`, filled with the query's UTF-8.
@@ -163,6 +165,7 @@ pub unsafe extern "C" fn harness_find(
     len: usize,
     limit: u32,
     count_facets: u32,
+    shown: u32,
 ) -> u32 {
     let q = String::from_utf8(take(p, len)).expect("a query is UTF-8");
     let request = request(&q, limit as usize, count_facets != 0);
@@ -172,7 +175,7 @@ pub unsafe extern "C" fn harness_find(
             (index.find(&query, &request), Vec::new())
         }
         Reader::Sharded(reader) => {
-            let fetched = reader.find(&q, &request);
+            let fetched = reader.find_first(&q, &request, shown as usize);
             (fetched.answer.page, fetched.needs)
         }
         Reader::None => panic!("no archive loaded"),
