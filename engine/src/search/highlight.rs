@@ -176,7 +176,15 @@ impl<'a> Matcher<'a> {
                 m.add_key(k.term.as_str(), i);
                 m.spans |= !k.term.chars().all(char::is_alphanumeric);
             }
-            if let Some(p) = w.prefix.as_ref().filter(|_| typing) {
+            // A prefix marks every word it begins, but one letter begins a good part of
+            // any text: it marks only the words its expansion weighed (its keys, above),
+            // those that brought the hit in. (Every word begun by a letter made a row hold
+            // 7–15 marks that the next letter took away: the dirtiest keystrokes' layout.)
+            let begun_by = w
+                .prefix
+                .as_ref()
+                .filter(|p| typing && p.chars().nth(1).is_some());
+            if let Some(p) = begun_by {
                 m.prefixes.push((p.as_str(), i));
                 m.sieve.add_prefix(p);
             }
