@@ -199,16 +199,18 @@ impl Shards {
 
     /// A search page's results from the files fetched so far, and the files it still
     /// needs (`ShardedIndex::find_first`): one search per keystroke or arrival. Of the
-    /// hits' articles it needs those of the first `shown` only, the rows on screen; its
-    /// facets are counted only if `count_facets`.
+    /// hits' articles it needs those of the first `shown` only, the rows on screen; while
+    /// `typing`, its facets are not counted and its words prepared by the typing rules
+    /// (`Request::typing`).
     pub fn find(
         &self,
         state: &crate::route::SearchState,
         shown: usize,
-        count_facets: bool,
+        typing: bool,
     ) -> Fetched<Searched> {
         let request = Request {
-            count_facets,
+            count_facets: !typing,
+            typing,
             ..state.request()
         };
         self.index

@@ -101,6 +101,7 @@ impl SearchState {
             offset: self.page * PAGE_SIZE,
             limit: PAGE_SIZE,
             count_facets: true,
+            typing: false,
         }
     }
 

@@ -156,6 +156,7 @@ fn figures(c: &mut Criterion, name: &str, articles: Vec<Article>, step: usize) {
         offset: 0,
         limit: 10,
         count_facets: true,
+        typing: false,
     };
     let mut typed: Vec<Duration> = Vec::new();
     for (_, q) in &queries {

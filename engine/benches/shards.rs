@@ -9,7 +9,12 @@
 //! whole query mix. `DOCBAO_PLAN=target/bench/<name>-sharded/plan.json` makes that one
 //! reader type the browser bench's queries instead, with the app's page of 20 results, so
 //! the engine's native time compares with the wasm's `docbao:find` (without facet counts,
-//! as the app types; `DOCBAO_COUNT_FACETS=1` counts them on every keystroke).
+//! as the app types; `DOCBAO_COUNT_FACETS=1` counts them on every keystroke), asking
+//! with `Request::typing` and for the chunks of the first `DOCBAO_ROWS` (11) hits only, as
+//! the app does while typing, then at each query's end for its whole page as the pause
+//! does; it prints files and rounds while typing and at the pauses, by kind and reason
+//! (`DOCBAO_TYPING=0` asks without the typing rules; `DOCBAO_EACH_KEYSTROKE=1` prints each
+//! keystroke's rounds, files and bytes by reason).
 //! `DOCBAO_DOCS_PER_CHUNK=N` writes chunks of N articles, `DOCBAO_LOOKUP_RANGE_BYTES=N` cuts
 //! exact and pair ranges near N bytes, `DOCBAO_PAGE=N` shows pages of N
 //! hits, `DOCBAO_HEAD_PASSAGES=N` estimates chunks of heads (the first N paragraphs) with
@@ -44,6 +49,9 @@ const QUERIES: &[&str] = &[
 
 /// The app's page of results (`src/route.rs`, `PAGE_SIZE`), used with `DOCBAO_PLAN`.
 const APP_PAGE: usize = 20;
+/// The rows the browser bench's viewport shows while a query is typed, whose chunks the
+/// app fetches then (`rows_to_fill` in `src/pages/search.rs`).
+const APP_ROWS_SHOWN: usize = 11;
 
 /// The queries one reader types: the browser bench's plan (`DOCBAO_PLAN`), else [`QUERIES`].
 fn one_reader_queries() -> Vec<String> {
@@ -183,6 +191,7 @@ fn main() {
         offset: 0,
         limit: 10,
         count_facets: true,
+        typing: false,
     };
     one_reader(root, &files, &request);
     if std::env::args().any(|a| a == "--one-reader") {
@@ -339,6 +348,7 @@ fn main() {
 /// spent adding files (decoding them and bringing the index up to date) and searching.
 fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
     let queries = one_reader_queries();
+    let plan = std::env::var_os("DOCBAO_PLAN").is_some();
     let request = &Request {
         // DOCBAO_PAGE=N: pages of N hits instead (what fetching fewer rows would save).
         limit: if let Some(n) = std::env::var("DOCBAO_PAGE")
@@ -346,58 +356,65 @@ fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
             .and_then(|n| n.parse().ok())
         {
             n
-        } else if std::env::var_os("DOCBAO_PLAN").is_some() {
+        } else if plan {
             APP_PAGE
         } else {
             request.limit
         },
-        count_facets: std::env::var_os("DOCBAO_PLAN").is_none()
-            || std::env::var("DOCBAO_COUNT_FACETS").is_ok_and(|v| v == "1"),
+        count_facets: !plan || std::env::var("DOCBAO_COUNT_FACETS").is_ok_and(|v| v == "1"),
+        // As the app types (`src/pages/search.rs`): DOCBAO_TYPING=0 asks as a paused
+        // search does (the engine before typing rules, for a pair in one binary).
+        typing: plan && !std::env::var("DOCBAO_TYPING").is_ok_and(|v| v == "0"),
         ..request.clone()
     };
+    // While typing, the app asks for the chunks of the rows a viewport shows only
+    // (`find_first`); DOCBAO_ROWS=N says how many (the bench's 1280×800 page shows ~11).
+    let rows: usize = if plan {
+        std::env::var("DOCBAO_ROWS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(APP_ROWS_SHOWN)
+    } else {
+        usize::MAX
+    };
+    // The pause (the URL write) asks again for the whole page, with facets, untyped.
+    let paused = Request {
+        count_facets: true,
+        typing: false,
+        ..request.clone()
+    };
+    let each = std::env::var_os("DOCBAO_EACH_KEYSTROKE").is_some();
+    if each {
+        println!("\nper keystroke (as typed; then the pause): text | rounds | files | bytes as stored, by reason");
+    }
     let rss_before = proc_status("VmRSS:");
     let mut sharded = ShardedIndex::from_root(root).expect("root reads");
     let (mut adding, mut searching) = (Vec::new(), Vec::new());
-    let (mut added, mut added_bytes) = (0usize, 0usize);
-    let mut added_by_kind: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut typed = Fetching::default();
+    let mut at_pause = Fetching::default();
     // Each hit shown, once its page is whole: (doc, which passage its snippet is from).
     let mut shown: Vec<(u32, Option<usize>)> = Vec::new();
     for q in &queries {
         for n in 1..=q.chars().count() {
             let text: String = q.chars().take(n).collect();
-            let (mut add_ms, mut search_ms) = (0f64, 0f64);
-            loop {
-                let t = Instant::now();
-                let (fetched, why) = sharded.find_explained(&text, request);
-                let needs = fetched.needs;
-                search_ms += t.elapsed().as_secs_f64() * 1e3;
-                if needs.is_empty() {
-                    let index = sharded.index();
-                    for hit in &fetched.answer.page.hits {
-                        let article = index.articles().get(hit.doc as usize).expect("a hit");
-                        shown.push((hit.doc, snippet_passage(article, &hit.snippet.text)));
-                    }
-                    break;
-                }
-                let t = Instant::now();
-                for (name, why) in needs.iter().zip(why) {
-                    let bytes = files[name.as_str()];
-                    sharded.add_shard(name, bytes).expect("file adds");
-                    added += 1;
-                    added_bytes += bytes.len();
-                    let kind = name.rsplit('.').next().unwrap_or("");
-                    let of_kind = added_by_kind
-                        .entry(format!("{kind} ({why:?})"))
-                        .or_default();
-                    *of_kind = (of_kind.0 + 1, of_kind.1 + bytes.len());
-                }
-                // The index catches up with the files here, not in the next search.
-                sharded.index();
-                add_ms += t.elapsed().as_secs_f64() * 1e3;
+            let (page, add_ms, search_ms) =
+                typed.until_complete(&mut sharded, files, &text, request, rows, each);
+            let index = sharded.index();
+            for hit in &page.hits {
+                let article = index.articles().get(hit.doc as usize).expect("a hit");
+                shown.push((hit.doc, snippet_passage(article, &hit.snippet.text)));
             }
             adding.push(add_ms);
             searching.push(search_ms);
         }
+        if plan {
+            at_pause.until_complete(&mut sharded, files, q, &paused, usize::MAX, each);
+        }
+    }
+    let (added, added_bytes) = (typed.files + at_pause.files, typed.bytes + at_pause.bytes);
+    typed.print("while typing");
+    if plan {
+        at_pause.print("at each query's pause (its whole page, facets, untyped)");
     }
     let summary = |ms: &mut Vec<f64>| {
         let total: f64 = ms.iter().sum();
@@ -421,11 +438,6 @@ fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
         added_bytes as f64 / 1e6,
         sharded.memory_bytes() as f64 / 1e6
     );
-    let by_kind: Vec<String> = added_by_kind
-        .iter()
-        .map(|(kind, (n, bytes))| format!("{kind} {n} ({})", kb(*bytes)))
-        .collect();
-    println!("  of them, by kind (as stored): {}", by_kind.join(", "));
     if std::env::var_os("DOCBAO_HEAD_PASSAGES").is_some() {
         head_and_body_estimate(&mut sharded, &shown);
     }
@@ -448,7 +460,7 @@ fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
             for n in 1..=q.chars().count() {
                 let text: String = q.chars().take(n).collect();
                 let (t, cpu) = (Instant::now(), thread_cpu_ms());
-                let needs = sharded.find(&text, request).needs;
+                let needs = sharded.find_first(&text, request, rows).needs;
                 warm_cpu.push(thread_cpu_ms() - cpu);
                 slowest.push((warm_cpu[warm_cpu.len() - 1], text.clone()));
                 warm.push(t.elapsed().as_secs_f64() * 1e3);
@@ -478,7 +490,7 @@ fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
                 for n in 1..=q.chars().count() {
                     let text: String = q.chars().take(n).collect();
                     let t = thread_cpu_ms();
-                    let query = index.query(&text);
+                    let query = index.query_as(&text, request.typing);
                     let t1 = thread_cpu_ms();
                     std::hint::black_box(index.find(&query, &none));
                     let t2 = thread_cpu_ms();
@@ -614,7 +626,15 @@ fn head_and_body_estimate(sharded: &mut ShardedIndex, shown: &[(u32, Option<usiz
 /// --out DIR` wrote, with no index built (seconds, not minutes, per run of a change to
 /// the reader or the search).
 fn one_reader_from(dir: &std::path::Path) {
-    let root_name = std::fs::read_to_string(dir.join("docbao-root.txt")).expect("docbao-root.txt");
+    // `docbao build` names the root in docbao-root.txt; an app's `dist/archive` (whose
+    // wasm names it) holds the one `.root` file.
+    let root_name = std::fs::read_to_string(dir.join("docbao-root.txt")).unwrap_or_else(|_| {
+        std::fs::read_dir(dir)
+            .expect("the folder lists")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .find(|n| n.ends_with(".root"))
+            .expect("docbao-root.txt, or a .root file")
+    });
     let root = std::fs::read(dir.join(root_name.trim())).expect("the root reads");
     let mut contents = Vec::new();
     for entry in std::fs::read_dir(dir).expect("the folder lists") {
@@ -635,6 +655,7 @@ fn one_reader_from(dir: &std::path::Path) {
         offset: 0,
         limit: 10,
         count_facets: true,
+        typing: false,
     };
     one_reader(&root, &files, &request);
 }
@@ -828,4 +849,97 @@ fn open_article(
     sharded.article_page(id, Some((q, request)), SIMILAR);
     o.warm_ms = t.elapsed().as_secs_f64() * 1e3;
     o
+}
+
+/// What one reader fetched over many keystrokes, each asked again until it needs nothing.
+#[derive(Default)]
+struct Fetching {
+    keystrokes: usize,
+    /// Keystrokes that needed any file, and how many rounds each (a round: the files one
+    /// search names, fetched together).
+    rounds: Vec<usize>,
+    files: usize,
+    bytes: usize,
+    /// "kind (reason)" → (files, bytes as stored).
+    by_kind: BTreeMap<String, (usize, usize)>,
+}
+
+impl Fetching {
+    /// Asks for `text` until nothing is missing, adding the files it names: the complete
+    /// page, and the ms spent adding files and searching.
+    fn until_complete(
+        &mut self,
+        sharded: &mut ShardedIndex,
+        files: &HashMap<&str, &[u8]>,
+        text: &str,
+        request: &Request,
+        rows: usize,
+        each: bool,
+    ) -> (docbao_engine::Page, f64, f64) {
+        let (mut add_ms, mut search_ms) = (0f64, 0f64);
+        let (mut rounds, mut n, mut bytes) = (0, 0, 0);
+        let mut why_bytes: BTreeMap<String, usize> = BTreeMap::new();
+        let page = loop {
+            let t = Instant::now();
+            let (fetched, why) = sharded.find_first_explained(text, request, rows);
+            search_ms += t.elapsed().as_secs_f64() * 1e3;
+            if fetched.needs.is_empty() {
+                break fetched.answer.page;
+            }
+            rounds += 1;
+            let t = Instant::now();
+            for (name, why) in fetched.needs.iter().zip(why) {
+                let file = files[name.as_str()];
+                sharded.add_shard(name, file).expect("file adds");
+                n += 1;
+                bytes += file.len();
+                let kind = format!("{} ({why:?})", name.rsplit('.').next().unwrap_or(""));
+                *why_bytes.entry(kind.clone()).or_default() += file.len();
+                let of_kind = self.by_kind.entry(kind).or_default();
+                *of_kind = (of_kind.0 + 1, of_kind.1 + file.len());
+            }
+            // The index catches up with the files here, not in the next search.
+            sharded.index();
+            add_ms += t.elapsed().as_secs_f64() * 1e3;
+        };
+        self.keystrokes += 1;
+        self.files += n;
+        self.bytes += bytes;
+        if rounds > 0 {
+            self.rounds.push(rounds);
+        }
+        if each {
+            let why: Vec<String> = why_bytes
+                .iter()
+                .map(|(k, b)| format!("{k} {}", kb(*b)))
+                .collect();
+            println!(
+                "  {text:?} | {rounds} | {n} | {} | {}",
+                kb(bytes),
+                why.join(", ")
+            );
+        }
+        (page, add_ms, search_ms)
+    }
+
+    fn print(&self, when: &str) {
+        let count = |r: usize| self.rounds.iter().filter(|&&x| x == r).count();
+        println!(
+            "  {when}: {} of {} asks needed files (1 round {}, 2 rounds {}, 3+ rounds {}); \
+             {} files, {:.1} MB as stored",
+            self.rounds.len(),
+            self.keystrokes,
+            count(1),
+            count(2),
+            self.rounds.iter().filter(|&&x| x >= 3).count(),
+            self.files,
+            self.bytes as f64 / 1e6
+        );
+        let by_kind: Vec<String> = self
+            .by_kind
+            .iter()
+            .map(|(kind, (n, bytes))| format!("{kind} {n} ({})", kb(*bytes)))
+            .collect();
+        println!("    by kind and reason (as stored): {}", by_kind.join(", "));
+    }
 }

@@ -1271,6 +1271,7 @@ mod tests {
             offset: 0,
             limit: 20,
             count_facets: true,
+            typing: false,
         };
         let page = index.find(&index.query(q), &request);
         page.hits.iter().map(|h| h.id.clone()).collect()

@@ -54,6 +54,7 @@ fn unc_articles_decoded_on_first_touch_equal_the_eager_ones() {
         offset: 20,
         limit: 20,
         count_facets: true,
+        typing: false,
     };
     for (q, request) in [
         ("", &filtered),

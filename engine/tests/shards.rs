@@ -6,6 +6,7 @@ mod common;
 
 use common::search::seed_index;
 use docbao_engine::facets::{Facets, Filters, Sort};
+use docbao_engine::search::LookupReason;
 use docbao_engine::shard::{
     write_bundle, write_bundle_with_ranges_of, Fetched, Searched, ShardedBundle, ShardedIndex,
     DOCS_PER_CHUNK, DOCS_PER_HEAD,
@@ -226,6 +227,79 @@ fn one_reader_typed_to_letter_by_letter_answers_as_the_whole_index_at_every_keys
         rounds_after_the_first > 5,
         "files must arrive between keystrokes ({rounds_after_the_first})"
     );
+}
+
+/// Asks `text` with `request` until nothing is missing, adding what each round needs;
+/// the answer and every reason a file was needed for.
+fn explained_until_complete(
+    sharded: &mut ShardedIndex,
+    bundle: &ShardedBundle,
+    text: &str,
+    request: &docbao_engine::Request,
+) -> (Searched, Vec<LookupReason>) {
+    let mut reasons = Vec::new();
+    for _ in 0..16 {
+        let (fetched, why) = sharded.find_explained(text, request);
+        if fetched.needs.is_empty() {
+            return (fetched.answer, reasons);
+        }
+        reasons.extend(why);
+        add_needed(sharded, bundle, &fetched.needs);
+    }
+    panic!("{text:?}: still needs files after 16 rounds");
+}
+
+#[test]
+fn a_query_being_typed_fetches_no_typo_pairs_and_pauses_to_the_same_answer() {
+    let index = Index::build(invented(300));
+    let bundle = write_bundle_with_ranges_of(&index, 512);
+    let paused = page_of(&Filters::default(), Sort::Relevance);
+    let typing = docbao_engine::Request {
+        typing: true,
+        count_facets: false,
+        ..paused.clone()
+    };
+    let queries = [
+        "tanh pho ha noi",
+        "hocj sinh giaos duc",
+        "kinh te tang truong",
+    ];
+    // Without the typing rules, these keystrokes do fetch typo candidates' pairs.
+    let mut untyped = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let mut pairs_untyped = 0;
+    for query in queries {
+        for n in 1..=query.chars().count() {
+            let text: String = query.chars().take(n).collect();
+            let (_, why) = explained_until_complete(&mut untyped, &bundle, &text, &paused);
+            pairs_untyped += why
+                .iter()
+                .filter(|w| **w == LookupReason::TypoPairs)
+                .count();
+        }
+    }
+    assert!(pairs_untyped > 0, "the queries must probe typo pairs");
+    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    for query in queries {
+        for n in 1..=query.chars().count() {
+            let text: String = query.chars().take(n).collect();
+            let (got, why) = explained_until_complete(&mut sharded, &bundle, &text, &typing);
+            assert!(!why.contains(&LookupReason::TypoPairs), "{text:?}: {why:?}");
+            // As typed, the whole index answers alike given the same request.
+            let fresh = index.clone();
+            let want = fresh.query_as(&text, true);
+            assert_eq!(got.query, want, "{text:?}");
+            assert_eq!(got.page, fresh.find(&want, &typing), "{text:?}");
+        }
+        // The pause asks again, untyped: the answer it always was.
+        let (got, _) = explained_until_complete(&mut sharded, &bundle, query, &paused);
+        let fresh = index.clone();
+        assert_eq!(got.query, fresh.query(query), "{query:?}");
+        assert_eq!(
+            got.page,
+            fresh.find(&fresh.query(query), &paused),
+            "{query:?}"
+        );
+    }
 }
 
 #[test]

@@ -156,3 +156,39 @@ fn a_correction_is_marked_where_it_brought_the_article_in() {
         ["trào"]
     );
 }
+
+#[test]
+fn while_typing_no_neighbour_vouches_and_the_word_being_typed_is_corrected_only_if_it_begins_nothing(
+) {
+    let idx = schools();
+    // Paused, the neighbours vouch for `truong`; typed, nothing vouches, and a known word
+    // is meant as typed until the pause.
+    assert_eq!(
+        corrections(&idx.query("trong dai hoc ")),
+        [("truong", true)]
+    );
+    assert_eq!(corrections(&idx.query_as("trong dai hoc ", true)), []);
+    assert_eq!(corrections(&idx.query_as("trong dai ho", true)), []);
+    // An unknown word is still corrected while typing, by frequency alone.
+    let typed = idx.query_as("truog dai ho", true);
+    assert_eq!(corrections(&typed), [("truong", false)]);
+    assert_eq!(hit_ids(&idx, "truog dai ho")[0], "school");
+    // The word being typed: `tron` begins `trong`, so its prefix expansion stands for the
+    // letters not typed yet and it is not corrected until the pause; `truog` begins no
+    // word and is.
+    assert!(!corrections(&idx.query("tron")).is_empty());
+    assert_eq!(corrections(&idx.query_as("tron", true)), []);
+    assert!(idx
+        .query_as("tron", true)
+        .expansions()
+        .any(|e| e.kind == ExpansionKind::Prefix && e.term == "trong"));
+    assert_eq!(
+        corrections(&idx.query_as("truog", true)),
+        [("truong", false)]
+    );
+    // Not typing, the rules are off: the same query as `query`.
+    assert_eq!(
+        idx.query_as("trong dai hoc", false),
+        idx.query("trong dai hoc")
+    );
+}

@@ -160,8 +160,10 @@ pub fn SearchPage() -> Html {
         (typing && !viewport.scrolled_down.get()).then(|| viewport.rows_to_fill());
     // Nor are the facets counted while typing: the panel holds the counts of the search
     // in the URL until typing pauses (below), and the pause asks again (`typing` changes)
-    // with the counts, exact for what it shows.
-    let prepared = use_mut_ref(|| None::<(String, u64, Rc<Query>)>);
+    // with the counts, exact for what it shows. The query is prepared by the typing rules
+    // too (`Request::typing`: no corrections that the next key would replace), and again
+    // without them at the pause.
+    let prepared = use_mut_ref(|| None::<(String, u64, bool, Rc<Query>)>);
     let searched = {
         let corpus = corpus.clone();
         let deps = (state.clone(), corpus.version(), rows_while_typing, typing);
@@ -171,7 +173,7 @@ pub fn SearchPage() -> Html {
                 if let Some(shards) = corpus.shards() {
                     // One search: the page from the files in, and the files to fetch.
                     let Fetched { answer, needs } =
-                        shards.find(s, rows.unwrap_or(usize::MAX), !typing);
+                        shards.find(s, rows.unwrap_or(usize::MAX), *typing);
                     // A hit whose article's file is not in yet keeps its place (no id yet).
                     let mut page = answer.page;
                     let facets = Rc::new(std::mem::take(&mut page.facets));
@@ -180,10 +182,12 @@ pub fn SearchPage() -> Html {
                 corpus.with_index(|index| {
                     let mut prepared = prepared.borrow_mut();
                     let query = match prepared.as_ref() {
-                        Some((q, v, query)) if *q == s.q && v == version => query.clone(),
+                        Some((q, v, t, query)) if *q == s.q && v == version && t == typing => {
+                            query.clone()
+                        }
                         _ => {
-                            let query = Rc::new(index.query(&s.q));
-                            *prepared = Some((s.q.clone(), *version, query.clone()));
+                            let query = Rc::new(index.query_as(&s.q, *typing));
+                            *prepared = Some((s.q.clone(), *version, *typing, query.clone()));
                             query
                         }
                     };
@@ -194,6 +198,7 @@ pub fn SearchPage() -> Html {
                     // the same whatever its length (results are in a total order).
                     let mut request = s.request();
                     request.count_facets = !typing;
+                    request.typing = *typing;
                     if let Some(rows) = rows {
                         request.limit = request.limit.min(*rows);
                     }

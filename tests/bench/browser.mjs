@@ -270,6 +270,7 @@ async function typeAll(page, driver, sizes, requests) {
   const finds = [];
   const searches = [];
   const ranks = [];
+  const typedRanks = [];
   for (const [i, { q, target }] of planned.entries()) {
     await box.fill(''); // a keystroke too, but not a letter typed: not counted
     await settle(page, await lastInput(page), driver.cleared);
@@ -289,6 +290,9 @@ async function typeAll(page, driver, sizes, requests) {
       finds.push(...measures.find);
     }
     if (target !== null) {
+      // The last key's answer as typed, before the pause writes the URL (docbao prepares
+      // a typed query by its typing rules, and again without them at the pause).
+      if (driver.typedIds) typedRanks.push(reciprocalRank(await driver.typedIds(page), target));
       const shown = await driver.shownIds(page);
       const at = shown.indexOf(target);
       ranks.push(at >= 0 && at < SHOWN ? 1 / (at + 1) : 0);
@@ -304,8 +308,14 @@ async function typeAll(page, driver, sizes, requests) {
     searches,
     finds,
     mrr: ranks.reduce((s, r) => s + r, 0) / Math.max(1, ranks.length),
+    mrrAsTyped: typedRanks.length ? typedRanks.reduce((s, r) => s + r, 0) / typedRanks.length : null,
     knownItems: ranks.length,
   };
+}
+
+function reciprocalRank(shown, target) {
+  const at = shown.indexOf(target);
+  return at >= 0 && at < SHOWN ? 1 / (at + 1) : 0;
 }
 
 function lastInput(page) {
@@ -358,6 +368,14 @@ async function settle(page, since, ready) {
 
 // --- docbao and Pagefind: what differs --------------------------------------------------
 
+/** The ids of the results listed (run in the page). */
+function resultIds() {
+  return [...document.querySelectorAll('ol.results a.result')].map((a) => {
+    const m = /#\/a\/([^?]*)/.exec(a.getAttribute('href') ?? '');
+    return m ? decodeURIComponent(m[1]) : null;
+  });
+}
+
 function docbaoDriver() {
   return {
     box: 'input#q[type="search"]',
@@ -391,6 +409,8 @@ function docbaoDriver() {
         };
         return { search: take('docbao:search'), find: take('docbao:find').map((m) => m.ms) };
       }),
+    // Read at once after the last key (the rows a viewport shows while typing).
+    typedIds: (page) => page.evaluate(resultIds),
     // Read as a reader pausing sees it: once the typed query is in the URL (300 ms after
     // the last key), when the page renders every row, not only those that fill the viewport,
     // and the articles of the rows below the fold, fetched then in a sharded archive, are in.
@@ -400,12 +420,7 @@ function docbaoDriver() {
         !document.querySelector('ol.results[aria-busy]') &&
         !document.querySelector('ol.results > li.pending, [data-archive="fetching"]'),
       null, { timeout: 5_000 },
-      ).catch(() => {}).then(() => page.evaluate(() =>
-        [...document.querySelectorAll('ol.results a.result')].map((a) => {
-          const m = /#\/a\/([^?]*)/.exec(a.getAttribute('href') ?? '');
-          return m ? decodeURIComponent(m[1]) : null;
-        }),
-      )),
+      ).catch(() => {}).then(() => page.evaluate(resultIds)),
     // The longest article, opened from a results page again and again, as a reader steps
     // in and out: the route entered to the page complete (its text fetched, if sharded).
     async openArticle(page) {
@@ -722,6 +737,9 @@ function makeTable() {
     docbao.passes[0].mrr,
     pf?.passes[0].mrr,
   );
+  if (docbao.passes[0].mrrAsTyped != null) {
+    row(`MRR@${SHOWN} as typed (the last key's rows, before the pause)`, docbao.passes[0].mrrAsTyped.toFixed(2), '', null, null);
+  }
   row('bytes sent in all, brotli² (files)', `${kb(docbao.total.br)} (${docbao.total.files})`, pf && `${kb(pf.total.br)} (${pf.total.files})`, docbao.total.br, pf?.total.br);
   if (pagefindBuild) {
     const rss = pagefindBuild.peakRss ? `, peak RSS ${(pagefindBuild.peakRss / 1e9).toFixed(2)} GB` : '';

@@ -95,8 +95,9 @@ impl Index {
         (self.len() as f32 * PREFIX_POSTINGS_SHARE) as usize
     }
 
-    /// Adds typo corrections and prefix expansions, which depend on the dictionary.
-    pub(super) fn resolve(&self, query: &mut Query) {
+    /// Adds typo corrections and prefix expansions, which depend on the dictionary; if
+    /// `typing`, by the typing rules ([`Index::query_as`]).
+    pub(super) fn resolve(&self, query: &mut Query, typing: bool) {
         // The keys of each clause that is one word, as typed (or read as Telex): a word's
         // neighbours in the query, which say whether a correction makes sense there.
         let lone: Vec<Vec<String>> = query
@@ -109,8 +110,11 @@ impl Index {
             .collect();
         let none = Vec::new();
         for (i, clause) in query.clauses.iter_mut().enumerate() {
-            let single = clause.words.len() == 1;
+            // While typing, no neighbour vouches for a correction: each letter of a new
+            // word made every neighbour's candidates look up their pairs with it again.
+            let single = clause.words.len() == 1 && !typing;
             for w in &mut clause.words {
+                w.typing = typing && w.prefix.is_some();
                 let neighbours = Neighbours {
                     left: if single && i > 0 { &lone[i - 1] } else { &none },
                     right: lone.get(i + 1).filter(|_| single).unwrap_or(&none),
@@ -275,9 +279,27 @@ impl Index {
         }
     }
 
+    /// Whether the dictionary holds no word that the word being typed begins (itself
+    /// included), every range looked up being in: then it is likely mistyped already.
+    fn begins_nothing(&self, w: &Word) -> bool {
+        let Some(prefix) = &w.prefix else {
+            return false;
+        };
+        let _why = looking_up(LookupReason::Prefix);
+        let missed = self.lookups_missed();
+        self.folded.with_prefix(prefix).next().is_none() && self.lookups_missed() == missed
+    }
+
     pub(super) fn expand(&self, w: &mut Word, neighbours: &Neighbours) {
         if let Some(base) = w.typo_base.take() {
-            for (v, vouched) in self.corrections(&base, w, neighbours) {
+            // The word being typed: its prefix expansion covers the letters not typed yet,
+            // and the pause corrects it; corrected now only if it begins no word at all.
+            let corrections = if w.typing && !self.begins_nothing(w) {
+                Vec::new()
+            } else {
+                self.corrections(&base, w, neighbours)
+            };
+            for (v, vouched) in corrections {
                 let weight = if vouched {
                     PAIRED_TYPO_WEIGHT
                 } else {

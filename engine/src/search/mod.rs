@@ -66,6 +66,11 @@ pub struct Request {
     /// hits, their order and the total are the same (a page typed over, whose counts
     /// nobody sees until typing pauses, skips them).
     pub count_facets: bool,
+    /// The query is still being typed (the page answers a keystroke, and asks again with
+    /// `false` once typing pauses): its words are prepared by [`Index::query_as`]'s typing
+    /// rules, which leave out the lookups a sharded reader would fetch for a keystroke's
+    /// answer that the next keystroke replaces anyway.
+    pub typing: bool,
 }
 
 /// Results on a page when a [`Request`] does not say.
@@ -80,6 +85,7 @@ impl Default for Request {
             offset: 0,
             limit: DEFAULT_LIMIT,
             count_facets: true,
+            typing: false,
         }
     }
 }
@@ -172,8 +178,19 @@ impl Index {
     /// its Telex readings, synonyms, typo corrections and prefix expansions looked up in
     /// this index: prepare it once per query string and reuse it.
     pub fn query(&self, text: &str) -> Query {
+        self.query_as(text, false)
+    }
+
+    /// [`Index::query`], or if `typing` ([`Request::typing`]) the query as a keystroke
+    /// answers it while the next may follow at once: the word being typed gets no typo
+    /// corrections unless the dictionary holds nothing it begins (its prefix expansion
+    /// covers the letters not typed yet), and no word's corrections are vouched for by its
+    /// neighbours (a known word is not corrected, an unknown one by frequency alone): the
+    /// candidates' pairs with each new neighbour were most of what a new word fetched.
+    /// The pause prepares it again without these rules.
+    pub fn query_as(&self, text: &str, typing: bool) -> Query {
         let mut query = parse(text);
-        self.resolve(&mut query);
+        self.resolve(&mut query, typing);
         query
     }
 
@@ -861,6 +878,7 @@ mod order_tests {
                         offset,
                         limit,
                         count_facets: true,
+                        typing: false,
                     });
                 }
             }

@@ -77,6 +77,9 @@ pub(super) struct Word {
     pub(super) prefix: Option<String>,
     /// Typed with marks: a word the dictionary knows is then meant as typed.
     pub(super) marked: bool,
+    /// The word still being typed, prepared by the typing rules ([`Request::typing`](super::Request::typing)):
+    /// corrected only if the dictionary holds nothing it begins.
+    pub(super) typing: bool,
 }
 
 impl Word {

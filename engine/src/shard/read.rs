@@ -387,7 +387,7 @@ impl ShardedIndex {
     ) -> (Fetched<Searched>, Vec<LookupReason>) {
         self.catch_up();
         let index = self.index();
-        let query = index.query(text);
+        let query = index.query_as(text, request.typing);
         let page = index.find(&query, request);
         let mut needs = self.take_missed_why();
         if needs.is_empty() {

@@ -63,6 +63,7 @@ pub fn request(filters: &Filters, sort: Sort, offset: usize, limit: usize) -> Re
         offset,
         limit,
         count_facets: true,
+        typing: false,
     }
 }
 
