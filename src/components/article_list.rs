@@ -3,7 +3,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::marked_text_padded;
+use super::result_text;
 use crate::route::Route;
 
 /// The URL query an opened article keeps, so it knows the search it came from.
@@ -86,8 +86,9 @@ fn on_list_click(navigator: Option<&Navigator>, context: &Context) -> Option<Cal
     }))
 }
 
-/// The `<mark>`s a result's title and snippet always have (see [`marked_text_padded`]):
-/// more than most have, so a keystroke only changes their text.
+/// Where the browser has no `CSS.highlights`, the `<mark>`s a result's title and snippet
+/// always have (see [`super::marked_text_padded`]): more than most have, so a keystroke
+/// only changes their text. With it, each is one text node (see [`result_text`]).
 const TITLE_MARKS: usize = 3;
 const SNIPPET_MARKS: usize = 6;
 
@@ -106,6 +107,9 @@ const SNIPPET_MARKS: usize = 6;
 /// file is in: it has no id yet. It keeps its place in the list as a row of about a
 /// result's height that says `pending` (on its way, or not downloaded), so the list does
 /// not jump when the file arrives; it is no link, so the arrow keys pass over it.
+///
+/// The caller shows the matches after every render of the list
+/// ([`super::show_result_highlights`] with the same hits, in an effect).
 pub fn article_list(
     hits: &[Hit],
     context: &Context,
@@ -147,8 +151,8 @@ pub fn first_results(
             } else { html! {
                 <li>
                     <a class="result" href={article_href(&hit.id, &query)} data-id={hit.id.clone()}>
-                        <h3 class="result-title">{ marked_text_padded(&hit.title, TITLE_MARKS) }</h3>
-                        <p class="snippet">{ marked_text_padded(&hit.snippet, SNIPPET_MARKS) }</p>
+                        <h3 class="result-title">{ result_text(&hit.title, TITLE_MARKS) }</h3>
+                        <p class="snippet">{ result_text(&hit.snippet, SNIPPET_MARKS) }</p>
                     </a>
                 </li>
             } }) }

@@ -10,7 +10,10 @@ use yew_router::prelude::*;
 use super::NotFoundPage;
 use crate::app::{use_corpus, use_ui, Corpus};
 use crate::archive::{Completeness, MAX_FILES_PER_REQUEST};
-use crate::components::{article_list, marked_text, Context, SearchElsewhere};
+use crate::components::{
+    article_list, clear_result_highlights, marked_text, show_result_highlights, Context,
+    SearchElsewhere,
+};
 use crate::i18n;
 use crate::route::{Route, SearchState};
 
@@ -187,6 +190,12 @@ fn ArticleView(props: &ArticleViewProps) -> Html {
     };
     let (prev, next) = (props.page.previous.clone(), props.page.next.clone());
     let similar = &props.page.similar;
+    {
+        // The "more like this" rows' matches, after every render (see `pages::search`).
+        let similar = similar.clone();
+        use_effect(move || show_result_highlights("aside.similar ol.results", &similar));
+        use_effect_with((), |_| clear_result_highlights);
+    }
     let related = a.related.iter().zip(&props.page.related);
 
     let text = |p: &str| -> Html {

@@ -14,7 +14,10 @@ use yew_router::prelude::*;
 
 use crate::app::{use_corpus, use_ui, Corpus};
 use crate::archive::{Completeness, MAX_FILES_PER_REQUEST};
-use crate::components::{first_results, result_links, FacetPanel, Pager, SearchBox};
+use crate::components::{
+    clear_result_highlights, first_results, result_links, show_result_highlights, FacetPanel,
+    Pager, SearchBox,
+};
 use crate::i18n;
 use crate::route::{Action, Route, SearchState};
 use crate::timing;
@@ -210,6 +213,19 @@ pub fn SearchPage() -> Html {
             })
         })
     };
+    // The rows of the whole page, of which the hits may be only the first (while typing).
+    let request = state.request();
+    let page = &searched.1;
+    let page_rows = request.limit.min(page.total.saturating_sub(request.offset));
+    let shown = rows_while_typing.unwrap_or(page_rows).min(page.hits.len());
+    {
+        // The rows' matches as ranges over their text, after every render of the list (a
+        // keystroke, a sharded archive's file arriving): before the effect below, so a
+        // search's measure includes them. Gone with the page.
+        let searched = searched.clone();
+        use_effect(move || show_result_highlights("ol.results", &searched.1.hits[..shown]));
+        use_effect_with((), |_| clear_result_highlights);
+    }
     {
         // Another text size changes the rows' least height and may move the list: the
         // fixed bounds until the next search lays the page out. (Run before the effect
@@ -310,10 +326,6 @@ pub fn SearchPage() -> Html {
     } else {
         i18n::archive_count(ui.lang(), page.total)
     };
-    // The rows of the whole page, of which the hits may be only the first (while typing).
-    let request = state.request();
-    let page_rows = request.limit.min(page.total.saturating_sub(request.offset));
-    let shown = rows_while_typing.unwrap_or(page_rows).min(page.hits.len());
     // The facet panel's counts, likewise, are those of the search last written to the URL
     // while a query is typed (the panel says they are not current: `busy`), and the new
     // ones come with the URL write: a panel's worth of counts changed on every key was

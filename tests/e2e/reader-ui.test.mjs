@@ -15,8 +15,10 @@ import {
   TEST_TIMEOUT_MS,
   eventually,
   eventuallyEqual,
+  foldForMatch,
   hashRoute,
   listIsPartial,
+  resultHighlights,
   resultTitles,
   searchBox,
   setupProblem,
@@ -502,50 +504,103 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
     });
   });
 
-  test('typing on, a result row keeps its highlight nodes and only their text changes; the highlights stay right', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  /**
+   * Types "gia", then " vang", into the search page (opened with its timers held, so the
+   * list stays the rows typed), waiting each time until the list is that query's and its
+   * highlights are right: every highlighted text a typed word, something highlighted,
+   * no range left over. Calls `nodes(true)` once "gia" is right (to tag the rows' nodes)
+   * and returns `nodes(false)` read once "gia vang" is right, with both highlights.
+   */
+  async function typeGiaThenVang(page, nodes) {
+    const shown = () =>
+      page.evaluate(() => new URLSearchParams(document.querySelector('ol.results a')?.getAttribute('href')?.split('?')[1] ?? '').get('q'));
+    const read = async () => ({ q: await shown(), ...(await resultHighlights(page)) });
+    const isRight = (q, words) => (seen) =>
+      seen.q === q &&
+      seen.rows.length >= 3 &&
+      seen.stray.length === 0 &&
+      seen.rows.some((row) => row.title.length + row.snippet.length > 0) &&
+      seen.rows.every((row) => [...row.title, ...row.snippet].every((text) => words.some((w) => foldForMatch(text).startsWith(w))));
+    await searchBox(page).focus();
+    await page.keyboard.type('gia', { delay: 20 });
+    const before = await eventually('"gia" listed, its highlights typed words', read, isRight('gia', ['gia']));
+    const tagged = await nodes(true);
+    await page.keyboard.type(' vang', { delay: 20 });
+    const after = await eventually(
+      '"gia vang" listed, its highlights typed words, "vang" among them',
+      read,
+      (seen) => isRight('gia vang', ['gia', 'vang'])(seen) && seen.rows.some((row) => [...row.title, ...row.snippet].some((text) => foldForMatch(text).startsWith('vang'))),
+    );
+    return { before, after, tagged, kept: await nodes(false) };
+  }
+
+  test('typing on, a result row keeps its one text node of title and of snippet; the highlights are ranges over them and follow the words typed', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await harness.withPage(t, async (page) => {
       await openSearchWithTimersHeld(page);
-      // Every row's title and snippet highlights: their text, whether shown, and whether
-      // they are the nodes tagged before (`tag` tags them from now on).
-      const highlights = (tag) =>
-        page.evaluate((tag) => {
-          const fold = (s) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
-          return [...document.querySelectorAll('ol.results > li')].map((li) =>
+      // Each row's title and snippet: its child nodes (text or not) and whether each is a
+      // node tagged before (`tag` tags them from now on).
+      const nodes = (tag) =>
+        page.evaluate((tag) =>
+          [...document.querySelectorAll('ol.results > li')].map((li) =>
+            [...li.querySelectorAll('.result-title, .snippet')].map((part) =>
+              [...part.childNodes].map((node) => {
+                const seen = { text: node.nodeType === Node.TEXT_NODE, kept: node.docbaoTag === 'kept' };
+                if (tag) node.docbaoTag = 'kept';
+                return seen;
+              }),
+            ),
+          ), tag);
+      const { before, after, tagged, kept } = await typeGiaThenVang(page, nodes);
+      assert.equal(before.via, 'highlight', 'Chromium has CSS.highlights: the matches are ranges');
+      assert.equal(await page.locator('ol.results mark').count(), 0, 'no <mark> in the list');
+      for (const rows of [tagged, kept]) {
+        for (const parts of rows) {
+          assert.deepEqual(parts.map((p) => p.length), [1, 1], 'a title and a snippet are one node each');
+          assert.ok(parts.flat().every((n) => n.text), 'a text node');
+        }
+      }
+      // The rows both lists render while typing: the same text nodes, their text changed.
+      const rows = Math.min(tagged.length, kept.length);
+      assert.ok(kept.slice(0, rows).flat(2).every((n) => n.kept), 'the same text nodes, only their text changed');
+      const count = (seen) => seen.rows.map((row) => row.title.length + row.snippet.length);
+      assert.notDeepEqual(count(before).slice(0, rows), count(after).slice(0, rows), 'the highlights changed with the text');
+      // An article opened from the list: the list is gone, and its ranges with it.
+      await page.evaluate(() => document.querySelector('ol.results a.result').click());
+      await eventually(
+        'the article page, no result highlighted',
+        () => page.evaluate(() => ({ hash: location.hash, article: !!document.querySelector('article.article'), ranges: CSS.highlights.get('docbao-result')?.size ?? 0 })),
+        (s) => s.article && s.ranges === 0,
+      );
+    });
+  });
+
+  test('without CSS.highlights (older browsers) results show <mark>s, and a row keeps them as typing goes on', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await harness.withPage(t, async (page) => {
+      await page.addInitScript(() => {
+        delete CSS.highlights;
+      });
+      await openSearchWithTimersHeld(page);
+      // Every row's title and snippet marks: their text, whether shown, and whether they
+      // are the nodes tagged before (`tag` tags them from now on).
+      const marks = (tag) =>
+        page.evaluate((tag) =>
+          [...document.querySelectorAll('ol.results > li')].map((li) =>
             [...li.querySelectorAll('.result-title, .snippet')].map((part) =>
               [...part.querySelectorAll('mark')].map((m) => {
-                const seen = { text: fold(m.textContent), shown: m.getBoundingClientRect().width > 0, kept: m.docbaoTag === 'kept' };
+                const seen = { text: m.textContent, shown: m.getBoundingClientRect().width > 0, kept: m.docbaoTag === 'kept' };
                 if (tag) m.docbaoTag = 'kept';
                 return seen;
               }),
             ),
-          );
-        }, tag);
-      const listedQuery = () => page.evaluate(() => new URLSearchParams(document.querySelector('ol.results a')?.getAttribute('href')?.split('?')[1] ?? '').get('q'));
-      const check = (rows, words) => {
-        assert.ok(rows.length >= 3, `results listed: ${rows.length}`);
-        for (const parts of rows) {
-          for (const marks of parts) {
-            for (const m of marks) {
-              assert.equal(m.shown, m.text !== '', `a highlight takes room exactly when it has text: ${JSON.stringify(m)}`);
-              if (m.text) assert.ok(words.some((w) => m.text.startsWith(w)), `"${m.text}" is a typed word: ${words}`);
-            }
-          }
-        }
-        assert.ok(rows.flat(2).some((m) => m.text), 'something is highlighted');
-      };
-
-      await searchBox(page).focus();
-      await page.keyboard.type('gia', { delay: 20 });
-      await eventually('"gia" listed', listedQuery, (q) => q === 'gia');
-      const before = await highlights(true);
-      check(before, ['gia']);
-      await page.keyboard.type(' vang', { delay: 20 });
-      await eventually('"gia vang" listed', listedQuery, (q) => q === 'gia vang');
-      const after = await highlights(false);
-      check(after, ['gia', 'vang']);
-      // The first rows (the ones both lists render while typing) hold the same highlight
-      // nodes where a title has up to 3 highlights and a snippet up to 6 (the counts the
-      // page keeps, components/article_list.rs), though "vang" changed how many show.
+          ), tag);
+      const { before: seen, tagged: before, kept: after } = await typeGiaThenVang(page, marks);
+      assert.equal(seen.via, 'mark', 'no CSS.highlights: the matches are <mark>s');
+      for (const m of [...before, ...after].flat(2)) {
+        assert.equal(m.shown, m.text !== '', `a mark takes room exactly when it has text: ${JSON.stringify(m)}`);
+      }
+      // The first rows (the ones both lists render while typing) hold the same marks
+      // where a title has up to 3 and a snippet up to 6 (the counts the page keeps,
+      // components/article_list.rs), though "vang" changed how many show.
       const HELD = [3, 6];
       const rows = Math.min(before.length, after.length);
       const shown = (marks) => marks.filter((m) => m.text).length;
@@ -553,12 +608,12 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
       for (let r = 0; r < rows; r++) {
         for (const [i, marks] of after[r].entries()) {
           if (Math.max(shown(marks), shown(before[r][i])) > HELD[i]) continue;
-          assert.equal(marks.length, before[r][i].length, `row ${r}: as many highlight nodes`);
-          assert.ok(marks.every((m) => m.kept), `row ${r}: the same highlight nodes, only their text changed`);
+          assert.equal(marks.length, before[r][i].length, `row ${r}: as many marks`);
+          assert.ok(marks.every((m) => m.kept), `row ${r}: the same marks, only their text changed`);
           if (shown(marks) !== shown(before[r][i])) changed += 1;
         }
       }
-      assert.ok(changed > 0, 'some title or snippet changed its number of highlights in the same nodes');
+      assert.ok(changed > 0, 'some title or snippet changed its number of marks in the same nodes');
     });
   });
 

@@ -19,8 +19,10 @@ import {
   TEST_TIMEOUT_MS,
   countFetchesInFlight,
   eventually,
+  foldForMatch,
   hashRoute,
   launchBrowser,
+  resultHighlights,
   searchBox,
   waitForResults,
   waitUntilReady,
@@ -406,6 +408,18 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
           assert.ok(below > 0, 'the rows below the fold need chunks of their own');
           assert.equal(chunks.length, shownChunks + below, 'typing ended: the chunks of the rows below, each once');
           assert.equal(new Set(chunks).size, chunks.length, 'no chunk asked for twice');
+          // The rows below came with their chunks, each arrival a render of the list and
+          // no new search: the highlights followed every one of them.
+          const words = ['ban', 'tin'];
+          await eventually(
+            'every row highlighted, only typed words, nothing left over',
+            () => resultHighlights(page),
+            ({ rows, stray }) =>
+              rows.length === 20 &&
+              stray.length === 0 &&
+              rows.every((row) => row.title.length + row.snippet.length > 0) &&
+              rows.every((row) => [...row.title, ...row.snippet].every((text) => words.some((w) => foldForMatch(text).startsWith(w)))),
+          );
         },
         { viewport: { width: 360, height: 640 } },
       );

@@ -347,3 +347,49 @@ export async function countFetchesInFlight(page) {
     };
   });
 }
+
+/**
+ * What each row of a result list (`list`, a selector: the search page's by default)
+ * highlights, read at one instant: `{ via, rows, stray }`. `rows[i]` is `{ title, snippet }`,
+ * the texts highlighted in row i's title and snippet, in order. `via` says how the page
+ * shows them: `'highlight'`, ranges of the `docbao-result` CSS Custom Highlight
+ * (`CSS.highlights`), or `'mark'`, `<mark>` elements (a browser without the API; empty
+ * ones, which take no room, are left out). `stray`: the texts of ranges over no row's
+ * title or snippet (ranges left from an earlier render), which should be none.
+ */
+export function resultHighlights(page, list = 'ol.results') {
+  return page.evaluate((list) => {
+    const rows = [...document.querySelectorAll(`${list} > li`)].map((li) => ({
+      title: li.querySelector('.result-title'),
+      snippet: li.querySelector('.snippet'),
+    }));
+    const out = rows.map(() => ({ title: [], snippet: [] }));
+    if (!window.CSS?.highlights) {
+      rows.forEach((row, i) => {
+        for (const part of ['title', 'snippet']) {
+          out[i][part] = [...(row[part]?.querySelectorAll('mark') ?? [])].map((m) => m.textContent).filter((text) => text !== '');
+        }
+      });
+      return { via: 'mark', rows: out, stray: [] };
+    }
+    const stray = [];
+    const ranges = [...(CSS.highlights.get('docbao-result') ?? [])];
+    ranges.sort((a, b) => a.startOffset - b.startOffset);
+    for (const range of ranges) {
+      const element = range.startContainer.parentElement;
+      const at = rows.findIndex((row) => row.title === element || row.snippet === element);
+      const inOneText = range.startContainer === range.endContainer && range.startContainer.nodeType === Node.TEXT_NODE;
+      if (at < 0 || !inOneText || range.collapsed) {
+        stray.push(range.toString());
+        continue;
+      }
+      out[at][rows[at].title === element ? 'title' : 'snippet'].push(range.toString());
+    }
+    return { via: 'highlight', rows: out, stray };
+  }, list);
+}
+
+/** Letters without marks, `đ` as `d`, lowercase: how a highlighted word compares to a typed one. */
+export function foldForMatch(text) {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+}
