@@ -61,24 +61,41 @@ fn article_href(id: &str, query: &str) -> String {
     )
 }
 
+thread_local! {
+    /// The article whose row the main button went down on, until the click that follows.
+    static PRESSED: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The `data-id` of the result link around an event's target, if any.
+fn result_id(e: &MouseEvent) -> Option<String> {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("a.result[data-id]").ok().flatten())
+        .and_then(|link| link.get_attribute("data-id"))
+}
+
+/// Notes the row a press starts on. Pressing a result while a query is typed takes the
+/// focus from the search box, which writes the query and renders the whole page at once
+/// (`pages::search`): the rows can change or move under the pointer before the button is
+/// released, and the click then lands on the list itself, not on the row pressed.
+fn on_list_mousedown(e: MouseEvent) {
+    let pressed = (e.button() == 0).then(|| result_id(&e)).flatten();
+    PRESSED.with(|p| *p.borrow_mut() = pressed);
+}
+
 /// A click on a result link navigates inside the app as `Link` does (a modified click is
 /// left to the browser: a new tab, a new window). One listener on the list, not one per
 /// row: a keystroke then builds no closure (and no copy of the context) for every row.
+/// A click that ends off any row opens the row it was pressed on (see [`on_list_mousedown`]).
 fn on_list_click(navigator: Option<&Navigator>, context: &Context) -> Option<Callback<MouseEvent>> {
     let navigator = navigator?.clone();
     let context = context.clone();
     Some(Callback::from(move |e: MouseEvent| {
+        let pressed = PRESSED.with(|p| p.borrow_mut().take());
         if e.meta_key() || e.ctrl_key() || e.shift_key() || e.alt_key() {
             return;
         }
-        let Some(link) = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest("a.result[data-id]").ok().flatten())
-        else {
-            return;
-        };
-        let Some(id) = link.get_attribute("data-id") else {
+        let Some(id) = result_id(&e).or(pressed) else {
             return;
         };
         e.prevent_default();
@@ -141,7 +158,8 @@ pub fn first_results(
     };
     html! {
         <ol class="results" aria-busy={busy} data-shown={shown_of}
-            onkeydown={Callback::from(on_list_keydown)} onclick={on_list_click(navigator, context)}>
+            onkeydown={Callback::from(on_list_keydown)} onmousedown={Callback::from(on_list_mousedown)}
+            onclick={on_list_click(navigator, context)}>
             { for shown.iter().map(|hit| if hit.id.is_empty() {
                 html! {
                     <li class="pending">

@@ -354,6 +354,28 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
     });
   });
 
+  test('a result pressed with the mouse while its query is typed opens, though leaving the box renders the page anew', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await harness.withPage(t, async (page) => {
+      // The typed query is not in the URL (its 300 ms never pass), so the press that takes
+      // the focus from the box writes it and renders every row between press and release.
+      await openSearchWithTimersHeld(page);
+      await searchBox(page).focus();
+      await page.keyboard.type('gia vang');
+      const first = page.locator('ol.results > li > a.result').first();
+      await eventually('the typed rows, the query not yet written', () =>
+        page.evaluate(() => {
+          const link = document.querySelector('ol.results > li > a.result');
+          return {
+            q: new URLSearchParams(link?.getAttribute('href')?.split('?')[1] ?? '').get('q'),
+            busy: document.querySelector('ol.results')?.getAttribute('aria-busy'),
+            hash: location.hash,
+          };
+        }), (r) => r.q === 'gia vang' && r.busy === 'true' && r.hash === '#/search');
+      const id = await first.getAttribute('data-id');
+      await first.click();
+      await eventually('the article pressed, opened', () => hashRoute(page), (r) => r.route === `#/a/${id}`);
+    });
+  });
   test('while typing only the rows that fill the screen are rendered; scrolling, the arrow keys and a pause bring the rest', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     // A short screen: 600 px shows about 3 results, and the page renders 5 while typing
     // (as many as reach its bottom at the least height a row can take).
