@@ -86,7 +86,8 @@ fn on_list_mousedown(e: MouseEvent) {
 /// A click on a result link navigates inside the app as `Link` does (a modified click is
 /// left to the browser: a new tab, a new window). One listener on the list, not one per
 /// row: a keystroke then builds no closure (and no copy of the context) for every row.
-/// A click that ends off any row opens the row it was pressed on (see [`on_list_mousedown`]).
+/// A click that ends off any row opens the row it was pressed on (see [`on_list_mousedown`]),
+/// unless the press selected text on its way.
 fn on_list_click(navigator: Option<&Navigator>, context: &Context) -> Option<Callback<MouseEvent>> {
     let navigator = navigator?.clone();
     let context = context.clone();
@@ -95,7 +96,13 @@ fn on_list_click(navigator: Option<&Navigator>, context: &Context) -> Option<Cal
         if e.meta_key() || e.ctrl_key() || e.shift_key() || e.alt_key() {
             return;
         }
-        let Some(id) = result_id(&e).or(pressed) else {
+        // A press dragged over text to select it is no click on the row it began on.
+        let selecting = || {
+            web_sys::window()
+                .and_then(|w| w.get_selection().ok().flatten())
+                .is_some_and(|selection| !selection.is_collapsed())
+        };
+        let Some(id) = result_id(&e).or_else(|| pressed.filter(|_| !selecting())) else {
             return;
         };
         e.prevent_default();
