@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use std::process::exit;
 use std::time::{Duration, SystemTime};
 
-use docbao_engine::facets::Sort;
 use docbao_engine::ingest::{IngestReport, Ingester};
 use docbao_engine::{to_bytes, Index, Request};
 
@@ -124,16 +123,12 @@ fn main() {
         for (name, bytes) in bundle.files.iter().filter(|(n, _)| *n != bundle.root) {
             write(&archive.join(name), bytes);
         }
-        // The files the first page (`#/search`: the newest articles, a page of 20, as
-        // `SearchState::default().request()` asks) reads after the root, which the page
-        // asks for while the app still loads (scripts/post-build.mjs turns this list into
-        // preloads and removes it from what ships).
-        let first_page = Request {
-            sort: Sort::Newest,
-            limit: FIRST_PAGE_ROWS,
-            ..Request::default()
-        };
-        match bundle.files_to_show("", &first_page, FIRST_PAGE_ROWS) {
+        // The files the first page (`#/search`: the app asks for
+        // `Request::newest_first_page()`) reads after the root, which the page asks for
+        // while the app still loads (scripts/post-build.mjs turns this list into preloads
+        // and removes it from what ships).
+        let first_page = Request::newest_first_page();
+        match bundle.files_to_show("", &first_page, first_page.limit) {
             Ok(files) => write(&archive.join(FIRST_PAGE_FILE), files.join("\n").as_bytes()),
             Err(e) => fail(&format!(
                 "the first page cannot be read from the archive: {e}"
@@ -162,8 +157,6 @@ const ARCHIVE_DIR: &str = "target/docbao-archive";
 /// In the archive folder, the names of the files the first page reads after the root, a
 /// line each; the post_build hook reads it and does not ship it.
 const FIRST_PAGE_FILE: &str = "first-page.txt";
-/// The app's page of results (`src/route.rs`, `PAGE_SIZE`).
-const FIRST_PAGE_ROWS: usize = 20;
 /// `$OUT_DIR/<this>`: the sharded root's file name, empty for the embedded layout.
 const ROOT_NAME_FILE: &str = "archive-root.txt";
 

@@ -19,8 +19,8 @@ pub enum Route {
     NotFound,
 }
 
-/// Results per page.
-pub const PAGE_SIZE: usize = 20;
+/// Results per page: the engine's, whose first page the build reads ahead.
+pub const PAGE_SIZE: usize = docbao_engine::search::DEFAULT_LIMIT;
 
 /// What the reader asked for: query, filters, order and page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -222,6 +222,11 @@ mod tests {
         assert_eq!((request.offset, request.limit), (2 * PAGE_SIZE, PAGE_SIZE));
         let browsing = SearchState::from_query("").request();
         assert_eq!((browsing.sort, browsing.offset), (Sort::Newest, 0));
+        // The build reads ahead the files of the engine's first page: the app's must be it.
+        assert_eq!(
+            SearchState::default().request(),
+            Request::newest_first_page()
+        );
     }
 
     fn round_trip(state: &SearchState) -> SearchState {

@@ -219,9 +219,12 @@ pub fn SearchPage() -> Html {
     let page_rows = request.limit.min(page.total.saturating_sub(request.offset));
     let shown = rows_while_typing.unwrap_or(page_rows).min(page.hits.len());
     {
-        // The rows' matches as ranges over their text, after every render of the list (a
+        // The rows' matches as ranges over their text, after every render of the page (a
         // keystroke, a sharded archive's file arriving): before the effect below, so a
-        // search's measure includes them. Gone with the page.
+        // search's measure includes them. Gone with the page. Every render, not only a
+        // new search's: a render may replace the rows' text nodes for reasons of its own
+        // (a row's text rewritten, the list shown again), and a few dozen ranges cost
+        // less than a stale one.
         let searched = searched.clone();
         use_effect(move || show_result_highlights("ol.results", &searched.1.hits[..shown]));
         use_effect_with((), |_| clear_result_highlights);

@@ -73,7 +73,7 @@ pub struct Request {
     pub typing: bool,
 }
 
-/// Results on a page when a [`Request`] does not say.
+/// Results on a page when a [`Request`] does not say: the reader's page of results too.
 pub const DEFAULT_LIMIT: usize = 20;
 
 impl Default for Request {
@@ -86,6 +86,18 @@ impl Default for Request {
             limit: DEFAULT_LIMIT,
             count_facets: true,
             typing: false,
+        }
+    }
+}
+
+impl Request {
+    /// The reader's first page without a query: the newest articles, a page of
+    /// [`DEFAULT_LIMIT`], facets counted. The build reads ahead what it shows (the sharded
+    /// layout's first-page preloads), so the app asks for exactly this.
+    pub fn newest_first_page() -> Request {
+        Request {
+            sort: Sort::Newest,
+            ..Request::default()
         }
     }
 }
