@@ -5,6 +5,7 @@
 // Build: DOCBAO_CORPUS=tests/fixtures/reader-corpus.jsonl trunk build --release --dist target/dist-fixture
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -65,6 +66,26 @@ test('the fixture build and Chromium are there to test', () => {
 });
 
 const harness = new Harness(DIST_DIR);
+
+/**
+ * The installed font families that have the Vietnamese letters (fontconfig's `fc-list`),
+ * or null where there is no fc-list to ask.
+ */
+function familiesCoveringVietnamese() {
+  // ă â đ ê ô ơ ư and the tone-marked letters of Latin Extended Additional.
+  const letters = '103 e2 111 ea f4 1a1 1b0 1ea1 1ec7 1edd 1ef1 1ef9';
+  const listed = spawnSync('fc-list', [`:charset=${letters}`, 'family'], { encoding: 'utf8' });
+  if (listed.error || listed.status !== 0) return null;
+  return new Set(listed.stdout.split('\n').flatMap((line) => line.split(',')).map((f) => f.trim()).filter(Boolean));
+}
+
+const GENERIC_FAMILIES = new Set(['serif', 'sans-serif', 'system-ui', 'monospace']);
+
+/** The installed family fontconfig gives for `name` (a generic family such as `serif`). */
+function installedFamilyFor(name) {
+  const matched = spawnSync('fc-match', ['-f', '%{family[0]}', name], { encoding: 'utf8' });
+  return matched.status === 0 ? matched.stdout.trim() : '';
+}
 
 const countText = (page) => page.locator('#result-count').innerText();
 const expectCount = (page, n, what) =>
@@ -734,6 +755,47 @@ describe('finding and reading (fixture corpus)', { skip: problem !== null, timeo
         await eventually('an article', () => page.locator('article h1').count(), (n) => n === 1);
         assert.deepEqual(await accessibilityViolations(page), [], `article page, ${theme}`);
       }
+    });
+  });
+
+  test('Vietnamese text is set in one typeface: no letter of a title, snippet or article falls back to another font', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // A face without Vietnamese letters (ờ, ự, ệ…) in the stack before one with them sets
+    // those letters in a fallback font, mid-word: Linux's "Times New Roman" is Liberation
+    // Serif, which has none, and the page mixed it with DejaVu Sans.
+    const covering = familiesCoveringVietnamese();
+    if (covering === null) return t.skip('fc-list is not here to say which fonts are installed');
+    await harness.withPage(t, async (page) => {
+      await harness.openApp(page, '#/search?q=gia+vang');
+      await waitForResults(page, 'gia vang');
+      const stack = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
+      // The stack's families, and what its generic family (`serif`) is on this machine.
+      const families = stack.split(',').map((f) => f.trim().replace(/^["']|["']$/g, ''));
+      const generic = families.flatMap((f) => (GENERIC_FAMILIES.has(f) ? [installedFamilyFor(f)] : []));
+      if (![...families, ...generic].some((f) => covering.has(f))) {
+        return t.skip(`no font the stack (${stack}) can reach has the Vietnamese letters here`);
+      }
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('DOM.enable');
+      await cdp.send('CSS.enable');
+      /** For the first element of each selector, the font families its text is drawn in. */
+      const facesOf = async (selectors) => {
+        const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+        const faces = {};
+        for (const selector of selectors) {
+          const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+          assert.ok(nodeId, `${selector} is on the page`);
+          const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+          faces[selector] = [...new Set(fonts.map((f) => f.familyName))];
+        }
+        return faces;
+      };
+      const oneFace = (faces) => Object.values(faces).every((names) => names.length === 1);
+      const results = await facesOf(['ol.results .result-title', 'ol.results .snippet']);
+      assert.ok(oneFace(results), `results drawn in ${JSON.stringify(results)}`);
+      await page.locator('ol.results > li a').first().click();
+      await eventually('an article', () => page.locator('article.article p.lead').count(), (n) => n === 1);
+      const article = await facesOf(['article.article h1', 'article.article p.lead']);
+      assert.ok(oneFace(article), `the article drawn in ${JSON.stringify(article)}`);
     });
   });
 
