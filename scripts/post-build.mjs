@@ -78,13 +78,11 @@ export async function writeLoader(dir) {
     );
   }
   const [placeholder, base, bindings, wasm] = placeholders[0];
-  const wasmBytes = await readFile(path.join(dir, wasm));
   const { root, firstPage } = await takeFirstPageFiles(dir);
   // The loader sits next to the bindings and the wasm, so './' names them from there.
   const loader = (await readFile(LOADER_TEMPLATE, 'utf8'))
     .replace("'%BINDINGS_URL%'", JSON.stringify(`./${bindings}`))
     .replace("'%WASM_URL%'", JSON.stringify(`./${wasm}`))
-    .replace("'%WASM_INTEGRITY%'", JSON.stringify(integrityOf(wasmBytes)))
     .replace("'%FIRST_PAGE_FILES%'", JSON.stringify(firstPage.map((name) => `./${ARCHIVE_FOLDER}/${name}`)));
   const unfilled = loader.match(/%[A-Z_]+%/);
   if (unfilled) throw new Error(`web/loader.js: ${unfilled[0]} was not filled in`);

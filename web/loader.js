@@ -52,11 +52,16 @@ function listArchiveFilesToWorker() {
   archiveFilesFetchedUncontrolled.clear();
 }
 
-// The fetch carries the wasm's integrity, so a file from another build (a stale cache,
-// a half-finished upload) is refused rather than run. wasm-bindgen's init compiles the
-// response as it streams and, if the host sends the wrong MIME type, falls back to
-// compiling the downloaded bytes (with a console warning).
-await init({ module_or_path: fetch(new URL('%WASM_URL%', import.meta.url), { integrity: '%WASM_INTEGRITY%' }) });
+// The wasm is fetched without an `integrity`: with one, the browser holds the whole body
+// and hashes it before the compiler sees a byte (an embedded archive's wasm is ~12 MB:
+// ~150 ms of start-up on two cores, docs/measurements.md, session 16). Another build's
+// wasm has another name (trunk's hash of its bytes; this loader, which names it, is
+// integrity-checked), a truncated one fails to compile, the embedded index
+// checks its own sections and chunks (CRC-32), and the service worker checks it against
+// its integrity before caching it. wasm-bindgen's init compiles the response as it
+// streams and, if the host sends the wrong MIME type, falls back to compiling the
+// downloaded bytes (with a console warning).
+await init({ module_or_path: fetch(new URL('%WASM_URL%', import.meta.url)) });
 
 // --- offline: the service worker -------------------------------------------------------
 // Events shared with src/components/update_banner.rs.
