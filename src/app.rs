@@ -8,7 +8,6 @@ use docbao_engine::Index;
 use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::archive::Shards;
 use crate::components::PrefsBar;
@@ -16,6 +15,7 @@ use crate::i18n::{self, Texts};
 use crate::pages::{ArticlePage, NotFoundPage, SearchPage};
 use crate::prefs::Prefs;
 use crate::route::Route;
+use crate::router::{use_location, use_navigator, Link, Navigator, Router};
 use crate::{corpus, timing};
 
 /// How long one slice of deriving the dictionaries runs before it yields to the page.
@@ -141,8 +141,11 @@ pub fn use_ui() -> Ui {
     use_context::<Ui>().expect("the app provides the UI preferences")
 }
 
-fn switch(route: Route) -> Html {
-    match route {
+/// The page of the route in the URL: it alone renders again for a new location, not the
+/// masthead and footer around it.
+#[function_component]
+fn RoutePage() -> Html {
+    match use_location().map(|l| l.route).unwrap_or_default() {
         Route::Home | Route::Search => html! { <SearchPage /> },
         Route::Article { id } => html! { <ArticlePage {id} /> },
         Route::NotFound => html! { <NotFoundPage /> },
@@ -223,9 +226,9 @@ pub fn App() -> Html {
             <ContextProvider<Corpus> context={corpus}>
                 <ContextProvider<Ui> context={ui}>
                     <crate::components::UpdateBanner />
-                    <HashRouter>
+                    <Router>
                         <Shell />
-                    </HashRouter>
+                    </Router>
                 </ContextProvider<Ui>>
             </ContextProvider<Corpus>>
         },
@@ -260,7 +263,7 @@ fn focus_search(navigator: &Navigator) {
         Some(field) => {
             let _ = field.focus();
         }
-        None => navigator.push(&Route::Search),
+        None => navigator.push(&Route::Search, &[]),
     }
 }
 
@@ -299,14 +302,14 @@ fn Shell() -> Html {
     html! {
         <>
             <header class="masthead">
-                <Link<Route> to={Route::Home} classes="brand">
+                <Link to={Route::Home} classes="brand">
                     <span class="brand-name">{ "docbao" }</span>
                     <span class="brand-tagline">{ t.tagline }</span>
-                </Link<Route>>
+                </Link>
                 <PrefsBar />
             </header>
             <main class="page" id="main">
-                <Switch<Route> render={switch} />
+                <RoutePage />
             </main>
             <footer class="colophon">
                 <p>{ format!("{} · {}", i18n::archive_count(ui.lang(), corpus.len()), t.colophon) }</p>

@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod pages;
 pub mod prefs;
 pub mod route;
+pub mod router;
 pub mod timing;
 
 /// Mounts the app on `<body>`.

@@ -1,22 +1,93 @@
 //! Every state of the app lives in the URL hash, so it can be bookmarked, shared and
 //! restored: `#/search?q=…&src=…&sort=new&p=2`, `#/a/<id>?q=…` (an article opened from
-//! a search keeps that search, for previous/next and highlights).
+//! a search keeps that search, for previous/next and highlights). This module reads and
+//! writes those hashes; `router.rs` follows the browser's.
 
 use docbao_engine::facets::{Filters, Sort};
 use docbao_engine::Request;
-use yew_router::prelude::*;
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-#[derive(Debug, Clone, PartialEq, Eq, Routable)]
+/// The app's pages, by the path in the hash.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Route {
-    #[at("/")]
+    /// `#/`, or no hash at all.
+    #[default]
     Home,
-    #[at("/search")]
+    /// `#/search`.
     Search,
-    #[at("/a/:id")]
+    /// `#/a/<id>`, the id percent-encoded as one path segment.
     Article { id: String },
-    #[not_found]
-    #[at("/404")]
+    /// Any other path.
     NotFound,
+}
+
+/// What an article id escapes in its path segment: all but RFC 3986's unreserved
+/// characters, so an id never cuts the path, the hash's query or its own segment.
+const ID_ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+impl Route {
+    /// The path in the hash, without `#` and query.
+    pub fn to_path(&self) -> String {
+        match self {
+            Route::Home => "/".into(),
+            Route::Search => "/search".into(),
+            Route::Article { id } => format!("/a/{}", utf8_percent_encode(id, ID_ESCAPED)),
+            Route::NotFound => "/404".into(),
+        }
+    }
+
+    /// The route a hash's path names (a trailing `/` aside); [`Route::NotFound`] for any
+    /// other, or an id that does not decode to UTF-8.
+    pub fn recognize(path: &str) -> Route {
+        match path.strip_suffix('/').unwrap_or(path) {
+            "" => Route::Home,
+            "/search" => Route::Search,
+            path => path
+                .strip_prefix("/a/")
+                .filter(|segment| !segment.is_empty() && !segment.contains('/'))
+                .and_then(|segment| percent_decode_str(segment).decode_utf8().ok())
+                .map_or(Route::NotFound, |id| Route::Article { id: id.into() }),
+        }
+    }
+
+    /// A link's `href` to this route with a query already encoded ([`encode_query`]).
+    pub fn href(&self, encoded_query: &str) -> String {
+        format!("#{}{encoded_query}", self.to_path())
+    }
+}
+
+/// URL query pairs as a hash's query: `?` and the pairs form-encoded, or nothing when
+/// there are none.
+pub fn encode_query(pairs: &[(&str, String)]) -> String {
+    match serde_urlencoded::to_string(pairs) {
+        Ok(query) if !query.is_empty() => format!("?{query}"),
+        _ => String::new(),
+    }
+}
+
+/// Where a URL hash points: its route and its query (after `?`, still encoded).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Location {
+    pub route: Route,
+    pub query: String,
+}
+
+impl Location {
+    /// Reads `location.hash` (`#/a/x?q=…`; with or without its `#`). A second `#` ends
+    /// the hash's path and query, as the URL parser would read it.
+    pub fn from_hash(hash: &str) -> Location {
+        let hash = hash.strip_prefix('#').unwrap_or(hash);
+        let hash = hash.split_once('#').map_or(hash, |(before, _)| before);
+        let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
+        Location {
+            route: Route::recognize(path),
+            query: query.to_string(),
+        }
+    }
 }
 
 /// Results per page: the engine's, whose first page the build reads ahead.
@@ -176,19 +247,16 @@ impl SearchState {
 
     pub fn from_location(location: Option<&Location>) -> SearchState {
         location
-            .map(|l| SearchState::from_query(l.query_str()))
+            .map(|l| SearchState::from_query(&l.query))
             .unwrap_or_default()
     }
 
     /// The search a URL hash shows (`#/search?q=…`, `#/`, none at all), or `None` when the
     /// hash is another page's: the router's own parser decides which route it is.
     pub fn from_search_hash(hash: &str) -> Option<SearchState> {
-        let hash = hash.strip_prefix('#').unwrap_or(hash);
-        let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
-        // The hash history reads an empty hash as the home page.
-        let path = if path.is_empty() { "/" } else { path };
-        matches!(Route::recognize(path), Some(Route::Home | Route::Search))
-            .then(|| SearchState::from_query(query))
+        let location = Location::from_hash(hash);
+        matches!(location.route, Route::Home | Route::Search)
+            .then(|| SearchState::from_query(&location.query))
     }
 }
 
@@ -268,13 +336,72 @@ mod tests {
                 "{id:?} → {path}"
             );
             assert!(!is_dot_segment(segment), "{id:?} → {path}");
-            assert_eq!(Route::recognize(&path), Some(route), "{id:?} → {path}");
+            assert_eq!(Route::recognize(&path), route, "{id:?} → {path}");
         }
         // Ingest replaces the ids that would be dot segments.
         for id in [".", ".."] {
             assert!(is_dot_segment(id));
             assert!(!docbao_engine::ingest::is_usable_id(id));
         }
+    }
+
+    #[test]
+    fn hashes_name_their_routes_and_queries() {
+        let article = |id: &str| Route::Article { id: id.into() };
+        for (hash, route, query) in [
+            ("", Route::Home, ""),
+            ("#", Route::Home, ""),
+            ("#/", Route::Home, ""),
+            ("#/?q=x", Route::Home, "q=x"),
+            ("#/search", Route::Search, ""),
+            ("#/search/", Route::Search, ""),
+            ("#/search?", Route::Search, ""),
+            ("#/search?q=ha+noi&p=2", Route::Search, "q=ha+noi&p=2"),
+            // A second `#` ends the hash's query, as the URL parser reads it.
+            ("#/search?q=a#b", Route::Search, "q=a"),
+            ("#/a/fx-012", article("fx-012"), ""),
+            ("#/a/fx-012/", article("fx-012"), ""),
+            ("#/a/fx-012?q=x", article("fx-012"), "q=x"),
+            ("/a/fx-012", article("fx-012"), ""),
+            ("#/a/hai%20t%E1%BB%AB", article("hai từ"), ""),
+            ("#/a/", Route::NotFound, ""),
+            ("#/a/x/y", Route::NotFound, ""),
+            // Not UTF-8 once decoded.
+            ("#/a/%FF", Route::NotFound, ""),
+            ("#/nowhere?q=x", Route::NotFound, "q=x"),
+            ("#/search/more", Route::NotFound, ""),
+            ("#/404", Route::NotFound, ""),
+            ("#search", Route::NotFound, ""),
+        ] {
+            let location = Location::from_hash(hash);
+            assert_eq!(
+                (location.route, location.query.as_str()),
+                (route, query),
+                "{hash:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn links_are_written_as_earlier_builds_wrote_them() {
+        // Bookmarks and shared links made by yew-router's hash router keep opening.
+        let article = |id: &str| Route::Article { id: id.into() };
+        assert_eq!(article("hai từ").to_path(), "/a/hai%20t%E1%BB%AB");
+        assert_eq!(article("a?q=b&c").to_path(), "/a/a%3Fq%3Db%26c");
+        assert_eq!(article("A-z_0.9~").to_path(), "/a/A-z_0.9~");
+        assert_eq!(article("tin/2021").to_path(), "/a/tin%2F2021");
+        assert_eq!(Route::Search.href(&encode_query(&[])), "#/search");
+        let context = [
+            ("q", "thanh trì".to_string()),
+            ("src", "Dân trí".to_string()),
+        ];
+        assert_eq!(
+            article("a1").href(&encode_query(&context)),
+            "#/a/a1?q=thanh+tr%C3%AC&src=D%C3%A2n+tr%C3%AD"
+        );
+        let back = Location::from_hash(&article("a1").href(&encode_query(&context)));
+        assert_eq!(back.route, article("a1"));
+        assert_eq!(SearchState::from_query(&back.query).q, "thanh trì");
     }
 
     #[test]

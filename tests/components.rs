@@ -13,6 +13,7 @@ use docbao::i18n;
 use docbao::pages::SearchPage;
 use docbao::prefs::Prefs;
 use docbao::route::{Action, SearchState};
+use docbao::router::{use_location, use_navigator, Router};
 use docbao_engine::display::Lang;
 use docbao_engine::facets::{FacetValue, Facets, Filters, YearCount};
 use docbao_engine::{Hit, Marked};
@@ -21,7 +22,6 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 mod browser_support;
 use browser_support::{eventually, fresh_root, mounted, text_of, texts_of, type_into, WithApp};
@@ -152,7 +152,7 @@ fn ListWithNavigator(props: &RoutedListProps) -> Html {
 
 #[function_component]
 fn RoutedList(props: &RoutedListProps) -> Html {
-    html! { <HashRouter><ListWithNavigator hits={props.hits.clone()} /></HashRouter> }
+    html! { <Router><ListWithNavigator hits={props.hits.clone()} /></Router> }
 }
 
 #[wasm_bindgen_test]

@@ -1,7 +1,10 @@
 //! The search's orders on one sort: each is packed into `u64` keys and sorted by
 //! [`sort_keys`]. At `opt-level = 3` every `sort_by` call with its own closure is a whole
 //! driftsort or ipnsort of its own in the app's wasm (sessions 8–10: about 85 of them,
-//! ~35 kB brotli); packed keys share one, and compare as single integers.
+//! ~35 kB brotli); packed keys share one, and compare as single integers. Orders that
+//! do not pack (strings, three fields) and keep only the first few use [`first_in_order`].
+
+use std::cmp::Ordering;
 
 /// Sorts `keys` ascending: the one sort the orders below go through.
 #[inline(never)]
@@ -57,6 +60,63 @@ fn sort_packed(
     for (slot, key) in v.iter_mut().zip(keys) {
         *slot = unpack(key);
     }
+}
+
+/// The first `k` of `items` under `order` (a total order), in that order: what sorting
+/// them all and keeping `k` gives. One pass keeps the best so far in a heap whose top is
+/// the last of them, so most items of a long list (a common word's matches) cost one
+/// comparison with it; `surely_after(x, last)` may say cheaply that `x` comes after `last`
+/// (never wrongly): by relevance, a lower score is one float comparison where the order
+/// compares dates, scores and docs. A few hundred bytes of wasm for each order it is
+/// called with, where a sort or a selection by a closure was a quicksort of its own
+/// (4–7 kB each).
+pub(crate) fn first_in_order<T>(
+    items: impl IntoIterator<Item = T>,
+    k: usize,
+    order: impl Fn(&T, &T) -> Ordering,
+    surely_after: impl Fn(&T, &T) -> bool,
+) -> Vec<T> {
+    // A max-heap under `order`: `heap[0]` is the last of those kept.
+    let sift_down = |heap: &mut [T], mut at: usize| loop {
+        let left = 2 * at + 1;
+        let Some(mut child) = heap.get(left).map(|_| left) else {
+            break;
+        };
+        if heap
+            .get(left + 1)
+            .is_some_and(|r| order(r, &heap[left]).is_gt())
+        {
+            child = left + 1;
+        }
+        if order(&heap[child], &heap[at]).is_le() {
+            break;
+        }
+        heap.swap(at, child);
+        at = child;
+    };
+    let mut heap: Vec<T> = Vec::new();
+    if k == 0 {
+        return heap;
+    }
+    for x in items {
+        if heap.len() < k {
+            heap.push(x);
+            let mut at = heap.len() - 1;
+            while at > 0 && order(&heap[at], &heap[(at - 1) / 2]).is_gt() {
+                heap.swap(at, (at - 1) / 2);
+                at = (at - 1) / 2;
+            }
+        } else if !surely_after(&x, &heap[0]) && order(&x, &heap[0]).is_lt() {
+            heap[0] = x;
+            sift_down(&mut heap, 0);
+        }
+    }
+    // In order: the last kept moved to the end, one at a time.
+    for end in (1..heap.len()).rev() {
+        heap.swap(0, end);
+        sift_down(&mut heap[..end], 0);
+    }
+    heap
 }
 
 /// `values` sorted, each once.
@@ -117,6 +177,27 @@ mod tests {
             let mut got = items.clone();
             by_doc_then_score(&mut got);
             prop_assert_eq!(bits(&got), bits(&want));
+        }
+
+        #[test]
+        fn the_first_in_order_are_those_of_a_full_sort(
+            // Few distinct scores: ties are broken by doc.
+            scores in proptest::collection::vec(0u8..7, 0..400),
+            k in prop_oneof![0usize..70, Just(usize::MAX)],
+        ) {
+            let items: Vec<(u32, f32)> =
+                scores.iter().enumerate().map(|(d, &s)| (d as u32, f32::from(s))).collect();
+            let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+            let mut want = items.clone();
+            want.sort_unstable_by(order);
+            want.truncate(k);
+            prop_assert_eq!(&first_in_order(items.clone(), k, order, |_, _| false), &want);
+            // Passed over by a lower score first, as a page by relevance is.
+            let lower = |x: &(u32, f32), last: &(u32, f32)| x.1 < last.1;
+            prop_assert_eq!(&first_in_order(items.clone(), k, order, lower), &want);
+            // Offered in another order, the same first.
+            let reversed = items.into_iter().rev();
+            prop_assert_eq!(&first_in_order(reversed, k, order, lower), &want);
         }
 
         #[test]

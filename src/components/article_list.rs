@@ -1,10 +1,10 @@
 use docbao_engine::Hit;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use super::result_text;
-use crate::route::Route;
+use crate::route::{encode_query, Route};
+use crate::router::Navigator;
 
 /// The URL query an opened article keeps, so it knows the search it came from.
 pub type Context = Vec<(&'static str, String)>;
@@ -52,13 +52,10 @@ fn on_list_keydown(e: KeyboardEvent) {
     }
 }
 
-/// The `href` yew-router's `Link` writes for an article under the app's `HashRouter`:
-/// `#/a/<id>` then `query`, the list's context already encoded (`?…`, or nothing).
+/// The `href` a `Link` writes for an article: `#/a/<id>` then `query`, the list's context
+/// already encoded (`?…`, or nothing).
 fn article_href(id: &str, query: &str) -> String {
-    format!(
-        "#{}{query}",
-        Route::Article { id: id.to_string() }.to_path()
-    )
+    Route::Article { id: id.to_string() }.href(query)
 }
 
 thread_local! {
@@ -106,7 +103,7 @@ fn on_list_click(navigator: Option<&Navigator>, context: &Context) -> Option<Cal
             return;
         };
         e.prevent_default();
-        let _ = navigator.push_with_query(&Route::Article { id }, &context);
+        navigator.push(&Route::Article { id }, &context);
     }))
 }
 
@@ -159,10 +156,7 @@ pub fn first_results(
     let busy = partial.then_some("true");
     let shown_of = partial.then(|| format!("{}/{rows}", shown.len()));
     // The context is the same for every row: encoded once.
-    let query = match serde_urlencoded::to_string(context) {
-        Ok(query) if !query.is_empty() => format!("?{query}"),
-        _ => String::new(),
-    };
+    let query = encode_query(context);
     html! {
         <ol class="results" aria-busy={busy} data-shown={shown_of}
             onkeydown={Callback::from(on_list_keydown)} onmousedown={Callback::from(on_list_mousedown)}

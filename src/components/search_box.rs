@@ -3,10 +3,10 @@ use std::cell::Cell;
 use gloo_events::EventListener;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::app::use_ui;
 use crate::route::{Action, Route, SearchState};
+use crate::router::use_navigator;
 
 thread_local! {
     /// The caret (selection start and end) of a search box whose keystroke just left its
@@ -167,11 +167,11 @@ pub fn SearchElsewhere(props: &SearchElsewhereProps) -> Html {
             let searching = web_sys::window()
                 .and_then(|w| w.location().hash().ok())
                 .is_some_and(|hash| hash.starts_with("#/search"));
-            let _ = if searching {
-                nav.replace_with_query(&Route::Search, next.to_pairs())
+            if searching {
+                nav.replace(&Route::Search, &next.to_pairs());
             } else {
-                nav.push_with_query(&Route::Search, next.to_pairs())
-            };
+                nav.push(&Route::Search, &next.to_pairs());
+            }
         })
     };
     html! {

@@ -5,7 +5,6 @@ use docbao_engine::shard::Fetched;
 use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use super::NotFoundPage;
 use crate::app::{use_corpus, use_ui, Corpus};
@@ -16,6 +15,7 @@ use crate::components::{
 };
 use crate::i18n;
 use crate::route::{Route, SearchState};
+use crate::router::{use_location, use_navigator, Link};
 
 /// Articles suggested under "more like this".
 const SIMILAR: usize = 5;
@@ -110,7 +110,7 @@ pub fn ArticlePage(props: &ArticlePageProps) -> Html {
                                 return;
                             }
                         }
-                        let _ = nav.push_with_query(&Route::Search, state.to_pairs());
+                        nav.push(&Route::Search, &state.to_pairs());
                     })
                 });
             move || drop(listener)
@@ -232,9 +232,9 @@ fn ArticleView(props: &ArticleViewProps) -> Html {
     meta.push(i18n::reading_time(ui.lang(), reading_minutes(a)));
     let step = |id: Option<String>, rel: &'static str, label: &'static str| match id {
         Some(id) => html! {
-            <Link<Route, Context> to={Route::Article { id }} query={Some(context.clone())} classes={classes!(rel)}>
+            <Link to={Route::Article { id }} query={context.clone()} classes={classes!(rel)}>
                 { label }
-            </Link<Route, Context>>
+            </Link>
         },
         None => html! {},
     };
@@ -243,9 +243,9 @@ fn ArticleView(props: &ArticleViewProps) -> Html {
         <>
             <SearchElsewhere state={state.clone()} />
             <nav class="article-nav" aria-label={t.article_navigation}>
-                <Link<Route, Context> to={Route::Search} query={Some(context.clone())} classes="back">
+                <Link to={Route::Search} query={context.clone()} classes="back">
                     { if state.is_default() { t.back_to_search } else { t.back_to_results } }
-                </Link<Route, Context>>
+                </Link>
                 { step(prev, "prev", t.previous_article) }
                 { step(next, "next", t.next_article) }
             </nav>
@@ -288,9 +288,9 @@ fn ArticleView(props: &ArticleViewProps) -> Html {
                             <li>
                                 { match target {
                                     Some(id) => html! {
-                                        <Link<Route> to={Route::Article { id: id.clone() }} classes="related-title">
+                                        <Link to={Route::Article { id: id.clone() }} classes="related-title">
                                             { &teaser.title }
-                                        </Link<Route>>
+                                        </Link>
                                     },
                                     None => html! { <p class="related-title">{ &teaser.title }</p> },
                                 } }

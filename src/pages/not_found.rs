@@ -1,9 +1,9 @@
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::app::use_ui;
 use crate::components::SearchElsewhere;
 use crate::route::{Route, SearchState};
+use crate::router::{use_location, Link};
 use crate::timing;
 
 #[derive(Properties, PartialEq)]
@@ -26,7 +26,7 @@ pub fn NotFoundPage(props: &NotFoundPageProps) -> Html {
             <h1>{ t.not_found_title }</h1>
             <p>{ if props.article { t.article_not_found } else { t.not_found_text } }</p>
             <SearchElsewhere {state} />
-            <p><Link<Route> to={Route::Search}>{ t.back_to_search }</Link<Route>></p>
+            <p><Link to={Route::Search}>{ t.back_to_search }</Link></p>
         </section>
     }
 }

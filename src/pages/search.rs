@@ -10,7 +10,6 @@ use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlSelectElement};
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::app::{use_corpus, use_ui, Corpus};
 use crate::archive::{Completeness, MAX_FILES_PER_REQUEST};
@@ -20,6 +19,7 @@ use crate::components::{
 };
 use crate::i18n;
 use crate::route::{Action, Route, SearchState};
+use crate::router::{use_location, use_navigator, Navigator};
 use crate::timing;
 
 /// How long typing must pause before the query is written to the URL. Writing the history
@@ -286,7 +286,7 @@ pub fn SearchPage() -> Html {
                 } else {
                     // The typed query keeps its entry; the new search is a step after it.
                     let _ = write_typed_now(&writer, nav);
-                    let _ = nav.push_with_query(&Route::Search, next.to_pairs());
+                    nav.push(&Route::Search, &next.to_pairs());
                 }
             })
         })
@@ -541,7 +541,7 @@ fn write_typed(writer: &RefCell<UrlWriter>, navigator: &Navigator) -> bool {
     let typed = writer.borrow_mut().typed.take();
     if let Some(typed) = &typed {
         if search_in_url().as_ref() == Some(&typed.over) && typed.search != typed.over {
-            let _ = navigator.replace_with_query(&Route::Search, typed.search.to_pairs());
+            navigator.replace(&Route::Search, &typed.search.to_pairs());
         }
     }
     typed.is_some()
@@ -625,8 +625,7 @@ fn restore_typed_after_reload(navigator: &Navigator) {
         return;
     };
     if window.location().hash().ok().as_deref() == Some(over) {
-        let _ =
-            navigator.replace_with_query(&Route::Search, SearchState::from_query(query).to_pairs());
+        navigator.replace(&Route::Search, &SearchState::from_query(query).to_pairs());
     }
 }
 

@@ -71,9 +71,9 @@ pub struct WithAppProps {
 #[yew::function_component]
 pub fn WithApp(props: &WithAppProps) -> yew::Html {
     use docbao::app::{Corpus, Ui};
+    use docbao::router::Router;
     use std::rc::Rc;
     use yew::prelude::*;
-    use yew_router::prelude::*;
 
     let corpus = use_memo((), |_| {
         Corpus::Embedded(Rc::new(docbao::corpus::load().unwrap()))
@@ -85,7 +85,7 @@ pub fn WithApp(props: &WithAppProps) -> yew::Html {
     html! {
         <ContextProvider<Corpus> context={(*corpus).clone()}>
             <ContextProvider<Ui> context={ui}>
-                <HashRouter>{ props.children.clone() }</HashRouter>
+                <Router>{ props.children.clone() }</Router>
             </ContextProvider<Ui>>
         </ContextProvider<Corpus>>
     }

@@ -7,6 +7,7 @@ use super::parse::{Expansion, ExpansionKind, Query, Word, TYPO_MIN_LEN};
 use super::scoring::{PAIRED_TYPO_WEIGHT, PREFIX_DISCOUNT, TYPO_WEIGHT};
 use super::shard_terms::{looking_up, LookupReason};
 use crate::index::{pair_key, Index};
+use crate::order::first_in_order;
 
 /// Expansions of the word being typed that are scored, the most frequent first.
 pub(super) const MAX_PREFIX_TERMS: usize = 32;
@@ -178,9 +179,11 @@ impl Index {
                 }
             }
         });
-        probed.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        probed.truncate(MAX_TYPO_CANDIDATES);
-        probed.into_iter().map(|(_, v)| v).collect()
+        let by_class = |a: &(u8, String), b: &(u8, String)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+        first_in_order(probed, MAX_TYPO_CANDIDATES, by_class, |_, _| false)
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect()
     }
 
     /// Dictionary words one edit away from `base`, the most likely meant first, each with
@@ -253,15 +256,17 @@ impl Index {
             })
             .collect();
         drop(why);
-        found.sort_unstable_by(|a, b| {
+        let likeliest = |a: &(usize, usize, String), b: &(usize, usize, String)| {
             vouched(b.0)
                 .cmp(&vouched(a.0))
                 .then(b.0.cmp(&a.0))
                 .then(b.1.cmp(&a.1))
                 .then(a.2.cmp(&b.2))
-        });
-        found.truncate(max_typos);
-        found.into_iter().map(|(p, _, v)| (v, vouched(p))).collect()
+        };
+        first_in_order(found, max_typos, likeliest, |_, _| false)
+            .into_iter()
+            .map(|(p, _, v)| (v, vouched(p)))
+            .collect()
     }
 
     /// [`Index::expand`], or its result kept from an earlier query: the same word beside
@@ -318,18 +323,15 @@ impl Index {
             // Which words are weighed depends on the prefix alone (a word already a key,
             // a typo correction say, keeps its place and is not added twice), so the
             // root of a sharded archive lists exactly the ranges they are in.
-            let mut found: Vec<(usize, &str)> = self
+            let found = self
                 .folded
                 .with_prefix(prefix)
                 // Syllables only: compounds and synonym keys are not words being typed.
                 .filter(|(t, _)| t != prefix && t.chars().all(char::is_alphanumeric))
-                .map(|(t, p)| (p.len(), t))
-                .collect();
-            if found.len() > limit {
-                found.select_nth_unstable_by(limit, |a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-                found.truncate(limit);
-            }
-            found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+                .map(|(t, p)| (p.len(), t));
+            let most_frequent =
+                |a: &(usize, &str), b: &(usize, &str)| b.0.cmp(&a.0).then(a.1.cmp(b.1));
+            let found = first_in_order(found, limit, most_frequent, |_, _| false);
             let budget = self.prefix_budget();
             let mut spent = 0;
             let mut weighed = Vec::new();

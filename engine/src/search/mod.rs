@@ -36,6 +36,7 @@ pub use shard_terms::LookupReason;
 use crate::article::Article;
 use crate::facets::{Facets, Filters, Sort};
 use crate::index::Index;
+use crate::order::first_in_order;
 use crate::text;
 use highlight::{mark, KeyPostings, Matcher};
 use parse::{parse, Word};
@@ -116,46 +117,6 @@ pub struct SearchResults {
     /// Every article that matched, of which `hits` are the best.
     pub total: usize,
     pub hits: Vec<Hit>,
-}
-
-/// Pages up to this far in are picked in one pass; deeper ones by selection.
-const PICKED_IN_ONE_PASS: usize = 64;
-
-/// The first `k` of `items` under `order` (a total order), not necessarily in order. For a
-/// first page (`k` ≤ [`PICKED_IN_ONE_PASS`]) one pass keeps them sorted, most items costing
-/// one comparison with the last kept: a selection over tens of thousands of matches
-/// compares each several times. `surely_after(x, last)` may say cheaply that `x` comes
-/// after `last` (never wrongly): by relevance, a lower score is one float comparison,
-/// where the order compares dates, scores and docs, and nearly every match of a common
-/// word is passed over so (the order's comparison was a tenth of a keystroke's engine
-/// time in wasm on vietnews-train).
-fn first_in_order<T: Copy>(
-    items: &[T],
-    k: usize,
-    order: impl Fn(&T, &T) -> Ordering,
-    surely_after: impl Fn(&T, &T) -> bool,
-) -> Vec<T> {
-    if k == 0 {
-        return Vec::new();
-    }
-    if k > PICKED_IN_ONE_PASS {
-        let mut items = items.to_vec();
-        items.select_nth_unstable_by(k - 1, &order);
-        items.truncate(k);
-        return items;
-    }
-    let mut first: Vec<T> = Vec::with_capacity(k + 1);
-    for x in items {
-        if first.len() == k {
-            if surely_after(x, &first[k - 1]) || order(x, &first[k - 1]).is_ge() {
-                continue;
-            }
-            first.pop();
-        }
-        let at = first.partition_point(|f| order(f, x).is_lt());
-        first.insert(at, *x);
-    }
-    first
 }
 
 impl Index {
@@ -272,20 +233,15 @@ impl Index {
         // most of the archive, and sorting all of it would be most of a keystroke.
         let order = self.result_order(request.sort);
         let end = request.offset.saturating_add(request.limit).min(total);
-        if end == 0 {
-            kept.clear();
-        } else if end < total {
-            if request.sort == Sort::Newest {
-                // Matches come in doc order and newest first takes the last docs first:
-                // offered last first, most are passed over with one comparison.
-                kept.reverse();
-            }
-            // By relevance, a lower score comes after whatever the doc (`partial_cmp`'s
-            // `<` never holds where `total_cmp` says otherwise).
-            let relevance = request.sort == Sort::Relevance;
-            kept = first_in_order(&kept, end, &order, |x, last| relevance && x.1 < last.1);
+        if request.sort == Sort::Newest && end < total {
+            // Matches come in doc order and newest first takes the last docs first:
+            // offered last first, most are passed over with one comparison.
+            kept.reverse();
         }
-        kept.sort_unstable_by(&order);
+        // By relevance, a lower score comes after whatever the doc (`partial_cmp`'s `<`
+        // never holds where `total_cmp` says otherwise).
+        let relevance = request.sort == Sort::Relevance;
+        let kept = first_in_order(kept, end, &order, |x, last| relevance && x.1 < last.1);
         let words: Vec<&Word> = query.words().collect();
         let matcher = Matcher::new(&words, true);
         let postings = KeyPostings::new(&matcher);
@@ -927,39 +883,6 @@ mod order_tests {
             Sort::Oldest => all.sort_by_key(|&(d, _)| (date(d).is_none(), date(d))),
         }
         all
-    }
-
-    #[test]
-    fn the_first_of_a_page_are_those_of_a_full_sort() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        for len in [0usize, 1, 5, 10, 63, 64, 65, 300, 2000] {
-            let items: Vec<(u32, f32)> = (0..len as u32)
-                .map(|d| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    // Few distinct scores: ties are broken by doc.
-                    (d, (seed % 7) as f32)
-                })
-                .collect();
-            let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-            let mut sorted = items.clone();
-            sorted.sort_unstable_by(order);
-            for k in [0, 1, 2, 10, 20, 64, 65, 100] {
-                let mut first = first_in_order(&items, k.min(len.max(1)), order, |_, _| false);
-                first.sort_unstable_by(order);
-                let want: Vec<_> = sorted.iter().take(k.min(len.max(1))).copied().collect();
-                assert_eq!(first, want, "{len} items, first {k}");
-                // Passed over by a lower score first, as a page by relevance is.
-                let lower = |x: &(u32, f32), last: &(u32, f32)| x.1 < last.1;
-                let mut passing = first_in_order(&items, k.min(len.max(1)), order, lower);
-                passing.sort_unstable_by(order);
-                assert_eq!(
-                    passing, want,
-                    "{len} items, first {k}, passed over by score"
-                );
-            }
-        }
     }
 
     #[test]
