@@ -123,18 +123,20 @@ struct ValueTable {
 
 impl ValueTable {
     fn new<'a>(per_doc: impl Iterator<Item = Option<&'a str>> + Clone) -> ValueTable {
-        // Distinct values first (byte order, cheap), then each value's collation key worked
-        // out once: compare_vi works both keys out per comparison, and sorting every
-        // article's value with it cost ~200 ms of a sharded reader's start-up in wasm.
-        // Distinct values before any copy or sort: a column holds a value per article
-        // (105k dates at vietnews-train scale) but few distinct ones.
+        // Distinct values first, then each one's collation key worked out once:
+        // compare_vi works both keys out per comparison, and sorting every article's
+        // value with it cost ~200 ms of a sharded reader's start-up in wasm. A column
+        // holds a value per article (105k dates at vietnews-train scale) but few
+        // distinct ones. Equal keys go in byte order, as compare_vi has them.
         let distinct: FxHashSet<&str> = per_doc.clone().flatten().collect();
-        let mut values: Vec<String> = distinct.into_iter().map(str::to_string).collect();
-        // `sort`, not `sort_unstable`: the same order for strings, and one sort of
-        // strings in the wasm (the reader's other string sorts are stable).
-        values.sort();
-        // Stable, after byte order: equal keys stay in byte order, as compare_vi has them.
-        values.sort_by_cached_key(|v| collation_key(v));
+        let keyed = distinct
+            .into_iter()
+            .map(|v| (collation_key(v), v))
+            .collect();
+        let values: Vec<String> = crate::order::all_in_order(keyed, Ord::cmp)
+            .into_iter()
+            .map(|(_, v)| v.to_string())
+            .collect();
         let index: FxHashMap<&str, u32> = values
             .iter()
             .enumerate()

@@ -424,8 +424,7 @@ pub(super) fn word_hits(a: &Light, m: &Matcher) -> Vec<(usize, usize, usize)> {
             out.push((s.first, s.last, w));
         }
     }
-    out.sort_unstable();
-    out
+    crate::order::all_in_order(out, Ord::cmp)
 }
 
 /// The analyzer's words and spans without the exact keys, which highlighting never needs:
