@@ -370,7 +370,7 @@ impl Index {
                 *tf.entry(tok.folded).or_default() += 1;
             }
         }
-        let mut weighted: Vec<(f32, String)> = tf
+        let weighted: Vec<(f32, String)> = tf
             .into_iter()
             .filter_map(|(term, n)| {
                 let df = self.folded.get(&term)?.len();
@@ -379,10 +379,10 @@ impl Index {
                     .then(|| (n as f32 * self.idf(df), term))
             })
             .collect();
-        weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        weighted
+        let heaviest =
+            |a: &(f32, String), b: &(f32, String)| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1));
+        first_in_order(weighted, MORE_LIKE_THIS_TERMS, heaviest, |_, _| false)
             .into_iter()
-            .take(MORE_LIKE_THIS_TERMS)
             .map(|(_, term)| term)
             .collect()
     }
