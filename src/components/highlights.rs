@@ -26,9 +26,17 @@ extern "C" {
     #[wasm_bindgen(constructor, catch)]
     fn new() -> Result<Highlight, JsValue>;
     #[wasm_bindgen(method, catch)]
-    fn add(this: &Highlight, range: &web_sys::Range) -> Result<JsValue, JsValue>;
+    fn add(this: &Highlight, range: &StaticRange) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method)]
     fn clear(this: &Highlight);
+
+    /// `StaticRange`: a range the document does not keep up to date as it changes. The
+    /// results' ranges are made again after every render, so nothing needs updating; a live
+    /// `Range` (`createRange`) is one the document adjusts at every later change of the
+    /// text nodes under it (the next keystroke's patch), and then repaints its highlight.
+    type StaticRange;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(init: &js_sys::Object) -> Result<StaticRange, JsValue>;
 
     /// `CSS.highlights`, the document's `HighlightRegistry` (a map of names to highlights).
     type HighlightRegistry;
@@ -101,17 +109,24 @@ pub fn show_result_highlights(list: &str, hits: &[Hit]) {
             .iter()
             .filter(|hit| !hit.id.is_empty())
             .flat_map(|hit| [&hit.title, &hit.snippet]);
+        // One `StaticRangeInit` for all: the constructor copies it.
+        let init = js_sys::Object::new();
+        let [start_container, end_container, start_offset, end_offset] =
+            ["startContainer", "endContainer", "startOffset", "endOffset"].map(JsValue::from);
+        let set = |key: &JsValue, value: &JsValue| js_sys::Reflect::set(&init, key, value).is_ok();
         for (i, marked) in texts.enumerate() {
             let Some(text) = parts.item(i as u32).and_then(|part| part.first_child()) else {
                 break;
             };
+            if !(set(&start_container, &text) && set(&end_container, &text)) {
+                return;
+            }
+            // `utf16_marks` keeps every range inside its text.
             for (start, end) in utf16_marks(marked) {
-                let Ok(range) = document.create_range() else {
-                    return;
-                };
-                // A range that does not fit the text (it never should) is left out.
-                if range.set_start(&text, start).is_ok() && range.set_end(&text, end).is_ok() {
-                    let _ = highlight.add(&range);
+                if set(&start_offset, &start.into()) && set(&end_offset, &end.into()) {
+                    if let Ok(range) = StaticRange::new(&init) {
+                        let _ = highlight.add(&range);
+                    }
                 }
             }
         }

@@ -29,6 +29,8 @@
 //               are made (by default typing waits for them, as the browser bench's does)
 //     --css RULES  add RULES as a style sheet before typing: try a style's effect on the
 //               keystroke's style and layout without building again
+//     --script FILE  run FILE in the page before its own scripts (an init script): try a
+//               change of what the app's calls do (e.g. a DOM API wrapped) without building
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -36,7 +38,7 @@ import path from 'node:path';
 import { launchBrowser, waitUntilReady } from '../e2e/support.mjs';
 import { startServer } from '../e2e/server.mjs';
 
-const [dist, planFile] = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !['--keys', '--pause', '--slowest', '--css'].includes(all[i - 1]));
+const [dist, planFile] = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !['--keys', '--pause', '--slowest', '--css', '--script'].includes(all[i - 1]));
 const slowestArg = process.argv.indexOf('--slowest');
 const slowest = slowestArg > 0 ? Number(process.argv[slowestArg + 1]) : 0;
 const pauseArg = process.argv.indexOf('--pause');
@@ -46,6 +48,8 @@ const maxKeys = keysArg > 0 ? Number(process.argv[keysArg + 1]) : Infinity;
 const invalidations = process.argv.includes('--invalidations');
 const cssArg = process.argv.indexOf('--css');
 const extraCss = cssArg > 0 ? process.argv[cssArg + 1] : null;
+const scriptArg = process.argv.indexOf('--script');
+const initScript = scriptArg > 0 ? path.resolve(process.argv[scriptArg + 1]) : null;
 const profiling = process.argv.includes('--profile');
 const early = process.argv.includes('--early');
 if (!dist || !planFile) throw new Error('usage: node tests/bench/trace.mjs DIST PLAN [--keys N]');
@@ -58,6 +62,7 @@ let nodes = null;
 let profile = null;
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+  if (initScript) await context.addInitScript({ path: initScript });
   const page = await context.newPage();
   await page.goto(`${server.url}/#/search`);
   await waitUntilReady(page);

@@ -373,6 +373,10 @@ export function resultHighlights(page, list = 'ol.results') {
       return { via: 'mark', rows: out, stray: [] };
     }
     const stray = [];
+    // A StaticRange has no toString(): its text is read from its container.
+    const text = (range) => (range.startContainer === range.endContainer && range.startContainer.nodeType === Node.TEXT_NODE
+      ? range.startContainer.data.slice(range.startOffset, range.endOffset)
+      : `(a range from ${range.startContainer.nodeName} to ${range.endContainer.nodeName})`);
     const ranges = [...(CSS.highlights.get('docbao-result') ?? [])];
     ranges.sort((a, b) => a.startOffset - b.startOffset);
     for (const range of ranges) {
@@ -380,10 +384,10 @@ export function resultHighlights(page, list = 'ol.results') {
       const at = rows.findIndex((row) => row.title === element || row.snippet === element);
       const inOneText = range.startContainer === range.endContainer && range.startContainer.nodeType === Node.TEXT_NODE;
       if (at < 0 || !inOneText || range.collapsed) {
-        stray.push(range.toString());
+        stray.push(text(range));
         continue;
       }
-      out[at][rows[at].title === element ? 'title' : 'snippet'].push(range.toString());
+      out[at][rows[at].title === element ? 'title' : 'snippet'].push(text(range));
     }
     return { via: 'highlight', rows: out, stray };
   }, list);
