@@ -96,8 +96,19 @@ export async function writeLoader(dir) {
   const preload = root
     ? `<link rel="preload" href="${base}${ARCHIVE_FOLDER}/${root}" as="fetch" crossorigin="anonymous" />\n    `
     : '';
-  await writeFile(indexFile, html.replace(placeholder, `${preload}${tag}`));
+  await writeFile(indexFile, withoutWasmPreloadIntegrity(html.replace(placeholder, `${preload}${tag}`), `${base}${wasm}`));
   return loaderName;
+}
+
+/**
+ * trunk's `<link rel="preload" as="fetch">` of the wasm without its `integrity`, so it
+ * asks for what the loader's fetch() asks for (no integrity: see web/loader.js). Chromium
+ * ignores an integrity on `as="fetch"` anyway, with a console warning at every load
+ * (crbug.com/981419); a browser that honoured it would hold the body to hash it.
+ */
+function withoutWasmPreloadIntegrity(html, wasmHref) {
+  const escaped = wasmHref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return html.replace(new RegExp(`(<link rel="preload" href="${escaped}"[^>]*?) integrity="[^"]*"`), '$1');
 }
 
 /**

@@ -2,9 +2,12 @@
 // (nothing cached) and prints, in ms after navigation, when the page's files arrived (the
 // HTML, the JS glue, the wasm), the wasm's code running (`docbao:start`: compile and
 // instantiate, the data segment copied, in between), the index decoded (`docbao:decode`)
-// and `docbao:ready`, then the dictionaries decoded after it (`docbao:decode-dictionaries`,
-// its duration and end; builds before session 7 decode them inside `docbao:decode`; since
-// session 9 they are derived in slices, `slice` the longest `docbao:derive-slice`), with
+// and `docbao:ready` (`paint`: the first contentful paint, when the first page's frame was
+// presented: Yew yields to the browser after 16 ms of rendering, so that frame may be drawn
+// before the page's rendered effects and `docbao:ready`, and is often presented after),
+// then the dictionaries decoded after it (`docbao:decode-dictionaries`, its duration and
+// end; builds before session 7 decode them inside `docbao:decode`; since session 9 they
+// are derived in slices, `slice` the longest `docbao:derive-slice`), with
 // the medians and the machine's load. A sharded build (DIST/archive/) has no dictionaries
 // to derive: it prints when the root arrived, when the first page's last chunk arrived
 // and the first results (`first`: the archive's newest articles listed). Asserts nothing.
@@ -64,6 +67,7 @@ try {
           decodeStart: decode?.startTime ?? NaN,
           decode: decode?.duration ?? NaN,
           ready: mark('docbao:ready')?.startTime ?? NaN,
+          paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
           dicts: mark('docbao:decode-dictionaries')?.duration ?? NaN,
           dictsEnd: ((m) => (m ? m.startTime + m.duration : NaN))(mark('docbao:decode-dictionaries')),
           slice: ((d) => (d.length ? Math.max(...d) : NaN))(performance.getEntriesByName('docbao:derive-slice').map((m) => m.duration)),
@@ -88,7 +92,7 @@ const median = (key) => {
 };
 const keys = sharded
   ? ['html', 'js', 'wasm', 'start', 'root', 'ready', 'chunks', 'first']
-  : ['html', 'js', 'wasm', 'start', 'decodeStart', 'decode', 'ready', 'dicts', 'dictsEnd', 'slice', 'slices'];
+  : ['html', 'js', 'wasm', 'start', 'decodeStart', 'decode', 'paint', 'ready', 'dicts', 'dictsEnd', 'slice', 'slices'];
 console.log(`startup: ${dist}, ${runs} loads; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log(`| ${keys.join(' | ')} |`);
 for (const r of rows) console.log(`| ${keys.map((k) => r[k].toFixed(1)).join(' | ')} |`);

@@ -64,8 +64,8 @@ function siteWithDamagedText(text) {
   assert.ok(damaged[letter] >= 0x61 && damaged[letter] < 0x7a, 'an ASCII letter to change');
   damaged[letter] += 1;
   writeFileSync(path.join(site, wasmName), damaged);
-  // Each file that names a changed file's integrity changes too (index.html's preload and
-  // sw.js name the wasm's), so carry every change up to index.html.
+  // Each file that names a changed file's integrity changes too (sw.js names the wasm's),
+  // so carry every change up to index.html.
   const changed = [[integrityOf(wasm), integrityOf(damaged)]];
   let named = 0;
   while (changed.length > 0) {
@@ -80,7 +80,7 @@ function siteWithDamagedText(text) {
       changed.push([integrityOf(content), integrityOf(updated)]);
     }
   }
-  assert.ok(named >= 2, "the wasm's integrity was found in the build's files");
+  assert.ok(named >= 1, "the wasm's integrity was found in the build's files");
   return site;
 }
 
