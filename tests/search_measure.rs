@@ -66,25 +66,27 @@ async fn a_keystrokes_search_measure_spans_the_keystroke_to_its_results_on_the_p
     let searching = listed_titles("q=thanh+tri");
     assert_ne!(browsing, searching, "the search changes the list");
 
-    // What the list shows at the moment each `docbao:search` measure ends: performance.mark
-    // is wrapped, so the list is read exactly then.
+    // What the list shows at the moment each `docbao:search` measure ends (is recorded,
+    // ending "now"): performance.measure is wrapped, so the list is read exactly then.
     let performance = web_sys::window().unwrap().performance().unwrap();
-    let original: Function = Reflect::get(&performance, &"mark".into())
+    let original: Function = Reflect::get(&performance, &"measure".into())
         .unwrap()
         .unchecked_into();
     let at_end = Rc::new(RefCell::new(Vec::<Vec<String>>::new()));
     let wrapper = {
         let (root, at_end, performance) = (root.clone(), at_end.clone(), performance.clone());
-        Closure::<dyn FnMut(wasm_bindgen::JsValue) -> wasm_bindgen::JsValue>::new(move |name| {
-            if wasm_bindgen::JsValue::as_string(&name).as_deref() == Some("docbao:search:end") {
-                at_end
-                    .borrow_mut()
-                    .push(texts_of(&root, "ol.results li .result-title"));
-            }
-            original.call1(&performance, &name).unwrap()
-        })
+        Closure::<dyn FnMut(wasm_bindgen::JsValue, wasm_bindgen::JsValue) -> wasm_bindgen::JsValue>::new(
+            move |name, start| {
+                if wasm_bindgen::JsValue::as_string(&name).as_deref() == Some("docbao:search") {
+                    at_end
+                        .borrow_mut()
+                        .push(texts_of(&root, "ol.results li .result-title"));
+                }
+                original.call2(&performance, &name, &start).unwrap()
+            },
+        )
     };
-    Reflect::set(&performance, &"mark".into(), wrapper.as_ref()).unwrap();
+    Reflect::set(&performance, &"measure".into(), wrapper.as_ref()).unwrap();
 
     let input: HtmlInputElement = root
         .query_selector("input[type=search]")
@@ -100,7 +102,7 @@ async fn a_keystrokes_search_measure_spans_the_keystroke_to_its_results_on_the_p
         .unwrap();
     let shown = eventually(|| texts_of(&root, "ol.results li .result-title") == searching).await;
     yew::scheduler::flush().await;
-    Reflect::delete_property(&performance, &"mark".into()).unwrap();
+    Reflect::delete_property(&performance, &"measure".into()).unwrap();
     assert!(shown, "the results are shown");
 
     // The measure ends once the page is rendered: the new list is on the page.
