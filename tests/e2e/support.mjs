@@ -373,8 +373,9 @@ export function resultHighlights(page, list = 'ol.results') {
       return { via: 'mark', rows: out, stray: [] };
     }
     const stray = [];
+    const inOneText = (range) => range.startContainer === range.endContainer && range.startContainer.nodeType === Node.TEXT_NODE;
     // A StaticRange has no toString(): its text is read from its container.
-    const text = (range) => (range.startContainer === range.endContainer && range.startContainer.nodeType === Node.TEXT_NODE
+    const text = (range) => (inOneText(range)
       ? range.startContainer.data.slice(range.startOffset, range.endOffset)
       : `(a range from ${range.startContainer.nodeName} to ${range.endContainer.nodeName})`);
     const ranges = [...(CSS.highlights.get('docbao-result') ?? [])];
@@ -382,8 +383,7 @@ export function resultHighlights(page, list = 'ol.results') {
     for (const range of ranges) {
       const element = range.startContainer.parentElement;
       const at = rows.findIndex((row) => row.title === element || row.snippet === element);
-      const inOneText = range.startContainer === range.endContainer && range.startContainer.nodeType === Node.TEXT_NODE;
-      if (at < 0 || !inOneText || range.collapsed) {
+      if (at < 0 || !inOneText(range) || range.collapsed) {
         stray.push(text(range));
         continue;
       }
