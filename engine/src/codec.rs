@@ -256,6 +256,18 @@ impl<'a> Reader<'a> {
         Ok(f32::from_le_bytes(b))
     }
 
+    /// An average field length: a finite `f32`, not negative. The error names its bits:
+    /// printing the float would link core's float formatting, ~9 kB of the app's wasm
+    /// for an error no archive the build writes can give.
+    pub(crate) fn average_length(&mut self) -> Result<f32, CodecError> {
+        let a = self.f32()?;
+        if !(a.is_finite() && a >= 0.0) {
+            let bits = a.to_bits();
+            return Err(self.corrupt(format!("average field length {bits:#010x} is not a length")));
+        }
+        Ok(a)
+    }
+
     /// A section must be read to its last byte: anything left over is corruption.
     pub(crate) fn finish(&self) -> Result<(), CodecError> {
         match self.remaining() {
@@ -957,10 +969,7 @@ fn get_meta(meta: &[u8]) -> Result<(Vec<[u8; FIELD_COUNT]>, [f32; FIELD_COUNT]),
     }
     let mut avg_field_len = [0f32; FIELD_COUNT];
     for a in &mut avg_field_len {
-        *a = meta.f32()?;
-        if !(a.is_finite() && *a >= 0.0) {
-            return Err(meta.corrupt(format!("average field length {a} is not a length")));
-        }
+        *a = meta.average_length()?;
     }
     meta.finish()?;
     Ok((field_norms, avg_field_len))
@@ -1594,6 +1603,25 @@ mod tests {
         match result {
             Err(CodecError::Corrupt { section, why }) => (section, why),
             other => panic!("expected a Corrupt error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_average_length_that_is_no_length_is_named_by_its_bits() {
+        let read = |v: f32| Reader::new("META", &v.to_le_bytes()[..]).average_length();
+        assert_eq!(read(0.0).unwrap(), 0.0);
+        assert_eq!(read(412.5).unwrap(), 412.5);
+        for (v, bits) in [
+            (f32::NAN, "0x7fc00000"),
+            (f32::INFINITY, "0x7f800000"),
+            (-1.0, "0xbf800000"),
+        ] {
+            let (section, why) = corrupt_in(read(v));
+            assert_eq!(section, "META");
+            assert!(
+                why.contains(&format!("average field length {bits} ")),
+                "{why}"
+            );
         }
     }
 

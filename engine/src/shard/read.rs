@@ -736,12 +736,7 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
     }
     let mut avg_field_len = [0f32; FIELD_COUNT];
     for a in &mut avg_field_len {
-        *a = r.f32().map_err(err)?;
-        if !(a.is_finite() && *a >= 0.0) {
-            return Err(err(
-                r.corrupt(format!("average field length {a} is not a length"))
-            ));
-        }
+        *a = r.average_length().map_err(err)?;
     }
     let mut field_norms = vec![[0u8; FIELD_COUNT]; docs];
     for field in 0..FIELD_COUNT {
