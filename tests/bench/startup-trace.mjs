@@ -11,6 +11,12 @@
 //     --profile  a CPU profile's heaviest functions to ready (wasm ones by index only,
 //                unless the build keeps the name section)
 //     --window   every renderer event over 0.5 ms from the wasm's arrival to `docbao:start`
+//     --categories LIST  the trace categories, comma-separated, instead of the default
+//                (e.g. add disabled-by-default-v8.gc,blink_gc,toplevel to see GC and tasks)
+//     --dump REGEX [--from MS] [--to MS]  every main-thread event over 0.3 ms whose name
+//                matches, nested ones too, with its arguments (ms after navigation)
+//     --until-start  stop 1.5 s after `docbao:start` instead of waiting for ready: for a
+//                build that never gets ready (tests/bench/wasm-corpus-variant.mjs's)
 
 import os from 'node:os';
 import { launchBrowser, waitUntilReady } from '../e2e/support.mjs';
@@ -24,6 +30,14 @@ const arg = (name, d) => {
 const runs = arg('--runs', 1);
 const top = arg('--top', 25);
 const profiling = process.argv.includes('--profile');
+const text = (name) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const DEFAULT_CATEGORIES = 'devtools.timeline,blink.user_timing,v8.wasm,disabled-by-default-v8.wasm.detailed,v8,loading,blink';
+const categories = (text('--categories') ?? DEFAULT_CATEGORIES).split(',');
+const dump = text('--dump') && new RegExp(text('--dump'));
+const untilStart = process.argv.includes('--until-start');
 if (!dist) throw new Error('usage: node tests/bench/startup-trace.mjs DIST [--runs N] [--profile]');
 
 const browser = await launchBrowser();
@@ -38,7 +52,7 @@ try {
     const finished = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
     await cdp.send('Tracing.start', {
       traceConfig: {
-        includedCategories: ['devtools.timeline', 'blink.user_timing', 'v8.wasm', 'disabled-by-default-v8.wasm.detailed', 'v8', 'loading', 'blink'],
+        includedCategories: categories,
       },
       transferMode: 'ReportEvents',
     });
@@ -48,7 +62,12 @@ try {
       await cdp.send('Profiler.start');
     }
     await page.goto(`${server.url}/#/search`);
-    await waitUntilReady(page);
+    if (untilStart) {
+      await page.waitForFunction(() => performance.getEntriesByName('docbao:start').length > 0, null, { timeout: 30000 });
+      await page.waitForTimeout(1500);
+    } else {
+      await waitUntilReady(page);
+    }
     const marks = await page.evaluate(() =>
       Object.fromEntries(
         performance
@@ -63,7 +82,7 @@ try {
     await finished;
     await context.close();
 
-    const readyEv = events.find((e) => e.name === 'docbao:ready');
+    const readyEv = events.find((e) => e.name === 'docbao:ready') ?? (untilStart ? events.find((e) => e.name === 'docbao:start') : undefined);
     const pid = readyEv?.pid;
     const mainTid = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.pid === pid && e.args.name === 'CrRendererMain')?.tid;
     const nav = events.find((e) => e.name === 'navigationStart' && e.pid === pid) ?? events.filter((e) => e.pid === pid).sort((a, b) => a.ts - b.ts)[0];
@@ -89,6 +108,15 @@ try {
       for (const k of kids) byName[k.name] = (byName[k.name] ?? 0) + (k.dur ?? 0) / 1e3;
       const list = Object.entries(byName).sort((a, b) => b[1] - a[1]).slice(0, 8).map(([n, d]) => `${n} ${d.toFixed(1)}`).join(', ');
       console.log(`   ${((e.ts - t0) / 1e3).toFixed(1).padStart(7)} ${(e.dur / 1e3).toFixed(1).padStart(7)} ${e.name}: ${list}`);
+    }
+    if (dump) {
+      const [from, to] = [Number(text('--from') ?? 0), Number(text('--to') ?? Infinity)];
+      const inWindow = events.filter((e) => e.pid === pid && e.tid === mainTid && (e.ph === 'X' || e.ph === 'B') && dump.test(e.name));
+      for (const e of inWindow.sort((a, b) => a.ts - b.ts)) {
+        const at = (e.ts - t0) / 1e3;
+        if (at < from || at > to || (e.ph === 'X' && e.dur < 300)) continue;
+        console.log(`    dump ${at.toFixed(1).padStart(7)} ${e.ph === 'X' ? (e.dur / 1e3).toFixed(1).padStart(6) : '     B'} ${e.name} ${JSON.stringify(e.args ?? {}).slice(0, 160)}`);
+      }
     }
     if (process.argv.includes('--window')) {
       // Every event of the renderer (any thread) between the wasm's arrival and the code running.
