@@ -302,6 +302,86 @@ fn a_query_being_typed_fetches_no_typo_pairs_and_pauses_to_the_same_answer() {
     }
 }
 
+/// While a query is typed, a keystroke that still misses dictionary ranges asks, in the
+/// same round, for the chunks of the rows the files in already show (the last word grew
+/// by a letter: mostly the rows it will show), so they need no round of their own after
+/// the ranges; its answer, once nothing is missing, is still the whole index's. A paused
+/// search asks for chunks only once its ranges are in.
+#[test]
+fn a_typed_keystroke_asks_for_the_chunks_of_the_rows_it_shows_beside_the_ranges_it_misses() {
+    let index = Index::build(invented(300));
+    let bundle = write_bundle_with_ranges_of(&index, 512);
+    let paused = page_of(&Filters::default(), Sort::Relevance);
+    let typing = docbao_engine::Request {
+        typing: true,
+        count_facets: false,
+        ..paused.clone()
+    };
+    const SHOWN: usize = 6;
+    let is_chunk = |name: &String| name.ends_with(".docs");
+    for (request, typed) in [(&typing, true), (&paused, false)] {
+        let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        let mut ahead = 0;
+        for query in ["tanh pho ha noi", "kinh te tang truong", "hoc sinh gioi"] {
+            for n in 1..=query.chars().count() {
+                let text: String = query.chars().take(n).collect();
+                let mut complete = false;
+                for _ in 0..16 {
+                    let (fetched, why) = sharded.find_first_explained(&text, request, SHOWN);
+                    if fetched.needs.is_empty() {
+                        // The whole index's page: the rows shown as they are, the
+                        // rows below in place (their chunks are asked for with more rows).
+                        let fresh = index.clone();
+                        let want = fresh.find(&fresh.query_as(&text, typed), request);
+                        let got = &fetched.answer.page;
+                        assert_eq!(got.total, want.total, "{text:?}");
+                        let n = SHOWN.min(want.hits.len());
+                        assert_eq!(got.hits[..n], want.hits[..n], "{text:?}");
+                        let place =
+                            |p: &Page| p.hits.iter().map(|h| (h.doc, h.score)).collect::<Vec<_>>();
+                        assert_eq!(place(got), place(&want), "{text:?}");
+                        complete = true;
+                        break;
+                    }
+                    let ranges = fetched.needs.iter().filter(|n| !is_chunk(n)).count();
+                    let chunks: Vec<_> = fetched.needs.iter().filter(|n| is_chunk(n)).collect();
+                    // Rows shown whose chunk is not in have no id yet.
+                    let rows_waiting = fetched
+                        .answer
+                        .page
+                        .hits
+                        .iter()
+                        .take(SHOWN)
+                        .any(|h| h.id.is_empty());
+                    if ranges > 0 {
+                        assert_eq!(
+                            !chunks.is_empty(),
+                            typed && rows_waiting,
+                            "{text:?} typed {typed}: {:?}",
+                            fetched.needs
+                        );
+                        for (name, why) in fetched.needs.iter().zip(&why) {
+                            assert_eq!(
+                                is_chunk(name),
+                                *why == LookupReason::Ahead,
+                                "{text:?}: {name} {why:?}"
+                            );
+                        }
+                        ahead += chunks.len();
+                    }
+                    add_needed(&mut sharded, &bundle, &fetched.needs);
+                }
+                assert!(complete, "{text:?}: still needs files after 16 rounds");
+            }
+        }
+        assert_eq!(
+            ahead > 0,
+            typed,
+            "typed {typed}: {ahead} chunks asked beside ranges"
+        );
+    }
+}
+
 #[test]
 fn a_sharded_page_without_facet_counts_is_the_same_page_from_the_same_files() {
     let index = Index::build(invented(300));
