@@ -67,14 +67,10 @@ pub enum LookupReason {
     Phrase,
     /// The articles of the hits shown.
     Hits,
-    /// The articles of the hits the files in already show, while a query is typed:
-    /// fetched beside the ranges that may still change those hits, so that a keystroke's
-    /// rows need no second round when they stay.
-    Ahead,
 }
 
 impl LookupReason {
-    pub const ALL: [LookupReason; 9] = [
+    pub const ALL: [LookupReason; 8] = [
         LookupReason::Word,
         LookupReason::Exact,
         LookupReason::Typo,
@@ -83,7 +79,6 @@ impl LookupReason {
         LookupReason::Pairs,
         LookupReason::Phrase,
         LookupReason::Hits,
-        LookupReason::Ahead,
     ];
 
     pub fn name(self) -> &'static str {
@@ -96,7 +91,6 @@ impl LookupReason {
             LookupReason::Pairs => "pairs",
             LookupReason::Phrase => "phrase",
             LookupReason::Hits => "hits",
-            LookupReason::Ahead => "ahead",
         }
     }
 }

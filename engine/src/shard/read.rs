@@ -390,14 +390,8 @@ impl ShardedIndex {
         let query = index.query_as(text, request.typing);
         let page = index.find(&query, request);
         let mut needs = self.take_missed_why();
-        let shown_docs = || page.hits.iter().take(shown).map(|h| h.doc);
-        if !needs.is_empty() && request.typing && query.marks_words() {
-            // While typing, the rows the files in already show are mostly the rows the
-            // missing ranges will show too (the last word grew by a letter): their chunks
-            // come in the same round as the ranges, not in a second one after them.
-            let ahead = self.missing_chunks(shown_docs());
-            needs.extend(ahead.into_iter().map(|n| (n, LookupReason::Ahead)));
-        } else if needs.is_empty() {
+        if needs.is_empty() {
+            let shown_docs = || page.hits.iter().take(shown).map(|h| h.doc);
             if query.marks_words() {
                 // A hit's marks and snippet come from its whole text.
                 let hits = self.missing_chunks(shown_docs());
