@@ -20,7 +20,8 @@
 //                    bench's Chromium accepts).
 //     --dist DIR     build into (or, with --no-build, reuse) DIR instead, e.g. to keep a
 //                    "before" build beside an "after" one and run them alternately.
-// The table is printed and written to target/bench/<name>-<layout>/table.md.
+// The table is printed and written to target/bench/<name>-<layout>/table.md; every
+// keystroke of each pass (text, ms, files fetched) to docbao-keystrokes.json beside it.
 //
 // Queries come from the corpus's titles (read with `docbao export`), chosen with a fixed
 // seed: as written, without marks, in raw Telex, and with one typo; plus a few fixed ones.
@@ -251,6 +252,8 @@ async function measure(label, root, driver) {
       byKind[kind] = { files: (byKind[kind]?.files ?? 0) + files, br: (byKind[kind]?.br ?? 0) + br };
     }
     writeFileSync(path.join(workDir, `${label.toLowerCase()}-sent-by-kind.json`), JSON.stringify(byKind, null, 1));
+    // Every keystroke of each pass (text typed, ms, files fetched), for whoever looks for the slow ones.
+    writeFileSync(path.join(workDir, `${label.toLowerCase()}-keystrokes.json`), JSON.stringify(passes.map((p) => p.each), null, 0));
     writeFileSync(
       path.join(workDir, `${label.toLowerCase()}-first-files.json`),
       JSON.stringify([...firstFiles].map(([p, byWorker]) => ({ path: p, byWorker, ...sizes([p]) })), null, 1),
@@ -285,7 +288,7 @@ async function typeAll(page, driver, sizes, requests) {
       const fetched = [...new Set(requests.slice(from).map((r) => r.path))].filter((p) => !ICON.test(p));
       const measures = (await driver.takeMeasures?.(page)) ?? { search: [], find: [] };
       const searchEnd = Math.max(0, ...measures.search.map((m) => m.end)) - since;
-      keys.push({ ms: Math.max(done.latency, searchEnd, 0), fetches: fetched.length, paths: fetched });
+      keys.push({ ms: Math.max(done.latency, searchEnd, 0), fetches: fetched.length, paths: fetched, text: await box.inputValue() });
       searches.push(...measures.search.map((m) => m.ms));
       finds.push(...measures.find);
     }
@@ -302,6 +305,7 @@ async function typeAll(page, driver, sizes, requests) {
   const fetchedPaths = keys.flatMap((k) => k.paths);
   return {
     keys: keys.map((k) => k.ms),
+    each: keys.map((k) => [k.text, Math.round(k.ms * 10) / 10, k.fetches]),
     fetches: keys.reduce((s, k) => s + k.fetches, 0),
     keysFetching: keys.filter((k) => k.fetches > 0).length,
     fetchedBytes: sizes(fetchedPaths),
