@@ -198,24 +198,20 @@ impl Shards {
     }
 
     /// A search page's results from the files fetched so far, and the files it still
-    /// needs (`ShardedIndex::find_first`): one search per keystroke or arrival. Of the
-    /// hits' articles it needs those of the first `shown` only, the rows on screen; while
-    /// `typing`, its facets are not counted and its words prepared by the typing rules
-    /// (`Request::typing`).
+    /// needs (`ShardedIndex::find_first`): one search per keystroke or arrival. It asks
+    /// for the first `rows` hits only when given (the rows on screen while a query is
+    /// typed: their snippets, and their articles' files); while `typing`, its facets are
+    /// not counted and its words prepared by the typing rules (`Request::typing`).
     pub fn find(
         &self,
         state: &crate::route::SearchState,
-        shown: usize,
+        rows: Option<usize>,
         typing: bool,
     ) -> Fetched<Searched> {
-        let request = Request {
-            count_facets: !typing,
-            typing,
-            ..state.request()
-        };
+        let request = state.request_shown(rows, typing);
         self.index
             .borrow_mut()
-            .find_first(&state.q, &request, shown)
+            .find_first(&state.q, &request, rows.unwrap_or(usize::MAX))
     }
 
     /// Article `id`'s page from the files fetched so far, previous/next within `state`'s

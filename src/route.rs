@@ -176,6 +176,21 @@ impl SearchState {
         }
     }
 
+    /// What the search page asks while it shows only its first `rows` rows (`None`: the
+    /// whole page), and while the query is `typing` (facets not counted, the typing rules).
+    /// Rows not shown are not asked for: their snippets were engine work nobody sees before
+    /// the next key (a page's first rows are the same whatever its length: results are in
+    /// a total order). Both layouts ask this.
+    pub fn request_shown(&self, rows: Option<usize>, typing: bool) -> Request {
+        let request = self.request();
+        Request {
+            limit: rows.map_or(request.limit, |rows| request.limit.min(rows)),
+            count_facets: !typing,
+            typing,
+            ..request
+        }
+    }
+
     /// The order results are shown in.
     pub fn effective_sort(&self) -> Sort {
         self.sort.unwrap_or(if self.is_searching() {
@@ -295,6 +310,25 @@ mod tests {
             SearchState::default().request(),
             Request::newest_first_page()
         );
+    }
+
+    #[test]
+    fn a_typed_page_asks_only_for_the_rows_it_shows() {
+        let state = SearchState::from_query("q=ha+noi&src=VnExpress&p=3");
+        // Typing with 8 rows on screen: 8 hits (both layouts ask this; the sharded one
+        // asked for the whole page's snippets, 20 rows of which 8 were shown), no facets.
+        let typed = state.request_shown(Some(8), true);
+        assert_eq!((typed.offset, typed.limit), (2 * PAGE_SIZE, 8));
+        assert!(typed.typing && !typed.count_facets);
+        assert_eq!(
+            (typed.filters, typed.sort),
+            (state.filters.clone(), Sort::Relevance)
+        );
+        // More rows than a page: the page.
+        assert_eq!(state.request_shown(Some(100), true).limit, PAGE_SIZE);
+        // The pause (or a scrolled page): the whole page; untyped, its facets counted.
+        assert_eq!(state.request_shown(None, true).limit, PAGE_SIZE);
+        assert_eq!(state.request_shown(None, false), state.request());
     }
 
     fn round_trip(state: &SearchState) -> SearchState {

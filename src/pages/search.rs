@@ -175,8 +175,7 @@ pub fn SearchPage() -> Html {
             timing::measure(timing::FIND_MEASURE, || {
                 if let Some(shards) = corpus.shards() {
                     // One search: the page from the files in, and the files to fetch.
-                    let Fetched { answer, needs } =
-                        shards.find(s, rows.unwrap_or(usize::MAX), *typing);
+                    let Fetched { answer, needs } = shards.find(s, *rows, *typing);
                     // A hit whose article's file is not in yet keeps its place (no id yet).
                     let mut page = answer.page;
                     let facets = Rc::new(std::mem::take(&mut page.facets));
@@ -195,16 +194,9 @@ pub fn SearchPage() -> Html {
                         }
                     };
                     // While a query is typed, the page's rows not rendered are not
-                    // asked for either: their snippets were work for rows nobody sees
-                    // before the next key. The pause that renders every row asks again
-                    // (`rows` changes), for the whole page. The first rows of a page are
-                    // the same whatever its length (results are in a total order).
-                    let mut request = s.request();
-                    request.count_facets = !typing;
-                    request.typing = *typing;
-                    if let Some(rows) = rows {
-                        request.limit = request.limit.min(*rows);
-                    }
+                    // asked for either; the pause that renders every row asks again
+                    // (`rows` changes), for the whole page.
+                    let request = s.request_shown(*rows, *typing);
                     let mut page = index.find(&query, &request);
                     // Shared with the facet panel, which renders again only if they changed.
                     let facets = Rc::new(std::mem::take(&mut page.facets));
