@@ -9,7 +9,7 @@ use docbao_engine::facets::{Facets, Filters, Sort};
 use docbao_engine::search::LookupReason;
 use docbao_engine::shard::{
     write_bundle, write_bundle_with_ranges_of, Fetched, Searched, ShardedBundle, ShardedIndex,
-    DOCS_PER_CHUNK, DOCS_PER_HEAD,
+    DOCS_PER_CHUNK, DOCS_PER_HEAD, FIRST_LETTER_ROWS,
 };
 use docbao_engine::{Article, ArticlePage, Index, Page, Teaser};
 
@@ -298,6 +298,51 @@ fn a_query_being_typed_fetches_no_typo_pairs_and_pauses_to_the_same_answer() {
             got.page,
             fresh.find(&fresh.query(query), &paused),
             "{query:?}"
+        );
+    }
+}
+
+#[test]
+fn a_one_letter_query_typed_asks_for_its_rows_chunks_with_its_ranges() {
+    let index = Index::build(invented(300));
+    let bundle = write_bundle_with_ranges_of(&index, 512);
+    // As the search page asks while a query is typed, its rows on screen only.
+    let rows = FIRST_LETTER_ROWS;
+    let typing = docbao_engine::Request {
+        typing: true,
+        count_facets: false,
+        limit: rows,
+        ..page_of(&Filters::default(), Sort::Relevance)
+    };
+    for letter in ["t", "h", "K", "1"] {
+        let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        let first = sharded.find_first(letter, &typing, rows).needs;
+        assert!(
+            first.iter().any(|n| n.ends_with(".fold"))
+                && first.iter().any(|n| n.ends_with(".docs")),
+            "{letter:?}: its ranges and its rows' chunks at once: {first:?}"
+        );
+        let (got, rounds) = until_complete(&mut sharded, &bundle, letter, |s| {
+            s.find_first(letter, &typing, rows)
+        });
+        assert_eq!(rounds, 1, "{letter:?}: one round");
+        let want = index.query_as(letter, true);
+        assert_eq!(got.page, index.find(&want, &typing), "{letter:?}");
+        assert!(got.page.hits.iter().all(|h| !h.id.is_empty()), "{letter:?}");
+    }
+    // Not listed: a filtered search, a second word, the pause: ranges first, then chunks.
+    let mut filtered = typing.clone();
+    filtered.filters.sources = vec!["Dân trí".to_string()];
+    for (text, request) in [
+        ("t", &filtered),
+        ("tin t", &typing),
+        ("t", &page_of(&Filters::default(), Sort::Relevance)),
+    ] {
+        let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        let first = sharded.find_first(text, request, rows).needs;
+        assert!(
+            !first.iter().any(|n| n.ends_with(".docs")),
+            "{text:?}: {first:?}"
         );
     }
 }

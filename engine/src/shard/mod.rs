@@ -47,7 +47,8 @@ pub const SHARD_MAGIC: [u8; 8] = *b"DOCBAOSH";
 /// 4: dictionary files take the index's format-7 posting layout (`codec::put_dict`).
 /// 5: distinctive words in `.words` files of their own, not in the chunks.
 /// 6: `.head` files (ids, titles, first passages), named by the root after the words files.
-pub const SHARD_FORMAT_VERSION: u32 = 6;
+/// 7: the root lists the chunks of one-letter queries' first rows, after the lexicon.
+pub const SHARD_FORMAT_VERSION: u32 = 7;
 /// Stored articles per chunk: ten results fetch a few small files, not ten large ones.
 pub const DOCS_PER_CHUNK: usize = 8;
 /// Articles whose distinctive words share a `.words` file: a few kB, fetched with an
@@ -57,6 +58,9 @@ pub const DOCS_PER_WORDS_FILE: usize = 64;
 /// Articles whose heads share a `.head` file. A head is a tenth of an article or less, so
 /// the newest 20 fit in one or two files; each file costs its 8 digest bytes in the root.
 pub const DOCS_PER_HEAD: usize = 32;
+/// Rows of a one-letter query whose chunks the root lists (what a viewport of ~900 px
+/// shows while typing): a query's first keystroke asks for them beside its ranges.
+pub const FIRST_LETTER_ROWS: usize = 8;
 /// Bytes of a file's digest in its name (16 hex digits).
 const DIGEST_LEN: usize = 8;
 /// Magic, version, kind, checksum of the body.

@@ -7,9 +7,10 @@ use std::sync::{Arc, Mutex};
 use rustc_hash::FxHashMap;
 
 use super::write::code_width;
-use super::{name_from_digest, open, FileKind, Lexicon, ShardError, DIGEST_LEN};
+use super::{name_from_digest, open, FileKind, Lexicon, ShardError, DIGEST_LEN, FIRST_LETTER_ROWS};
 use crate::article::Article;
 use crate::codec::{get_dict, Reader};
+use crate::facets::Sort;
 use crate::index::{Coverage, Index, TermDict, TermRun, FIELD_COUNT};
 use crate::search::scoring::Bm25F;
 use crate::search::shard_terms::{looking_up, LookupReason, PhraseWord};
@@ -57,6 +58,9 @@ struct Root {
     docs_per_head: usize,
     heads: Vec<String>,
     lexicon: String,
+    /// One-letter queries (sorted by their letter) with the chunk of each of their first
+    /// rows while typed (`write::first_letter_rows`).
+    first_letter_rows: Vec<(u8, Vec<u32>)>,
     /// Bytes of every file but the root: the whole archive's download.
     files_bytes: u64,
 }
@@ -390,7 +394,10 @@ impl ShardedIndex {
         let query = index.query_as(text, request.typing);
         let page = index.find(&query, request);
         let mut needs = self.take_missed_why();
-        if needs.is_empty() {
+        if !needs.is_empty() {
+            let rows = self.first_letter_chunks(text, request, shown);
+            needs.extend(rows.into_iter().map(|n| (n, LookupReason::Hits)));
+        } else {
             let shown_docs = || page.hits.iter().take(shown).map(|h| h.doc);
             if query.marks_words() {
                 // A hit's marks and snippet come from its whole text.
@@ -615,6 +622,34 @@ impl ShardedIndex {
             .filter(|h| !self.heads.contains(h))
             .map(|h| self.root.heads[h as usize].clone())
             .collect()
+    }
+
+    /// The chunks of the first rows of a one-letter query being typed, as the root lists
+    /// them, not in yet: asked for beside the query's ranges, they spare its first
+    /// keystroke the round of its rows' chunks that would follow them.
+    fn first_letter_chunks(&self, text: &str, request: &Request, shown: usize) -> Vec<String> {
+        let &[letter] = text.trim().as_bytes() else {
+            return Vec::new();
+        };
+        let listed = request.typing
+            && request.offset == 0
+            && request.sort == Sort::Relevance
+            && request.filters.is_empty();
+        let letter = letter.to_ascii_lowercase();
+        let rows = match self
+            .root
+            .first_letter_rows
+            .binary_search_by_key(&letter, |r| r.0)
+        {
+            Ok(i) if listed => &self.root.first_letter_rows[i].1,
+            _ => return Vec::new(),
+        };
+        let n = shown.min(request.limit).min(rows.len());
+        self.missing_chunks(
+            rows[..n]
+                .iter()
+                .map(|&c| c * self.root.docs_per_chunk as u32),
+        )
     }
 
     fn missing_chunks(&self, docs: impl IntoIterator<Item = u32>) -> Vec<String> {
@@ -858,6 +893,30 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
         heads.push(read_name(&mut r, FileKind::Heads).map_err(err)?);
     }
     let lexicon = read_name(&mut r, FileKind::Lexicon).map_err(err)?;
+    let n = r.count("one-letter query count").map_err(err)?;
+    let mut first_letter_rows: Vec<(u8, Vec<u32>)> = Vec::new();
+    for _ in 0..n.min(r.remaining()) {
+        let letter = r.byte().map_err(err)?;
+        let k = r.count("row count").map_err(err)?;
+        let sorted = first_letter_rows.last().is_none_or(|&(l, _)| l < letter);
+        if !letter.is_ascii_alphanumeric() || !sorted || k > FIRST_LETTER_ROWS {
+            return Err(err(r.corrupt(format!(
+                "one-letter query {letter} of {k} rows, or out of order"
+            ))));
+        }
+        let mut rows = Vec::with_capacity(k);
+        for _ in 0..k {
+            let chunk = r.u32("chunk").map_err(err)?;
+            if chunk as usize >= chunks.len() {
+                return Err(err(r.corrupt(format!(
+                    "chunk {chunk} of {} in a one-letter query's rows",
+                    chunks.len()
+                ))));
+            }
+            rows.push(chunk);
+        }
+        first_letter_rows.push((letter, rows));
+    }
     let files_bytes = r.varint().map_err(err)?;
     r.finish().map_err(err)?;
     Ok(Root {
@@ -874,6 +933,7 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
         docs_per_head,
         heads,
         lexicon,
+        first_letter_rows,
         files_bytes,
     })
 }

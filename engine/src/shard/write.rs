@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use super::{
     name_of, seal, FileKind, ShardError, ShardedIndex, DOCS_PER_CHUNK, DOCS_PER_HEAD,
-    DOCS_PER_WORDS_FILE,
+    DOCS_PER_WORDS_FILE, FIRST_LETTER_ROWS,
 };
 use crate::article::Article;
 use crate::codec::{put_dict, put_front_coded, put_varint};
@@ -269,6 +269,15 @@ fn write_bundle_shaped(
         root.extend_from_slice(&name_digest(name));
     }
     root.extend_from_slice(&name_digest(&lexicon));
+    let first_letters = first_letter_rows(index, docs_per_chunk);
+    put_varint(&mut root, first_letters.len() as u64);
+    for (letter, rows) in &first_letters {
+        root.push(*letter);
+        put_varint(&mut root, rows.len() as u64);
+        for &chunk in rows {
+            put_varint(&mut root, chunk as u64);
+        }
+    }
     // Last: what downloading the whole archive costs, shown before a reader starts it.
     let other_files_bytes: usize = files.iter().map(|(_, bytes)| bytes.len()).sum();
     put_varint(&mut root, other_files_bytes as u64);
@@ -277,6 +286,32 @@ fn write_bundle_shaped(
     let root = name_of(FileKind::Root, &root_bytes);
     files.push((root.clone(), root_bytes));
     ShardedBundle { root, files }
+}
+
+/// For each query of one letter or digit, the chunk of each of its first
+/// [`FIRST_LETTER_ROWS`] rows while typed (no filter, best first). A query's first
+/// keystroke needs its ranges (a fresh word: usually the slowest of a query), then its
+/// rows' chunks in a second round; with these it asks for both in one.
+fn first_letter_rows(index: &Index, docs_per_chunk: usize) -> Vec<(u8, Vec<u32>)> {
+    let request = Request {
+        limit: FIRST_LETTER_ROWS,
+        count_facets: false,
+        typing: true,
+        ..Request::default()
+    };
+    (b'0'..=b'9')
+        .chain(b'a'..=b'z')
+        .filter_map(|letter| {
+            let text = char::from(letter).to_string();
+            let page = index.find(&index.query_as(&text, true), &request);
+            let rows: Vec<u32> = page
+                .hits
+                .iter()
+                .map(|hit| hit.doc / docs_per_chunk as u32)
+                .collect();
+            (!rows.is_empty()).then_some((letter, rows))
+        })
+        .collect()
 }
 
 /// A file's name as stored in the root: the 8 bytes its 16 hex digits spell (its kind is
