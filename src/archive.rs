@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use docbao_engine::shard::{Fetched, Searched, ShardedIndex};
-use docbao_engine::{ArticlePage, Index, Request};
+use docbao_engine::{ArticlePage, Index};
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsCast;
