@@ -19,7 +19,7 @@ pub mod telex;
 use std::cell::RefCell;
 
 use rustc_hash::FxHashMap;
-use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{is_nfc_quick, IsNormalized};
 
 pub use syllable::{canonical_tone, is_syllable};
@@ -220,12 +220,23 @@ fn needs_repair(bytes: &[u8]) -> bool {
         })
 }
 
+/// A combining mark as canonical equivalence knows it: a character of non-zero combining
+/// class. These are the accents folding drops (every Vietnamese tone and vowel mark, and
+/// the diacritics of other scripts); the spacing vowel signs of Indic and Thai scripts
+/// (class 0) are letters of their words, kept by folding, and word characters by being
+/// alphabetic. Not `unicode_normalization::char::is_combining_mark` (General Category M):
+/// its table is ~15 kB of hashed data in the reader's wasm, for no Vietnamese difference.
+#[inline]
+pub(crate) fn is_mark(c: char) -> bool {
+    canonical_combining_class(c) != 0
+}
+
 /// Text with every combining mark removed (tones, vowel marks, and any other accent),
 /// case kept. Letters that are not a base plus marks stay: `đ`, `Ð`, `ﬁ`.
 pub fn deaccent(text: &str) -> String {
     let unmarked: String = normalize::nfd(text)
         .chars()
-        .filter(|c| !is_combining_mark(*c))
+        .filter(|c| !is_mark(*c))
         .collect();
     normalize::nfc(&unmarked)
 }
@@ -376,7 +387,7 @@ pub fn is_word_char(c: char) -> bool {
     match c as u32 {
         0xC0..=0x24F => c != '×' && c != '÷',
         0x300..=0x36F | 0x1E00..=0x1EFF => true,
-        _ => c.is_alphanumeric() || is_combining_mark(c),
+        _ => c.is_alphanumeric() || is_mark(c),
     }
 }
 
@@ -406,7 +417,7 @@ fn fold_char(c: char, out: &mut String) {
     match c {
         'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
         _ => unicode_normalization::char::decompose_canonical(c, |d| {
-            if !is_combining_mark(d) {
+            if !is_mark(d) {
                 out.extend(d.to_lowercase());
             }
         }),
@@ -622,6 +633,25 @@ mod tests {
         check_fold("hòa", "hoa");
         check_fold("Ðông", "dong");
         assert_eq!(fold_text("Covid-19"), "covid 19");
+    }
+
+    #[test]
+    fn marks_are_the_characters_of_nonzero_combining_class() {
+        // Every Vietnamese tone and vowel mark is one, so folding drops it.
+        for mark in [
+            '\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}', '\u{302}', '\u{306}', '\u{31B}',
+        ] {
+            assert!(is_mark(mark) && is_word_char(mark), "U+{:04X}", mark as u32);
+        }
+        check_fold("Tr\u{1B0}\u{323}\u{300}ng", "trung");
+        // A spacing vowel sign (class 0) is a letter of its word, kept by folding: the
+        // Hindi `कि` keeps its `ि`, while its nukta (class 7) is dropped as an accent.
+        assert!(!is_mark('\u{93F}') && is_word_char('\u{93F}'));
+        check_fold("कि", "कि");
+        check_fold("\u{929}", "\u{928}");
+        assert_eq!(word_ranges("कि ख").len(), 2);
+        // Neither a letter nor an accent: a variation selector ends a word.
+        assert!(!is_word_char('\u{FE0F}'));
     }
 
     #[test]

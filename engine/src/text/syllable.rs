@@ -11,8 +11,9 @@
 //! (`hòa`, `thủy`, `khỏe`, `mùa`), or on the middle of three (`ngoài`, `khuỷu`, `khuya`).
 //! So `hoà` and `hòa` share one exact key, and so do `baỏ` and `bảo`.
 
+use super::is_mark;
 use super::normalize::{nfc, nfd};
-use unicode_normalization::char::{compose, is_combining_mark};
+use unicode_normalization::char::compose;
 
 /// The five tone marks (huyền, sắc, ngã, hỏi, nặng) as combining characters.
 pub const TONE_MARKS: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
@@ -111,7 +112,7 @@ pub fn split(word: &str) -> Option<Split> {
                 return None;
             }
             tone = Some(c);
-        } else if is_combining_mark(c) {
+        } else if is_mark(c) {
             let prev = letters.pop()?;
             letters.push(compose(prev, c)?);
         } else {
