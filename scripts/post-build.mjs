@@ -6,6 +6,8 @@
 //      hashed bindings and wasm (Trunk.toml, pattern_script). It becomes
 //      loader-<hash>.js (web/loader.js filled in) and an external
 //      <script type="module" src=… integrity=…>: dist/index.html has no inline script.
+//      The loader and wasm-bindgen's bindings are minified (terser), and index.html's
+//      comments dropped: they are among the bytes every first visit waits for.
 //   2. The service worker. sw.js = this build's id, its precache list (every file with
 //      its integrity, but for a sharded archive's files other than its root, which the
 //      worker checks against their names, and the ingest report, cached once opened),
@@ -21,6 +23,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { minify } from 'terser';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const LOADER_TEMPLATE = path.join(REPO, 'web', 'loader.js');
@@ -67,6 +70,34 @@ async function listFiles(dir) {
     .sort();
 }
 
+/**
+ * `code`, an ES module, minified. Top-level names are kept: the single file inlines
+ * the bindings and calls their `initSync` by name (scripts/single-file.mjs).
+ */
+async function minifyScript(code, file) {
+  try {
+    const kept = { module: false, toplevel: false };
+    const { code: minified } = await minify(code, { module: true, compress: kept, mangle: kept, format: { comments: false } });
+    return minified;
+  } catch (err) {
+    throw new Error(`${file}: terser could not minify it: ${err.message}`);
+  }
+}
+
+/**
+ * wasm-bindgen's bindings, minified in place, and the integrity of trunk's
+ * `<link rel="modulepreload">` of them updated to match. Returns the updated html.
+ */
+async function minifyBindings(dir, html, base, bindings) {
+  const file = path.join(dir, bindings);
+  const minified = await minifyScript(await readFile(file, 'utf8'), file);
+  await writeFile(file, minified);
+  const escaped = `${base}${bindings}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const preload = new RegExp(`(<link rel="modulepreload" href="${escaped}"[^>]*? integrity=")[^"]*"`);
+  if (!preload.test(html)) throw new Error(`index.html has no <link rel="modulepreload"> of ${bindings} with an integrity`);
+  return html.replace(preload, (_, head) => `${head}${integrityOf(minified)}"`);
+}
+
 /** Step 1: replaces trunk's placeholder in index.html with the external loader. */
 export async function writeLoader(dir) {
   const indexFile = path.join(dir, 'index.html');
@@ -80,12 +111,13 @@ export async function writeLoader(dir) {
   const [placeholder, base, bindings, wasm] = placeholders[0];
   const { root, firstPage } = await takeFirstPageFiles(dir);
   // The loader sits next to the bindings and the wasm, so './' names them from there.
-  const loader = (await readFile(LOADER_TEMPLATE, 'utf8'))
+  const filled = (await readFile(LOADER_TEMPLATE, 'utf8'))
     .replace("'%BINDINGS_URL%'", JSON.stringify(`./${bindings}`))
     .replace("'%WASM_URL%'", JSON.stringify(`./${wasm}`))
     .replace("'%FIRST_PAGE_FILES%'", JSON.stringify(firstPage.map((name) => `./${ARCHIVE_FOLDER}/${name}`)));
-  const unfilled = loader.match(/%[A-Z_]+%/);
+  const unfilled = filled.match(/%[A-Z_]+%/);
   if (unfilled) throw new Error(`web/loader.js: ${unfilled[0]} was not filled in`);
+  const loader = await minifyScript(filled, LOADER_TEMPLATE);
 
   const loaderName = `loader-${nameHashOf(loader)}.js`;
   await writeFile(path.join(dir, loaderName), loader);
@@ -96,8 +128,14 @@ export async function writeLoader(dir) {
   const preload = root
     ? `<link rel="preload" href="${base}${ARCHIVE_FOLDER}/${root}" as="fetch" crossorigin="anonymous" />\n    `
     : '';
-  await writeFile(indexFile, withoutWasmPreloadIntegrity(html.replace(placeholder, `${preload}${tag}`), `${base}${wasm}`));
+  const page = withoutWasmPreloadIntegrity(html.replace(placeholder, `${preload}${tag}`), `${base}${wasm}`);
+  await writeFile(indexFile, withoutComments(await minifyBindings(dir, page, base, bindings)));
   return loaderName;
+}
+
+/** `html` without its comments (notes for the next engineer, not for readers). */
+function withoutComments(html) {
+  return html.replace(/<!--[\s\S]*?-->\s*/g, '');
 }
 
 /**

@@ -78,7 +78,8 @@ export async function makeSingleFile(dist, out) {
   const [[wasmTag]] = findAll(html, /<link rel="preload"[^>]*type="application\/wasm"[^>]*>/g, 'wasm preload links', 1);
   const bindings = await readFile(distFile(dist, attribute(bindingsTag, 'href')), 'utf8');
   const wasm = await readFile(distFile(dist, attribute(wasmTag, 'href')));
-  const exportLine = /^export \{ initSync, __wbg_init as default \};$/m;
+  // As wasm-bindgen 0.2.130 writes it, and as terser leaves it (scripts/post-build.mjs).
+  const exportLine = /export ?\{ ?initSync, ?__wbg_init as default ?\};?\s*$/;
   if (!exportLine.test(bindings)) throw new Error("the bindings' export line is not the one wasm-bindgen 0.2.130 writes");
   const inlineBindings = bindings.replace(exportLine, '');
   if (/^\s*(import|export)\b/m.test(inlineBindings)) throw new Error('the bindings import or export more than expected');
