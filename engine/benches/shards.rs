@@ -10,9 +10,9 @@
 //! reader type the browser bench's queries instead, with the app's page of 20 results, so
 //! the engine's native time compares with the wasm's `docbao:find` (without facet counts,
 //! as the app types; `DOCBAO_COUNT_FACETS=1` counts them on every keystroke), asking
-//! with `Request::typing` and for the chunks of the first `DOCBAO_ROWS` (11) hits only, as
-//! the app does while typing, then at each query's end for its whole page as the pause
-//! does; it prints files and rounds while typing and at the pauses, by kind and reason
+//! with `Request::typing` for the first `DOCBAO_ROWS` (8) hits only and their chunks, as
+//! the app does while typing (`SearchState::request_shown`), then at each query's end for
+//! its whole page as the pause does; it prints files and rounds while typing and at the pauses, by kind and reason
 //! (`DOCBAO_TYPING=0` asks without the typing rules; `DOCBAO_EACH_KEYSTROKE=1` prints each
 //! keystroke's rounds, files and bytes by reason).
 //! `DOCBAO_DOCS_PER_CHUNK=N` writes chunks of N articles, `DOCBAO_LOOKUP_RANGE_BYTES=N` cuts
@@ -49,9 +49,10 @@ const QUERIES: &[&str] = &[
 
 /// The app's page of results (`src/route.rs`, `PAGE_SIZE`), used with `DOCBAO_PLAN`.
 const APP_PAGE: usize = 20;
-/// The rows the browser bench's viewport shows while a query is typed, whose chunks the
-/// app fetches then (`rows_to_fill` in `src/pages/search.rs`).
-const APP_ROWS_SHOWN: usize = 11;
+/// The rows the browser bench's viewport (1280×900) shows while a query is typed: the
+/// only hits the app then asks for, and whose chunks it fetches (`rows_to_fill` in
+/// `src/pages/search.rs`: 8 rows below a list top of ~230 px at 16 px text).
+const APP_ROWS_SHOWN: usize = 8;
 
 /// The queries one reader types: the browser bench's plan (`DOCBAO_PLAN`), else [`QUERIES`].
 fn one_reader_queries() -> Vec<String> {
@@ -368,7 +369,7 @@ fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
         ..request.clone()
     };
     // While typing, the app asks for the chunks of the rows a viewport shows only
-    // (`find_first`); DOCBAO_ROWS=N says how many (the bench's 1280×800 page shows ~11).
+    // (`find_first`); DOCBAO_ROWS=N says how many (the bench's 1280×900 page shows 8).
     let rows: usize = if plan {
         std::env::var("DOCBAO_ROWS")
             .ok()
@@ -381,6 +382,12 @@ fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
     let paused = Request {
         count_facets: true,
         typing: false,
+        ..request.clone()
+    };
+    // While typing, the app asks for the rows shown only (`SearchState::request_shown`):
+    // the other hits' snippets are not worked out.
+    let request = &Request {
+        limit: request.limit.min(rows),
         ..request.clone()
     };
     let each = std::env::var_os("DOCBAO_EACH_KEYSTROKE").is_some();

@@ -1072,6 +1072,37 @@ mod order_tests {
             assert_eq!(bits(index.matches(&query)), merged, "{q:?}");
         }
     }
+
+    #[test]
+    fn narrowing_through_scattered_postings_scores_alike_to_the_bit() {
+        let index = archive();
+        let bits = |m: Vec<(u32, f32)>| -> Vec<(u32, u32)> {
+            m.into_iter().map(|(d, s)| (d, s.to_bits())).collect()
+        };
+        let mut scattered = 0;
+        for q in QUERIES {
+            let query = index.query(q);
+            let sources: Vec<_> = query
+                .clauses
+                .iter()
+                .map(|c| index.clause_sources(c))
+                .collect();
+            for (i, a) in sources.iter().enumerate() {
+                for (j, b) in sources.iter().enumerate() {
+                    if i == j {
+                        continue;
+                    }
+                    let cands = index.materialize(a);
+                    scattered +=
+                        usize::from(b.alts.iter().any(|s| s.postings.len() < cands.len() * 16));
+                    let merged = bits(index.narrow_scattering(cands.clone(), b, false));
+                    let dense = bits(index.narrow_scattering(cands, b, true));
+                    assert_eq!(dense, merged, "{q:?} clause {i} narrowed by {j}");
+                }
+            }
+        }
+        assert!(scattered > 0, "no query scattered a clause's postings");
+    }
 }
 
 #[cfg(test)]
