@@ -192,8 +192,9 @@ describe('docbao on any static host, offline, and as one file', { skip: setupPro
     // The wasm is fetched by its hashed name without an integrity (the browser would hold
     // and hash its whole body before compiling any of it: web/loader.js); the service
     // worker checks it against the integrity sw.js lists before caching it. Trunk writes its
-    // hash without leading zeros, so the name holds up to 16 hex digits, not always 16.
-    const wasmUrl = loader.match(/fetch\(new URL\("(\.\/docbao-[0-9a-f]{1,16}_bg\.wasm)", import\.meta\.url\)\)/);
+    // hash without leading zeros, so the name holds up to 16 hex digits, not always 16. The
+    // loader is minified (post-build.mjs): no space after the comma.
+    const wasmUrl = loader.match(/fetch\(new URL\("(\.\/docbao-[0-9a-f]{1,16}_bg\.wasm)", ?import\.meta\.url\)\)/);
     assert.ok(wasmUrl, 'the loader fetches the wasm by its hashed name, as it streams');
     const worker = readFileSync(path.join(DIST_DIR, 'sw.js'), 'utf8');
     const listed = worker.match(new RegExp(`"url": "${wasmUrl[1].slice(2)}",\\s*"integrity": "([^"]+)"`));

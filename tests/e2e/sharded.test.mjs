@@ -276,7 +276,7 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
         );
         const loaderFile = readdirSync(DIST_DIR).find((f) => /^loader-[0-9a-f]{16}\.js$/.test(f));
         const loader = readFileSync(path.join(DIST_DIR, loaderFile), 'utf8');
-        const preloaded = JSON.parse(loader.match(/^const FIRST_PAGE_FILES = (.*);$/m)[1]).map((url) => url.replace('./archive/', ''));
+        const preloaded = JSON.parse(loader.match(/const FIRST_PAGE_FILES ?= ?(\[[^\]]*\]);/)[1]).map((url) => url.replace('./archive/', ''));
         assert.deepEqual([root, ...preloaded].sort(), read, 'the loader preloads the files the first page reads, and only those');
         const archiveUrls = pageRequests.filter((url) => /\/archive\/[0-9a-f]+\.[a-z]+$/.test(url));
         assert.deepEqual(
