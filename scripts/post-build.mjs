@@ -92,8 +92,7 @@ async function minifyBindings(dir, html, base, bindings) {
   const file = path.join(dir, bindings);
   const minified = await minifyScript(await readFile(file, 'utf8'), file);
   await writeFile(file, minified);
-  const escaped = `${base}${bindings}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const preload = new RegExp(`(<link rel="modulepreload" href="${escaped}"[^>]*? integrity=")[^"]*"`);
+  const preload = new RegExp(`(<link rel="modulepreload" href="${escapeRegExp(`${base}${bindings}`)}"[^>]*? integrity=")[^"]*"`);
   if (!preload.test(html)) throw new Error(`index.html has no <link rel="modulepreload"> of ${bindings} with an integrity`);
   return html.replace(preload, (_, head) => `${head}${integrityOf(minified)}"`);
 }
@@ -133,6 +132,11 @@ export async function writeLoader(dir) {
   return loaderName;
 }
 
+/** `text` matched literally inside a RegExp. */
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** `html` without its comments (notes for the next engineer, not for readers). */
 function withoutComments(html) {
   return html.replace(/<!--[\s\S]*?-->\s*/g, '');
@@ -145,8 +149,7 @@ function withoutComments(html) {
  * (crbug.com/981419); a browser that honoured it would hold the body to hash it.
  */
 function withoutWasmPreloadIntegrity(html, wasmHref) {
-  const escaped = wasmHref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return html.replace(new RegExp(`(<link rel="preload" href="${escaped}"[^>]*?) integrity="[^"]*"`), '$1');
+  return html.replace(new RegExp(`(<link rel="preload" href="${escapeRegExp(wasmHref)}"[^>]*?) integrity="[^"]*"`), '$1');
 }
 
 /**

@@ -196,6 +196,13 @@ describe('docbao on any static host, offline, and as one file', { skip: setupPro
     // loader is minified (post-build.mjs): no space after the comma.
     const wasmUrl = loader.match(/fetch\(new URL\("(\.\/docbao-[0-9a-f]{1,16}_bg\.wasm)", ?import\.meta\.url\)\)/);
     assert.ok(wasmUrl, 'the loader fetches the wasm by its hashed name, as it streams');
+    // post-build.mjs minifies what every first visit waits for: the loader and the
+    // bindings have no comment left, and the page none either.
+    const bindingsUrl = html.match(/<link rel="modulepreload" href="([^"]+)"/)[1];
+    for (const [name, code] of [['the loader', loader], ['the bindings', readFileSync(path.join(DIST_DIR, bindingsUrl), 'utf8')]]) {
+      assert.doesNotMatch(code, /^\s*\/\/|\/\*/m, `${name} is minified`);
+    }
+    assert.doesNotMatch(html, /<!--/, 'index.html has no comment');
     const worker = readFileSync(path.join(DIST_DIR, 'sw.js'), 'utf8');
     const listed = worker.match(new RegExp(`"url": "${wasmUrl[1].slice(2)}",\\s*"integrity": "([^"]+)"`));
     assert.ok(listed, 'sw.js precaches the wasm with its integrity');
