@@ -735,6 +735,7 @@ mod tests {
 /// common words match most articles (the case the short ways are for).
 #[cfg(test)]
 mod order_tests {
+    use super::postings::Narrowing;
     use super::*;
     use crate::article::Article;
     use crate::facets::FacetValue;
@@ -1066,9 +1067,16 @@ mod order_tests {
                 m.sort_unstable();
                 m
             };
-            let merged = bits(index.matches_dense_above(&query, usize::MAX));
-            let dense = bits(index.matches_dense_above(&query, 0));
-            assert_eq!(dense, merged, "{q:?}");
+            let merged = bits(index.matches_narrowing(&query, Narrowing::MERGED));
+            for scatter in [false, true] {
+                let dense_above = 0;
+                let narrowing = Narrowing {
+                    dense_above,
+                    scatter,
+                };
+                let dense = bits(index.matches_narrowing(&query, narrowing));
+                assert_eq!(dense, merged, "{q:?} {narrowing:?}");
+            }
             assert_eq!(bits(index.matches(&query)), merged, "{q:?}");
         }
     }

@@ -288,6 +288,26 @@ pub(super) struct ClauseSources<'a> {
     pub(super) phrase_hits: Vec<Vec<(u32, f32)>>,
 }
 
+/// How [`Index::matches_narrowing`] narrows the candidates: all ways score alike to the
+/// bit, and differ only in speed.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Narrowing {
+    /// Narrowed as a score per article while more candidates than this are left.
+    pub(super) dense_above: usize,
+    /// A clause's alternatives with few postings a candidate are scattered into a score
+    /// per article rather than merged ([`Index::narrow_scattering`]).
+    pub(super) scatter: bool,
+}
+
+impl Narrowing {
+    /// Merged all the way: the reference the faster ways are tested against.
+    #[cfg(test)]
+    pub(super) const MERGED: Narrowing = Narrowing {
+        dense_above: usize::MAX,
+        scatter: false,
+    };
+}
+
 impl ClauseSources<'_> {
     pub(super) fn size(&self) -> usize {
         self.alts.iter().map(|s| s.postings.len()).sum::<usize>()
@@ -686,12 +706,20 @@ impl Index {
 
     /// Every article the query matches, with its score, in no particular order.
     pub(super) fn matches(&self, query: &Query) -> Vec<(u32, f32)> {
-        self.matches_dense_above(query, self.articles.len() / 16)
+        let narrowing = Narrowing {
+            dense_above: self.articles.len() / 16,
+            scatter: true,
+        };
+        self.matches_narrowing(query, narrowing)
     }
 
-    /// [`Index::matches`], narrowing the candidates as a score per article while there
-    /// are more than `dense_above` of them (a test compares both ways).
-    pub(super) fn matches_dense_above(&self, query: &Query, dense_above: usize) -> Vec<(u32, f32)> {
+    /// [`Index::matches`], narrowing the candidates as `narrowing` says (tests compare
+    /// every way with the plain merge, [`Narrowing::MERGED`]).
+    pub(super) fn matches_narrowing(&self, query: &Query, narrowing: Narrowing) -> Vec<(u32, f32)> {
+        let Narrowing {
+            dense_above,
+            scatter,
+        } = narrowing;
         if self.is_empty() || (query.clauses.is_empty() && !query.excludes()) {
             return Vec::new();
         }
@@ -728,8 +756,6 @@ impl Index {
         } else {
             self.materialize(rarest)
         };
-        // Merged all the way when nothing is narrowed densely (a test's reference).
-        let scatter = dense_above < usize::MAX;
         for c in rest {
             if cands.is_empty() {
                 break;
