@@ -62,8 +62,10 @@ pub const MAGIC: [u8; 8] = *b"DOCBAOIX";
 /// Bumped whenever the layout of the serialized index changes (7: one-byte norms, and
 /// postings written as three streams by kind; 8: `EXCT` and `PAIR` doc numbers as places
 /// in a folded word's postings; 9: `ARTS` with a head of ids and facet columns, and a
-/// checksum per chunk; 10: no dictionaries, derived from the stored articles).
-pub const FORMAT_VERSION: u32 = 10;
+/// checksum per chunk; 10: no dictionaries, derived from the stored articles; 11: the
+/// same layout, but words folded with only marks of non-zero combining class dropped, so
+/// an index of an older engine would hold other keys).
+pub const FORMAT_VERSION: u32 = 11;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodecError {
