@@ -182,9 +182,38 @@ impl Shards {
         self.len() == 0
     }
 
-    /// Every file of the archive but its root.
+    /// Every file of the archive but its root, once the directory is in
+    /// ([`Shards::ensure_directory`]); before, only those the root names.
     pub fn all_files(&self) -> Vec<String> {
         self.index.borrow().all_files()
+    }
+
+    /// Number of files of the archive but its root, as the root says.
+    pub fn all_files_count(&self) -> usize {
+        self.index.borrow().all_files_count()
+    }
+
+    /// Starts fetching the archive's directory if it is neither in nor on its way: the
+    /// first page (the newest articles) shows without it, and a search with words, an
+    /// article and the offline download read it. Called once that page is shown, so its
+    /// bytes come after the first page's, not before a keystroke that needs them.
+    pub fn fetch_directory(self: &Rc<Self>) {
+        let Some(name) = self.index.borrow().directory_wanted().map(str::to_string) else {
+            return;
+        };
+        if !self.in_flight.borrow().contains(&name) {
+            self.start(vec![name]);
+        }
+    }
+
+    /// Fetches the archive's directory now if it is not in yet.
+    pub async fn ensure_directory(self: &Rc<Self>) -> Result<(), String> {
+        let wanted = self.index.borrow().directory_wanted().map(str::to_string);
+        if let Some(name) = wanted {
+            self.fetch_and_add(&name).await?;
+            self.arrived();
+        }
+        Ok(())
     }
 
     /// Bytes of every file of the archive but its root, as the root says.

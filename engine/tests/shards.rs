@@ -143,7 +143,7 @@ fn assert_sharded_answers_equal(name: &str, index: &Index, bundle: &ShardedBundl
     let outlet = index.articles().first().and_then(|a| a.source.clone());
     for request in requests(outlet.as_deref().unwrap_or("")) {
         let (text, filters, sort) = &request;
-        let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        let mut sharded = bundle.reader().unwrap();
         let (got, rounds) = fetch_all_needed(&mut sharded, bundle, &request);
         let want = index.find(&index.query(text), &page_of(filters, *sort));
         assert_eq!(got.page, want, "{name}: {text:?} {filters:?} {sort:?}");
@@ -158,7 +158,7 @@ fn assert_sharded_answers_equal(name: &str, index: &Index, bundle: &ShardedBundl
     }
     // One reader across every request, as a reader's tab keeps it: files added for one
     // query are patched into the index the next one searches.
-    let mut kept = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let mut kept = bundle.reader().unwrap();
     for request in requests(outlet.as_deref().unwrap_or("")) {
         let (text, filters, sort) = &request;
         let (got, _) = fetch_all_needed(&mut kept, bundle, &request);
@@ -201,7 +201,7 @@ fn one_reader_typed_to_letter_by_letter_answers_as_the_whole_index_at_every_keys
     // ranges the previous ones did not have.
     let index = Index::build(invented(300));
     let bundle = write_bundle_with_ranges_of(&index, 512);
-    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let mut sharded = bundle.reader().unwrap();
     let request = page_of(&Filters::default(), Sort::Relevance);
     let mut rounds_after_the_first = 0;
     for query in [
@@ -265,7 +265,7 @@ fn a_query_being_typed_fetches_no_typo_pairs_and_pauses_to_the_same_answer() {
         "kinh te tang truong",
     ];
     // Without the typing rules, these keystrokes do fetch typo candidates' pairs.
-    let mut untyped = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let mut untyped = bundle.reader().unwrap();
     let mut pairs_untyped = 0;
     for query in queries {
         for n in 1..=query.chars().count() {
@@ -278,7 +278,7 @@ fn a_query_being_typed_fetches_no_typo_pairs_and_pauses_to_the_same_answer() {
         }
     }
     assert!(pairs_untyped > 0, "the queries must probe typo pairs");
-    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let mut sharded = bundle.reader().unwrap();
     for query in queries {
         for n in 1..=query.chars().count() {
             let text: String = query.chars().take(n).collect();
@@ -315,7 +315,7 @@ fn a_one_letter_query_typed_asks_for_its_rows_chunks_with_its_ranges() {
         ..page_of(&Filters::default(), Sort::Relevance)
     };
     for letter in ["t", "h", "K", "1"] {
-        let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        let mut sharded = bundle.reader().unwrap();
         let first = sharded.find_first(letter, &typing, rows).needs;
         assert!(
             first.iter().any(|n| n.ends_with(".fold"))
@@ -338,7 +338,7 @@ fn a_one_letter_query_typed_asks_for_its_rows_chunks_with_its_ranges() {
         ("tin t", &typing),
         ("t", &page_of(&Filters::default(), Sort::Relevance)),
     ] {
-        let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        let mut sharded = bundle.reader().unwrap();
         let first = sharded.find_first(text, request, rows).needs;
         assert!(
             !first.iter().any(|n| n.ends_with(".docs")),
@@ -360,8 +360,8 @@ fn a_sharded_page_without_facet_counts_is_the_same_page_from_the_same_files() {
             ..with.clone()
         };
         // Two fresh readers, asked alike but for the counts, round by round.
-        let mut a = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
-        let mut b = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        let mut a = bundle.reader().unwrap();
+        let mut b = bundle.reader().unwrap();
         for round in 0.. {
             assert!(round < 16, "{text:?}: still needs files after 16 rounds");
             let (got, want) = (b.find(text, &without), a.find(text, &with));
@@ -394,7 +394,7 @@ fn a_reader_holding_every_file_holds_the_index_about_once() {
     let index = Index::build(invented(300));
     let bundle = write_bundle_with_ranges_of(&index, 512);
     let embedded = docbao_engine::from_bytes(&docbao_engine::to_bytes(&index)).unwrap();
-    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let mut sharded = bundle.reader().unwrap();
     let empty = sharded.memory_bytes();
     let mut names = sharded.all_files();
     // Ranges and chunks arrive in any order.
@@ -431,7 +431,7 @@ fn a_reader_holding_every_file_holds_the_index_about_once() {
 fn an_article_opens_from_its_id_range_and_chunk() {
     let index = Index::build(invented(100));
     let bundle = write_bundle_with_ranges_of(&index, 128);
-    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let mut sharded = bundle.reader().unwrap();
     for round in 0.. {
         let Fetched { answer, needs } = sharded.article_page("inv-00042", None, 5);
         if let Some(page) = answer {
@@ -669,7 +669,7 @@ fn the_files_a_bundle_lists_for_a_page_are_those_a_fresh_reader_reads() {
     for (text, sort) in [("", Sort::Newest), ("thành phố", Sort::Relevance)] {
         let request = common::search::request(&Filters::default(), sort, 0, 20);
         let files = bundle.files_to_show(text, &request, 20).unwrap();
-        let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        let mut sharded = bundle.reader().unwrap();
         add_needed(&mut sharded, &bundle, &files);
         let Fetched { answer, needs } = sharded.find(text, &request);
         assert_eq!(
@@ -691,6 +691,80 @@ fn the_files_a_bundle_lists_for_a_page_are_those_a_fresh_reader_reads() {
         (1..=2).contains(&files.len()) && files.iter().all(|f| f.ends_with(".head")),
         "{files:?}"
     );
+    // A query's words are looked up through the directory: it comes first, alone.
+    let relevance = common::search::request(&Filters::default(), Sort::Relevance, 0, 20);
+    let files = bundle.files_to_show("thành phố", &relevance, 20).unwrap();
+    assert!(files[0].ends_with(".dir"), "{files:?}");
+    assert_eq!(files.iter().filter(|f| f.ends_with(".dir")).count(), 1);
+}
+
+/// The root holds what the first page shows (the newest articles' heads, the facets and
+/// their counts); the directory, which names every other file, comes after: a search
+/// with words, an excluded word, an opened article and the whole archive's list wait
+/// for it, and once it is in they answer as the whole index does.
+#[test]
+fn the_first_page_reads_the_root_alone_and_a_search_the_directory_first() {
+    let index = Index::build(invented(500));
+    let bundle = write_bundle_with_ranges_of(&index, 1024);
+    let mut fresh = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let directory = fresh.directory_wanted().unwrap().to_string();
+    assert!(directory.ends_with(".dir"), "{directory}");
+    let newest = common::search::request(&Filters::default(), Sort::Newest, 0, 20);
+    let first = fresh.find("", &newest);
+    assert!(!first.needs.is_empty() && first.needs.iter().all(|n| n.ends_with(".head")));
+    assert_eq!(
+        first.answer.page.total,
+        index.find(&index.query(""), &newest).total
+    );
+    assert_eq!(
+        first.answer.page.facets,
+        index.find(&index.query(""), &newest).facets,
+        "the facets' counts from the root alone"
+    );
+    let relevance = common::search::request(&Filters::default(), Sort::Relevance, 0, 20);
+    for text in ["thành phố", "-hà", "\"hà nội\""] {
+        assert_eq!(
+            fresh.find(text, &relevance).needs,
+            vec![directory.clone()],
+            "{text:?}"
+        );
+    }
+    let opened = fresh.article_page("inv-00003", None, 5);
+    assert_eq!(
+        (opened.answer, opened.needs),
+        (None, vec![directory.clone()])
+    );
+    assert_eq!(fresh.all_files(), {
+        let mut named: Vec<String> = fresh.all_files();
+        named.retain(|n| n.ends_with(".head") || n.ends_with(".dir"));
+        named
+    });
+    let mut expected: Vec<String> = bundle
+        .files
+        .iter()
+        .map(|(n, _)| n.clone())
+        .filter(|n| *n != bundle.root)
+        .collect();
+    expected.sort();
+    expected.dedup();
+    assert_eq!(fresh.all_files_count(), expected.len());
+    fresh
+        .add_shard(&directory, bundle.file(&directory).unwrap())
+        .unwrap();
+    assert_eq!(fresh.directory_wanted(), None);
+    assert_eq!(
+        fresh.all_files(),
+        expected,
+        "the directory names every file but the root"
+    );
+    for text in ["thành phố", "-hà", "\"hà nội\""] {
+        until_complete(&mut fresh, &bundle, text, |s| s.find(text, &relevance));
+        assert_eq!(
+            fresh.find(text, &relevance).answer.page,
+            index.find(&index.query(text), &relevance),
+            "{text:?}"
+        );
+    }
 }
 
 /// A list without a query (browsing, filters, exclusions alone) shows each row's title
@@ -706,7 +780,7 @@ fn a_list_without_a_query_reads_heads_and_answers_exactly() {
         month: Some(2),
         ..Filters::default()
     };
-    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let mut sharded = bundle.reader().unwrap();
     for (text, filters, sort, offset) in [
         ("", Filters::default(), Sort::Newest, 0),
         ("", Filters::default(), Sort::Newest, 20),
@@ -718,7 +792,7 @@ fn a_list_without_a_query_reads_heads_and_answers_exactly() {
         let request = common::search::request(&filters, sort, offset, 20);
         let want = index.find(&index.query(text), &request);
         assert!(!want.hits.is_empty(), "{text:?}");
-        let mut fresh = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        let mut fresh = bundle.reader().unwrap();
         for reader in [&mut fresh, &mut sharded] {
             let mut read = Vec::new();
             let (got, _) = until_complete(reader, &bundle, text, |s| {
@@ -757,7 +831,7 @@ fn a_list_without_a_query_reads_heads_and_answers_exactly() {
         &index.query(""),
         &common::search::request(&Filters::default(), Sort::Newest, 0, 1),
     );
-    let mut reader = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let mut reader = bundle.reader().unwrap();
     until_complete(&mut reader, &bundle, "", |s| {
         s.find(
             "",
@@ -773,7 +847,7 @@ fn a_list_without_a_query_reads_heads_and_answers_exactly() {
 #[test]
 fn the_root_says_what_downloading_the_whole_archive_costs() {
     let bundle = write_bundle_with_ranges_of(&Index::build(invented(120)), 512);
-    let sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let sharded = bundle.reader().unwrap();
     let others: Vec<&(String, Vec<u8>)> = bundle
         .files
         .iter()
@@ -790,7 +864,7 @@ fn the_root_says_what_downloading_the_whole_archive_costs() {
 fn damaged_or_foreign_files_are_refused_with_their_name() {
     let index = Index::build(invented(60));
     let bundle = write_bundle_with_ranges_of(&index, 256);
-    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let mut sharded = bundle.reader().unwrap();
     let (name, bytes) = bundle
         .files
         .iter()
@@ -876,6 +950,41 @@ fn decoding_damaged_or_crafted_files_never_panics() {
     let bundle = write_bundle_with_ranges_of(&index, 512);
     let root = bundle.root_bytes().to_vec();
     let payload = inflate(&root[HEADER..]);
+    let (dir_name, dir_bytes) = bundle
+        .files
+        .iter()
+        .find(|(n, _)| n.ends_with(".dir"))
+        .cloned()
+        .unwrap();
+    let dir_payload = inflate(&dir_bytes[HEADER..]);
+    // The root and the directory list a file by its name's 8 digest bytes.
+    let digest = |n: &str| -> Vec<u8> {
+        (0..8)
+            .map(|i| u8::from_str_radix(&n[2 * i..2 * i + 2], 16).unwrap())
+            .collect()
+    };
+    let renamed_in = |payload: &[u8], old: &str, new: &str| -> Option<Vec<u8>> {
+        let (old, new) = (digest(old), digest(new));
+        let at = payload
+            .windows(old.len())
+            .position(|w| w == old.as_slice())?;
+        let mut renamed = payload.to_vec();
+        renamed[at..at + old.len()].copy_from_slice(&new);
+        Some(renamed)
+    };
+    // The root naming `new` in `old`'s place, and the directory made for it if it is the
+    // directory that names `old`.
+    let renamed = |old: &str, new: &str| -> (Vec<u8>, Vec<(String, Vec<u8>)>) {
+        if let Some(p) = renamed_in(&payload, old, new) {
+            return (root_with(&root, &p), Vec::new());
+        }
+        let p = renamed_in(&dir_payload, old, new).expect("the directory names it");
+        let dir = root_with(&dir_bytes, &p);
+        let dir_new =
+            docbao_engine::shard::name_of(docbao_engine::shard::FileKind::Directory, &dir);
+        let p = renamed_in(&payload, &dir_name, &dir_new).unwrap();
+        (root_with(&root, &p), vec![(dir_new, dir)])
+    };
     let variants: usize = std::env::var("DOCBAO_FUZZ_VARIANTS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -889,13 +998,16 @@ fn decoding_damaged_or_crafted_files_never_panics() {
         let crafted = variant % 2 == 0;
         let pick = rng.below(bundle.files.len());
         let (name, original) = &bundle.files[pick];
-        let is_root = name.ends_with(".root");
-        let mut body = if is_root {
+        // The root and the directory are mutated inflated: their decoders see the damage.
+        let inflated = name.ends_with(".root") || name.ends_with(".dir");
+        let mut body = if name.ends_with(".root") {
             payload.clone()
+        } else if name.ends_with(".dir") {
+            dir_payload.clone()
         } else {
             original.clone()
         };
-        let start = if is_root { 0 } else { HEADER };
+        let start = if inflated { 0 } else { HEADER };
         for _ in 0..1 + rng.below(4) {
             let at = start + rng.below(body.len() - start);
             match rng.below(3) {
@@ -904,43 +1016,39 @@ fn decoding_damaged_or_crafted_files_never_panics() {
                 _ => body.truncate(at.max(start + 1)),
             }
         }
-        let (root_bytes, file) = if is_root {
+        if inflated && name.ends_with(".dir") {
+            body = root_with(original, &body);
+            if !crafted {
+                body[HEADER] ^= 0xff;
+            }
+        }
+        let (root_bytes, files): (Vec<u8>, Vec<(String, Vec<u8>)>) = if name.ends_with(".root") {
             let mut r = root_with(&root, &body);
             if !crafted {
                 r[HEADER] ^= 0xff;
             }
-            (r, None)
+            (r, Vec::new())
         } else if crafted {
-            reseal(&mut body);
+            if !inflated {
+                reseal(&mut body);
+            }
             let kind = docbao_engine::shard::FileKind::ALL_STORED
                 .into_iter()
                 .find(|k| name.ends_with(k.extension()))
                 .unwrap();
             let new_name = docbao_engine::shard::name_of(kind, &body);
-            // The root lists a file by its name's 8 digest bytes: it names the crafted
-            // file in the original's place.
-            let digest = |n: &str| -> Vec<u8> {
-                (0..8)
-                    .map(|i| u8::from_str_radix(&n[2 * i..2 * i + 2], 16).unwrap())
-                    .collect()
-            };
-            let (old, new) = (digest(name), digest(&new_name));
-            let mut renamed = payload.clone();
-            let at = renamed
-                .windows(old.len())
-                .position(|w| w == old.as_slice())
-                .unwrap();
-            renamed[at..at + old.len()].copy_from_slice(&new);
-            (root_with(&root, &renamed), Some((new_name, body)))
+            let (r, mut files) = renamed(name, &new_name);
+            files.push((new_name, body));
+            (r, files)
         } else {
-            (root.clone(), Some((name.clone(), body)))
+            (root.clone(), vec![(name.clone(), body)])
         };
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let mut sharded = match ShardedIndex::from_root(&root_bytes) {
                 Ok(s) => s,
                 Err(e) => return Err(e),
             };
-            if let Some((n, b)) = &file {
+            for (n, b) in &files {
                 sharded.add_shard(n, b)?;
             }
             let request = page_of(&Filters::default(), Sort::Newest);
@@ -1015,7 +1123,7 @@ fn a_prefix_over_many_ranges_fetches_only_where_its_most_frequent_words_are() {
     // Two letters: the word is too short for typo corrections, which would look everywhere.
     for text in ["tx", "tin tx"] {
         let request = (text, Filters::default(), Sort::Relevance);
-        let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        let mut sharded = bundle.reader().unwrap();
         let (got, _) = fetch_all_needed(&mut sharded, &bundle, &request);
         let got = got.page;
         let want = index.find(
@@ -1076,7 +1184,7 @@ fn a_prefix_fetches_the_ranges_of_the_words_it_weighs_and_of_the_one_that_stops_
     );
     for text in ["tx", "tin tx"] {
         let request = (text, Filters::default(), Sort::Relevance);
-        let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        let mut sharded = bundle.reader().unwrap();
         let (got, _) = fetch_all_needed(&mut sharded, &bundle, &request);
         let want = index.find(
             &index.query(text),
@@ -1169,14 +1277,14 @@ fn assert_article_pages_equal(name: &str, index: &Index, bundle: &ShardedBundle,
         .step_by(every)
         .map(|a| a.id.clone())
         .collect();
-    let mut kept = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let mut kept = bundle.reader().unwrap();
     let (mut with_similar, mut with_neighbours, mut with_related) = (0, 0, 0);
     for (k, id) in ids.iter().enumerate() {
         let search = (k % 3 != 0).then(|| &searches[k % searches.len()]);
         let prepared =
             search.map(|(text, filters, sort)| (index.query(text), page_of(filters, *sort)));
         let want = index.article_page(id, prepared.as_ref().map(|(q, r)| (q, r)), 5);
-        let mut fresh = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        let mut fresh = bundle.reader().unwrap();
         for (reader, sharded) in [("fresh", &mut fresh), ("one reader", &mut kept)] {
             let (got, rounds) = article_page_until_complete(sharded, bundle, id, search);
             assert_eq!(got, want, "{name}, {reader}: {id} from {search:?}");
@@ -1199,7 +1307,7 @@ fn assert_article_pages_equal(name: &str, index: &Index, bundle: &ShardedBundle,
         with_neighbours > 0,
         "{name}: the test must step within a search"
     );
-    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let mut sharded = bundle.reader().unwrap();
     assert_eq!(
         article_page_until_complete(&mut sharded, bundle, "no-such-id", None).0,
         None
@@ -1236,7 +1344,7 @@ fn article_pages_equal_the_embedded_index_on_a_unc_sample() {
 fn an_article_shows_as_soon_as_its_chunk_is_in_and_its_lists_fill_in_after() {
     let index = Index::build(invented_with_teasers(200));
     let bundle = write_bundle_with_ranges_of(&index, 256);
-    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let mut sharded = bundle.reader().unwrap();
     let request = page_of(&Filters::default(), Sort::Newest);
     let id = "inv-00099";
     let first = sharded.article_page(id, Some(("", &request)), 5);
@@ -1275,7 +1383,7 @@ fn a_search_lists_its_hits_in_place_before_their_articles_arrive() {
     let bundle = write_bundle_with_ranges_of(&index, 512);
     for text in ["Hà Nội ", "tanh pho ", "giáo dục OR bóng đá ", "t"] {
         let request = page_of(&Filters::default(), Sort::Relevance);
-        let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        let mut sharded = bundle.reader().unwrap();
         let mut early = None;
         for _ in 0..16 {
             let Fetched { answer, needs } = sharded.find(text, &request);
@@ -1323,7 +1431,7 @@ fn a_search_showing_its_first_rows_needs_only_their_chunks_until_asked_for_all()
             "{text:?}: more chunks below"
         );
 
-        let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        let mut sharded = bundle.reader().unwrap();
         let mut chunks_read = 0;
         let (first, _) = until_complete(&mut sharded, &bundle, text, |s| {
             let fetched = s.find_first(text, &request, shown);
@@ -1386,7 +1494,7 @@ fn the_lexicon_is_fetched_only_when_a_typo_probe_first_needs_it() {
     let bundle = write_bundle_with_ranges_of(&index, 512);
     let is_lexicon = |n: &String| n.ends_with(".lex");
     let none = Filters::default();
-    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let mut sharded = bundle.reader().unwrap();
     // A phrase's words and a one-letter word are never corrected: nothing to probe.
     for text in ["\"thành phố\"", "t"] {
         let mut rounds = 0;
@@ -1407,7 +1515,7 @@ fn the_lexicon_is_fetched_only_when_a_typo_probe_first_needs_it() {
         assert!(rounds > 0, "{text:?} fetched nothing");
     }
 
-    let mut fresh = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let mut fresh = bundle.reader().unwrap();
     let first = fresh
         .find("tanh pho", &page_of(&none, Sort::Relevance))
         .needs;
@@ -1450,7 +1558,7 @@ fn a_typo_fetches_the_ranges_of_its_most_frequent_corrections_only() {
     let bundle = write_bundle_with_ranges_of(&index, 64);
     let text = "xyzq ";
     let request = (text, Filters::default(), Sort::Relevance);
-    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let mut sharded = bundle.reader().unwrap();
     fetch_all_needed(&mut sharded, &bundle, &request);
     let partial = sharded.index();
     let page = page_of(&Filters::default(), Sort::Relevance);
@@ -1479,7 +1587,7 @@ fn each_file_a_search_needs_comes_with_what_asked_for_it() {
     let index = Index::build(invented(200));
     let bundle = write_bundle_with_ranges_of(&index, 512);
     let request = page_of(&Filters::default(), Sort::Relevance);
-    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let mut sharded = bundle.reader().unwrap();
     let mut seen = Vec::new();
     for _ in 0..16 {
         let plain = sharded.find("tanh pho", &request).needs;

@@ -49,7 +49,7 @@ pub fn OfflineDownload() -> Html {
     // (the footer renders again as every file arrives).
     let archive_size = use_memo(corpus.shards().map(|s| Rc::as_ptr(s) as usize), {
         let shards = corpus.shards().cloned();
-        move |_| shards.map(|s| (s.all_files().len(), s.all_files_bytes()))
+        move |_| shards.map(|s| (s.all_files_count(), s.all_files_bytes()))
     });
     let Some(shards) = corpus.shards().cloned() else {
         return html! {};
@@ -101,11 +101,31 @@ fn start(
     download: Rc<RefCell<Option<Download>>>,
     rerender: UseForceUpdateHandle,
 ) {
-    let names: VecDeque<String> = shards.all_files().into();
     *download.borrow_mut() = Some(Download {
-        total: names.len(),
+        total: shards.all_files_count(),
         ..Download::default()
     });
+    rerender.force_update();
+    let shards = shards.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        // The directory names the files to download (it is usually in already). If it
+        // cannot be had (offline), the root's files are tried, and fail, each counted.
+        let _ = shards.ensure_directory().await;
+        download_all(&shards, download, rerender);
+    });
+}
+
+/// Downloads every file of the archive, [`PARALLEL`] at a time, for the service worker to
+/// keep.
+fn download_all(
+    shards: &Rc<Shards>,
+    download: Rc<RefCell<Option<Download>>>,
+    rerender: UseForceUpdateHandle,
+) {
+    let names: VecDeque<String> = shards.all_files().into();
+    if let Some(d) = download.borrow_mut().as_mut() {
+        d.total = names.len();
+    }
     rerender.force_update();
     let queue = Rc::new(RefCell::new(names));
     for _ in 0..PARALLEL {

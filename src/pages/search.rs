@@ -662,6 +662,16 @@ fn use_archive_files(corpus: &Corpus, state: &SearchState, needs: &[String]) -> 
             completeness.set(shards.fetch(needs.clone(), &budget.1));
         });
     }
+    {
+        // The first page (no query) shows without the archive's directory; the first
+        // search needs it: fetched once that page is complete.
+        let shards = corpus.shards().cloned();
+        use_effect_with(*completeness, move |completeness| {
+            if let (Some(shards), Completeness::Complete) = (shards, completeness) {
+                shards.fetch_directory();
+            }
+        });
+    }
     *completeness
 }
 

@@ -982,6 +982,19 @@ impl Index {
         index
     }
 
+    /// Sets each article's field lengths and their averages (a sharded reader's, read
+    /// after its root) and the weights made of them; before any dictionary is in, as
+    /// dictionaries are weighed when added.
+    pub(crate) fn set_field_lengths(
+        &mut self,
+        field_norms: Vec<[u8; FIELD_COUNT]>,
+        avg_field_len: [f32; FIELD_COUNT],
+    ) {
+        self.field_norms = field_norms;
+        self.avg_field_len = avg_field_len;
+        self.bm25 = Bm25F::new(&self.field_norms, &self.avg_field_len);
+    }
+
     pub fn len(&self) -> usize {
         self.articles.len()
     }

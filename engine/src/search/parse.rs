@@ -162,6 +162,12 @@ impl Query {
         !self.excluded.is_empty() || !self.excluded_phrases.is_empty()
     }
 
+    /// Whether answering it looks a term up (a word, wanted or excluded, or a phrase):
+    /// a query that only filters and sorts (browsing) reads no dictionary.
+    pub(crate) fn looks_up_terms(&self) -> bool {
+        !self.clauses.is_empty() || self.excludes()
+    }
+
     /// Every key the query's wanted words match, with its kind (excluded words aside).
     pub fn expansions(&self) -> impl Iterator<Item = &Expansion> {
         self.words().flat_map(|w| w.keys.iter())

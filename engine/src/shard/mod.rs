@@ -2,9 +2,12 @@
 //! hash of its content, so a reader fetches only what a search needs and a CDN or service
 //! worker may cache every file forever.
 //!
-//! - the **root**: counts, field lengths, facet columns, and a directory of the other
-//!   files: for each dictionary (folded, exact, pairs) and for article ids, the first term
-//!   of each term range with its file's name; the stored-article chunks by doc range;
+//! - the **root**: what the first page (the newest articles, no query) reads: counts,
+//!   facet columns and dates, the heads' names, and the directory file's name;
+//! - the **directory**: what a search reads beyond it, fetched once the first page is
+//!   shown: field lengths, and a directory of the other files: for each dictionary
+//!   (folded, exact, pairs) and for article ids, the first term of each term range with
+//!   its file's name; the stored-article chunks by doc range;
 //! - **range files**: a dictionary's terms in one range, postings kept with their terms
 //!   (the codec's encoding); ranges are cut where a term's hash says so once a range is
 //!   big enough, so a rebuild with a few more articles keeps most boundaries;
@@ -48,7 +51,9 @@ pub const SHARD_MAGIC: [u8; 8] = *b"DOCBAOSH";
 /// 5: distinctive words in `.words` files of their own, not in the chunks.
 /// 6: `.head` files (ids, titles, first passages), named by the root after the words files.
 /// 7: the root lists the chunks of one-letter queries' first rows, after the lexicon.
-pub const SHARD_FORMAT_VERSION: u32 = 7;
+/// 8: the root holds what the first page reads (facets, dates, heads); a `.dir` file
+/// holds the rest (field lengths, the directories, chunks, words files, lexicon).
+pub const SHARD_FORMAT_VERSION: u32 = 8;
 /// Stored articles per chunk: ten results fetch a few small files, not ten large ones.
 pub const DOCS_PER_CHUNK: usize = 8;
 /// Articles whose distinctive words share a `.words` file: a few kB, fetched with an
@@ -82,11 +87,14 @@ pub enum FileKind {
     /// Hashes of every folded term made of the letters a–z: the words typo corrections
     /// probe, so a reader fetches only the ranges of corrections that exist.
     Lexicon,
+    /// What a search needs of the archive beyond the root: field lengths, the
+    /// dictionaries' directories, the names of the chunks, words files and lexicon.
+    Directory,
 }
 
 impl FileKind {
     /// Every kind of file a bundle holds.
-    pub const ALL_STORED: [FileKind; 9] = [
+    pub const ALL_STORED: [FileKind; 10] = [
         FileKind::Root,
         FileKind::Folded,
         FileKind::Exact,
@@ -96,6 +104,7 @@ impl FileKind {
         FileKind::Heads,
         FileKind::Words,
         FileKind::Lexicon,
+        FileKind::Directory,
     ];
 
     fn tag(self) -> [u8; 4] {
@@ -109,6 +118,7 @@ impl FileKind {
             FileKind::Heads => b"HEAD",
             FileKind::Words => b"WRDS",
             FileKind::Lexicon => b"LEXI",
+            FileKind::Directory => b"DIRS",
         }
     }
 
@@ -124,6 +134,7 @@ impl FileKind {
             FileKind::Heads => "head",
             FileKind::Words => "words",
             FileKind::Lexicon => "lex",
+            FileKind::Directory => "dir",
         }
     }
 }

@@ -61,7 +61,11 @@ struct Root {
     /// One-letter queries (sorted by their letter) with the chunk of each of their first
     /// rows while typed (`write::first_letter_rows`).
     first_letter_rows: Vec<(u8, Vec<u32>)>,
-    /// Bytes of every file but the root: the whole archive's download.
+    /// The directory file's name: the rest of this struct is read from it
+    /// ([`read_directory`]), and empty until it is in.
+    directory: String,
+    /// Number of files but the root, and their bytes: the whole archive's download.
+    file_count: usize,
     files_bytes: u64,
 }
 
@@ -107,6 +111,8 @@ pub struct ShardedIndex {
     words: BTreeMap<u32, Vec<Vec<String>>>,
     /// Sorted hashes of the folded terms of letters a–z, once the lexicon is in.
     lexicon: Option<Arc<Lexicon>>,
+    /// Whether the directory file is in (`root` holds what it says).
+    directory_in: bool,
     /// The index over what is loaded: every decoded range and article is held here
     /// once, put in place as its file is added (a dictionary holds its ranges as runs,
     /// so adding one costs that range, not a copy of the others).
@@ -121,22 +127,11 @@ impl ShardedIndex {
     pub fn from_root(bytes: &[u8]) -> Result<ShardedIndex, ShardError> {
         let mut root = read_root(bytes)?;
         let mut files = FxHashMap::default();
-        for (d, kind) in DICTS.iter().enumerate() {
-            for (i, name) in root.directories[d].names.iter().enumerate() {
-                files.insert(name.clone(), (*kind, i as u32));
-            }
-        }
-        for (i, name) in root.chunks.iter().enumerate() {
-            files.insert(name.clone(), (FileKind::Docs, i as u32));
-        }
-        for (i, name) in root.words_files.iter().enumerate() {
-            files.insert(name.clone(), (FileKind::Words, i as u32));
-        }
         for (i, name) in root.heads.iter().enumerate() {
             files.insert(name.clone(), (FileKind::Heads, i as u32));
         }
-        files.insert(root.lexicon.clone(), (FileKind::Lexicon, 0));
-        // Every doc's lengths and facets from the root (moved, not copied), no term yet.
+        files.insert(root.directory.clone(), (FileKind::Directory, 0));
+        // Every doc's facets from the root (moved, not copied), no term yet.
         let index = Index::assemble(
             std::mem::take(&mut root.stubs).into(),
             Vec::new(),
@@ -154,6 +149,7 @@ impl ShardedIndex {
             heads: BTreeSet::new(),
             words: BTreeMap::new(),
             lexicon: None,
+            directory_in: false,
             index,
             by_id_stale: false,
         };
@@ -161,6 +157,41 @@ impl ShardedIndex {
             sharded.cover(slot);
         }
         Ok(sharded)
+    }
+
+    /// Takes in the directory: the names of every other file, and the field lengths a
+    /// search weighs.
+    fn add_directory(&mut self, name: &str, body: &[u8]) -> Result<(), ShardError> {
+        let root = &mut self.root;
+        read_directory(name, body, root)?;
+        for (d, kind) in DICTS.iter().enumerate() {
+            for (i, name) in root.directories[d].names.iter().enumerate() {
+                self.files.insert(name.clone(), (*kind, i as u32));
+            }
+        }
+        for (i, name) in root.chunks.iter().enumerate() {
+            self.files.insert(name.clone(), (FileKind::Docs, i as u32));
+        }
+        for (i, name) in root.words_files.iter().enumerate() {
+            self.files.insert(name.clone(), (FileKind::Words, i as u32));
+        }
+        self.files
+            .insert(root.lexicon.clone(), (FileKind::Lexicon, 0));
+        self.index
+            .set_field_lengths(std::mem::take(&mut root.field_norms), root.avg_field_len);
+        self.firsts = [0, 1, 2].map(|slot| Arc::new(self.root.directories[slot].firsts.clone()));
+        self.loaded = [0, 1, 2].map(|slot| vec![false; self.root.directories[slot].names.len()]);
+        self.directory_in = true;
+        for slot in 0..3 {
+            self.cover(slot);
+        }
+        Ok(())
+    }
+
+    /// The directory file's name while it is not in: a search with words, an article
+    /// page and the whole archive's list need it; the first page (no query) does not.
+    pub fn directory_wanted(&self) -> Option<&str> {
+        (!self.directory_in).then_some(self.root.directory.as_str())
     }
 
     /// Number of articles in the archive.
@@ -172,7 +203,9 @@ impl ShardedIndex {
         self.root.docs == 0
     }
 
-    /// Every file the root names (all but the root): what reading offline needs.
+    /// Every file the root and directory name (all but the root): what reading offline
+    /// needs. Until the directory is in ([`ShardedIndex::directory_wanted`]), only the
+    /// directory and the heads.
     pub fn all_files(&self) -> Vec<String> {
         let mut names: Vec<String> = self.files.keys().cloned().collect();
         names.sort();
@@ -183,6 +216,12 @@ impl ShardedIndex {
     /// archive ([`ShardedIndex::all_files`]) costs.
     pub fn all_files_bytes(&self) -> u64 {
         self.root.files_bytes
+    }
+
+    /// Number of files [`ShardedIndex::all_files`] lists once the directory is in, as
+    /// the root says.
+    pub fn all_files_count(&self) -> usize {
+        self.root.file_count
     }
 
     /// Bytes this reader holds on the heap: the files added (decoded), the index over
@@ -216,6 +255,7 @@ impl ShardedIndex {
             Some(&(FileKind::Words, i)) => self.words.contains_key(&i),
             Some(&(FileKind::Lexicon, _)) => self.lexicon.is_some(),
             Some(&(FileKind::Ids, i)) => self.ids.contains_key(&i),
+            Some(&(FileKind::Directory, _)) => self.directory_in,
             Some(&(kind, i)) => self.loaded[dict_slot(kind)][i as usize],
             None => false,
         }
@@ -248,7 +288,9 @@ impl ShardedIndex {
             return Ok(());
         }
         let body = open(name, kind, bytes)?;
-        if kind == FileKind::Lexicon {
+        if kind == FileKind::Directory {
+            self.add_directory(name, body)?;
+        } else if kind == FileKind::Lexicon {
             self.lexicon = Some(Arc::new(read_lexicon(name, body)?));
             self.cover(0);
         } else if kind == FileKind::Docs {
@@ -390,8 +432,18 @@ impl ShardedIndex {
         shown: usize,
     ) -> (Fetched<Searched>, Vec<LookupReason>) {
         self.catch_up();
+        let directory_in = self.directory_in;
         let index = self.index();
         let query = index.query_as(text, request.typing);
+        if !directory_in && query.looks_up_terms() {
+            // Its words' ranges are named by the directory: nothing to search before it.
+            let needs = vec![self.root.directory.clone()];
+            let answer = Searched {
+                query,
+                page: Page::default(),
+            };
+            return (Fetched { answer, needs }, vec![LookupReason::Word]);
+        }
         let page = index.find(&query, request);
         let mut needs = self.take_missed_why();
         if !needs.is_empty() {
@@ -445,6 +497,13 @@ impl ShardedIndex {
         similar: usize,
     ) -> Fetched<Option<ArticlePage>> {
         self.catch_up();
+        if !self.directory_in {
+            // The id ranges are named by the directory.
+            return Fetched {
+                answer: None,
+                needs: vec![self.root.directory.clone()],
+            };
+        }
         let doc = match self.doc_of(id) {
             Ok(Some(doc)) => doc,
             Ok(None) => {
@@ -749,36 +808,16 @@ fn docs_a_phrase_reads(index: &Index, runs: &[Vec<PhraseWord>]) -> Vec<u32> {
 fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
     const FILE: &str = "root";
     let body = open(FILE, FileKind::Root, bytes)?;
-    let raw = miniz_oxide::inflate::decompress_to_vec_with_limit(body, ROOT_INFLATE_LIMIT)
-        .map_err(|e| {
-            ShardError::new(
-                FILE,
-                format!(
-                    "does not inflate within {ROOT_INFLATE_LIMIT} bytes: {:?}",
-                    e.status
-                ),
-            )
-        })?;
+    let raw = inflate_within(FILE, body, ROOT_INFLATE_LIMIT)?;
     let err = |e| ShardError::codec(FILE, e);
     let mut r = Reader::new("root", &raw);
     let docs = r.count("article count").map_err(err)?;
-    // Every doc takes at least 3 bytes of lengths and 4 of facet codes.
-    if docs > r.remaining() / 7 {
+    // Every doc takes at least 4 bytes of facet codes.
+    if docs > r.remaining() / 4 {
         return Err(ShardError::new(
             FILE,
             format!("{docs} articles cannot fit in the root"),
         ));
-    }
-    let mut avg_field_len = [0f32; FIELD_COUNT];
-    for a in &mut avg_field_len {
-        *a = r.average_length().map_err(err)?;
-    }
-    let mut field_norms = vec![[0u8; FIELD_COUNT]; docs];
-    for field in 0..FIELD_COUNT {
-        let bytes = r.take(docs).map_err(err)?;
-        for (norms, &b) in field_norms.iter_mut().zip(bytes) {
-            norms[field] = b;
-        }
     }
     let mut stubs = vec![Article::default(); docs];
     for field in 0..4 {
@@ -811,13 +850,85 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
             }
         }
     }
+    let docs_per_head = r.count("articles per head file").map_err(err)?;
+    if docs_per_head == 0 || docs_per_head > MAX_DOCS_PER_CHUNK {
+        return Err(err(
+            r.corrupt(format!("{docs_per_head} articles per head file"))
+        ));
+    }
+    let head_count = docs.div_ceil(docs_per_head);
+    let mut heads = Vec::with_capacity(head_count.min(r.remaining()));
+    for _ in 0..head_count {
+        heads.push(read_name(&mut r, FileKind::Heads).map_err(err)?);
+    }
+    let directory = read_name(&mut r, FileKind::Directory).map_err(err)?;
+    let file_count = r.count("file count").map_err(err)?;
+    let files_bytes = r.varint().map_err(err)?;
+    r.finish().map_err(err)?;
+    Ok(Root {
+        docs,
+        avg_field_len: [0.0; FIELD_COUNT],
+        // Unweighed until the directory is in: no term is looked up before.
+        field_norms: vec![[0; FIELD_COUNT]; docs],
+        stubs,
+        directories: Default::default(),
+        prefix_ranges: Arc::default(),
+        // One article per chunk until the directory says (no chunk is named before).
+        docs_per_chunk: 1,
+        chunks: Vec::new(),
+        docs_per_words_file: 1,
+        words_files: Vec::new(),
+        docs_per_head,
+        heads,
+        lexicon: String::new(),
+        first_letter_rows: Vec::new(),
+        directory,
+        file_count,
+        files_bytes,
+    })
+}
+
+/// `body` inflated, refused past `limit` bytes.
+fn inflate_within(file: &str, body: &[u8], limit: usize) -> Result<Vec<u8>, ShardError> {
+    miniz_oxide::inflate::decompress_to_vec_with_limit(body, limit).map_err(|e| {
+        ShardError::new(
+            file,
+            format!("does not inflate within {limit} bytes: {:?}", e.status),
+        )
+    })
+}
+
+/// Reads the directory file `file` (its body) into `root`, which names it.
+fn read_directory(file: &str, body: &[u8], root: &mut Root) -> Result<(), ShardError> {
+    let raw = inflate_within(file, body, ROOT_INFLATE_LIMIT)?;
+    let err = |e| ShardError::codec(file, e);
+    let mut r = Reader::new("directory", &raw);
+    let docs = root.docs;
+    // Every doc takes at least 3 bytes of lengths.
+    if docs > r.remaining() / 3 {
+        return Err(ShardError::new(
+            file,
+            format!("cannot hold the field lengths of {docs} articles"),
+        ));
+    }
+    let mut avg_field_len = [0f32; FIELD_COUNT];
+    for a in &mut avg_field_len {
+        *a = r.average_length().map_err(err)?;
+    }
+    let mut field_norms = vec![[0u8; FIELD_COUNT]; docs];
+    for field in 0..FIELD_COUNT {
+        let bytes = r.take(docs).map_err(err)?;
+        for (norms, &b) in field_norms.iter_mut().zip(bytes) {
+            norms[field] = b;
+        }
+    }
     let mut directories: [Directory; 4] = Default::default();
     for (dir, kind) in directories.iter_mut().zip(DICTS) {
         let n = r.count("range count").map_err(err)?;
         if n > r.remaining() / (1 + DIGEST_LEN) {
             return Err(ShardError::new(
-                FILE,
-                format!("{n} ranges cannot fit in the root"),
+                file,
+                format!("{n} ranges cannot fit in the directory"),
             ));
         }
         for i in 0..n {
@@ -881,17 +992,6 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
     for _ in 0..words_count {
         words_files.push(read_name(&mut r, FileKind::Words).map_err(err)?);
     }
-    let docs_per_head = r.count("articles per head file").map_err(err)?;
-    if docs_per_head == 0 || docs_per_head > MAX_DOCS_PER_CHUNK {
-        return Err(err(
-            r.corrupt(format!("{docs_per_head} articles per head file"))
-        ));
-    }
-    let head_count = docs.div_ceil(docs_per_head);
-    let mut heads = Vec::with_capacity(head_count.min(r.remaining()));
-    for _ in 0..head_count {
-        heads.push(read_name(&mut r, FileKind::Heads).map_err(err)?);
-    }
     let lexicon = read_name(&mut r, FileKind::Lexicon).map_err(err)?;
     let n = r.count("one-letter query count").map_err(err)?;
     let mut first_letter_rows: Vec<(u8, Vec<u32>)> = Vec::new();
@@ -917,25 +1017,18 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
         }
         first_letter_rows.push((letter, rows));
     }
-    let files_bytes = r.varint().map_err(err)?;
     r.finish().map_err(err)?;
-    Ok(Root {
-        docs,
-        avg_field_len,
-        field_norms,
-        stubs,
-        directories,
-        prefix_ranges: Arc::new(prefix_ranges),
-        docs_per_chunk,
-        chunks,
-        docs_per_words_file,
-        words_files,
-        docs_per_head,
-        heads,
-        lexicon,
-        first_letter_rows,
-        files_bytes,
-    })
+    root.avg_field_len = avg_field_len;
+    root.field_norms = field_norms;
+    root.directories = directories;
+    root.prefix_ranges = Arc::new(prefix_ranges);
+    root.docs_per_chunk = docs_per_chunk;
+    root.chunks = chunks;
+    root.docs_per_words_file = docs_per_words_file;
+    root.words_files = words_files;
+    root.lexicon = lexicon;
+    root.first_letter_rows = first_letter_rows;
+    Ok(())
 }
 
 /// A term written after `last` as the length they share, then the rest.
@@ -1039,15 +1132,7 @@ fn read_lexicon(name: &str, body: &[u8]) -> Result<Lexicon, ShardError> {
 
 /// DEFLATE-compressed postcard, inflated within [`CHUNK_INFLATE_LIMIT`].
 fn inflate(name: &str, body: &[u8]) -> Result<Vec<u8>, ShardError> {
-    miniz_oxide::inflate::decompress_to_vec_with_limit(body, CHUNK_INFLATE_LIMIT).map_err(|e| {
-        ShardError::new(
-            name,
-            format!(
-                "does not inflate within {CHUNK_INFLATE_LIMIT} bytes: {:?}",
-                e.status
-            ),
-        )
-    })
+    inflate_within(name, body, CHUNK_INFLATE_LIMIT)
 }
 
 /// A chunk's articles.
@@ -1124,7 +1209,7 @@ mod tests {
             .collect();
         let index = Index::build(articles);
         let bundle = write_bundle_with_ranges_of(&index, 128);
-        let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        let mut sharded = bundle.reader().unwrap();
         let mut folded = sharded.root.directories[0].names.clone();
         assert!(folded.len() > 4, "{} folded ranges", folded.len());
         // Last range first, so each new one goes before those in.

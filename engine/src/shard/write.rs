@@ -42,6 +42,19 @@ impl ShardedBundle {
             .map(|(_, b)| b.as_slice())
     }
 
+    /// A reader of this bundle with its root and directory in: what the app holds once
+    /// its first page is shown (it fetches the directory then).
+    pub fn reader(&self) -> Result<ShardedIndex, ShardError> {
+        let mut reader = ShardedIndex::from_root(self.root_bytes())?;
+        if let Some(name) = reader.directory_wanted().map(str::to_string) {
+            let bytes = self
+                .file(&name)
+                .ok_or_else(|| ShardError::new(&name, "not in the bundle"))?;
+            reader.add_shard(&name, bytes)?;
+        }
+        Ok(reader)
+    }
+
     /// The files a fresh reader fetches after the root to show the first `shown` rows of
     /// the query `text` under `request`, round by round ([`ShardedIndex::find_first`] until
     /// nothing is missing): what a page can ask for while the app is still loading (the
@@ -217,22 +230,14 @@ fn write_bundle_shaped(
         })
         .collect();
 
+    // The directory: all a search needs beyond the root.
     let mut root = Vec::new();
-    put_varint(&mut root, docs as u64);
     for avg in index.avg_field_len {
         root.extend_from_slice(&avg.to_le_bytes());
     }
     // One field's bytes after another: lengths of one field look alike, so they compress.
     for field in 0..FIELD_COUNT {
         root.extend(index.field_norms.iter().map(|n| n[field]));
-    }
-    for get in [
-        (|a: &crate::Article| a.source.as_deref()) as fn(&crate::Article) -> Option<&str>,
-        |a| a.category.as_deref(),
-        |a| a.author.as_deref(),
-        |a| a.date.as_deref(),
-    ] {
-        put_column(&mut root, index.articles.iter().map(get));
     }
     for directory in &directories {
         put_varint(&mut root, directory.len() as u64);
@@ -264,10 +269,6 @@ fn write_bundle_shaped(
     for name in &words_files {
         root.extend_from_slice(&name_digest(name));
     }
-    put_varint(&mut root, docs_per_head as u64);
-    for name in &heads {
-        root.extend_from_slice(&name_digest(name));
-    }
     root.extend_from_slice(&name_digest(&lexicon));
     let first_letters = first_letter_rows(index, docs_per_chunk);
     put_varint(&mut root, first_letters.len() as u64);
@@ -278,9 +279,36 @@ fn write_bundle_shaped(
             put_varint(&mut root, chunk as u64);
         }
     }
+    let directory = add(
+        FileKind::Directory,
+        &miniz_oxide::deflate::compress_to_vec(&root, 9),
+    );
+
+    // The root: what the first page reads (the newest articles' heads, the facets with
+    // their counts), so it shows before the directory is fetched.
+    let mut root = Vec::new();
+    put_varint(&mut root, docs as u64);
+    for get in [
+        (|a: &crate::Article| a.source.as_deref()) as fn(&crate::Article) -> Option<&str>,
+        |a| a.category.as_deref(),
+        |a| a.author.as_deref(),
+        |a| a.date.as_deref(),
+    ] {
+        put_column(&mut root, index.articles.iter().map(get));
+    }
+    put_varint(&mut root, docs_per_head as u64);
+    for name in &heads {
+        root.extend_from_slice(&name_digest(name));
+    }
+    root.extend_from_slice(&name_digest(&directory));
     // Last: what downloading the whole archive costs, shown before a reader starts it.
-    let other_files_bytes: usize = files.iter().map(|(_, bytes)| bytes.len()).sum();
-    put_varint(&mut root, other_files_bytes as u64);
+    // (Files of the same content share a name: one file to download.)
+    let distinct: std::collections::BTreeMap<&str, usize> = files
+        .iter()
+        .map(|(name, bytes)| (name.as_str(), bytes.len()))
+        .collect();
+    put_varint(&mut root, distinct.len() as u64);
+    put_varint(&mut root, distinct.values().sum::<usize>() as u64);
     let packed = miniz_oxide::deflate::compress_to_vec(&root, 9);
     let root_bytes = seal(FileKind::Root, &packed);
     let root = name_of(FileKind::Root, &root_bytes);
