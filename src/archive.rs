@@ -206,11 +206,14 @@ impl Shards {
         }
     }
 
-    /// Fetches the archive's directory now if it is not in yet.
+    /// Fetches the archive's directory now if it is not in yet. (Through `fetch_file`, as
+    /// the root is, not `fetch_and_add`: a second caller of that one doubled its code.)
     pub async fn ensure_directory(self: &Rc<Self>) -> Result<(), String> {
         let wanted = self.index.borrow().directory_wanted().map(str::to_string);
         if let Some(name) = wanted {
-            self.fetch_and_add(&name).await?;
+            let bytes = fetch_file(&name).await?;
+            let added = self.index.borrow_mut().add_shard(&name, &bytes);
+            added.map_err(|e| e.to_string())?;
             self.arrived();
         }
         Ok(())
