@@ -110,6 +110,11 @@ fn main() {
         )),
         _ => articles.len() > SHARDED_ABOVE_ARTICLES,
     };
+    // The app links only this layout's code (src/corpus.rs, `EmbeddedLayout`).
+    println!("cargo::rustc-check-cfg=cfg(docbao_sharded)");
+    if sharded {
+        println!("cargo::rustc-cfg=docbao_sharded");
+    }
     let index = Index::build(articles);
     // The sharded files go to a fixed path trunk's hook copies into `dist/archive/` (see
     // [`ARCHIVE_DIR`]); a previous build's files must not linger there.

@@ -97,6 +97,158 @@ async function minifyBindings(dir, html, base, bindings) {
   return html.replace(preload, (_, head) => `${head}${integrityOf(minified)}"`);
 }
 
+/** The bindings' import module, renamed (see `shortenImportNames`). */
+const SHORT_MODULE = 'a';
+
+/**
+ * The `n`th short import name: a, b, …, Z, ba, bb, … (letters only, so any is a plain
+ * key of the bindings' import object).
+ */
+function shortName(n) {
+  const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  let name = '';
+  do {
+    name = letters[n % letters.length] + name;
+    n = Math.floor(n / letters.length);
+  } while (n > 0);
+  return name;
+}
+
+/** Reads and writes the LEB128 and section layout of a wasm module. */
+function readU32(bytes, at) {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const byte = bytes[at.pos++];
+    if (byte === undefined) throw new Error('wasm ends inside a number');
+    value += (byte & 0x7f) * 2 ** shift;
+    if ((byte & 0x80) === 0) return value;
+    shift += 7;
+  }
+}
+
+function writeU32(value) {
+  const out = [];
+  do {
+    let byte = value & 0x7f;
+    value = Math.floor(value / 128);
+    if (value > 0) byte |= 0x80;
+    out.push(byte);
+  } while (value > 0);
+  return out;
+}
+
+/** The bytes of one import's description (its kind and type), skipped from `at`. */
+function skipImportDescription(bytes, at) {
+  const start = at.pos;
+  const limits = () => {
+    const flags = bytes[at.pos++];
+    readU32(bytes, at);
+    if (flags & 1) readU32(bytes, at);
+  };
+  const kind = bytes[at.pos++];
+  if (kind === 0) readU32(bytes, at); // function: its type
+  else if (kind === 1) (at.pos++, limits()); // table: element type, limits
+  else if (kind === 2) limits(); // memory
+  else if (kind === 3) at.pos += 2; // global: value type, mutability
+  else if (kind === 4) (at.pos++, readU32(bytes, at)); // tag: attribute, type
+  else throw new Error(`wasm import of unknown kind ${kind}`);
+  return bytes.subarray(start, at.pos);
+}
+
+/**
+ * wasm-bindgen names each import `__wbg_<name>_<16 hex digits>` of module
+ * `./docbao_bg.js`, in the wasm's import section and as a key of the bindings' import
+ * object: ~10 kB of the wasm and 5 of the bindings, the hex digits barely compressible
+ * (4.7 kB brotli of the two, before the first results). Both get short names instead
+ * (`a`, `b`, … in import order, the module `a`), the same in both files. Returns both,
+ * renamed.
+ */
+export function shortenImportNames(wasmBytes, bindingsCode) {
+  const at = { pos: 8 };
+  const parts = [wasmBytes.subarray(0, 8)];
+  const name = () => {
+    const length = readU32(wasmBytes, at);
+    at.pos += length;
+    return wasmBytes.subarray(at.pos - length, at.pos).toString('utf8');
+  };
+  const encoded = (text) => [...writeU32(Buffer.byteLength(text)), ...Buffer.from(text)];
+  const renamed = new Map();
+  let module = null;
+  while (at.pos < wasmBytes.length) {
+    const id = wasmBytes[at.pos++];
+    const size = readU32(wasmBytes, at);
+    const end = at.pos + size;
+    if (id !== 2) {
+      parts.push(Buffer.from([id, ...writeU32(size)]), wasmBytes.subarray(at.pos, end));
+      at.pos = end;
+      continue;
+    }
+    const count = readU32(wasmBytes, at);
+    const body = [...writeU32(count)];
+    for (let i = 0; i < count; i++) {
+      const from = name();
+      const field = name();
+      const description = skipImportDescription(wasmBytes, at);
+      module ??= from;
+      if (from !== module) throw new Error(`wasm imports from ${module} and ${from}; wasm-bindgen writes one module`);
+      if (renamed.has(field)) throw new Error(`wasm imports ${field} twice`);
+      renamed.set(field, shortName(renamed.size));
+      body.push(...encoded(SHORT_MODULE), ...encoded(renamed.get(field)), ...description);
+    }
+    if (at.pos !== end) throw new Error('wasm import section: unexpected length');
+    parts.push(Buffer.from([id, ...writeU32(body.length)]), Buffer.from(body));
+  }
+  let code = bindingsCode;
+  // Each name is one key of the import object, and nothing else in the bindings.
+  const replaceOnce = (from, to) => {
+    const pieces = code.split(from);
+    if (pieces.length !== 2) throw new Error(`the bindings name ${from} ${pieces.length - 1} times, expected once`);
+    code = pieces.join(to);
+  };
+  for (const [field, short] of renamed) replaceOnce(`${field}:`, `${short}:`);
+  if (module !== null) replaceOnce(`${JSON.stringify(module)}:`, `${SHORT_MODULE}:`);
+  return { wasm: Buffer.concat(parts), bindings: code };
+}
+
+/**
+ * A style sheet without its comments (notes for the next engineer: 2.3 of app.css's
+ * 11.3 kB) and the white space CSS does not need: strings are kept as written; runs of
+ * white space become one space, dropped around `{ } ; , >` and after `:` (never before
+ * it: `a :hover` and `a:hover` differ), and a block's last `;` goes.
+ */
+export function minifyCss(css) {
+  const strings = [];
+  const kept = css.replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\/\*[\s\S]*?\*\//g, (token) => {
+    if (token.startsWith('/*')) return ' ';
+    strings.push(token);
+    return `\u0000${strings.length - 1}\u0000`;
+  });
+  return kept
+    .replace(/\s+/g, ' ')
+    .replace(/ ?([{};,>]) ?/g, '$1')
+    .replace(/: /g, ':')
+    .replace(/;}/g, '}')
+    .trim()
+    .replace(/\u0000(\d+)\u0000/g, (_, i) => strings[Number(i)]);
+}
+
+/**
+ * Every style sheet index.html links (trunk's hashed copies) minified in place, and its
+ * integrity updated to match. Returns the updated html.
+ */
+async function minifyStyles(dir, html, base) {
+  const links = new RegExp(`(<link rel="stylesheet" href="${escapeRegExp(base)}([^"/]+\\.css)" integrity=")[^"]*"`, 'g');
+  const sheets = [...html.matchAll(links)].map((m) => m[2]);
+  const integrities = new Map();
+  for (const sheet of sheets) {
+    const minified = minifyCss(await readFile(path.join(dir, sheet), 'utf8'));
+    await writeFile(path.join(dir, sheet), minified);
+    integrities.set(sheet, integrityOf(minified));
+  }
+  return html.replace(links, (_, head, sheet) => `${head}${integrities.get(sheet)}"`);
+}
+
 /** Step 1: replaces trunk's placeholder in index.html with the external loader. */
 export async function writeLoader(dir) {
   const indexFile = path.join(dir, 'index.html');
@@ -128,7 +280,12 @@ export async function writeLoader(dir) {
     ? `<link rel="preload" href="${base}${ARCHIVE_FOLDER}/${root}" as="fetch" crossorigin="anonymous" />\n    `
     : '';
   const page = withoutWasmPreloadIntegrity(html.replace(placeholder, `${preload}${tag}`), `${base}${wasm}`);
-  await writeFile(indexFile, withoutComments(await minifyBindings(dir, page, base, bindings)));
+  // Before the bindings are minified (and their integrity taken); the wasm has none.
+  const shortened = shortenImportNames(await readFile(path.join(dir, wasm)), await readFile(path.join(dir, bindings), 'utf8'));
+  await writeFile(path.join(dir, wasm), shortened.wasm);
+  await writeFile(path.join(dir, bindings), shortened.bindings);
+  const styled = await minifyStyles(dir, page, base);
+  await writeFile(indexFile, withoutComments(await minifyBindings(dir, styled, base, bindings)));
   return loaderName;
 }
 

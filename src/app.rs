@@ -11,12 +11,13 @@ use yew::prelude::*;
 
 use crate::archive::Shards;
 use crate::components::PrefsBar;
+use crate::corpus::{self, EmbeddedLayout, ShardedLayout};
 use crate::i18n::{self, Texts};
 use crate::pages::{ArticlePage, NotFoundPage, SearchPage};
 use crate::prefs::Prefs;
 use crate::route::Route;
 use crate::router::{use_location, use_navigator, Link, Navigator, Router};
-use crate::{corpus, timing};
+use crate::timing;
 
 /// How long one slice of deriving the dictionaries runs before it yields to the page.
 const SLICE_MS: f64 = 12.0;
@@ -50,20 +51,22 @@ fn derive_in_slices(index: Rc<Index>, late_damage: UseStateHandle<Option<String>
 }
 
 /// The loaded corpus, shared with every page through a context: the embedded index, or
-/// a sharded archive whose files arrive as pages need them.
+/// a sharded archive whose files arrive as pages need them. Each holds its layout, which
+/// only a build of that layout can make (`corpus::EmbeddedLayout`): the other variant's
+/// code is compiled out.
 #[derive(Clone)]
 pub enum Corpus {
-    Embedded(Rc<Index>),
+    Embedded(Rc<Index>, EmbeddedLayout),
     /// The archive, and its version when this value was made: a new file is a new value,
     /// so every page renders again.
-    Sharded(Rc<Shards>, u64),
+    Sharded(Rc<Shards>, u64, ShardedLayout),
 }
 
 impl PartialEq for Corpus {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
-            (Corpus::Embedded(a), Corpus::Embedded(b)) => Rc::ptr_eq(a, b),
-            (Corpus::Sharded(a, v), Corpus::Sharded(b, w)) => Rc::ptr_eq(a, b) && v == w,
+            (Corpus::Embedded(a, _), Corpus::Embedded(b, _)) => Rc::ptr_eq(a, b),
+            (Corpus::Sharded(a, v, _), Corpus::Sharded(b, w, _)) => Rc::ptr_eq(a, b) && v == w,
             _ => false,
         }
     }
@@ -73,16 +76,16 @@ impl Corpus {
     /// Runs `f` on the index (in a sharded archive: over the files fetched so far).
     pub fn with_index<R>(&self, f: impl FnOnce(&Index) -> R) -> R {
         match self {
-            Corpus::Embedded(index) => f(index),
-            Corpus::Sharded(shards, _) => shards.with_index(f),
+            Corpus::Embedded(index, _) => f(index),
+            Corpus::Sharded(shards, ..) => shards.with_index(f),
         }
     }
 
     /// Number of articles in the archive.
     pub fn len(&self) -> usize {
         match self {
-            Corpus::Embedded(index) => index.len(),
-            Corpus::Sharded(shards, _) => shards.len(),
+            Corpus::Embedded(index, _) => index.len(),
+            Corpus::Sharded(shards, ..) => shards.len(),
         }
     }
 
@@ -93,16 +96,16 @@ impl Corpus {
     /// The sharded archive, if this is one.
     pub fn shards(&self) -> Option<&Rc<Shards>> {
         match self {
-            Corpus::Embedded(_) => None,
-            Corpus::Sharded(shards, _) => Some(shards),
+            Corpus::Embedded(..) => None,
+            Corpus::Sharded(shards, ..) => Some(shards),
         }
     }
 
     /// Changes whenever a file of a sharded archive arrives or fails.
     pub fn version(&self) -> u64 {
         match self {
-            Corpus::Embedded(_) => 0,
-            Corpus::Sharded(_, version) => *version,
+            Corpus::Embedded(..) => 0,
+            Corpus::Sharded(_, version, _) => *version,
         }
     }
 }
@@ -110,7 +113,7 @@ impl Corpus {
 /// Where the sharded archive's root is at.
 enum Opening {
     Fetching,
-    Open(Rc<Shards>),
+    Open(Rc<Shards>, ShardedLayout),
     Failed(String),
 }
 
@@ -156,22 +159,22 @@ fn RoutePage() -> Html {
 pub fn App() -> Html {
     // Embedded: decoded at once, synchronously. Sharded: the root is fetched first.
     let embedded = use_memo((), |_| {
-        corpus::sharded_root()
-            .is_none()
-            .then(|| timing::measure(timing::DECODE_MEASURE, corpus::load))
-            .map(|loaded| loaded.map(|index| Corpus::Embedded(Rc::new(index))))
+        corpus::EMBEDDED.map(|layout| {
+            timing::measure(timing::DECODE_MEASURE, corpus::load)
+                .map(|index| Corpus::Embedded(Rc::new(index), layout))
+        })
     });
     let opening = use_state(|| Opening::Fetching);
     let rerender = use_force_update();
     {
         let opening = opening.clone();
         use_effect_with((), move |_| {
-            if let Some(root) = corpus::sharded_root() {
+            if let Some((root, layout)) = corpus::sharded_root() {
                 wasm_bindgen_futures::spawn_local(async move {
                     opening.set(match corpus::load_root(root).await {
                         Ok(index) => {
                             let changed = Callback::from(move |()| rerender.force_update());
-                            Opening::Open(Shards::new(index, changed))
+                            Opening::Open(Shards::new(index, changed), layout)
                         }
                         Err(why) => Opening::Failed(why),
                     });
@@ -196,7 +199,7 @@ pub fn App() -> Html {
         use_effect_with(ready, move |ready| {
             if *ready {
                 timing::mark(timing::READY_MARK);
-                if let Some(Ok(Corpus::Embedded(index))) = &*embedded {
+                if let Some(Ok(Corpus::Embedded(index, _))) = &*embedded {
                     timing::start_measure(timing::DICTIONARIES_MEASURE);
                     derive_in_slices(index.clone(), late_damage);
                 }
@@ -211,7 +214,9 @@ pub fn App() -> Html {
     let loaded: Result<Corpus, String> = match (&*embedded, &*opening) {
         _ if let Some(why) = &*late_damage => Err(why.clone()),
         (Some(embedded), _) => embedded.as_ref().cloned().map_err(|e| e.to_string()),
-        (None, Opening::Open(shards)) => Ok(Corpus::Sharded(shards.clone(), shards.version())),
+        (None, Opening::Open(shards, layout)) => {
+            Ok(Corpus::Sharded(shards.clone(), shards.version(), *layout))
+        }
         (None, Opening::Failed(why)) => Err(why.clone()),
         (None, Opening::Fetching) => {
             return html! {

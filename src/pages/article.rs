@@ -48,7 +48,7 @@ pub fn ArticlePage(props: &ArticlePageProps) -> Html {
         use_memo(
             (props.id.clone(), state.clone(), corpus.version()),
             move |(id, state, _)| match &corpus {
-                Corpus::Embedded(index) => {
+                Corpus::Embedded(index, _) => {
                     let request = state.request();
                     let query = (!state.is_default()).then(|| index.query(&state.q));
                     let search = query.as_ref().map(|q| (q, &request));
@@ -57,7 +57,7 @@ pub fn ArticlePage(props: &ArticlePageProps) -> Html {
                         needs: Vec::new(),
                     }
                 }
-                Corpus::Sharded(shards, _) => shards.article_page(id, state, SIMILAR),
+                Corpus::Sharded(shards, ..) => shards.article_page(id, state, SIMILAR),
             },
         )
     };

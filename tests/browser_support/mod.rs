@@ -76,7 +76,9 @@ pub fn WithApp(props: &WithAppProps) -> yew::Html {
     use yew::prelude::*;
 
     let corpus = use_memo((), |_| {
-        Corpus::Embedded(Rc::new(docbao::corpus::load().unwrap()))
+        // The tests build the seeds, which are embedded.
+        let layout = docbao::corpus::EMBEDDED.expect("an embedded build");
+        Corpus::Embedded(Rc::new(docbao::corpus::load().unwrap()), layout)
     });
     let ui = Ui {
         prefs: docbao::prefs::Prefs::default(),

@@ -203,6 +203,18 @@ describe('docbao on any static host, offline, and as one file', { skip: setupPro
       assert.doesNotMatch(code, /^\s*\/\/|\/\*/m, `${name} is minified`);
     }
     assert.doesNotMatch(html, /<!--/, 'index.html has no comment');
+    // The style sheets too (no comment, no line break), and the wasm's imports have
+    // short names, of module `a`, which the bindings' import object names alike: the app
+    // running in the tests above is the proof of that.
+    const sheets = references.filter(([tag]) => /rel="stylesheet"/.test(tag)).map(([, , url]) => url);
+    assert.ok(sheets.length >= 1, 'the page links its style sheets');
+    for (const url of sheets) {
+      assert.doesNotMatch(readFileSync(path.join(DIST_DIR, url), 'utf8'), /\/\*|\n/, `${url} is minified`);
+    }
+    const imports = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(path.join(DIST_DIR, wasmUrl[1]))));
+    const long = imports.filter((i) => i.module !== 'a' || !/^[a-zA-Z]{1,2}$/.test(i.name));
+    assert.ok(imports.length > 0, 'the wasm has imports');
+    assert.deepEqual(long.slice(0, 3), [], 'every import of the wasm has a short name');
     const worker = readFileSync(path.join(DIST_DIR, 'sw.js'), 'utf8');
     const listed = worker.match(new RegExp(`"url": "${wasmUrl[1].slice(2)}",\\s*"integrity": "([^"]+)"`));
     assert.ok(listed, 'sw.js precaches the wasm with its integrity');
