@@ -302,6 +302,106 @@ fn a_query_being_typed_fetches_no_typo_pairs_and_pauses_to_the_same_answer() {
     }
 }
 
+/// "kinh tế" in 60 articles; beside them, filler syllables in few articles each, many of
+/// them one edit from `kinh` or `te`, their pairs spread over many small ranges.
+fn economy_and_filler() -> Vec<Article> {
+    let onsets = [
+        "b", "c", "d", "h", "k", "l", "m", "n", "s", "t", "th", "tr", "v",
+    ];
+    let rhymes = [
+        "a", "e", "i", "inh", "in", "it", "em", "en", "et", "ang", "ao",
+    ];
+    let syllables: Vec<String> = onsets
+        .iter()
+        .flat_map(|o| rhymes.iter().map(move |r| format!("{o}{r}")))
+        .collect();
+    (0..120)
+        .map(|i| {
+            let filler: Vec<&str> = (0..30)
+                .map(|j| syllables[(i * 31 + j * j * 7 + j * 3) % syllables.len()].as_str())
+                .collect();
+            let mut body = vec![filler.join(" ")];
+            if i % 2 == 0 {
+                body.push("kinh tế tăng trưởng".to_string());
+            }
+            Article {
+                id: format!("eco-{i:03}"),
+                title: format!("tin số {i}"),
+                body,
+                ..Article::default()
+            }
+        })
+        .collect()
+}
+
+/// The pause of a query typed letter by letter: the reasons of the files it fetched.
+fn typed_then_paused(
+    sharded: &mut ShardedIndex,
+    bundle: &ShardedBundle,
+    query: &str,
+) -> (Searched, Vec<LookupReason>) {
+    let paused = page_of(&Filters::default(), Sort::Relevance);
+    let typing = docbao_engine::Request {
+        typing: true,
+        count_facets: false,
+        ..paused.clone()
+    };
+    for n in 1..=query.chars().count() {
+        let text: String = query.chars().take(n).collect();
+        explained_until_complete(sharded, bundle, &text, &typing);
+    }
+    explained_until_complete(sharded, bundle, query, &paused)
+}
+
+/// A known word's typo candidates are vouched for by their pairs with the neighbours,
+/// but a pair is in no more articles than either of its words: a candidate whose
+/// frequency class, or whose neighbour's articles, keep it at or below 4× the typed
+/// word's own pairs, a neighbour in no article, or a word typed with its marks fetch no
+/// candidate's pair range. A known word its neighbours do vouch a correction for still
+/// fetches them and is corrected, and every answer is the whole index's.
+#[test]
+fn a_known_words_candidates_that_could_not_be_vouched_for_fetch_no_pairs() {
+    let index = Index::build(economy_and_filler());
+    let bundle = write_bundle_with_ranges_of(&index, 512);
+    let paused = page_of(&Filters::default(), Sort::Relevance);
+    // Words one edit from "kinh" and "te", each in a few articles.
+    let known = |words: &[&str]| {
+        words
+            .iter()
+            .filter(|w| index.document_frequency(w) >= 2)
+            .count()
+    };
+    assert!(known(&["sinh", "tinh", "minh", "linh", "binh", "kin", "kit"]) >= 4);
+    assert!(known(&["the", "tet", "ten", "tem", "ta", "ti", "be", "de", "le"]) >= 4);
+    // "kinh te" in 60 articles; "kinh zzqx": beside a word in no article; "kính tế": marks.
+    for query in ["kinh te", "kinh zzqx", "kính tế"] {
+        let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        let (got, why) = typed_then_paused(&mut sharded, &bundle, query);
+        assert!(
+            !why.contains(&LookupReason::TypoPairs),
+            "{query:?}: {why:?}"
+        );
+        assert_eq!(
+            got.page,
+            index.find(&index.query(query), &paused),
+            "{query:?}"
+        );
+    }
+    // "sinh te": a known word never beside "te", whose correction "kinh" is, 60 times.
+    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let (got, why) = typed_then_paused(&mut sharded, &bundle, "sinh te");
+    assert!(why.contains(&LookupReason::TypoPairs), "{why:?}");
+    let want = index.find(&index.query("sinh te"), &paused);
+    assert_eq!(got.page, want);
+    // Corrected: the first hits are the articles with "kinh tế" (even numbers).
+    let even = |id: &str| id[4..].parse::<usize>().is_ok_and(|n| n % 2 == 0);
+    assert!(
+        want.hits[..5].iter().all(|h| even(&h.id)),
+        "{:?}",
+        want.hits
+    );
+}
+
 #[test]
 fn a_one_letter_query_typed_asks_for_its_rows_chunks_with_its_ranges() {
     let index = Index::build(invented(300));

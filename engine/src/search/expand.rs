@@ -6,7 +6,7 @@ use rustc_hash::FxHashSet;
 use super::parse::{Expansion, ExpansionKind, Query, Word, TYPO_MIN_LEN};
 use super::scoring::{PAIRED_TYPO_WEIGHT, PREFIX_DISCOUNT, TYPO_WEIGHT};
 use super::shard_terms::{looking_up, LookupReason};
-use crate::index::{pair_key, Index};
+use crate::index::{norms, pair_key, Index};
 use crate::order::first_in_order;
 
 /// Expansions of the word being typed that are scored, the most frequent first.
@@ -83,6 +83,29 @@ pub(super) fn for_each_edit(word: &str, mut f: impl FnMut(&str)) {
     }
 }
 
+/// Articles on each side of a word: how many a pair with a neighbour may be in.
+#[derive(Clone, Copy, Default)]
+struct Sides {
+    left: usize,
+    right: usize,
+}
+
+impl Sides {
+    const ANY: Sides = Sides {
+        left: usize::MAX,
+        right: usize::MAX,
+    };
+}
+
+/// The most articles a word of frequency class `class` (`norms::frequency_class`, or the
+/// lexicon's class, no lower than the word's own) is in.
+fn class_bound(class: u8) -> usize {
+    match class.checked_add(1) {
+        Some(next) => norms::decode_length(next) as usize - 1,
+        None => usize::MAX,
+    }
+}
+
 /// The keys (as typed, or read as Telex) of the query words before and after a word.
 #[derive(Default)]
 pub(super) struct Neighbours<'a> {
@@ -136,17 +159,37 @@ impl Index {
     }
 
     /// In how many articles `term` stands next to a neighbour of the query (the most for
-    /// one key of each side, both sides added up).
-    fn pair_evidence(&self, term: &str, n: &Neighbours) -> usize {
+    /// one key of each side, both sides added up). A side whose `most` is 0 is not looked
+    /// up: no pair of it can be in an article.
+    fn pair_evidence(&self, term: &str, n: &Neighbours, most: Sides) -> usize {
         let df = |k: String| self.pairs.get(&k).map_or(0, <[_]>::len);
-        let left = n.left.iter().map(|l| df(pair_key(l, term))).max();
-        let right = n.right.iter().map(|r| df(pair_key(term, r))).max();
-        left.unwrap_or(0) + right.unwrap_or(0)
+        let left = (most.left > 0).then(|| n.left.iter().map(|l| df(pair_key(l, term))).max());
+        let right = (most.right > 0).then(|| n.right.iter().map(|r| df(pair_key(term, r))).max());
+        left.flatten().unwrap_or(0) + right.flatten().unwrap_or(0)
+    }
+
+    /// The most articles a word stands in beside each side's neighbours: a pair is in no
+    /// more articles than its neighbour word (any of its keys). A side whose words' ranges
+    /// are not in yet is unbounded.
+    fn neighbour_bounds(&self, n: &Neighbours) -> Sides {
+        let most = |keys: &[String]| {
+            let missed = self.lookups_missed();
+            let df = keys.iter().map(|k| self.document_frequency(k)).max();
+            if self.lookups_missed() == missed {
+                df.unwrap_or(0)
+            } else {
+                usize::MAX
+            }
+        };
+        Sides {
+            left: most(n.left),
+            right: most(n.right),
+        }
     }
 
     /// [`Index::typo_candidates`], or those kept from an earlier keystroke: a word's
     /// candidates do not depend on its neighbours, which change as the next word is typed.
-    fn typo_candidates_kept(&self, base: &str, own: &FxHashSet<&str>) -> Vec<String> {
+    fn typo_candidates_kept(&self, base: &str, own: &FxHashSet<&str>) -> Vec<(u8, String)> {
         let mut own: Vec<String> = own.iter().map(|k| k.to_string()).collect();
         // `sort`: one sort of strings in the wasm (see `facets::ValueTable::new`).
         own.sort();
@@ -163,10 +206,10 @@ impl Index {
     }
 
     /// Words one edit away from `base` (not one of its `own` keys) that the dictionary's
-    /// probe says it holds: by frequency class, only the most frequent are weighed (their
-    /// pairs looked up), which bounds what a sharded reader fetches for them. Their
-    /// postings are not looked up here (see `corrections`).
-    fn typo_candidates(&self, base: &str, own: &[String]) -> Vec<String> {
+    /// probe says it holds, each with its frequency class: only the most frequent are
+    /// weighed (their pairs looked up), which bounds what a sharded reader fetches for
+    /// them. Their postings are not looked up here (see `corrections`).
+    fn typo_candidates(&self, base: &str, own: &[String]) -> Vec<(u8, String)> {
         let _why = looking_up(LookupReason::Typo);
         let mut probed: Vec<(u8, String)> = Vec::new();
         for_each_edit(base, |v| {
@@ -181,9 +224,6 @@ impl Index {
         });
         let by_class = |a: &(u8, String), b: &(u8, String)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
         first_in_order(probed, MAX_TYPO_CANDIDATES, by_class, |_, _| false)
-            .into_iter()
-            .map(|(_, v)| v)
-            .collect()
     }
 
     /// Dictionary words one edit away from `base`, the most likely meant first, each with
@@ -193,38 +233,66 @@ impl Index {
         let missed = self.lookups_missed();
         let df = self.document_frequency(base);
         // A sharded reader without the word's own range yet cannot tell whether it is
-        // known: it asks for the candidates' pairs now (a known word needs them), and for
-        // their postings only once it can tell (a known word's unvouched candidates need
-        // none: on vietnews-train, 13-14 ranges, up to 1.3 MB, for a keystroke like "ca").
-        let base_missing = self.lookups_missed() != missed;
+        // known, nor so which candidates' pairs it needs: it asks for them, and for their
+        // postings, once it can tell (a known word's unvouched candidates need none: on
+        // vietnews-train, 13-14 ranges, up to 1.3 MB, for a keystroke like "ca").
+        if self.lookups_missed() != missed {
+            // The candidates themselves (the lexicon, for a fresh reader) come meanwhile.
+            self.typo_candidates_kept(base, &own);
+            return Vec::new();
+        }
         let known = df >= KNOWN_WORD_DF;
+        if known && w.marked {
+            // A known word typed with its marks is meant as typed: the typos this looks
+            // for are made without marks.
+            return Vec::new();
+        }
         let common = (self.len() as f32 * TYPO_MAX_DF_SHARE).max(3.0) as usize;
         let max_typos = if df <= common {
             MAX_TYPO_TERMS
         } else {
             MAX_TYPO_TERMS_COMMON
         };
+        let neighbours = !n.left.is_empty() || !n.right.is_empty();
         let why = looking_up(LookupReason::TypoPairs);
-        let typed_evidence = if n.left.is_empty() && n.right.is_empty() {
-            0
-        } else {
+        let missed = self.lookups_missed();
+        let typed_evidence = if neighbours {
             own.iter()
-                .map(|k| self.pair_evidence(k, n))
+                .map(|k| self.pair_evidence(k, n, Sides::ANY))
                 .max()
                 .unwrap_or(0)
+        } else {
+            0
         };
+        let typed_missing = self.lookups_missed() != missed;
         drop(why);
+        let most = if neighbours {
+            self.neighbour_bounds(n)
+        } else {
+            Sides::default()
+        };
+        // A known word's candidate is kept only if vouched for: more often beside the
+        // neighbours than this. Until the typed pairs are in, that is not known, and a
+        // sharded reader asks for them before any candidate's pairs.
+        let needed = typed_evidence * PAIR_EVIDENCE_RATIO;
+        if known && typed_missing {
+            return Vec::new();
+        }
         // (pairs with the neighbours, articles, word)
-        let mut found: Vec<(usize, usize, String)> = self
-            .typo_candidates_kept(base, &own)
-            .into_iter()
-            .map(|v| (0, 0, v))
-            .collect();
+        let mut found: Vec<(usize, usize, String)> = Vec::new();
         let why = looking_up(LookupReason::TypoPairs);
-        if !n.left.is_empty() || !n.right.is_empty() {
-            for f in &mut found {
-                f.0 = self.pair_evidence(&f.2, n);
+        for (class, v) in self.typo_candidates_kept(base, &own) {
+            // No more articles than the candidate's class allows, on either side: a known
+            // word's candidate that could not be vouched for is dropped unlooked-up.
+            let df = class_bound(class);
+            let can = Sides {
+                left: df.min(most.left),
+                right: df.min(most.right),
+            };
+            if known && can.left.saturating_add(can.right) <= needed {
+                continue;
             }
+            found.push((self.pair_evidence(&v, n, can), 0, v));
         }
         drop(why);
         // Vouched: far more often beside the neighbours than the word as typed, and for an
@@ -232,17 +300,10 @@ impl Index {
         // seemed to hold stands beside nothing: its pairs, 0, change neither.)
         let best = found.iter().map(|f| f.0).max().unwrap_or(0);
         let vouched = |pairs: usize| {
-            pairs > 0
-                && pairs > typed_evidence * PAIR_EVIDENCE_RATIO
-                && (known || pairs * BEST_PAIR_RATIO >= best)
+            pairs > 0 && pairs > needed && (known || pairs * BEST_PAIR_RATIO >= best)
         };
         if known {
-            // A known word typed with its marks is meant as typed: the typos this looks
-            // for are made without marks.
-            found.retain(|f| !w.marked && vouched(f.0));
-        }
-        if base_missing {
-            return Vec::new();
+            found.retain(|f| vouched(f.0));
         }
         // The articles each is in, looked up only now: a known word keeps only the
         // corrections its neighbours vouch for (none without neighbours), so a sharded
@@ -346,5 +407,25 @@ impl Index {
             }
             w.keys.extend(weighed);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frequency_class_bounds_the_articles_of_every_word_in_it() {
+        for df in (0..300_000).chain([1 << 24, u32::MAX as usize]) {
+            let class = norms::frequency_class(df);
+            assert!(class_bound(class) >= df, "{df} in class {class}");
+            if class > 0 {
+                assert!(
+                    class_bound(class - 1) < df,
+                    "class {class} too wide at {df}"
+                );
+            }
+        }
+        assert_eq!(class_bound(u8::MAX), usize::MAX);
     }
 }

@@ -28,11 +28,11 @@ struct Kept {
 pub(crate) struct ExpansionCache {
     kept: Mutex<Vec<Kept>>,
     /// A word's typo candidates (folded word, its own keys sorted; each candidate with
-    /// the articles it is in), as many words as expansions.
+    /// its frequency class), as many words as expansions.
     typo_candidates: Mutex<Vec<TypoCandidates>>,
 }
 
-type TypoCandidates = (String, Vec<String>, Vec<String>);
+type TypoCandidates = (String, Vec<String>, Vec<(u8, String)>);
 
 impl ExpansionCache {
     fn kept(&self) -> std::sync::MutexGuard<'_, Vec<Kept>> {
@@ -72,7 +72,7 @@ impl ExpansionCache {
     }
 
     /// The typo candidates of the folded word `base` whose own keys are `own`, if kept.
-    pub(super) fn typo_candidates(&self, base: &str, own: &[String]) -> Option<Vec<String>> {
+    pub(super) fn typo_candidates(&self, base: &str, own: &[String]) -> Option<Vec<(u8, String)>> {
         let mut kept = self.candidates();
         let at = kept.iter().rposition(|(b, o, _)| b == base && o == own)?;
         let hit = kept.remove(at);
@@ -81,7 +81,12 @@ impl ExpansionCache {
         Some(found)
     }
 
-    pub(super) fn put_typo_candidates(&self, base: &str, own: Vec<String>, found: Vec<String>) {
+    pub(super) fn put_typo_candidates(
+        &self,
+        base: &str,
+        own: Vec<String>,
+        found: Vec<(u8, String)>,
+    ) {
         let mut kept = self.candidates();
         if kept.len() >= EXPANSIONS_KEPT {
             kept.remove(0);
