@@ -18,7 +18,10 @@
 //!   weighed by idf over the whole archive, which any new article shifts;
 //! - the **lexicon**: a 32-bit hash of every folded term of letters a–z, read before the
 //!   first search, so typo corrections (hundreds of probes, in every range) fetch only
-//!   the ranges of those that exist.
+//!   the ranges of those that exist;
+//! - the **dictionary**: a preset DEFLATE dictionary of the word pairs chunks repeat most,
+//!   derived from the archive's first chunks (`dictionary.rs`); every chunk is compressed
+//!   after it, so a reader fetches it with its first chunk.
 //!
 //! [`write_bundle`] writes them; [`ShardedIndex`] reads the root and whatever files it is
 //! given, answers a search or an article page from them with the files it still needs,
@@ -31,6 +34,7 @@ use sha2::{Digest, Sha256};
 
 use crate::codec::CodecError;
 
+mod dictionary;
 mod read;
 mod write;
 
@@ -48,7 +52,9 @@ pub const SHARD_MAGIC: [u8; 8] = *b"DOCBAOSH";
 /// 5: distinctive words in `.words` files of their own, not in the chunks.
 /// 6: `.head` files (ids, titles, first passages), named by the root after the words files.
 /// 7: the root lists the chunks of one-letter queries' first rows, after the lexicon.
-pub const SHARD_FORMAT_VERSION: u32 = 7;
+/// 8: chunks are compressed after a preset dictionary (a `.dict` file the root names
+/// after the one-letter rows).
+pub const SHARD_FORMAT_VERSION: u32 = 8;
 /// Stored articles per chunk: ten results fetch a few small files, not ten large ones.
 pub const DOCS_PER_CHUNK: usize = 8;
 /// Articles whose distinctive words share a `.words` file: a few kB, fetched with an
@@ -82,11 +88,13 @@ pub enum FileKind {
     /// Hashes of every folded term made of the letters a–z: the words typo corrections
     /// probe, so a reader fetches only the ranges of corrections that exist.
     Lexicon,
+    /// The preset DEFLATE dictionary every chunk is compressed after.
+    Dictionary,
 }
 
 impl FileKind {
     /// Every kind of file a bundle holds.
-    pub const ALL_STORED: [FileKind; 9] = [
+    pub const ALL_STORED: [FileKind; 10] = [
         FileKind::Root,
         FileKind::Folded,
         FileKind::Exact,
@@ -96,6 +104,7 @@ impl FileKind {
         FileKind::Heads,
         FileKind::Words,
         FileKind::Lexicon,
+        FileKind::Dictionary,
     ];
 
     fn tag(self) -> [u8; 4] {
@@ -109,6 +118,7 @@ impl FileKind {
             FileKind::Heads => b"HEAD",
             FileKind::Words => b"WRDS",
             FileKind::Lexicon => b"LEXI",
+            FileKind::Dictionary => b"DICT",
         }
     }
 
@@ -124,6 +134,7 @@ impl FileKind {
             FileKind::Heads => "head",
             FileKind::Words => "words",
             FileKind::Lexicon => "lex",
+            FileKind::Dictionary => "dict",
         }
     }
 }

@@ -61,6 +61,8 @@ struct Root {
     /// One-letter queries (sorted by their letter) with the chunk of each of their first
     /// rows while typed (`write::first_letter_rows`).
     first_letter_rows: Vec<(u8, Vec<u32>)>,
+    /// The preset dictionary every chunk is compressed after, if the archive has one.
+    dictionary: Option<String>,
     /// Bytes of every file but the root: the whole archive's download.
     files_bytes: u64,
 }
@@ -107,6 +109,11 @@ pub struct ShardedIndex {
     words: BTreeMap<u32, Vec<Vec<String>>>,
     /// Sorted hashes of the folded terms of letters a–z, once the lexicon is in.
     lexicon: Option<Arc<Lexicon>>,
+    /// The chunks' preset dictionary, once it is in (empty if the archive has none).
+    dictionary: Option<Vec<u8>>,
+    /// Chunks that came in before the dictionary (fetched in the same round, in any
+    /// order), checked against their names and decoded once it is in, by number.
+    waiting: BTreeMap<u32, Vec<u8>>,
     /// The index over what is loaded: every decoded range and article is held here
     /// once, put in place as its file is added (a dictionary holds its ranges as runs,
     /// so adding one costs that range, not a copy of the others).
@@ -136,6 +143,9 @@ impl ShardedIndex {
             files.insert(name.clone(), (FileKind::Heads, i as u32));
         }
         files.insert(root.lexicon.clone(), (FileKind::Lexicon, 0));
+        if let Some(name) = &root.dictionary {
+            files.insert(name.clone(), (FileKind::Dictionary, 0));
+        }
         // Every doc's lengths and facets from the root (moved, not copied), no term yet.
         let index = Index::assemble(
             std::mem::take(&mut root.stubs).into(),
@@ -154,9 +164,15 @@ impl ShardedIndex {
             heads: BTreeSet::new(),
             words: BTreeMap::new(),
             lexicon: None,
+            dictionary: None,
+            waiting: BTreeMap::new(),
             index,
             by_id_stale: false,
         };
+        if sharded.root.dictionary.is_none() {
+            // No dictionary: chunks are plain DEFLATE.
+            sharded.dictionary = Some(Vec::new());
+        }
         for slot in 0..3 {
             sharded.cover(slot);
         }
@@ -205,13 +221,16 @@ impl ShardedIndex {
             .lexicon
             .as_ref()
             .map_or(0, |l| l.hashes.capacity() * 4 + l.classes.capacity());
-        ids + chunks + lexicon + self.index.memory_bytes()
+        let dictionary = self.dictionary.as_ref().map_or(0, Vec::capacity)
+            + self.waiting.values().map(Vec::capacity).sum::<usize>();
+        ids + chunks + lexicon + dictionary + self.index.memory_bytes()
     }
 
     /// Whether this file is already in.
     pub fn has(&self, name: &str) -> bool {
         match self.files.get(name) {
-            Some(&(FileKind::Docs, i)) => self.chunks.contains(&i),
+            Some(&(FileKind::Docs, i)) => self.chunks.contains(&i) || self.waiting.contains_key(&i),
+            Some(&(FileKind::Dictionary, _)) => self.dictionary.is_some(),
             Some(&(FileKind::Heads, i)) => self.heads.contains(&i),
             Some(&(FileKind::Words, i)) => self.words.contains_key(&i),
             Some(&(FileKind::Lexicon, _)) => self.lexicon.is_some(),
@@ -251,17 +270,24 @@ impl ShardedIndex {
         if kind == FileKind::Lexicon {
             self.lexicon = Some(Arc::new(read_lexicon(name, body)?));
             self.cover(0);
-        } else if kind == FileKind::Docs {
-            let articles = read_chunk(name, body, self.chunk_len(i as usize))?;
-            let first = i as usize * self.root.docs_per_chunk;
-            for (slot, article) in self.index.articles.as_mut_slice()[first..]
-                .iter_mut()
-                .zip(articles)
-            {
-                *slot = article;
+        } else if kind == FileKind::Dictionary {
+            let dictionary = read_dictionary(name, body)?;
+            self.dictionary = Some(dictionary);
+            // Every chunk waiting for it: the first that does not decode is this file's
+            // error (naming the chunk), and is fetched again when needed.
+            let mut outcome = Ok(());
+            for (chunk, body) in std::mem::take(&mut self.waiting) {
+                let name = self.root.chunks[chunk as usize].clone();
+                let added = self.add_chunk(&name, chunk, &body);
+                outcome = outcome.and(added);
             }
-            self.chunks.insert(i);
-            self.by_id_stale = true;
+            return outcome;
+        } else if kind == FileKind::Docs {
+            if self.dictionary.is_none() {
+                self.waiting.insert(i, body.to_vec());
+                return Ok(());
+            }
+            self.add_chunk(name, i, body)?;
         } else if kind == FileKind::Heads {
             let per = self.root.docs_per_head;
             let first = i as usize * per;
@@ -297,6 +323,22 @@ impl ShardedIndex {
                 self.cover(slot);
             }
         }
+        Ok(())
+    }
+
+    /// A chunk's articles put in place, once the dictionary is in.
+    fn add_chunk(&mut self, name: &str, i: u32, body: &[u8]) -> Result<(), ShardError> {
+        let dictionary = self.dictionary.as_deref().unwrap_or_default();
+        let articles = read_chunk(name, dictionary, body, self.chunk_len(i as usize))?;
+        let first = i as usize * self.root.docs_per_chunk;
+        for (slot, article) in self.index.articles.as_mut_slice()[first..]
+            .iter_mut()
+            .zip(articles)
+        {
+            *slot = article;
+        }
+        self.chunks.insert(i);
+        self.by_id_stale = true;
         Ok(())
     }
 
@@ -466,10 +508,10 @@ impl ShardedIndex {
         let words = self.words.get(&(doc / per_words));
         if !self.chunks.contains(&(doc / per)) {
             // Its words come in the same round: "more like this" needs them next.
-            let chunk = self.root.chunks[(doc / per) as usize].clone();
             return Fetched {
                 answer: None,
-                needs: [chunk]
+                needs: self
+                    .missing_chunks([doc])
                     .into_iter()
                     .chain(words.is_none().then_some(words_file))
                     .collect(),
@@ -652,14 +694,20 @@ impl ShardedIndex {
         )
     }
 
+    /// The chunks of `docs` not in nor waiting for the dictionary, and the dictionary
+    /// (last) if a chunk needs it: in the same round as the chunks, not one before.
     fn missing_chunks(&self, docs: impl IntoIterator<Item = u32>) -> Vec<String> {
         let per = self.root.docs_per_chunk as u32;
         let chunks = crate::order::distinct(docs.into_iter().map(|d| d / per));
-        chunks
+        let mut names: Vec<String> = chunks
             .into_iter()
-            .filter(|c| !self.chunks.contains(c))
+            .filter(|c| !self.chunks.contains(c) && !self.waiting.contains_key(c))
             .map(|c| self.root.chunks[c as usize].clone())
-            .collect()
+            .collect();
+        if self.dictionary.is_none() && (!names.is_empty() || !self.waiting.is_empty()) {
+            names.extend(self.root.dictionary.clone());
+        }
+        names
     }
 
     /// The ranges lookups wanted and did not find loaded, as file names.
@@ -917,6 +965,14 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
         }
         first_letter_rows.push((letter, rows));
     }
+    let dictionaries = r.count("dictionary count").map_err(err)?;
+    if dictionaries > 1 {
+        return Err(err(r.corrupt(format!("{dictionaries} chunk dictionaries"))));
+    }
+    let dictionary = match dictionaries {
+        0 => None,
+        _ => Some(read_name(&mut r, FileKind::Dictionary).map_err(err)?),
+    };
     let files_bytes = r.varint().map_err(err)?;
     r.finish().map_err(err)?;
     Ok(Root {
@@ -934,6 +990,7 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
         heads,
         lexicon,
         first_letter_rows,
+        dictionary,
         files_bytes,
     })
 }
@@ -1050,9 +1107,27 @@ fn inflate(name: &str, body: &[u8]) -> Result<Vec<u8>, ShardError> {
     })
 }
 
-/// A chunk's articles.
-fn read_chunk(name: &str, body: &[u8], expected: usize) -> Result<Vec<Article>, ShardError> {
-    let raw = inflate(name, body)?;
+/// The chunks' preset dictionary: DEFLATE, at most DEFLATE's window once inflated.
+fn read_dictionary(name: &str, body: &[u8]) -> Result<Vec<u8>, ShardError> {
+    const LIMIT: usize = super::dictionary::MAX_DICTIONARY_BYTES;
+    super::dictionary::inflate_with(&[], body, LIMIT).map_err(|e| {
+        ShardError::new(name, format!("does not inflate within {LIMIT} bytes: {e:?}"))
+    })
+}
+
+/// A chunk's articles, compressed after `dictionary`.
+fn read_chunk(
+    name: &str,
+    dictionary: &[u8],
+    body: &[u8],
+    expected: usize,
+) -> Result<Vec<Article>, ShardError> {
+    let raw = super::dictionary::inflate_with(dictionary, body, CHUNK_INFLATE_LIMIT).map_err(|e| {
+        ShardError::new(
+            name,
+            format!("does not inflate within {CHUNK_INFLATE_LIMIT} bytes: {e:?}"),
+        )
+    })?;
     let (articles, rest): (Vec<Article>, &[u8]) = postcard::take_from_bytes(&raw)
         .map_err(|e| ShardError::new(name, format!("articles do not decode: {e}")))?;
     if !rest.is_empty() || articles.len() != expected {
