@@ -84,7 +84,11 @@ pub(super) fn derive(sample: &[Vec<u8>]) -> Vec<u8> {
             picked.push(pair);
         }
     }
-    picked.iter().rev().flat_map(|p| p.iter().copied()).collect()
+    picked
+        .iter()
+        .rev()
+        .flat_map(|p| p.iter().copied())
+        .collect()
 }
 
 /// A compressor that has seen the dictionary: each chunk is compressed by a copy of it.
@@ -121,7 +125,9 @@ fn run(compressor: &mut CompressorOxide, mut input: &[u8], flush: TDEFLFlush) ->
         input = &input[read..];
         match status {
             TDEFLStatus::Done => break,
-            TDEFLStatus::Okay if input.is_empty() && flush == TDEFLFlush::Sync && at < out.len() => {
+            TDEFLStatus::Okay
+                if input.is_empty() && flush == TDEFLFlush::Sync && at < out.len() =>
+            {
                 break
             }
             TDEFLStatus::Okay => {
@@ -147,9 +153,8 @@ pub(crate) fn inflate_with(
     let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
     let start = dictionary.len();
     // Matches reach back into the dictionary as into output already written.
-    let mut out = Vec::with_capacity(start + input.len().saturating_mul(4).min(limit));
-    out.extend_from_slice(dictionary);
-    out.resize(out.capacity(), 0);
+    let mut out = dictionary.to_vec();
+    out.resize(start + input.len().saturating_mul(4).min(limit), 0);
     let mut inflater = Box::<DecompressorOxide>::default();
     let mut at = start;
     loop {
@@ -157,8 +162,8 @@ pub(crate) fn inflate_with(
         at += written;
         match status {
             TINFLStatus::Done => {
-                out.truncate(at);
-                out.drain(..start);
+                out.copy_within(start..at, 0);
+                out.truncate(at - start);
                 return Ok(out);
             }
             TINFLStatus::HasMoreOutput => {

@@ -112,8 +112,8 @@ pub struct ShardedIndex {
     /// The chunks' preset dictionary, once it is in (empty if the archive has none).
     dictionary: Option<Vec<u8>>,
     /// Chunks that came in before the dictionary (fetched in the same round, in any
-    /// order), checked against their names and decoded once it is in, by number.
-    waiting: BTreeMap<u32, Vec<u8>>,
+    /// order), checked against their names, with their numbers: decoded once it is in.
+    waiting: Vec<(u32, Vec<u8>)>,
     /// The index over what is loaded: every decoded range and article is held here
     /// once, put in place as its file is added (a dictionary holds its ranges as runs,
     /// so adding one costs that range, not a copy of the others).
@@ -165,7 +165,7 @@ impl ShardedIndex {
             words: BTreeMap::new(),
             lexicon: None,
             dictionary: None,
-            waiting: BTreeMap::new(),
+            waiting: Vec::new(),
             index,
             by_id_stale: false,
         };
@@ -222,14 +222,14 @@ impl ShardedIndex {
             .as_ref()
             .map_or(0, |l| l.hashes.capacity() * 4 + l.classes.capacity());
         let dictionary = self.dictionary.as_ref().map_or(0, Vec::capacity)
-            + self.waiting.values().map(Vec::capacity).sum::<usize>();
+            + self.waiting.iter().map(|w| w.1.capacity()).sum::<usize>();
         ids + chunks + lexicon + dictionary + self.index.memory_bytes()
     }
 
     /// Whether this file is already in.
     pub fn has(&self, name: &str) -> bool {
         match self.files.get(name) {
-            Some(&(FileKind::Docs, i)) => self.chunks.contains(&i) || self.waiting.contains_key(&i),
+            Some(&(FileKind::Docs, i)) => self.chunks.contains(&i) || self.is_waiting(i),
             Some(&(FileKind::Dictionary, _)) => self.dictionary.is_some(),
             Some(&(FileKind::Heads, i)) => self.heads.contains(&i),
             Some(&(FileKind::Words, i)) => self.words.contains_key(&i),
@@ -270,24 +270,32 @@ impl ShardedIndex {
         if kind == FileKind::Lexicon {
             self.lexicon = Some(Arc::new(read_lexicon(name, body)?));
             self.cover(0);
-        } else if kind == FileKind::Dictionary {
-            let dictionary = read_dictionary(name, body)?;
-            self.dictionary = Some(dictionary);
-            // Every chunk waiting for it: the first that does not decode is this file's
-            // error (naming the chunk), and is fetched again when needed.
-            let mut outcome = Ok(());
-            for (chunk, body) in std::mem::take(&mut self.waiting) {
-                let name = self.root.chunks[chunk as usize].clone();
-                let added = self.add_chunk(&name, chunk, &body);
-                outcome = outcome.and(added);
+        } else if kind == FileKind::Docs || kind == FileKind::Dictionary {
+            // One place decodes chunks (each a copy of the article decoder in the wasm):
+            // a chunk waits here until the dictionary is in, if it is not yet.
+            if kind == FileKind::Docs {
+                self.waiting.push((i, body.to_vec()));
+            } else {
+                self.dictionary = Some(read_dictionary(name, body)?);
             }
-            return outcome;
-        } else if kind == FileKind::Docs {
-            if self.dictionary.is_none() {
-                self.waiting.insert(i, body.to_vec());
+            let Some(dictionary) = &self.dictionary else {
                 return Ok(());
+            };
+            // A chunk that does not decode is the error (naming it), whichever file came
+            // last; it and those after it are fetched again when needed.
+            for (chunk, body) in std::mem::take(&mut self.waiting) {
+                let name = &self.root.chunks[chunk as usize];
+                let articles = read_chunk(name, dictionary, &body, self.chunk_len(chunk as usize))?;
+                let first = chunk as usize * self.root.docs_per_chunk;
+                for (slot, article) in self.index.articles.as_mut_slice()[first..]
+                    .iter_mut()
+                    .zip(articles)
+                {
+                    *slot = article;
+                }
+                self.chunks.insert(chunk);
+                self.by_id_stale = true;
             }
-            self.add_chunk(name, i, body)?;
         } else if kind == FileKind::Heads {
             let per = self.root.docs_per_head;
             let first = i as usize * per;
@@ -326,20 +334,8 @@ impl ShardedIndex {
         Ok(())
     }
 
-    /// A chunk's articles put in place, once the dictionary is in.
-    fn add_chunk(&mut self, name: &str, i: u32, body: &[u8]) -> Result<(), ShardError> {
-        let dictionary = self.dictionary.as_deref().unwrap_or_default();
-        let articles = read_chunk(name, dictionary, body, self.chunk_len(i as usize))?;
-        let first = i as usize * self.root.docs_per_chunk;
-        for (slot, article) in self.index.articles.as_mut_slice()[first..]
-            .iter_mut()
-            .zip(articles)
-        {
-            *slot = article;
-        }
-        self.chunks.insert(i);
-        self.by_id_stale = true;
-        Ok(())
+    fn is_waiting(&self, chunk: u32) -> bool {
+        self.waiting.iter().any(|w| w.0 == chunk)
     }
 
     fn dict_mut(&mut self, slot: usize) -> &mut TermDict {
@@ -701,7 +697,7 @@ impl ShardedIndex {
         let chunks = crate::order::distinct(docs.into_iter().map(|d| d / per));
         let mut names: Vec<String> = chunks
             .into_iter()
-            .filter(|c| !self.chunks.contains(c) && !self.waiting.contains_key(c))
+            .filter(|&c| !self.chunks.contains(&c) && !self.is_waiting(c))
             .map(|c| self.root.chunks[c as usize].clone())
             .collect();
         if self.dictionary.is_none() && (!names.is_empty() || !self.waiting.is_empty()) {
@@ -797,16 +793,7 @@ fn docs_a_phrase_reads(index: &Index, runs: &[Vec<PhraseWord>]) -> Vec<u32> {
 fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
     const FILE: &str = "root";
     let body = open(FILE, FileKind::Root, bytes)?;
-    let raw = miniz_oxide::inflate::decompress_to_vec_with_limit(body, ROOT_INFLATE_LIMIT)
-        .map_err(|e| {
-            ShardError::new(
-                FILE,
-                format!(
-                    "does not inflate within {ROOT_INFLATE_LIMIT} bytes: {:?}",
-                    e.status
-                ),
-            )
-        })?;
+    let raw = inflate(FILE, &[], body, ROOT_INFLATE_LIMIT)?;
     let err = |e| ShardError::codec(FILE, e);
     let mut r = Reader::new("root", &raw);
     let docs = r.count("article count").map_err(err)?;
@@ -1094,25 +1081,26 @@ fn read_lexicon(name: &str, body: &[u8]) -> Result<Lexicon, ShardError> {
     Ok(Lexicon { hashes, classes })
 }
 
-/// DEFLATE-compressed postcard, inflated within [`CHUNK_INFLATE_LIMIT`].
-fn inflate(name: &str, body: &[u8]) -> Result<Vec<u8>, ShardError> {
-    miniz_oxide::inflate::decompress_to_vec_with_limit(body, CHUNK_INFLATE_LIMIT).map_err(|e| {
+/// A DEFLATE body written after `dictionary` (empty: none), inflated within `limit`.
+/// Every file goes through this one inflater (miniz_oxide's own `decompress_to_vec`
+/// beside it was 9 kB more of the wasm).
+fn inflate(
+    name: &str,
+    dictionary: &[u8],
+    body: &[u8],
+    limit: usize,
+) -> Result<Vec<u8>, ShardError> {
+    super::dictionary::inflate_with(dictionary, body, limit).map_err(|e| {
         ShardError::new(
             name,
-            format!(
-                "does not inflate within {CHUNK_INFLATE_LIMIT} bytes: {:?}",
-                e.status
-            ),
+            format!("does not inflate within {limit} bytes: {e:?}"),
         )
     })
 }
 
 /// The chunks' preset dictionary: DEFLATE, at most DEFLATE's window once inflated.
 fn read_dictionary(name: &str, body: &[u8]) -> Result<Vec<u8>, ShardError> {
-    const LIMIT: usize = super::dictionary::MAX_DICTIONARY_BYTES;
-    super::dictionary::inflate_with(&[], body, LIMIT).map_err(|e| {
-        ShardError::new(name, format!("does not inflate within {LIMIT} bytes: {e:?}"))
-    })
+    inflate(name, &[], body, super::dictionary::MAX_DICTIONARY_BYTES)
 }
 
 /// A chunk's articles, compressed after `dictionary`.
@@ -1122,12 +1110,7 @@ fn read_chunk(
     body: &[u8],
     expected: usize,
 ) -> Result<Vec<Article>, ShardError> {
-    let raw = super::dictionary::inflate_with(dictionary, body, CHUNK_INFLATE_LIMIT).map_err(|e| {
-        ShardError::new(
-            name,
-            format!("does not inflate within {CHUNK_INFLATE_LIMIT} bytes: {e:?}"),
-        )
-    })?;
+    let raw = inflate(name, dictionary, body, CHUNK_INFLATE_LIMIT)?;
     let (articles, rest): (Vec<Article>, &[u8]) = postcard::take_from_bytes(&raw)
         .map_err(|e| ShardError::new(name, format!("articles do not decode: {e}")))?;
     if !rest.is_empty() || articles.len() != expected {
@@ -1147,7 +1130,7 @@ fn read_chunk(
 type Head = (String, String, Option<String>);
 
 fn read_heads(name: &str, body: &[u8], expected: usize) -> Result<Vec<Head>, ShardError> {
-    let raw = inflate(name, body)?;
+    let raw = inflate(name, &[], body, CHUNK_INFLATE_LIMIT)?;
     let (heads, rest): (Vec<Head>, &[u8]) = postcard::take_from_bytes(&raw)
         .map_err(|e| ShardError::new(name, format!("heads do not decode: {e}")))?;
     if !rest.is_empty() || heads.len() != expected {
@@ -1165,7 +1148,7 @@ fn read_heads(name: &str, body: &[u8], expected: usize) -> Result<Vec<Head>, Sha
 
 /// A words file: each of its articles' distinctive words.
 fn read_words(name: &str, body: &[u8], expected: usize) -> Result<Vec<Vec<String>>, ShardError> {
-    let raw = inflate(name, body)?;
+    let raw = inflate(name, &[], body, CHUNK_INFLATE_LIMIT)?;
     let (words, rest): (Vec<Vec<String>>, &[u8]) = postcard::take_from_bytes(&raw)
         .map_err(|e| ShardError::new(name, format!("distinctive words do not decode: {e}")))?;
     if !rest.is_empty() || words.len() != expected {
