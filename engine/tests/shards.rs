@@ -467,7 +467,11 @@ fn the_same_index_gives_byte_identical_files_named_by_content() {
     names.dedup();
     assert_eq!(names.len(), a.files.len(), "every file has its own name");
     let dictionaries = a.files.iter().filter(|(n, _)| n.ends_with(".dict"));
-    assert_eq!(dictionaries.count(), 1, "one chunk dictionary, derived alike");
+    assert_eq!(
+        dictionaries.count(),
+        1,
+        "one chunk dictionary, derived alike"
+    );
 }
 
 /// Chunks are compressed after the archive's preset dictionary: a reader fetches it in
@@ -493,7 +497,8 @@ fn the_chunks_dictionary_comes_with_the_first_chunk_in_either_order() {
         .unwrap();
     let plain = miniz_oxide::inflate::decompress_to_vec_with_limit(&chunk[20..], 1 << 24);
     assert!(
-        plain.map_or(true, |raw| postcard::from_bytes::<Vec<Article>>(&raw).is_err()),
+        plain.map_or(true, |raw| postcard::from_bytes::<Vec<Article>>(&raw)
+            .is_err()),
         "a chunk decoded without its dictionary"
     );
     // The first page (heads) needs no dictionary.
@@ -521,7 +526,9 @@ fn the_chunks_dictionary_comes_with_the_first_chunk_in_either_order() {
                 index.find(&index.query(text), &request),
                 "{text:?}"
             );
-            let first_chunk = rounds.iter().position(|r| r.iter().any(|n| n.ends_with(".docs")));
+            let first_chunk = rounds
+                .iter()
+                .position(|r| r.iter().any(|n| n.ends_with(".docs")));
             let with_dictionary: Vec<usize> = (0..rounds.len())
                 .filter(|&r| rounds[r].contains(&dictionary))
                 .collect();

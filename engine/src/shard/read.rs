@@ -694,7 +694,12 @@ impl ShardedIndex {
     /// (last) if a chunk needs it: in the same round as the chunks, not one before.
     fn missing_chunks(&self, docs: impl IntoIterator<Item = u32>) -> Vec<String> {
         let per = self.root.docs_per_chunk as u32;
-        let chunks = crate::order::distinct(docs.into_iter().map(|d| d / per));
+        self.missing_of(crate::order::distinct(docs.into_iter().map(|d| d / per)))
+    }
+
+    /// [`ShardedIndex::missing_chunks`] of these chunks (distinct): not generic, so the
+    /// wasm holds it once, not once per caller's iterator.
+    fn missing_of(&self, chunks: Vec<u32>) -> Vec<String> {
         let mut names: Vec<String> = chunks
             .into_iter()
             .filter(|&c| !self.chunks.contains(&c) && !self.is_waiting(c))
@@ -952,13 +957,10 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
         }
         first_letter_rows.push((letter, rows));
     }
-    let dictionaries = r.count("dictionary count").map_err(err)?;
-    if dictionaries > 1 {
-        return Err(err(r.corrupt(format!("{dictionaries} chunk dictionaries"))));
-    }
-    let dictionary = match dictionaries {
+    let dictionary = match r.count("dictionary count").map_err(err)? {
         0 => None,
-        _ => Some(read_name(&mut r, FileKind::Dictionary).map_err(err)?),
+        1 => Some(read_name(&mut r, FileKind::Dictionary).map_err(err)?),
+        _ => return Err(err(r.corrupt("more than one chunk dictionary"))),
     };
     let files_bytes = r.varint().map_err(err)?;
     r.finish().map_err(err)?;
