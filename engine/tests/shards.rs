@@ -566,6 +566,99 @@ fn the_same_index_gives_byte_identical_files_named_by_content() {
     names.sort();
     names.dedup();
     assert_eq!(names.len(), a.files.len(), "every file has its own name");
+    let dictionaries = a.files.iter().filter(|(n, _)| n.ends_with(".dict"));
+    assert_eq!(
+        dictionaries.count(),
+        1,
+        "one chunk dictionary, derived alike"
+    );
+}
+
+/// Chunks are compressed after the archive's preset dictionary: a reader fetches it in
+/// the round of the first chunk it needs (not a round before, not again), never for the
+/// root or the head files, and decodes the chunks whichever of them arrives first.
+#[test]
+fn the_chunks_dictionary_comes_with_the_first_chunk_in_either_order() {
+    let index = Index::build(invented(300));
+    let bundle = write_bundle_with_ranges_of(&index, 512);
+    let dictionary: Vec<&String> = bundle
+        .files
+        .iter()
+        .map(|(n, _)| n)
+        .filter(|n| n.ends_with(".dict"))
+        .collect();
+    assert_eq!(dictionary.len(), 1, "{:?}", bundle.files.len());
+    let dictionary = dictionary[0].clone();
+    // A chunk does not inflate as plain DEFLATE to its articles: it needs the dictionary.
+    let (_, chunk) = bundle
+        .files
+        .iter()
+        .find(|(n, _)| n.ends_with(".docs"))
+        .unwrap();
+    let plain = miniz_oxide::inflate::decompress_to_vec_with_limit(&chunk[20..], 1 << 24);
+    assert!(
+        plain.map_or(true, |raw| postcard::from_bytes::<Vec<Article>>(&raw)
+            .is_err()),
+        "a chunk decoded without its dictionary"
+    );
+    // The first page (heads) needs no dictionary.
+    let newest = common::search::request(&Filters::default(), Sort::Newest, 0, 20);
+    let first_page = bundle.files_to_show("", &newest, 20).unwrap();
+    assert!(!first_page.contains(&dictionary), "{first_page:?}");
+
+    let request = page_of(&Filters::default(), Sort::Relevance);
+    for text in ["Hà Nội", "t", "giáo dục OR bóng đá"] {
+        for dictionary_first in [false, true] {
+            let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+            let mut rounds: Vec<Vec<String>> = Vec::new();
+            let answer = until_complete(&mut sharded, &bundle, text, |s| {
+                let mut fetched = s.find(text, &request);
+                rounds.push(fetched.needs.clone());
+                // Files arrive in any order: the app adds each as it comes.
+                if dictionary_first {
+                    fetched.needs.sort_by_key(|n| !n.ends_with(".dict"));
+                }
+                fetched
+            })
+            .0;
+            assert_eq!(
+                answer.page,
+                index.find(&index.query(text), &request),
+                "{text:?}"
+            );
+            let first_chunk = rounds
+                .iter()
+                .position(|r| r.iter().any(|n| n.ends_with(".docs")));
+            let with_dictionary: Vec<usize> = (0..rounds.len())
+                .filter(|&r| rounds[r].contains(&dictionary))
+                .collect();
+            assert_eq!(
+                with_dictionary,
+                first_chunk.into_iter().collect::<Vec<_>>(),
+                "{text:?}: {rounds:?}"
+            );
+        }
+    }
+}
+
+/// An archive whose chunks share no word pair has no dictionary: its chunks are plain
+/// DEFLATE and its reader asks for none.
+#[test]
+fn an_archive_without_a_dictionary_reads_plain_chunks() {
+    let articles = vec![Article {
+        id: "only".to_string(),
+        title: "Một bài duy nhất".to_string(),
+        body: vec!["Không có gì lặp lại.".to_string()],
+        ..Article::default()
+    }];
+    let index = Index::build(articles);
+    let bundle = write_bundle(&index);
+    assert!(bundle.files.iter().all(|(n, _)| !n.ends_with(".dict")));
+    let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+    let request = page_of(&Filters::default(), Sort::Relevance);
+    let (answer, _) = until_complete(&mut sharded, &bundle, "bài", |s| s.find("bài", &request));
+    assert_eq!(answer.page, index.find(&index.query("bài"), &request));
+    assert_eq!(answer.page.hits.len(), 1);
 }
 
 /// `n` invented articles, and ten more dated after all of them: an archive's next day.
@@ -690,6 +783,14 @@ fn one_percent_more_unc_articles_keep_every_text_chunk_but_the_last() {
         words_bytes as f64 / 1e3,
     );
     assert!(lost_chunks.len() <= 1, "{lost_chunks:?}");
+    // The dictionary the chunks are compressed after is derived from the oldest chunks:
+    // the same, or every chunk would have changed.
+    let dictionary = |b: &ShardedBundle| {
+        let names = b.files.iter().map(|(n, _)| n.clone());
+        names.filter(|n| n.ends_with(".dict")).collect::<Vec<_>>()
+    };
+    assert_eq!(dictionary(&before), dictionary(&after));
+    assert_eq!(dictionary(&after).len(), 1);
 }
 
 /// The chunks (`.docs`) a request reads, from a fresh reader, until its answer is whole.
@@ -1453,13 +1554,14 @@ fn an_article_shows_as_soon_as_its_chunk_is_in_and_its_lists_fill_in_after() {
     add_needed(&mut sharded, &bundle, &first.needs);
     let second = sharded.article_page(id, Some(("", &request)), 5);
     assert_eq!(second.answer, None);
-    // Its chunk, and in the same round its distinctive words (kept apart from the text).
+    // Its chunk with the dictionary it is compressed after, and in the same round its
+    // distinctive words (kept apart from the text).
     let kinds: Vec<&str> = second
         .needs
         .iter()
         .map(|n| n.rsplit('.').next().unwrap())
         .collect();
-    assert_eq!(kinds, ["docs", "words"], "{:?}", second.needs);
+    assert_eq!(kinds, ["docs", "dict", "words"], "{:?}", second.needs);
     add_needed(&mut sharded, &bundle, &second.needs);
     let third = sharded.article_page(id, Some(("", &request)), 5);
     let shown = third.answer.expect("the article, once its chunk is in");
@@ -1498,7 +1600,10 @@ fn a_search_lists_its_hits_in_place_before_their_articles_arrive() {
                 );
                 break;
             }
-            if needs.iter().all(|n| n.ends_with(".docs")) {
+            if needs
+                .iter()
+                .all(|n| n.ends_with(".docs") || n.ends_with(".dict"))
+            {
                 early = Some(answer.page);
             }
             add_needed(&mut sharded, &bundle, &needs);
@@ -1706,9 +1811,10 @@ fn each_file_a_search_needs_comes_with_what_asked_for_it() {
     assert!(has("lex", LookupReason::Typo), "{seen:?}");
     assert!(has("fold", LookupReason::Word), "{seen:?}");
     assert!(has("docs", LookupReason::Hits), "{seen:?}");
+    assert!(has("dict", LookupReason::Hits), "{seen:?}");
     assert!(
         seen.iter()
-            .all(|s| (s.0 == "docs") == (s.1 == LookupReason::Hits)),
-        "only the hits' chunks are fetched for the hits: {seen:?}"
+            .all(|s| (s.0 == "docs" || s.0 == "dict") == (s.1 == LookupReason::Hits)),
+        "only the hits' chunks (and their dictionary) are fetched for the hits: {seen:?}"
     );
 }

@@ -21,7 +21,10 @@
 //!   weighed by idf over the whole archive, which any new article shifts;
 //! - the **lexicon**: a 32-bit hash of every folded term of letters a–z, read before the
 //!   first search, so typo corrections (hundreds of probes, in every range) fetch only
-//!   the ranges of those that exist.
+//!   the ranges of those that exist;
+//! - the **dictionary**: a preset DEFLATE dictionary of the word pairs chunks repeat most,
+//!   derived from the archive's first chunks (`dictionary.rs`); every chunk is compressed
+//!   after it, so a reader fetches it with its first chunk.
 //!
 //! [`write_bundle`] writes them; [`ShardedIndex`] reads the root and whatever files it is
 //! given, answers a search or an article page from them with the files it still needs,
@@ -34,6 +37,7 @@ use sha2::{Digest, Sha256};
 
 use crate::codec::CodecError;
 
+mod dictionary;
 mod read;
 mod write;
 
@@ -53,7 +57,9 @@ pub const SHARD_MAGIC: [u8; 8] = *b"DOCBAOSH";
 /// 7: the root lists the chunks of one-letter queries' first rows, after the lexicon.
 /// 8: the root holds what the first page reads (facets, dates, heads); a `.dir` file
 /// holds the rest (field lengths, the directories, chunks, words files, lexicon).
-pub const SHARD_FORMAT_VERSION: u32 = 8;
+/// 9: chunks are compressed after a preset dictionary (a `.dict` file the directory
+/// names after the one-letter rows).
+pub const SHARD_FORMAT_VERSION: u32 = 9;
 /// Stored articles per chunk: ten results fetch a few small files, not ten large ones.
 pub const DOCS_PER_CHUNK: usize = 8;
 /// Articles whose distinctive words share a `.words` file: a few kB, fetched with an
@@ -90,11 +96,13 @@ pub enum FileKind {
     /// What a search needs of the archive beyond the root: field lengths, the
     /// dictionaries' directories, the names of the chunks, words files and lexicon.
     Directory,
+    /// The preset DEFLATE dictionary every chunk is compressed after.
+    Dictionary,
 }
 
 impl FileKind {
     /// Every kind of file a bundle holds.
-    pub const ALL_STORED: [FileKind; 10] = [
+    pub const ALL_STORED: [FileKind; 11] = [
         FileKind::Root,
         FileKind::Folded,
         FileKind::Exact,
@@ -105,6 +113,7 @@ impl FileKind {
         FileKind::Words,
         FileKind::Lexicon,
         FileKind::Directory,
+        FileKind::Dictionary,
     ];
 
     fn tag(self) -> [u8; 4] {
@@ -119,6 +128,7 @@ impl FileKind {
             FileKind::Words => b"WRDS",
             FileKind::Lexicon => b"LEXI",
             FileKind::Directory => b"DIRS",
+            FileKind::Dictionary => b"DICT",
         }
     }
 
@@ -135,6 +145,7 @@ impl FileKind {
             FileKind::Words => "words",
             FileKind::Lexicon => "lex",
             FileKind::Directory => "dir",
+            FileKind::Dictionary => "dict",
         }
     }
 }

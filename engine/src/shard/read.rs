@@ -64,6 +64,9 @@ struct Root {
     /// The directory file's name: the rest of this struct is read from it
     /// ([`read_directory`]), and empty until it is in.
     directory: String,
+    /// The preset dictionary every chunk is compressed after, if the archive has one
+    /// (named by the directory).
+    dictionary: Option<String>,
     /// Number of files but the root, and their bytes: the whole archive's download.
     file_count: usize,
     files_bytes: u64,
@@ -113,6 +116,11 @@ pub struct ShardedIndex {
     lexicon: Option<Arc<Lexicon>>,
     /// Whether the directory file is in (`root` holds what it says).
     directory_in: bool,
+    /// The chunks' preset dictionary, once it is in (empty if the archive has none).
+    dictionary: Option<Vec<u8>>,
+    /// Chunks that came in before the dictionary (fetched in the same round, in any
+    /// order), checked against their names, with their numbers: decoded once it is in.
+    waiting: Vec<(u32, Vec<u8>)>,
     /// The index over what is loaded: every decoded range and article is held here
     /// once, put in place as its file is added (a dictionary holds its ranges as runs,
     /// so adding one costs that range, not a copy of the others).
@@ -150,6 +158,8 @@ impl ShardedIndex {
             words: BTreeMap::new(),
             lexicon: None,
             directory_in: false,
+            dictionary: None,
+            waiting: Vec::new(),
             index,
             by_id_stale: false,
         };
@@ -177,6 +187,13 @@ impl ShardedIndex {
         }
         self.files
             .insert(root.lexicon.clone(), (FileKind::Lexicon, 0));
+        match &root.dictionary {
+            Some(name) => {
+                self.files.insert(name.clone(), (FileKind::Dictionary, 0));
+            }
+            // No dictionary: chunks are plain DEFLATE.
+            None => self.dictionary = Some(Vec::new()),
+        }
         self.index
             .set_field_lengths(std::mem::take(&mut root.field_norms), root.avg_field_len);
         self.firsts = [0, 1, 2].map(|slot| Arc::new(self.root.directories[slot].firsts.clone()));
@@ -244,13 +261,16 @@ impl ShardedIndex {
             .lexicon
             .as_ref()
             .map_or(0, |l| l.hashes.capacity() * 4 + l.classes.capacity());
-        ids + chunks + lexicon + self.index.memory_bytes()
+        let dictionary = self.dictionary.as_ref().map_or(0, Vec::capacity)
+            + self.waiting.iter().map(|w| w.1.capacity()).sum::<usize>();
+        ids + chunks + lexicon + dictionary + self.index.memory_bytes()
     }
 
     /// Whether this file is already in.
     pub fn has(&self, name: &str) -> bool {
         match self.files.get(name) {
-            Some(&(FileKind::Docs, i)) => self.chunks.contains(&i),
+            Some(&(FileKind::Docs, i)) => self.chunks.contains(&i) || self.is_waiting(i),
+            Some(&(FileKind::Dictionary, _)) => self.dictionary.is_some(),
             Some(&(FileKind::Heads, i)) => self.heads.contains(&i),
             Some(&(FileKind::Words, i)) => self.words.contains_key(&i),
             Some(&(FileKind::Lexicon, _)) => self.lexicon.is_some(),
@@ -293,17 +313,32 @@ impl ShardedIndex {
         } else if kind == FileKind::Lexicon {
             self.lexicon = Some(Arc::new(read_lexicon(name, body)?));
             self.cover(0);
-        } else if kind == FileKind::Docs {
-            let articles = read_chunk(name, body, self.chunk_len(i as usize))?;
-            let first = i as usize * self.root.docs_per_chunk;
-            for (slot, article) in self.index.articles.as_mut_slice()[first..]
-                .iter_mut()
-                .zip(articles)
-            {
-                *slot = article;
+        } else if kind == FileKind::Docs || kind == FileKind::Dictionary {
+            // One place decodes chunks (each a copy of the article decoder in the wasm):
+            // a chunk waits here until the dictionary is in, if it is not yet.
+            if kind == FileKind::Docs {
+                self.waiting.push((i, body.to_vec()));
+            } else {
+                self.dictionary = Some(read_dictionary(name, body)?);
             }
-            self.chunks.insert(i);
-            self.by_id_stale = true;
+            let Some(dictionary) = &self.dictionary else {
+                return Ok(());
+            };
+            // A chunk that does not decode is the error (naming it), whichever file came
+            // last; it and those after it are fetched again when needed.
+            for (chunk, body) in std::mem::take(&mut self.waiting) {
+                let name = &self.root.chunks[chunk as usize];
+                let articles = read_chunk(name, dictionary, &body, self.chunk_len(chunk as usize))?;
+                let first = chunk as usize * self.root.docs_per_chunk;
+                for (slot, article) in self.index.articles.as_mut_slice()[first..]
+                    .iter_mut()
+                    .zip(articles)
+                {
+                    *slot = article;
+                }
+                self.chunks.insert(chunk);
+                self.by_id_stale = true;
+            }
         } else if kind == FileKind::Heads {
             let per = self.root.docs_per_head;
             let first = i as usize * per;
@@ -340,6 +375,10 @@ impl ShardedIndex {
             }
         }
         Ok(())
+    }
+
+    fn is_waiting(&self, chunk: u32) -> bool {
+        self.waiting.iter().any(|w| w.0 == chunk)
     }
 
     fn dict_mut(&mut self, slot: usize) -> &mut TermDict {
@@ -525,10 +564,10 @@ impl ShardedIndex {
         let words = self.words.get(&(doc / per_words));
         if !self.chunks.contains(&(doc / per)) {
             // Its words come in the same round: "more like this" needs them next.
-            let chunk = self.root.chunks[(doc / per) as usize].clone();
             return Fetched {
                 answer: None,
-                needs: [chunk]
+                needs: self
+                    .missing_chunks([doc])
                     .into_iter()
                     .chain(words.is_none().then_some(words_file))
                     .collect(),
@@ -711,14 +750,25 @@ impl ShardedIndex {
         )
     }
 
+    /// The chunks of `docs` not in nor waiting for the dictionary, and the dictionary
+    /// (last) if a chunk needs it: in the same round as the chunks, not one before.
     fn missing_chunks(&self, docs: impl IntoIterator<Item = u32>) -> Vec<String> {
         let per = self.root.docs_per_chunk as u32;
-        let chunks = crate::order::distinct(docs.into_iter().map(|d| d / per));
-        chunks
+        self.missing_of(crate::order::distinct(docs.into_iter().map(|d| d / per)))
+    }
+
+    /// [`ShardedIndex::missing_chunks`] of these chunks (distinct): not generic, so the
+    /// wasm holds it once, not once per caller's iterator.
+    fn missing_of(&self, chunks: Vec<u32>) -> Vec<String> {
+        let mut names: Vec<String> = chunks
             .into_iter()
-            .filter(|c| !self.chunks.contains(c))
+            .filter(|&c| !self.chunks.contains(&c) && !self.is_waiting(c))
             .map(|c| self.root.chunks[c as usize].clone())
-            .collect()
+            .collect();
+        if self.dictionary.is_none() && (!names.is_empty() || !self.waiting.is_empty()) {
+            names.extend(self.root.dictionary.clone());
+        }
+        names
     }
 
     /// The ranges lookups wanted and did not find loaded, as file names.
@@ -808,7 +858,7 @@ fn docs_a_phrase_reads(index: &Index, runs: &[Vec<PhraseWord>]) -> Vec<u32> {
 fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
     const FILE: &str = "root";
     let body = open(FILE, FileKind::Root, bytes)?;
-    let raw = inflate_within(FILE, body, ROOT_INFLATE_LIMIT)?;
+    let raw = inflate(FILE, &[], body, ROOT_INFLATE_LIMIT)?;
     let err = |e| ShardError::codec(FILE, e);
     let mut r = Reader::new("root", &raw);
     let docs = r.count("article count").map_err(err)?;
@@ -882,25 +932,16 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
         heads,
         lexicon: String::new(),
         first_letter_rows: Vec::new(),
+        dictionary: None,
         directory,
         file_count,
         files_bytes,
     })
 }
 
-/// `body` inflated, refused past `limit` bytes.
-fn inflate_within(file: &str, body: &[u8], limit: usize) -> Result<Vec<u8>, ShardError> {
-    miniz_oxide::inflate::decompress_to_vec_with_limit(body, limit).map_err(|e| {
-        ShardError::new(
-            file,
-            format!("does not inflate within {limit} bytes: {:?}", e.status),
-        )
-    })
-}
-
 /// Reads the directory file `file` (its body) into `root`, which names it.
 fn read_directory(file: &str, body: &[u8], root: &mut Root) -> Result<(), ShardError> {
-    let raw = inflate_within(file, body, ROOT_INFLATE_LIMIT)?;
+    let raw = inflate(file, &[], body, ROOT_INFLATE_LIMIT)?;
     let err = |e| ShardError::codec(file, e);
     let mut r = Reader::new("directory", &raw);
     let docs = root.docs;
@@ -1017,6 +1058,11 @@ fn read_directory(file: &str, body: &[u8], root: &mut Root) -> Result<(), ShardE
         }
         first_letter_rows.push((letter, rows));
     }
+    let dictionary = match r.count("dictionary count").map_err(err)? {
+        0 => None,
+        1 => Some(read_name(&mut r, FileKind::Dictionary).map_err(err)?),
+        _ => return Err(err(r.corrupt("more than one chunk dictionary"))),
+    };
     r.finish().map_err(err)?;
     root.avg_field_len = avg_field_len;
     root.field_norms = field_norms;
@@ -1028,6 +1074,7 @@ fn read_directory(file: &str, body: &[u8], root: &mut Root) -> Result<(), ShardE
     root.words_files = words_files;
     root.lexicon = lexicon;
     root.first_letter_rows = first_letter_rows;
+    root.dictionary = dictionary;
     Ok(())
 }
 
@@ -1130,14 +1177,36 @@ fn read_lexicon(name: &str, body: &[u8]) -> Result<Lexicon, ShardError> {
     Ok(Lexicon { hashes, classes })
 }
 
-/// DEFLATE-compressed postcard, inflated within [`CHUNK_INFLATE_LIMIT`].
-fn inflate(name: &str, body: &[u8]) -> Result<Vec<u8>, ShardError> {
-    inflate_within(name, body, CHUNK_INFLATE_LIMIT)
+/// A DEFLATE body written after `dictionary` (empty: none), inflated within `limit`.
+/// Every file goes through this one inflater (miniz_oxide's own `decompress_to_vec`
+/// beside it was 9 kB more of the wasm).
+fn inflate(
+    name: &str,
+    dictionary: &[u8],
+    body: &[u8],
+    limit: usize,
+) -> Result<Vec<u8>, ShardError> {
+    super::dictionary::inflate_with(dictionary, body, limit).map_err(|e| {
+        ShardError::new(
+            name,
+            format!("does not inflate within {limit} bytes: {e:?}"),
+        )
+    })
 }
 
-/// A chunk's articles.
-fn read_chunk(name: &str, body: &[u8], expected: usize) -> Result<Vec<Article>, ShardError> {
-    let raw = inflate(name, body)?;
+/// The chunks' preset dictionary: DEFLATE, at most DEFLATE's window once inflated.
+fn read_dictionary(name: &str, body: &[u8]) -> Result<Vec<u8>, ShardError> {
+    inflate(name, &[], body, super::dictionary::MAX_DICTIONARY_BYTES)
+}
+
+/// A chunk's articles, compressed after `dictionary`.
+fn read_chunk(
+    name: &str,
+    dictionary: &[u8],
+    body: &[u8],
+    expected: usize,
+) -> Result<Vec<Article>, ShardError> {
+    let raw = inflate(name, dictionary, body, CHUNK_INFLATE_LIMIT)?;
     let (articles, rest): (Vec<Article>, &[u8]) = postcard::take_from_bytes(&raw)
         .map_err(|e| ShardError::new(name, format!("articles do not decode: {e}")))?;
     if !rest.is_empty() || articles.len() != expected {
@@ -1157,7 +1226,7 @@ fn read_chunk(name: &str, body: &[u8], expected: usize) -> Result<Vec<Article>, 
 type Head = (String, String, Option<String>);
 
 fn read_heads(name: &str, body: &[u8], expected: usize) -> Result<Vec<Head>, ShardError> {
-    let raw = inflate(name, body)?;
+    let raw = inflate(name, &[], body, CHUNK_INFLATE_LIMIT)?;
     let (heads, rest): (Vec<Head>, &[u8]) = postcard::take_from_bytes(&raw)
         .map_err(|e| ShardError::new(name, format!("heads do not decode: {e}")))?;
     if !rest.is_empty() || heads.len() != expected {
@@ -1175,7 +1244,7 @@ fn read_heads(name: &str, body: &[u8], expected: usize) -> Result<Vec<Head>, Sha
 
 /// A words file: each of its articles' distinctive words.
 fn read_words(name: &str, body: &[u8], expected: usize) -> Result<Vec<Vec<String>>, ShardError> {
-    let raw = inflate(name, body)?;
+    let raw = inflate(name, &[], body, CHUNK_INFLATE_LIMIT)?;
     let (words, rest): (Vec<Vec<String>>, &[u8]) = postcard::take_from_bytes(&raw)
         .map_err(|e| ShardError::new(name, format!("distinctive words do not decode: {e}")))?;
     if !rest.is_empty() || words.len() != expected {
