@@ -900,17 +900,8 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
             }
         }
     }
-    let docs_per_head = r.count("articles per head file").map_err(err)?;
-    if docs_per_head == 0 || docs_per_head > MAX_DOCS_PER_CHUNK {
-        return Err(err(
-            r.corrupt(format!("{docs_per_head} articles per head file"))
-        ));
-    }
-    let head_count = docs.div_ceil(docs_per_head);
-    let mut heads = Vec::with_capacity(head_count.min(r.remaining()));
-    for _ in 0..head_count {
-        heads.push(read_name(&mut r, FileKind::Heads).map_err(err)?);
-    }
+    let (docs_per_head, heads) =
+        read_files_of(&mut r, docs, FileKind::Heads, "articles per head file").map_err(err)?;
     let directory = read_name(&mut r, FileKind::Directory).map_err(err)?;
     let file_count = r.count("file count").map_err(err)?;
     let files_bytes = r.varint().map_err(err)?;
@@ -1022,17 +1013,8 @@ fn read_directory(file: &str, body: &[u8], root: &mut Root) -> Result<(), ShardE
     for _ in 0..chunk_count {
         chunks.push(read_name(&mut r, FileKind::Docs).map_err(err)?);
     }
-    let docs_per_words_file = r.count("articles per words file").map_err(err)?;
-    if docs_per_words_file == 0 || docs_per_words_file > MAX_DOCS_PER_CHUNK {
-        return Err(err(
-            r.corrupt(format!("{docs_per_words_file} articles per words file"))
-        ));
-    }
-    let words_count = docs.div_ceil(docs_per_words_file);
-    let mut words_files = Vec::with_capacity(words_count.min(r.remaining()));
-    for _ in 0..words_count {
-        words_files.push(read_name(&mut r, FileKind::Words).map_err(err)?);
-    }
+    let (docs_per_words_file, words_files) =
+        read_files_of(&mut r, docs, FileKind::Words, "articles per words file").map_err(err)?;
     let lexicon = read_name(&mut r, FileKind::Lexicon).map_err(err)?;
     let n = r.count("one-letter query count").map_err(err)?;
     let mut first_letter_rows: Vec<(u8, Vec<u32>)> = Vec::new();
@@ -1076,6 +1058,26 @@ fn read_directory(file: &str, body: &[u8], root: &mut Root) -> Result<(), ShardE
     root.first_letter_rows = first_letter_rows;
     root.dictionary = dictionary;
     Ok(())
+}
+
+/// A count of articles per file (`what`), then the name of each file that many articles
+/// a file take for `docs` articles.
+fn read_files_of(
+    r: &mut Reader,
+    docs: usize,
+    kind: FileKind,
+    what: &str,
+) -> Result<(usize, Vec<String>), crate::codec::CodecError> {
+    let per = r.count(what)?;
+    if per == 0 || per > MAX_DOCS_PER_CHUNK {
+        return Err(r.corrupt(format!("{per} {what}")));
+    }
+    let count = docs.div_ceil(per);
+    let mut names = Vec::with_capacity(count.min(r.remaining()));
+    for _ in 0..count {
+        names.push(read_name(r, kind)?);
+    }
+    Ok((per, names))
 }
 
 /// A term written after `last` as the length they share, then the rest.
