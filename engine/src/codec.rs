@@ -704,8 +704,8 @@ fn listed_sections(bytes: &[u8]) -> Result<[(&[u8], u32); SECTIONS.len()], Codec
         let entry = &bytes[HEADER_LEN + i * ENTRY_LEN..][..ENTRY_LEN];
         if &entry[..4] != tag.as_bytes() {
             return Err(table_error(format!(
-                "entry {i} is {:?}, expected {tag}",
-                String::from_utf8_lossy(&entry[..4])
+                "entry {i} is \"{}\", expected {tag}",
+                String::from_utf8_lossy(&entry[..4]).escape_default()
             )));
         }
         let (offset, len) = (le_u64(&entry[4..12]), le_u64(&entry[12..20]));

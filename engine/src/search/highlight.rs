@@ -13,6 +13,17 @@ use crate::text;
 /// Characters a snippet aims for.
 pub(super) const SNIPPET_CHARS: usize = 220;
 
+/// The start of `passage` that a snippet without marks reads ([`window_of`] with none):
+/// a row with no query shows only that much of its first passage, so a sharded archive's
+/// head files store no more (`shard::write`).
+pub(crate) fn unmarked_snippet_source(passage: &str) -> &str {
+    // One character past the window, so the cut and its `…` come out the same.
+    passage
+        .char_indices()
+        .nth(SNIPPET_CHARS + 1)
+        .map_or(passage, |(end, _)| &passage[..end])
+}
+
 /// Text with byte ranges to highlight.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Marked {
@@ -533,6 +544,36 @@ mod tests {
     use super::super::parse::Expansion;
     use super::*;
     use crate::article::Article;
+
+    #[test]
+    fn an_unmarked_snippet_reads_no_further_than_its_source() {
+        let words = ["Hà", "Nội", "đường", "xa", "nghìn", "dặm", "Thành", "phố"];
+        let spaced = |n: usize| {
+            (0..n)
+                .map(|i| words[i * 7 % words.len()])
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let cases = [
+            String::new(),
+            "ngắn".to_string(),
+            spaced(40),
+            spaced(80),
+            "x".repeat(SNIPPET_CHARS),
+            "x".repeat(SNIPPET_CHARS + 1),
+            "ư".repeat(SNIPPET_CHARS + 2),
+            format!("{} {}", "a".repeat(SNIPPET_CHARS), "b"),
+            format!("{} {}", "a".repeat(SNIPPET_CHARS - 1), "bc"),
+        ];
+        for text in &cases {
+            let source = unmarked_snippet_source(text);
+            assert!(text.starts_with(source));
+            assert!(source.chars().count() <= SNIPPET_CHARS + 1, "{text}");
+            assert_eq!(window_of(source, Vec::new()), window_of(text, Vec::new()), "{text}");
+        }
+        // It does cut: a long passage's source is shorter than the passage.
+        assert!(unmarked_snippet_source(&spaced(80)).len() < spaced(80).len());
+    }
 
     /// Articles with a lead and several paragraphs, some longer than a snippet, so that
     /// the snippet is chosen among passages and windowed.

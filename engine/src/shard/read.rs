@@ -991,7 +991,7 @@ fn read_directory(file: &str, body: &[u8], root: &mut Root) -> Result<(), ShardE
                 .filter(|&r| (r as usize) < folded_ranges && (i == 0 || delta > 0))
                 .ok_or_else(|| {
                     err(r.corrupt(format!(
-                        "prefix {prefix:?} names a range past {range} of {folded_ranges}, or twice"
+                        "prefix \"{prefix}\" names a range past {range} of {folded_ranges}, or twice"
                     )))
                 })?;
             ranges.push(range);
@@ -1139,14 +1139,14 @@ fn read_range(
     if d.is_empty() || d.term(0) != dir.firsts[i] {
         return Err(ShardError::new(
             name,
-            format!("does not begin with {:?}, as the root says", dir.firsts[i]),
+            format!("does not begin with \"{}\", as the root says", dir.firsts[i]),
         ));
     }
     if let Some(next) = dir.firsts.get(i + 1) {
         if d.term(d.len() - 1) >= next.as_str() {
             return Err(ShardError::new(
                 name,
-                format!("holds terms from the next range, which begins at {next:?}"),
+                format!("holds terms from the next range, which begins at \"{next}\""),
             ));
         }
     }

@@ -11,6 +11,7 @@ use crate::codec::{put_dict, put_front_coded, put_varint};
 use crate::index::norms::frequency_class;
 use crate::index::{field_texts, Index, Posting, TermDict, TermRun, BODY, FIELD_COUNT, LEAD};
 use crate::search::shard_terms::prefix_terms;
+use crate::search::unmarked_snippet_source;
 use crate::Request;
 
 /// A term range is cut once it holds this many bytes of terms and postings, at a term
@@ -506,9 +507,9 @@ fn serialize_chunk(articles: &[Article]) -> Vec<u8> {
     postcard::to_allocvec(articles).expect("articles serialize")
 }
 
-/// A head file: each article's id, title and first passage (of its lead, else its body),
-/// what a row of a list without a query shows (a snippet of no query is the start of the
-/// first passage). Its articles' own content only, like a chunk, so a rebuild keeps its
+/// A head file: each article's id, title and the start of its first passage (of its lead,
+/// else its body), what a row of a list without a query shows (a snippet of no query is
+/// the start of the first passage, `unmarked_snippet_source`). Its articles' own content only, like a chunk, so a rebuild keeps its
 /// name. One DEFLATE block of postcard.
 fn pack_heads(articles: &[Article]) -> Vec<u8> {
     let heads: Vec<(&str, &str, Option<&str>)> = articles
@@ -516,7 +517,7 @@ fn pack_heads(articles: &[Article]) -> Vec<u8> {
         .map(|a| {
             let fields = field_texts(a);
             let first = fields[LEAD].iter().chain(&fields[BODY]).next().copied();
-            (a.id.as_str(), a.title.as_str(), first)
+            (a.id.as_str(), a.title.as_str(), first.map(unmarked_snippet_source))
         })
         .collect();
     let raw = postcard::to_allocvec(&heads).expect("heads serialize");
