@@ -13,7 +13,7 @@
 //!   big enough, so a rebuild with a few more articles keeps most boundaries;
 //! - **chunks**: [`DOCS_PER_CHUNK`] stored articles, DEFLATE-compressed: an article's
 //!   own content only, so a rebuild with more articles keeps their names;
-//! - **heads**: [`DOCS_PER_HEAD`] articles' ids, titles and first passages, DEFLATE-compressed:
+//! - **heads**: [`DOCS_PER_HEAD`] articles' ids, titles and first passages' starts, DEFLATE-compressed:
 //!   what a list without a query shows of each (its row's title and snippet), a fraction
 //!   of the whole articles, so the first page and browsing read these, not the chunks;
 //! - **words**: each article's distinctive words (what "more like this" looks up),

@@ -1224,7 +1224,7 @@ fn read_chunk(
     Ok(articles)
 }
 
-/// A head file: each of its articles' id, title and first passage.
+/// A head file: each of its articles' id, title and the start of its first passage.
 type Head = (String, String, Option<String>);
 
 fn read_heads(name: &str, body: &[u8], expected: usize) -> Result<Vec<Head>, ShardError> {
