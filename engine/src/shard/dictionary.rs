@@ -74,20 +74,29 @@ impl Coding {
     /// compression) are `sample`: its most frequent non-ASCII characters, then the
     /// dictionary of the sample once letter-coded. Deterministic.
     pub(super) fn derive(sample: &[Vec<u8>]) -> Coding {
-        let mut counts: HashMap<char, u64> = HashMap::new();
-        for raw in sample {
+        // Per letter: its count, the chunks holding it, the last chunk counted.
+        let mut counts: HashMap<char, (u64, u32, usize)> = HashMap::new();
+        for (chunk, raw) in sample.iter().enumerate() {
             let mut at = 0;
             while at < raw.len() {
                 let n = sequence_len(raw[at]).min(raw.len() - at);
-                if let Some(c) = char_at(raw, at) {
-                    if n > 1 {
-                        *counts.entry(c).or_default() += 1;
+                if let Some(c) = char_at(raw, at).filter(|_| n > 1) {
+                    let entry = counts.entry(c).or_insert((0, 0, usize::MAX));
+                    entry.0 += 1;
+                    if entry.2 != chunk {
+                        *entry = (entry.0, entry.1 + 1, chunk);
                     }
                 }
                 at += n;
             }
         }
-        let mut ranked: Vec<(u64, char)> = counts.into_iter().map(|(c, n)| (n, c)).collect();
+        // As for pairs, a letter in one chunk only is no reason for a `.dict` file (an
+        // archive of one chunk has none).
+        let mut ranked: Vec<(u64, char)> = counts
+            .into_iter()
+            .filter(|&(_, (_, chunks, _))| chunks >= 2)
+            .map(|(c, (n, _, _))| (n, c))
+            .collect();
         // Most frequent first, ties by the character: no hash map order reaches the file.
         ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut coding = Coding {

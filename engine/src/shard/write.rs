@@ -556,6 +556,49 @@ fn pack_words(index: &Index, docs: Range<usize>) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    /// A chunk leaves out what the root holds (source, category, author, date): its
+    /// articles come back whole all the same, from the chunk and the root.
+    #[test]
+    fn a_chunk_leaves_the_facets_to_the_root() {
+        let articles: Vec<Article> = (0..20)
+            .map(|i| Article {
+                id: format!("a{i}"),
+                title: format!("Tiêu đề số {i}"),
+                source: Some("Báo Xưởng Một".to_string()),
+                category: Some(format!("Mục {}", i % 3)),
+                author: (i % 2 == 0).then(|| "Tác Giả Hiếm".to_string()),
+                date: Some(format!("2021-03-{:02}", 1 + i)),
+                body: vec![format!("Nội dung bài {i} về thành phố.")],
+                ..Article::default()
+            })
+            .collect();
+        let index = Index::build(articles);
+        let raw = serialize_chunk(&index.articles.to_slice()[..DOCS_PER_CHUNK]);
+        for facet in ["Báo Xưởng Một", "Mục 1", "Tác Giả Hiếm", "2021-03-0"] {
+            let found = raw.windows(facet.len()).any(|w| w == facet.as_bytes());
+            assert!(!found, "{facet} stored in the chunk");
+        }
+        let bundle = write_bundle(&index);
+        let mut sharded = bundle.reader().unwrap();
+        for i in 0..20 {
+            let id = format!("a{i}");
+            let needs = loop {
+                let fetched = sharded.article_page(&id, None, 5);
+                if fetched.answer.is_some() {
+                    break Vec::new();
+                }
+                for name in &fetched.needs {
+                    sharded.add_shard(name, bundle.file(name).unwrap()).unwrap();
+                }
+                if fetched.needs.is_empty() {
+                    break fetched.needs;
+                }
+            };
+            assert!(needs.is_empty());
+            assert_eq!(sharded.index().article(&id), index.article(&id), "{id}");
+        }
+    }
+
     /// Words `ta`…`tz` in 20 articles each, but `tm` in 3,000: the frequent word's range
     /// holds it alone, so looking up a neighbour never fetches its postings, nor looking
     /// it up theirs.
