@@ -641,8 +641,8 @@ fn the_chunks_dictionary_comes_with_the_first_chunk_in_either_order() {
     }
 }
 
-/// An archive whose chunks share no word pair has no dictionary: its chunks are plain
-/// DEFLATE and its reader asks for none.
+/// An archive whose chunks share no word pair and no letter has no dictionary: its
+/// chunks are plain DEFLATE and its reader asks for none.
 #[test]
 fn an_archive_without_a_dictionary_reads_plain_chunks() {
     let articles = vec![Article {

@@ -11,8 +11,9 @@
 //! - **range files**: a dictionary's terms in one range, postings kept with their terms
 //!   (the codec's encoding); ranges are cut where a term's hash says so once a range is
 //!   big enough, so a rebuild with a few more articles keeps most boundaries;
-//! - **chunks**: [`DOCS_PER_CHUNK`] stored articles, DEFLATE-compressed: an article's
-//!   own content only, so a rebuild with more articles keeps their names;
+//! - **chunks**: [`DOCS_PER_CHUNK`] stored articles, letters coded and DEFLATE-compressed
+//!   (`dictionary.rs`): an article's own content only (not its facets, which the root
+//!   holds), so a rebuild with more articles keeps their names;
 //! - **heads**: [`DOCS_PER_HEAD`] articles' ids, titles and first passages' starts, DEFLATE-compressed:
 //!   what a list without a query shows of each (its row's title and snippet), a fraction
 //!   of the whole articles, so the first page and browsing read these, not the chunks;
@@ -22,9 +23,10 @@
 //! - the **lexicon**: a 32-bit hash of every folded term of letters a–z, read before the
 //!   first search, so typo corrections (hundreds of probes, in every range) fetch only
 //!   the ranges of those that exist;
-//! - the **dictionary**: a preset DEFLATE dictionary of the word pairs chunks repeat most,
-//!   derived from the archive's first chunks (`dictionary.rs`); every chunk is compressed
-//!   after it, so a reader fetches it with its first chunk.
+//! - the **dictionary**: the one-byte codes of the archive's most frequent letters and a
+//!   preset DEFLATE dictionary of the word pairs chunks repeat most, derived from the
+//!   archive's first chunks (`dictionary.rs`); every chunk is coded with them, so a reader
+//!   fetches it with its first chunk.
 //!
 //! [`write_bundle`] writes them; [`ShardedIndex`] reads the root and whatever files it is
 //! given, answers a search or an article page from them with the files it still needs,
@@ -59,7 +61,9 @@ pub const SHARD_MAGIC: [u8; 8] = *b"DOCBAOSH";
 /// holds the rest (field lengths, the directories, chunks, words files, lexicon).
 /// 9: chunks are compressed after a preset dictionary (a `.dict` file the directory
 /// names after the one-letter rows).
-pub const SHARD_FORMAT_VERSION: u32 = 9;
+/// 10: chunks code the archive's most frequent letters as one byte each (the `.dict`
+/// file holds them before the dictionary), and leave out the facets the root holds.
+pub const SHARD_FORMAT_VERSION: u32 = 10;
 /// Stored articles per chunk: ten results fetch a few small files, not ten large ones.
 pub const DOCS_PER_CHUNK: usize = 8;
 /// Articles whose distinctive words share a `.words` file: a few kB, fetched with an
@@ -96,7 +100,7 @@ pub enum FileKind {
     /// What a search needs of the archive beyond the root: field lengths, the
     /// dictionaries' directories, the names of the chunks, words files and lexicon.
     Directory,
-    /// The preset DEFLATE dictionary every chunk is compressed after.
+    /// How every chunk is coded: letters' one-byte codes, the preset DEFLATE dictionary.
     Dictionary,
 }
 

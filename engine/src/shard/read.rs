@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
 
+use super::dictionary::Coding;
 use super::write::code_width;
 use super::{name_from_digest, open, FileKind, Lexicon, ShardError, DIGEST_LEN, FIRST_LETTER_ROWS};
 use crate::article::Article;
@@ -116,8 +117,9 @@ pub struct ShardedIndex {
     lexicon: Option<Arc<Lexicon>>,
     /// Whether the directory file is in (`root` holds what it says).
     directory_in: bool,
-    /// The chunks' preset dictionary, once it is in (empty if the archive has none).
-    dictionary: Option<Vec<u8>>,
+    /// How the chunks are coded (letters, preset dictionary), once the `.dict` file is
+    /// in (empty if the archive has none).
+    dictionary: Option<Coding>,
     /// Chunks that came in before the dictionary (fetched in the same round, in any
     /// order), checked against their names, with their numbers: decoded once it is in.
     waiting: Vec<(u32, Vec<u8>)>,
@@ -192,7 +194,7 @@ impl ShardedIndex {
                 self.files.insert(name.clone(), (FileKind::Dictionary, 0));
             }
             // No dictionary: chunks are plain DEFLATE.
-            None => self.dictionary = Some(Vec::new()),
+            None => self.dictionary = Some(Coding::default()),
         }
         self.index
             .set_field_lengths(std::mem::take(&mut root.field_norms), root.avg_field_len);
@@ -261,7 +263,7 @@ impl ShardedIndex {
             .lexicon
             .as_ref()
             .map_or(0, |l| l.hashes.capacity() * 4 + l.classes.capacity());
-        let dictionary = self.dictionary.as_ref().map_or(0, Vec::capacity)
+        let dictionary = self.dictionary.as_ref().map_or(0, Coding::memory_bytes)
             + self.waiting.iter().map(|w| w.1.capacity()).sum::<usize>();
         ids + chunks + lexicon + dictionary + self.index.memory_bytes()
     }
@@ -330,10 +332,15 @@ impl ShardedIndex {
                 let name = &self.root.chunks[chunk as usize];
                 let articles = read_chunk(name, dictionary, &body, self.chunk_len(chunk as usize))?;
                 let first = chunk as usize * self.root.docs_per_chunk;
-                for (slot, article) in self.index.articles.as_mut_slice()[first..]
+                for (slot, mut article) in self.index.articles.as_mut_slice()[first..]
                     .iter_mut()
                     .zip(articles)
                 {
+                    // A chunk leaves out the facets: the root's, in the stub.
+                    article.source = slot.source.take();
+                    article.category = slot.category.take();
+                    article.author = slot.author.take();
+                    article.date = slot.date.take();
                     *slot = article;
                 }
                 self.chunks.insert(chunk);
@@ -1196,19 +1203,24 @@ fn inflate(
     })
 }
 
-/// The chunks' preset dictionary: DEFLATE, at most DEFLATE's window once inflated.
-fn read_dictionary(name: &str, body: &[u8]) -> Result<Vec<u8>, ShardError> {
-    inflate(name, &[], body, super::dictionary::MAX_DICTIONARY_BYTES)
+/// How the chunks are coded: DEFLATE of the letters and the preset dictionary.
+fn read_dictionary(name: &str, body: &[u8]) -> Result<Coding, ShardError> {
+    let raw = inflate(name, &[], body, super::dictionary::MAX_CODING_BYTES)?;
+    Coding::from_bytes(&raw)
+        .ok_or_else(|| ShardError::new(name, "not a chunk coding (letters, dictionary)"))
 }
 
-/// A chunk's articles, compressed after `dictionary`.
+/// A chunk's articles, compressed after the dictionary, letters coded.
 fn read_chunk(
     name: &str,
-    dictionary: &[u8],
+    coding: &Coding,
     body: &[u8],
     expected: usize,
 ) -> Result<Vec<Article>, ShardError> {
-    let raw = inflate(name, dictionary, body, CHUNK_INFLATE_LIMIT)?;
+    let coded = inflate(name, &coding.preset, body, CHUNK_INFLATE_LIMIT)?;
+    let raw = coding
+        .decode(coded)
+        .ok_or_else(|| ShardError::new(name, "holds a letter code the archive has not"))?;
     let (articles, rest): (Vec<Article>, &[u8]) = postcard::take_from_bytes(&raw)
         .map_err(|e| ShardError::new(name, format!("articles do not decode: {e}")))?;
     if !rest.is_empty() || articles.len() != expected {
