@@ -160,11 +160,15 @@ impl Index {
 
     /// In how many articles `term` stands next to a neighbour of the query (the most for
     /// one key of each side, both sides added up). A side whose `most` is 0 is not looked
-    /// up: no pair of it can be in an article.
+    /// up: no pair of it can be in an article. The left side is read in the pairs by the
+    /// neighbour, the right side in the counts by the neighbour
+    /// ([`Index::pair_count_before`]): a sharded reader checks every candidate beside one
+    /// neighbour in the same one or two files.
     fn pair_evidence(&self, term: &str, n: &Neighbours, most: Sides) -> usize {
         let df = |k: String| self.pairs.get(&k).map_or(0, <[_]>::len);
+        let before = |r: &String| self.pair_count_before(term, r).unwrap_or(0);
         let left = (most.left > 0).then(|| n.left.iter().map(|l| df(pair_key(l, term))).max());
-        let right = (most.right > 0).then(|| n.right.iter().map(|r| df(pair_key(term, r))).max());
+        let right = (most.right > 0).then(|| n.right.iter().map(before).max());
         left.flatten().unwrap_or(0) + right.flatten().unwrap_or(0)
     }
 

@@ -11,6 +11,9 @@
 //! - **range files**: a dictionary's terms in one range, postings kept with their terms
 //!   (the codec's encoding); ranges are cut where a term's hash says so once a range is
 //!   big enough, so a rebuild with a few more articles keeps most boundaries;
+//! - **reverse pair counts**: each pair's article count, keyed by its second word, in
+//!   ranges like the dictionaries': what vouching for typo candidates before a neighbour
+//!   reads (one or two files, where the pairs by first word were a range per candidate);
 //! - **chunks**: [`DOCS_PER_CHUNK`] stored articles, DEFLATE-compressed: an article's
 //!   own content only, so a rebuild with more articles keeps their names;
 //! - **heads**: [`DOCS_PER_HEAD`] articles' ids, titles and first passages, DEFLATE-compressed:
@@ -59,7 +62,9 @@ pub const SHARD_MAGIC: [u8; 8] = *b"DOCBAOSH";
 /// holds the rest (field lengths, the directories, chunks, words files, lexicon).
 /// 9: chunks are compressed after a preset dictionary (a `.dict` file the directory
 /// names after the one-letter rows).
-pub const SHARD_FORMAT_VERSION: u32 = 9;
+/// 10: `.rpair` files (each pair's article count, keyed by its second word), listed by
+/// the directory after the pair ranges.
+pub const SHARD_FORMAT_VERSION: u32 = 10;
 /// Stored articles per chunk: ten results fetch a few small files, not ten large ones.
 pub const DOCS_PER_CHUNK: usize = 8;
 /// Articles whose distinctive words share a `.words` file: a few kB, fetched with an
@@ -84,6 +89,9 @@ pub enum FileKind {
     Folded,
     Exact,
     Pairs,
+    /// Each pair's article count, keyed by its second word first (`b a`): the checks of
+    /// typo candidates before one neighbour read one or two of these files.
+    ReversePairs,
     Ids,
     Docs,
     /// Articles' ids, titles and first passages: a row of a list without a query.
@@ -102,11 +110,12 @@ pub enum FileKind {
 
 impl FileKind {
     /// Every kind of file a bundle holds.
-    pub const ALL_STORED: [FileKind; 11] = [
+    pub const ALL_STORED: [FileKind; 12] = [
         FileKind::Root,
         FileKind::Folded,
         FileKind::Exact,
         FileKind::Pairs,
+        FileKind::ReversePairs,
         FileKind::Ids,
         FileKind::Docs,
         FileKind::Heads,
@@ -122,6 +131,7 @@ impl FileKind {
             FileKind::Folded => b"FOLD",
             FileKind::Exact => b"EXCT",
             FileKind::Pairs => b"PAIR",
+            FileKind::ReversePairs => b"RPAR",
             FileKind::Ids => b"IDS_",
             FileKind::Docs => b"DOCS",
             FileKind::Heads => b"HEAD",
@@ -139,6 +149,7 @@ impl FileKind {
             FileKind::Folded => "fold",
             FileKind::Exact => "exct",
             FileKind::Pairs => "pair",
+            FileKind::ReversePairs => "rpair",
             FileKind::Ids => "ids",
             FileKind::Docs => "docs",
             FileKind::Heads => "head",
