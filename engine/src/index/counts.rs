@@ -4,7 +4,6 @@
 //! the candidates' first letters (up to 16 files); keyed by `b`, they are in one or two
 //! files, and the vouching rule (`search::expand`) reads counts, not postings.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::Coverage;
@@ -62,7 +61,8 @@ impl CountRun {
 /// The reverse pair ranges a sharded reader holds, by range number, and which it lacks.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct CountDict {
-    pub(crate) parts: BTreeMap<u32, CountRun>,
+    /// By range number (a vector, not a map: a map's code was ~3 kB of the wasm brotli).
+    pub(crate) parts: Vec<Option<CountRun>>,
     pub(crate) coverage: Option<Arc<Coverage>>,
 }
 
@@ -78,11 +78,20 @@ impl CountDict {
             c.note(range);
             return None;
         }
-        let found = self.parts.get(&(range as u32)).and_then(|r| r.get(key));
+        let found = self.parts.get(range).and_then(|r| r.as_ref()?.get(key));
         Some(found.map_or(0, |n| n as usize))
     }
 
+    /// Puts in the range `i`'s counts.
+    pub(crate) fn insert(&mut self, i: usize, run: CountRun) {
+        if self.parts.len() <= i {
+            self.parts.resize_with(i + 1, || None);
+        }
+        self.parts[i] = Some(run);
+    }
+
     pub(crate) fn memory_bytes(&self) -> usize {
-        self.parts.values().map(CountRun::memory_bytes).sum()
+        let runs = self.parts.iter().flatten().map(CountRun::memory_bytes);
+        self.parts.capacity() * std::mem::size_of::<Option<CountRun>>() + runs.sum::<usize>()
     }
 }

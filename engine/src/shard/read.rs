@@ -368,7 +368,7 @@ impl ShardedIndex {
                 .index
                 .reverse_pairs
                 .get_or_insert_with(Default::default);
-            counts.parts.insert(i, run);
+            counts.insert(i as usize, run);
             self.cover(REVERSE);
         } else if kind == FileKind::Words {
             let per = self.root.docs_per_words_file;
@@ -1194,48 +1194,36 @@ fn read_counts(
     let n = r.count("key count").map_err(err)?;
     // Two varints of a key and one of its count at least.
     if n == 0 || n > r.remaining() / 3 {
-        return Err(ShardError::new(
-            name,
-            format!("{n} keys cannot fit in the file"),
-        ));
+        return Err(err(r.corrupt("more keys than the file holds")));
     }
+    // Plain messages, no formatting: each `format!` is code in the wasm.
+    let misplaced = "keys out of order, or not in the range the directory gives";
     let i = i as usize;
     let mut run = CountRun::default();
     let mut last = String::new();
     for k in 0..n {
         let key = read_front_coded(&mut r, &last, "key").map_err(err)?;
-        if k == 0 && key != dir.firsts[i] {
-            return Err(ShardError::new(
-                name,
-                format!(
-                    "does not begin with {:?}, as the directory says",
-                    dir.firsts[i]
-                ),
-            ));
-        }
-        if k > 0 && key <= last {
-            return Err(err(
-                r.corrupt(format!("key {k} does not sort after the one before"))
-            ));
+        let in_place = if k == 0 {
+            key == dir.firsts[i]
+        } else {
+            key > last
+        };
+        if !in_place {
+            return Err(err(r.corrupt(misplaced)));
         }
         last = key;
         // Counts follow the keys: held with a placeholder until read.
         run.push(&last, 0);
     }
-    if let Some(next) = dir.firsts.get(i + 1) {
-        if last >= *next {
-            return Err(ShardError::new(
-                name,
-                format!("holds keys from the next range, which begins at {next:?}"),
-            ));
-        }
+    if dir.firsts.get(i + 1).is_some_and(|next| last >= *next) {
+        return Err(err(r.corrupt(misplaced)));
     }
     let mut counts = Vec::with_capacity(n);
     for _ in 0..n {
         let count = r.u32("count").map_err(err)?;
         if count == 0 || count as usize > docs {
             return Err(err(
-                r.corrupt(format!("a pair in {count} of {docs} articles"))
+                r.corrupt("a count of no article, or of more than the archive's")
             ));
         }
         counts.push(count);
