@@ -11,7 +11,7 @@ use super::{name_from_digest, open, FileKind, Lexicon, ShardError, DIGEST_LEN, F
 use crate::article::Article;
 use crate::codec::{get_dict, Reader};
 use crate::facets::Sort;
-use crate::index::{CountRun, Coverage, Index, TermDict, TermRun, FIELD_COUNT};
+use crate::index::{CountDict, CountRun, Coverage, Index, TermDict, TermRun, FIELD_COUNT};
 use crate::search::scoring::Bm25F;
 use crate::search::shard_terms::{looking_up, LookupReason, PhraseWord};
 use crate::search::{ArticlePage, Page, Query, Request};
@@ -204,6 +204,11 @@ impl ShardedIndex {
         self.firsts = [0, 1, 2, 3].map(|slot| Arc::new(self.root.directories[slot].firsts.clone()));
         self.loaded = [0, 1, 2, 3].map(|slot| vec![false; self.root.directories[slot].names.len()]);
         self.directory_in = true;
+        let ranges = self.root.directories[REVERSE].names.len();
+        self.index.reverse_pairs = Some(CountDict {
+            parts: (0..ranges).map(|_| CountRun::default()).collect(),
+            coverage: None,
+        });
         for slot in 0..4 {
             self.cover(slot);
         }
@@ -364,11 +369,10 @@ impl ShardedIndex {
             let dir = &self.root.directories[REVERSE];
             let run = read_counts(name, body, self.root.docs, dir, i)?;
             self.loaded[REVERSE][i as usize] = true;
-            let counts = self
-                .index
-                .reverse_pairs
-                .get_or_insert_with(Default::default);
-            counts.insert(i as usize, run);
+            // The directory sized the parts, one per range.
+            if let Some(counts) = &mut self.index.reverse_pairs {
+                counts.parts[i as usize] = run;
+            }
             self.cover(REVERSE);
         } else if kind == FileKind::Words {
             let per = self.root.docs_per_words_file;
@@ -426,11 +430,10 @@ impl ShardedIndex {
         };
         let coverage = Some(Arc::new(coverage));
         if slot == REVERSE {
-            let counts = self
-                .index
-                .reverse_pairs
-                .get_or_insert_with(Default::default);
-            counts.coverage = coverage;
+            // Made by the directory, which names the ranges.
+            if let Some(counts) = &mut self.index.reverse_pairs {
+                counts.coverage = coverage;
+            }
         } else {
             self.dict_mut(slot).coverage = coverage;
         }
@@ -1211,9 +1214,10 @@ fn read_counts(
         if !in_place {
             return Err(err(r.corrupt(misplaced)));
         }
+        // Only the keys: a run of no postings (`CountRun::get` reads terms alone).
+        run.keys.bytes.push_str(&key);
+        run.keys.ends.push(run.keys.bytes.len() as u32);
         last = key;
-        // Counts follow the keys: held with a placeholder until read.
-        run.push(&last, 0);
     }
     if dir.firsts.get(i + 1).is_some_and(|next| last >= *next) {
         return Err(err(r.corrupt(misplaced)));
@@ -1229,7 +1233,7 @@ fn read_counts(
         counts.push(count);
     }
     r.finish().map_err(err)?;
-    run.set_counts(counts);
+    run.counts = counts;
     Ok(run)
 }
 
