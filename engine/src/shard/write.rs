@@ -98,11 +98,18 @@ impl ShardedBundle {
 /// The index as sharded files; the same index always gives the same files. Like
 /// [`crate::to_bytes`], it needs an index built ([`Index::build`]), not loaded.
 pub fn write_bundle(index: &Index) -> ShardedBundle {
-    write_bundle_with_ranges_of(index, RANGE_TARGET_BYTES)
+    write_bundle_shaped(
+        index,
+        RANGE_TARGET_BYTES,
+        RANGE_TARGET_BYTES,
+        REVERSE_RANGE_TARGET_BYTES,
+        DOCS_PER_CHUNK,
+        DOCS_PER_HEAD,
+    )
 }
 
-/// [`write_bundle`] with term ranges cut near `range_bytes` (before compression): small
-/// ranges let tests cross many of them on a small corpus.
+/// [`write_bundle`] with term ranges (and reverse pair counts) cut near `range_bytes`
+/// (before compression): small ranges let tests cross many of them on a small corpus.
 pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> ShardedBundle {
     write_bundle_shaped(
         index,
