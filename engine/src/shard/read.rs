@@ -1352,23 +1352,24 @@ mod tests {
     use crate::index::Posting;
     use crate::shard::write_bundle_with_ranges_of;
 
+    /// `n` articles of a few words each, some shared: dictionaries of many small ranges.
+    fn invented(n: usize) -> Vec<Article> {
+        (0..n)
+            .map(|i| Article {
+                id: format!("{i:03}"),
+                title: format!("tin {i} thành phố số {}", i * 7919 % 1000),
+                body: vec![format!("bài {i} về giá vàng {} và {}", i % 13, i * 31 % 97)],
+                ..Article::default()
+            })
+            .collect()
+    }
+
     /// Every pair's count, as the reverse files say it (keyed by the pair's second word),
     /// is its number of articles in the pairs dictionary (what the embedded index reads),
     /// and a pair the archive lacks counts 0; a range not in answers nothing and is noted.
     #[test]
     fn the_reverse_counts_answer_as_the_pairs_do() {
-        let articles = (0..80)
-            .map(|i| Article {
-                id: format!("{i:03}"),
-                title: format!("tin {i} thành phố số {}", i * 7919 % 1000),
-                body: vec![format!(
-                    "bài {i} về giá vàng {} và {} ở hà nội",
-                    i % 13,
-                    i * 31 % 97
-                )],
-                ..Article::default()
-            })
-            .collect();
+        let articles = invented(80);
         let index = Index::build(articles);
         let bundle = write_bundle_with_ranges_of(&index, 128);
         let mut sharded = bundle.reader().unwrap();
@@ -1399,14 +1400,7 @@ mod tests {
 
     #[test]
     fn adding_a_range_leaves_the_loaded_ones_where_they_are() {
-        let articles = (0..60)
-            .map(|i| Article {
-                id: format!("{i:03}"),
-                title: format!("tin {i} thành phố số {}", i * 7919 % 1000),
-                body: vec![format!("bài {i} về giá vàng {} và {}", i % 13, i * 31 % 97)],
-                ..Article::default()
-            })
-            .collect();
+        let articles = invented(60);
         let index = Index::build(articles);
         let bundle = write_bundle_with_ranges_of(&index, 128);
         let mut sharded = bundle.reader().unwrap();

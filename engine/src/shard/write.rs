@@ -98,14 +98,7 @@ impl ShardedBundle {
 /// The index as sharded files; the same index always gives the same files. Like
 /// [`crate::to_bytes`], it needs an index built ([`Index::build`]), not loaded.
 pub fn write_bundle(index: &Index) -> ShardedBundle {
-    write_bundle_shaped(
-        index,
-        RANGE_TARGET_BYTES,
-        RANGE_TARGET_BYTES,
-        REVERSE_RANGE_TARGET_BYTES,
-        DOCS_PER_CHUNK,
-        DOCS_PER_HEAD,
-    )
+    write_bundle_with_chunks_of(index, DOCS_PER_CHUNK)
 }
 
 /// [`write_bundle`] with term ranges (and reverse pair counts) cut near `range_bytes`
