@@ -402,6 +402,54 @@ fn a_known_words_candidates_that_could_not_be_vouched_for_fetch_no_pairs() {
     );
 }
 
+/// A typo candidate's pair with the word after it is read in the reverse counts, keyed by
+/// that word: the checks of every candidate before one neighbour fetch one or two
+/// `.rpair` files, where the pairs by first word were a range per candidate's first
+/// letters; the pairs after the left neighbour are one block of the pairs already. The
+/// answers are the whole index's.
+#[test]
+fn a_candidates_right_hand_check_reads_only_the_reverse_counts() {
+    let index = Index::build(economy_and_filler());
+    let bundle = write_bundle_with_ranges_of(&index, 512);
+    let paused = page_of(&Filters::default(), Sort::Relevance);
+    let pair_ranges = bundle.files.iter().filter(|(n, _)| n.ends_with(".pair"));
+    assert!(pair_ranges.count() > 16, "pairs over many ranges");
+    // "sinh" and "dinh" beside "te": known words one edit from "kinh", which "te"
+    // follows 60 times; "tinh te" the same, with a left neighbour for "te" too.
+    for query in ["sinh te", "binh te", "hoc tinh te"] {
+        let mut sharded = ShardedIndex::from_root(bundle.root_bytes()).unwrap();
+        let mut typo_pairs: Vec<String> = Vec::new();
+        for round in 0..16 {
+            let (fetched, why) = sharded.find_explained(query, &paused);
+            if fetched.needs.is_empty() {
+                assert_eq!(
+                    fetched.answer.page,
+                    index.find(&index.query(query), &paused),
+                    "{query:?}"
+                );
+                break;
+            }
+            assert!(round < 15, "{query:?}: still needs files");
+            for (name, why) in fetched.needs.iter().zip(why) {
+                if why == LookupReason::TypoPairs {
+                    typo_pairs.push(name.clone());
+                }
+            }
+            add_needed(&mut sharded, &bundle, &fetched.needs);
+        }
+        let of = |ext: &str| typo_pairs.iter().filter(|n| n.ends_with(ext)).count();
+        assert!(
+            (1..=2).contains(&of(".rpair")),
+            "{query:?}: the counts before \"te\": {typo_pairs:?}"
+        );
+        let left = usize::from(query.starts_with("hoc"));
+        assert!(
+            of(".pair") <= 2 * left,
+            "{query:?}: pair ranges only after the left neighbour: {typo_pairs:?}"
+        );
+    }
+}
+
 #[test]
 fn a_one_letter_query_typed_asks_for_its_rows_chunks_with_its_ranges() {
     let index = Index::build(invented(300));
@@ -566,6 +614,8 @@ fn the_same_index_gives_byte_identical_files_named_by_content() {
     names.sort();
     names.dedup();
     assert_eq!(names.len(), a.files.len(), "every file has its own name");
+    let reverse = a.files.iter().filter(|(n, _)| n.ends_with(".rpair"));
+    assert!(reverse.count() > 1, "reverse pair counts, in ranges");
     let dictionaries = a.files.iter().filter(|(n, _)| n.ends_with(".dict"));
     assert_eq!(
         dictionaries.count(),
@@ -783,6 +833,23 @@ fn one_percent_more_unc_articles_keep_every_text_chunk_but_the_last() {
         words_bytes as f64 / 1e3,
     );
     assert!(lost_chunks.len() <= 1, "{lost_chunks:?}");
+    let (reverse, reverse_bytes) = of_kind(&after, ".rpair");
+    let (reverse_kept, _, _) = kept_between(
+        &ShardedBundle {
+            root: before.root.clone(),
+            files: before
+                .files
+                .iter()
+                .filter(|(n, _)| n.ends_with(".rpair"))
+                .cloned()
+                .collect(),
+        },
+        &after,
+    );
+    eprintln!(
+        "reverse pair counts: {reverse_kept} of {reverse} files ({:.1} kB) kept",
+        reverse_bytes as f64 / 1e3
+    );
     // The dictionary the chunks are compressed after is derived from the oldest chunks:
     // the same, or every chunk would have changed.
     let dictionary = |b: &ShardedBundle| {

@@ -22,10 +22,12 @@ use crate::search::scoring::Bm25F;
 use crate::search::shard_terms::{current_reason, LookupReason};
 use crate::text;
 
+mod counts;
 mod lazy;
 pub(crate) mod norms;
 mod stored;
 
+pub(crate) use counts::{CountDict, CountRun};
 pub(crate) use lazy::{DeferredDicts, LazyDict};
 pub use stored::Articles;
 pub(crate) use stored::DeferredArticles;
@@ -889,6 +891,10 @@ pub struct Index {
     pub(crate) folded: LazyDict,
     pub(crate) exact: LazyDict,
     pub(crate) pairs: LazyDict,
+    /// A sharded reader's reverse pair counts ([`CountDict`]), which answer its pair
+    /// counts by the second word; `None` in an index built or loaded whole, whose pairs
+    /// answer them.
+    pub(crate) reverse_pairs: Option<CountDict>,
     /// Derived, never stored: the BM25F statistics and norms of these articles.
     pub(crate) bm25: Bm25F,
     /// Derived, never stored: facet values and dates as integers.
@@ -974,6 +980,7 @@ impl Index {
             folded,
             exact,
             pairs,
+            reverse_pairs: None,
             catalog: Catalog::default(),
             expansions: ExpansionCache::default(),
             score_arrays: ScoreArrays::default(),
@@ -1005,6 +1012,11 @@ impl Index {
         [&self.folded, &self.exact, &self.pairs]
             .iter()
             .filter_map(|d| d.coverage.as_ref())
+            .chain(
+                self.reverse_pairs
+                    .iter()
+                    .filter_map(|r| r.coverage.as_ref()),
+            )
             .map(|c| c.misses.load(Ordering::Relaxed))
             .sum()
     }
@@ -1040,6 +1052,10 @@ impl Index {
                 .iter()
                 .map(|d| d.memory_bytes())
                 .sum::<usize>()
+            + self
+                .reverse_pairs
+                .as_ref()
+                .map_or(0, CountDict::memory_bytes)
     }
 
     /// Decodes what loading left for first touch (`codec::from_static_bytes`), if it is
@@ -1073,6 +1089,17 @@ impl Index {
     /// Number of articles that contain this folded term (`thanh`, `covid-19`, `#tphcm`).
     pub fn document_frequency(&self, folded: &str) -> usize {
         self.folded.get(folded).map_or(0, <[Posting]>::len)
+    }
+
+    /// In how many articles `a` stands right before `b`. A sharded reader answers from
+    /// its reverse pair counts, where every word before `b` is in one or two files (the
+    /// pairs by `a` spread one neighbour's typo candidates over a range each): `None`,
+    /// the range noted as wanted, until it is in.
+    pub(crate) fn pair_count_before(&self, a: &str, b: &str) -> Option<usize> {
+        match &self.reverse_pairs {
+            Some(reverse) => reverse.count(&pair_key(b, a)),
+            None => Some(self.pairs.get(&pair_key(a, b)).map_or(0, <[Posting]>::len)),
+        }
     }
 
     /// Sizes of the three dictionaries: `(folded, exact, pairs)` terms.

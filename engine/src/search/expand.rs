@@ -160,11 +160,22 @@ impl Index {
 
     /// In how many articles `term` stands next to a neighbour of the query (the most for
     /// one key of each side, both sides added up). A side whose `most` is 0 is not looked
-    /// up: no pair of it can be in an article.
-    fn pair_evidence(&self, term: &str, n: &Neighbours, most: Sides) -> usize {
+    /// up: no pair of it can be in an article. The left side is read in the pairs by the
+    /// neighbour; for a `candidate`, the right side in the counts by the neighbour
+    /// ([`Index::pair_count_before`]): a sharded reader checks every candidate beside one
+    /// neighbour in the same one or two files. The word as typed reads its own pairs,
+    /// which its bonus looks up anyway (the same counts).
+    fn pair_evidence(&self, term: &str, n: &Neighbours, most: Sides, candidate: bool) -> usize {
         let df = |k: String| self.pairs.get(&k).map_or(0, <[_]>::len);
+        let before = |r: &String| {
+            if candidate {
+                self.pair_count_before(term, r).unwrap_or(0)
+            } else {
+                df(pair_key(term, r))
+            }
+        };
         let left = (most.left > 0).then(|| n.left.iter().map(|l| df(pair_key(l, term))).max());
-        let right = (most.right > 0).then(|| n.right.iter().map(|r| df(pair_key(term, r))).max());
+        let right = (most.right > 0).then(|| n.right.iter().map(before).max());
         left.flatten().unwrap_or(0) + right.flatten().unwrap_or(0)
     }
 
@@ -258,7 +269,7 @@ impl Index {
         let missed = self.lookups_missed();
         let typed_evidence = if neighbours {
             own.iter()
-                .map(|k| self.pair_evidence(k, n, Sides::ANY))
+                .map(|k| self.pair_evidence(k, n, Sides::ANY, false))
                 .max()
                 .unwrap_or(0)
         } else {
@@ -292,7 +303,7 @@ impl Index {
             if known && can.left.saturating_add(can.right) <= needed {
                 continue;
             }
-            found.push((self.pair_evidence(&v, n, can), 0, v));
+            found.push((self.pair_evidence(&v, n, can, true), 0, v));
         }
         drop(why);
         // Vouched: far more often beside the neighbours than the word as typed, and for an

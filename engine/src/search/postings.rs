@@ -781,6 +781,16 @@ impl Index {
                     if typo_a && typo_b {
                         continue;
                     }
+                    // A correction before the word as typed: a sharded reader's reverse
+                    // counts, read to vouch for it, say whether the pair is in any article,
+                    // so a correction beside it nowhere (most of an unknown word's) costs
+                    // no range of its own. (Until they are in, the search is asked again.)
+                    if typo_a
+                        && self.reverse_pairs.is_some()
+                        && self.pair_count_before(ka, kb).unwrap_or(0) == 0
+                    {
+                        continue;
+                    }
                     // A pair counts as much as its correction does.
                     let weight = key_weight(a, ka) * key_weight(b, kb);
                     keys.push((pair_key(ka, kb), weight));

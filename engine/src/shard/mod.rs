@@ -11,6 +11,9 @@
 //! - **range files**: a dictionary's terms in one range, postings kept with their terms
 //!   (the codec's encoding); ranges are cut where a term's hash says so once a range is
 //!   big enough, so a rebuild with a few more articles keeps most boundaries;
+//! - **reverse pair counts**: each pair's article count, keyed by its second word, in
+//!   ranges like the dictionaries': what vouching for typo candidates before a neighbour
+//!   reads (one or two files, where the pairs by first word were a range per candidate);
 //! - **chunks**: [`DOCS_PER_CHUNK`] stored articles, letters coded and DEFLATE-compressed
 //!   (`dictionary.rs`): an article's own content only (not its facets, which the root
 //!   holds), so a rebuild with more articles keeps their names;
@@ -63,7 +66,9 @@ pub const SHARD_MAGIC: [u8; 8] = *b"DOCBAOSH";
 /// names after the one-letter rows).
 /// 10: chunks code the archive's most frequent letters as one byte each (the `.dict`
 /// file holds them before the dictionary), and leave out the facets the root holds.
-pub const SHARD_FORMAT_VERSION: u32 = 10;
+/// 11: `.rpair` files (each pair's article count, keyed by its second word), listed by
+/// the directory after the pair ranges.
+pub const SHARD_FORMAT_VERSION: u32 = 11;
 /// Stored articles per chunk: ten results fetch a few small files, not ten large ones.
 pub const DOCS_PER_CHUNK: usize = 8;
 /// Articles whose distinctive words share a `.words` file: a few kB, fetched with an
@@ -88,6 +93,9 @@ pub enum FileKind {
     Folded,
     Exact,
     Pairs,
+    /// Each pair's article count, keyed by its second word first (`b a`): the checks of
+    /// typo candidates before one neighbour read one or two of these files.
+    ReversePairs,
     Ids,
     Docs,
     /// Articles' ids, titles and first passages: a row of a list without a query.
@@ -106,11 +114,12 @@ pub enum FileKind {
 
 impl FileKind {
     /// Every kind of file a bundle holds.
-    pub const ALL_STORED: [FileKind; 11] = [
+    pub const ALL_STORED: [FileKind; 12] = [
         FileKind::Root,
         FileKind::Folded,
         FileKind::Exact,
         FileKind::Pairs,
+        FileKind::ReversePairs,
         FileKind::Ids,
         FileKind::Docs,
         FileKind::Heads,
@@ -126,6 +135,7 @@ impl FileKind {
             FileKind::Folded => b"FOLD",
             FileKind::Exact => b"EXCT",
             FileKind::Pairs => b"PAIR",
+            FileKind::ReversePairs => b"RPAR",
             FileKind::Ids => b"IDS_",
             FileKind::Docs => b"DOCS",
             FileKind::Heads => b"HEAD",
@@ -143,6 +153,7 @@ impl FileKind {
             FileKind::Folded => "fold",
             FileKind::Exact => "exct",
             FileKind::Pairs => "pair",
+            FileKind::ReversePairs => "rpair",
             FileKind::Ids => "ids",
             FileKind::Docs => "docs",
             FileKind::Heads => "head",

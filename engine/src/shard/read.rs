@@ -12,7 +12,7 @@ use super::{name_from_digest, open, FileKind, Lexicon, ShardError, DIGEST_LEN, F
 use crate::article::Article;
 use crate::codec::{get_dict, Reader};
 use crate::facets::Sort;
-use crate::index::{Coverage, Index, TermDict, TermRun, FIELD_COUNT};
+use crate::index::{CountDict, CountRun, Coverage, Index, TermDict, TermRun, FIELD_COUNT};
 use crate::search::scoring::Bm25F;
 use crate::search::shard_terms::{looking_up, LookupReason, PhraseWord};
 use crate::search::{ArticlePage, Page, Query, Request};
@@ -24,12 +24,17 @@ const ROOT_INFLATE_LIMIT: usize = 256 << 20;
 const CHUNK_INFLATE_LIMIT: usize = 64 << 20;
 /// More articles per chunk (or per words file) than a reader accepts.
 const MAX_DOCS_PER_CHUNK: usize = 1 << 16;
-const DICTS: [FileKind; 4] = [
+/// The directories the directory file lists, in its order; the first four are the
+/// reader's term dictionaries (`loaded`, `cover`) by this number.
+const DICTS: [FileKind; 5] = [
     FileKind::Folded,
     FileKind::Exact,
     FileKind::Pairs,
+    FileKind::ReversePairs,
     FileKind::Ids,
 ];
+/// The reverse pair counts' place in [`DICTS`].
+const REVERSE: usize = 3;
 
 /// One dictionary's directory: the first term and file of each range.
 #[derive(Debug, Clone, Default)]
@@ -48,8 +53,8 @@ struct Root {
     /// Source, category, author, date of every doc, as stubs until its chunk is in
     /// (moved into the index by `from_root`, as are `field_norms`).
     stubs: Vec<Article>,
-    /// Folded, exact, pairs, ids.
-    directories: [Directory; 4],
+    /// Folded, exact, pairs, reverse pair counts, ids.
+    directories: [Directory; 5],
     /// Prefixes spanning many folded ranges, with the ranges their expansion needs.
     prefix_ranges: Arc<BTreeMap<String, Vec<u32>>>,
     docs_per_chunk: usize,
@@ -99,11 +104,11 @@ pub struct ShardedIndex {
     root: Root,
     /// What each file name of the bundle is: its kind and its range or chunk number.
     files: FxHashMap<String, (FileKind, u32)>,
-    /// The first term of each range of the folded, exact and pairs dictionaries, shared
-    /// with their `Coverage`.
-    firsts: [Arc<Vec<String>>; 3],
-    /// Which ranges of those dictionaries are in the index, by range number.
-    loaded: [Vec<bool>; 3],
+    /// The first term of each range of the folded, exact and pairs dictionaries and of
+    /// the reverse pair counts, shared with their `Coverage`.
+    firsts: [Arc<Vec<String>>; 4],
+    /// Which ranges of those are in the index, by range number.
+    loaded: [Vec<bool>; 4],
     /// Loaded id ranges, by range number.
     ids: BTreeMap<u32, TermRun>,
     /// The chunks loaded, by number; their articles are in the index.
@@ -150,8 +155,8 @@ impl ShardedIndex {
             Default::default(),
         );
         let mut sharded = ShardedIndex {
-            firsts: [0, 1, 2].map(|slot| Arc::new(root.directories[slot].firsts.clone())),
-            loaded: [0, 1, 2].map(|slot| vec![false; root.directories[slot].names.len()]),
+            firsts: [0, 1, 2, 3].map(|slot| Arc::new(root.directories[slot].firsts.clone())),
+            loaded: [0, 1, 2, 3].map(|slot| vec![false; root.directories[slot].names.len()]),
             root,
             files,
             ids: BTreeMap::new(),
@@ -198,10 +203,15 @@ impl ShardedIndex {
         }
         self.index
             .set_field_lengths(std::mem::take(&mut root.field_norms), root.avg_field_len);
-        self.firsts = [0, 1, 2].map(|slot| Arc::new(self.root.directories[slot].firsts.clone()));
-        self.loaded = [0, 1, 2].map(|slot| vec![false; self.root.directories[slot].names.len()]);
+        self.firsts = [0, 1, 2, 3].map(|slot| Arc::new(self.root.directories[slot].firsts.clone()));
+        self.loaded = [0, 1, 2, 3].map(|slot| vec![false; self.root.directories[slot].names.len()]);
         self.directory_in = true;
-        for slot in 0..3 {
+        let ranges = self.root.directories[REVERSE].names.len();
+        self.index.reverse_pairs = Some(CountDict {
+            parts: (0..ranges).map(|_| CountRun::default()).collect(),
+            coverage: None,
+        });
+        for slot in 0..4 {
             self.cover(slot);
         }
         Ok(())
@@ -362,6 +372,15 @@ impl ShardedIndex {
                 article.lead = first_passage;
             }
             self.heads.insert(i);
+        } else if kind == FileKind::ReversePairs {
+            let dir = &self.root.directories[REVERSE];
+            let run = read_counts(name, body, self.root.docs, dir, i)?;
+            self.loaded[REVERSE][i as usize] = true;
+            // The directory sized the parts, one per range.
+            if let Some(counts) = &mut self.index.reverse_pairs {
+                counts.parts[i as usize] = run;
+            }
+            self.cover(REVERSE);
         } else if kind == FileKind::Words {
             let per = self.root.docs_per_words_file;
             let expected = per.min(self.root.docs - i as usize * per);
@@ -396,8 +415,8 @@ impl ShardedIndex {
         }
     }
 
-    /// Tells a dictionary (folded, exact, pairs) which of its ranges are in, so lookups
-    /// outside them are noted.
+    /// Tells a dictionary (folded, exact, pairs, reverse pair counts) which of its ranges
+    /// are in, so lookups outside them are noted.
     fn cover(&mut self, slot: usize) {
         let coverage = Coverage {
             firsts: self.firsts[slot].clone(),
@@ -416,7 +435,15 @@ impl ShardedIndex {
             lexicon_wanted: Default::default(),
             misses: Default::default(),
         };
-        self.dict_mut(slot).coverage = Some(Arc::new(coverage));
+        let coverage = Some(Arc::new(coverage));
+        if slot == REVERSE {
+            // Made by the directory, which names the ranges.
+            if let Some(counts) = &mut self.index.reverse_pairs {
+                counts.coverage = coverage;
+            }
+        } else {
+            self.dict_mut(slot).coverage = coverage;
+        }
         // What an expansion finds depends on the ranges in.
         self.index.expansions.clear();
     }
@@ -787,11 +814,14 @@ impl ShardedIndex {
     fn take_missed_why(&self) -> Vec<(String, LookupReason)> {
         let index = &self.index;
         let mut names = Vec::new();
-        for (slot, dict) in [&index.folded, &index.exact, &index.pairs]
+        let reverse = index.reverse_pairs.as_ref();
+        for (slot, coverage) in [&index.folded, &index.exact, &index.pairs]
             .iter()
+            .map(|d| d.coverage.as_ref())
+            .chain([reverse.and_then(|r| r.coverage.as_ref())])
             .enumerate()
         {
-            if let Some(c) = &dict.coverage {
+            if let Some(c) = coverage {
                 for (r, why) in c.take_missed() {
                     names.push((self.root.directories[slot].names[r as usize].clone(), why));
                 }
@@ -961,7 +991,7 @@ fn read_directory(file: &str, body: &[u8], root: &mut Root) -> Result<(), ShardE
             norms[field] = b;
         }
     }
-    let mut directories: [Directory; 4] = Default::default();
+    let mut directories: [Directory; 5] = Default::default();
     for (dir, kind) in directories.iter_mut().zip(DICTS) {
         let n = r.count("range count").map_err(err)?;
         if n > r.remaining() / (1 + DIGEST_LEN) {
@@ -1160,6 +1190,60 @@ fn read_range(
     Ok(d)
 }
 
+/// One range of reverse pair counts: its keys front-coded, in order, inside the range the
+/// directory gives it, then a count of at most `docs` articles for each.
+fn read_counts(
+    name: &str,
+    body: &[u8],
+    docs: usize,
+    dir: &Directory,
+    i: u32,
+) -> Result<CountRun, ShardError> {
+    let err = |e| ShardError::codec(name, e);
+    let mut r = Reader::new("reverse pair counts", body);
+    let n = r.count("key count").map_err(err)?;
+    // Two varints of a key and one of its count at least.
+    if n == 0 || n > r.remaining() / 3 {
+        return Err(err(r.corrupt("more keys than the file holds")));
+    }
+    // Plain messages, no formatting: each `format!` is code in the wasm.
+    let misplaced = "keys out of order, or not in the range the directory gives";
+    let i = i as usize;
+    let mut run = CountRun::default();
+    let mut last = String::new();
+    for k in 0..n {
+        let key = read_front_coded(&mut r, &last, "key").map_err(err)?;
+        let in_place = if k == 0 {
+            key == dir.firsts[i]
+        } else {
+            key > last
+        };
+        if !in_place {
+            return Err(err(r.corrupt(misplaced)));
+        }
+        // Only the keys: a run of no postings (`CountRun::get` reads terms alone).
+        run.keys.bytes.push_str(&key);
+        run.keys.ends.push(run.keys.bytes.len() as u32);
+        last = key;
+    }
+    if dir.firsts.get(i + 1).is_some_and(|next| last >= *next) {
+        return Err(err(r.corrupt(misplaced)));
+    }
+    let mut counts = Vec::with_capacity(n);
+    for _ in 0..n {
+        let count = r.u32("count").map_err(err)?;
+        if count == 0 || count as usize > docs {
+            return Err(err(
+                r.corrupt("a count of no article, or of more than the archive's")
+            ));
+        }
+        counts.push(count);
+    }
+    r.finish().map_err(err)?;
+    run.counts = counts;
+    Ok(run)
+}
+
 fn read_lexicon(name: &str, body: &[u8]) -> Result<Lexicon, ShardError> {
     let err = |e| ShardError::codec(name, e);
     let mut r = Reader::new("lexicon", body);
@@ -1280,16 +1364,55 @@ mod tests {
     use crate::index::Posting;
     use crate::shard::write_bundle_with_ranges_of;
 
-    #[test]
-    fn adding_a_range_leaves_the_loaded_ones_where_they_are() {
-        let articles = (0..60)
+    /// `n` articles of a few words each, some shared: dictionaries of many small ranges.
+    fn invented(n: usize) -> Vec<Article> {
+        (0..n)
             .map(|i| Article {
                 id: format!("{i:03}"),
                 title: format!("tin {i} thành phố số {}", i * 7919 % 1000),
                 body: vec![format!("bài {i} về giá vàng {} và {}", i % 13, i * 31 % 97)],
                 ..Article::default()
             })
-            .collect();
+            .collect()
+    }
+
+    /// Every pair's count, as the reverse files say it (keyed by the pair's second word),
+    /// is its number of articles in the pairs dictionary (what the embedded index reads),
+    /// and a pair the archive lacks counts 0; a range not in answers nothing and is noted.
+    #[test]
+    fn the_reverse_counts_answer_as_the_pairs_do() {
+        let articles = invented(80);
+        let index = Index::build(articles);
+        let bundle = write_bundle_with_ranges_of(&index, 128);
+        let mut sharded = bundle.reader().unwrap();
+        let reverse = sharded.root.directories[REVERSE].names.clone();
+        assert!(reverse.len() > 4, "{} reverse ranges", reverse.len());
+        // Before its range is in, a count is not known, and the range is wanted.
+        assert_eq!(sharded.index.pair_count_before("gia", "vang"), None);
+        let wanted = sharded.take_missed();
+        assert_eq!(wanted.len(), 1, "{wanted:?}");
+        assert!(wanted[0].ends_with(".rpair"), "{wanted:?}");
+        for name in &reverse {
+            sharded.add_shard(name, bundle.file(name).unwrap()).unwrap();
+        }
+        let pairs = &index.pairs;
+        assert!(pairs.len() > 500, "{} pairs", pairs.len());
+        for i in 0..pairs.len() {
+            let (a, b) = pairs.term(i).split_once(' ').unwrap();
+            let want = pairs.postings_of(i).len();
+            assert_eq!(index.pair_count_before(a, b), Some(want), "{a} {b}");
+            assert_eq!(sharded.index.pair_count_before(a, b), Some(want), "{a} {b}");
+        }
+        for (a, b) in [("vang", "gia"), ("zz", "gia"), ("gia", "zz"), ("", "")] {
+            assert_eq!(index.pair_count_before(a, b), Some(0), "{a} {b}");
+            assert_eq!(sharded.index.pair_count_before(a, b), Some(0), "{a} {b}");
+        }
+        assert!(sharded.take_missed().is_empty());
+    }
+
+    #[test]
+    fn adding_a_range_leaves_the_loaded_ones_where_they_are() {
+        let articles = invented(60);
         let index = Index::build(articles);
         let bundle = write_bundle_with_ranges_of(&index, 128);
         let mut sharded = bundle.reader().unwrap();
