@@ -411,10 +411,10 @@ fn fetch_request(url: &str, reload: bool) -> Result<js_sys::Promise, String> {
 }
 
 /// The body of the response `request` promises.
-async fn buffer_of(request: Result<js_sys::Promise, String>) -> Result<js_sys::ArrayBuffer, String> {
-    let response = JsFuture::from(request?)
-        .await
-        .map_err(|e| describe(&e))?;
+async fn buffer_of(
+    request: Result<js_sys::Promise, String>,
+) -> Result<js_sys::ArrayBuffer, String> {
+    let response = JsFuture::from(request?).await.map_err(|e| describe(&e))?;
     let response: web_sys::Response = response.dyn_into().map_err(|e| describe(&e))?;
     if !response.ok() {
         return Err(format!("HTTP {} for {}", response.status(), response.url()));
