@@ -336,7 +336,8 @@ fn write_bundle_shaped(
 /// the chunk of each of its first [`FIRST_LETTER_ROWS`] rows while typed (no filter, best
 /// first). A query's first keystrokes need their ranges (a fresh word: usually the slowest
 /// of a query), then their rows' chunks in a second round; with these they ask for both
-/// in one. Two characters are listed only where a word begins with them (a few hundred).
+/// in one. Two characters are listed only where a word of at least 1% of the articles
+/// begins with them (the prefixes readers type; a few hundred of the 1,296).
 fn short_query_rows(index: &Index, docs_per_chunk: usize) -> Vec<([u8; 2], Vec<u32>)> {
     let request = Request {
         limit: FIRST_LETTER_ROWS,
@@ -345,13 +346,16 @@ fn short_query_rows(index: &Index, docs_per_chunk: usize) -> Vec<([u8; 2], Vec<u
         ..Request::default()
     };
     let alphabet = || (b'0'..=b'9').chain(b'a'..=b'z');
+    let common = (index.len() / 100).max(2);
     let firsts = alphabet().map(|a| [a, 0]);
     let seconds = alphabet()
         .flat_map(|a| alphabet().map(move |b| [a, b]))
         .filter(|&[a, b]| {
             let prefix = String::from_utf8(vec![a, b]).expect("ASCII");
-            let at = index.folded.lower_bound(&prefix);
-            at < index.folded.len() && index.folded.term(at).starts_with(&prefix)
+            let dict = &index.folded;
+            (dict.lower_bound(&prefix)..dict.len())
+                .take_while(|&i| dict.term(i).starts_with(&prefix))
+                .any(|i| dict.postings_of(i).len() >= common)
         });
     let mut texts: Vec<[u8; 2]> = firsts.chain(seconds).collect();
     texts.sort_unstable();
