@@ -451,7 +451,7 @@ fn a_candidates_right_hand_check_reads_only_the_reverse_counts() {
 }
 
 #[test]
-fn a_one_letter_query_typed_asks_for_its_rows_chunks_with_its_ranges() {
+fn a_one_or_two_letter_query_typed_asks_for_its_rows_chunks_with_its_ranges() {
     let index = Index::build(invented(300));
     let bundle = write_bundle_with_ranges_of(&index, 512);
     // As the search page asks while a query is typed, its rows on screen only.
@@ -462,7 +462,7 @@ fn a_one_letter_query_typed_asks_for_its_rows_chunks_with_its_ranges() {
         limit: rows,
         ..page_of(&Filters::default(), Sort::Relevance)
     };
-    for letter in ["t", "h", "K", "1"] {
+    for letter in ["t", "h", "K", "1", "th", "ki", "vi", "co"] {
         let mut sharded = bundle.reader().unwrap();
         let first = sharded.find_first(letter, &typing, rows).needs;
         assert!(
@@ -478,13 +478,28 @@ fn a_one_letter_query_typed_asks_for_its_rows_chunks_with_its_ranges() {
         assert_eq!(got.page, index.find(&want, &typing), "{letter:?}");
         assert!(got.page.hits.iter().all(|h| !h.id.is_empty()), "{letter:?}");
     }
-    // Not listed: a filtered search, a second word, the pause: ranges first, then chunks.
+    // After its first letter, as typed: the second letter's rows come with its ranges too.
+    let mut sharded = bundle.reader().unwrap();
+    until_complete(&mut sharded, &bundle, "t", |s| {
+        s.find_first("t", &typing, rows)
+    });
+    let (got, rounds) = until_complete(&mut sharded, &bundle, "th", |s| {
+        s.find_first("th", &typing, rows)
+    });
+    assert_eq!(rounds, 1, "\"th\" after \"t\": one round");
+    assert_eq!(got.page, index.find(&index.query_as("th", true), &typing));
+    // Not listed: a filtered search, a second word, the pause, three letters, two in
+    // capitals: ranges first, then chunks.
     let mut filtered = typing.clone();
     filtered.filters.sources = vec!["Dân trí".to_string()];
     for (text, request) in [
         ("t", &filtered),
+        ("th", &filtered),
         ("tin t", &typing),
         ("t", &page_of(&Filters::default(), Sort::Relevance)),
+        ("thà", &typing),
+        ("thu", &typing),
+        ("TH", &typing),
     ] {
         let mut sharded = bundle.reader().unwrap();
         let first = sharded.find_first(text, request, rows).needs;

@@ -9,7 +9,9 @@
 //     past the worker, the page then fetching it from the host itself);
 //   - engine: `docbao:find` (each file arriving runs the search again) and `docbao:add`
 //     (a file decoded into the reader, when the app records it);
-//   - the rest: rendering, Yew, the event loop.
+//   - the rest: rendering, Yew, the event loop;
+// and into phases: the input to its first request, each round (its first request to its
+// last file in), between the rounds, and after the last file in to the last change.
 // Prints medians, p95s and totals over the keystrokes that fetch; asserts nothing.
 //
 //   node tests/bench/timeline.mjs DIST PLAN [--keys N]
@@ -21,12 +23,14 @@
 //            CDN serves
 //     --no-worker  block the service worker (Playwright's `serviceWorkers: 'block'`): the
 //            page fetches from the host itself, so the worker's part shows by difference
+//     --json FILE  also write every keystroke (its text, total, files with their times,
+//            finds, adds) to FILE, for comparing two builds keystroke by keystroke
 //     --slowest F  also print, for the slowest fraction F of the keystrokes that fetch
 //            (default 0.1), each one's files (kind, bytes, request start and response end
 //            from its `input` event, queued before sent, the host's time), its decodes
 //            (`docbao:add`), searches (`docbao:find`), the URL write and its last change
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { launchBrowser, REPO, waitUntilReady } from '../e2e/support.mjs';
@@ -40,7 +44,9 @@ const noWorker = args.includes('--no-worker');
 const http1 = args.includes('--http1');
 const slowestArg = args.indexOf('--slowest');
 const slowest = slowestArg >= 0 ? Number(args[slowestArg + 1]) : 0.1;
-const [dist, planFile] = args.filter((a, i) => !a.startsWith('--') && !['--keys', '--slowest'].includes(args[i - 1]));
+const jsonArg = args.indexOf('--json');
+const jsonFile = jsonArg >= 0 ? args[jsonArg + 1] : null;
+const [dist, planFile] = args.filter((a, i) => !a.startsWith('--') && !['--keys', '--slowest', '--json'].includes(args[i - 1]));
 if (!dist || !planFile) throw new Error('usage: node tests/bench/timeline.mjs DIST PLAN [--keys N]');
 const plan = JSON.parse(readFileSync(planFile, 'utf8'));
 const QUIET_MS = 100;
@@ -155,6 +161,7 @@ function union(intervals) {
 }
 
 const KINDS = ['fold', 'exct', 'pair', 'ids', 'docs', 'lex'];
+const PHASES = ['firstRequest', 'round1', 'between', 'round2', 'afterFiles'];
 const rows = keys.map((k) => {
   const files = [...k.files].sort((a, b) => a.start - b.start);
   // A round: fetches started before every earlier one of the keystroke had arrived.
@@ -165,6 +172,24 @@ const rows = keys.map((k) => {
     roundEnd = Math.max(roundEnd, f.end);
   }
   const waiting = union(files.map((f) => [f.start, f.end]));
+  // Its phases: the input to the first request; each round from its first request to its
+  // last file in; between rounds, the last file in to the next round's first request;
+  // after the last file, to the last change. (NaN where a keystroke has no second round.)
+  const byRound = [];
+  roundEnd = -Infinity;
+  for (const f of files) {
+    if (f.start >= roundEnd) byRound.push([]);
+    byRound.at(-1).push(f);
+    roundEnd = Math.max(roundEnd, f.end);
+  }
+  const endOf = (round) => Math.max(...round.map((f) => f.end));
+  const phases = files.length === 0 ? {} : {
+    firstRequest: files[0].start - k.since,
+    round1: endOf(byRound[0]) - byRound[0][0].start,
+    between: byRound.length > 1 ? byRound[1][0].start - endOf(byRound[0]) : NaN,
+    round2: byRound.length > 1 ? endOf(byRound[1]) - byRound[1][0].start : NaN,
+    afterFiles: k.total - (endOf(files) - k.since),
+  };
   // The worker's part of each fetch: the page's request-to-response less the host's.
   const hostOf = (f) => hostTimes.get(f.url) ?? { total: 0, queued: 0 };
   const worker = files.reduce((s, f) => s + Math.max(0, f.end - f.start - hostOf(f).total), 0);
@@ -215,9 +240,14 @@ const rows = keys.map((k) => {
     adds,
     engine,
     rest: Math.max(0, k.total - waiting - engine),
+    ...phases,
   };
 });
 
+if (jsonFile) {
+  const load = os.loadavg();
+  writeFileSync(jsonFile, JSON.stringify({ load, keys: rows.map((r) => ({ ...r.detail, total: r.total, rounds: r.rounds })) }));
+}
 const quantile = (xs, q) => {
   if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -226,10 +256,10 @@ const quantile = (xs, q) => {
 const fmt = (x) => (Number.isFinite(x) ? x.toFixed(1) : '—');
 const show = (label, all) => {
   console.log(`\n${label}: ${all.length} keystrokes`);
-  const cols = ['total', 'files', ...KINDS, 'bytes', 'rounds', 'waiting', 'worker', 'host', 'queued', 'findCount', 'finds', 'adds', 'engine', 'rest'];
+  const cols = ['total', 'files', ...KINDS, 'bytes', 'rounds', 'waiting', 'worker', 'host', 'queued', 'findCount', 'finds', 'adds', 'engine', 'rest', ...PHASES];
   console.log(`  ${'column'.padEnd(10)} ${'p50'.padStart(10)} ${'p95'.padStart(10)} ${'sum'.padStart(12)}`);
   for (const c of cols) {
-    const xs = all.map((r) => r[c]);
+    const xs = all.map((r) => r[c]).filter((x) => x !== undefined && !Number.isNaN(x));
     const sum = xs.reduce((s, x) => s + x, 0);
     console.log(`  ${c.padEnd(10)} ${fmt(quantile(xs, 0.5)).padStart(10)} ${fmt(quantile(xs, 0.95)).padStart(10)} ${fmt(sum).padStart(12)}`);
   }
@@ -277,5 +307,8 @@ console.log(
   '\ncolumns: total = input to the last change (ms); waiting = some archive fetch in flight (ms, page view);' +
     ' worker / host = per file, the service worker\'s part / its fetch from the host (ms), queued = of which before the request was sent;' +
     ' fold … lex = files of each kind;' +
-    ' finds = docbao:find (count, ms); adds = docbao:add (ms); engine = union of both; rest = total - waiting - engine.',
+    ' finds = docbao:find (count, ms); adds = docbao:add (ms); engine = union of both; rest = total - waiting - engine;' +
+    ' firstRequest = input to the first file asked for; round1 / round2 = a round\'s first request to its last file in;' +
+    ' between = the first round\'s last file in to the second\'s first request; afterFiles = the last file in to the last change' +
+    ' (between and round2 over the keystrokes of 2+ rounds only).',
 );

@@ -68,7 +68,8 @@ pub const SHARD_MAGIC: [u8; 8] = *b"DOCBAOSH";
 /// file holds them before the dictionary), and leave out the facets the root holds.
 /// 11: `.rpair` files (each pair's article count, keyed by its second word), listed by
 /// the directory after the pair ranges.
-pub const SHARD_FORMAT_VERSION: u32 = 11;
+/// 12: the directory lists the rows' chunks of two-letter queries too.
+pub const SHARD_FORMAT_VERSION: u32 = 12;
 /// Stored articles per chunk: ten results fetch a few small files, not ten large ones.
 pub const DOCS_PER_CHUNK: usize = 8;
 /// Articles whose distinctive words share a `.words` file: a few kB, fetched with an
@@ -78,8 +79,9 @@ pub const DOCS_PER_WORDS_FILE: usize = 64;
 /// Articles whose heads share a `.head` file. A head is a tenth of an article or less, so
 /// the newest 20 fit in one or two files; each file costs its 8 digest bytes in the root.
 pub const DOCS_PER_HEAD: usize = 32;
-/// Rows of a one-letter query whose chunks the root lists (what a viewport of ~900 px
-/// shows while typing): a query's first keystroke asks for them beside its ranges.
+/// Rows of a query of one or two letters whose chunks the directory lists (what a
+/// viewport of ~900 px shows while typing): a query's first keystrokes ask for them beside
+/// their ranges.
 pub const FIRST_LETTER_ROWS: usize = 8;
 /// Bytes of a file's digest in its name (16 hex digits).
 const DIGEST_LEN: usize = 8;

@@ -64,9 +64,9 @@ struct Root {
     docs_per_head: usize,
     heads: Vec<String>,
     lexicon: String,
-    /// One-letter queries (sorted by their letter) with the chunk of each of their first
-    /// rows while typed (`write::first_letter_rows`).
-    first_letter_rows: Vec<(u8, Vec<u32>)>,
+    /// Queries of one or two letters or digits (sorted; a one-letter query's second byte
+    /// 0) with the chunk of each of their first rows while typed (`write::short_query_rows`).
+    short_query_rows: Vec<([u8; 2], Vec<u32>)>,
     /// The directory file's name: the rest of this struct is read from it
     /// ([`read_directory`]), and empty until it is in.
     directory: String,
@@ -520,7 +520,7 @@ impl ShardedIndex {
         let page = index.find(&query, request);
         let mut needs = self.take_missed_why();
         if !needs.is_empty() {
-            let rows = self.first_letter_chunks(text, request, shown);
+            let rows = self.short_query_chunks(text, request, shown);
             needs.extend(rows.into_iter().map(|n| (n, LookupReason::Hits)));
         } else {
             let shown_docs = || page.hits.iter().take(shown).map(|h| h.doc);
@@ -756,24 +756,27 @@ impl ShardedIndex {
             .collect()
     }
 
-    /// The chunks of the first rows of a one-letter query being typed, as the root lists
-    /// them, not in yet: asked for beside the query's ranges, they spare its first
-    /// keystroke the round of its rows' chunks that would follow them.
-    fn first_letter_chunks(&self, text: &str, request: &Request, shown: usize) -> Vec<String> {
-        let &[letter] = text.trim().as_bytes() else {
-            return Vec::new();
+    /// The chunks of the first rows of a query of one or two letters or digits being typed,
+    /// as the directory lists them, not in yet: asked for beside the query's ranges, they
+    /// spare its first keystrokes the round of their rows' chunks that would follow them.
+    /// (One letter typed in capitals is listed as in small letters; two are not: `TP` may
+    /// read other exact forms than `tp`.)
+    fn short_query_chunks(&self, text: &str, request: &Request, shown: usize) -> Vec<String> {
+        let key = match *text.trim().as_bytes() {
+            [a] => [a.to_ascii_lowercase(), 0],
+            [a, b] => [a, b],
+            _ => return Vec::new(),
         };
         let listed = request.typing
             && request.offset == 0
             && request.sort == Sort::Relevance
             && request.filters.is_empty();
-        let letter = letter.to_ascii_lowercase();
         let rows = match self
             .root
-            .first_letter_rows
-            .binary_search_by_key(&letter, |r| r.0)
+            .short_query_rows
+            .binary_search_by_key(&key, |r| r.0)
         {
-            Ok(i) if listed => &self.root.first_letter_rows[i].1,
+            Ok(i) if listed => &self.root.short_query_rows[i].1,
             _ => return Vec::new(),
         };
         let n = shown.min(request.limit).min(rows.len());
@@ -959,7 +962,7 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
         docs_per_head,
         heads,
         lexicon: String::new(),
-        first_letter_rows: Vec::new(),
+        short_query_rows: Vec::new(),
         dictionary: None,
         directory,
         file_count,
@@ -1053,15 +1056,18 @@ fn read_directory(file: &str, body: &[u8], root: &mut Root) -> Result<(), ShardE
     let (docs_per_words_file, words_files) =
         read_files_of(&mut r, docs, FileKind::Words, "articles per words file").map_err(err)?;
     let lexicon = read_name(&mut r, FileKind::Lexicon).map_err(err)?;
-    let n = r.count("one-letter query count").map_err(err)?;
-    let mut first_letter_rows: Vec<(u8, Vec<u32>)> = Vec::new();
+    let n = r.count("short query count").map_err(err)?;
+    let mut short_query_rows: Vec<([u8; 2], Vec<u32>)> = Vec::new();
     for _ in 0..n.min(r.remaining()) {
-        let letter = r.byte().map_err(err)?;
+        let text = [r.byte().map_err(err)?, r.byte().map_err(err)?];
         let k = r.count("row count").map_err(err)?;
-        let sorted = first_letter_rows.last().is_none_or(|&(l, _)| l < letter);
-        if !letter.is_ascii_alphanumeric() || !sorted || k > FIRST_LETTER_ROWS {
+        let sorted = short_query_rows.last().is_none_or(|&(t, _)| t < text);
+        let valid = text[0].is_ascii_digit() || text[0].is_ascii_lowercase();
+        let valid =
+            valid && (text[1] == 0 || text[1].is_ascii_digit() || text[1].is_ascii_lowercase());
+        if !valid || !sorted || k > FIRST_LETTER_ROWS {
             return Err(err(r.corrupt(format!(
-                "one-letter query {letter} of {k} rows, or out of order"
+                "short query {text:?} of {k} rows, or out of order"
             ))));
         }
         let mut rows = Vec::with_capacity(k);
@@ -1069,13 +1075,13 @@ fn read_directory(file: &str, body: &[u8], root: &mut Root) -> Result<(), ShardE
             let chunk = r.u32("chunk").map_err(err)?;
             if chunk as usize >= chunks.len() {
                 return Err(err(r.corrupt(format!(
-                    "chunk {chunk} of {} in a one-letter query's rows",
+                    "chunk {chunk} of {} in a short query's rows",
                     chunks.len()
                 ))));
             }
             rows.push(chunk);
         }
-        first_letter_rows.push((letter, rows));
+        short_query_rows.push((text, rows));
     }
     let dictionary = match r.count("dictionary count").map_err(err)? {
         0 => None,
@@ -1092,7 +1098,7 @@ fn read_directory(file: &str, body: &[u8], root: &mut Root) -> Result<(), ShardE
     root.docs_per_words_file = docs_per_words_file;
     root.words_files = words_files;
     root.lexicon = lexicon;
-    root.first_letter_rows = first_letter_rows;
+    root.short_query_rows = short_query_rows;
     root.dictionary = dictionary;
     Ok(())
 }

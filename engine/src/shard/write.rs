@@ -307,10 +307,10 @@ fn write_bundle_shaped(
         root.extend_from_slice(&name_digest(name));
     }
     root.extend_from_slice(&name_digest(&lexicon));
-    let first_letters = first_letter_rows(index, docs_per_chunk);
-    put_varint(&mut root, first_letters.len() as u64);
-    for (letter, rows) in &first_letters {
-        root.push(*letter);
+    let short_queries = short_query_rows(index, docs_per_chunk);
+    put_varint(&mut root, short_queries.len() as u64);
+    for (text, rows) in &short_queries {
+        root.extend_from_slice(text);
         put_varint(&mut root, rows.len() as u64);
         for &chunk in rows {
             put_varint(&mut root, chunk as u64);
@@ -357,28 +357,48 @@ fn write_bundle_shaped(
     ShardedBundle { root, files }
 }
 
-/// For each query of one letter or digit, the chunk of each of its first
-/// [`FIRST_LETTER_ROWS`] rows while typed (no filter, best first). A query's first
-/// keystroke needs its ranges (a fresh word: usually the slowest of a query), then its
-/// rows' chunks in a second round; with these it asks for both in one.
-fn first_letter_rows(index: &Index, docs_per_chunk: usize) -> Vec<(u8, Vec<u32>)> {
+/// For each query of one or two letters or digits (a–z, 0–9; the second byte 0 for one),
+/// the chunk of each of its first [`FIRST_LETTER_ROWS`] rows while typed (no filter, best
+/// first). A query's first keystrokes need their ranges (a fresh word: usually the slowest
+/// of a query), then their rows' chunks in a second round; with these they ask for both
+/// in one. Two characters are listed only where a word of at least 1% of the articles
+/// begins with them (the prefixes readers type; a few hundred of the 1,296).
+fn short_query_rows(index: &Index, docs_per_chunk: usize) -> Vec<([u8; 2], Vec<u32>)> {
     let request = Request {
         limit: FIRST_LETTER_ROWS,
         count_facets: false,
         typing: true,
         ..Request::default()
     };
-    (b'0'..=b'9')
-        .chain(b'a'..=b'z')
-        .filter_map(|letter| {
-            let text = char::from(letter).to_string();
+    let alphabet = || (b'0'..=b'9').chain(b'a'..=b'z');
+    let common = (index.len() / 100).max(2);
+    let firsts = alphabet().map(|a| [a, 0]);
+    let seconds = alphabet()
+        .flat_map(|a| alphabet().map(move |b| [a, b]))
+        .filter(|&[a, b]| {
+            let prefix = String::from_utf8(vec![a, b]).expect("ASCII");
+            let dict = &index.folded;
+            (dict.lower_bound(&prefix)..dict.len())
+                .take_while(|&i| dict.term(i).starts_with(&prefix))
+                .any(|i| dict.postings_of(i).len() >= common)
+        });
+    let mut texts: Vec<[u8; 2]> = firsts.chain(seconds).collect();
+    texts.sort_unstable();
+    texts
+        .into_iter()
+        .filter_map(|key| {
+            let text: String = key
+                .iter()
+                .filter(|&&b| b != 0)
+                .map(|&b| char::from(b))
+                .collect();
             let page = index.find(&index.query_as(&text, true), &request);
             let rows: Vec<u32> = page
                 .hits
                 .iter()
                 .map(|hit| hit.doc / docs_per_chunk as u32)
                 .collect();
-            (!rows.is_empty()).then_some((letter, rows))
+            (!rows.is_empty()).then_some((key, rows))
         })
         .collect()
 }
