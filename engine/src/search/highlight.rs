@@ -569,7 +569,11 @@ mod tests {
             let source = unmarked_snippet_source(text);
             assert!(text.starts_with(source));
             assert!(source.chars().count() <= SNIPPET_CHARS + 1, "{text}");
-            assert_eq!(window_of(source, Vec::new()), window_of(text, Vec::new()), "{text}");
+            assert_eq!(
+                window_of(source, Vec::new()),
+                window_of(text, Vec::new()),
+                "{text}"
+            );
         }
         // It does cut: a long passage's source is shorter than the passage.
         assert!(unmarked_snippet_source(&spaced(80)).len() < spaced(80).len());

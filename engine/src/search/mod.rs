@@ -29,8 +29,8 @@ use std::cmp::Ordering;
 
 use rustc_hash::FxHashMap;
 
-pub use highlight::Marked;
 pub(crate) use highlight::unmarked_snippet_source;
+pub use highlight::Marked;
 pub use parse::{Expansion, ExpansionKind, Query, MAX_QUERY_CHARS, MAX_QUERY_WORDS};
 pub use shard_terms::LookupReason;
 

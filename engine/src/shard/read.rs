@@ -1182,7 +1182,10 @@ fn read_range(
     if d.is_empty() || d.term(0) != dir.firsts[i] {
         return Err(ShardError::new(
             name,
-            format!("does not begin with \"{}\", as the root says", dir.firsts[i]),
+            format!(
+                "does not begin with \"{}\", as the root says",
+                dir.firsts[i]
+            ),
         ));
     }
     if let Some(next) = dir.firsts.get(i + 1) {

@@ -644,7 +644,11 @@ fn pack_heads(articles: &[Article]) -> Vec<u8> {
         .map(|a| {
             let fields = field_texts(a);
             let first = fields[LEAD].iter().chain(&fields[BODY]).next().copied();
-            (a.id.as_str(), a.title.as_str(), first.map(unmarked_snippet_source))
+            (
+                a.id.as_str(),
+                a.title.as_str(),
+                first.map(unmarked_snippet_source),
+            )
         })
         .collect();
     let raw = postcard::to_allocvec(&heads).expect("heads serialize");
