@@ -298,13 +298,9 @@ impl Shards {
     fn start(self: &Rc<Self>, names: Vec<String>) {
         for name in names {
             self.in_flight.borrow_mut().insert(name.clone());
-            // The request is sent now, not when the future below first runs: that is
-            // after the whole render that asked for it (its layout included), and the
-            // host can answer meanwhile.
-            let request = fetch_request(&archive_url(&name), false);
             let shards = self.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let outcome = shards.fetch_and_add(&name, request).await;
+                let outcome = shards.fetch_and_add(&name).await;
                 shards.in_flight.borrow_mut().remove(&name);
                 if let Err(why) = outcome {
                     web_sys::console::warn_1(&format!("docbao: {name}: {why}").into());
@@ -322,11 +318,7 @@ impl Shards {
     /// (`KEEP_OFFLINE_AFTER_MS`). A refused
     /// copy is fetched once more past the HTTP cache, which may hold a damaged one for
     /// ever (content-named files are served as immutable).
-    async fn fetch_and_add(
-        &self,
-        name: &str,
-        request: Result<js_sys::Promise, String>,
-    ) -> Result<(), String> {
+    async fn fetch_and_add(&self, name: &str) -> Result<(), String> {
         let add = |buffer: &js_sys::ArrayBuffer| {
             let bytes = js_sys::Uint8Array::new(buffer).to_vec();
             crate::timing::measure(ADD_MEASURE, || {
@@ -334,7 +326,7 @@ impl Shards {
             })
             .map_err(|e| e.to_string())
         };
-        let mut buffer = buffer_of(request).await?;
+        let mut buffer = fetch_buffer(&archive_url(name), false).await?;
         if add(&buffer).is_err() {
             buffer = fetch_buffer(&archive_url(name), true).await?;
             add(&buffer)?;
@@ -397,27 +389,17 @@ fn keep_offline(name: &str, buffer: js_sys::ArrayBuffer) {
 
 /// The body of `url`, fetched from the app's folder; `reload` bypasses the HTTP cache.
 async fn fetch_buffer(url: &str, reload: bool) -> Result<js_sys::ArrayBuffer, String> {
-    buffer_of(fetch_request(url, reload)).await
-}
-
-/// Sends the request for `url` (`fetch`, at once) and returns its promise.
-fn fetch_request(url: &str, reload: bool) -> Result<js_sys::Promise, String> {
     let window = web_sys::window().ok_or("no window")?;
     let init = web_sys::RequestInit::new();
     if reload {
         init.set_cache(web_sys::RequestCache::Reload);
     }
-    Ok(window.fetch_with_str_and_init(url, &init))
-}
-
-/// The body of the response `request` promises.
-async fn buffer_of(
-    request: Result<js_sys::Promise, String>,
-) -> Result<js_sys::ArrayBuffer, String> {
-    let response = JsFuture::from(request?).await.map_err(|e| describe(&e))?;
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(|e| describe(&e))?;
     let response: web_sys::Response = response.dyn_into().map_err(|e| describe(&e))?;
     if !response.ok() {
-        return Err(format!("HTTP {} for {}", response.status(), response.url()));
+        return Err(format!("HTTP {} for {url}", response.status()));
     }
     let body = response.array_buffer().map_err(|e| describe(&e))?;
     let buffer = JsFuture::from(body).await.map_err(|e| describe(&e))?;

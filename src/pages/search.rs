@@ -167,13 +167,12 @@ pub fn SearchPage() -> Html {
     // too (`Request::typing`: no corrections that the next key would replace), and again
     // without them at the pause.
     let prepared = use_mut_ref(|| None::<(String, u64, bool, Rc<Query>)>);
-    let budget = use_mut_ref(|| (None::<SearchState>, Cell::new(MAX_FILES_PER_REQUEST)));
     let searched = {
         let corpus = corpus.clone();
         let deps = (state.clone(), corpus.version(), rows_while_typing, typing);
         use_memo(deps, move |(s, version, rows, typing)| {
             timing::search_started();
-            let (trimmed, page, facets, needs) = timing::measure(timing::FIND_MEASURE, || {
+            timing::measure(timing::FIND_MEASURE, || {
                 if let Some(shards) = corpus.shards() {
                     // One search: the page from the files in, and the files to fetch.
                     let Fetched { answer, needs } = shards.find(s, *rows, *typing);
@@ -203,15 +202,7 @@ pub fn SearchPage() -> Html {
                     let facets = Rc::new(std::mem::take(&mut page.facets));
                     (query.trimmed(), page, facets, Vec::new())
                 })
-            });
-            // The files it needs are asked for here, as soon as it is known, not in an
-            // effect after the render: that would send them after the render and its
-            // layout, which the host could have spent answering.
-            let completeness = match corpus.shards() {
-                Some(shards) => fetch_needed(shards, s, needs, &budget),
-                None => Completeness::Complete,
-            };
-            (trimmed, page, facets, completeness)
+            })
         })
     };
     // The rows of the whole page, of which the hits may be only the first (while typing).
@@ -247,8 +238,7 @@ pub fn SearchPage() -> Html {
     }
     let (trimmed, page, facets) = (searched.0, &searched.1, searched.2.clone());
     let counted = use_mut_ref(|| facets.clone());
-    let completeness = searched.3;
-    use_directory_after_first_page(&corpus, completeness);
+    let completeness = use_archive_files(&corpus, &state, &searched.3);
     writer
         .borrow_mut()
         .note_answer(completeness == Completeness::Fetching);
@@ -639,37 +629,50 @@ fn forget_typed_kept_for_reload() {
     }
 }
 
-/// In a sharded archive, fetches the files a search `needs` (as its last search said),
+/// In a sharded archive, fetches the files this search `needs` (as its last search said),
 /// round after round (a file may show what else it needs), within
-/// [`MAX_FILES_PER_REQUEST`] per search (`budget`: the search it counts for, and what is
-/// left), and says how far it has got. Only the rows rendered ask for their articles:
-/// while a query is typed, those that fill the viewport (the rows below come, with their
-/// articles, when typing pauses, on Enter or on scrolling; fetching them for every
-/// keystroke was half its files, for rows nobody saw before the next key).
-fn fetch_needed(
-    shards: &Rc<crate::archive::Shards>,
-    state: &SearchState,
-    needs: Vec<String>,
-    budget: &RefCell<(Option<SearchState>, Cell<usize>)>,
-) -> Completeness {
-    let mut budget = budget.borrow_mut();
-    if budget.0.as_ref() != Some(state) {
-        *budget = (Some(state.clone()), Cell::new(MAX_FILES_PER_REQUEST));
-        shards.forget_failures();
-    }
-    shards.fetch(needs, &budget.1)
-}
-
-/// The first page (no query) shows without the archive's directory; the first search
-/// needs it: fetched once that page is complete.
+/// [`MAX_FILES_PER_REQUEST`] per search, and says how far it has got. Only the rows
+/// rendered ask for their articles: while a query is typed, those that fill the viewport
+/// (the rows below come, with their articles, when typing pauses, on Enter or on
+/// scrolling; fetching them for every keystroke was half its files, for rows nobody saw
+/// before the next key). Always complete for the embedded index.
 #[hook]
-fn use_directory_after_first_page(corpus: &Corpus, completeness: Completeness) {
-    let shards = corpus.shards().cloned();
-    use_effect_with(completeness, move |completeness| {
-        if let (Some(shards), Completeness::Complete) = (shards, completeness) {
-            shards.fetch_directory();
+fn use_archive_files(corpus: &Corpus, state: &SearchState, needs: &[String]) -> Completeness {
+    let completeness = use_state_eq(|| {
+        if corpus.shards().is_some() {
+            Completeness::Fetching
+        } else {
+            Completeness::Complete
         }
     });
+    let budget = use_mut_ref(|| (None::<SearchState>, Cell::new(MAX_FILES_PER_REQUEST)));
+    {
+        let completeness = completeness.clone();
+        let shards = corpus.shards().cloned();
+        // Keyed on what is needed too: the same search asks for more files once every
+        // row is shown (typing paused), with no file arriving.
+        let deps = (state.clone(), corpus.version(), needs.to_vec());
+        use_effect_with(deps, move |(state, _, needs)| {
+            let Some(shards) = shards else { return };
+            let mut budget = budget.borrow_mut();
+            if budget.0.as_ref() != Some(state) {
+                *budget = (Some(state.clone()), Cell::new(MAX_FILES_PER_REQUEST));
+                shards.forget_failures();
+            }
+            completeness.set(shards.fetch(needs.clone(), &budget.1));
+        });
+    }
+    {
+        // The first page (no query) shows without the archive's directory; the first
+        // search needs it: fetched once that page is complete.
+        let shards = corpus.shards().cloned();
+        use_effect_with(*completeness, move |completeness| {
+            if let (Some(shards), Completeness::Complete) = (shards, completeness) {
+                shards.fetch_directory();
+            }
+        });
+    }
+    *completeness
 }
 
 /// What a result whose article's file is not in yet says in its place.

@@ -329,52 +329,6 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
     }
   });
 
-  test('a keystroke asks for its files as soon as its search names them, before its render and layout', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    const server = await startServer(DIST_DIR);
-    try {
-      await withPage(browser, t, async (page) => {
-        // Each archive request, with how many searches had been rendered and laid out
-        // (`docbao:search`, recorded once a search's page is laid out) when it was sent.
-        await page.addInitScript(() => {
-          window.__archiveFetches = [];
-          const fetch = window.fetch;
-          window.fetch = function (input, init) {
-            const url = String(input instanceof Request ? input.url : input);
-            if (/archive\/[0-9a-f]{16}\.(?!root|dir)[a-z]+$/.test(url)) {
-              const searches = performance.getEntriesByName('docbao:search', 'measure').length;
-              window.__archiveFetches.push({ url, searches });
-            }
-            return fetch.call(this, input, init);
-          };
-        });
-        await page.goto(`${server.url}/#/search`);
-        await waitUntilReady(page);
-        await page.waitForSelector('ol.results a.result');
-        // The first page complete, and the directory a search needs in.
-        await eventually('the first page complete', async () => (await archiveStatus(page)).kind === '');
-        await eventually(
-          'the directory in',
-          () => page.evaluate(() => performance.getEntriesByType('resource').some((e) => /\.dir$/.test(e.name))),
-          (fetched) => fetched,
-        );
-        const before = await page.evaluate(() => ({
-          fetches: window.__archiveFetches.length,
-          searches: performance.getEntriesByName('docbao:search', 'measure').length,
-        }));
-        await enterQuery(page, SEVERAL.query);
-        await waitForResults(page, SEVERAL.query);
-        await eventually('the search complete', async () => (await archiveStatus(page)).kind === '');
-        const sent = (await page.evaluate(() => window.__archiveFetches)).slice(before.fetches);
-        t.diagnostic(`${sent.length} files; searches laid out when each was sent: ${sent.map((f) => f.searches - before.searches).join(' ')}`);
-        assert.ok(sent.length > 0, 'the search fetched files');
-        // Its first round went out before the keystroke's own render and layout ended.
-        assert.equal(sent[0].searches, before.searches, `${sent[0].url} asked for after the keystroke's page was laid out`);
-      });
-    } finally {
-      await server.close();
-    }
-  });
-
   test('a typed search fetches only the articles of the rows on screen, and those of the rest when typing ends', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     // While a query is typed and not yet in the URL, a keystroke renders only the rows the
     // viewport shows and fetches only their articles' chunks; the rows below come, with
