@@ -1702,6 +1702,7 @@ mod tests {
     /// byte each) and its general varints read the same postings, weighed or not.
     #[test]
     fn postings_read_back_whatever_their_numbers_take() {
+        use crate::index::Frequencies;
         let frequencies = [
             [1, 0, 0],
             [3, 3, 7],
