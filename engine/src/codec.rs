@@ -500,7 +500,15 @@ pub(crate) fn get_dict_within(
         };
         let mut next = 0usize;
         for _ in 0..df {
-            let delta = doc_numbers.count("doc number")?;
+            // Most deltas take one byte: read in place, the reader's own varint only for
+            // the rest (adding a file is mostly this loop, on the page's thread).
+            let delta = match doc_numbers.bytes.get(doc_numbers.at) {
+                Some(&b) if b < 0x80 => {
+                    doc_numbers.at += 1;
+                    b as usize
+                }
+                _ => doc_numbers.count("doc number")?,
+            };
             // Numbers strictly increase: each delta counts from one past the last.
             let number = next.saturating_add(delta);
             next = number.saturating_add(1);
@@ -520,6 +528,22 @@ pub(crate) fn get_dict_within(
                 return Err(doc_numbers.corrupt(format!("term {i} names document {doc} of {docs}")));
             }
             let tf = match tfs.byte()? {
+                packed if packed & 0x80 == 0 => {
+                    let p = packed as u16;
+                    [p & 3, (p >> 2) & 3, (p >> 4) & 7]
+                }
+                // A common word's body frequency often passes 7: three varints follow,
+                // mostly of a byte each, read in place.
+                TF_ESCAPE
+                    if tfs.bytes.len() - tfs.at >= FIELD_COUNT
+                        && tfs.bytes[tfs.at..tfs.at + FIELD_COUNT]
+                            .iter()
+                            .all(|&b| b < 0x80) =>
+                {
+                    let b = &tfs.bytes[tfs.at..tfs.at + FIELD_COUNT];
+                    tfs.at += FIELD_COUNT;
+                    [b[0] as u16, b[1] as u16, b[2] as u16]
+                }
                 TF_ESCAPE => {
                     let mut tf = [0u16; FIELD_COUNT];
                     for x in &mut tf {
@@ -530,14 +554,10 @@ pub(crate) fn get_dict_within(
                     }
                     tf
                 }
-                packed if packed & 0x80 != 0 => {
+                packed => {
                     return Err(
                         tfs.corrupt(format!("term {i}: {packed:#04x} is not a frequency byte"))
                     )
-                }
-                packed => {
-                    let p = packed as u16;
-                    [p & 3, (p >> 2) & 3, (p >> 4) & 7]
                 }
             };
             let doc = doc as u32;
@@ -1675,6 +1695,58 @@ mod tests {
             let (section, why) = corrupt_in(get_dict(&mut Reader::new("EXCT", &body), 2, None));
             assert_eq!(section, "EXCT");
             assert!(why.contains(says), "{why}");
+        }
+    }
+
+    /// The reader's in-place fast paths (one-byte doc deltas, escaped frequencies of a
+    /// byte each) and its general varints read the same postings, weighed or not.
+    #[test]
+    fn postings_read_back_whatever_their_numbers_take() {
+        use crate::index::Frequencies;
+        let frequencies = [
+            [1, 0, 0],
+            [3, 3, 7],
+            [0, 0, 8],
+            [4, 1, 9],
+            [0, 0, 127],
+            [1, 2, 128],
+            [200, 0, 7_000],
+        ];
+        let docs = 40_000u32;
+        let postings: Vec<(u32, Frequencies)> = (0..70)
+            .map(|k: u32| (k * k * 8, frequencies[k as usize % frequencies.len()]))
+            .collect();
+        let d = TermDict::from_parts(vec![
+            ("an".to_string(), postings.clone()),
+            ("bo".to_string(), postings[3..5].to_vec()),
+        ]);
+        let mut out = Vec::new();
+        put_dict(&mut out, &d);
+        let read = get_dict(&mut Reader::new("FOLD", &out), docs as usize, None).unwrap();
+        let want: Vec<(u32, Frequencies)> =
+            postings.iter().chain(&postings[3..5]).copied().collect();
+        let got: Vec<(u32, Frequencies)> = read
+            .postings
+            .iter()
+            .map(|p| p.doc)
+            .zip(read.tfs.iter().copied())
+            .collect();
+        assert_eq!(got, want);
+        let norms: Vec<[u8; FIELD_COUNT]> = (0..docs)
+            .map(|d| [d as u8, (d >> 3) as u8, (d >> 5) as u8])
+            .collect();
+        let bm25 = Bm25F::new(&norms, &[9.0, 31.0, 420.0]);
+        let weighed = get_dict(&mut Reader::new("FOLD", &out), docs as usize, Some(&bm25)).unwrap();
+        let impacts: Vec<f32> = weighed.postings.iter().map(|p| p.impact).collect();
+        let want: Vec<f32> = want
+            .iter()
+            .map(|&(doc, tf)| bm25.saturation(doc, tf))
+            .collect();
+        assert_eq!(impacts, want);
+        // An escape cut short, in the fast path's reach or not, is an error.
+        for cut in 1..4 {
+            let short = &out[..out.len() - cut];
+            assert!(get_dict(&mut Reader::new("FOLD", short), docs as usize, Some(&bm25)).is_err());
         }
     }
 

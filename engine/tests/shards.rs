@@ -1172,6 +1172,60 @@ fn damaged_or_foreign_files_are_refused_with_their_name() {
     assert!(sharded.has(name));
 }
 
+/// A file whose SHA-256 the caller worked out (the app asks the browser's
+/// `crypto.subtle`) is added only if that digest spells its name, as `add_shard` would
+/// hash it; files added so answer as the whole index does.
+#[test]
+fn files_hashed_by_the_caller_are_refused_unless_the_digest_spells_their_name() {
+    use sha2::{Digest, Sha256};
+    let index = Index::build(invented(60));
+    let bundle = write_bundle_with_ranges_of(&index, 256);
+    let mut sharded = bundle.reader().unwrap();
+    let mut folded = bundle.files.iter().filter(|(n, _)| n.ends_with(".fold"));
+    let (name, bytes) = folded.next().unwrap();
+    let (_, other) = folded.next().unwrap();
+    let digest = Sha256::digest(bytes);
+    let mut damaged = bytes.clone();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 1;
+    let damaged_digest = Sha256::digest(&damaged);
+    let other_digest = Sha256::digest(other);
+    for (wrong, bytes) in [
+        (&other_digest[..], bytes),
+        (&digest[..7], bytes),
+        (&[][..], bytes),
+        (&damaged_digest[..], &damaged),
+    ] {
+        let e = sharded.add_shard_digested(name, wrong, bytes).unwrap_err();
+        assert_eq!(&e.file, name);
+        assert!(e.to_string().contains("damaged"), "{e}");
+        assert!(!sharded.has(name));
+    }
+    let e = sharded
+        .add_shard_digested("0000000000000000.fold", &digest, bytes)
+        .unwrap_err();
+    assert!(e.to_string().contains("not a file of this archive"), "{e}");
+    sharded.add_shard_digested(name, &digest, bytes).unwrap();
+    assert!(sharded.has(name));
+
+    let outlet = index.articles()[0].source.clone().unwrap_or_default();
+    for (text, filters, sort) in requests(&outlet) {
+        let mut sharded = bundle.reader().unwrap();
+        let request = page_of(&filters, sort);
+        let (got, _) = until_complete(&mut sharded, &bundle, text, |s| {
+            let fetched = s.find(text, &request);
+            for name in &fetched.needs {
+                let bytes = bundle.file(name).unwrap();
+                s.add_shard_digested(name, &Sha256::digest(bytes), bytes)
+                    .unwrap();
+            }
+            fetched
+        });
+        let want = index.find(&index.query(text), &request);
+        assert_eq!(got.page, want, "{text:?} {filters:?} {sort:?}");
+    }
+}
+
 /// The first ten results of a request, as the tests compare them.
 fn page_of(filters: &Filters, sort: Sort) -> docbao_engine::Request {
     common::search::request(filters, sort, 0, 10)

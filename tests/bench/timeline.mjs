@@ -23,6 +23,8 @@
 //            CDN serves
 //     --no-worker  block the service worker (Playwright's `serviceWorkers: 'block'`): the
 //            page fetches from the host itself, so the worker's part shows by difference
+//     --script FILE  run FILE in the page before its own scripts (an init script): try a
+//            change of what the app's calls do without building (e.g. no `crypto.subtle`)
 //     --json FILE  also write every keystroke (its text, total, files with their times,
 //            finds, adds) to FILE, for comparing two builds keystroke by keystroke
 //     --slowest F  also print, for the slowest fraction F of the keystrokes that fetch
@@ -46,7 +48,9 @@ const slowestArg = args.indexOf('--slowest');
 const slowest = slowestArg >= 0 ? Number(args[slowestArg + 1]) : 0.1;
 const jsonArg = args.indexOf('--json');
 const jsonFile = jsonArg >= 0 ? args[jsonArg + 1] : null;
-const [dist, planFile] = args.filter((a, i) => !a.startsWith('--') && !['--keys', '--slowest', '--json'].includes(args[i - 1]));
+const scriptArg = args.indexOf('--script');
+const initScript = scriptArg >= 0 ? path.resolve(args[scriptArg + 1]) : null;
+const [dist, planFile] = args.filter((a, i) => !a.startsWith('--') && !['--keys', '--slowest', '--json', '--script'].includes(args[i - 1]));
 if (!dist || !planFile) throw new Error('usage: node tests/bench/timeline.mjs DIST PLAN [--keys N]');
 const plan = JSON.parse(readFileSync(planFile, 'utf8'));
 const QUIET_MS = 100;
@@ -74,6 +78,7 @@ try {
     serviceWorkers: noWorker ? 'block' : 'allow',
   });
   await context.addInitScript(instrumentation);
+  if (initScript) await context.addInitScript({ path: initScript });
   context.on('requestfinished', async (req) => {
     if (!req.url().includes('/archive/')) return;
     const t = req.timing();

@@ -74,6 +74,7 @@ impl Bm25F {
 
     /// What a term with these per-field frequencies in `doc` is worth before idf: the
     /// weighted, length-normalized frequency `t`, saturated as `t / (K1 + t)`.
+    #[inline(always)]
     pub(crate) fn saturation(&self, doc: u32, tf: Frequencies) -> f32 {
         let Some(codes) = self.field_norms.get(doc as usize) else {
             return 0.0;

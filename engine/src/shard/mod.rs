@@ -260,6 +260,24 @@ fn seal(kind: FileKind, body: &[u8]) -> Vec<u8> {
 
 /// The body of a file of this kind, once its header and checksum are verified.
 fn open<'a>(file: &str, kind: FileKind, bytes: &'a [u8]) -> Result<&'a [u8], ShardError> {
+    let body = open_named(file, kind, bytes)?;
+    let stored = u32::from_le_bytes(bytes[16..20].try_into().expect("4 bytes"));
+    let computed = crate::crc::crc32(body);
+    if stored != computed {
+        return Err(ShardError::new(
+            file,
+            format!(
+                "damaged: checksum {stored:08x} stored, {computed:08x} computed; download it again"
+            ),
+        ));
+    }
+    Ok(body)
+}
+
+/// The body of a file of this kind whose bytes hash to its name, once its header is
+/// verified: its checksum is not, since the name already says these are the bytes the
+/// build wrote (a tenth of adding a file in wasm, measured on vietnews-train).
+fn open_named<'a>(file: &str, kind: FileKind, bytes: &'a [u8]) -> Result<&'a [u8], ShardError> {
     if bytes.len() < HEADER_LEN {
         return Err(ShardError::new(
             file,
@@ -290,16 +308,5 @@ fn open<'a>(file: &str, kind: FileKind, bytes: &'a [u8]) -> Result<&'a [u8], Sha
             ),
         ));
     }
-    let stored = u32::from_le_bytes(bytes[16..20].try_into().expect("4 bytes"));
-    let body = &bytes[HEADER_LEN..];
-    let computed = crate::crc::crc32(body);
-    if stored != computed {
-        return Err(ShardError::new(
-            file,
-            format!(
-                "damaged: checksum {stored:08x} stored, {computed:08x} computed; download it again"
-            ),
-        ));
-    }
-    Ok(body)
+    Ok(&bytes[HEADER_LEN..])
 }

@@ -206,3 +206,24 @@ pub extern "C" fn harness_digest() -> u32 {
     });
     set_out(text.into_bytes())
 }
+
+/// The name `bytes` would get as a chunk (SHA-256, hex): the hash alone, timed by
+/// `tests/bench/add-costs.mjs` beside the whole `harness_add`.
+///
+/// # Safety
+/// `p`, `len`: one `harness_alloc`, filled.
+#[no_mangle]
+pub unsafe extern "C" fn harness_sha(p: *mut u8, len: usize) -> u32 {
+    let bytes = take(p, len);
+    let name = docbao_engine::shard::name_of(docbao_engine::shard::FileKind::Docs, &bytes);
+    u32::from(name.as_bytes()[0])
+}
+
+/// The CRC-32 of `bytes` (each file's header check), timed beside `harness_add`.
+///
+/// # Safety
+/// `p`, `len`: one `harness_alloc`, filled.
+#[no_mangle]
+pub unsafe extern "C" fn harness_crc(p: *mut u8, len: usize) -> u32 {
+    docbao_engine::crc::crc32(&take(p, len))
+}
