@@ -233,17 +233,13 @@ fn ArticleView(props: &ArticleViewProps) -> Html {
     // The original, linked only if its URL is http(s): a `javascript:` one stays text.
     let origin = a.url.as_deref().and_then(source_link).map(|link| {
         let text = link.text.to_string();
-        html! {
-            <p class="article-origin">
-                { t.original_article }{ ": " }
-                { match link.href {
-                    Some(href) => html! {
-                        <a href={href.to_string()} rel="noopener noreferrer" target="_blank">{ text }</a>
-                    },
-                    None => html! { <span class="article-url">{ text }</span> },
-                } }
-            </p>
-        }
+        let shown = match link.href {
+            Some(href) => html! {
+                <a href={href.to_string()} rel="noopener noreferrer" target="_blank">{ text }</a>
+            },
+            None => text.into(),
+        };
+        html! { <p class="article-origin">{ t.original_article }{ ": " }{ shown }</p> }
     });
     let step = |id: Option<String>, rel: &'static str, label: &'static str| match id {
         Some(id) => html! {

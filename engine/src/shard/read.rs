@@ -635,14 +635,12 @@ impl ShardedIndex {
             .then(|| self.root.urls_files[(doc / per_urls) as usize].clone());
         if !self.chunks.contains(&(doc / per)) {
             // Its words come in the same round: "more like this" needs them next.
+            let mut needs = self.missing_chunks([doc]);
+            needs.extend(words.is_none().then_some(words_file));
+            needs.extend(urls_file);
             return Fetched {
                 answer: None,
-                needs: self
-                    .missing_chunks([doc])
-                    .into_iter()
-                    .chain(words.is_none().then_some(words_file))
-                    .chain(urls_file)
-                    .collect(),
+                needs,
             };
         }
         let distinctive = words.map(|w| w[(doc % per_words) as usize].clone());
@@ -655,9 +653,11 @@ impl ShardedIndex {
             similar: Vec::new(),
         };
         let Some(distinctive) = distinctive else {
+            let mut needs = vec![words_file];
+            needs.extend(urls_file);
             return Fetched {
                 answer: Some(page),
-                needs: [words_file].into_iter().chain(urls_file).collect(),
+                needs,
             };
         };
         let index = self.index();
@@ -1409,12 +1409,11 @@ fn read_urls(name: &str, body: &[u8], expected: usize) -> Result<Vec<Option<Stri
     for _ in 0..expected {
         let url = match r.byte().map_err(err)? {
             0 => None,
-            1 => {
+            _ => {
                 let url = read_front_coded(&mut r, &last, "URL").map_err(err)?;
                 last.clone_from(&url);
                 Some(url)
             }
-            b => return Err(err(r.corrupt(format!("URL flag {b}")))),
         };
         urls.push(url);
     }
