@@ -394,26 +394,26 @@ impl ShardedIndex {
                 counts.parts[i as usize] = run;
             }
             self.cover(REVERSE);
-        } else if kind == FileKind::Words {
-            let per = self.root.docs_per_words_file;
-            let expected = per.min(self.root.docs - i as usize * per);
-            let lists = read_words(name, body, expected)?;
-            // Files of the same content share a name (articles without distinctive words):
-            // one file, in every place the directory lists it.
-            for at in places(&self.root.words_files, name) {
-                self.words.insert(at, lists.clone());
-            }
-        } else if kind == FileKind::Urls {
-            let per = self.root.docs_per_urls_file;
-            let urls = read_urls(name, body, per.min(self.root.docs - i as usize * per))?;
-            // Likewise (an archive without URLs has one such file, listed everywhere).
-            for at in places(&self.root.urls_files, name) {
+        } else if kind == FileKind::Words || kind == FileKind::Urls {
+            // Both lists of strings per article (a URL, a list of one), read by one decoder.
+            let root = &self.root;
+            let (per, names) = if kind == FileKind::Words {
+                (root.docs_per_words_file, &root.words_files)
+            } else {
+                (root.docs_per_urls_file, &root.urls_files)
+            };
+            let lists = read_lists(name, body, per.min(root.docs - i as usize * per))?;
+            // Files of the same content share a name (articles without distinctive words,
+            // an archive without URLs): one file, put in every place the directory lists it.
+            for at in (0..names.len() as u32).filter(|&at| names[at as usize] == name) {
+                if kind == FileKind::Words {
+                    self.words.insert(at, lists.clone());
+                    continue;
+                }
                 let first = at as usize * per;
-                for (article, url) in self.index.articles.as_mut_slice()[first..]
-                    .iter_mut()
-                    .zip(&urls)
-                {
-                    article.url.clone_from(url);
+                let articles = &mut self.index.articles.as_mut_slice()[first..];
+                for (article, url) in articles.iter_mut().zip(&lists) {
+                    article.url = url.first().cloned();
                 }
                 self.urls.insert(at);
             }
@@ -886,11 +886,6 @@ impl ShardedIndex {
             .filter(|&d| self.chunks.contains(&(d / per)))
             .collect()
     }
-}
-
-/// Where `name` is listed in `names`.
-fn places<'a>(names: &'a [String], name: &'a str) -> impl Iterator<Item = u32> + 'a {
-    (0..names.len() as u32).filter(move |&at| names[at as usize] == name)
 }
 
 fn dict_slot(kind: FileKind) -> usize {
@@ -1399,44 +1394,23 @@ fn read_heads(name: &str, body: &[u8], expected: usize) -> Result<Vec<Head>, Sha
     Ok(heads)
 }
 
-/// A URLs file: each of its articles' URL, if it has one (`write::pack_urls`).
-fn read_urls(name: &str, body: &[u8], expected: usize) -> Result<Vec<Option<String>>, ShardError> {
+/// A words or URLs file: a list of strings for each of its articles (its distinctive
+/// words; its URL, if it has one).
+fn read_lists(name: &str, body: &[u8], expected: usize) -> Result<Vec<Vec<String>>, ShardError> {
     let raw = inflate(name, &[], body, CHUNK_INFLATE_LIMIT)?;
-    let err = |e| ShardError::codec(name, e);
-    let mut r = Reader::new("URLs", &raw);
-    let mut urls: Vec<Option<String>> = Vec::with_capacity(expected);
-    let mut last = String::new();
-    for _ in 0..expected {
-        let url = match r.byte().map_err(err)? {
-            0 => None,
-            _ => {
-                let url = read_front_coded(&mut r, &last, "URL").map_err(err)?;
-                last.clone_from(&url);
-                Some(url)
-            }
-        };
-        urls.push(url);
-    }
-    r.finish().map_err(err)?;
-    Ok(urls)
-}
-
-/// A words file: each of its articles' distinctive words.
-fn read_words(name: &str, body: &[u8], expected: usize) -> Result<Vec<Vec<String>>, ShardError> {
-    let raw = inflate(name, &[], body, CHUNK_INFLATE_LIMIT)?;
-    let (words, rest): (Vec<Vec<String>>, &[u8]) = postcard::take_from_bytes(&raw)
-        .map_err(|e| ShardError::new(name, format!("distinctive words do not decode: {e}")))?;
-    if !rest.is_empty() || words.len() != expected {
+    let (lists, rest): (Vec<Vec<String>>, &[u8]) = postcard::take_from_bytes(&raw)
+        .map_err(|e| ShardError::new(name, format!("lists do not decode: {e}")))?;
+    if !rest.is_empty() || lists.len() != expected {
         return Err(ShardError::new(
             name,
             format!(
-                "holds {} lists of words and {} bytes more, {expected} expected",
-                words.len(),
+                "holds {} lists and {} bytes more, {expected} expected",
+                lists.len(),
                 rest.len()
             ),
         ));
     }
-    Ok(words)
+    Ok(lists)
 }
 
 #[cfg(test)]

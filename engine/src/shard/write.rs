@@ -665,19 +665,15 @@ fn pack_heads(articles: &[Article]) -> Vec<u8> {
     miniz_oxide::deflate::compress_to_vec(&raw, 9)
 }
 
-/// A URLs file: for each article 0 (no URL) or 1 and its URL after the one before it
-/// (front-coded: an outlet's URLs share their host and sections). One DEFLATE block. Its
-/// articles' own content only, so a rebuild keeps its name.
+/// A URLs file: each article's URL as a list of one (none without a URL), so a reader
+/// decodes it as it decodes a words file. One DEFLATE block of postcard. Its articles' own
+/// content only, so a rebuild keeps its name.
 fn pack_urls(articles: &[Article]) -> Vec<u8> {
-    let mut raw = Vec::new();
-    let mut last = "";
-    for url in articles.iter().map(|a| a.url.as_deref()) {
-        put_varint(&mut raw, u64::from(url.is_some()));
-        if let Some(url) = url {
-            put_front_coded(&mut raw, last, url);
-            last = url;
-        }
-    }
+    let urls: Vec<Vec<&str>> = articles
+        .iter()
+        .map(|a| a.url.iter().map(String::as_str).collect())
+        .collect();
+    let raw = postcard::to_allocvec(&urls).expect("URLs serialize");
     miniz_oxide::deflate::compress_to_vec(&raw, 9)
 }
 
