@@ -619,7 +619,7 @@ fn an_article_opens_from_its_id_range_and_chunk() {
 /// holds the URL whichever came first; a search's chunks bring no URL.
 #[test]
 fn an_opened_articles_url_comes_in_its_chunks_round_and_no_chunk_holds_it() {
-    let mut articles = invented(300);
+    let mut articles = invented_with_teasers(300);
     for (i, a) in articles.iter_mut().enumerate() {
         a.url = (i % 4 != 0).then(|| format!("https://bao.example/muc-{}/tin-so-{i}.htm", i % 3));
     }
@@ -699,6 +699,26 @@ fn an_opened_articles_url_comes_in_its_chunks_round_and_no_chunk_holds_it() {
     // The offline download lists them.
     let all = sharded.all_files();
     assert!(urls_files.iter().all(|n| all.contains(n)));
+    // Without URLs, files of 64 articles are alike, one name listed in several places:
+    // one file, which completes every article of those places.
+    let mut articles = invented_with_teasers(300);
+    for a in &mut articles {
+        a.url = None;
+    }
+    let index = Index::build(articles);
+    let bundle = write_bundle_with_ranges_of(&index, 512);
+    let names: std::collections::BTreeSet<&String> = bundle
+        .files
+        .iter()
+        .map(|(n, _)| n)
+        .filter(|n| n.ends_with(".urls"))
+        .collect();
+    assert_eq!(names.len(), 2, "four files of 64 alike, and the last");
+    let mut sharded = bundle.reader().unwrap();
+    for id in ["inv-00001", "inv-00150", "inv-00299"] {
+        let (page, _) = until_complete(&mut sharded, &bundle, id, |s| s.article_page(id, None, 5));
+        assert_eq!(page.unwrap().article, *index.article(id).unwrap());
+    }
 }
 
 #[test]

@@ -394,22 +394,19 @@ impl ShardedIndex {
                 counts.parts[i as usize] = run;
             }
             self.cover(REVERSE);
-        } else if kind == FileKind::Words || kind == FileKind::Urls {
-            // Both lists of strings per article (a URL, a list of one), read by one decoder.
+        } else if kind == FileKind::Words {
+            let per = self.root.docs_per_words_file;
+            let expected = per.min(self.root.docs - i as usize * per);
+            self.words.insert(i, read_lists(name, body, expected)?);
+        } else if kind == FileKind::Urls {
+            // A URL as a list of one: read as a words file is.
             let root = &self.root;
-            let (per, names) = if kind == FileKind::Words {
-                (root.docs_per_words_file, &root.words_files)
-            } else {
-                (root.docs_per_urls_file, &root.urls_files)
-            };
+            let per = root.docs_per_urls_file;
             let lists = read_lists(name, body, per.min(root.docs - i as usize * per))?;
-            // Files of the same content share a name (articles without distinctive words,
-            // an archive without URLs): one file, put in every place the directory lists it.
+            // Files of the same content share a name (an archive without URLs has one
+            // such file): one file, put in every place the directory lists it.
+            let names = &root.urls_files;
             for at in (0..names.len() as u32).filter(|&at| names[at as usize] == name) {
-                if kind == FileKind::Words {
-                    self.words.insert(at, lists.clone());
-                    continue;
-                }
                 let first = at as usize * per;
                 let articles = &mut self.index.articles.as_mut_slice()[first..];
                 for (article, url) in articles.iter_mut().zip(&lists) {
