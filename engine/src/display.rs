@@ -95,9 +95,82 @@ pub fn reading_minutes(article: &Article) -> usize {
     syllables.div_ceil(SYLLABLES_PER_MINUTE).max(1)
 }
 
+/// An article's URL as its page shows it ("Bài gốc: …").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceLink<'a> {
+    /// What the link's target is, for `http:` and `https:` URLs only: article data is
+    /// untrusted, and any other scheme (`javascript:`, `data:`) is shown, never linked.
+    pub href: Option<&'a str>,
+    /// The URL as text: without the scheme (and a last `/`) when it is a link, whole
+    /// when it is not, so a reader sees what it is.
+    pub text: &'a str,
+}
+
+/// The link to the original of an article whose URL is `url`; `None` for a blank one.
+pub fn source_link(url: &str) -> Option<SourceLink<'_>> {
+    let url = url.trim();
+    if url.is_empty() {
+        return None;
+    }
+    let after = |scheme: &str| {
+        url.get(..scheme.len())
+            .filter(|s| s.eq_ignore_ascii_case(scheme))
+            .map(|_| &url[scheme.len()..])
+    };
+    // A host is needed: `https:///x` or `https://` alone is no link.
+    let rest = after("https://")
+        .or_else(|| after("http://"))
+        .filter(|rest| !rest.is_empty() && !rest.starts_with('/'));
+    Some(match rest {
+        Some(rest) => SourceLink {
+            href: Some(url),
+            text: rest
+                .strip_suffix('/')
+                .filter(|r| !r.is_empty())
+                .unwrap_or(rest),
+        },
+        None => SourceLink {
+            href: None,
+            text: url,
+        },
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_http_and_https_urls_are_links() {
+        let link = |url| source_link(url).map(|l| (l.href, l.text));
+        assert_eq!(
+            link("https://dantri.com.vn/xa-hoi/tin-1.htm"),
+            Some((
+                Some("https://dantri.com.vn/xa-hoi/tin-1.htm"),
+                "dantri.com.vn/xa-hoi/tin-1.htm"
+            ))
+        );
+        assert_eq!(
+            link(" HTTP://vnexpress.net/ "),
+            Some((Some("HTTP://vnexpress.net/"), "vnexpress.net"))
+        );
+        for untrusted in [
+            "javascript:alert(1)",
+            "JavaScript://dantri.com.vn/%0aalert(1)",
+            "data:text/html,<b>x</b>",
+            "//dantri.com.vn/x",
+            "dantri.com.vn/x",
+            "https:///x",
+            "https://",
+            "ftp://dantri.com.vn/x",
+        ] {
+            let got = source_link(untrusted).unwrap();
+            assert_eq!(got.href, None, "{untrusted:?}");
+            assert_eq!(got.text, untrusted.trim(), "shown whole: {untrusted:?}");
+        }
+        assert_eq!(link(""), None);
+        assert_eq!(link("  "), None);
+    }
 
     #[test]
     fn dates_read_with_their_weekday() {

@@ -9,7 +9,7 @@ use docbao_engine::facets::{Facets, Filters, Sort};
 use docbao_engine::search::LookupReason;
 use docbao_engine::shard::{
     write_bundle, write_bundle_with_ranges_of, Fetched, Searched, ShardedBundle, ShardedIndex,
-    DOCS_PER_CHUNK, DOCS_PER_HEAD, FIRST_LETTER_ROWS,
+    DOCS_PER_CHUNK, DOCS_PER_HEAD, DOCS_PER_URLS_FILE, FIRST_LETTER_ROWS,
 };
 use docbao_engine::{Article, ArticlePage, Index, Page, Teaser};
 
@@ -614,6 +614,113 @@ fn an_article_opens_from_its_id_range_and_chunk() {
     assert!(absent.needs.len() <= 1, "its id range at most");
 }
 
+/// An article's URL lives in a `.urls` file, not its chunk (no row shows it): an opened
+/// article asks for that file in the round of its chunk, no round more, and its page
+/// holds the URL whichever came first; a search's chunks bring no URL.
+#[test]
+fn an_opened_articles_url_comes_in_its_chunks_round_and_no_chunk_holds_it() {
+    let mut articles = invented_with_teasers(300);
+    for (i, a) in articles.iter_mut().enumerate() {
+        a.url = (i % 4 != 0).then(|| format!("https://bao.example/muc-{}/tin-so-{i}.htm", i % 3));
+    }
+    let index = Index::build(articles);
+    let bundle = write_bundle_with_ranges_of(&index, 512);
+    let urls_files: Vec<&String> = bundle
+        .files
+        .iter()
+        .map(|(n, _)| n)
+        .filter(|n| n.ends_with(".urls"))
+        .collect();
+    assert_eq!(urls_files.len(), 300usize.div_ceil(DOCS_PER_URLS_FILE));
+    for id in ["inv-00001", "inv-00042", "inv-00299", "inv-00129"] {
+        let want = index.article(id).unwrap();
+        let mut sharded = bundle.reader().unwrap();
+        let mut rounds = Vec::new();
+        let (page, _) = until_complete(&mut sharded, &bundle, id, |s| {
+            let fetched = s.article_page(id, None, 5);
+            rounds.push(fetched.needs.clone());
+            fetched
+        });
+        let page = page.unwrap();
+        assert_eq!(page.article, *want, "{id}");
+        assert!(page.article.url.is_some(), "{id}");
+        // The id range, then the chunk, its words and URLs (and the dictionary) in one.
+        let chunk_round = rounds
+            .iter()
+            .position(|r| r.iter().any(|n| n.ends_with(".docs")))
+            .unwrap();
+        assert_eq!(chunk_round, 1, "{id}: {rounds:?}");
+        assert!(
+            rounds[1].iter().any(|n| n.ends_with(".urls")),
+            "{id}: {rounds:?}"
+        );
+        let urls_rounds = rounds.iter().flatten().filter(|n| n.ends_with(".urls"));
+        assert_eq!(urls_rounds.count(), 1, "{id}: {rounds:?}");
+    }
+    // A search's rows read chunks: their articles come without URLs until asked.
+    let mut sharded = bundle.reader().unwrap();
+    let request = page_of(&Filters::default(), Sort::Relevance);
+    let (found, _) = until_complete(&mut sharded, &bundle, "tin", |s| {
+        s.find("thành phố", &request)
+    });
+    let hit = found
+        .page
+        .hits
+        .iter()
+        .find(|h| index.article(&h.id).unwrap().url.is_some())
+        .unwrap();
+    assert_eq!(sharded.index().articles()[hit.doc as usize].url, None);
+    // Its article opened then: its id range, then (its chunk in) its URLs with its words.
+    let first = sharded.article_page(&hit.id, None, 5);
+    assert!(first.needs.iter().all(|n| n.ends_with(".ids")));
+    add_needed(&mut sharded, &bundle, &first.needs);
+    let fetched = sharded.article_page(&hit.id, None, 5);
+    assert!(fetched.answer.is_some());
+    let urls: Vec<&String> = fetched
+        .needs
+        .iter()
+        .filter(|n| n.ends_with(".urls"))
+        .collect();
+    assert_eq!(urls.len(), 1, "{:?}", fetched.needs);
+    assert!(fetched.needs.iter().any(|n| n.ends_with(".words")));
+    let (page, _) = until_complete(&mut sharded, &bundle, &hit.id, |s| {
+        s.article_page(&hit.id, None, 5)
+    });
+    assert_eq!(page.unwrap().article, *index.article(&hit.id).unwrap());
+    // The URLs file before the chunk: the chunk keeps the URL it finds in place.
+    let id = "inv-00077";
+    let mut sharded = bundle.reader().unwrap();
+    let Fetched { needs, .. } = sharded.article_page(id, None, 5);
+    add_needed(&mut sharded, &bundle, &needs);
+    let Fetched { mut needs, .. } = sharded.article_page(id, None, 5);
+    needs.sort_by_key(|n| !n.ends_with(".urls"));
+    add_needed(&mut sharded, &bundle, &needs);
+    assert_eq!(sharded.index().article(id), index.article(id));
+    // The offline download lists them.
+    let all = sharded.all_files();
+    assert!(urls_files.iter().all(|n| all.contains(n)));
+    // Without URLs, files of 64 articles are alike, one name listed in several places:
+    // one file, which completes every article of those places.
+    let mut articles = invented_with_teasers(300);
+    for a in &mut articles {
+        a.url = None;
+    }
+    let index = Index::build(articles);
+    let bundle = write_bundle_with_ranges_of(&index, 512);
+    let names: std::collections::BTreeSet<&String> = bundle
+        .files
+        .iter()
+        .map(|(n, _)| n)
+        .filter(|n| n.ends_with(".urls"))
+        .collect();
+    assert_eq!(names.len(), 2, "four files of 64 alike, and the last");
+    let mut sharded = bundle.reader().unwrap();
+    for id in ["inv-00001", "inv-00150", "inv-00299"] {
+        let (page, _) = until_complete(&mut sharded, &bundle, id, |s| s.article_page(id, None, 5));
+        assert_eq!(page.unwrap().article, *index.article(id).unwrap());
+    }
+}
+
 #[test]
 fn the_same_index_gives_byte_identical_files_named_by_content() {
     let a = write_bundle_with_ranges_of(&Index::build(invented(120)), 512);
@@ -848,6 +955,24 @@ fn one_percent_more_unc_articles_keep_every_text_chunk_but_the_last() {
         words_bytes as f64 / 1e3,
     );
     assert!(lost_chunks.len() <= 1, "{lost_chunks:?}");
+    // Likewise the URLs files: all but the last keep their names.
+    let names = |b: &ShardedBundle| -> Vec<String> {
+        let names = b.files.iter().map(|(n, _)| n.clone());
+        names.filter(|n| n.ends_with(".urls")).collect()
+    };
+    let (urls_before, urls_after) = (names(&before), names(&after));
+    let lost_urls = urls_before.iter().filter(|n| !urls_after.contains(n));
+    assert!(lost_urls.count() <= 1, "{urls_before:?} → {urls_after:?}");
+    let (urls, urls_bytes) = of_kind(&after, ".urls");
+    eprintln!(
+        "URLs: {urls} files ({:.1} kB), {} of {} old ones kept",
+        urls_bytes as f64 / 1e3,
+        urls_before
+            .iter()
+            .filter(|n| urls_after.contains(n))
+            .count(),
+        urls_before.len()
+    );
     let (reverse, reverse_bytes) = of_kind(&after, ".rpair");
     let (reverse_kept, _, _) = kept_between(
         &ShardedBundle {
@@ -1568,6 +1693,12 @@ fn invented_with_teasers(n: usize) -> Vec<Article> {
     let mut articles = invented(n);
     let titles: Vec<String> = articles.iter().map(|a| a.title.clone()).collect();
     for (i, a) in articles.iter_mut().enumerate() {
+        // URLs, some absent and one not a link's: each page must show its own.
+        a.url = match i % 11 {
+            0 => None,
+            5 => Some("javascript:alert(1)".to_string()),
+            _ => Some(format!("https://bao.example/tin/{i}-{}.htm", i * 7 % 13)),
+        };
         a.body.push(format!(
             "{} {} {}",
             rare[i % 20],
@@ -1691,13 +1822,18 @@ fn an_article_shows_as_soon_as_its_chunk_is_in_and_its_lists_fill_in_after() {
     let second = sharded.article_page(id, Some(("", &request)), 5);
     assert_eq!(second.answer, None);
     // Its chunk with the dictionary it is compressed after, and in the same round its
-    // distinctive words (kept apart from the text).
+    // distinctive words (kept apart from the text) and its URL.
     let kinds: Vec<&str> = second
         .needs
         .iter()
         .map(|n| n.rsplit('.').next().unwrap())
         .collect();
-    assert_eq!(kinds, ["docs", "dict", "words"], "{:?}", second.needs);
+    assert_eq!(
+        kinds,
+        ["docs", "dict", "words", "urls"],
+        "{:?}",
+        second.needs
+    );
     add_needed(&mut sharded, &bundle, &second.needs);
     let third = sharded.article_page(id, Some(("", &request)), 5);
     let shown = third.answer.expect("the article, once its chunk is in");

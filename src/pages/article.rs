@@ -1,6 +1,6 @@
 use std::cell::Cell;
 
-use docbao_engine::display::{format_date, reading_minutes};
+use docbao_engine::display::{format_date, reading_minutes, source_link};
 use docbao_engine::shard::Fetched;
 use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
@@ -230,6 +230,17 @@ fn ArticleView(props: &ArticleViewProps) -> Html {
     );
     meta.extend(a.author.clone());
     meta.push(i18n::reading_time(ui.lang(), reading_minutes(a)));
+    // The original, linked only if its URL is http(s): a `javascript:` one stays text.
+    let origin = a.url.as_deref().and_then(source_link).map(|link| {
+        let text = link.text.to_string();
+        let shown = match link.href {
+            Some(href) => html! {
+                <a href={href.to_string()} rel="noopener noreferrer" target="_blank">{ text }</a>
+            },
+            None => text.into(),
+        };
+        html! { <p class="article-origin">{ t.original_article }{ ": " }{ shown }</p> }
+    });
     let step = |id: Option<String>, rel: &'static str, label: &'static str| match id {
         Some(id) => html! {
             <Link to={Route::Article { id }} query={context.clone()} classes={classes!(rel)}>
@@ -255,6 +266,7 @@ fn ArticleView(props: &ArticleViewProps) -> Html {
             <article class="article">
                 <h1>{ text(&a.title) }</h1>
                 <p class="article-meta">{ meta.join(" · ") }</p>
+                { for origin }
                 if let Some(lead) = &a.lead {
                     <p class="lead">{ text(lead) }</p>
                 }

@@ -14,6 +14,7 @@ import {
   Harness,
   REPO,
   TEST_TIMEOUT_MS,
+  assertFixtureOrigins,
   eventually,
   eventuallyEqual,
   foldForMatch,
@@ -119,6 +120,10 @@ const facetValues = (page, facet) =>
 describe('finding and reading (fixture corpus)', { skip: problem !== null, timeout: TEST_TIMEOUT_MS * 12 }, () => {
   before(() => harness.start());
   after(() => harness.stop());
+
+  test('an article names its original: an http(s) URL as a link, shown without its scheme; a javascript: URL as text', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    await harness.withPage(t, (page) => assertFixtureOrigins(page, harness.url));
+  });
 
   test('facets count the query, sort by count then in Vietnamese order, and filters combine', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     await harness.withPage(t, async (page) => {

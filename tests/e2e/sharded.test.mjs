@@ -17,6 +17,7 @@ import {
   CHROMIUM,
   REPO,
   TEST_TIMEOUT_MS,
+  assertFixtureOrigins,
   countFetchesInFlight,
   eventually,
   foldForMatch,
@@ -293,6 +294,19 @@ describe('the sharded layout in the browser', { skip: setupProblem !== null }, (
           [],
           `each archive file requested once by the page: ${archiveUrls.join(', ')}`,
         );
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('an opened article names its original, from the URLs file fetched beside its chunk; a javascript: URL is no link', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const server = await startServer(DIST_DIR);
+    try {
+      await withPage(browser, t, async (page, { seen }) => {
+        await assertFixtureOrigins(page, server.url);
+        const fetched = archiveRequests(seen.requests);
+        assert.ok(fetched.some((f) => f.endsWith('.urls')), `a URLs file was fetched: ${fetched.join(', ')}`);
       });
     } finally {
       await server.close();

@@ -241,6 +241,55 @@ export class Harness {
   }
 }
 
+/**
+ * The article page's line naming its original ("Bài gốc: …"), read at one instant: its
+ * text, and its links' targets and `rel`s (none where the URL is no http(s) link); null
+ * while the page has no such line.
+ */
+export function articleOrigin(page) {
+  return page.evaluate(() => {
+    const line = document.querySelector('article.article .article-origin');
+    if (!line) return null;
+    const links = [...line.querySelectorAll('a')];
+    return {
+      text: line.innerText,
+      hrefs: links.map((a) => a.getAttribute('href')),
+      rels: links.map((a) => a.getAttribute('rel')),
+      title: document.querySelector('article.article h1')?.innerText ?? '',
+    };
+  });
+}
+
+/**
+ * Checks the original's line of the fixture's articles `fx-000` (an https URL: a link,
+ * shown without its scheme) and `fx-001` (a `javascript:` URL: text, never a link),
+ * opened in that order at `base` (the app's URL).
+ */
+export async function assertFixtureOrigins(page, base) {
+  await page.goto(`${base}/#/a/fx-000`);
+  await waitUntilReady(page);
+  const linked = await eventually(
+    "fx-000's original",
+    () => articleOrigin(page),
+    (o) => o !== null && o.title.includes('bản tin số 0') && o.hrefs.length === 1,
+  );
+  assert.deepEqual(linked.hrefs, ['https://tin.example.vn/thoi-su/ban-tin-so-0.htm']);
+  assert.deepEqual(linked.rels, ['noopener noreferrer']);
+  assert.equal(linked.text, 'Bài gốc: tin.example.vn/thoi-su/ban-tin-so-0.htm');
+  await page.goto(`${base}/#/a/fx-001`);
+  const shown = await eventually(
+    "fx-001's original",
+    () => articleOrigin(page),
+    (o) => o !== null && o.title.includes('bản tin số 1'),
+  );
+  assert.deepEqual(shown.hrefs, [], 'a javascript: URL is no link');
+  assert.equal(shown.text, 'Bài gốc: javascript:alert(document.domain)');
+  const scriptLinks = await page.evaluate(() =>
+    [...document.querySelectorAll('a[href]')].filter((a) => /^\s*javascript:/i.test(a.getAttribute('href'))).length,
+  );
+  assert.equal(scriptLinks, 0, 'no link on the page runs a script');
+}
+
 /** Waits until an activated service worker controls the page. */
 export async function waitForServiceWorkerControl(page) {
   await eventually(

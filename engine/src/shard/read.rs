@@ -77,6 +77,9 @@ struct Root {
     /// The preset dictionary every chunk is compressed after, if the archive has one
     /// (named by the directory).
     dictionary: Option<String>,
+    /// Articles per `.urls` file, and their names (from the directory).
+    docs_per_urls_file: usize,
+    urls_files: Vec<String>,
     /// Number of files but the root, and their bytes: the whole archive's download.
     file_count: usize,
     files_bytes: u64,
@@ -122,6 +125,9 @@ pub struct ShardedIndex {
     heads: BTreeSet<u32>,
     /// Each loaded words file: its articles' distinctive words, by file number.
     words: BTreeMap<u32, Vec<Vec<String>>>,
+    /// The URLs files loaded, by number: their URLs are in the index's articles (in the
+    /// stubs until their chunks are in, which take them).
+    urls: BTreeSet<u32>,
     /// Sorted hashes of the folded terms of letters a–z, once the lexicon is in.
     lexicon: Option<Arc<Lexicon>>,
     /// Whether the directory file is in (`root` holds what it says).
@@ -167,6 +173,7 @@ impl ShardedIndex {
             chunks: BTreeSet::new(),
             heads: BTreeSet::new(),
             words: BTreeMap::new(),
+            urls: BTreeSet::new(),
             lexicon: None,
             directory_in: false,
             dictionary: None,
@@ -195,6 +202,9 @@ impl ShardedIndex {
         }
         for (i, name) in root.words_files.iter().enumerate() {
             self.files.insert(name.clone(), (FileKind::Words, i as u32));
+        }
+        for (i, name) in root.urls_files.iter().enumerate() {
+            self.files.insert(name.clone(), (FileKind::Urls, i as u32));
         }
         self.files
             .insert(root.lexicon.clone(), (FileKind::Lexicon, 0));
@@ -289,6 +299,7 @@ impl ShardedIndex {
             Some(&(FileKind::Dictionary, _)) => self.dictionary.is_some(),
             Some(&(FileKind::Heads, i)) => self.heads.contains(&i),
             Some(&(FileKind::Words, i)) => self.words.contains_key(&i),
+            Some(&(FileKind::Urls, i)) => self.urls.contains(&i),
             Some(&(FileKind::Lexicon, _)) => self.lexicon.is_some(),
             Some(&(FileKind::Ids, i)) => self.ids.contains_key(&i),
             Some(&(FileKind::Directory, _)) => self.directory_in,
@@ -374,6 +385,8 @@ impl ShardedIndex {
                     article.category = slot.category.take();
                     article.author = slot.author.take();
                     article.date = slot.date.take();
+                    // Its URL too, if its `.urls` file came first.
+                    article.url = slot.url.take();
                     *slot = article;
                 }
                 self.chunks.insert(chunk);
@@ -407,7 +420,23 @@ impl ShardedIndex {
         } else if kind == FileKind::Words {
             let per = self.root.docs_per_words_file;
             let expected = per.min(self.root.docs - i as usize * per);
-            self.words.insert(i, read_words(name, body, expected)?);
+            self.words.insert(i, read_lists(name, body, expected)?);
+        } else if kind == FileKind::Urls {
+            // A URL as a list of one: read as a words file is.
+            let root = &self.root;
+            let per = root.docs_per_urls_file;
+            let lists = read_lists(name, body, per.min(root.docs - i as usize * per))?;
+            // Files of the same content share a name (an archive without URLs has one
+            // such file): one file, put in every place the directory lists it.
+            let names = &root.urls_files;
+            for at in (0..names.len() as u32).filter(|&at| names[at as usize] == name) {
+                let first = at as usize * per;
+                let articles = &mut self.index.articles.as_mut_slice()[first..];
+                for (article, url) in articles.iter_mut().zip(&lists) {
+                    article.url = url.first().cloned();
+                }
+                self.urls.insert(at);
+            }
         } else {
             let slot = dict_slot(kind);
             let dir = &self.root.directories[slot];
@@ -582,8 +611,8 @@ impl ShardedIndex {
     /// The article `id` and what its page shows beside it ([`Index::article_page`]):
     /// previous/next within `search` (query text and request), "more like this" and
     /// the related teasers' targets. The article comes first (its id range, then its
-    /// chunk with its `.words` file, and the answer holds it as soon as the chunk is
-    /// in), then the dictionary ranges of the search, of its distinctive words and of
+    /// chunk with its `.words` and `.urls` files, and the answer holds it as soon as the
+    /// chunk is in, its URL once its `.urls` file is), then the dictionary ranges of the search, of its distinctive words and of
     /// its teasers' titles, then
     /// the chunks of the articles they name. `None` once the archive has no such id.
     pub fn article_page(
@@ -619,15 +648,19 @@ impl ShardedIndex {
         let per_words = self.root.docs_per_words_file as u32;
         let words_file = self.root.words_files[(doc / per_words) as usize].clone();
         let words = self.words.get(&(doc / per_words));
+        // Its URL (the original's link) is asked for in every round until it is in: in
+        // the chunk's round, so it costs no round of its own.
+        let per_urls = self.root.docs_per_urls_file as u32;
+        let urls_file = (!self.urls.contains(&(doc / per_urls)))
+            .then(|| self.root.urls_files[(doc / per_urls) as usize].clone());
         if !self.chunks.contains(&(doc / per)) {
             // Its words come in the same round: "more like this" needs them next.
+            let mut needs = self.missing_chunks([doc]);
+            needs.extend(words.is_none().then_some(words_file));
+            needs.extend(urls_file);
             return Fetched {
                 answer: None,
-                needs: self
-                    .missing_chunks([doc])
-                    .into_iter()
-                    .chain(words.is_none().then_some(words_file))
-                    .collect(),
+                needs,
             };
         }
         let distinctive = words.map(|w| w[(doc % per_words) as usize].clone());
@@ -640,9 +673,11 @@ impl ShardedIndex {
             similar: Vec::new(),
         };
         let Some(distinctive) = distinctive else {
+            let mut needs = vec![words_file];
+            needs.extend(urls_file);
             return Fetched {
                 answer: Some(page),
-                needs: vec![words_file],
+                needs,
             };
         };
         let index = self.index();
@@ -662,14 +697,15 @@ impl ShardedIndex {
                 (query, docs)
             })
             .collect();
-        let needs = self.take_missed();
+        let mut needs = self.take_missed();
         if !needs.is_empty() {
+            needs.extend(urls_file);
             return Fetched {
                 answer: Some(page),
                 needs,
             };
         }
-        let mut needs: Vec<String> = Vec::new();
+        let mut needs: Vec<String> = urls_file.into_iter().collect();
         let (previous, next) = neighbours;
         let named = previous.iter().chain(&next).copied();
         let named = named.chain(similar.iter().map(|h| h.doc));
@@ -987,6 +1023,8 @@ fn read_root(bytes: &[u8]) -> Result<Root, ShardError> {
         lexicon: String::new(),
         short_query_rows: Vec::new(),
         dictionary: None,
+        docs_per_urls_file: 1,
+        urls_files: Vec::new(),
         directory,
         file_count,
         files_bytes,
@@ -1111,6 +1149,8 @@ fn read_directory(file: &str, body: &[u8], root: &mut Root) -> Result<(), ShardE
         1 => Some(read_name(&mut r, FileKind::Dictionary).map_err(err)?),
         _ => return Err(err(r.corrupt("more than one chunk dictionary"))),
     };
+    let (docs_per_urls_file, urls_files) =
+        read_files_of(&mut r, docs, FileKind::Urls, "articles per URLs file").map_err(err)?;
     r.finish().map_err(err)?;
     root.avg_field_len = avg_field_len;
     root.field_norms = field_norms;
@@ -1121,6 +1161,8 @@ fn read_directory(file: &str, body: &[u8], root: &mut Root) -> Result<(), ShardE
     root.docs_per_words_file = docs_per_words_file;
     root.words_files = words_files;
     root.lexicon = lexicon;
+    root.docs_per_urls_file = docs_per_urls_file;
+    root.urls_files = urls_files;
     root.short_query_rows = short_query_rows;
     root.dictionary = dictionary;
     Ok(())
@@ -1372,22 +1414,23 @@ fn read_heads(name: &str, body: &[u8], expected: usize) -> Result<Vec<Head>, Sha
     Ok(heads)
 }
 
-/// A words file: each of its articles' distinctive words.
-fn read_words(name: &str, body: &[u8], expected: usize) -> Result<Vec<Vec<String>>, ShardError> {
+/// A words or URLs file: a list of strings for each of its articles (its distinctive
+/// words; its URL, if it has one).
+fn read_lists(name: &str, body: &[u8], expected: usize) -> Result<Vec<Vec<String>>, ShardError> {
     let raw = inflate(name, &[], body, CHUNK_INFLATE_LIMIT)?;
-    let (words, rest): (Vec<Vec<String>>, &[u8]) = postcard::take_from_bytes(&raw)
-        .map_err(|e| ShardError::new(name, format!("distinctive words do not decode: {e}")))?;
-    if !rest.is_empty() || words.len() != expected {
+    let (lists, rest): (Vec<Vec<String>>, &[u8]) = postcard::take_from_bytes(&raw)
+        .map_err(|e| ShardError::new(name, format!("lists do not decode: {e}")))?;
+    if !rest.is_empty() || lists.len() != expected {
         return Err(ShardError::new(
             name,
             format!(
-                "holds {} lists of words and {} bytes more, {expected} expected",
-                words.len(),
+                "holds {} lists and {} bytes more, {expected} expected",
+                lists.len(),
                 rest.len()
             ),
         ));
     }
-    Ok(words)
+    Ok(lists)
 }
 
 #[cfg(test)]
