@@ -9,7 +9,7 @@ use docbao_engine::facets::{Facets, Filters, Sort};
 use docbao_engine::search::LookupReason;
 use docbao_engine::shard::{
     write_bundle, write_bundle_with_ranges_of, Fetched, Searched, ShardedBundle, ShardedIndex,
-    DOCS_PER_CHUNK, DOCS_PER_HEAD, DOCS_PER_URLS_FILE, FIRST_LETTER_ROWS,
+    DOCS_PER_CHUNK, DOCS_PER_HEAD, DOCS_PER_URLS_FILE, DOCS_PER_WORDS_FILE, FIRST_LETTER_ROWS,
 };
 use docbao_engine::{Article, ArticlePage, Index, Page, Teaser};
 
@@ -2089,4 +2089,36 @@ fn each_file_a_search_needs_comes_with_what_asked_for_it() {
             .all(|s| (s.0 == "docs" || s.0 == "dict") == (s.1 == LookupReason::Hits)),
         "only the hits' chunks (and their dictionary) are fetched for the hits: {seen:?}"
     );
+}
+
+/// Two words files of the same content share one name (content-addressed): the reader
+/// must put that one file in every place the directory lists it, or an article of the
+/// earlier place asks for it forever.
+#[test]
+fn words_files_of_the_same_content_open_every_article_they_serve() {
+    let first = invented(DOCS_PER_WORDS_FILE);
+    let copy = first.iter().map(|a| Article {
+        id: format!("copy-{}", a.id),
+        ..a.clone()
+    });
+    let index = Index::build(first.iter().cloned().chain(copy).collect());
+    let bundle = write_bundle(&index);
+    let words: std::collections::BTreeSet<&String> = bundle
+        .files
+        .iter()
+        .map(|(name, _)| name)
+        .filter(|n| n.ends_with(".words"))
+        .collect();
+    assert_eq!(
+        words.len(),
+        1,
+        "the two places hold the same words: {words:?}"
+    );
+    for id in ["inv-00000", "copy-inv-00000", "inv-00063", "copy-inv-00063"] {
+        let mut sharded = bundle.reader().unwrap();
+        let want = index.article_page(id, None, 5);
+        let (got, rounds) = article_page_until_complete(&mut sharded, &bundle, id, None);
+        assert_eq!(got, want, "{id}");
+        assert!(got.is_some() && rounds <= 4, "{id}: {rounds} rounds");
+    }
 }

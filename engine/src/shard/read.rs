@@ -420,7 +420,13 @@ impl ShardedIndex {
         } else if kind == FileKind::Words {
             let per = self.root.docs_per_words_file;
             let expected = per.min(self.root.docs - i as usize * per);
-            self.words.insert(i, read_lists(name, body, expected)?);
+            let lists = read_lists(name, body, expected)?;
+            // Files of the same content share a name: put in every place listing it.
+            let names = &self.root.words_files;
+            for at in (0..names.len() as u32).filter(|&at| at != i && names[at as usize] == name) {
+                self.words.insert(at, lists.clone());
+            }
+            self.words.insert(i, lists);
         } else if kind == FileKind::Urls {
             // A URL as a list of one: read as a words file is.
             let root = &self.root;
