@@ -220,11 +220,15 @@ impl RangeTargets {
     }
 }
 
-/// The target of a dictionary of `total` bytes ([`RangeTargets::of`]).
+/// The target of a dictionary of `total` bytes ([`RangeTargets::of`]): halved while half
+/// is still at or above the best size, compared squared (integers: the same on every
+/// machine).
 fn target_for(total: usize) -> usize {
-    let best = ((DIRECTORY_BYTES_PER_RANGE * total / SENT_PER_TARGET_BYTE) as f64).sqrt();
+    let best_squared = DIRECTORY_BYTES_PER_RANGE as u128 * total as u128;
     let mut target = RANGE_TARGET_BYTES;
-    while target / 2 >= MIN_RANGE_TARGET_BYTES && (target / 2) as f64 >= best {
+    while target / 2 >= MIN_RANGE_TARGET_BYTES
+        && SENT_PER_TARGET_BYTE as u128 * ((target / 2) as u128).pow(2) >= best_squared
+    {
         target /= 2;
     }
     target
@@ -793,6 +797,34 @@ mod tests {
             };
             assert!(needs.is_empty());
             assert_eq!(sharded.index().article(&id), index.article(&id), "{id}");
+        }
+    }
+
+    /// A small dictionary is cut near 3 kB, a large one near 24 kB, and between, the
+    /// target grows with the square root of the dictionary's bytes, on the grid 3, 6, 12,
+    /// 24 kB: 4× the bytes, twice the target.
+    #[test]
+    fn range_targets_grow_with_the_dictionary() {
+        assert_eq!(target_for(0), MIN_RANGE_TARGET_BYTES);
+        // UNC's dictionaries (1.2–4.7 MB as cut) and vietnews-train's (39–85 MB).
+        assert_eq!(target_for(1_242_000), 3 << 10);
+        assert_eq!(target_for(4_709_000), 3 << 10);
+        assert_eq!(target_for(38_511_000), 6 << 10);
+        assert_eq!(target_for(85_096_000), 12 << 10);
+        assert_eq!(target_for(1 << 40), RANGE_TARGET_BYTES);
+        let mut last = 0;
+        for total in (0..40).map(|e| 1usize << e) {
+            let target = target_for(total);
+            assert!(target >= last, "{total}: {target} < {last}");
+            assert!(
+                [3, 6, 12, 24].contains(&(target >> 10)),
+                "{total}: {target}"
+            );
+            // The least of the grid at or above the best size.
+            let best = (DIRECTORY_BYTES_PER_RANGE * total / SENT_PER_TARGET_BYTE) as f64;
+            assert!(target == RANGE_TARGET_BYTES || (target as f64) >= best.sqrt() - 1.0);
+            assert!(target == MIN_RANGE_TARGET_BYTES || ((target / 2) as f64) < best.sqrt() + 1.0);
+            last = target;
         }
     }
 
