@@ -28,9 +28,7 @@ use std::time::Instant;
 use docbao_engine::facets::{Filters, Sort};
 use docbao_engine::ingest::Ingester;
 use docbao_engine::search::LookupReason;
-use docbao_engine::shard::{
-    write_bundle_with_chunks_of, write_bundle_with_lookup_ranges_of, ShardedIndex, DOCS_PER_CHUNK,
-};
+use docbao_engine::shard::{write_bundle_with_targets, RangeTargets, ShardedIndex, DOCS_PER_CHUNK};
 use docbao_engine::{Index, Request};
 
 /// Queries as readers type them, letter by letter.
@@ -112,14 +110,29 @@ fn main() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(DOCS_PER_CHUNK);
-    // DOCBAO_LOOKUP_RANGE_BYTES=N: exact and pair ranges cut near N bytes instead.
-    let bundle = match std::env::var("DOCBAO_LOOKUP_RANGE_BYTES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-    {
-        Some(bytes) => write_bundle_with_lookup_ranges_of(&index, bytes),
-        None => write_bundle_with_chunks_of(&index, docs_per_chunk),
+    // DOCBAO_LOOKUP_RANGE_BYTES=N: exact and pair ranges cut near N bytes instead;
+    // DOCBAO_{FOLD,EXACT,PAIR,REVERSE}_RANGE_BYTES=N: that kind's alone.
+    let mut targets = RangeTargets::of(&index);
+    let knob = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|n| n.parse::<usize>().ok())
     };
+    if let Some(bytes) = knob("DOCBAO_LOOKUP_RANGE_BYTES") {
+        (targets.exact, targets.pairs) = (bytes, bytes);
+    }
+    for (name, target) in [
+        ("DOCBAO_FOLD_RANGE_BYTES", &mut targets.folded),
+        ("DOCBAO_EXACT_RANGE_BYTES", &mut targets.exact),
+        ("DOCBAO_PAIR_RANGE_BYTES", &mut targets.pairs),
+        ("DOCBAO_REVERSE_RANGE_BYTES", &mut targets.reverse),
+    ] {
+        if let Some(bytes) = knob(name) {
+            *target = bytes;
+        }
+    }
+    let bundle = write_bundle_with_targets(&index, targets, docs_per_chunk);
+    let totals = RangeTargets::totals(&index);
     let written = started.elapsed().as_secs_f64();
     println!(
         "corpus: {} ({summary}); {docs_per_chunk} articles per chunk",
@@ -128,6 +141,19 @@ fn main() {
     println!(
         "build: corpus read (or the articles decoded) and indexed {built:.1} s, sharded files {:.1} s",
         written - built
+    );
+    println!(
+        "ranges cut near (kind: target of its total bytes): folded {} of {}, exact {} of {}, \
+         pairs {} of {}, reverse pair counts {}, ids {} of {}",
+        kb(targets.folded),
+        kb(totals.folded),
+        kb(targets.exact),
+        kb(totals.exact),
+        kb(targets.pairs),
+        kb(totals.pairs),
+        kb(targets.reverse),
+        kb(targets.ids),
+        kb(totals.ids)
     );
 
     // Sizes as sent: brotli of everything but the already deflated chunks and root.
@@ -155,6 +181,10 @@ fn main() {
         sent.insert(name, size);
         by_kind.entry(kind).or_default().push(size);
     }
+    SENT.with(|s| {
+        let mut s = s.borrow_mut();
+        s.extend(sent.iter().map(|(n, size)| (n.to_string(), *size)));
+    });
     if let Some(f) = &sizes_file {
         let lines: String = known.iter().map(|(n, s)| format!("{n} {s}\n")).collect();
         std::fs::write(f, lines).expect("cache written");
@@ -431,6 +461,10 @@ fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
         }
     }
     let (added, added_bytes) = (typed.files + at_pause.files, typed.bytes + at_pause.bytes);
+    let fresh = ShardedIndex::from_root(root).expect("root reads");
+    let dir_name = fresh.directory_wanted().expect("a directory").to_string();
+    let root_and_dir = root.len() + sent_len(&dir_name, files[dir_name.as_str()]);
+    let added_sent = typed.sent + at_pause.sent;
     typed.print("while typing");
     if plan {
         at_pause.print("at each query's pause (its whole page, facets, untyped)");
@@ -456,6 +490,12 @@ fn one_reader(root: &[u8], files: &HashMap<&str, &[u8]>, request: &Request) {
          (ShardedIndex::memory_bytes)",
         added_bytes as f64 / 1e6,
         sharded.memory_bytes() as f64 / 1e6
+    );
+    println!(
+        "  as sent: files added {}, root and directory {}, in all {} (the app's files aside)",
+        kb(added_sent),
+        kb(root_and_dir),
+        kb(added_sent + root_and_dir)
     );
     if std::env::var_os("DOCBAO_HEAD_PASSAGES").is_some() {
         head_and_body_estimate(&mut sharded, &shown);
@@ -879,8 +919,29 @@ struct Fetching {
     rounds: Vec<usize>,
     files: usize,
     bytes: usize,
-    /// "kind (reason)" → (files, bytes as stored).
-    by_kind: BTreeMap<String, (usize, usize)>,
+    /// Bytes as sent: brotli of each file but chunks, heads and the root (DEFLATE).
+    sent: usize,
+    /// "kind (reason)" → (files, bytes as stored, as sent).
+    by_kind: BTreeMap<String, (usize, usize, usize)>,
+}
+
+thread_local! {
+    /// Each file's bytes as sent, by name (seeded by `main` with the sizes it printed).
+    static SENT: std::cell::RefCell<HashMap<String, usize>> = Default::default();
+}
+
+/// A file's bytes as sent: brotli (quality 9), but for the chunks, heads and root,
+/// DEFLATE already.
+fn sent_len(name: &str, bytes: &[u8]) -> usize {
+    match name.rsplit('.').next().unwrap_or("") {
+        "docs" | "head" | "root" => bytes.len(),
+        _ => SENT.with(|sent| {
+            *sent
+                .borrow_mut()
+                .entry(name.to_string())
+                .or_insert_with(|| common::brotli_len(bytes, 9))
+        }),
+    }
 }
 
 impl Fetching {
@@ -896,7 +957,7 @@ impl Fetching {
         each: bool,
     ) -> (docbao_engine::Page, f64, f64) {
         let (mut add_ms, mut search_ms) = (0f64, 0f64);
-        let (mut rounds, mut n, mut bytes) = (0, 0, 0);
+        let (mut rounds, mut n, mut bytes, mut sent) = (0, 0, 0, 0);
         let mut why_bytes: BTreeMap<String, usize> = BTreeMap::new();
         let page = loop {
             let t = Instant::now();
@@ -912,10 +973,12 @@ impl Fetching {
                 sharded.add_shard(name, file).expect("file adds");
                 n += 1;
                 bytes += file.len();
+                let as_sent = sent_len(name, file);
+                sent += as_sent;
                 let kind = format!("{} ({why:?})", name.rsplit('.').next().unwrap_or(""));
                 *why_bytes.entry(kind.clone()).or_default() += file.len();
                 let of_kind = self.by_kind.entry(kind).or_default();
-                *of_kind = (of_kind.0 + 1, of_kind.1 + file.len());
+                *of_kind = (of_kind.0 + 1, of_kind.1 + file.len(), of_kind.2 + as_sent);
             }
             // The index catches up with the files here, not in the next search.
             sharded.index();
@@ -924,6 +987,7 @@ impl Fetching {
         self.keystrokes += 1;
         self.files += n;
         self.bytes += bytes;
+        self.sent += sent;
         if rounds > 0 {
             self.rounds.push(rounds);
         }
@@ -945,20 +1009,24 @@ impl Fetching {
         let count = |r: usize| self.rounds.iter().filter(|&&x| x == r).count();
         println!(
             "  {when}: {} of {} asks needed files (1 round {}, 2 rounds {}, 3+ rounds {}); \
-             {} files, {:.1} MB as stored",
+             {} files, {:.1} MB as stored, {:.1} kB as sent",
             self.rounds.len(),
             self.keystrokes,
             count(1),
             count(2),
             self.rounds.iter().filter(|&&x| x >= 3).count(),
             self.files,
-            self.bytes as f64 / 1e6
+            self.bytes as f64 / 1e6,
+            self.sent as f64 / 1e3
         );
         let by_kind: Vec<String> = self
             .by_kind
             .iter()
-            .map(|(kind, (n, bytes))| format!("{kind} {n} ({})", kb(*bytes)))
+            .map(|(kind, (n, bytes, sent))| format!("{kind} {n} ({} / {})", kb(*bytes), kb(*sent)))
             .collect();
-        println!("    by kind and reason (as stored): {}", by_kind.join(", "));
+        println!(
+            "    by kind and reason (as stored / as sent): {}",
+            by_kind.join(", ")
+        );
     }
 }

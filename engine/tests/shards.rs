@@ -8,8 +8,9 @@ use common::search::seed_index;
 use docbao_engine::facets::{Facets, Filters, Sort};
 use docbao_engine::search::LookupReason;
 use docbao_engine::shard::{
-    write_bundle, write_bundle_with_ranges_of, Fetched, Searched, ShardedBundle, ShardedIndex,
-    DOCS_PER_CHUNK, DOCS_PER_HEAD, DOCS_PER_URLS_FILE, DOCS_PER_WORDS_FILE, FIRST_LETTER_ROWS,
+    write_bundle, write_bundle_with_ranges_of, Fetched, RangeTargets, Searched, ShardedBundle,
+    ShardedIndex, DOCS_PER_CHUNK, DOCS_PER_HEAD, DOCS_PER_URLS_FILE, DOCS_PER_WORDS_FILE,
+    FIRST_LETTER_ROWS,
 };
 use docbao_engine::{Article, ArticlePage, Index, Page, Teaser};
 
@@ -932,7 +933,15 @@ fn one_percent_more_unc_articles_keep_every_text_chunk_but_the_last() {
         .take(after.articles().len() - added)
         .cloned()
         .collect();
-    let before = write_bundle(&Index::build(older));
+    let older = Index::build(older);
+    // The ranges are cut with the same targets: 3 kB, UNC's dictionaries being small.
+    let targets = RangeTargets::of(&after);
+    assert_eq!(RangeTargets::of(&older), targets);
+    assert_eq!(
+        (targets.folded, targets.exact, targets.pairs),
+        (3 << 10, 3 << 10, 3 << 10)
+    );
+    let before = write_bundle(&older);
     let after = write_bundle(&after);
     let (kept_files, kept_bytes, lost_chunks) = kept_between(&before, &after);
     let total: usize = after.files.iter().map(|(_, b)| b.len()).sum();
@@ -990,6 +999,29 @@ fn one_percent_more_unc_articles_keep_every_text_chunk_but_the_last() {
         "reverse pair counts: {reverse_kept} of {reverse} files ({:.1} kB) kept",
         reverse_bytes as f64 / 1e3
     );
+    for ext in [".fold", ".exct", ".pair"] {
+        let (ranges, bytes) = of_kind(&after, ext);
+        let only = |b: &ShardedBundle| ShardedBundle {
+            root: b.root.clone(),
+            files: b
+                .files
+                .iter()
+                .filter(|(n, _)| n.ends_with(ext))
+                .cloned()
+                .collect(),
+        };
+        let (kept, _, _) = kept_between(&only(&before), &after);
+        eprintln!(
+            "{ext} ranges: {kept} of {ranges} files ({:.1} kB, median {} B) kept",
+            bytes as f64 / 1e3,
+            {
+                let mut sizes: Vec<usize> =
+                    only(&after).files.iter().map(|(_, b)| b.len()).collect();
+                sizes.sort_unstable();
+                sizes[sizes.len() / 2]
+            }
+        );
+    }
     // The dictionary the chunks are compressed after is derived from the oldest chunks:
     // the same, or every chunk would have changed.
     let dictionary = |b: &ShardedBundle| {

@@ -51,7 +51,7 @@ mod write;
 pub use read::{Fetched, Searched, ShardedIndex};
 pub use write::{
     write_bundle, write_bundle_with_chunks_of, write_bundle_with_heads_of,
-    write_bundle_with_lookup_ranges_of, write_bundle_with_ranges_of, ShardedBundle,
+    write_bundle_with_ranges_of, write_bundle_with_targets, RangeTargets, ShardedBundle,
 };
 
 pub const SHARD_MAGIC: [u8; 8] = *b"DOCBAOSH";

@@ -16,13 +16,28 @@ use crate::search::shard_terms::prefix_terms;
 use crate::search::unmarked_snippet_source;
 use crate::Request;
 
-/// A term range is cut once it holds this many bytes of terms and postings, at a term
-/// whose hash is a multiple of [`CUT_ONE_IN`] (so boundaries depend on the terms, not
-/// on what came before), and at twice this size at the latest; a term this big alone
-/// has a range of its own. Most lookups (a rare word, a pair, a typo candidate) want one
-/// term of a range: 24 kB rather than 48 sends about half as much for them, for ~2,400
-/// more names in the root of a 10⁵-article archive.
+/// A term range is cut once it holds about its target's bytes of terms and postings
+/// ([`RangeTargets::of`]: at most this many), at a term whose hash is a multiple of
+/// [`CUT_ONE_IN`] (so boundaries depend on the terms, not on what came before), and at
+/// twice the target at the latest; a term this big alone has a range of its own. Most
+/// lookups (a rare word, a pair, a typo candidate) want one term of a range: 24 kB rather
+/// than 48 sends about half as much for them, for ~2,400 more names in the directory of a
+/// 10⁵-article archive.
 pub(super) const RANGE_TARGET_BYTES: usize = 24 << 10;
+/// The smallest target [`RangeTargets::of`] gives: below it, bytes barely fall (UNC's
+/// exact and pair ranges near 3 kB, 1.5 or 0.75 kB: 4.20, 4.17, 4.16 MB sent over the
+/// bench's plan) while the directory grows (42, 62, 95 kB) and more keystrokes take a
+/// second round.
+const MIN_RANGE_TARGET_BYTES: usize = 3 << 10;
+/// What a range costs the directory: its first term front-coded and 8 bytes of name,
+/// deflated (UNC: exact and pair ranges cut near 3 kB instead of 24 are 1,513 more ranges
+/// and 19.8 kB more directory).
+const DIRECTORY_BYTES_PER_RANGE: usize = 13;
+/// Bytes sent per byte of target over a reader's session: the ranges fetched times
+/// brotli's ratio (~0.55). The bench's plan (32 queries typed, UNC) sent 16 kB less of
+/// pair ranges per kB less of target (24 → 12 kB), exact 7, folded 5 (more below 6 kB:
+/// a prefix's words spread over more ranges).
+const SENT_PER_TARGET_BYTE: usize = 16;
 const CUT_ONE_IN: u32 = 8;
 /// A range of reverse pair counts is cut near this many bytes of keys and counts (~2 kB
 /// brotli). The keys before one neighbour are in a range or two, so a check costs one
@@ -30,7 +45,6 @@ const CUT_ONE_IN: u32 = 8;
 /// of counts and 4 kB more directory, against 244 and 0.8), and 2 kB little less for
 /// more rounds and 3.8 kB more directory.
 pub(super) const REVERSE_RANGE_TARGET_BYTES: usize = 4 << 10;
-
 /// The files of a sharded index: the root's name, and every file with its name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShardedBundle {
@@ -107,28 +121,21 @@ pub fn write_bundle(index: &Index) -> ShardedBundle {
 pub fn write_bundle_with_ranges_of(index: &Index, range_bytes: usize) -> ShardedBundle {
     write_bundle_shaped(
         index,
-        range_bytes,
-        range_bytes,
-        range_bytes,
+        RangeTargets::uniform(range_bytes),
         DOCS_PER_CHUNK,
         DOCS_PER_HEAD,
     )
 }
 
-/// [`write_bundle`] with the exact and pair ranges cut near `lookup_range_bytes`: to
-/// measure what other sizes cost.
-pub fn write_bundle_with_lookup_ranges_of(
+/// [`write_bundle`] with each kind of range cut near the given targets and
+/// `docs_per_chunk` stored articles per chunk (the root says how many): to measure what
+/// other sizes cost.
+pub fn write_bundle_with_targets(
     index: &Index,
-    lookup_range_bytes: usize,
+    targets: RangeTargets,
+    docs_per_chunk: usize,
 ) -> ShardedBundle {
-    write_bundle_shaped(
-        index,
-        RANGE_TARGET_BYTES,
-        lookup_range_bytes,
-        REVERSE_RANGE_TARGET_BYTES,
-        DOCS_PER_CHUNK,
-        DOCS_PER_HEAD,
-    )
+    write_bundle_shaped(index, targets, docs_per_chunk, DOCS_PER_HEAD)
 }
 
 /// [`write_bundle`] with `docs_per_chunk` stored articles per chunk (the root says how
@@ -136,9 +143,7 @@ pub fn write_bundle_with_lookup_ranges_of(
 pub fn write_bundle_with_chunks_of(index: &Index, docs_per_chunk: usize) -> ShardedBundle {
     write_bundle_shaped(
         index,
-        RANGE_TARGET_BYTES,
-        RANGE_TARGET_BYTES,
-        REVERSE_RANGE_TARGET_BYTES,
+        RangeTargets::of(index),
         docs_per_chunk,
         DOCS_PER_HEAD,
     )
@@ -149,19 +154,101 @@ pub fn write_bundle_with_chunks_of(index: &Index, docs_per_chunk: usize) -> Shar
 pub fn write_bundle_with_heads_of(index: &Index, docs_per_head: usize) -> ShardedBundle {
     write_bundle_shaped(
         index,
-        RANGE_TARGET_BYTES,
-        RANGE_TARGET_BYTES,
-        REVERSE_RANGE_TARGET_BYTES,
+        RangeTargets::of(index),
         DOCS_PER_CHUNK,
         docs_per_head,
     )
 }
 
+/// The bytes (before compression) each kind of range is cut near.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RangeTargets {
+    pub folded: usize,
+    pub exact: usize,
+    pub pairs: usize,
+    pub reverse: usize,
+    pub ids: usize,
+}
+
+impl RangeTargets {
+    /// Every kind cut near `bytes`.
+    pub fn uniform(bytes: usize) -> RangeTargets {
+        RangeTargets {
+            folded: bytes,
+            exact: bytes,
+            pairs: bytes,
+            reverse: bytes,
+            ids: bytes,
+        }
+    }
+
+    /// Each kind's bytes in `index` as the cutting counts them (reverse pair counts: not
+    /// counted, 0): what [`RangeTargets::of`] derives the targets from.
+    pub fn totals(index: &Index) -> RangeTargets {
+        let ids = id_dict(index);
+        RangeTargets {
+            folded: dict_bytes(&index.folded),
+            exact: dict_bytes(&index.exact),
+            pairs: dict_bytes(&index.pairs),
+            reverse: 0,
+            ids: dict_bytes(&ids),
+        }
+    }
+
+    /// The targets `write_bundle` cuts `index` with: for the folded, exact and pair
+    /// ranges, sized to their dictionary. A reader fetches about as many ranges whatever
+    /// their size, so it is sent bytes in proportion to the target `r`, and the directory
+    /// (fetched before any search) holds a name per range, `T / r` of them for a
+    /// dictionary of `T` bytes: `SENT_PER_TARGET_BYTE · r + DIRECTORY_BYTES_PER_RANGE ·
+    /// T / r` is least at `r = sqrt(DIRECTORY_BYTES_PER_RANGE · T / SENT_PER_TARGET_BYTE)`.
+    /// The target is the smallest of 24, 12, 6 and 3 kB at or above that (a larger range
+    /// costs less than a smaller one, in rounds and files, at the same bytes), so it
+    /// changes only where a dictionary's bytes cross one of thresholds four times apart:
+    /// a rebuild with 1% more articles cuts with the same targets but near one. UNC (2,653 articles): 3 kB each;
+    /// vietnews-train (10⁵): folded and exact 6 kB, pairs 12 kB.
+    pub fn of(index: &Index) -> RangeTargets {
+        let totals = RangeTargets::totals(index);
+        RangeTargets {
+            folded: target_for(totals.folded),
+            exact: target_for(totals.exact),
+            pairs: target_for(totals.pairs),
+            // Already small (~2 kB brotli; session 22 measured 2, 4, 8 and 24 kB), and
+            // the ids: an opened article reads one range, 2 kB brotli at 24 kB.
+            reverse: REVERSE_RANGE_TARGET_BYTES,
+            ids: RANGE_TARGET_BYTES,
+        }
+    }
+}
+
+/// The target of a dictionary of `total` bytes ([`RangeTargets::of`]): halved while half
+/// is still at or above the best size, compared squared (integers: the same on every
+/// machine).
+fn target_for(total: usize) -> usize {
+    let best_squared = DIRECTORY_BYTES_PER_RANGE as u128 * total as u128;
+    let mut target = RANGE_TARGET_BYTES;
+    while target / 2 >= MIN_RANGE_TARGET_BYTES
+        && SENT_PER_TARGET_BYTE as u128 * ((target / 2) as u128).pow(2) >= best_squared
+    {
+        target /= 2;
+    }
+    target
+}
+
+/// A dictionary's bytes as [`ranges`] counts them (what its ranges hold, before
+/// compression).
+fn dict_bytes(d: &TermDict) -> usize {
+    (0..d.len()).map(|i| term_bytes(d, i)).sum()
+}
+
+/// A term's bytes in a range, as [`ranges`] counts them: postings take about two bytes
+/// each once encoded.
+fn term_bytes(d: &TermDict, i: usize) -> usize {
+    d.term(i).len() + 2 + 2 * d.postings_of(i).len()
+}
+
 fn write_bundle_shaped(
     index: &Index,
-    range_bytes: usize,
-    lookup_range_bytes: usize,
-    reverse_range_bytes: usize,
+    targets: RangeTargets,
     docs_per_chunk: usize,
     docs_per_head: usize,
 ) -> ShardedBundle {
@@ -178,7 +265,7 @@ fn write_bundle_shaped(
 
     // Dictionaries and ids: (first term, file name) per range.
     let mut directories: Vec<Vec<(String, String)>> = Vec::new();
-    let folded_ranges = ranges(&index.folded, range_bytes);
+    let folded_ranges = ranges(&index.folded, targets.folded.max(1));
     let prefixes = prefix_ranges(&index.folded, &folded_ranges, index.prefix_budget());
     let ids = id_dict(index);
     for (kind, dict) in [
@@ -190,8 +277,9 @@ fn write_bundle_shaped(
         let mut directory = Vec::new();
         let cuts = match kind {
             FileKind::Folded => folded_ranges.clone(),
-            FileKind::Exact | FileKind::Pairs => ranges(dict, lookup_range_bytes.max(1)),
-            _ => ranges(dict, range_bytes),
+            FileKind::Exact => ranges(dict, targets.exact.max(1)),
+            FileKind::Pairs => ranges(dict, targets.pairs.max(1)),
+            _ => ranges(dict, targets.ids.max(1)),
         };
         for range in cuts {
             let first = dict.term(range.start).to_string();
@@ -203,7 +291,7 @@ fn write_bundle_shaped(
     }
     // After the pairs, as the reader's directories are: [folded, exact, pairs, reverse
     // pair counts, ids].
-    let reverse = reverse_pair_ranges(&index.pairs, &index.folded, reverse_range_bytes.max(1))
+    let reverse = reverse_pair_ranges(&index.pairs, &index.folded, targets.reverse.max(1))
         .into_iter()
         .map(|(first, body)| (first, add(FileKind::ReversePairs, &body)))
         .collect();
@@ -517,8 +605,7 @@ pub(super) fn ranges(d: &TermDict, target: usize) -> Vec<Range<usize>> {
     let mut after_big = false;
     for i in 0..d.len() {
         let term = d.term(i);
-        // Postings take about two bytes each once encoded.
-        let own = term.len() + 2 + 2 * d.postings_of(i).len();
+        let own = term_bytes(d, i);
         // A frequent word's postings alone fill a range: it gets one of its own, so it
         // drags no neighbour along, nor a neighbour's lookup it (the cut still depends
         // on the term alone).
@@ -739,6 +826,34 @@ mod tests {
             };
             assert!(needs.is_empty());
             assert_eq!(sharded.index().article(&id), index.article(&id), "{id}");
+        }
+    }
+
+    /// A small dictionary is cut near 3 kB, a large one near 24 kB, and between, the
+    /// target grows with the square root of the dictionary's bytes, on the grid 3, 6, 12,
+    /// 24 kB: 4× the bytes, twice the target.
+    #[test]
+    fn range_targets_grow_with_the_dictionary() {
+        assert_eq!(target_for(0), MIN_RANGE_TARGET_BYTES);
+        // UNC's dictionaries (1.2–4.7 MB as cut) and vietnews-train's (39–85 MB).
+        assert_eq!(target_for(1_242_000), 3 << 10);
+        assert_eq!(target_for(4_709_000), 3 << 10);
+        assert_eq!(target_for(38_511_000), 6 << 10);
+        assert_eq!(target_for(85_096_000), 12 << 10);
+        assert_eq!(target_for(1 << 40), RANGE_TARGET_BYTES);
+        let mut last = 0;
+        for total in (0..40).map(|e| 1usize << e) {
+            let target = target_for(total);
+            assert!(target >= last, "{total}: {target} < {last}");
+            assert!(
+                [3, 6, 12, 24].contains(&(target >> 10)),
+                "{total}: {target}"
+            );
+            // The least of the grid at or above the best size.
+            let best = (DIRECTORY_BYTES_PER_RANGE * total / SENT_PER_TARGET_BYTE) as f64;
+            assert!(target == RANGE_TARGET_BYTES || (target as f64) >= best.sqrt() - 1.0);
+            assert!(target == MIN_RANGE_TARGET_BYTES || ((target / 2) as f64) < best.sqrt() + 1.0);
+            last = target;
         }
     }
 
