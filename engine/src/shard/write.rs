@@ -204,12 +204,16 @@ impl RangeTargets {
     /// The target is the smallest of 24, 12, 6 and 3 kB at or above that (a larger range
     /// costs less than a smaller one, in rounds and files, at the same bytes), so it
     /// changes only where a dictionary's bytes cross one of thresholds four times apart:
-    /// a rebuild with 1% more articles cuts with the same targets but near one. UNC (2,653 articles): 3 kB each;
-    /// vietnews-train (10⁵): folded and exact 6 kB, pairs 12 kB.
+    /// a rebuild with 1% more articles cuts with the same targets but near one. UNC (2,653
+    /// articles): exact and pairs 3 kB; vietnews-train (10⁵): exact 6 kB, pairs 12 kB.
+    /// Folded ranges stay at 24 kB: a word typed letter by letter finds its next prefix in
+    /// the range that served the last one, where 3 kB ranges made a third letter fetch a
+    /// range, then its rows' chunks, in a second round (UNC: keystrokes that fetch 133 →
+    /// 173, of them in two rounds 21 → 47, for 232 kB less sent over the bench's plan).
     pub fn of(index: &Index) -> RangeTargets {
         let totals = RangeTargets::totals(index);
         RangeTargets {
-            folded: target_for(totals.folded),
+            folded: RANGE_TARGET_BYTES,
             exact: target_for(totals.exact),
             pairs: target_for(totals.pairs),
             // Already small (~2 kB brotli; session 22 measured 2, 4, 8 and 24 kB), and
