@@ -421,21 +421,15 @@ impl ShardedIndex {
             let per = self.root.docs_per_words_file;
             let expected = per.min(self.root.docs - i as usize * per);
             let lists = read_lists(name, body, expected)?;
-            // Files of the same content share a name: put in every place listing it.
-            let names = &self.root.words_files;
-            for at in (0..names.len() as u32).filter(|&at| at != i && names[at as usize] == name) {
+            for at in places_of(&self.root.words_files, name) {
                 self.words.insert(at, lists.clone());
             }
-            self.words.insert(i, lists);
         } else if kind == FileKind::Urls {
             // A URL as a list of one: read as a words file is.
             let root = &self.root;
             let per = root.docs_per_urls_file;
             let lists = read_lists(name, body, per.min(root.docs - i as usize * per))?;
-            // Files of the same content share a name (an archive without URLs has one
-            // such file): one file, put in every place the directory lists it.
-            let names = &root.urls_files;
-            for at in (0..names.len() as u32).filter(|&at| names[at as usize] == name) {
+            for at in places_of(&root.urls_files, name) {
                 let first = at as usize * per;
                 let articles = &mut self.index.articles.as_mut_slice()[first..];
                 for (article, url) in articles.iter_mut().zip(&lists) {
@@ -1418,6 +1412,14 @@ fn read_heads(name: &str, body: &[u8], expected: usize) -> Result<Vec<Head>, Sha
         ));
     }
     Ok(heads)
+}
+
+/// Every place of `names` that names `name`. Words and URLs files carry no ids, so two of
+/// the same content (an archive without URLs; 64 articles without distinctive words)
+/// share one name: the one file goes in each place, or the articles of the others would
+/// ask for it forever.
+fn places_of<'a>(names: &'a [String], name: &'a str) -> impl Iterator<Item = u32> + 'a {
+    (0..names.len() as u32).filter(move |&at| names[at as usize] == name)
 }
 
 /// A words or URLs file: a list of strings for each of its articles (its distinctive

@@ -211,11 +211,10 @@ impl RangeTargets {
     /// range, then its rows' chunks, in a second round (UNC: keystrokes that fetch 133 →
     /// 173, of them in two rounds 21 → 47, for 232 kB less sent over the bench's plan).
     pub fn of(index: &Index) -> RangeTargets {
-        let totals = RangeTargets::totals(index);
         RangeTargets {
             folded: RANGE_TARGET_BYTES,
-            exact: target_for(totals.exact),
-            pairs: target_for(totals.pairs),
+            exact: target_for(dict_bytes(&index.exact)),
+            pairs: target_for(dict_bytes(&index.pairs)),
             // Already small (~2 kB brotli; session 22 measured 2, 4, 8 and 24 kB), and
             // the ids: an opened article reads one range, 2 kB brotli at 24 kB.
             reverse: REVERSE_RANGE_TARGET_BYTES,
