@@ -3,7 +3,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::result_text;
-use crate::route::{encode_query, Route};
+use crate::route::{encode_query, Location, Route};
 use crate::router::Navigator;
 
 /// The URL query an opened article keeps, so it knows the search it came from.
@@ -63,12 +63,18 @@ thread_local! {
     static PRESSED: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
-/// The `data-id` of the result link around an event's target, if any.
+/// The article of the result link around an event's target, if any: read from its
+/// `href` (a `data-id` beside it was one more attribute to set on every row a keystroke).
 fn result_id(e: &MouseEvent) -> Option<String> {
-    e.target()
+    let href = e
+        .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .and_then(|el| el.closest("a.result[data-id]").ok().flatten())
-        .and_then(|link| link.get_attribute("data-id"))
+        .and_then(|el| el.closest("a.result[href]").ok().flatten())
+        .and_then(|link| link.get_attribute("href"))?;
+    match Location::from_hash(&href).route {
+        Route::Article { id } => Some(id),
+        _ => None,
+    }
 }
 
 /// Notes the row a press starts on. Pressing a result while a query is typed takes the
@@ -82,7 +88,8 @@ fn on_list_mousedown(e: MouseEvent) {
 
 /// A click on a result link navigates inside the app as `Link` does (a modified click is
 /// left to the browser: a new tab, a new window). One listener on the list, not one per
-/// row: a keystroke then builds no closure (and no copy of the context) for every row.
+/// row: a keystroke then builds no closure (and no copy of the context) for every row;
+/// the row's article is read from its link (see [`result_id`]).
 /// A click that ends off any row opens the row it was pressed on (see [`on_list_mousedown`]),
 /// unless the press selected text on its way.
 fn on_list_click(navigator: Option<&Navigator>, context: &Context) -> Option<Callback<MouseEvent>> {
@@ -169,7 +176,7 @@ pub fn first_results(
                 }
             } else { html! {
                 <li>
-                    <a class="result" href={article_href(&hit.id, &query)} data-id={hit.id.clone()}>
+                    <a class="result" href={article_href(&hit.id, &query)}>
                         <h3 class="result-title">{ result_text(&hit.title, TITLE_MARKS) }</h3>
                         <p class="snippet">{ result_text(&hit.snippet, SNIPPET_MARKS) }</p>
                     </a>

@@ -36,7 +36,21 @@ extern "C" {
     /// text nodes under it (the next keystroke's patch), and then repaints its highlight.
     type StaticRange;
     #[wasm_bindgen(constructor, catch)]
-    fn new(init: &js_sys::Object) -> Result<StaticRange, JsValue>;
+    fn new(init: &RangeInit) -> Result<StaticRange, JsValue>;
+
+    /// A `StaticRangeInit`: a plain object, its fields set by typed setters (a number
+    /// passed as itself, no `Reflect.set` of a boxed value: a range was four crossings of
+    /// the boundary more than its constructor and `add`).
+    #[wasm_bindgen(extends = js_sys::Object)]
+    type RangeInit;
+    #[wasm_bindgen(method, setter = startContainer)]
+    fn set_start_container(this: &RangeInit, node: &web_sys::Node);
+    #[wasm_bindgen(method, setter = endContainer)]
+    fn set_end_container(this: &RangeInit, node: &web_sys::Node);
+    #[wasm_bindgen(method, setter = startOffset)]
+    fn set_start_offset(this: &RangeInit, offset: u32);
+    #[wasm_bindgen(method, setter = endOffset)]
+    fn set_end_offset(this: &RangeInit, offset: u32);
 
     /// `CSS.highlights`, the document's `HighlightRegistry` (a map of names to highlights).
     type HighlightRegistry;
@@ -110,23 +124,19 @@ pub fn show_result_highlights(list: &str, hits: &[Hit]) {
             .filter(|hit| !hit.id.is_empty())
             .flat_map(|hit| [&hit.title, &hit.snippet]);
         // One `StaticRangeInit` for all: the constructor copies it.
-        let init = js_sys::Object::new();
-        let [start_container, end_container, start_offset, end_offset] =
-            ["startContainer", "endContainer", "startOffset", "endOffset"].map(JsValue::from);
-        let set = |key: &JsValue, value: &JsValue| js_sys::Reflect::set(&init, key, value).is_ok();
+        let init: RangeInit = js_sys::Object::new().unchecked_into();
         for (i, marked) in texts.enumerate() {
             let Some(text) = parts.item(i as u32).and_then(|part| part.first_child()) else {
                 break;
             };
-            if !(set(&start_container, &text) && set(&end_container, &text)) {
-                return;
-            }
+            init.set_start_container(&text);
+            init.set_end_container(&text);
             // `utf16_marks` keeps every range inside its text.
             for (start, end) in utf16_marks(marked) {
-                if set(&start_offset, &start.into()) && set(&end_offset, &end.into()) {
-                    if let Ok(range) = StaticRange::new(&init) {
-                        let _ = highlight.add(&range);
-                    }
+                init.set_start_offset(start);
+                init.set_end_offset(end);
+                if let Ok(range) = StaticRange::new(&init) {
+                    let _ = highlight.add(&range);
                 }
             }
         }

@@ -31,6 +31,8 @@
 //               keystroke's style and layout without building again
 //     --script FILE  run FILE in the page before its own scripts (an init script): try a
 //               change of what the app's calls do (e.g. a DOM API wrapped) without building
+//   Also prints a query's first letters apart from its other keystrokes; TRACE_ROWS_OUT=FILE
+//   writes every keystroke's figures (JSON) there.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -118,6 +120,8 @@ try {
     page: document.querySelectorAll('*').length,
     results: document.querySelectorAll('ol.results *').length,
     filters: document.querySelectorAll('.filters *').length,
+    // What a `--script` may have counted (e.g. DOM calls wrapped), printed with the rest.
+    counted: globalThis.__calls,
   }));
   await context.close();
 } finally {
@@ -171,10 +175,22 @@ const rows = windows.map((w, i) => {
       .reduce((s, e) => s + (e.dur ?? 0), 0) / 1e3,
     derive: within(sliceSpans, w.start, w.end),
     layouts: layouts.length,
+    ...(invalidations && process.env.TRACE_ROWS_OUT ? { invalidated: invalidatedIn(w.start, w.end) } : {}),
     key: keyMarks.filter((m) => m.ts <= w.start).at(-1)?.name.slice('bench:key '.length) ?? '(before typing)',
     index: i,
   };
 }).map((r) => ({ ...r, frame: r.total + r.after + r.paint }));
+/** What invalidated layout and style in [from, to), by reason and node: counts. */
+function invalidatedIn(from, to) {
+  const counts = {};
+  for (const e of events) {
+    if (!/InvalidationTracking/.test(e.name) || e.pid !== main?.pid || e.ts < from || e.ts >= to) continue;
+    const d = e.args?.data ?? {};
+    const key = `${e.name} ${d.reason ?? d.changedAttribute ?? d.changedPseudo ?? ''} ${d.nodeName ?? ''}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
 /** The User Timing measure `name`'s spans (µs): its begin and end events, paired in order. */
 function pairSpans(name) {
   const begins = events.filter((e) => e.name === name && e.ph === 'b').sort((a, b) => a.ts - b.ts);
@@ -211,6 +227,19 @@ for (const k of ['total', 'script', 'style', 'styled', 'layout', 'dirty', 'objec
   }[k];
   console.log(`${label.padEnd(34)} ${pct(xs, 50).toFixed(2).padStart(6)}  ${pct(xs, 95).toFixed(2).padStart(6)}  ${mean.toFixed(2).padStart(6)}  ${Math.max(...xs).toFixed(2).padStart(6)}`);
 }
+// A query's first letter (every row new) apart from the other keystrokes: the p95 is set
+// by whichever kind is dearer. TRACE_ROWS_OUT=FILE writes every keystroke's figures.
+const kinds = [
+  ['first letters', (r) => [...r.key].length === 1],
+  ['other letters', (r) => [...r.key].length > 1 && r.key !== '(cleared)'],
+  ['the box cleared', (r) => r.key === '(cleared)'],
+];
+for (const [kind, test] of kinds) {
+  const of = rows.filter(test);
+  const fig = (k) => `${pct(of.map((r) => r[k]), 50).toFixed(2)} / ${pct(of.map((r) => r[k]), 95).toFixed(2)}`;
+  console.log(`${`${kind} (${of.length}), p50 / p95:`.padEnd(28)} total ${fig('total')}, script ${fig('script')}, layout ${fig('layout')}, dirty ${fig('dirty')}, find ${fig('find')}`);
+}
+if (process.env.TRACE_ROWS_OUT) writeFileSync(process.env.TRACE_ROWS_OUT, JSON.stringify(rows));
 // Every task the main thread ran while typing, wherever its work fell: keystrokes, what
 // followed them, timers, the pauses. Work moved out of the measures still shows here.
 const tasks = onMain.filter((e) => e.name === 'RunTask' && windows.length && e.ts >= windows[0].start - 1e3);
