@@ -103,6 +103,12 @@ fn requests(outlet: &str) -> Vec<Request> {
 }
 
 /// Adds the files a call asked for, as the app does when they arrive.
+/// The names of `bundle`'s files that end with `extension` (a kind's, e.g. `".urls"`).
+fn names_ending<'a>(bundle: &'a ShardedBundle, extension: &str) -> Vec<&'a String> {
+    let names = bundle.files.iter().map(|(n, _)| n);
+    names.filter(|n| n.ends_with(extension)).collect()
+}
+
 fn add_needed(sharded: &mut ShardedIndex, bundle: &ShardedBundle, needs: &[String]) {
     for name in needs {
         let bytes = bundle.file(name).expect("needs names files of the bundle");
@@ -626,12 +632,7 @@ fn an_opened_articles_url_comes_in_its_chunks_round_and_no_chunk_holds_it() {
     }
     let index = Index::build(articles);
     let bundle = write_bundle_with_ranges_of(&index, 512);
-    let urls_files: Vec<&String> = bundle
-        .files
-        .iter()
-        .map(|(n, _)| n)
-        .filter(|n| n.ends_with(".urls"))
-        .collect();
+    let urls_files = names_ending(&bundle, ".urls");
     assert_eq!(urls_files.len(), 300usize.div_ceil(DOCS_PER_URLS_FILE));
     for id in ["inv-00001", "inv-00042", "inv-00299", "inv-00129"] {
         let want = index.article(id).unwrap();
@@ -708,12 +709,8 @@ fn an_opened_articles_url_comes_in_its_chunks_round_and_no_chunk_holds_it() {
     }
     let index = Index::build(articles);
     let bundle = write_bundle_with_ranges_of(&index, 512);
-    let names: std::collections::BTreeSet<&String> = bundle
-        .files
-        .iter()
-        .map(|(n, _)| n)
-        .filter(|n| n.ends_with(".urls"))
-        .collect();
+    let names: std::collections::BTreeSet<&String> =
+        names_ending(&bundle, ".urls").into_iter().collect();
     assert_eq!(names.len(), 2, "four files of 64 alike, and the last");
     let mut sharded = bundle.reader().unwrap();
     for id in ["inv-00001", "inv-00150", "inv-00299"] {
@@ -754,12 +751,7 @@ fn the_same_index_gives_byte_identical_files_named_by_content() {
 fn the_chunks_dictionary_comes_with_the_first_chunk_in_either_order() {
     let index = Index::build(invented(300));
     let bundle = write_bundle_with_ranges_of(&index, 512);
-    let dictionary: Vec<&String> = bundle
-        .files
-        .iter()
-        .map(|(n, _)| n)
-        .filter(|n| n.ends_with(".dict"))
-        .collect();
+    let dictionary = names_ending(&bundle, ".dict");
     assert_eq!(dictionary.len(), 1, "{:?}", bundle.files.len());
     let dictionary = dictionary[0].clone();
     // A chunk does not inflate as plain DEFLATE to its articles: it needs the dictionary.
@@ -966,11 +958,10 @@ fn one_percent_more_unc_articles_keep_every_text_chunk_but_the_last() {
     );
     assert!(lost_chunks.len() <= 1, "{lost_chunks:?}");
     // Likewise the URLs files: all but the last keep their names.
-    let names = |b: &ShardedBundle| -> Vec<String> {
-        let names = b.files.iter().map(|(n, _)| n.clone());
-        names.filter(|n| n.ends_with(".urls")).collect()
-    };
-    let (urls_before, urls_after) = (names(&before), names(&after));
+    let (urls_before, urls_after) = (
+        names_ending(&before, ".urls"),
+        names_ending(&after, ".urls"),
+    );
     let lost_urls = urls_before.iter().filter(|n| !urls_after.contains(n));
     assert!(lost_urls.count() <= 1, "{urls_before:?} → {urls_after:?}");
     let (urls, urls_bytes) = of_kind(&after, ".urls");
@@ -1025,12 +1016,9 @@ fn one_percent_more_unc_articles_keep_every_text_chunk_but_the_last() {
     }
     // The dictionary the chunks are compressed after is derived from the oldest chunks:
     // the same, or every chunk would have changed.
-    let dictionary = |b: &ShardedBundle| {
-        let names = b.files.iter().map(|(n, _)| n.clone());
-        names.filter(|n| n.ends_with(".dict")).collect::<Vec<_>>()
-    };
-    assert_eq!(dictionary(&before), dictionary(&after));
-    assert_eq!(dictionary(&after).len(), 1);
+    let dictionary = names_ending(&after, ".dict");
+    assert_eq!(names_ending(&before, ".dict"), dictionary);
+    assert_eq!(dictionary.len(), 1);
 }
 
 /// The chunks (`.docs`) a request reads, from a fresh reader, until its answer is whole.

@@ -85,6 +85,14 @@ struct Root {
     files_bytes: u64,
 }
 
+impl Root {
+    /// How many articles the `group`th file of `per` articles holds (chunks, heads,
+    /// words and URLs files: the last may hold fewer).
+    fn docs_in(&self, per: usize, group: usize) -> usize {
+        per.min(self.docs - group * per)
+    }
+}
+
 /// An answer from the files added so far, and the files still needed to make it exact.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fetched<T> {
@@ -395,7 +403,7 @@ impl ShardedIndex {
         } else if kind == FileKind::Heads {
             let per = self.root.docs_per_head;
             let first = i as usize * per;
-            let heads = read_heads(name, body, per.min(self.root.docs - first))?;
+            let heads = read_heads(name, body, self.root.docs_in(per, i as usize))?;
             let per_chunk = self.root.docs_per_chunk;
             for (doc, (id, title, first_passage)) in (first..).zip(heads) {
                 // A whole article already in says more than its head.
@@ -418,8 +426,7 @@ impl ShardedIndex {
             }
             self.cover(REVERSE);
         } else if kind == FileKind::Words {
-            let per = self.root.docs_per_words_file;
-            let expected = per.min(self.root.docs - i as usize * per);
+            let expected = self.root.docs_in(self.root.docs_per_words_file, i as usize);
             let lists = read_lists(name, body, expected)?;
             for at in places_of(&self.root.words_files, name) {
                 self.words.insert(at, lists.clone());
@@ -428,7 +435,7 @@ impl ShardedIndex {
             // A URL as a list of one: read as a words file is.
             let root = &self.root;
             let per = root.docs_per_urls_file;
-            let lists = read_lists(name, body, per.min(root.docs - i as usize * per))?;
+            let lists = read_lists(name, body, root.docs_in(per, i as usize))?;
             for at in places_of(&root.urls_files, name) {
                 let first = at as usize * per;
                 let articles = &mut self.index.articles.as_mut_slice()[first..];
@@ -501,8 +508,7 @@ impl ShardedIndex {
     }
 
     fn chunk_len(&self, chunk: usize) -> usize {
-        let per = self.root.docs_per_chunk;
-        per.min(self.root.docs - chunk * per)
+        self.root.docs_in(self.root.docs_per_chunk, chunk)
     }
 
     /// The index over the files added so far. Lookups outside them are noted, for
