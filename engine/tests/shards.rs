@@ -102,13 +102,13 @@ fn requests(outlet: &str) -> Vec<Request> {
     ]
 }
 
-/// Adds the files a call asked for, as the app does when they arrive.
 /// The names of `bundle`'s files that end with `extension` (a kind's, e.g. `".urls"`).
 fn names_ending<'a>(bundle: &'a ShardedBundle, extension: &str) -> Vec<&'a String> {
     let names = bundle.files.iter().map(|(n, _)| n);
     names.filter(|n| n.ends_with(extension)).collect()
 }
 
+/// Adds the files a call asked for, as the app does when they arrive.
 fn add_needed(sharded: &mut ShardedIndex, bundle: &ShardedBundle, needs: &[String]) {
     for name in needs {
         let bytes = bundle.file(name).expect("needs names files of the bundle");

@@ -12,9 +12,7 @@
 //   - the rest: rendering, Yew, the event loop;
 // and into phases: the input to its first request, each round (its first request to its
 // last file in), between the rounds, and after the last file in to the last change.
-// Prints medians, p95s and totals over the keystrokes that fetch; asserts nothing. Files
-// the page's dedicated workers fetch (their own Resource Timing, from their own time
-// origin) are counted with the page's, on the page's clock.
+// Prints medians, p95s and totals over the keystrokes that fetch; asserts nothing.
 //
 //   node tests/bench/timeline.mjs DIST PLAN [--keys N]
 //     DIST   a built sharded bundle (target/bench-dist/vietnews-train-sharded)
@@ -115,7 +113,6 @@ try {
         performance.clearResourceTimings();
         for (const n of ['docbao:find', 'docbao:add', 'docbao:search']) performance.clearMeasures(n);
       });
-      await workersArchiveFiles(page, -Infinity);
       await box.pressSequentially(ch);
       const end = await quiet(page);
       const key = await page.evaluate(() => {
@@ -128,7 +125,6 @@ try {
         const urlWrite = window.__tl.urlWrites.filter((t) => t >= since).at(-1) ?? null;
         return { since, files, find: measures('docbao:find'), add: measures('docbao:add'), urlWrite };
       });
-      key.files.push(...(await workersArchiveFiles(page, key.since)));
       key.total = end - key.since;
       key.q = typedSoFar;
       keys.push(key);
@@ -138,33 +134,6 @@ try {
 } finally {
   await server.close();
   await browser.close();
-}
-
-/**
- * The archive files the page's dedicated workers fetched since `since` (the page's clock),
- * as the page's own entries are read: a worker has a timeline of its own, from its own
- * time origin. Clears each worker's entries.
- */
-async function workersArchiveFiles(page, since) {
-  const pageOrigin = await page.evaluate(() => performance.timeOrigin);
-  const files = [];
-  for (const worker of page.workers()) {
-    const { origin, entries } = await worker.evaluate(() => {
-      performance.setResourceTimingBufferSize(100000);
-      const entries = performance
-        .getEntriesByType('resource')
-        .filter((e) => e.name.includes('/archive/'))
-        .map((e) => ({ url: e.name, start: e.startTime, end: e.responseEnd, bytes: e.decodedBodySize }));
-      performance.clearResourceTimings();
-      return { origin: performance.timeOrigin, entries };
-    });
-    const shift = origin - pageOrigin;
-    for (const e of entries) {
-      const file = { ...e, start: e.start + shift, end: e.end + shift };
-      if (file.start >= since) files.push(file);
-    }
-  }
-  return files;
 }
 
 /** Resolves, once the page is quiet, to the time of its last change. */
