@@ -2,6 +2,7 @@
 
 mod article;
 mod not_found;
+mod row_fill;
 mod search;
 
 pub use article::ArticlePage;

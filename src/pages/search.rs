@@ -3,7 +3,7 @@ use std::rc::Rc;
 
 use docbao_engine::display::Lang;
 use docbao_engine::facets::Sort;
-use docbao_engine::search::Query;
+use docbao_engine::search::{Hit, Query};
 use docbao_engine::shard::Fetched;
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::row_fill::{rows_filling, RowGeometry, RowText, PROBE_TEXT};
 use crate::app::{use_corpus, use_ui, Corpus};
 use crate::archive::{Completeness, MAX_FILES_PER_REQUEST};
 use crate::components::{
@@ -210,6 +211,14 @@ pub fn SearchPage() -> Html {
     let page = &searched.1;
     let page_rows = request.limit.min(page.total.saturating_sub(request.offset));
     let shown = rows_while_typing.unwrap_or(page_rows).min(page.hits.len());
+    // Of the rows asked for while typing, those that fill the screen by their text: a row
+    // is often two or three times the least height a row can take, so about half of them
+    // were below the fold. (Not in a sharded archive, whose rows' text is not known before
+    // their chunks come: there the rows asked for are those fetched and shown.)
+    let shown = match rows_while_typing {
+        Some(_) if corpus.shards().is_none() => viewport.rows_shown(&page.hits[..shown]),
+        _ => shown,
+    };
     {
         // The rows' matches as ranges over their text, after every render of the page (a
         // keystroke, a sharded archive's file arriving): before the effect below, so a
@@ -368,6 +377,12 @@ pub fn SearchPage() -> Html {
                 </section>
                 <FacetPanel facets={panel_facets} busy={facets_stale} filters={state.filters.clone()} on_action={dispatch} />
             </div>
+            // How wide the rows' fonts set a line (`Viewport::measure`): laid out once,
+            // never seen, never read aloud.
+            <div class="row-probe" aria-hidden="true">
+                <span class="probe-title">{ PROBE_TEXT }</span>
+                <span class="probe-snippet">{ PROBE_TEXT }</span>
+            </div>
         </div>
     }
 }
@@ -380,6 +395,8 @@ struct Viewport {
     height: Cell<f64>,
     /// The list's top (CSS px from the page's top) and a row's least height, once known.
     list: Cell<Option<(f64, f64)>>,
+    /// The list's width and the probe's, set in the rows' fonts, once laid out.
+    rows: Cell<Option<RowGeometry>>,
 }
 
 impl Viewport {
@@ -392,6 +409,29 @@ impl Viewport {
             .get()
             .unwrap_or((ABOVE_RESULTS_MIN_PX, RESULT_ROW_MIN_PX));
         rows_to_fill(self.height.get(), top, row_min)
+    }
+
+    /// How many of `hits`, the rows asked for while typing, reach the viewport's bottom
+    /// at the least height their text allows (see `row_fill`); all of them before the
+    /// rows' fonts are measured. (The rows' own heights cannot check it when it is made:
+    /// a row just inserted is laid out at its placeholder height until the browser's next
+    /// frame, `content-visibility: auto`.)
+    fn rows_shown(&self, hits: &[Hit]) -> usize {
+        let texts = hits.iter().map(|hit| -> RowText {
+            (!hit.id.is_empty()).then(|| {
+                (
+                    hit.title.text.chars().count(),
+                    hit.snippet.text.chars().count(),
+                )
+            })
+        });
+        let filling = match (self.list.get(), self.rows.get()) {
+            (Some((top, _)), Some(geometry)) => {
+                rows_filling(self.height.get(), top, &geometry, texts)
+            }
+            _ => None,
+        };
+        filling.unwrap_or(hits.len()).min(hits.len())
     }
 
     /// Reads the result list's top and the root font size. Called only once the search
@@ -416,6 +456,24 @@ impl Viewport {
         };
         self.list
             .set(Some((page_top(&list), result_row_min_px(rem))));
+        let probe_px = |selector: &str| {
+            document
+                .query_selector(selector)
+                .ok()
+                .flatten()
+                .and_then(|el| el.dyn_into::<HtmlElement>().ok())
+                .map(|el| f64::from(el.offset_width()))
+        };
+        if let (Some(probe_title_px), Some(probe_snippet_px)) =
+            (probe_px(".probe-title"), probe_px(".probe-snippet"))
+        {
+            self.rows.set(Some(RowGeometry {
+                rem,
+                list_width: f64::from(list.client_width()),
+                probe_title_px,
+                probe_snippet_px,
+            }));
+        }
     }
 }
 
@@ -460,6 +518,7 @@ fn use_viewport(rerender: UseForceUpdateHandle) -> Rc<Viewport> {
         scrolled_down: Cell::new(false),
         height: Cell::new(height().unwrap_or(0.0)),
         list: Cell::new(None),
+        rows: Cell::new(None),
     });
     {
         let viewport = viewport.clone();
@@ -480,6 +539,7 @@ fn use_viewport(rerender: UseForceUpdateHandle) -> Rc<Viewport> {
                         // Another width may wrap the page above the list otherwise: the
                         // fixed bounds until the next search lays it out.
                         viewport.list.set(None);
+                        viewport.rows.set(None);
                     }
                 });
                 (on_scroll, on_resize)
