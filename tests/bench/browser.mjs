@@ -20,6 +20,10 @@
 //                    bench's Chromium accepts).
 //     --dist DIR     build into (or, with --no-build, reuse) DIR instead, e.g. to keep a
 //                    "before" build beside an "after" one and run them alternately.
+//     --server-in-bench  serve from the bench's own process, as tables before session 27
+//                    were measured. By default the host is a node process of its own
+//                    (`startServerProcess`): in the bench's, its answers waited for
+//                    Playwright's protocol traffic, which a CDN's do not.
 // The table is printed and written to target/bench/<name>-<layout>/table.md; every
 // keystroke of each pass (text, ms, files fetched) to docbao-keystrokes.json beside it.
 //
@@ -41,7 +45,7 @@ import path from 'node:path';
 import { performance as nodePerformance } from 'node:perf_hooks';
 import { brotliCompressSync, constants as zlib } from 'node:zlib';
 import { launchBrowser, REPO, searchBox, waitUntilReady } from '../e2e/support.mjs';
-import { benchCertificate, startServer } from '../e2e/server.mjs';
+import { benchCertificate, startServer, startServerProcess } from '../e2e/server.mjs';
 import { pageClock } from './page-clock.mjs';
 
 const QUERIES = 32;
@@ -155,7 +159,9 @@ let pagefindBuild = null;
 let pagefindSkipped = withPagefind ? null : '--no-pagefind';
 
 // --- the browser -------------------------------------------------------------------------
-const certificate = http1 ? null : benchCertificate(path.join(REPO, 'target', 'bench-tls'));
+const TLS_DIR = path.join(REPO, 'target', 'bench-tls');
+const serverInBench = process.argv.includes('--server-in-bench');
+const certificate = http1 ? null : benchCertificate(TLS_DIR);
 const protocol = http1 ? 'HTTP/1.1' : 'HTTP/2 over TLS';
 const browser = await launchBrowser({ certificateSpki: certificate?.spki });
 const chromium = browser.version();
@@ -200,7 +206,9 @@ log(`table written to ${path.relative(REPO, path.join(workDir, 'table.md'))}`);
  * memory), the longest article opened, the memory held. `driver` knows the page.
  */
 async function measure(label, root, driver) {
-  const server = await startServer(root, { tls: certificate ?? undefined });
+  const server = serverInBench
+    ? await startServer(root, { tls: certificate ?? undefined })
+    : await startServerProcess(root, { tlsDir: certificate ? TLS_DIR : undefined });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
   await context.addInitScript(instrumentation());
   const page = await context.newPage();
@@ -762,7 +770,7 @@ function makeTable() {
     `### ${name}, ${layout}: ${articles.length} articles, ${(textBytes / 1e6).toFixed(1)} MB of text`,
     '',
     `${new Date().toISOString().slice(0, 16)}Z, commit ${commit}${dirty}; ${cpu}, ${os.cpus().length} cores; ` +
-      `load average ${loadBefore} before, ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} after; Chromium ${chromium}, served over ${protocol} from 127.0.0.1. ` +
+      `load average ${loadBefore} before, ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} after; Chromium ${chromium}, served over ${protocol} from 127.0.0.1 (${serverInBench ? "a server in the bench's process" : 'a server process of its own'}). ` +
       `${queries.length} queries, ${docbao.passes[0].keys.length} letters typed; longest article ${longest.id} (${longest.passages} passages).`,
     '',
     line(all[0]),

@@ -21,6 +21,8 @@
 //     --http1  serve over plain HTTP/1.1 (the browser's 6 connections to a host) instead
 //            of HTTPS with HTTP/2 (a self-signed certificate in target/bench-tls/), as a
 //            CDN serves
+//     --server-in-bench  serve from this process (as before session 27) instead of a node
+//            process of its own (`startServerProcess`), as the browser bench does
 //     --no-worker  block the service worker (Playwright's `serviceWorkers: 'block'`): the
 //            page fetches from the host itself, so the worker's part shows by difference
 //     --script FILE  run FILE in the page before its own scripts (an init script): try a
@@ -36,7 +38,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { launchBrowser, REPO, waitUntilReady } from '../e2e/support.mjs';
-import { benchCertificate, startServer } from '../e2e/server.mjs';
+import { benchCertificate, startServer, startServerProcess } from '../e2e/server.mjs';
 import { pageClock } from './page-clock.mjs';
 
 const args = process.argv.slice(2);
@@ -64,9 +66,13 @@ const instrumentation = pageClock('__tl', `  performance.setResourceTimingBuffer
     return replaceState.apply(this, a);
   };`);
 
-const certificate = http1 ? null : benchCertificate(path.join(REPO, 'target', 'bench-tls'));
+const TLS_DIR = path.join(REPO, 'target', 'bench-tls');
+const serverInBench = process.argv.includes('--server-in-bench');
+const certificate = http1 ? null : benchCertificate(TLS_DIR);
 const browser = await launchBrowser({ certificateSpki: certificate?.spki });
-const server = await startServer(dist, { tls: certificate ?? undefined });
+const server = serverInBench
+    ? await startServer(dist, { tls: certificate ?? undefined })
+    : await startServerProcess(dist, { tlsDir: certificate ? TLS_DIR : undefined });
 // The service worker's own fetches from the host, by URL: its part is the rest.
 const hostTimes = new Map();
 const keys = [];

@@ -22,9 +22,12 @@
 //                `benchCertificate`); the e2e tests keep plain HTTP/1.1.
 // `server.served` lists every file sent ({ path, bytes }), as the host saw it.
 //
-// Or by hand: node tests/e2e/server.mjs dist [port]
+// `startServerProcess` runs the same server in a node process of its own (the benches'
+// host: see there).
+//
+// Or by hand: node tests/e2e/server.mjs dist [port] [--tls DIR] (DIR: `benchCertificate`'s)
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -180,8 +183,45 @@ export function benchCertificate(dir) {
   return { key: readFileSync(keyFile), cert, spki };
 }
 
+/**
+ * `startServer(folder)` in a node process of its own, over TLS with `benchCertificate(tlsDir)`
+ * when given: the benches' host. In the bench's own process, a response waited for the
+ * bench's event loop, which Playwright keeps busy with the browser's protocol traffic
+ * (an event per request, response and console message): a CDN's answers wait for no
+ * such thing. Resolves to { url, port, protocol, close } (no `served`).
+ */
+export async function startServerProcess(folder, { tlsDir } = {}) {
+  const script = fileURLToPath(import.meta.url);
+  const child = spawn(process.execPath, [script, folder, '0', ...(tlsDir ? ['--tls', tlsDir] : [])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const found = /\bat (https?:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (found) resolve(found[1]);
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the server for ${folder} exited (${code}) before listening`)));
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return {
+    url,
+    port: Number(new URL(url).port),
+    protocol: tlsDir ? 'HTTP/2' : 'HTTP/1.1',
+    close: async () => {
+      child.kill();
+      await exited;
+    },
+  };
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const folder = process.argv[2] ?? 'dist';
-  const server = await startServer(folder, { port: Number(process.argv[3] ?? 0) });
+  const args = process.argv.slice(2);
+  const tlsAt = args.indexOf('--tls');
+  const tls = tlsAt >= 0 ? benchCertificate(args[tlsAt + 1]) : undefined;
+  const [folder = 'dist', port = '0'] = args.filter((a, i) => a !== '--tls' && args[i - 1] !== '--tls');
+  const server = await startServer(folder, { port: Number(port), tls });
   console.log(`serving ${path.resolve(folder)} at ${server.url}/`);
 }
