@@ -206,11 +206,15 @@ export async function startServerProcess(folder, { tlsDir } = {}) {
     child.once('exit', (code) => reject(new Error(`the server for ${folder} exited (${code}) before listening`)));
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  // A bench that stops without closing it (an error) does not leave the host behind.
+  const stop = () => child.kill();
+  process.once('exit', stop);
   return {
     url,
     port: Number(new URL(url).port),
     protocol: tlsDir ? 'HTTP/2' : 'HTTP/1.1',
     close: async () => {
+      process.off('exit', stop);
       child.kill();
       await exited;
     },
