@@ -22,8 +22,8 @@
 //                    "before" build beside an "after" one and run them alternately.
 //     --server-in-bench  serve from the bench's own process, as tables before session 27
 //                    were measured. By default the host is a node process of its own
-//                    (`startServerProcess`): in the bench's, its answers waited for
-//                    Playwright's protocol traffic, which a CDN's do not.
+//                    (`startServerProcess`), whose answers never wait for Playwright's
+//                    protocol traffic in the bench's event loop, as a CDN's would not.
 // The table is printed and written to target/bench/<name>-<layout>/table.md; every
 // keystroke of each pass (text, ms, files fetched) to docbao-keystrokes.json beside it.
 //
@@ -45,7 +45,7 @@ import path from 'node:path';
 import { performance as nodePerformance } from 'node:perf_hooks';
 import { brotliCompressSync, constants as zlib } from 'node:zlib';
 import { launchBrowser, REPO, searchBox, waitUntilReady } from '../e2e/support.mjs';
-import { benchCertificate, startServer, startServerProcess } from '../e2e/server.mjs';
+import { benchCertificate, startBenchServer } from '../e2e/server.mjs';
 import { pageClock } from './page-clock.mjs';
 
 const QUERIES = 32;
@@ -206,9 +206,7 @@ log(`table written to ${path.relative(REPO, path.join(workDir, 'table.md'))}`);
  * memory), the longest article opened, the memory held. `driver` knows the page.
  */
 async function measure(label, root, driver) {
-  const server = serverInBench
-    ? await startServer(root, { tls: certificate ?? undefined })
-    : await startServerProcess(root, { tlsDir: certificate ? TLS_DIR : undefined });
+  const server = await startBenchServer(root, { tlsDir: certificate ? TLS_DIR : undefined, inBench: serverInBench });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
   await context.addInitScript(instrumentation());
   const page = await context.newPage();

@@ -38,7 +38,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { launchBrowser, REPO, waitUntilReady } from '../e2e/support.mjs';
-import { benchCertificate, startServer, startServerProcess } from '../e2e/server.mjs';
+import { benchCertificate, startBenchServer } from '../e2e/server.mjs';
 import { pageClock } from './page-clock.mjs';
 
 const args = process.argv.slice(2);
@@ -70,9 +70,7 @@ const TLS_DIR = path.join(REPO, 'target', 'bench-tls');
 const serverInBench = process.argv.includes('--server-in-bench');
 const certificate = http1 ? null : benchCertificate(TLS_DIR);
 const browser = await launchBrowser({ certificateSpki: certificate?.spki });
-const server = serverInBench
-    ? await startServer(dist, { tls: certificate ?? undefined })
-    : await startServerProcess(dist, { tlsDir: certificate ? TLS_DIR : undefined });
+const server = await startBenchServer(dist, { tlsDir: certificate ? TLS_DIR : undefined, inBench: serverInBench });
 // The service worker's own fetches from the host, by URL: its part is the rest.
 const hostTimes = new Map();
 const keys = [];

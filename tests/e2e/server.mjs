@@ -22,8 +22,8 @@
 //                `benchCertificate`); the e2e tests keep plain HTTP/1.1.
 // `server.served` lists every file sent ({ path, bytes }), as the host saw it.
 //
-// `startServerProcess` runs the same server in a node process of its own (the benches'
-// host: see there).
+// `startServerProcess` runs the same server in a node process of its own, and
+// `startBenchServer` picks the benches' host (see there).
 //
 // Or by hand: node tests/e2e/server.mjs dist [port] [--tls DIR] (DIR: `benchCertificate`'s)
 
@@ -185,10 +185,11 @@ export function benchCertificate(dir) {
 
 /**
  * `startServer(folder)` in a node process of its own, over TLS with `benchCertificate(tlsDir)`
- * when given: the benches' host. In the bench's own process, a response waited for the
- * bench's event loop, which Playwright keeps busy with the browser's protocol traffic
- * (an event per request, response and console message): a CDN's answers wait for no
- * such thing. Resolves to { url, port, protocol, close } (no `served`).
+ * when given. In the bench's own process, a response may wait for the bench's event loop,
+ * which Playwright fills with the browser's protocol traffic (an event per request,
+ * response and console message); a CDN's answers wait for no such thing (measured within
+ * the noise on this machine: docs/measurements.md, session 27). Resolves to
+ * { url, port, protocol, close } (no `served`).
  */
 export async function startServerProcess(folder, { tlsDir } = {}) {
   const script = fileURLToPath(import.meta.url);
@@ -219,6 +220,17 @@ export async function startServerProcess(folder, { tlsDir } = {}) {
       await exited;
     },
   };
+}
+
+/**
+ * The benches' host for `folder`: over TLS with `benchCertificate(tlsDir)` when given (else
+ * HTTP/1.1), in a process of its own (`startServerProcess`), or `inBench`, in the bench's
+ * own process (as tables before session 27 were measured: `--server-in-bench`).
+ */
+export function startBenchServer(folder, { tlsDir, inBench = false } = {}) {
+  return inBench
+    ? startServer(folder, { tls: tlsDir ? benchCertificate(tlsDir) : undefined })
+    : startServerProcess(folder, { tlsDir });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
